@@ -1,0 +1,75 @@
+//! The `permspec` command line: argument definitions and dispatch. Each command lives in a
+//! module of its own; this one only routes.
+
+mod check;
+mod parse;
+
+use crate::report::{ColorChoice, Renderer};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Policy tests and lints for API-key permissions in the style of Unkey.
+#[derive(Debug, Parser)]
+#[command(name = "permspec", version, about, propagate_version = true)]
+pub struct Cli {
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t, global = true)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Syntax-check queries and print their canonical form.
+    Parse(parse::Args),
+    /// Decide one query against a set of grants and explain the decision.
+    Check(check::Args),
+}
+
+/// How a command ended, as documented in cli.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything passed.
+    Success = 0,
+    /// A case failed, a query was denied, or a finding reached the failing severity.
+    Failure = 1,
+    /// The input could not be used.
+    BadInput = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// Output formats shared by the commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text and miette reports for people.
+    #[default]
+    Human,
+    /// Stable JSON shapes for tools.
+    Json,
+}
+
+/// What every command needs besides its own arguments.
+pub struct Context {
+    /// Renders diagnostics for standard error.
+    pub renderer: Renderer,
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let context = Context {
+        renderer: Renderer::new(cli.color.for_stderr()),
+    };
+    let exit = match cli.command {
+        Command::Parse(args) => parse::run(&args, &context),
+        Command::Check(args) => check::run(&args, &context),
+    };
+    exit.into()
+}

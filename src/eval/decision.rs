@@ -1,0 +1,274 @@
+//! Deciding a query against compiled grants and forbid rules, with the reason why.
+
+use super::PatternSet;
+use super::explain::{Explanation, LeafMatch, SatisfiedLeaf, smallest_missing_sets, unkey_message};
+use super::semantics::{Matching, Semantics};
+use crate::query::Query;
+use serde::Serialize;
+use std::fmt;
+
+/// The outcome codes of semantics.md §3, in the order they are checked.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    /// The case names a key the policy does not declare.
+    NotFound,
+    /// The policy's workspace is disabled.
+    WorkspaceDisabled,
+    /// The key has `enabled: false`.
+    Disabled,
+    /// The key's `expires` is at or before the suite's `now`.
+    Expired,
+    /// Satisfied only through a permission that a `forbid` rule prohibits.
+    Forbidden,
+    /// The query is not satisfied.
+    InsufficientPermissions,
+    /// The query is satisfied.
+    Valid,
+}
+
+impl Code {
+    /// The code as written in policy files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::NotFound => "NOT_FOUND",
+            Code::WorkspaceDisabled => "WORKSPACE_DISABLED",
+            Code::Disabled => "DISABLED",
+            Code::Expired => "EXPIRED",
+            Code::Forbidden => "FORBIDDEN",
+            Code::InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
+            Code::Valid => "VALID",
+        }
+    }
+
+    /// Only `VALID` allows.
+    pub fn allows(self) -> bool {
+        self == Code::Valid
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A key's grants and the policy's forbid rules, compiled for one way of matching.
+#[derive(Clone, Debug)]
+pub struct Access {
+    /// What the key holds.
+    pub grants: PatternSet,
+    /// What no key may use.
+    pub forbidden: PatternSet,
+}
+
+impl Access {
+    /// Compiles `grants` and `forbidden` patterns for `matching`.
+    pub fn new<G, F>(grants: G, forbidden: F, matching: Matching) -> Self
+    where
+        G: IntoIterator,
+        G::Item: Into<String>,
+        F: IntoIterator,
+        F::Item: Into<String>,
+    {
+        Access {
+            grants: PatternSet::new(grants, matching),
+            forbidden: PatternSet::new(forbidden, matching),
+        }
+    }
+}
+
+/// The decision of one query under one way of matching.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    /// How grants were matched.
+    pub matching: Matching,
+    /// `VALID`, `FORBIDDEN` or `INSUFFICIENT_PERMISSIONS`.
+    pub code: Code,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+/// Decides `query` for `access`, as semantics.md §3 describes: the query is evaluated with
+/// forbidden permissions counted as missing (`VALID` if it passes), then normally
+/// (`FORBIDDEN` if it passes only then), else `INSUFFICIENT_PERMISSIONS`.
+pub fn decide(query: &Query, access: &Access) -> Outcome {
+    let leaves: Vec<LeafMatch> = query
+        .permissions()
+        .into_iter()
+        .map(|(permission, span)| LeafMatch {
+            permission: permission.to_owned(),
+            span,
+            grant: access.grants.find(permission),
+            forbidden_by: access.forbidden.find(permission),
+        })
+        .collect();
+    let usable = |leaf: &LeafMatch| leaf.grant.is_some() && leaf.forbidden_by.is_none();
+    let granted = |leaf: &LeafMatch| leaf.grant.is_some();
+
+    let code = if satisfied(query, &leaves, &usable) {
+        Code::Valid
+    } else if satisfied(query, &leaves, &granted) {
+        Code::Forbidden
+    } else {
+        Code::InsufficientPermissions
+    };
+
+    let satisfied_by = |holds: &dyn Fn(&LeafMatch) -> bool| -> Vec<SatisfiedLeaf> {
+        witness(query, &leaves, holds)
+            .iter()
+            .map(|leaf| {
+                SatisfiedLeaf::new(leaf, access.grants.patterns(), access.forbidden.patterns())
+            })
+            .collect()
+    };
+    let explanation = match code {
+        Code::Valid => Explanation {
+            satisfied_by: satisfied_by(&usable),
+            ..Explanation::default()
+        },
+        Code::Forbidden => {
+            let satisfied_by = satisfied_by(&granted);
+            let prohibited: Vec<String> = satisfied_by
+                .iter()
+                .filter(|leaf| leaf.forbidden_by.is_some())
+                .map(|leaf| format!("'{}'", leaf.permission))
+                .collect();
+            Explanation {
+                message: Some(format!(
+                    "Permission {} is prohibited by a forbid rule",
+                    prohibited.join(", ")
+                )),
+                satisfied_by,
+                missing: smallest_missing_sets(query, &leaves),
+            }
+        }
+        _ => Explanation {
+            message: Some(unkey_message(query, &leaves)),
+            missing: smallest_missing_sets(query, &leaves),
+            ..Explanation::default()
+        },
+    };
+    Outcome {
+        matching: access.grants.matching(),
+        code,
+        explanation,
+    }
+}
+
+/// Walks `query` with its leaves in order, asking `holds` of each leaf.
+pub(super) fn fold_leaves<'q, T>(
+    query: &'q Query,
+    leaves: &'q [LeafMatch],
+    leaf: &mut impl FnMut(&'q LeafMatch) -> T,
+    combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
+) -> T {
+    fn go<'q, T>(
+        query: &'q Query,
+        leaves: &mut std::slice::Iter<'q, LeafMatch>,
+        leaf: &mut impl FnMut(&'q LeafMatch) -> T,
+        combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
+    ) -> T {
+        match query {
+            Query::Permission { .. } => leaf(leaves.next().expect("one match per leaf")),
+            Query::And { children, .. } | Query::Or { children, .. } => {
+                let values = children
+                    .iter()
+                    .map(|child| go(child, leaves, leaf, combine))
+                    .collect();
+                combine(query, values)
+            }
+        }
+    }
+    go(query, &mut leaves.iter(), leaf, combine)
+}
+
+fn satisfied(query: &Query, leaves: &[LeafMatch], holds: &dyn Fn(&LeafMatch) -> bool) -> bool {
+    fold_leaves(
+        query,
+        leaves,
+        &mut |leaf| holds(leaf),
+        &mut |node, values| match node {
+            Query::And { .. } => values.iter().all(|&value| value),
+            _ => values.iter().any(|&value| value),
+        },
+    )
+}
+
+/// The leaves that carry an allow: all operands of an AND, the first passing one of an OR.
+fn witness<'q>(
+    query: &'q Query,
+    leaves: &'q [LeafMatch],
+    holds: &dyn Fn(&LeafMatch) -> bool,
+) -> Vec<&'q LeafMatch> {
+    let (_, leaves) = fold_leaves(
+        query,
+        leaves,
+        &mut |leaf| (holds(leaf), vec![leaf]),
+        &mut |node, values: Vec<(bool, Vec<&'q LeafMatch>)>| match node {
+            Query::And { .. } => (
+                values.iter().all(|(passes, _)| *passes),
+                values.into_iter().flat_map(|(_, leaves)| leaves).collect(),
+            ),
+            _ => values
+                .into_iter()
+                .find(|(passes, _)| *passes)
+                .unwrap_or((false, Vec::new())),
+        },
+    );
+    leaves
+}
+
+/// The decision of one query under a policy's [`Semantics`].
+///
+/// In `strict` mode both ways of matching are decided; the decision allows only if both do.
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    /// The mode the decision was made in.
+    pub semantics: Semantics,
+    /// One outcome per way of matching (two in `strict` mode).
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Decision {
+    /// Decides `query` once per way of matching that `semantics` needs; `access` compiles the
+    /// grants and forbid rules for a given way.
+    pub fn new(query: &Query, semantics: Semantics, access: impl Fn(Matching) -> Access) -> Self {
+        let outcomes = semantics
+            .matchings()
+            .iter()
+            .map(|&matching| decide(query, &access(matching)))
+            .collect();
+        Decision {
+            semantics,
+            outcomes,
+        }
+    }
+
+    /// The outcome that speaks for the decision: the first that denies, if any does.
+    pub fn primary(&self) -> &Outcome {
+        self.outcomes
+            .iter()
+            .find(|outcome| !outcome.code.allows())
+            .unwrap_or(&self.outcomes[0])
+    }
+
+    /// The code of the primary outcome.
+    pub fn code(&self) -> Code {
+        self.primary().code
+    }
+
+    /// True only if every way of matching allows.
+    pub fn allowed(&self) -> bool {
+        self.outcomes.iter().all(|outcome| outcome.code.allows())
+    }
+
+    /// True in `strict` mode when the ways of matching disagree.
+    pub fn diverges(&self) -> bool {
+        self.outcomes
+            .windows(2)
+            .any(|pair| pair[0].code != pair[1].code)
+    }
+}

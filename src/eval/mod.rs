@@ -1,0 +1,23 @@
+//! Deciding a query against a key's grants: the three semantics modes, decision codes and
+//! explanations (semantics.md §2-3).
+//!
+//! ```
+//! use permspec::eval::{Access, Code, Decision, Semantics};
+//! let query = permspec::query::parse("documents.read AND documents.write").unwrap();
+//! let decision = Decision::new(&query, Semantics::Strict, |matching| {
+//!     Access::new(["documents.*"], Vec::<String>::new(), matching)
+//! });
+//! assert!(!decision.allowed());
+//! assert!(decision.diverges());
+//! assert_eq!(decision.code(), Code::InsufficientPermissions);
+//! ```
+
+mod decision;
+mod explain;
+mod pattern_set;
+mod semantics;
+
+pub use decision::{Access, Code, Decision, Outcome, decide};
+pub use explain::{Explanation, MAX_MISSING_SETS, SatisfiedLeaf};
+pub use pattern_set::PatternSet;
+pub use semantics::{Matching, Semantics, grant_matches};

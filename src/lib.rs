@@ -1,0 +1,10 @@
+//! permspec: policy tests and lints for API-key permissions in the style of Unkey.
+//!
+//! Data flows one way: [`query`] parses the permission query language, [`eval`] decides a
+//! query against a key's grants.
+
+pub mod cli;
+pub mod eval;
+pub mod query;
+pub mod report;
+pub mod span;

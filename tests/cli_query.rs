@@ -1,0 +1,170 @@
+//! `permspec parse` and `permspec check` through the binary: outputs and exit codes.
+
+use assert_cmd::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn permspec(args: &[&str], stdin: &str) -> Run {
+    let output = Command::cargo_bin("permspec")
+        .unwrap()
+        .args(args)
+        .env_remove("NO_COLOR")
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn parse_prints_the_canonical_form() {
+    let run = permspec(
+        &["parse", "admin or (documents.read and documents.write)"],
+        "",
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "admin OR documents.read AND documents.write\n");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn parse_reports_a_syntax_error_with_exit_2() {
+    let run = permspec(&["parse", "documents.read AND (users.view OR"], "");
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!("parse_error_human", run.stderr);
+}
+
+#[test]
+fn parse_json_follows_the_contract() {
+    let run = permspec(&["parse", "--format", "json", "a OR b AND c", "a AND"], "");
+    assert_eq!(run.code, 2);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    insta::assert_json_snapshot!("parse_json", lines);
+}
+
+#[test]
+fn parse_reads_queries_from_stdin_as_json_lines_in_order() {
+    let run = permspec(&["parse", "--format", "json"], "a and b\n\n(c\r\nx OR y\n");
+    assert_eq!(run.code, 2);
+    let oks: Vec<bool> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["ok"] == true)
+        .collect();
+    assert_eq!(oks, [true, false, true]);
+}
+
+#[test]
+fn parse_warns_about_unkeys_limits_but_accepts_the_query() {
+    let query = vec!["p"; 101].join(" OR ");
+    let run = permspec(&["parse", &query], "");
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("Unkey allows at most 100"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_allows_and_explains() {
+    let run = permspec(
+        &[
+            "check",
+            "documents.read AND users.view",
+            "--grant",
+            "documents.*,users.view",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("check_allow_human", run.stdout);
+}
+
+#[test]
+fn check_denies_with_exit_1_and_says_what_is_missing() {
+    let run = permspec(
+        &[
+            "check",
+            "(a OR b) AND (c OR d)",
+            "--grant",
+            "a",
+            "--grant",
+            "x",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("check_deny_human", run.stdout);
+}
+
+#[test]
+fn check_strict_shows_both_ways_of_matching() {
+    let run = permspec(
+        &[
+            "check",
+            "documents.read",
+            "--grant",
+            "documents.*",
+            "--semantics",
+            "strict",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("check_strict_human", run.stdout);
+}
+
+#[test]
+fn check_json_follows_the_contract() {
+    let run = permspec(
+        &[
+            "check",
+            "billing.read AND billing.manage",
+            "--grant",
+            "billing.*",
+            "--forbid",
+            "billing.manage",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("check_forbidden_json", json);
+}
+
+#[test]
+fn check_rejects_bad_queries_and_queries_over_unkeys_limits_with_exit_2() {
+    let run = permspec(&["check", "a AND", "--grant", "a"], "");
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""));
+    assert!(
+        run.stderr
+            .contains("operator AND has no right-hand operand")
+    );
+
+    let long = "p".repeat(1001);
+    let run = permspec(&["check", &long, "--grant", "p"], "");
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""));
+    assert!(run.stderr.contains("Unkey rejects queries over 1000 bytes"));
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let run = permspec(&["check", "a", "--semantics", "fuzzy"], "");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("fuzzy"));
+}

@@ -1,0 +1,5 @@
+//! Shared by the property tests: generators and the naive reference evaluator.
+#![allow(dead_code)] // each test crate uses a different part
+
+pub mod naive;
+pub mod strategies;
