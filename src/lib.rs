@@ -4,7 +4,11 @@
 //! query against a key's grants.
 
 pub mod cli;
+pub mod diagnostic;
 pub mod eval;
+pub mod policy;
 pub mod query;
 pub mod report;
+pub mod runner;
 pub mod span;
+pub mod suggest;

@@ -3,6 +3,7 @@
 
 mod check;
 mod parse;
+mod test;
 
 use crate::report::{ColorChoice, Renderer};
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ enum Command {
     Parse(parse::Args),
     /// Decide one query against a set of grants and explain the decision.
     Check(check::Args),
+    /// Run the cases of policy files as tests.
+    Test(test::Args),
 }
 
 /// How a command ended, as documented in cli.md.
@@ -57,6 +60,8 @@ pub enum Format {
 
 /// What every command needs besides its own arguments.
 pub struct Context {
+    /// Whether human output is coloured.
+    pub color: bool,
     /// Renders diagnostics for standard error.
     pub renderer: Renderer,
 }
@@ -64,12 +69,15 @@ pub struct Context {
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = cli.color.for_stderr();
     let context = Context {
-        renderer: Renderer::new(cli.color.for_stderr()),
+        color,
+        renderer: Renderer::new(color),
     };
     let exit = match cli.command {
         Command::Parse(args) => parse::run(&args, &context),
         Command::Check(args) => check::run(&args, &context),
+        Command::Test(args) => test::run(&args, &context),
     };
     exit.into()
 }

@@ -6,10 +6,21 @@ use super::semantics::{Matching, Semantics};
 use crate::query::Query;
 use serde::Serialize;
 use std::fmt;
+use std::fmt::Write as _;
 
 /// The outcome codes of semantics.md §3, in the order they are checked.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
@@ -40,6 +51,19 @@ impl Code {
             Code::Forbidden => "FORBIDDEN",
             Code::InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
             Code::Valid => "VALID",
+        }
+    }
+
+    /// The error Unkey's API answers with, as the path under
+    /// `https://unkey.com/docs/errors/unkey/`, and its HTTP status; `None` for `VALID`.
+    pub fn unkey_error(self) -> Option<(&'static str, u16)> {
+        match self {
+            Code::NotFound => Some(("authentication/key_not_found", 404)),
+            Code::WorkspaceDisabled => Some(("authorization/workspace_disabled", 403)),
+            Code::Disabled => Some(("authorization/key_disabled", 403)),
+            Code::Expired | Code::Forbidden => Some(("authorization/forbidden", 403)),
+            Code::InsufficientPermissions => Some(("authorization/insufficient_permissions", 403)),
+            Code::Valid => None,
         }
     }
 
@@ -89,6 +113,49 @@ pub struct Outcome {
     pub code: Code,
     /// Why.
     pub explanation: Explanation,
+}
+
+impl Outcome {
+    /// The explanation as text for people, each line starting with `indent`.
+    pub fn describe(&self, indent: &str) -> String {
+        let outcome = self;
+        let explanation = &outcome.explanation;
+        let mut out = String::new();
+        if let Some(message) = &explanation.message {
+            let _ = writeln!(out, "{indent}{message}");
+        }
+        for leaf in &explanation.satisfied_by {
+            let _ = write!(
+                out,
+                "{indent}{} granted by `{}`",
+                leaf.permission, leaf.grant
+            );
+            if let Some(rule) = &leaf.forbidden_by {
+                let _ = write!(out, ", but forbidden by `{rule}`");
+            }
+            out.push('\n');
+        }
+        if !outcome.code.allows() {
+            match explanation.missing.as_slice() {
+                [] => {
+                    let _ = writeln!(
+                        out,
+                        "{indent}no grant can make this pass: every way through the query needs a forbidden permission"
+                    );
+                }
+                [only] => {
+                    let _ = writeln!(out, "{indent}would be allowed with: {}", only.join(", "));
+                }
+                sets => {
+                    let _ = writeln!(out, "{indent}would be allowed with any one of:");
+                    for set in sets {
+                        let _ = writeln!(out, "{indent}  - {}", set.join(", "));
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Decides `query` for `access`, as semantics.md §3 describes: the query is evaluated with
@@ -236,14 +303,20 @@ impl Decision {
     /// Decides `query` once per way of matching that `semantics` needs; `access` compiles the
     /// grants and forbid rules for a given way.
     pub fn new(query: &Query, semantics: Semantics, access: impl Fn(Matching) -> Access) -> Self {
-        let outcomes = semantics
-            .matchings()
-            .iter()
-            .map(|&matching| decide(query, &access(matching)))
-            .collect();
+        Decision::with_matchings(semantics, semantics.matchings(), |matching| {
+            decide(query, &access(matching))
+        })
+    }
+
+    /// A decision made of one outcome per way of matching; `decide` makes each outcome.
+    pub fn with_matchings(
+        semantics: Semantics,
+        matchings: &[Matching],
+        decide: impl Fn(Matching) -> Outcome,
+    ) -> Self {
         Decision {
             semantics,
-            outcomes,
+            outcomes: matchings.iter().map(|&matching| decide(matching)).collect(),
         }
     }
 

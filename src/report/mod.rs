@@ -1,7 +1,11 @@
 //! Rendering for people and machines: miette reports and the output formats.
 
 mod decision;
+mod junit;
+mod libtest_json;
 mod render;
 
-pub use decision::{decision_json, decision_text, outcome_text};
+pub use decision::{decision_json, decision_text};
+pub use junit::junit;
+pub use libtest_json::libtest_events;
 pub use render::{ColorChoice, Renderer};

@@ -1,0 +1,168 @@
+//! `permspec test`: run the cases of policy files, with cargo test's output, filters and
+//! exit codes.
+
+use super::{Context, Exit};
+use crate::eval::Semantics;
+use crate::report::{junit, libtest_events};
+use crate::runner::{Selection, collect, execute, policy_files, run_libtest};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Output formats of `permspec test`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// cargo test's output, with a miette report for each failure.
+    #[default]
+    Human,
+    /// libtest's JSON events, one per line, with file, line, column, expected, actual, code.
+    Json,
+    /// A JUnit XML report for CI test dashboards.
+    Junit,
+}
+
+/// Arguments of `permspec test`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files or directories of them.
+    #[arg(default_value = "policies")]
+    paths: Vec<PathBuf>,
+
+    /// Run only tests whose name contains this.
+    #[arg(long)]
+    filter: Option<String>,
+
+    /// Match `--filter` and `--skip` against whole test names.
+    #[arg(long)]
+    exact: bool,
+
+    /// Leave out tests whose name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
+    skip: Vec<String>,
+
+    /// List the tests instead of running them.
+    #[arg(long)]
+    list: bool,
+
+    /// Run only cases marked `ignore: true`.
+    #[arg(long)]
+    ignored: bool,
+
+    /// Run cases marked `ignore: true` as well.
+    #[arg(long)]
+    include_ignored: bool,
+
+    /// Number of threads to run tests on.
+    #[arg(long, value_name = "N")]
+    test_threads: Option<usize>,
+
+    /// One character per test instead of one line.
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Decide every case in this mode, whatever the files say.
+    #[arg(long, value_enum)]
+    semantics: Option<Semantics>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: TestFormat,
+}
+
+pub fn run(args: &Args, context: &Context) -> Exit {
+    let files = match policy_files(&args.paths) {
+        Ok(files) if files.is_empty() => {
+            eprintln!(
+                "error: no policy files (*.yaml, *.yml) under {}",
+                display(&args.paths)
+            );
+            return Exit::BadInput;
+        }
+        Ok(files) => files,
+        Err(missing) => {
+            eprintln!("error: {missing}");
+            return Exit::BadInput;
+        }
+    };
+    let tests = collect(&files, args.semantics, jiff::Timestamp::now());
+    let unloadable = tests.iter().any(|test| test.is_load_failure());
+    let failed = match args.format {
+        TestFormat::Human => {
+            let conclusion = run_libtest(
+                tests,
+                &libtest_arguments(args, context.color),
+                context.color,
+            );
+            conclusion.has_failed()
+        }
+        TestFormat::Json | TestFormat::Junit => {
+            let started = Instant::now();
+            let (executed, filtered_out) = execute(&tests, &selection(args));
+            if args.format == TestFormat::Json {
+                for event in
+                    libtest_events(&executed, filtered_out, started.elapsed().as_secs_f64())
+                {
+                    println!("{event}");
+                }
+            } else {
+                print!("{}", junit(&executed));
+            }
+            executed
+                .iter()
+                .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed))
+        }
+    };
+    if unloadable && !args.list {
+        Exit::BadInput
+    } else if failed {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+fn display(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|path| format!("`{}`", path.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn selection(args: &Args) -> Selection {
+    Selection {
+        filter: args.filter.clone(),
+        exact: args.exact,
+        skip: args.skip.clone(),
+        ignored: args.ignored,
+        include_ignored: args.include_ignored,
+    }
+}
+
+fn libtest_arguments(args: &Args, color: bool) -> libtest_mimic::Arguments {
+    let mut argv = vec!["permspec".to_owned()];
+    let mut flag = |on: bool, name: &str| {
+        if on {
+            argv.push(name.to_owned());
+        }
+    };
+    flag(args.exact, "--exact");
+    flag(args.list, "--list");
+    flag(args.ignored, "--ignored");
+    flag(args.include_ignored, "--include-ignored");
+    flag(args.quiet, "--quiet");
+    argv.push(format!(
+        "--color={}",
+        if color { "always" } else { "never" }
+    ));
+    for skip in &args.skip {
+        argv.push(format!("--skip={skip}"));
+    }
+    if let Some(threads) = args.test_threads {
+        argv.push(format!("--test-threads={threads}"));
+    }
+    if let Some(filter) = &args.filter {
+        argv.push("--".to_owned());
+        argv.push(filter.clone());
+    }
+    libtest_mimic::Arguments::from_iter(argv)
+}

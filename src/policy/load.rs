@@ -1,0 +1,725 @@
+//! From a file on disk to a checked [`TestFile`]: read, map the YAML's structure, deserialize
+//! strictly with serde_yaml, then check references and attach spans.
+//!
+//! serde_yaml is confined to this module, so that the YAML library can be swapped without
+//! touching the model.
+
+use super::LoadError;
+use super::Source;
+use super::model::{
+    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
+    TestFile,
+};
+use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
+use super::spans::{Node, NodeKind, StructureError, read_structure};
+use crate::eval::Code;
+use crate::span::Span;
+use crate::suggest::did_you_mean;
+use jiff::Timestamp;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Loads policy files, reading each policy that case files refer to only once.
+#[derive(Default)]
+pub struct Loader {
+    policies: HashMap<PathBuf, Result<Arc<Policy>, LoadError>>,
+}
+
+/// A file's text, the shape of its YAML with spans, and its deserialized content.
+struct Document {
+    source: Source,
+    root: Node,
+    raw: RawFile,
+}
+
+impl Loader {
+    /// Loads the file at `path` with the policy it tests.
+    pub fn load(&mut self, path: &Path) -> Result<TestFile, LoadError> {
+        let document = read_document(path)?;
+        let policy = match &document.raw.policy {
+            Some(reference) => self.referenced_policy(&document, reference)?,
+            None => {
+                let policy = Arc::new(build_policy(&document)?);
+                self.policies
+                    .insert(canonical(path), Ok(Arc::clone(&policy)));
+                policy
+            }
+        };
+        build_test_file(&document, policy)
+    }
+
+    fn referenced_policy(
+        &mut self,
+        document: &Document,
+        reference: &str,
+    ) -> Result<Arc<Policy>, LoadError> {
+        let reference_span = span_of(document.root.get("policy"), Span::default());
+        for section in [
+            "permissions",
+            "roles",
+            "keys",
+            "root_keys",
+            "forbid",
+            "workspace",
+        ] {
+            if let Some(span) = document.root.key_span(section) {
+                return Err(LoadError::at(
+                    "policy::reference",
+                    &document.source,
+                    span,
+                    format!("a file with `policy:` holds only cases, but this one declares `{section}`"),
+                    "declared here",
+                )
+                .with_label(reference_span, "cases refer to this policy")
+                .with_help(format!(
+                    "move `{section}` into the policy file, or remove `policy:` to make this file its own policy"
+                )));
+            }
+        }
+        let path = document
+            .source
+            .path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(reference);
+        let key = canonical(&path);
+        if !self.policies.contains_key(&key) {
+            let loaded =
+                read_document(&path).and_then(|referenced| match referenced.root.get("policy") {
+                    Some(node) => Err(LoadError::at(
+                        "policy::reference",
+                        &referenced.source,
+                        node.span,
+                        "a policy referred to by `policy:` must declare the policy itself",
+                        "this file refers to yet another policy",
+                    )),
+                    None => build_policy(&referenced).map(Arc::new),
+                });
+            self.policies.insert(key.clone(), loaded);
+        }
+        match &self.policies[&key] {
+            Ok(policy) => Ok(Arc::clone(policy)),
+            Err(error) => Err(LoadError::at(
+                "policy::reference",
+                &document.source,
+                reference_span,
+                format!("cannot load the policy `{reference}` that these cases test"),
+                "this policy",
+            )
+            .with_help(format!("{}: {error}", error.file()))),
+        }
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}
+
+fn read_document(path: &Path) -> Result<Document, LoadError> {
+    let name = Source::new(path, String::new()).name().to_owned();
+    let unreadable = |error: std::io::Error| {
+        LoadError::unreadable(&name, format!("cannot read `{name}`: {error}"))
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::unreadable(
+            &name,
+            format!("`{name}` is {size} bytes; policy files are limited to {MAX_FILE_BYTES} bytes"),
+        )
+        .with_help("split the suite into several files (cases can refer to a shared policy with `policy:`)"));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        LoadError::unreadable(
+            &name,
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    let source = Source::new(path, text);
+    let root = match read_structure(source.text()) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            return Err(LoadError::at(
+                "policy::empty-file",
+                &source,
+                Span::default(),
+                "policy file is empty",
+                "expected `version: 1`",
+            )
+            .with_help("start the file with `version: 1`, then declare roles, keys and cases"));
+        }
+        Err(error) => return Err(structure_error(&source, error)),
+    };
+    if !matches!(root.kind, NodeKind::Mapping(_)) {
+        return Err(LoadError::at(
+            "policy::invalid-type",
+            &source,
+            root.span,
+            "a policy file must be a mapping",
+            "expected `version: 1` and sections such as `roles:` and `keys:`",
+        ));
+    }
+    let raw: RawFile =
+        serde_yaml::from_str(source.text()).map_err(|error| serde_error(&source, &root, &error))?;
+    if raw.version != 1 {
+        return Err(LoadError::at(
+            "policy::unsupported-version",
+            &source,
+            span_of(root.get("version"), root.span),
+            format!("unsupported policy format version {}", raw.version),
+            "this permspec reads version 1",
+        )
+        .with_help("write `version: 1`, or upgrade permspec"));
+    }
+    Ok(Document { source, root, raw })
+}
+
+fn structure_error(source: &Source, error: StructureError) -> LoadError {
+    match error {
+        StructureError::Syntax { message, at } => {
+            let bare_star = source.text()[at.start.min(source.text().len())..]
+                .trim_start()
+                .starts_with('*')
+                || source.text()[..at.start.min(source.text().len())]
+                    .trim_end()
+                    .ends_with('*');
+            let error = LoadError::at(
+                "policy::yaml-syntax",
+                source,
+                at,
+                format!("invalid YAML: {message}"),
+                "here",
+            );
+            if bare_star {
+                error.with_help("a bare `*` starts an alias in YAML; quote wildcard grants: \"*\", \"documents.*\"")
+            } else {
+                error.with_help("check the indentation and quoting around this point")
+            }
+        }
+        StructureError::DuplicateKey { key, first, second } => LoadError::at(
+            "policy::duplicate-key",
+            source,
+            second,
+            format!("duplicate key `{key}`"),
+            "declared again here",
+        )
+        .with_label(first, "first declared here")
+        .with_help(
+            "YAML would silently keep only the last one: merge the two entries or rename one",
+        ),
+        StructureError::ComplexKey { at } => LoadError::at(
+            "policy::invalid-type",
+            source,
+            at,
+            "mapping keys must be plain strings",
+            "a list or mapping used as a key",
+        ),
+        StructureError::SeveralDocuments { at } => LoadError::at(
+            "policy::yaml-syntax",
+            source,
+            at,
+            "a policy file holds one YAML document, this one has several",
+            "a second document starts here",
+        )
+        .with_help("split the documents into separate files"),
+    }
+}
+
+/// Turns serde_yaml's error into a diagnostic at the node it points to, with a did-you-mean
+/// for unknown fields and values.
+fn serde_error(source: &Source, root: &Node, error: &serde_yaml::Error) -> LoadError {
+    let mut message = error.to_string();
+    let mut span = Span::default();
+    if let Some(location) = error.location() {
+        let suffix = format!(" at line {} column {}", location.line(), location.column());
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_owned();
+        }
+        let offset = source.offset_of(location.line(), location.column());
+        span = node_starting_at(root, offset).unwrap_or(Span::new(offset, offset));
+    }
+    if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded")
+    {
+        return LoadError::at("policy::yaml-limits", source, span, message, "here").with_help(
+            "the document nests too deeply or expands too many aliases; write it out plainly",
+        );
+    }
+    // serde quotes the offending name first, then the names it expected.
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let suggestion = quoted
+        .split_first()
+        .and_then(|(wrong, expected)| did_you_mean(wrong, expected.iter().copied()));
+    let (code, label) = if message.contains("unknown field") {
+        ("unknown-field", "unknown field")
+    } else if message.contains("unknown variant") {
+        ("invalid-value", "not one of the allowed values")
+    } else if message.contains("missing field") {
+        ("missing-field", "this entry is incomplete")
+    } else {
+        ("invalid-type", "unexpected value")
+    };
+    let help = match (code, quoted.first()) {
+        ("missing-field", Some(field)) => Some(format!("add `{field}:` to this entry")),
+        ("unknown-field", _) if suggestion.is_none() => Some(format!(
+            "the fields allowed here are {}",
+            quoted[1..]
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        _ => None,
+    };
+    LoadError::at(code, source, span, message, label).with_optional_help(suggestion.or(help))
+}
+
+/// The span of the key or node that starts at `offset`.
+fn node_starting_at(node: &Node, offset: usize) -> Option<Span> {
+    match &node.kind {
+        NodeKind::Mapping(entries) => entries.values().find_map(|(key, value)| {
+            if key.start == offset {
+                Some(*key)
+            } else {
+                node_starting_at(value, offset)
+            }
+        }),
+        NodeKind::Sequence(items) => items.iter().find_map(|item| node_starting_at(item, offset)),
+        _ => None,
+    }
+    .or((node.span.start == offset && !node.span.is_empty()).then_some(node.span))
+}
+
+fn span_of(node: Option<&Node>, fallback: Span) -> Span {
+    node.map_or(fallback, |node| node.span)
+}
+
+fn spanned_strings(list: Option<&Node>, values: &[String], fallback: Span) -> Vec<Spanned<String>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| Spanned {
+            value: value.clone(),
+            span: span_of(
+                list.and_then(|list| list.item(index)),
+                span_of(list, fallback),
+            ),
+        })
+        .collect()
+}
+
+fn build_policy(document: &Document) -> Result<Policy, LoadError> {
+    let Document { source, root, raw } = document;
+    let roles_node = root.get("roles");
+    let roles = raw
+        .roles
+        .iter()
+        .map(|(name, role)| {
+            let node = roles_node.and_then(|roles| roles.get(name));
+            let name_span = roles_node
+                .and_then(|roles| roles.key_span(name))
+                .unwrap_or_default();
+            Ok(Role {
+                name: Spanned {
+                    value: name.clone(),
+                    span: name_span,
+                },
+                description: role.description.clone(),
+                permissions: spanned_strings(
+                    node.and_then(|n| n.get("permissions")),
+                    &role.permissions,
+                    name_span,
+                ),
+                suppression: suppression(source, node, role.lint.as_ref())?,
+            })
+        })
+        .collect::<Result<Vec<_>, LoadError>>()?;
+
+    let mut keys = Vec::new();
+    let keys_node = root.get("keys");
+    for (name, key) in &raw.keys {
+        keys.push(build_key(
+            source,
+            keys_node,
+            name,
+            KeyKind::Api,
+            KeyFields::from(key),
+        )?);
+    }
+    let root_keys_node = root.get("root_keys");
+    for (name, key) in &raw.root_keys {
+        if let Some(span) = keys_node.and_then(|keys| keys.key_span(name)) {
+            let second = root_keys_node
+                .and_then(|n| n.key_span(name))
+                .unwrap_or_default();
+            return Err(LoadError::at(
+                "policy::duplicate-key",
+                source,
+                second,
+                format!("`{name}` is declared both as a key and as a root key"),
+                "root key",
+            )
+            .with_label(span, "key")
+            .with_help("cases name keys by name, so each name must be unique: rename one"));
+        }
+        keys.push(build_key(
+            source,
+            root_keys_node,
+            name,
+            KeyKind::Root,
+            KeyFields::from(key),
+        )?);
+    }
+
+    let role_names: HashSet<&str> = raw.roles.keys().map(String::as_str).collect();
+    for key in &keys {
+        for role in &key.roles {
+            if !role_names.contains(role.value.as_str()) {
+                return Err(LoadError::at(
+                    "policy::undeclared-role",
+                    source,
+                    role.span,
+                    format!(
+                        "key `{}` holds undeclared role `{}`",
+                        key.name.value, role.value
+                    ),
+                    "no such role",
+                )
+                .with_help(
+                    did_you_mean(&role.value, role_names.iter().copied())
+                        .unwrap_or_else(|| format!("declare `{}` under `roles:`", role.value)),
+                ));
+            }
+        }
+    }
+
+    let forbid_node = root.get("forbid");
+    let forbid = raw
+        .forbid
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            let item = forbid_node.and_then(|list| list.item(index));
+            ForbidRule {
+                permission: Spanned {
+                    value: rule.permission.clone(),
+                    span: span_of(
+                        item.and_then(|item| item.get("permission")),
+                        span_of(item, Span::default()),
+                    ),
+                },
+                reason: rule.reason.clone(),
+            }
+        })
+        .collect();
+
+    Ok(Policy {
+        source: source.clone(),
+        semantics: raw.semantics.unwrap_or_default(),
+        now: timestamp(source, root.get("now"), raw.now.as_deref())?,
+        workspace_enabled: raw
+            .workspace
+            .as_ref()
+            .is_none_or(|workspace| workspace.enabled),
+        catalog: raw
+            .permissions
+            .as_ref()
+            .map(|catalog| spanned_strings(root.get("permissions"), catalog, Span::default())),
+        roles,
+        keys,
+        forbid,
+    })
+}
+
+/// The fields API keys and root keys share.
+struct KeyFields<'a> {
+    description: &'a Option<String>,
+    roles: &'a [String],
+    permissions: &'a [String],
+    enabled: bool,
+    expires: &'a Option<String>,
+    lint: Option<&'a RawSuppression>,
+}
+
+impl<'a> From<&'a RawKey> for KeyFields<'a> {
+    fn from(key: &'a RawKey) -> Self {
+        KeyFields {
+            description: &key.description,
+            roles: &key.roles,
+            permissions: &key.permissions,
+            enabled: key.enabled,
+            expires: &key.expires,
+            lint: key.lint.as_ref(),
+        }
+    }
+}
+
+impl<'a> From<&'a RawRootKey> for KeyFields<'a> {
+    fn from(key: &'a RawRootKey) -> Self {
+        KeyFields {
+            description: &key.description,
+            roles: &[],
+            permissions: &key.permissions,
+            enabled: key.enabled,
+            expires: &key.expires,
+            lint: key.lint.as_ref(),
+        }
+    }
+}
+
+fn build_key(
+    source: &Source,
+    section: Option<&Node>,
+    name: &str,
+    kind: KeyKind,
+    fields: KeyFields<'_>,
+) -> Result<Key, LoadError> {
+    let node = section.and_then(|keys| keys.get(name));
+    let name_span = section
+        .and_then(|keys| keys.key_span(name))
+        .unwrap_or_default();
+    let field = |field: &str| node.and_then(|node| node.get(field));
+    Ok(Key {
+        name: Spanned {
+            value: name.to_owned(),
+            span: name_span,
+        },
+        kind,
+        description: fields.description.clone(),
+        roles: spanned_strings(field("roles"), fields.roles, name_span),
+        permissions: spanned_strings(field("permissions"), fields.permissions, name_span),
+        enabled: Spanned {
+            value: fields.enabled,
+            span: span_of(field("enabled"), name_span),
+        },
+        expires: timestamp(source, field("expires"), fields.expires.as_deref())?.map(|value| {
+            Spanned {
+                value,
+                span: span_of(field("expires"), name_span),
+            }
+        }),
+        suppression: suppression(source, node, fields.lint)?,
+    })
+}
+
+fn suppression(
+    source: &Source,
+    owner: Option<&Node>,
+    raw: Option<&RawSuppression>,
+) -> Result<Option<Suppression>, LoadError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let node = owner.and_then(|owner| owner.get("lint"));
+    let span = span_of(node, Span::default());
+    let until_node = node.and_then(|node| node.get("until"));
+    let until = match &raw.until {
+        None => None,
+        Some(text) => Some(Spanned {
+            value: text
+                .parse::<jiff::civil::Date>()
+                .map_err(|_| invalid_date(source, span_of(until_node, span), text))?,
+            span: span_of(until_node, span),
+        }),
+    };
+    if raw.reason.trim().is_empty() {
+        return Err(LoadError::at(
+            "policy::missing-field",
+            source,
+            span_of(node.and_then(|node| node.get("reason")), span),
+            "a lint suppression needs a reason",
+            "empty reason",
+        )
+        .with_help("say why the finding is acceptable here, for the next reviewer"));
+    }
+    Ok(Some(Suppression {
+        rules: spanned_strings(node.and_then(|node| node.get("allow")), &raw.allow, span),
+        reason: raw.reason.clone(),
+        until,
+        span,
+    }))
+}
+
+fn timestamp(
+    source: &Source,
+    node: Option<&Node>,
+    text: Option<&str>,
+) -> Result<Option<Timestamp>, LoadError> {
+    let Some(text) = text else { return Ok(None) };
+    let parsed = text.parse::<Timestamp>().ok().or_else(|| {
+        let date = text.parse::<jiff::civil::Date>().ok()?;
+        date.to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|zoned| zoned.timestamp())
+    });
+    parsed
+        .map(Some)
+        .ok_or_else(|| invalid_date(source, span_of(node, Span::default()), text))
+}
+
+fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
+    LoadError::at("policy::invalid-date", source, span, format!("invalid date `{text}`"), "not a date")
+        .with_help("write an RFC 3339 timestamp such as `2026-11-01T00:00:00Z`, or a date such as `2026-11-01`")
+}
+
+fn build_test_file(document: &Document, policy: Arc<Policy>) -> Result<TestFile, LoadError> {
+    let Document { source, root, raw } = document;
+    let key_names: HashSet<&str> = policy
+        .keys
+        .iter()
+        .map(|key| key.name.value.as_str())
+        .collect();
+    let check_key = |key: &Spanned<String>, pinned_not_found: bool| -> Result<(), LoadError> {
+        if pinned_not_found || key_names.contains(key.value.as_str()) {
+            return Ok(());
+        }
+        Err(LoadError::at(
+            "policy::undeclared-key",
+            source,
+            key.span,
+            format!("undeclared key `{}`", key.value),
+            "no such key in the policy",
+        )
+        .with_help(
+            did_you_mean(&key.value, key_names.iter().copied()).unwrap_or_else(|| {
+                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
+                    .to_owned()
+            }),
+        ))
+    };
+
+    let cases_node = root.get("cases");
+    let mut cases = Vec::new();
+    let mut names = HashMap::new();
+    for (index, raw_case) in raw.cases.iter().enumerate() {
+        let item = cases_node.and_then(|cases| cases.item(index));
+        for case in expand_case(source, item, raw_case) {
+            check_key(
+                &case.key,
+                case.code
+                    .as_ref()
+                    .is_some_and(|code| code.value == Code::NotFound),
+            )?;
+            cases.push(case);
+        }
+    }
+    for case in &mut cases {
+        let seen: &mut usize = names.entry(case.name.clone()).or_default();
+        *seen += 1;
+        if *seen > 1 {
+            case.name = format!("{} ({seen})", case.name);
+        }
+    }
+
+    let access_node = root.get("access");
+    let access = raw
+        .access
+        .iter()
+        .enumerate()
+        .map(|(index, assertion)| {
+            let item = access_node.and_then(|list| list.item(index));
+            let keys = spanned_strings(
+                item.and_then(|item| item.get("keys")),
+                &assertion.keys,
+                span_of(item, Span::default()),
+            );
+            for key in &keys {
+                check_key(key, false)?;
+            }
+            Ok(AccessAssertion {
+                query: query_text(
+                    source,
+                    item.and_then(|item| item.get("query")),
+                    &assertion.query,
+                ),
+                keys,
+                span: span_of(item, Span::default()),
+            })
+        })
+        .collect::<Result<Vec<_>, LoadError>>()?;
+
+    Ok(TestFile {
+        source: source.clone(),
+        semantics: raw.semantics.unwrap_or(policy.semantics),
+        now: timestamp(source, root.get("now"), raw.now.as_deref())?.or(policy.now),
+        policy,
+        cases,
+        access,
+    })
+}
+
+/// One case per key and query of a case whose `key` or `query` is a list.
+fn expand_case(source: &Source, item: Option<&Node>, raw: &RawCase) -> Vec<Case> {
+    let span = span_of(item, Span::default());
+    let field = |name: &str| item.and_then(|item| item.get(name));
+    let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
+        let node = field(name);
+        match values {
+            OneOrMany::One(value) => vec![(value.clone(), node)],
+            OneOrMany::Many(values) => values
+                .iter()
+                .enumerate()
+                .map(|(index, value)| {
+                    (
+                        value.clone(),
+                        node.and_then(|node| node.item(index)).or(node),
+                    )
+                })
+                .collect(),
+        }
+    };
+    let keys = values("key", &raw.key);
+    let queries = values("query", &raw.query);
+    let expanded = keys.len() * queries.len() > 1;
+    let mut cases = Vec::new();
+    for (key, key_node) in &keys {
+        for (query, query_node) in &queries {
+            let derived = format!("{key}: {query}");
+            let name = match &raw.name {
+                Some(name) if expanded => format!("{name} [{derived}]"),
+                Some(name) => name.clone(),
+                None => derived,
+            };
+            cases.push(Case {
+                name,
+                key: Spanned {
+                    value: key.clone(),
+                    span: span_of(*key_node, span),
+                },
+                query: query_text(source, *query_node, query),
+                expect: Spanned {
+                    value: raw.expect,
+                    span: span_of(field("expect"), span),
+                },
+                code: raw.code.map(|code| Spanned {
+                    value: code,
+                    span: span_of(field("code"), span),
+                }),
+                ignore: raw.ignore,
+                span,
+            });
+        }
+    }
+    cases
+}
+
+fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
+    let span = span_of(node, Span::default());
+    let written = source.text().get(span.start..span.end).unwrap_or_default();
+    let offset = if written == text {
+        Some(span.start)
+    } else if written.len() == text.len() + 2 && written.get(1..written.len() - 1) == Some(text) {
+        Some(span.start + 1)
+    } else {
+        None
+    };
+    QueryText {
+        text: text.to_owned(),
+        span,
+        offset,
+    }
+}

@@ -1,0 +1,20 @@
+//! Policy files: loading YAML with the span of every node, and the model they describe.
+
+mod load;
+mod model;
+mod raw;
+mod resolve;
+mod source;
+mod spans;
+
+/// A policy file that cannot be used.
+pub type LoadError = crate::diagnostic::FileDiagnostic;
+pub use load::{Loader, MAX_FILE_BYTES};
+pub use model::{
+    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
+    TestFile,
+};
+pub use raw::{Expect, Expectation, PerMode, RawFile};
+pub use resolve::{Grant, KeyDecision, Resolved};
+pub use source::{Source, SourceFile};
+pub use spans::{Node, NodeKind, StructureError, read_structure};

@@ -1,0 +1,172 @@
+//! What a policy file describes, every part carrying the span of its YAML node.
+
+use super::Source;
+use crate::eval::{Code, Semantics};
+use crate::span::Span;
+use jiff::Timestamp;
+use std::sync::Arc;
+
+/// A value and the span of the YAML node it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it stands in its file.
+    pub span: Span,
+}
+
+/// A policy: catalog, roles, keys, root keys and forbid rules, as one file declares them.
+#[derive(Debug)]
+pub struct Policy {
+    /// The file that declares it.
+    pub source: Source,
+    /// The file's semantics mode.
+    pub semantics: Semantics,
+    /// The file's clock for `expires`, if it sets one.
+    pub now: Option<Timestamp>,
+    /// `false` when the workspace is disabled.
+    pub workspace_enabled: bool,
+    /// Every permission the application checks, when the file lists them.
+    pub catalog: Option<Vec<Spanned<String>>>,
+    /// Roles, in file order.
+    pub roles: Vec<Role>,
+    /// API keys and root keys, in file order (API keys first).
+    pub keys: Vec<Key>,
+    /// Forbid rules, in file order.
+    pub forbid: Vec<ForbidRule>,
+}
+
+/// A role: a named bundle of permissions.
+#[derive(Debug)]
+pub struct Role {
+    /// The role's name; its span is the mapping key.
+    pub name: Spanned<String>,
+    /// What it is for.
+    pub description: Option<String>,
+    /// What it grants.
+    pub permissions: Vec<Spanned<String>>,
+    /// Lint findings excused on it.
+    pub suppression: Option<Suppression>,
+}
+
+/// An API key (or an Unkey root key).
+#[derive(Debug)]
+pub struct Key {
+    /// The key's name; its span is the mapping key.
+    pub name: Spanned<String>,
+    /// API key or root key.
+    pub kind: KeyKind,
+    /// Who or what it is for.
+    pub description: Option<String>,
+    /// Roles it holds (indices into [`Policy::roles`] once resolved).
+    pub roles: Vec<Spanned<String>>,
+    /// Permissions granted directly.
+    pub permissions: Vec<Spanned<String>>,
+    /// `false` when disabled, with the span of `enabled: false`.
+    pub enabled: Spanned<bool>,
+    /// When it stops working.
+    pub expires: Option<Spanned<Timestamp>>,
+    /// Lint findings excused on it.
+    pub suppression: Option<Suppression>,
+}
+
+/// The two kinds of key Unkey issues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// A key verified with `keys.verifyKey`; grants follow the policy's semantics mode.
+    Api,
+    /// A root key for Unkey's own API; grants are `type.id.action` tuples.
+    Root,
+}
+
+/// A permission no key may use.
+#[derive(Debug)]
+pub struct ForbidRule {
+    /// The prohibited pattern.
+    pub permission: Spanned<String>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// An inline `lint: {allow: [...], reason: ...}`.
+#[derive(Debug)]
+pub struct Suppression {
+    /// The rules excused, as written.
+    pub rules: Vec<Spanned<String>>,
+    /// Why.
+    pub reason: String,
+    /// After this date the suppression stops working.
+    pub until: Option<Spanned<jiff::civil::Date>>,
+    /// The whole `lint:` value.
+    pub span: Span,
+}
+
+/// A file of expected outcomes, and the policy they are checked against (its own, or the
+/// one its `policy:` names).
+#[derive(Debug)]
+pub struct TestFile {
+    /// The file holding the cases.
+    pub source: Source,
+    /// The policy under test.
+    pub policy: Arc<Policy>,
+    /// Semantics for the cases: the file's own, else the policy's.
+    pub semantics: Semantics,
+    /// Clock for the cases: the file's own, else the policy's.
+    pub now: Option<Timestamp>,
+    /// Cases, one per key and query, in file order.
+    pub cases: Vec<Case>,
+    /// Who-can assertions.
+    pub access: Vec<AccessAssertion>,
+}
+
+/// A query as written in a file.
+#[derive(Clone, Debug)]
+pub struct QueryText {
+    /// The query.
+    pub text: String,
+    /// The YAML scalar holding it (quotes included).
+    pub span: Span,
+    /// Where the query's first byte stands in the file, when the scalar holds the text
+    /// verbatim (no escapes, no folding), so that a syntax error can point inside it.
+    pub offset: Option<usize>,
+}
+
+impl QueryText {
+    /// A span within the query text, mapped into the file.
+    pub fn span_in_file(&self, inner: Span) -> Span {
+        match self.offset {
+            Some(offset) => inner.shifted(offset),
+            None => self.span,
+        }
+    }
+}
+
+/// One expected outcome.
+#[derive(Debug)]
+pub struct Case {
+    /// The test's name within its file: as written, or derived from key and query.
+    pub name: String,
+    /// The key the query is made with.
+    pub key: Spanned<String>,
+    /// The query.
+    pub query: QueryText,
+    /// What is expected.
+    pub expect: Spanned<super::Expectation>,
+    /// The pinned code, if any.
+    pub code: Option<Spanned<Code>>,
+    /// Skipped unless ignored cases are asked for.
+    pub ignore: bool,
+    /// The case's `- ` item in the file.
+    pub span: Span,
+}
+
+/// Exactly the listed keys may be allowed the query.
+#[derive(Debug)]
+pub struct AccessAssertion {
+    /// The query.
+    pub query: QueryText,
+    /// The keys allowed.
+    pub keys: Vec<Spanned<String>>,
+    /// The assertion's item in the file.
+    pub span: Span,
+}

@@ -1,0 +1,315 @@
+//! The policy file format as serde reads it (version 1). Only the loader sees these types;
+//! it checks them and attaches spans to build the [`super::Policy`] model.
+//!
+//! The JSON Schema that `permspec schema` prints is derived from these types, so their doc
+//! comments are what editors show.
+
+use crate::eval::{Code, Semantics};
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// A permspec policy file: a policy (roles, keys, forbid rules), the outcomes expected of it
+/// (cases, access assertions), or both.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "permspec policy file, version 1")]
+pub struct RawFile {
+    /// Format version; must be 1.
+    pub version: u32,
+    /// What `*` in a grant means: `wildcard` (Unkey's docs, default), `literal` (Unkey's
+    /// engine) or `strict` (both must agree).
+    pub semantics: Option<Semantics>,
+    /// The clock that `expires` is compared with (RFC 3339, or a date for midnight UTC).
+    pub now: Option<String>,
+    /// The workspace the keys live in.
+    pub workspace: Option<RawWorkspace>,
+    /// Path of the policy file these cases test, relative to this file. A file with
+    /// `policy:` holds only cases and access assertions.
+    pub policy: Option<String>,
+    /// Catalog of every permission the application checks.
+    pub permissions: Option<Vec<String>>,
+    /// Named bundles of permissions.
+    #[serde(default)]
+    pub roles: IndexMap<String, RawRole>,
+    /// API keys: their roles and direct permissions.
+    #[serde(default)]
+    pub keys: IndexMap<String, RawKey>,
+    /// Unkey root keys, whose permissions are `type.id.action` tuples.
+    #[serde(default)]
+    pub root_keys: IndexMap<String, RawRootKey>,
+    /// Permissions no key may use, whatever it holds: a query that needs one is FORBIDDEN.
+    #[serde(default)]
+    pub forbid: Vec<RawForbid>,
+    /// Expected outcomes of queries for keys.
+    #[serde(default)]
+    pub cases: Vec<RawCase>,
+    /// Who-can assertions: exactly these keys are allowed a query.
+    #[serde(default)]
+    pub access: Vec<RawAccess>,
+}
+
+/// The workspace's state.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkspace {
+    /// `false` makes every case WORKSPACE_DISABLED.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+/// A role: a named bundle of permissions.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    /// What the role is for.
+    pub description: Option<String>,
+    /// The permissions the role grants (`*` patterns allowed).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// Lint findings excused on this role.
+    pub lint: Option<RawSuppression>,
+}
+
+/// An API key.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawKey {
+    /// Who or what the key is for.
+    pub description: Option<String>,
+    /// Roles the key holds.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Permissions granted to the key directly.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// `false`: every case for the key is DISABLED.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// When the key stops working (RFC 3339, or a date for midnight UTC).
+    pub expires: Option<String>,
+    /// Lint findings excused on this key.
+    pub lint: Option<RawSuppression>,
+}
+
+/// An Unkey root key.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRootKey {
+    /// Who or what the root key is for.
+    pub description: Option<String>,
+    /// `type.id.action` tuples, e.g. `api.*.create_key`.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// `false`: every case for the key is DISABLED.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// When the key stops working.
+    pub expires: Option<String>,
+    /// Lint findings excused on this key.
+    pub lint: Option<RawSuppression>,
+}
+
+/// A permission that no key may use.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawForbid {
+    /// The prohibited permission, matched like a grant.
+    pub permission: String,
+    /// Why it is prohibited; shown when a case is FORBIDDEN.
+    pub reason: Option<String>,
+}
+
+/// A case: the outcome expected of a query for a key.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCase {
+    /// The test's name; derived from key and query when absent.
+    pub name: Option<String>,
+    /// The key, or a list of keys (one case per key and query).
+    pub key: OneOrMany,
+    /// The query, or a list of queries.
+    pub query: OneOrMany,
+    /// `allow`, `deny`, or `error` (the query must be rejected as malformed); or one
+    /// verdict per way of matching, `{wildcard: allow, literal: deny}`, to record where
+    /// Unkey's docs and its engine disagree.
+    pub expect: Expectation,
+    /// Pins the exact decision code.
+    pub code: Option<Code>,
+    /// Skip the case unless run with `--ignored` or `--include-ignored`.
+    #[serde(default)]
+    pub ignore: bool,
+}
+
+/// One string, or a list of them.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single value.
+    One(String),
+    /// Several values.
+    Many(Vec<String>),
+}
+
+/// What a case expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// The decision is VALID.
+    Allow,
+    /// The decision is any other code.
+    Deny,
+    /// The query does not parse.
+    Error,
+}
+
+/// A case's expectation: one verdict, or one per way of matching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(untagged)]
+pub enum Expectation {
+    /// The same verdict whatever the semantics.
+    Same(Expect),
+    /// A verdict per semantics mode.
+    PerMode(PerMode),
+}
+
+/// One verdict per way of matching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerMode {
+    /// The verdict under Unkey's documentation (`wildcard`).
+    pub wildcard: Expect,
+    /// The verdict under Unkey's engine (`literal`).
+    pub literal: Expect,
+}
+
+impl Expectation {
+    /// The verdict expected under `matching` (root keys follow the engine: `literal`).
+    pub fn under(self, matching: crate::eval::Matching) -> Expect {
+        match (self, matching) {
+            (Expectation::Same(expect), _) => expect,
+            (Expectation::PerMode(modes), crate::eval::Matching::Wildcard) => modes.wildcard,
+            (Expectation::PerMode(modes), _) => modes.literal,
+        }
+    }
+
+    /// The expectation in words: `allow`, or `wildcard: allow, literal: deny`.
+    pub fn describe(self) -> String {
+        match self {
+            Expectation::Same(expect) => expect.word().to_owned(),
+            Expectation::PerMode(modes) => {
+                format!(
+                    "wildcard: {}, literal: {}",
+                    modes.wildcard.word(),
+                    modes.literal.word()
+                )
+            }
+        }
+    }
+}
+
+/// Written by hand so that a wrong value is named at `expect` with the choices it has.
+impl<'de> Deserialize<'de> for Expectation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Expectation;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`allow`, `deny`, `error`, or `{wildcard: ..., literal: ...}`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Expectation, E> {
+                use serde::de::IntoDeserializer;
+                Expect::deserialize(value.into_deserializer()).map(Expectation::Same)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Expectation, A::Error> {
+                PerMode::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Expectation::PerMode)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl Expect {
+    /// The verdict as written in files.
+    pub fn word(self) -> &'static str {
+        match self {
+            Expect::Allow => "allow",
+            Expect::Deny => "deny",
+            Expect::Error => "error",
+        }
+    }
+}
+
+/// A who-can assertion.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccess {
+    /// The query.
+    pub query: String,
+    /// Exactly the keys allowed; every other declared key must be denied.
+    pub keys: Vec<String>,
+}
+
+/// An inline lint suppression.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuppression {
+    /// Rule codes or names to excuse, e.g. `global-wildcard` or `W001`.
+    pub allow: Vec<String>,
+    /// Why the finding is acceptable here; required.
+    pub reason: String,
+    /// The suppression stops working after this date (YYYY-MM-DD).
+    pub until: Option<String>,
+}
+
+impl OneOrMany {
+    /// The values, one or many.
+    pub fn values(&self) -> &[String] {
+        match self {
+            OneOrMany::One(value) => std::slice::from_ref(value),
+            OneOrMany::Many(values) => values,
+        }
+    }
+}
+
+/// Written by hand so that a wrong type says "a string or a list of strings" at the field,
+/// rather than serde's "data did not match any variant" at the enclosing case.
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(value.to_owned()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element()? {
+                    values.push(value);
+                }
+                Ok(OneOrMany::Many(values))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+fn enabled() -> bool {
+    true
+}

@@ -1,0 +1,259 @@
+//! The shape of a YAML document with the byte span of every node.
+//!
+//! serde_yaml reports positions only for errors, so a second pass over the parser's events
+//! records where each mapping entry, sequence item and scalar stands. The same pass rejects
+//! duplicate mapping keys, which serde would otherwise let the last one win.
+
+use crate::span::Span;
+use indexmap::IndexMap;
+use saphyr_parser::{Event, Parser, ScanError, SpannedEventReceiver};
+
+/// A YAML node and where it stands.
+#[derive(Debug)]
+pub struct Node {
+    /// From the node's first byte to its last (quotes included for quoted scalars).
+    pub span: Span,
+    /// What the node is.
+    pub kind: NodeKind,
+}
+
+/// The kinds of YAML node, with their children.
+#[derive(Debug)]
+pub enum NodeKind {
+    /// A string, number, boolean or null, as written.
+    Scalar(String),
+    /// A list.
+    Sequence(Vec<Node>),
+    /// A mapping: key text to the key's span and the value.
+    Mapping(IndexMap<String, (Span, Node)>),
+    /// `*anchor`: a reference to a node elsewhere.
+    Alias,
+}
+
+impl Node {
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, node)| node)
+    }
+
+    /// The span of `key` itself, if this is a mapping that has it.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entry(key).map(|(span, _)| *span)
+    }
+
+    fn entry(&self, key: &str) -> Option<&(Span, Node)> {
+        match &self.kind {
+            NodeKind::Mapping(entries) => entries.get(key),
+            _ => None,
+        }
+    }
+
+    /// The `index`th item, if this is a sequence that long.
+    pub fn item(&self, index: usize) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Sequence(items) => items.get(index),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text as written, if this is a scalar.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// Why a document's structure could not be read.
+#[derive(Debug)]
+pub enum StructureError {
+    /// Not well-formed YAML.
+    Syntax {
+        /// The parser's words.
+        message: String,
+        /// Where it stopped.
+        at: Span,
+    },
+    /// The same key twice in one mapping.
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// Its first occurrence.
+        first: Span,
+        /// The repeat.
+        second: Span,
+    },
+    /// A mapping key that is itself a list or mapping.
+    ComplexKey {
+        /// The key node.
+        at: Span,
+    },
+    /// More than one `---` document in the file.
+    SeveralDocuments {
+        /// Where the second starts.
+        at: Span,
+    },
+}
+
+/// Reads the structure of the single document in `text`; `None` for an empty file.
+pub fn read_structure(text: &str) -> Result<Option<Node>, StructureError> {
+    let mut builder = Builder {
+        offsets: CharOffsets::new(text),
+        stack: Vec::new(),
+        root: None,
+        documents: 0,
+        error: None,
+    };
+    let result = Parser::new_from_str(text).load(&mut builder, true);
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    if let Err(error) = result {
+        return Err(syntax_error(&error, &builder.offsets));
+    }
+    Ok(builder.root)
+}
+
+fn syntax_error(error: &ScanError, offsets: &CharOffsets) -> StructureError {
+    let at = offsets.byte(error.marker().index());
+    StructureError::Syntax {
+        message: error.info().to_owned(),
+        at: Span::new(at, at),
+    }
+}
+
+/// saphyr counts characters; spans are bytes.
+struct CharOffsets {
+    /// Byte offset of each character, plus the end; empty when the text is ASCII.
+    table: Vec<usize>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(offset, _)| offset)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        CharOffsets { table }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.table.is_empty() {
+            char_index
+        } else {
+            self.table[char_index.min(self.table.len() - 1)]
+        }
+    }
+}
+
+enum Frame {
+    Sequence {
+        start: usize,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: usize,
+        entries: IndexMap<String, (Span, Node)>,
+        pending_key: Option<(String, Span)>,
+    },
+}
+
+struct Builder {
+    offsets: CharOffsets,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    documents: usize,
+    error: Option<StructureError>,
+}
+
+impl Builder {
+    fn attach(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => match node.kind {
+                    NodeKind::Scalar(key) => *pending_key = Some((key, node.span)),
+                    _ => self.fail(StructureError::ComplexKey { at: node.span }),
+                },
+                Some((key, key_span)) => {
+                    if let Some((first, _)) = entries.get(&key) {
+                        let first = *first;
+                        self.fail(StructureError::DuplicateKey {
+                            key,
+                            first,
+                            second: key_span,
+                        });
+                    } else {
+                        entries.insert(key, (key_span, node));
+                    }
+                }
+            },
+        }
+    }
+
+    fn fail(&mut self, error: StructureError) {
+        self.error.get_or_insert(error);
+    }
+}
+
+impl<'input> SpannedEventReceiver<'input> for Builder {
+    fn on_event(&mut self, event: Event<'input>, span: saphyr_parser::Span) {
+        if self.error.is_some() {
+            return;
+        }
+        let start = self.offsets.byte(span.start.index());
+        let end = self.offsets.byte(span.end.index());
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(StructureError::SeveralDocuments {
+                        at: Span::new(start, end),
+                    });
+                }
+            }
+            Event::Scalar(text, ..) => self.attach(Node {
+                span: Span::new(start, end),
+                kind: NodeKind::Scalar(text.into_owned()),
+            }),
+            Event::Alias(_) => self.attach(Node {
+                span: Span::new(start, end),
+                kind: NodeKind::Alias,
+            }),
+            Event::SequenceStart(..) => self.stack.push(Frame::Sequence {
+                start,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(..) => self.stack.push(Frame::Mapping {
+                start,
+                entries: IndexMap::new(),
+                pending_key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Frame::Sequence { start, items }) => Node {
+                        span: Span::new(start, end.max(start)),
+                        kind: NodeKind::Sequence(items),
+                    },
+                    Some(Frame::Mapping { start, entries, .. }) => Node {
+                        span: Span::new(start, end.max(start)),
+                        kind: NodeKind::Mapping(entries),
+                    },
+                    None => return,
+                };
+                self.attach(node);
+            }
+            _ => {}
+        }
+    }
+}

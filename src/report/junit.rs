@@ -1,0 +1,94 @@
+//! `permspec test --format junit`: one `<testsuite>` per file, one `<testcase>` per test.
+
+use crate::runner::Executed;
+use std::fmt::Write as _;
+
+/// The JUnit XML report of a run.
+pub fn junit(executed: &[Executed]) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for (test, _) in executed {
+        if !files.contains(&test.file.as_str()) {
+            files.push(&test.file);
+        }
+    }
+    let count = |file: Option<&str>, what: fn(&Executed) -> bool| {
+        executed
+            .iter()
+            .filter(|e| file.is_none_or(|file| e.0.file == file) && what(e))
+            .count()
+    };
+    let failed = |(_, result): &Executed| result.as_ref().is_some_and(|result| !result.passed);
+    let skipped = |(_, result): &Executed| result.is_none();
+
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"permspec\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+        executed.len(),
+        count(None, failed),
+        count(None, skipped)
+    );
+    for file in files {
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+            escape(file),
+            count(Some(file), |_| true),
+            count(Some(file), failed),
+            count(Some(file), skipped)
+        );
+        for (test, result) in executed.iter().filter(|(test, _)| test.file == file) {
+            let case = test
+                .name
+                .strip_prefix(&format!("{file}::"))
+                .unwrap_or(&test.name);
+            let _ = write!(
+                xml,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
+                escape(case),
+                escape(file),
+                escape(file),
+                test.line
+            );
+            match result {
+                None => xml.push_str(">\n      <skipped/>\n    </testcase>\n"),
+                Some(result) if result.passed => xml.push_str("/>\n"),
+                Some(result) => {
+                    let message = result.message().unwrap_or_default();
+                    let summary = message.lines().next().unwrap_or_default();
+                    let _ = write!(
+                        xml,
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}:{}:{}\n{}</failure>\n    </testcase>\n",
+                        escape(summary),
+                        escape(&result.expected),
+                        escape(file),
+                        test.line,
+                        test.column,
+                        escape(&message)
+                    );
+                }
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,380 @@
+//! Why a test failed, as a diagnostic with labels on the case and on the grant, role, key
+//! or forbid rule that decided it, the explanation, and the response Unkey would send.
+
+use super::LoadedFile;
+use crate::diagnostic::FileDiagnostic;
+use crate::eval::{Code, Matching, Semantics};
+use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText};
+use crate::query::{LimitViolation, SyntaxError};
+use crate::span::Span;
+use miette::Diagnostic;
+use serde_json::json;
+
+/// Whether the decision meets the case's expectation in every way of matching it was made
+/// in (a gate code such as DISABLED stands for all of them).
+pub fn expectation_holds(case: &Case, decision: &KeyDecision, semantics: Semantics) -> bool {
+    let codes: Vec<(Matching, Code)> = match &decision.decision {
+        Some(evaluated) => evaluated
+            .outcomes
+            .iter()
+            .map(|outcome| (outcome.matching, outcome.code))
+            .collect(),
+        None => semantics
+            .matchings()
+            .iter()
+            .map(|&matching| (matching, decision.code))
+            .collect(),
+    };
+    codes.iter().all(|&(matching, code)| {
+        let verdict_holds = match case.expect.value.under(matching) {
+            Expect::Allow => code.allows(),
+            Expect::Deny => !code.allows(),
+            Expect::Error => false,
+        };
+        verdict_holds && case.code.as_ref().is_none_or(|pinned| pinned.value == code)
+    })
+}
+
+/// Labels in the case file and in the policy file, merged into one diagnostic when the
+/// policy is declared in the same file.
+struct Places<'a> {
+    loaded: &'a LoadedFile,
+    in_cases: Vec<(Span, String)>,
+    in_policy: Vec<(Span, String)>,
+}
+
+impl<'a> Places<'a> {
+    fn new(loaded: &'a LoadedFile) -> Self {
+        Places {
+            loaded,
+            in_cases: Vec::new(),
+            in_policy: Vec::new(),
+        }
+    }
+
+    fn diagnostic(self, code: &str, message: String, help: String) -> FileDiagnostic {
+        let file = &self.loaded.file;
+        let same_file = file.source.path() == file.policy.source.path();
+        let mut labels = self.in_cases.into_iter();
+        let (span, label) = labels.next().unwrap_or_default();
+        let mut diagnostic =
+            FileDiagnostic::at(code, &file.source, span, message, label).with_help(help);
+        for (span, label) in labels {
+            diagnostic = diagnostic.with_label(span, label);
+        }
+        if same_file {
+            for (span, label) in self.in_policy {
+                diagnostic = diagnostic.with_label(span, label);
+            }
+        } else if let Some(((span, label), rest)) = self.in_policy.split_first() {
+            let mut related = FileDiagnostic::at(
+                "test::decided-by",
+                &file.policy.source,
+                *span,
+                "where the policy decides it",
+                label.clone(),
+            )
+            .with_severity(miette::Severity::Advice);
+            for (span, label) in rest {
+                related = related.with_label(*span, label.clone());
+            }
+            diagnostic = diagnostic.with_related(related);
+        }
+        diagnostic
+    }
+}
+
+/// The case's query does not parse, and the case did not expect that.
+pub fn syntax(loaded: &LoadedFile, case: &Case, error: &SyntaxError) -> FileDiagnostic {
+    rejected(loaded, case, &error.to_string(), error.span(), error)
+}
+
+/// The case's query is over Unkey's limits, and the case did not expect that.
+pub fn limit(loaded: &LoadedFile, case: &Case, violation: &LimitViolation) -> FileDiagnostic {
+    rejected(
+        loaded,
+        case,
+        &violation.to_string(),
+        Span::new(0, case.query.text.len()),
+        violation,
+    )
+}
+
+fn rejected(
+    loaded: &LoadedFile,
+    case: &Case,
+    problem: &str,
+    at: Span,
+    diagnostic: &dyn Diagnostic,
+) -> FileDiagnostic {
+    let mut places = Places::new(loaded);
+    places
+        .in_cases
+        .push((case.query.span_in_file(at), first_label(diagnostic)));
+    places.in_cases.push((
+        case.expect.span,
+        format!("expected {}", case.expect.value.describe()),
+    ));
+    let help = diagnostic
+        .help()
+        .map(|help| help.to_string())
+        .unwrap_or_default();
+    places.diagnostic(
+        "test::query-rejected",
+        format!("case `{}`: the query is rejected: {problem}", case.name),
+        format!("{help}\nUnkey rejects such a query with a 400 error; write `expect: error` if that is the point of the case"),
+    )
+}
+
+fn first_label(diagnostic: &dyn Diagnostic) -> String {
+    diagnostic
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .and_then(|label| label.label().map(str::to_owned))
+        .unwrap_or_else(|| "here".to_owned())
+}
+
+/// The decision did not meet the case's expectation.
+pub fn decision(loaded: &LoadedFile, case: &Case, decision: &KeyDecision) -> FileDiagnostic {
+    let actual = if decision.allowed() { "allow" } else { "deny" };
+    let mut message = format!(
+        "case `{}`: expected {}, got {actual} ({})",
+        case.name,
+        case.expect.value.describe(),
+        decision.code
+    );
+    if let Some(pinned) = &case.code
+        && pinned.value != decision.code
+    {
+        message = format!("{message}; the case pins {}", pinned.value);
+    }
+    let mut places = Places::new(loaded);
+    places
+        .in_cases
+        .push((case.query.span, format!("{actual}: {}", decision.code)));
+    places.in_cases.push((
+        case.expect.span,
+        format!("expected {}", case.expect.value.describe()),
+    ));
+    if let Some(pinned) = &case.code {
+        places
+            .in_cases
+            .push((pinned.span, format!("pinned {}", pinned.value)));
+    }
+    deciding_places(&mut places, decision, Some(&case.key));
+    let help = explanation(loaded, &case.key.value, decision);
+    places.diagnostic("test::case-failed", message, help)
+}
+
+/// Labels on whatever decided `decision`: the gate that stopped it, or the grants, roles and
+/// forbid rules behind the evaluation.
+fn deciding_places(
+    places: &mut Places<'_>,
+    decision: &KeyDecision,
+    case_key: Option<&crate::policy::Spanned<String>>,
+) {
+    let loaded = places.loaded;
+    let policy = &loaded.resolved.policy;
+    let Some(index) = decision.key else {
+        if let Some(key) = case_key {
+            places
+                .in_cases
+                .push((key.span, "no key of this name in the policy".to_owned()));
+        }
+        return;
+    };
+    let key = &policy.keys[index];
+    match decision.code {
+        Code::WorkspaceDisabled => places.in_policy.push((
+            key.name.span,
+            "the workspace of this key is disabled".to_owned(),
+        )),
+        Code::Disabled => places
+            .in_policy
+            .push((key.enabled.span, "the key is disabled here".to_owned())),
+        Code::Expired => {
+            let expires = key.expires.as_ref().expect("an expired key has `expires`");
+            places.in_policy.push((
+                expires.span,
+                format!("expired: {} is at or before {}", expires.value, loaded.now),
+            ));
+        }
+        _ => {}
+    }
+    let Some(evaluated) = &decision.decision else {
+        return;
+    };
+    let grants = loaded.resolved.grants(index);
+    let mut seen = Vec::new();
+    for outcome in &evaluated.outcomes {
+        for leaf in &outcome.explanation.satisfied_by {
+            let grant = &grants[leaf.grant_index];
+            if seen.contains(&grant.span) {
+                continue;
+            }
+            seen.push(grant.span);
+            let via = match grant.via {
+                Some(role) => format!(" (role `{}`)", policy.roles[role].name.value),
+                None => " (granted directly)".to_owned(),
+            };
+            places.in_policy.push((
+                grant.span,
+                format!(
+                    "`{}` satisfies `{}`{via}",
+                    grant.permission, leaf.permission
+                ),
+            ));
+            if let Some(rule) = leaf.forbid_index {
+                let rule = &policy.forbid[rule];
+                let reason = rule.reason.as_deref().unwrap_or("no reason given");
+                places.in_policy.push((
+                    rule.permission.span,
+                    format!("forbids `{}`: {reason}", leaf.permission),
+                ));
+            }
+        }
+    }
+    if seen.is_empty() {
+        places.in_policy.push((
+            key.name.span,
+            holdings(key, grants.iter().map(|g| g.permission.as_str())),
+        ));
+    }
+}
+
+fn holdings<'a>(key: &Key, permissions: impl Iterator<Item = &'a str>) -> String {
+    let held: Vec<&str> = permissions.collect();
+    if held.is_empty() {
+        format!("`{}` holds no permissions", key.name.value)
+    } else {
+        format!("`{}` holds {}", key.name.value, held.join(", "))
+    }
+}
+
+/// The explanation of every way of matching, then Unkey's response.
+fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> String {
+    let mut text = String::new();
+    if let Some(evaluated) = &decision.decision {
+        for outcome in &evaluated.outcomes {
+            let verdict = if outcome.code.allows() {
+                "allow"
+            } else {
+                "deny"
+            };
+            text.push_str(&format!(
+                "{} matching: {verdict} ({})\n",
+                outcome.matching.name(),
+                outcome.code
+            ));
+            text.push_str(&outcome.describe("  "));
+        }
+    }
+    let kind = decision
+        .key
+        .map(|index| loaded.resolved.policy.keys[index].kind);
+    let message = decision
+        .decision
+        .as_ref()
+        .and_then(|evaluated| evaluated.primary().explanation.message.clone());
+    text.push_str(&format!(
+        "Unkey would respond: {}",
+        unkey_response(kind, key_name, decision.code, message)
+    ));
+    text
+}
+
+/// The response Unkey would send: `keys.verifyKey` data for an API key, the problem body of
+/// an API error for a root key (or an unknown one).
+pub fn unkey_response(
+    kind: Option<KeyKind>,
+    key_name: &str,
+    code: Code,
+    message: Option<String>,
+) -> serde_json::Value {
+    match (kind, code.unkey_error()) {
+        (Some(KeyKind::Api), _) | (_, None) => {
+            json!({"valid": code.allows(), "code": code, "keyId": key_name})
+        }
+        (_, Some((error, status))) => json!({
+            "meta": {"requestId": "req_permspec"},
+            "error": {
+                "title": code.name().replace('_', " ").to_lowercase(),
+                "detail": message.unwrap_or_else(|| format!("The root key `{key_name}` was refused: {code}")),
+                "status": status,
+                "type": format!("https://unkey.com/docs/errors/unkey/{error}"),
+            }
+        }),
+    }
+}
+
+/// An access assertion's query does not parse.
+pub fn access_syntax(
+    loaded: &LoadedFile,
+    assertion: &AccessAssertion,
+    error: &SyntaxError,
+) -> FileDiagnostic {
+    let mut places = Places::new(loaded);
+    places.in_cases.push((
+        assertion.query.span_in_file(error.span()),
+        first_label(error),
+    ));
+    places.diagnostic(
+        "test::query-rejected",
+        format!("access assertion: the query is rejected: {error}"),
+        error
+            .help()
+            .map(|help| help.to_string())
+            .unwrap_or_default(),
+    )
+}
+
+/// The keys allowed an access assertion's query are not exactly the listed ones.
+pub fn access(
+    loaded: &LoadedFile,
+    assertion: &AccessAssertion,
+    decisions: &[KeyDecision],
+    listed: &[&str],
+) -> FileDiagnostic {
+    let policy = &loaded.resolved.policy;
+    let mut places = Places::new(loaded);
+    places
+        .in_cases
+        .push((assertion.query.span, "who may do this".to_owned()));
+    let mut wrong = Vec::new();
+    for (key, decision) in policy.keys.iter().zip(decisions) {
+        let is_listed = listed.contains(&key.name.value.as_str());
+        if is_listed == decision.allowed() {
+            continue;
+        }
+        if is_listed {
+            wrong.push(format!(
+                "`{}` is listed but denied ({})",
+                key.name.value, decision.code
+            ));
+            let listed_at = assertion
+                .keys
+                .iter()
+                .find(|k| k.value == key.name.value)
+                .map(|k| k.span);
+            places.in_cases.push((
+                listed_at.unwrap_or(assertion.span),
+                format!("denied: {}", decision.code),
+            ));
+        } else {
+            wrong.push(format!("`{}` is allowed but not listed", key.name.value));
+            deciding_places(&mut places, decision, None);
+        }
+    }
+    places.diagnostic(
+        "test::access-failed",
+        format!("access to `{}`: {}", assertion.query.text, wrong.join("; ")),
+        access_help(&assertion.query),
+    )
+}
+
+fn access_help(query: &QueryText) -> String {
+    format!(
+        "the keys allowed `{}` must be exactly the listed ones: fix the grants, or update the list if the change is intended",
+        query.text
+    )
+}

@@ -1,0 +1,244 @@
+//! Running policy suites: every case and access assertion becomes a named test, run through
+//! libtest-mimic for people or through [`execute`] for the JSON and JUnit reports.
+
+mod collect;
+mod failure;
+mod libtest;
+mod select;
+
+pub use collect::{LoadedFile, MissingPath, collect, policy_files};
+pub use libtest::{run_libtest, trials};
+pub use select::{Executed, Selection, execute};
+
+use crate::diagnostic::FileDiagnostic;
+use crate::eval::{Code, Semantics};
+use crate::policy::{Expect, Expectation, LoadError};
+use crate::query::{self, unkey_limits};
+use crate::report::Renderer;
+use std::sync::Arc;
+
+/// One test: a case, an access assertion, or a file that did not load.
+#[derive(Clone, Debug)]
+pub struct Test {
+    /// `file::case name`.
+    pub name: String,
+    /// The file's display name.
+    pub file: String,
+    /// 1-based line of the case in its file.
+    pub line: usize,
+    /// 1-based column of the case in its file.
+    pub column: usize,
+    /// Marked `ignore: true`.
+    pub ignored: bool,
+    body: Body,
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    Case(Arc<LoadedFile>, usize),
+    Access(Arc<LoadedFile>, usize),
+    LoadFailure(Arc<LoadError>),
+}
+
+/// What running a test found.
+#[derive(Clone, Debug)]
+pub struct TestResult {
+    /// The expectation held.
+    pub passed: bool,
+    /// `allow`, `deny` or `error` (for access assertions: the allowed keys).
+    pub expected: String,
+    /// What happened, in the same words.
+    pub actual: String,
+    /// The decision code, when a decision was made.
+    pub code: Option<Code>,
+    /// The semantics the test ran under.
+    pub semantics: Option<Semantics>,
+    /// Why it failed, as a diagnostic pointing into the files.
+    pub failure: Option<FileDiagnostic>,
+}
+
+impl TestResult {
+    /// The failure as plain text: the message, then the hint.
+    pub fn message(&self) -> Option<String> {
+        self.failure
+            .as_ref()
+            .map(|failure| match failure.help_text() {
+                Some(help) => format!("{failure}\n{help}"),
+                None => failure.to_string(),
+            })
+    }
+
+    /// The failure rendered as a miette report.
+    pub fn report(&self, color: bool) -> Option<String> {
+        self.failure
+            .as_ref()
+            .map(|failure| Renderer::new(color).render(failure))
+    }
+}
+
+impl Test {
+    fn case(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+        let case = &loaded.file.cases[index];
+        Test::located(
+            loaded,
+            case.name.clone(),
+            case.span.start,
+            case.ignore,
+            Body::Case(Arc::clone(loaded), index),
+        )
+    }
+
+    fn access(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+        let assertion = &loaded.file.access[index];
+        let name = format!("access: {}", assertion.query.text);
+        Test::located(
+            loaded,
+            name,
+            assertion.span.start,
+            false,
+            Body::Access(Arc::clone(loaded), index),
+        )
+    }
+
+    fn located(
+        loaded: &LoadedFile,
+        name: String,
+        offset: usize,
+        ignored: bool,
+        body: Body,
+    ) -> Self {
+        let source = &loaded.file.source;
+        let (line, column) = source.line_column(offset);
+        Test {
+            name: format!("{}::{name}", source.name()),
+            file: source.name().to_owned(),
+            line,
+            column,
+            ignored,
+            body,
+        }
+    }
+
+    fn load_failure(error: LoadError) -> Self {
+        let (line, column) = error.line_column().unwrap_or((1, 1));
+        Test {
+            name: error.file().to_owned(),
+            file: error.file().to_owned(),
+            line,
+            column,
+            ignored: false,
+            body: Body::LoadFailure(Arc::new(error)),
+        }
+    }
+
+    /// True for the stand-in test of a file that did not load.
+    pub fn is_load_failure(&self) -> bool {
+        matches!(self.body, Body::LoadFailure(_))
+    }
+
+    /// Runs the test.
+    pub fn run(&self) -> TestResult {
+        match &self.body {
+            Body::Case(loaded, index) => run_case(loaded, *index),
+            Body::Access(loaded, index) => run_access(loaded, *index),
+            Body::LoadFailure(error) => TestResult {
+                passed: false,
+                expected: "load".to_owned(),
+                actual: "error".to_owned(),
+                code: None,
+                semantics: None,
+                failure: Some(FileDiagnostic::clone(error)),
+            },
+        }
+    }
+}
+
+fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
+    let case = &loaded.file.cases[index];
+    let expected = case.expect.value;
+    let mut result = TestResult {
+        passed: false,
+        expected: expected.describe(),
+        actual: "error".to_owned(),
+        code: None,
+        semantics: Some(loaded.semantics),
+        failure: None,
+    };
+    let rejection = match query::parse(&case.query.text) {
+        Err(error) => Some(failure::syntax(loaded, case, &error)),
+        Ok(parsed) => match unkey_limits(&case.query.text, &parsed).first() {
+            Some(violation) => Some(failure::limit(loaded, case, violation)),
+            None => {
+                let decision =
+                    loaded
+                        .resolved
+                        .decide(&case.key.value, &parsed, loaded.semantics, loaded.now);
+                result.code = Some(decision.code);
+                result.actual = if decision.allowed() { "allow" } else { "deny" }.to_owned();
+                result.passed = failure::expectation_holds(case, &decision, loaded.semantics);
+                if !result.passed {
+                    result.failure = Some(failure::decision(loaded, case, &decision));
+                }
+                return result;
+            }
+        },
+    };
+    result.passed = expected == Expectation::Same(Expect::Error);
+    if !result.passed {
+        result.failure = rejection;
+    }
+    result
+}
+
+fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
+    let assertion = &loaded.file.access[index];
+    let listed: Vec<&str> = assertion
+        .keys
+        .iter()
+        .map(|key| key.value.as_str())
+        .collect();
+    let mut result = TestResult {
+        passed: false,
+        expected: listed.join(", "),
+        actual: "error".to_owned(),
+        code: None,
+        semantics: Some(loaded.semantics),
+        failure: None,
+    };
+    let parsed = match query::parse(&assertion.query.text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            result.failure = Some(failure::access_syntax(loaded, assertion, &error));
+            return result;
+        }
+    };
+    let decisions: Vec<_> = loaded
+        .resolved
+        .policy
+        .keys
+        .iter()
+        .map(|key| {
+            loaded
+                .resolved
+                .decide(&key.name.value, &parsed, loaded.semantics, loaded.now)
+        })
+        .collect();
+    let allowed: Vec<&str> = decisions
+        .iter()
+        .zip(&loaded.resolved.policy.keys)
+        .filter(|(decision, _)| decision.allowed())
+        .map(|(_, key)| key.name.value.as_str())
+        .collect();
+    result.actual = allowed.join(", ");
+    result.passed = {
+        let mut expected = listed.clone();
+        expected.sort_unstable();
+        let mut actual = allowed.clone();
+        actual.sort_unstable();
+        expected == actual
+    };
+    if !result.passed {
+        result.failure = Some(failure::access(loaded, assertion, &decisions, &listed));
+    }
+    result
+}
