@@ -1,9 +1,14 @@
-//! `permspec check`: decide one query against grants and explain the decision.
+//! `permspec check`: decide one query against grants, or against a key of a policy file,
+//! and explain the decision.
 
 use super::{Context, Exit, Format};
 use crate::eval::{Access, Decision, Semantics};
-use crate::query::{self, unkey_limits};
-use crate::report::{decision_json, decision_text};
+use crate::policy::{KeyDecision, Loader, Resolved};
+use crate::query::{self, Query, unkey_limits};
+use crate::report::{decision_json, decision_text, gate_json, gate_text};
+use crate::suggest::did_you_mean;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `permspec check`.
 #[derive(Debug, clap::Args)]
@@ -12,16 +17,34 @@ pub struct Args {
     query: String,
 
     /// A permission the key holds (repeat, or separate with commas).
-    #[arg(long = "grant", value_name = "PERMISSION", value_delimiter = ',')]
+    #[arg(
+        long = "grant",
+        value_name = "PERMISSION",
+        value_delimiter = ',',
+        conflicts_with = "key"
+    )]
     grants: Vec<String>,
 
     /// A permission no key may use: a query that needs it is FORBIDDEN (repeatable).
-    #[arg(long = "forbid", value_name = "PATTERN", value_delimiter = ',')]
+    #[arg(
+        long = "forbid",
+        value_name = "PATTERN",
+        value_delimiter = ',',
+        conflicts_with = "key"
+    )]
     forbidden: Vec<String>,
 
-    /// What `*` in a grant means.
-    #[arg(long, value_enum, default_value_t)]
-    semantics: Semantics,
+    /// A policy file whose key to check (with `--key`).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    role_file: Option<PathBuf>,
+
+    /// The key of `--role-file` to check: its roles, grants, state and the policy's forbid rules.
+    #[arg(long, value_name = "KEY", requires = "role_file")]
+    key: Option<String>,
+
+    /// What `*` in a grant means (default: the policy's mode, else wildcard).
+    #[arg(long, value_enum)]
+    semantics: Option<Semantics>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -49,17 +72,62 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
         return Exit::BadInput;
     }
-
-    let decision = Decision::new(&parsed, args.semantics, |matching| {
-        Access::new(&args.grants, &args.forbidden, matching)
-    });
+    let (allowed, text, json) = match (&args.role_file, &args.key) {
+        (Some(file), Some(key)) => match decide_for_key(args, &parsed, file, key, context) {
+            Some((decision, semantics)) => (
+                decision.allowed(),
+                gate_text(&decision, key),
+                gate_json(&decision, semantics),
+            ),
+            None => return Exit::BadInput,
+        },
+        _ => {
+            let semantics = args.semantics.unwrap_or_default();
+            let decision = Decision::new(&parsed, semantics, |matching| {
+                Access::new(&args.grants, &args.forbidden, matching)
+            });
+            (
+                decision.allowed(),
+                decision_text(&decision),
+                decision_json(&decision),
+            )
+        }
+    };
     match args.format {
-        Format::Human => print!("{}", decision_text(&decision)),
-        Format::Json => println!("{}", decision_json(&decision)),
+        Format::Human => print!("{text}"),
+        Format::Json => println!("{json}"),
     }
-    if decision.allowed() {
+    if allowed {
         Exit::Success
     } else {
         Exit::Failure
     }
+}
+
+fn decide_for_key(
+    args: &Args,
+    parsed: &Query,
+    file: &std::path::Path,
+    key: &str,
+    context: &Context,
+) -> Option<(KeyDecision, Semantics)> {
+    let loaded = match Loader::default().load(file) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprint!("{}", context.renderer.render(&error));
+            return None;
+        }
+    };
+    let resolved = Resolved::new(Arc::clone(&loaded.policy));
+    if resolved.key_index(key).is_none() {
+        let names = loaded.policy.keys.iter().map(|key| key.name.value.as_str());
+        eprintln!("error: `{}` declares no key `{key}`", loaded.source.name());
+        if let Some(hint) = did_you_mean(key, names) {
+            eprintln!("  help: {hint}");
+        }
+        return None;
+    }
+    let semantics = args.semantics.unwrap_or(loaded.semantics);
+    let now = loaded.now.unwrap_or_else(jiff::Timestamp::now);
+    Some((resolved.decide(key, parsed, semantics, now), semantics))
 }

@@ -3,7 +3,10 @@
 
 mod check;
 mod parse;
+mod schema;
 mod test;
+
+pub use schema::schema_text;
 
 use crate::report::{ColorChoice, Renderer};
 use clap::{Parser, Subcommand};
@@ -29,6 +32,8 @@ enum Command {
     Check(check::Args),
     /// Run the cases of policy files as tests.
     Test(test::Args),
+    /// Print the JSON Schema of policy files.
+    Schema(schema::Args),
 }
 
 /// How a command ended, as documented in cli.md.
@@ -78,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => parse::run(&args, &context),
         Command::Check(args) => check::run(&args, &context),
         Command::Test(args) => test::run(&args, &context),
+        Command::Schema(args) => schema::run(&args),
     };
     exit.into()
 }

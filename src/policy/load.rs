@@ -257,17 +257,17 @@ fn serde_error(source: &Source, root: &Node, error: &serde_yaml::Error) -> LoadE
         .split_first()
         .and_then(|(wrong, expected)| did_you_mean(wrong, expected.iter().copied()));
     let (code, label) = if message.contains("unknown field") {
-        ("unknown-field", "unknown field")
+        ("policy::unknown-field", "unknown field")
     } else if message.contains("unknown variant") {
-        ("invalid-value", "not one of the allowed values")
+        ("policy::invalid-value", "not one of the allowed values")
     } else if message.contains("missing field") {
-        ("missing-field", "this entry is incomplete")
+        ("policy::missing-field", "this entry is incomplete")
     } else {
-        ("invalid-type", "unexpected value")
+        ("policy::invalid-type", "unexpected value")
     };
     let help = match (code, quoted.first()) {
-        ("missing-field", Some(field)) => Some(format!("add `{field}:` to this entry")),
-        ("unknown-field", _) if suggestion.is_none() => Some(format!(
+        ("policy::missing-field", Some(field)) => Some(format!("add `{field}:` to this entry")),
+        ("policy::unknown-field", _) if suggestion.is_none() => Some(format!(
             "the fields allowed here are {}",
             quoted[1..]
                 .iter()

@@ -16,6 +16,7 @@ use serde::Deserialize;
 #[schemars(title = "permspec policy file, version 1")]
 pub struct RawFile {
     /// Format version; must be 1.
+    #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     /// What `*` in a grant means: `wildcard` (Unkey's docs, default), `literal` (Unkey's
     /// engine) or `strict` (both must agree).

@@ -1,6 +1,7 @@
 //! A decision and its explanation, as text for people and as JSON for tools.
 
-use crate::eval::Decision;
+use crate::eval::{Decision, Semantics};
+use crate::policy::KeyDecision;
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -47,4 +48,29 @@ pub fn decision_json(decision: &Decision) -> serde_json::Value {
         "explanation": decision.primary().explanation,
         "outcomes": decision.outcomes,
     })
+}
+
+/// A key's decision as people read it: the gate that stopped it, or the evaluation.
+pub fn gate_text(decision: &KeyDecision, key: &str) -> String {
+    match &decision.decision {
+        Some(evaluated) => decision_text(evaluated),
+        None => format!(
+            "deny: {} (key `{key}` is refused before its permissions are checked)\n",
+            decision.code
+        ),
+    }
+}
+
+/// A key's decision as the JSON object of the `check` contract.
+pub fn gate_json(decision: &KeyDecision, semantics: Semantics) -> serde_json::Value {
+    match &decision.decision {
+        Some(evaluated) => decision_json(evaluated),
+        None => json!({
+            "allowed": false,
+            "code": decision.code,
+            "semantics": semantics,
+            "explanation": {"satisfied_by": [], "message": null, "missing": []},
+            "outcomes": [],
+        }),
+    }
 }

@@ -60,7 +60,7 @@ pub fn junit(executed: &[Executed]) -> String {
                         xml,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}:{}:{}\n{}</failure>\n    </testcase>\n",
                         escape(summary),
-                        escape(&result.expected),
+                        escape(result.failure.as_ref().map_or("failure", |f| f.kind())),
                         escape(file),
                         test.line,
                         test.column,

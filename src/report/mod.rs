@@ -5,7 +5,7 @@ mod junit;
 mod libtest_json;
 mod render;
 
-pub use decision::{decision_json, decision_text};
+pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use junit::junit;
 pub use libtest_json::libtest_events;
 pub use render::{ColorChoice, Renderer};

@@ -1,0 +1,193 @@
+//! `permspec test` through the binary: output in each format on a suite with passing,
+//! failing, ignored and unloadable files; filters; exit codes.
+
+use assert_cmd::Command;
+
+const MIXED: &str = "fixtures/runner/mixed";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn permspec(args: &[&str]) -> Run {
+    let output = Command::cargo_bin("permspec")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// libtest's timing line varies from run to run.
+fn without_timing(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.find("; finished in ") {
+            Some(at) => &line[..at],
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_example_policies_pass() {
+    let run = permspec(&["test", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("test result: ok. 26 passed; 0 failed"));
+}
+
+#[test]
+fn human_output_is_cargo_tests_with_a_report_per_failure() {
+    let run = permspec(&["--color", "never", "test", MIXED, "--test-threads", "1"]);
+    assert_eq!(run.code, 2, "an unloadable file makes the input unusable");
+    insta::assert_snapshot!("test_human", without_timing(&run.stdout));
+}
+
+#[test]
+fn json_output_is_libtests_event_stream_with_locations() {
+    let run = permspec(&["test", MIXED, "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "");
+    let events: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if let Some(time) = event.get_mut("exec_time") {
+                *time = serde_json::json!("[time]");
+            }
+            event
+        })
+        .collect();
+    insta::assert_json_snapshot!("test_json", events);
+}
+
+#[test]
+fn junit_output_has_one_testcase_per_case() {
+    let run = permspec(&["test", MIXED, "--format", "junit"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("test_junit", run.stdout);
+}
+
+#[test]
+fn failed_cases_exit_1_when_every_file_loads() {
+    let run = permspec(&[
+        "test",
+        "fixtures/runner/mixed/cases.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn filters_select_tests_like_libtest() {
+    let run = permspec(&["test", MIXED, "--filter", "passes", "--format", "json"]);
+    let last: serde_json::Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (last["passed"].as_u64(), last["filtered_out"].as_u64()),
+        (Some(1), Some(8))
+    );
+
+    let run = permspec(&[
+        "test",
+        MIXED,
+        "--filter",
+        "kept for later",
+        "--ignored",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        run.code, 2,
+        "the unloadable file still makes the input unusable"
+    );
+    let last: serde_json::Value = serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["passed"].as_u64(), Some(1));
+
+    let run = permspec(&["test", "fixtures/suites", "--list"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .contains("fixtures/suites/decision-codes.yaml::NOT_FOUND comes first: test")
+    );
+}
+
+#[test]
+fn semantics_can_be_forced_from_the_command_line() {
+    let run = permspec(&[
+        "test",
+        "policies/documents.yaml",
+        "--semantics",
+        "literal",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        run.code, 1,
+        "documents.* grants nothing under Unkey's engine"
+    );
+    assert!(run.stdout.contains(r#""semantics":"literal""#));
+}
+
+#[test]
+fn a_missing_path_is_unusable_input() {
+    let run = permspec(&["test", "no/such/dir"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no/such/dir"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn check_decides_for_a_key_of_a_policy_file() {
+    let file = "policies/documents.yaml";
+    let run = permspec(&[
+        "check",
+        "documents.delete",
+        "--role-file",
+        file,
+        "--key",
+        "contractor",
+    ]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .contains("documents.delete granted by `documents.*`")
+    );
+
+    let run = permspec(&[
+        "check",
+        "documents.read",
+        "--role-file",
+        file,
+        "--key",
+        "ops",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["code"], "DISABLED");
+
+    let run = permspec(&["check", "x", "--role-file", file, "--key", "alcie"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("did you mean `alice`?"));
+}
+
+#[test]
+fn the_published_schema_is_the_one_the_loader_derives() {
+    let committed = std::fs::read_to_string("schema/policy-v1.schema.json").unwrap();
+    assert_eq!(
+        committed,
+        permspec::cli::schema_text(),
+        "run `permspec schema > schema/policy-v1.schema.json`"
+    );
+    let run = permspec(&["schema"]);
+    assert_eq!(run.stdout, committed);
+}

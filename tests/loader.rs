@@ -1,0 +1,176 @@
+//! Loading policy files: every kind of bad input gets a diagnostic with file, line, column,
+//! a label on the node and a hint; good input keeps the span of every node.
+
+use permspec::policy::{Expect, Expectation, KeyKind, Loader};
+use permspec::report::Renderer;
+use std::path::Path;
+
+fn relative(path: &Path) -> &Path {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap()
+}
+
+#[test]
+fn each_kind_of_bad_input_has_its_diagnostic() {
+    insta::glob!("../fixtures/load-errors", "*.yaml", |path| {
+        let error = Loader::default()
+            .load(relative(path))
+            .expect_err("the fixture is malformed");
+        let (line, column) = error.line_column().expect("the error points into the file");
+        assert!(line >= 1 && column >= 1);
+        insta::assert_snapshot!(Renderer::new(false).render(&error));
+    });
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let error = Loader::default()
+        .load(Path::new("fixtures/no-such-file.yaml"))
+        .unwrap_err();
+    assert_eq!(error.kind(), "policy::io");
+    assert!(error.to_string().contains("fixtures/no-such-file.yaml"));
+}
+
+#[test]
+fn every_node_keeps_its_span() {
+    let file = Loader::default()
+        .load(Path::new("policies/documents.yaml"))
+        .unwrap();
+    let text = file.source.text();
+    let at = |span: permspec::span::Span| &text[span.start..span.end];
+    let policy = &file.policy;
+
+    let admin = policy
+        .roles
+        .iter()
+        .find(|r| r.name.value == "admin")
+        .unwrap();
+    assert_eq!(at(admin.name.span), "admin");
+    assert_eq!(at(admin.permissions[0].span), "\"*\"");
+
+    let alice = policy
+        .keys
+        .iter()
+        .find(|k| k.name.value == "alice")
+        .unwrap();
+    assert_eq!(at(alice.roles[0].span), "editor");
+    assert_eq!(at(alice.permissions[0].span), "users.view");
+    assert_eq!(alice.kind, KeyKind::Api);
+
+    let ops = policy.keys.iter().find(|k| k.name.value == "ops").unwrap();
+    assert!(!ops.enabled.value);
+    assert_eq!(at(ops.enabled.span), "false");
+
+    assert_eq!(at(policy.forbid[0].permission.span), "billing.manage");
+    let catalog = policy.catalog.as_ref().unwrap();
+    assert_eq!(at(catalog[5].span), "billing.manage");
+
+    let case = file
+        .cases
+        .iter()
+        .find(|c| c.name == "malformed query is rejected")
+        .unwrap();
+    assert_eq!(at(case.query.span), "\"documents.read AND\"");
+    assert_eq!(case.query.offset, Some(case.query.span.start + 1));
+    assert_eq!(at(case.key.span), "alice");
+    assert_eq!(case.expect.value, Expectation::Same(Expect::Error));
+}
+
+#[test]
+fn case_lists_expand_to_one_named_case_per_key_and_query() {
+    let file = Loader::default()
+        .load(Path::new("policies/documents.yaml"))
+        .unwrap();
+    let text = file.source.text();
+    let staff: Vec<(&str, &str, &str)> = file
+        .cases
+        .iter()
+        .filter(|c| c.name.starts_with("staff can read"))
+        .map(|c| {
+            (
+                c.name.as_str(),
+                &text[c.key.span.start..c.key.span.end],
+                &text[c.query.span.start..c.query.span.end],
+            )
+        })
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            (
+                "staff can read [ci_bot: documents.read]",
+                "ci_bot",
+                "documents.read"
+            ),
+            (
+                "staff can read [ci_bot: documents.read OR admin]",
+                "ci_bot",
+                "\"documents.read OR admin\""
+            ),
+            (
+                "staff can read [alice: documents.read]",
+                "alice",
+                "documents.read"
+            ),
+            (
+                "staff can read [alice: documents.read OR admin]",
+                "alice",
+                "\"documents.read OR admin\""
+            ),
+        ]
+    );
+    let derived = file
+        .cases
+        .iter()
+        .find(|c| c.key.value == "contractor")
+        .unwrap();
+    assert_eq!(derived.name, "contractor: admin OR documents.delete");
+}
+
+#[test]
+fn repeated_case_names_are_made_unique_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nkeys: {k: {permissions: [a]}}\ncases:\n  - {name: same, key: k, query: a, expect: allow}\n  - {name: same, key: k, query: a, expect: allow}\n",
+    )
+    .unwrap();
+    let file = Loader::default().load(&path).unwrap();
+    let names: Vec<&str> = file.cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["same", "same (2)"]);
+}
+
+#[test]
+fn spans_are_bytes_even_after_non_ascii_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("utf8.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\n# Übersicht – Zugänge\nroles:\n  lecteur:\n    description: accès en lecture\n    permissions: [documents.read]\n",
+    )
+    .unwrap();
+    let file = Loader::default().load(&path).unwrap();
+    let span = file.policy.roles[0].permissions[0].span;
+    assert_eq!(&file.source.text()[span.start..span.end], "documents.read");
+}
+
+#[test]
+fn a_cases_file_tests_the_policy_it_refers_to() {
+    let file = Loader::default()
+        .load(Path::new("fixtures/suites/shared-policy/cases.yaml"))
+        .unwrap();
+    assert_eq!(
+        file.policy.source.name(),
+        "fixtures/suites/shared-policy/policy.yaml"
+    );
+    assert_eq!(file.policy.keys.len(), 3);
+    assert_eq!(file.cases.len(), 4);
+}
+
+#[test]
+fn root_keys_are_keys_of_their_own_kind() {
+    let file = Loader::default()
+        .load(Path::new("policies/deploy-pipeline.yaml"))
+        .unwrap();
+    assert!(file.policy.keys.iter().all(|key| key.kind == KeyKind::Root));
+}
