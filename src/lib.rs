@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod lint;
 pub mod policy;
 pub mod query;
 pub mod report;

@@ -2,7 +2,9 @@
 //! module of its own; this one only routes.
 
 mod check;
+mod lint;
 mod parse;
+mod rules;
 mod schema;
 mod test;
 
@@ -34,6 +36,10 @@ enum Command {
     Test(test::Args),
     /// Print the JSON Schema of policy files.
     Schema(schema::Args),
+    /// Lint policy files: overbroad `*` grants and the other rules.
+    Lint(lint::Args),
+    /// List the lint rules, or show one rule's documentation.
+    Rules(rules::Args),
 }
 
 /// How a command ended, as documented in cli.md.
@@ -84,6 +90,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &context),
         Command::Test(args) => test::run(&args, &context),
         Command::Schema(args) => schema::run(&args),
+        Command::Lint(args) => lint::run(&args, &context),
+        Command::Rules(args) => rules::run(&args),
     };
     exit.into()
 }

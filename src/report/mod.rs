@@ -3,9 +3,11 @@
 mod decision;
 mod junit;
 mod libtest_json;
+mod lint;
 mod render;
 
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use junit::junit;
 pub use libtest_json::libtest_events;
+pub use lint::{github_annotations, lint_json, sarif};
 pub use render::{ColorChoice, Renderer};

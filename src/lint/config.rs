@@ -1,0 +1,146 @@
+//! Which rules run at which level: defaults, `permspec.toml`, and the command line.
+
+use super::{Level, Rule, rules};
+use crate::suggest::did_you_mean;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A rule's configured level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelSetting {
+    /// The rule does not run.
+    Off,
+    /// Reported as info.
+    Info,
+    /// Reported as a warning.
+    Warning,
+    /// Reported as an error.
+    Error,
+}
+
+/// The linter's configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Per-rule levels, by code.
+    pub levels: HashMap<&'static str, LevelSetting>,
+    /// If not empty, only rules matching one of these run.
+    pub select: Vec<String>,
+    /// Rules matching one of these do not run.
+    pub ignore: Vec<String>,
+    /// The lowest level that fails the run.
+    pub fail_level: Level,
+    /// W005: a wildcard held by more keys than this is reported.
+    pub widely_held_keys: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            levels: HashMap::new(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            fail_level: Level::Error,
+            widely_held_keys: 5,
+        }
+    }
+}
+
+/// `permspec.toml`, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    lint: LintSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct LintSection {
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    deny_warnings: bool,
+    widely_held_keys: Option<usize>,
+    #[serde(default)]
+    rules: HashMap<String, LevelSetting>,
+}
+
+impl Config {
+    /// The level `rule` runs at, or `None` if it is off.
+    pub fn level(&self, rule: &Rule) -> Option<Level> {
+        let ignored = self.ignore.iter().any(|selector| rule.matches(selector));
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|selector| rule.matches(selector));
+        if ignored || !selected {
+            return None;
+        }
+        match self.levels.get(rule.code).copied() {
+            None => Some(rule.level),
+            Some(LevelSetting::Off) => None,
+            Some(LevelSetting::Info) => Some(Level::Info),
+            Some(LevelSetting::Warning) => Some(Level::Warning),
+            Some(LevelSetting::Error) => Some(Level::Error),
+        }
+    }
+
+    /// Sets the level of the rule named by `selector` (code or name).
+    pub fn set_level(&mut self, selector: &str, setting: LevelSetting) -> Result<(), String> {
+        let rule = resolve(selector)?;
+        self.levels.insert(rule.code, setting);
+        Ok(())
+    }
+
+    /// The nearest `permspec.toml` at or above `start`, if any.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|directory| directory.join("permspec.toml"))
+            .find(|candidate| candidate.is_file())
+    }
+
+    /// Reads `permspec.toml`.
+    pub fn read(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+        let file: File = toml::from_str(&text).map_err(|error| {
+            format!("`{}` is not a valid configuration: {error}", path.display())
+        })?;
+        let mut config = Config {
+            select: file.lint.select,
+            ignore: file.lint.ignore,
+            ..Config::default()
+        };
+        if file.lint.deny_warnings {
+            config.fail_level = Level::Warning;
+        }
+        if let Some(threshold) = file.lint.widely_held_keys {
+            config.widely_held_keys = threshold;
+        }
+        for (selector, setting) in file.lint.rules {
+            config
+                .set_level(&selector, setting)
+                .map_err(|error| format!("{}: {error}", path.display()))?;
+        }
+        for selector in config.select.iter().chain(&config.ignore) {
+            if !rules::ALL.iter().any(|rule| rule.matches(selector)) {
+                return Err(format!("{}: no rule matches `{selector}`", path.display()));
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// The rule a selector names, or an error with a did-you-mean.
+pub fn resolve(selector: &str) -> Result<&'static Rule, String> {
+    super::rule(selector).ok_or_else(|| {
+        let names = rules::ALL.iter().flat_map(|rule| [rule.code, rule.name]);
+        match did_you_mean(selector, names) {
+            Some(hint) => format!("unknown rule `{selector}`; {hint}"),
+            None => format!("unknown rule `{selector}`; `permspec rules` lists them"),
+        }
+    })
+}

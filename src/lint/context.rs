@@ -1,0 +1,141 @@
+//! What a rule sees: the file, its policy with grants resolved, the configuration, and
+//! helpers shared by several rules.
+
+use super::{Config, Owner};
+use crate::eval::{Matching, Semantics, grant_matches};
+use crate::policy::{KeyKind, Policy, QueryText, Resolved, Source, Spanned, TestFile};
+use std::collections::HashSet;
+
+/// Everything a rule needs to check one file.
+pub struct LintContext<'a> {
+    /// The file being linted.
+    pub file: &'a TestFile,
+    /// Its policy, resolved.
+    pub resolved: &'a Resolved,
+    /// Levels and thresholds.
+    pub config: &'a Config,
+    /// False for a file of cases whose policy lives elsewhere: policy rules skip it.
+    pub owns_policy: bool,
+    /// Keys that some loaded case exercises, across every file testing this policy.
+    pub exercised_keys: &'a HashSet<String>,
+    /// Today, for suppressions' `until`.
+    pub today: jiff::civil::Date,
+    /// Suppressions that excused a finding, as (owner, index into its `allow` list); filled
+    /// in before the unused-suppression rule runs.
+    pub used_suppressions: &'a HashSet<(Owner, usize)>,
+}
+
+/// A permission granted somewhere: in a role's or a key's `permissions`.
+#[derive(Clone, Copy)]
+pub struct GrantSite<'a> {
+    /// The role or key.
+    pub owner: Owner,
+    /// The grant.
+    pub permission: &'a Spanned<String>,
+    /// API key (or role) grants versus root-key tuples.
+    pub kind: KeyKind,
+}
+
+impl<'a> LintContext<'a> {
+    /// The policy.
+    pub fn policy(&self) -> &'a Policy {
+        &self.resolved.policy
+    }
+
+    /// The policy's file.
+    pub fn policy_source(&self) -> &'a Source {
+        &self.resolved.policy.source
+    }
+
+    /// The semantics the file is read in.
+    pub fn semantics(&self) -> Semantics {
+        self.file.semantics
+    }
+
+    /// Every grant of every role and key, in file order (roles first).
+    pub fn grant_sites(&self) -> Vec<GrantSite<'a>> {
+        let policy = self.policy();
+        let roles = policy.roles.iter().enumerate().flat_map(|(index, role)| {
+            role.permissions.iter().map(move |permission| GrantSite {
+                owner: Owner::Role(index),
+                permission,
+                kind: KeyKind::Api,
+            })
+        });
+        let keys = policy.keys.iter().enumerate().flat_map(|(index, key)| {
+            key.permissions.iter().map(move |permission| GrantSite {
+                owner: Owner::Key(index),
+                permission,
+                kind: key.kind,
+            })
+        });
+        roles.chain(keys).collect()
+    }
+
+    /// Grants of roles and API keys (root-key tuples follow their own rules).
+    pub fn api_grant_sites(&self) -> Vec<GrantSite<'a>> {
+        self.grant_sites()
+            .into_iter()
+            .filter(|site| site.kind == KeyKind::Api)
+            .collect()
+    }
+
+    /// The catalog of permissions, if the policy declares one.
+    pub fn catalog(&self) -> Option<&'a [Spanned<String>]> {
+        self.policy().catalog.as_deref()
+    }
+
+    /// The catalog permissions `pattern` grants under Unkey's documented (wildcard) reading.
+    pub fn reach(&self, pattern: &str) -> Vec<&'a str> {
+        self.catalog()
+            .unwrap_or_default()
+            .iter()
+            .map(|permission| permission.value.as_str())
+            .filter(|permission| grant_matches(pattern, permission, Matching::Wildcard))
+            .collect()
+    }
+
+    /// The name of a role or key.
+    pub fn owner_name(&self, owner: Owner) -> String {
+        match owner {
+            Owner::Role(index) => format!("role `{}`", self.policy().roles[index].name.value),
+            Owner::Key(index) => format!("key `{}`", self.policy().keys[index].name.value),
+        }
+    }
+
+    /// Keys that receive `owner`'s grants: the key itself, or every key holding the role,
+    /// with the span of the reference.
+    pub fn receivers(&self, owner: Owner) -> Vec<(usize, crate::span::Span)> {
+        let policy = self.policy();
+        match owner {
+            Owner::Key(index) => vec![(index, policy.keys[index].name.span)],
+            Owner::Role(role) => policy
+                .keys
+                .iter()
+                .enumerate()
+                .filter_map(|(index, key)| {
+                    key.roles
+                        .iter()
+                        .find(|held| held.value == policy.roles[role].name.value)
+                        .map(|held| (index, held.span))
+                })
+                .collect(),
+        }
+    }
+
+    /// Every query the file's cases and access assertions make.
+    pub fn queries(&self) -> Vec<&'a QueryText> {
+        let cases = self.file.cases.iter().map(|case| &case.query);
+        let access = self.file.access.iter().map(|assertion| &assertion.query);
+        let mut seen = HashSet::new();
+        cases
+            .chain(access)
+            .filter(|query| seen.insert((query.span.start, query.text.as_str())))
+            .collect()
+    }
+}
+
+/// True if any segment of `pattern` is exactly `*`.
+pub fn is_wildcard(pattern: &str) -> bool {
+    pattern.split('.').any(|segment| segment == "*")
+}

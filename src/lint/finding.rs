@@ -1,0 +1,109 @@
+//! A lint finding, before and after it is rendered.
+
+use super::{Level, Rule};
+use crate::diagnostic::FileDiagnostic;
+use crate::policy::Source;
+use crate::span::Span;
+
+/// What a finding is attached to, for inline suppressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A role (index into the policy's roles).
+    Role(usize),
+    /// A key (index into the policy's keys).
+    Key(usize),
+}
+
+/// One finding of one rule.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: &'static Rule,
+    /// Its level after configuration.
+    pub level: Level,
+    /// The file it is in.
+    pub source: Source,
+    /// What is wrong, naming the thing.
+    pub message: String,
+    /// The exact node.
+    pub span: Span,
+    /// The label on that node.
+    pub label: String,
+    /// Other places that matter, in the same file.
+    pub related: Vec<(Span, String)>,
+    /// The fix.
+    pub help: String,
+    /// The role or key whose `lint: allow` may excuse it.
+    pub owner: Option<Owner>,
+}
+
+impl Finding {
+    /// A finding of `rule` at its default level.
+    pub fn new(
+        rule: &'static Rule,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule,
+            level: rule.level,
+            source: source.clone(),
+            message: message.into(),
+            span,
+            label: label.into(),
+            related: Vec::new(),
+            help: help.into(),
+            owner: None,
+        }
+    }
+
+    /// Adds a label on another place.
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    /// Attaches the finding to a role or key.
+    pub fn owned_by(mut self, owner: Owner) -> Self {
+        self.owner = Some(owner);
+        self
+    }
+
+    /// 1-based line and column of the node.
+    pub fn line_column(&self) -> (usize, usize) {
+        self.source.line_column(self.span.start)
+    }
+
+    /// 1-based line and column one past the node's end.
+    pub fn end_line_column(&self) -> (usize, usize) {
+        self.source.line_column(self.span.end)
+    }
+
+    /// The finding as a miette diagnostic.
+    pub fn diagnostic(&self) -> FileDiagnostic {
+        let severity = match self.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+            Level::Info => miette::Severity::Advice,
+        };
+        let mut diagnostic = FileDiagnostic::at(
+            &format!("lint::{}", self.rule.label()),
+            &self.source,
+            self.span,
+            self.message.clone(),
+            self.label.clone(),
+        )
+        .with_help(format!(
+            "{}\n(see `permspec rules {}`)",
+            self.help, self.rule.code
+        ))
+        .with_severity(severity);
+        for (span, label) in &self.related {
+            diagnostic = diagnostic.with_label(*span, label.clone());
+        }
+        diagnostic
+    }
+}

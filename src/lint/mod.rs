@@ -1,0 +1,116 @@
+//! The linter: rules over a loaded policy and its cases, each finding a diagnostic on the
+//! exact YAML node, with inline suppressions and per-project configuration.
+//!
+//! Every rule is one module under [`rules`] with a stable code, a name, a default level and
+//! three-part documentation; [`rules::ALL`] lists them. Adding a rule is adding one module,
+//! its entry in that list, and its fixture under `fixtures/lint/`.
+
+mod config;
+mod context;
+mod finding;
+pub mod rules;
+mod run;
+
+pub use config::{Config, LevelSetting};
+pub use context::LintContext;
+pub use finding::{Finding, Owner};
+pub use run::{FileFindings, lint_files};
+
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Worth knowing.
+    Info,
+    /// Probably wrong.
+    Warning,
+    /// Wrong, or a security risk.
+    Error,
+}
+
+impl Level {
+    /// The level's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+/// A lint rule: identity, default level, documentation and the check itself.
+pub struct Rule {
+    /// Stable code, e.g. `W001`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `global-wildcard`.
+    pub name: &'static str,
+    /// Level unless configured otherwise.
+    pub level: Level,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Documentation in three parts: what it does, why it matters, an example with the fix.
+    pub what: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// A violation and its fix.
+    pub example: &'static str,
+    /// Adds the rule's findings for one file.
+    pub check: fn(&LintContext<'_>, &mut Vec<Finding>),
+}
+
+impl Rule {
+    /// `W001(global-wildcard)`.
+    pub fn label(&self) -> String {
+        format!("{}({})", self.code, self.name)
+    }
+
+    /// The rule's documentation as `permspec rules CODE` prints it.
+    pub fn documentation(&self) -> String {
+        format!(
+            "{} ({}) — {}\ndefault level: {}\n\n## What it does\n{}\n\n## Why it matters\n{}\n\n## Example\n{}\n",
+            self.code,
+            self.name,
+            self.summary,
+            self.level,
+            self.what.trim(),
+            self.why.trim(),
+            self.example.trim()
+        )
+    }
+
+    /// Whether `selector` (a code, a name, or a code prefix such as `W` or `W00`) picks
+    /// this rule.
+    pub fn matches(&self, selector: &str) -> bool {
+        selector.eq_ignore_ascii_case(self.name)
+            || (!selector.is_empty() && self.code.starts_with(&selector.to_ascii_uppercase()))
+    }
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+/// Why `selector` names no rule, with a did-you-mean.
+pub fn config_resolve_error(selector: &str) -> String {
+    config::resolve(selector).err().unwrap_or_default()
+}
+
+/// The rule with this code or name.
+pub fn rule(selector: &str) -> Option<&'static Rule> {
+    rules::ALL.iter().copied().find(|rule| {
+        rule.code.eq_ignore_ascii_case(selector) || rule.name.eq_ignore_ascii_case(selector)
+    })
+}

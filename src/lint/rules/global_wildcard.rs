@@ -1,0 +1,60 @@
+//! W001 global-wildcard: a grant of exactly `*`.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Rule};
+
+/// W001.
+pub static RULE: Rule = Rule {
+    code: "W001",
+    name: "global-wildcard",
+    level: Level::Error,
+    summary: "a grant of exactly `*`",
+    what: "Finds roles and keys that are granted `*`, and points at every key that receives it.",
+    why: "Under Unkey's documented semantics `*` grants every permission that exists now and \
+every permission added later: a key holding it can do anything, including what no one has \
+thought of yet. It is almost always an accident, or a break-glass grant that deserves an \
+explicit, reviewed exception.",
+    example: r#"roles:
+  admin:
+    permissions: ["*"]          # W001
+
+# Fix: grant what the role needs
+roles:
+  admin:
+    permissions: [documents.read, documents.write, documents.delete]
+
+# Or, if it is deliberate, say so where it is granted
+roles:
+  admin:
+    permissions: ["*"]
+    lint: {allow: [global-wildcard], reason: "break-glass role, on-call only"}"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    for site in cx.api_grant_sites() {
+        if site.permission.value != "*" {
+            continue;
+        }
+        let receivers = cx.receivers(site.owner);
+        let mut finding = Finding::new(
+            &RULE,
+            cx.policy_source(),
+            site.permission.span,
+            format!("{} grants `*`: every permission, now and in the future", cx.owner_name(site.owner)),
+            "grants everything",
+            "grant the concrete permissions it needs, or excuse it with `lint: {allow: [global-wildcard], reason: ...}` if it is a deliberate break-glass grant",
+        )
+        .owned_by(site.owner);
+        for (key, span) in receivers {
+            if matches!(site.owner, crate::lint::Owner::Role(_)) {
+                let name = &cx.policy().keys[key].name.value;
+                finding = finding.with_related(span, format!("key `{name}` receives it"));
+            }
+        }
+        out.push(finding);
+    }
+}

@@ -1,0 +1,64 @@
+//! W007 wildcard-in-query: `*` in a permission a query requires.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Rule};
+use crate::query;
+
+/// W007.
+pub static RULE: Rule = Rule {
+    code: "W007",
+    name: "wildcard-in-query",
+    level: Level::Warning,
+    summary: "`*` in a required permission of a query",
+    what: "Finds queries (in cases and access assertions) that require a permission containing \
+`*`.",
+    why: "A `*` in a query is literal in every mode: `documents.*` is satisfied only by a grant \
+of that exact string (or by a wider wildcard under Unkey's docs), never by `documents.read`. \
+It usually means the check was meant as \"any documents permission\", which the query \
+language cannot express.",
+    example: r#"cases:
+  - key: alice
+    query: documents.*              # W007
+
+# Fix: name the permissions
+  - key: alice
+    query: documents.read OR documents.write"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    // Root keys are checked as `type.id.action OR type.*.action`: there `*` in the id
+    // position is a real, literal permission, not a mistake.
+    let policy = cx.policy();
+    let root_key_queries: Vec<&str> = cx
+        .file
+        .cases
+        .iter()
+        .filter(|case| {
+            cx.resolved
+                .key_index(&case.key.value)
+                .is_some_and(|key| policy.keys[key].kind == crate::policy::KeyKind::Root)
+        })
+        .map(|case| case.query.text.as_str())
+        .collect();
+    for text in cx.queries() {
+        if root_key_queries.contains(&text.text.as_str()) {
+            continue;
+        }
+        let Ok(parsed) = query::parse(&text.text) else {
+            continue;
+        };
+        for (permission, span) in parsed.permissions() {
+            if permission.contains('*') {
+                out.push(Finding::new(
+                    &RULE,
+                    &cx.file.source,
+                    text.span_in_file(span),
+                    format!("the query requires `{permission}` literally"),
+                    "`*` is literal in a query",
+                    "name the permissions the check needs, joined with OR",
+                ));
+            }
+        }
+    }
+}

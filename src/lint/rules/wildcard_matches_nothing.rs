@@ -1,0 +1,59 @@
+//! W004 wildcard-matches-nothing: a wildcard that matches no catalog permission.
+
+use crate::lint::context::{LintContext, is_wildcard};
+use crate::lint::{Finding, Level, Rule};
+use crate::suggest::did_you_mean;
+
+/// W004.
+pub static RULE: Rule = Rule {
+    code: "W004",
+    name: "wildcard-matches-nothing",
+    level: Level::Warning,
+    summary: "a wildcard that matches no catalog permission",
+    what: "With a catalog (`permissions:`), finds wildcard grants that match none of its \
+permissions.",
+    why: "Such a grant is dead, or mistyped: the key was meant to have something it does not \
+have. It may also start granting something unexpected when a permission of that name is \
+added later.",
+    example: r#"permissions: [documents.read, documents.write]
+roles:
+  editor:
+    permissions: ["documnets.*"]       # W004: matches nothing
+
+# Fix
+roles:
+  editor:
+    permissions: ["documents.*"]"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    let Some(catalog) = cx.catalog() else { return };
+    if !cx.owns_policy {
+        return;
+    }
+    let namespaces: Vec<String> = catalog
+        .iter()
+        .filter_map(|permission| permission.value.split('.').next())
+        .map(|namespace| format!("{namespace}.*"))
+        .collect();
+    for site in cx.api_grant_sites() {
+        let pattern = &site.permission.value;
+        if !is_wildcard(pattern) || !cx.reach(pattern).is_empty() {
+            continue;
+        }
+        let help = did_you_mean(pattern, namespaces.iter().map(String::as_str))
+            .unwrap_or_else(|| "fix the pattern, or remove the grant".to_owned());
+        out.push(
+            Finding::new(
+                &RULE,
+                cx.policy_source(),
+                site.permission.span,
+                format!("`{pattern}` matches no permission in the catalog"),
+                "matches nothing",
+                help,
+            )
+            .owned_by(site.owner),
+        );
+    }
+}

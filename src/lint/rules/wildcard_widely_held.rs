@@ -1,0 +1,63 @@
+//! W005 wildcard-widely-held: a wildcard grant that reaches many keys.
+
+use crate::lint::context::{LintContext, is_wildcard};
+use crate::lint::{Finding, Level, Rule};
+
+/// W005.
+pub static RULE: Rule = Rule {
+    code: "W005",
+    name: "wildcard-widely-held",
+    level: Level::Warning,
+    summary: "a wildcard reaching more than N keys (directly or via roles)",
+    what: "Counts the keys that receive each wildcard grant, directly or through a role, and \
+reports those held by more keys than the threshold (`widely-held-keys` in `permspec.toml`, \
+5 by default).",
+    why: "Every key holding a wildcard gains each new permission under it. The more keys hold \
+it, the more a single new permission silently spreads, and the more keys an attacker can \
+steal to get it.",
+    example: r#"roles:
+  staff:
+    permissions: ["documents.*"]   # W005 when held by more than 5 keys
+
+# Fix: a narrower role for most keys
+roles:
+  staff:
+    permissions: [documents.read]
+  documents_admin:
+    permissions: ["documents.*"]"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    let threshold = cx.config.widely_held_keys;
+    for site in cx.api_grant_sites() {
+        if !is_wildcard(&site.permission.value) {
+            continue;
+        }
+        let receivers = cx.receivers(site.owner);
+        if receivers.len() <= threshold {
+            continue;
+        }
+        let mut finding = Finding::new(
+            &RULE,
+            cx.policy_source(),
+            site.permission.span,
+            format!(
+                "`{}` is held by {} keys through {} (more than {threshold})",
+                site.permission.value,
+                receivers.len(),
+                cx.owner_name(site.owner)
+            ),
+            format!("held by {} keys", receivers.len()),
+            "give most keys a narrower role; keep the wildcard for the few that need it",
+        )
+        .owned_by(site.owner);
+        for (key, span) in receivers {
+            finding = finding.with_related(span, format!("`{}`", cx.policy().keys[key].name.value));
+        }
+        out.push(finding);
+    }
+}

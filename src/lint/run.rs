@@ -1,0 +1,137 @@
+//! Linting files: load, run every enabled rule, apply inline suppressions, report the
+//! suppressions that excused nothing, and group the findings by file in position order.
+
+use super::context::LintContext;
+use super::{Config, Finding, Owner, rules};
+use crate::policy::{LoadError, Loader, Resolved, Source, Suppression};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// The findings in one file, in position order.
+#[derive(Debug)]
+pub struct FileFindings {
+    /// The file.
+    pub source: Source,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Lints `files`; returns the findings grouped by file (in the order given) and the files
+/// that could not be loaded.
+pub fn lint_files(
+    files: &[PathBuf],
+    config: &Config,
+    today: jiff::civil::Date,
+) -> (Vec<FileFindings>, Vec<LoadError>) {
+    let mut loader = Loader::default();
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match loader.load(path) {
+            Ok(file) => loaded.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    let mut exercised: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    for file in &loaded {
+        exercised
+            .entry(file.policy.source.path().to_owned())
+            .or_default()
+            .extend(file.cases.iter().map(|case| case.key.value.clone()));
+    }
+
+    let mut grouped: Vec<FileFindings> = Vec::new();
+    for file in &loaded {
+        let resolved = Resolved::new(std::sync::Arc::clone(&file.policy));
+        let mut used = HashSet::new();
+        let mut context = LintContext {
+            file,
+            resolved: &resolved,
+            config,
+            owns_policy: file.policy.source.path() == file.source.path(),
+            exercised_keys: &exercised[file.policy.source.path()],
+            today,
+            used_suppressions: &HashSet::new(),
+        };
+        let mut findings = run_rules(&context, |rule| {
+            rule.code != rules::unused_suppression::RULE.code
+        });
+        findings.retain(|finding| !suppressed(&context, finding, today, &mut used));
+        context.used_suppressions = &used;
+        findings.extend(run_rules(&context, |rule| {
+            rule.code == rules::unused_suppression::RULE.code
+        }));
+        for finding in findings {
+            let name = finding.source.name().to_owned();
+            match grouped.iter_mut().find(|group| group.source.name() == name) {
+                Some(group) => group.findings.push(finding),
+                None => grouped.push(FileFindings {
+                    source: finding.source.clone(),
+                    findings: vec![finding],
+                }),
+            }
+        }
+    }
+    for group in &mut grouped {
+        group
+            .findings
+            .sort_by_key(|finding| (finding.span.start, finding.rule.code));
+    }
+    (grouped, errors)
+}
+
+fn run_rules(context: &LintContext<'_>, which: impl Fn(&super::Rule) -> bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules::ALL.iter().copied().filter(|rule| which(rule)) {
+        let Some(level) = context.config.level(rule) else {
+            continue;
+        };
+        let start = findings.len();
+        (rule.check)(context, &mut findings);
+        for finding in &mut findings[start..] {
+            finding.level = level;
+        }
+    }
+    findings
+}
+
+/// The suppression on a role or key, if it has one.
+pub fn suppression_of<'a>(context: &LintContext<'a>, owner: Owner) -> Option<&'a Suppression> {
+    let policy = context.policy();
+    match owner {
+        Owner::Role(index) => policy.roles[index].suppression.as_ref(),
+        Owner::Key(index) => policy.keys[index].suppression.as_ref(),
+    }
+}
+
+fn suppressed(
+    context: &LintContext<'_>,
+    finding: &Finding,
+    today: jiff::civil::Date,
+    used: &mut HashSet<(Owner, usize)>,
+) -> bool {
+    let Some(owner) = finding.owner else {
+        return false;
+    };
+    let Some(suppression) = suppression_of(context, owner) else {
+        return false;
+    };
+    if suppression
+        .until
+        .as_ref()
+        .is_some_and(|until| until.value < today)
+    {
+        return false;
+    }
+    let position = suppression.rules.iter().position(|selector| {
+        finding.rule.code.eq_ignore_ascii_case(&selector.value)
+            || finding.rule.name.eq_ignore_ascii_case(&selector.value)
+    });
+    match position {
+        Some(index) => {
+            used.insert((owner, index));
+            true
+        }
+        None => false,
+    }
+}

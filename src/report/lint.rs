@@ -1,0 +1,141 @@
+//! Lint findings for tools: JSON, SARIF 2.1.0 (code scanning) and GitHub workflow commands.
+
+use crate::lint::{FileFindings, Finding, Level, Rule, rules};
+use serde_json::{Value, json};
+
+fn location(finding: &Finding) -> Value {
+    let (line, column) = finding.line_column();
+    let (end_line, end_column) = finding.end_line_column();
+    json!({"file": finding.source.name(), "line": line, "column": column,
+           "end_line": end_line, "end_column": end_column})
+}
+
+/// Findings as a JSON array, in file and position order.
+pub fn lint_json(files: &[FileFindings]) -> Value {
+    let findings: Vec<Value> = files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .map(|finding| {
+            let mut value = location(finding);
+            value["code"] = json!(finding.rule.code);
+            value["name"] = json!(finding.rule.name);
+            value["severity"] = json!(finding.level);
+            value["message"] = json!(finding.message);
+            value["label"] = json!(finding.label);
+            value["help"] = json!(finding.help);
+            value["related"] = finding
+                .related
+                .iter()
+                .map(|(span, label)| {
+                    let (line, column) = finding.source.line_column(span.start);
+                    json!({"line": line, "column": column, "label": label})
+                })
+                .collect();
+            value
+        })
+        .collect();
+    Value::Array(findings)
+}
+
+fn sarif_level(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Info => "note",
+    }
+}
+
+fn sarif_region(finding: &Finding, start: usize, end: usize) -> Value {
+    let (line, column) = finding.source.line_column(start);
+    let (end_line, end_column) = finding.source.line_column(end);
+    json!({"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column})
+}
+
+fn sarif_rule(rule: &Rule) -> Value {
+    json!({
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.what},
+        "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+        "defaultConfiguration": {"level": sarif_level(rule.level)},
+    })
+}
+
+/// A SARIF 2.1.0 log with every rule's metadata and one result per finding.
+pub fn sarif(files: &[FileFindings]) -> Value {
+    let results: Vec<Value> = files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .map(|finding| {
+            let rule_index = rules::ALL.iter().position(|rule| rule.code == finding.rule.code);
+            let artifact = json!({"uri": finding.source.name()});
+            let related: Vec<Value> = finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, (span, label))| json!({
+                    "id": id,
+                    "message": {"text": label},
+                    "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start, span.end)},
+                }))
+                .collect();
+            json!({
+                "ruleId": finding.rule.code,
+                "ruleIndex": rule_index,
+                "level": sarif_level(finding.level),
+                "message": {"text": format!("{}\n{}", finding.message, finding.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact,
+                        "region": sarif_region(finding, finding.span.start, finding.span.end),
+                    }
+                }],
+                "relatedLocations": related,
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "permspec",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules::ALL.iter().map(|rule| sarif_rule(rule)).collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
+}
+
+/// GitHub Actions workflow commands, one per finding.
+pub fn github_annotations(files: &[FileFindings]) -> String {
+    let mut out = String::new();
+    for finding in files.iter().flat_map(|file| &file.findings) {
+        let command = match finding.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "notice",
+        };
+        let (line, column) = finding.line_column();
+        let (end_line, end_column) = finding.end_line_column();
+        out.push_str(&format!(
+            "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
+            property(finding.source.name()),
+            property(&finding.rule.label()),
+            data(&format!("{} ({})", finding.message, finding.help)),
+        ));
+    }
+    out
+}
+
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
