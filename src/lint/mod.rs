@@ -8,6 +8,7 @@
 mod config;
 mod context;
 mod finding;
+mod root_keys;
 pub mod rules;
 mod run;
 

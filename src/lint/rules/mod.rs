@@ -2,11 +2,22 @@
 
 use super::Rule;
 
+pub mod duplicate_grant;
 pub mod effectively_global;
+pub mod empty_role;
 pub mod global_wildcard;
+pub mod invalid_slug;
+pub mod key_material;
+pub mod key_without_access;
 pub mod literal_star_ambiguity;
+pub mod privilege_escalation;
+pub mod redundant_grant;
+pub mod root_key_inert_wildcard;
+pub mod root_key_unknown_action;
 pub mod semantics_divergence;
 pub mod top_level_wildcard;
+pub mod unknown_permission;
+pub mod unused_role;
 pub mod unused_suppression;
 pub mod wildcard_covers_destructive;
 pub mod wildcard_in_query;
@@ -24,5 +35,16 @@ pub static ALL: &[&Rule] = &[
     &wildcard_in_query::RULE,
     &semantics_divergence::RULE,
     &effectively_global::RULE,
+    &unknown_permission::RULE,
+    &invalid_slug::RULE,
+    &root_key_unknown_action::RULE,
+    &root_key_inert_wildcard::RULE,
+    &redundant_grant::RULE,
+    &unused_role::RULE,
+    &empty_role::RULE,
+    &key_without_access::RULE,
     &unused_suppression::RULE,
+    &duplicate_grant::RULE,
+    &key_material::RULE,
+    &privilege_escalation::RULE,
 ];

@@ -1,0 +1,72 @@
+//! S008 duplicate-grant: the same permission twice in one role or key, or a role held twice.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Owner, Rule};
+use crate::policy::Spanned;
+
+/// S008.
+pub static RULE: Rule = Rule {
+    code: "S008",
+    name: "duplicate-grant",
+    level: Level::Warning,
+    summary: "the same permission listed twice in one role or key, or a key holding a role twice",
+    what: "Finds repeated entries in a role's or key's `permissions`, and in a key's `roles`.",
+    why: "A duplicate is harmless to Unkey but not to reviewers: removing one copy in a change \
+that means to revoke the access leaves the other in place.",
+    example: r#"roles:
+  reader:
+    permissions: [documents.read, documents.read]    # S008
+
+# Fix
+roles:
+  reader:
+    permissions: [documents.read]"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    let policy = cx.policy();
+    for (index, role) in policy.roles.iter().enumerate() {
+        duplicates(cx, out, Owner::Role(index), &role.permissions, "permission");
+    }
+    for (index, key) in policy.keys.iter().enumerate() {
+        duplicates(cx, out, Owner::Key(index), &key.permissions, "permission");
+        duplicates(cx, out, Owner::Key(index), &key.roles, "role");
+    }
+}
+
+fn duplicates(
+    cx: &LintContext<'_>,
+    out: &mut Vec<Finding>,
+    owner: Owner,
+    entries: &[Spanned<String>],
+    what: &str,
+) {
+    for (position, entry) in entries.iter().enumerate() {
+        let Some(first) = entries[..position]
+            .iter()
+            .find(|earlier| earlier.value == entry.value)
+        else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                cx.policy_source(),
+                entry.span,
+                format!(
+                    "{} lists {what} `{}` twice",
+                    cx.owner_name(owner),
+                    entry.value
+                ),
+                "listed again",
+                "remove the repeat",
+            )
+            .with_related(first.span, "first listed here")
+            .owned_by(owner),
+        );
+    }
+}

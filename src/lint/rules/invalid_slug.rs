@@ -1,0 +1,83 @@
+//! N002 invalid-slug: a permission Unkey's API would reject.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Rule};
+use crate::policy::Spanned;
+
+/// N002.
+pub static RULE: Rule = Rule {
+    code: "N002",
+    name: "invalid-slug",
+    level: Level::Error,
+    summary: "a permission Unkey's API would reject",
+    what: "Checks every granted, forbidden and catalogued permission against Unkey's rules for \
+permission slugs: 1 to 128 characters of `A-Z a-z 0-9 _ : - . *`, and no empty segment \
+(`a..b`, a leading or trailing `.`).",
+    why: "Unkey refuses to create such a permission, so a policy that uses one cannot be \
+deployed as written, and a query naming it can never pass.",
+    example: r#"roles:
+  reader:
+    permissions: ["documents/read", "documents..write"]    # N002
+
+# Fix
+roles:
+  reader:
+    permissions: [documents.read, documents.write]"#,
+    check,
+};
+
+/// Why `slug` is not a valid permission slug, if it is not.
+pub fn slug_problem(slug: &str) -> Option<String> {
+    if slug.is_empty() || slug.len() > 128 {
+        return Some(format!(
+            "is {} characters long; Unkey allows 1 to 128",
+            slug.chars().count()
+        ));
+    }
+    if let Some(bad) = slug
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.' | '*')))
+    {
+        return Some(format!(
+            "contains {bad:?}, which Unkey does not allow in a permission"
+        ));
+    }
+    if slug.split('.').any(str::is_empty) {
+        return Some("has an empty segment (`..`, or a leading or trailing `.`)".to_owned());
+    }
+    None
+}
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    let policy = cx.policy();
+    let grants = cx
+        .grant_sites()
+        .into_iter()
+        .map(|site| (site.permission, Some(site.owner)));
+    let forbids = policy.forbid.iter().map(|rule| (&rule.permission, None));
+    let catalog = cx
+        .catalog()
+        .unwrap_or_default()
+        .iter()
+        .map(|entry| (entry, None));
+    for (permission, owner) in grants.chain(forbids).chain(catalog) {
+        let Spanned { value, span } = permission;
+        if let Some(problem) = slug_problem(value) {
+            let mut finding = Finding::new(
+                &RULE,
+                cx.policy_source(),
+                *span,
+                format!("`{value}` {problem}"),
+                "not a valid permission slug",
+                "use letters, digits and `_ : - . *`, with `.` between non-empty segments",
+            );
+            if let Some(owner) = owner {
+                finding = finding.owned_by(owner);
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! X001 key-material-in-policy: something that looks like a real API key in a policy file.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Rule};
+use crate::span::Span;
+
+/// X001.
+pub static RULE: Rule = Rule {
+    code: "X001",
+    name: "key-material-in-policy",
+    level: Level::Error,
+    summary: "something that looks like a real API or root key in any value",
+    what: "Scans the whole file for tokens that look like key material: Unkey-style prefixed \
+keys (`unkey_...`, `sk_...`, `pk_...` and other `prefix_` keys with a long random tail) and \
+long high-entropy strings.",
+    why: "Policy files are committed and reviewed in the open. A real key pasted into a \
+description or a key name leaks with the repository: rotate it, and refer to keys by name.",
+    example: r#"keys:
+  ci_bot:
+    description: "token unkey_3ZkYv8pQm2LwXr9TnB4sHd7Fj6"    # X001
+
+# Fix: rotate the key, then describe it without the secret
+keys:
+  ci_bot:
+    description: CI token for the docs service"#,
+    check,
+};
+
+const KNOWN_PREFIXES: &[&str] = &["unkey_", "sk_", "pk_", "rk_", "key_", "api_key_", "root_"];
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Bits of entropy per character of `text`.
+fn entropy(text: &str) -> f64 {
+    let mut counts = [0usize; 128];
+    for byte in text.bytes() {
+        counts[usize::from(byte & 0x7f)] += 1;
+    }
+    let length = text.len() as f64;
+    counts
+        .iter()
+        .filter(|&&count| count > 0)
+        .map(|&count| {
+            let p = count as f64 / length;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether a token looks like key material rather than a name.
+pub fn looks_like_key(token: &str) -> bool {
+    let mixed =
+        token.chars().any(|c| c.is_ascii_digit()) && token.chars().any(|c| c.is_ascii_alphabetic());
+    let prefixed = KNOWN_PREFIXES
+        .iter()
+        .find_map(|prefix| token.strip_prefix(prefix));
+    match prefixed {
+        Some(tail) => tail.len() >= 16 && mixed && entropy(tail) > 3.5,
+        None => token.len() >= 32 && mixed && entropy(token) > 4.0,
+    }
+}
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    let source = &cx.file.source;
+    let text = source.text();
+    let mut start = None;
+    for (offset, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_token_char(c)) {
+            (None, true) => start = Some(offset),
+            (Some(begin), false) => {
+                let token = &text[begin..offset];
+                if looks_like_key(token) {
+                    out.push(Finding::new(
+                        &RULE,
+                        source,
+                        Span::new(begin, offset),
+                        "this looks like a real API key: policy files are committed and must not hold secrets",
+                        "possible key material",
+                        "rotate the key in Unkey now, then refer to it by name or key ID only",
+                    ));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}

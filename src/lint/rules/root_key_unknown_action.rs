@@ -1,0 +1,79 @@
+//! N007 root-key-unknown-action: a root-key tuple outside Unkey's catalog.
+
+use crate::lint::context::LintContext;
+use crate::lint::root_keys::{TupleProblem, actions_of, check_tuple, resource_types};
+use crate::lint::{Finding, Level, Rule};
+use crate::policy::KeyKind;
+use crate::suggest::did_you_mean;
+
+/// N007.
+pub static RULE: Rule = Rule {
+    code: "N007",
+    name: "root-key-unknown-action",
+    level: Level::Error,
+    summary: "a root-key tuple whose type or action is not in Unkey's catalog",
+    what: "Checks every root-key permission against Unkey's catalog of resource types and \
+actions (`api`, `ratelimit`, `rbac`, `identity`, ...), with a did-you-mean.",
+    why: "Unkey compares root-key permissions as exact strings: a misspelt action such as \
+`api.*.create_keys` is accepted when the key is created and then never matches anything, so \
+the pipeline that relies on it fails in production.",
+    example: r#"root_keys:
+  deployer:
+    permissions: [api.*.create_keys]     # N007
+
+# Fix
+root_keys:
+  deployer:
+    permissions: [api.*.create_key]"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    for site in cx
+        .grant_sites()
+        .into_iter()
+        .filter(|site| site.kind == KeyKind::Root)
+    {
+        let permission = &site.permission.value;
+        let (message, help) = match check_tuple(permission) {
+            Some(TupleProblem::NotATuple) => (
+                format!("`{permission}` is not a `type.id.action` root-key permission"),
+                "write it as resource type, resource id (or `*`) and action, e.g. `api.*.read_api`"
+                    .to_owned(),
+            ),
+            Some(TupleProblem::UnknownType(kind)) => (
+                format!("`{permission}`: Unkey has no resource type `{kind}`"),
+                did_you_mean(&kind, resource_types().map(|(known, _)| known)).unwrap_or_else(
+                    || "see Unkey's root-key permissions for the resource types".to_owned(),
+                ),
+            ),
+            Some(TupleProblem::UnknownAction(action)) => {
+                let kind = permission.split('.').next().unwrap_or_default();
+                (
+                    format!("`{permission}`: `{kind}` has no action `{action}`"),
+                    did_you_mean(&action, actions_of(kind)).unwrap_or_else(|| {
+                        format!(
+                            "the actions of `{kind}` are {}",
+                            actions_of(kind).join(", ")
+                        )
+                    }),
+                )
+            }
+            Some(TupleProblem::InertWildcard) | None => continue,
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                cx.policy_source(),
+                site.permission.span,
+                message,
+                "not in Unkey's catalog",
+                help,
+            )
+            .owned_by(site.owner),
+        );
+    }
+}
