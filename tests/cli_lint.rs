@@ -81,7 +81,7 @@ fn human_output_groups_by_file_with_a_summary() {
     ]);
     assert_eq!(run.code, 1);
     insta::assert_snapshot!("lint_human", run.stdout);
-    assert_eq!(run.stderr, "2 errors, 3 warnings, 0 infos in 1 file\n");
+    assert_eq!(run.stderr, "2 errors, 5 warnings, 0 infos in 1 file\n");
 }
 
 #[test]
