@@ -2,21 +2,29 @@
 
 use super::Rule;
 
+pub mod case_collision;
+pub mod confusable_characters;
+pub mod disabled_key_with_broad_grants;
 pub mod duplicate_grant;
 pub mod effectively_global;
 pub mod empty_role;
+pub mod forbidden_reachable;
 pub mod global_wildcard;
 pub mod invalid_slug;
 pub mod key_material;
 pub mod key_without_access;
 pub mod literal_star_ambiguity;
 pub mod privilege_escalation;
+pub mod query_limits;
 pub mod redundant_grant;
 pub mod root_key_inert_wildcard;
 pub mod root_key_unknown_action;
 pub mod semantics_divergence;
 pub mod top_level_wildcard;
 pub mod unknown_permission;
+pub mod unsatisfiable_query;
+pub mod untested_key;
+pub mod unused_catalog_permission;
 pub mod unused_role;
 pub mod unused_suppression;
 pub mod wildcard_covers_destructive;
@@ -37,14 +45,22 @@ pub static ALL: &[&Rule] = &[
     &effectively_global::RULE,
     &unknown_permission::RULE,
     &invalid_slug::RULE,
+    &case_collision::RULE,
+    &confusable_characters::RULE,
+    &query_limits::RULE,
+    &unsatisfiable_query::RULE,
     &root_key_unknown_action::RULE,
     &root_key_inert_wildcard::RULE,
     &redundant_grant::RULE,
     &unused_role::RULE,
     &empty_role::RULE,
     &key_without_access::RULE,
+    &unused_catalog_permission::RULE,
+    &untested_key::RULE,
     &unused_suppression::RULE,
     &duplicate_grant::RULE,
     &key_material::RULE,
+    &disabled_key_with_broad_grants::RULE,
     &privilege_escalation::RULE,
+    &forbidden_reachable::RULE,
 ];

@@ -1,0 +1,61 @@
+//! N004 confusable-characters: non-ASCII or mixed-script characters in a name.
+
+use crate::lint::context::LintContext;
+use crate::lint::{Finding, Level, Rule};
+use crate::policy::Spanned;
+
+/// N004.
+pub static RULE: Rule = Rule {
+    code: "N004",
+    name: "confusable-characters",
+    level: Level::Error,
+    summary: "non-ASCII or confusable characters in a name",
+    what: "Finds role names, key names and permissions containing characters outside ASCII, \
+such as a Cyrillic `а` that looks like a Latin `a`.",
+    why: "Unkey's permission slugs are ASCII-only, and a name that merely looks right is a \
+different name: a grant of `dоcuments.read` (with a Cyrillic `о`) gives nothing, and a \
+reviewer cannot see why.",
+    example: r#"roles:
+  reader:
+    permissions: [dоcuments.read]        # N004: the `о` is Cyrillic"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    let policy = cx.policy();
+    let names = policy
+        .roles
+        .iter()
+        .map(|role| ("role", &role.name))
+        .chain(policy.keys.iter().map(|key| ("key", &key.name)))
+        .chain(
+            cx.grant_sites()
+                .into_iter()
+                .map(|site| ("permission", site.permission)),
+        )
+        .chain(
+            cx.catalog()
+                .unwrap_or_default()
+                .iter()
+                .map(|entry| ("permission", entry)),
+        );
+    for (what, Spanned { value, span }) in names {
+        let Some(odd) = value.chars().find(|c| !c.is_ascii()) else {
+            continue;
+        };
+        out.push(Finding::new(
+            &RULE,
+            cx.policy_source(),
+            *span,
+            format!(
+                "{what} `{value}` contains {odd:?} (U+{:04X}), which is not ASCII",
+                u32::from(odd)
+            ),
+            "non-ASCII character",
+            "retype the name with ASCII letters only",
+        ));
+    }
+}

@@ -1,0 +1,60 @@
+//! X002 disabled-key-with-broad-grants: a disabled key that still holds wildcards.
+
+use crate::lint::context::{LintContext, is_wildcard};
+use crate::lint::{Finding, Level, Owner, Rule};
+
+/// X002.
+pub static RULE: Rule = Rule {
+    code: "X002",
+    name: "disabled-key-with-broad-grants",
+    level: Level::Info,
+    summary: "a disabled key still holding `*` grants",
+    what: "Finds keys with `enabled: false` whose effective grants (direct or through roles) \
+include a wildcard.",
+    why: "Disabling is reversible: whoever re-enables the key restores all of its wildcard \
+access at once, without a review of what it grants.",
+    example: r#"keys:
+  ops:
+    roles: [admin]             # admin grants "*"
+    enabled: false             # X002
+
+# Fix: take the roles away as well, or delete the key"#,
+    check,
+};
+
+fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if !cx.owns_policy {
+        return;
+    }
+    for (index, key) in cx.policy().keys.iter().enumerate() {
+        if key.enabled.value {
+            continue;
+        }
+        let wildcards: Vec<&str> = cx
+            .resolved
+            .grants(index)
+            .iter()
+            .map(|grant| grant.permission.as_str())
+            .filter(|permission| is_wildcard(permission))
+            .collect();
+        if wildcards.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                cx.policy_source(),
+                key.enabled.span,
+                format!(
+                    "disabled key `{}` still holds {}",
+                    key.name.value,
+                    wildcards.join(", ")
+                ),
+                "re-enabling restores it all",
+                "remove its wildcard grants and roles too, or delete the key",
+            )
+            .with_related(key.name.span, "the key")
+            .owned_by(Owner::Key(index)),
+        );
+    }
+}
