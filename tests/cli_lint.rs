@@ -1,26 +1,10 @@
 //! `permspec lint` and `permspec rules` through the binary: formats, configuration,
 //! suppressions and exit codes.
 
+mod support;
+
 use assert_cmd::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn permspec(args: &[&str]) -> Run {
-    let output = Command::cargo_bin("permspec")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+use support::cli::permspec;
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {

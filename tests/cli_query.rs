@@ -1,27 +1,8 @@
 //! `permspec parse` and `permspec check` through the binary: outputs and exit codes.
 
-use assert_cmd::Command;
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn permspec(args: &[&str], stdin: &str) -> Run {
-    let output = Command::cargo_bin("permspec")
-        .unwrap()
-        .args(args)
-        .env_remove("NO_COLOR")
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+use support::cli::permspec_with_input as permspec;
 
 #[test]
 fn parse_prints_the_canonical_form() {

@@ -1,28 +1,11 @@
 //! `permspec test` through the binary: output in each format on a suite with passing,
 //! failing, ignored and unloadable files; filters; exit codes.
 
-use assert_cmd::Command;
+mod support;
+
+use support::cli::permspec;
 
 const MIXED: &str = "fixtures/runner/mixed";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn permspec(args: &[&str]) -> Run {
-    let output = Command::cargo_bin("permspec")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 /// libtest's timing line varies from run to run.
 fn without_timing(text: &str) -> String {

@@ -80,6 +80,14 @@ impl<'a> LintContext<'a> {
             .collect()
     }
 
+    /// Grants of root keys: `type.id.action` tuples.
+    pub fn root_grant_sites(&self) -> Vec<GrantSite<'a>> {
+        self.grant_sites()
+            .into_iter()
+            .filter(|site| site.kind == KeyKind::Root)
+            .collect()
+    }
+
     /// The catalog of permissions, if the policy declares one.
     pub fn catalog(&self) -> Option<&'a [Spanned<String>]> {
         self.policy().catalog.as_deref()

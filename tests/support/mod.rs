@@ -1,5 +1,6 @@
 //! Shared by the property tests: generators and the naive reference evaluator.
 #![allow(dead_code)] // each test crate uses a different part
 
+pub mod cli;
 pub mod naive;
 pub mod strategies;

@@ -1,0 +1,31 @@
+//! Running the `permspec` binary in tests.
+
+use assert_cmd::Command;
+
+/// What a run of the binary produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `permspec` with `args` and `stdin`, without colour settings from the environment.
+pub fn permspec_with_input(args: &[&str], stdin: &str) -> Run {
+    let output = Command::cargo_bin("permspec")
+        .unwrap()
+        .args(args)
+        .env_remove("NO_COLOR")
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Runs `permspec` with `args` and empty standard input.
+pub fn permspec(args: &[&str]) -> Run {
+    permspec_with_input(args, "")
+}
