@@ -164,3 +164,73 @@ fn rules_lists_every_rule_and_documents_one() {
     insta::assert_snapshot!("rules_W001", run.stdout);
     assert_eq!(permspec(&["rules", "W999"]).code, 2);
 }
+
+#[test]
+fn a_file_of_queries_is_linted_line_by_line() {
+    let run = permspec(&["lint", "--queries", "fixtures/queries/checks.txt"]);
+    assert_eq!(run.code, 1, "N002 is an error");
+    insta::assert_snapshot!("lint_queries_human", run.stdout);
+    assert_eq!(run.stderr, "2 errors, 1 warning, 0 infos in 1 file\n");
+
+    let run = permspec(&[
+        "lint",
+        "--queries",
+        "fixtures/queries/checks.txt",
+        "--format",
+        "json",
+    ]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let places: Vec<(String, u64, u64)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("W007".to_owned(), 6, 1),
+            ("N002".to_owned(), 8, 10),
+            ("N002".to_owned(), 9, 1)
+        ]
+    );
+}
+
+#[test]
+fn queries_come_with_policies_and_from_standard_input() {
+    let run = support::cli::permspec_with_input(
+        &[
+            "lint",
+            "fixtures/lint/global-wildcard/clean.yaml",
+            "--queries",
+            "-",
+            "--select",
+            "W007",
+        ],
+        "documents.read\nusers.*\n",
+    );
+    assert_eq!(run.code, 0, "W007 is a warning");
+    assert!(run.stdout.contains("[<stdin>:2:1]"), "{}", run.stdout);
+    assert_eq!(run.stderr, "0 errors, 1 warning, 0 infos in 2 files\n");
+}
+
+#[test]
+fn a_query_that_does_not_parse_is_unusable_input() {
+    let run = permspec(&["lint", "--queries", "fixtures/queries/syntax-error.txt"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("[fixtures/queries/syntax-error.txt:2:20]"),
+        "{}",
+        run.stderr
+    );
+    let run = permspec(&["lint", "--queries", "fixtures/queries/missing.txt"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+}

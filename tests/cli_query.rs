@@ -48,15 +48,37 @@ fn parse_reads_queries_from_stdin_as_json_lines_in_order() {
 }
 
 #[test]
-fn parse_warns_about_unkeys_limits_but_accepts_the_query() {
+fn parse_reports_the_query_rules_and_fails_on_errors() {
     let query = vec!["p"; 101].join(" OR ");
     let run = permspec(&["parse", &query], "");
-    assert_eq!(run.code, 0);
-    assert!(
-        run.stderr.contains("Unkey allows at most 100"),
-        "{}",
-        run.stderr
+    assert_eq!(run.code, 1, "N005 is an error");
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "the canonical form is printed"
     );
+    assert!(run.stderr.contains("N005(query-limits)"), "{}", run.stderr);
+    assert!(run.stderr.contains("Unkey allows at most 100"));
+
+    let run = permspec(&["parse", "documents.* OR documents/read"], "");
+    assert_eq!(run.code, 1, "N002 is an error");
+    insta::assert_snapshot!("parse_query_rules", run.stderr);
+}
+
+#[test]
+fn parse_passes_with_warnings_only() {
+    let run = permspec(&["parse", "documents.*"], "");
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "documents.*\n");
+    assert!(run.stderr.contains("W007(wildcard-in-query)"));
+}
+
+#[test]
+fn parse_points_into_standard_input_by_line_and_skips_comments() {
+    let run = permspec(&["parse"], "# reads\ndocuments.read\n\n  a AND\n");
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "documents.read\n");
+    assert!(run.stderr.contains("[<stdin>:4:5]"), "{}", run.stderr);
 }
 
 #[test]
@@ -141,6 +163,18 @@ fn check_rejects_bad_queries_and_queries_over_unkeys_limits_with_exit_2() {
     let run = permspec(&["check", &long, "--grant", "p"], "");
     assert_eq!((run.code, run.stdout.as_str()), (2, ""));
     assert!(run.stderr.contains("Unkey rejects queries over 1000 bytes"));
+}
+
+#[test]
+fn check_reports_the_query_rules_and_still_decides() {
+    let run = permspec(&["check", "documents.*", "--grant", "documents.*"], "");
+    assert_eq!(run.code, 0, "the literal grant satisfies it");
+    assert!(
+        run.stderr.contains("W007(wildcard-in-query)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.starts_with("allow: VALID"));
 }
 
 #[test]

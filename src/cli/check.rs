@@ -3,11 +3,12 @@
 
 use super::{Context, Exit, Format};
 use crate::eval::{Access, Decision, Semantics};
-use crate::policy::{KeyDecision, Loader, Resolved};
+use crate::lint::{Config, lint_query, syntax_diagnostic, whole};
+use crate::policy::{KeyDecision, Loader, Resolved, Source};
 use crate::query::{self, Query, unkey_limits};
 use crate::report::{decision_json, decision_text, gate_json, gate_text};
 use crate::suggest::did_you_mean;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Arguments of `permspec check`.
@@ -52,23 +53,38 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let parsed = match query::parse(&args.query) {
-        Ok(parsed) => parsed,
+    let config = match Config::discover(None) {
+        Ok(config) => config,
         Err(error) => {
-            eprint!(
-                "{}",
-                context.renderer.render_in(error, "query", &args.query)
-            );
+            eprintln!("error: {error}");
             return Exit::BadInput;
         }
     };
+    let source = Source::new(Path::new("query"), args.query.clone());
+    let text = whole(&source);
+    let parsed = match query::parse(&args.query) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let diagnostic = syntax_diagnostic(&source, &text, &error);
+            eprint!("{}", context.renderer.render(&diagnostic));
+            return Exit::BadInput;
+        }
+    };
+    let findings = lint_query(&source, &text, &parsed, &config);
+    for finding in &findings {
+        eprint!("{}", context.renderer.render(&finding.diagnostic()));
+    }
+    // Unkey's API refuses a query over its limits: there is no decision to report, whether
+    // or not the configuration reports N005.
     let violations = unkey_limits(&args.query, &parsed);
     if !violations.is_empty() {
-        for violation in violations {
-            eprint!(
-                "{}",
-                context.renderer.render_in(violation, "query", &args.query)
-            );
+        if !findings.iter().any(|finding| finding.rule.code == "N005") {
+            for violation in violations {
+                eprint!(
+                    "{}",
+                    context.renderer.render_in(violation, "query", &args.query)
+                );
+            }
         }
         return Exit::BadInput;
     }

@@ -1,10 +1,13 @@
 //! `permspec lint`: run the lint rules over policy files.
 
 use super::{Context, Exit};
-use crate::lint::{Config, Level, LevelSetting, lint_files};
+use crate::diagnostic::FileDiagnostic;
+use crate::lint::{Config, Level, LevelSetting, lint_files, lint_query_file};
+use crate::policy::Source;
 use crate::report::{github_annotations, lint_json, sarif};
 use crate::runner::policy_files;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 /// Output formats of `permspec lint`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -23,9 +26,13 @@ pub enum LintFormat {
 /// Arguments of `permspec lint`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files or directories of them.
-    #[arg(default_value = "policies")]
+    /// Policy files or directories of them (default: `policies`, unless `--queries` is given).
     paths: Vec<PathBuf>,
+
+    /// A file of queries to lint, one per line (`#` starts a comment line; `-` reads
+    /// standard input). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    queries: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -57,15 +64,7 @@ pub struct Args {
 }
 
 fn configuration(args: &Args) -> Result<Config, String> {
-    let found = args.config.clone().or_else(|| {
-        std::env::current_dir()
-            .ok()
-            .and_then(|dir| Config::find(&dir))
-    });
-    let mut config = match found {
-        Some(path) => Config::read(&path)?,
-        None => Config::default(),
-    };
+    let mut config = Config::discover(args.config.as_deref())?;
     config.select.extend(args.select.iter().cloned());
     config.ignore.extend(args.ignore.iter().cloned());
     for selector in &args.deny {
@@ -92,7 +91,12 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let files = match policy_files(&args.paths) {
+    let paths = if args.paths.is_empty() && args.queries.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        args.paths.clone()
+    };
+    let files = match policy_files(&paths) {
         Ok(files) => files,
         Err(missing) => {
             eprintln!("error: {missing}");
@@ -100,10 +104,22 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     let today = jiff::Zoned::now().date();
-    let (findings, errors) = lint_files(&files, &config, today);
+    let (mut findings, mut errors) = lint_files(&files, &config, today);
+    for path in &args.queries {
+        match read_queries(path) {
+            Ok(source) => {
+                let (file_findings, syntax_errors) = lint_query_file(&source, &config);
+                findings.push(file_findings);
+                errors.extend(syntax_errors);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    findings.retain(|file| !file.findings.is_empty());
     for error in &errors {
         eprint!("{}", context.renderer.render(error));
     }
+    let checked = files.len() + args.queries.len();
     match args.format {
         LintFormat::Human => {
             for file in &findings {
@@ -111,7 +127,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
                     print!("{}", context.renderer.render(&finding.diagnostic()));
                 }
             }
-            eprintln!("{}", summary(&findings, files.len()));
+            eprintln!("{}", summary(&findings, checked));
         }
         LintFormat::Json => println!(
             "{}",
@@ -134,6 +150,27 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// A file of queries, or standard input for `-`.
+fn read_queries(path: &Path) -> Result<Source, FileDiagnostic> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let name = if path == Path::new("-") {
+        Path::new("<stdin>")
+    } else {
+        path
+    };
+    text.map(|text| Source::new(name, text)).map_err(|error| {
+        FileDiagnostic::unreadable(
+            name.display().to_string(),
+            format!("cannot read `{}`: {error}", name.display()),
+        )
+    })
 }
 
 fn summary(findings: &[crate::lint::FileFindings], files: usize) -> String {

@@ -1,14 +1,19 @@
-//! `permspec parse`: syntax-check queries, print their canonical form or what is wrong.
+//! `permspec parse`: syntax-check queries, print their canonical form or what is wrong, and
+//! report the lint rules that apply to a bare query (W007, N002, N005).
 
 use super::{Context, Exit, Format};
-use crate::query::{self, SyntaxError, unkey_limits};
+use crate::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, whole};
+use crate::policy::{QueryText, Source};
+use crate::query::{self, SyntaxError};
 use serde_json::json;
-use std::io::BufRead;
+use std::io::Read;
+use std::path::Path;
 
 /// Arguments of `permspec parse`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Queries to check; without any, one query per line is read from standard input.
+    /// Queries to check; without any, one query per line is read from standard input
+    /// (blank lines and lines starting with `#` are skipped).
     queries: Vec<String>,
 
     /// Output format: canonical text (human) or one JSON object per query (json).
@@ -17,52 +22,74 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let queries: Vec<String> = if args.queries.is_empty() {
-        match std::io::stdin()
-            .lock()
-            .lines()
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Ok(lines) => lines
-                .into_iter()
-                .filter(|line| !line.trim().is_empty())
-                .collect(),
-            Err(error) => {
-                eprintln!("error: cannot read queries from standard input: {error}");
-                return Exit::BadInput;
-            }
+    let config = match Config::discover(None) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::BadInput;
         }
+    };
+    let inputs: Vec<(Source, Vec<QueryText>)> = if args.queries.is_empty() {
+        let mut text = String::new();
+        if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+            eprintln!("error: cannot read queries from standard input: {error}");
+            return Exit::BadInput;
+        }
+        let source = Source::new(Path::new("<stdin>"), text);
+        let lines = query_lines(&source);
+        vec![(source, lines)]
     } else {
-        args.queries.clone()
+        let inputs = args.queries.iter().map(|text| {
+            let source = Source::new(Path::new("query"), text.clone());
+            let whole = whole(&source);
+            (source, vec![whole])
+        });
+        inputs.collect()
     };
 
     let mut exit = Exit::Success;
-    for text in &queries {
-        match query::parse(text) {
-            Ok(parsed) => {
-                match args.format {
-                    Format::Human => println!("{parsed}"),
-                    Format::Json => println!(
-                        "{}",
-                        json!({"ok": true, "canonical": parsed.to_string(), "ast": parsed})
-                    ),
-                }
-                for violation in unkey_limits(text, &parsed) {
-                    eprint!("{}", context.renderer.render_in(violation, "query", text));
-                }
-            }
-            Err(error) => {
-                exit = Exit::BadInput;
-                match args.format {
-                    Format::Human => {
-                        eprint!("{}", context.renderer.render_in(error, "query", text))
+    for (source, texts) in &inputs {
+        for text in texts {
+            match query::parse(&text.text) {
+                Ok(parsed) => {
+                    match args.format {
+                        Format::Human => println!("{parsed}"),
+                        Format::Json => println!(
+                            "{}",
+                            json!({"ok": true, "canonical": parsed.to_string(), "ast": parsed})
+                        ),
                     }
-                    Format::Json => println!("{}", error_json(&error)),
+                    let findings = lint_query(source, text, &parsed, &config);
+                    if failing(&findings, &config) && exit == Exit::Success {
+                        exit = Exit::Failure;
+                    }
+                    for finding in findings {
+                        eprint!("{}", context.renderer.render(&finding.diagnostic()));
+                    }
+                }
+                Err(error) => {
+                    exit = Exit::BadInput;
+                    match args.format {
+                        Format::Human => eprint!(
+                            "{}",
+                            context
+                                .renderer
+                                .render(&syntax_diagnostic(source, text, &error))
+                        ),
+                        Format::Json => println!("{}", error_json(&error)),
+                    }
                 }
             }
         }
     }
     exit
+}
+
+/// Whether any finding is at or above the failing level.
+pub fn failing(findings: &[Finding], config: &Config) -> bool {
+    findings
+        .iter()
+        .any(|finding| finding.level >= config.fail_level)
 }
 
 fn error_json(error: &SyntaxError) -> serde_json::Value {

@@ -102,6 +102,20 @@ impl Config {
             .find(|candidate| candidate.is_file())
     }
 
+    /// The configuration in `explicit`, else in the nearest `permspec.toml` at or above the
+    /// current directory, else the defaults.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, String> {
+        let found = explicit.map(Path::to_owned).or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|directory| Config::find(&directory))
+        });
+        match found {
+            Some(path) => Config::read(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
     /// Reads `permspec.toml`.
     pub fn read(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)

@@ -8,6 +8,7 @@
 mod config;
 mod context;
 mod finding;
+mod queries;
 mod root_keys;
 pub mod rules;
 mod run;
@@ -15,6 +16,7 @@ mod run;
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
 pub use finding::{Finding, Owner};
+pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use run::{FileFindings, lint_files};
 
 use std::fmt;

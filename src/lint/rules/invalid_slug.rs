@@ -2,7 +2,8 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Rule};
-use crate::policy::Spanned;
+use crate::policy::{QueryText, Source, Spanned};
+use crate::query::{self, Query};
 
 /// N002.
 pub static RULE: Rule = Rule {
@@ -10,9 +11,9 @@ pub static RULE: Rule = Rule {
     name: "invalid-slug",
     level: Level::Error,
     summary: "a permission Unkey's API would reject",
-    what: "Checks every granted, forbidden and catalogued permission against Unkey's rules for \
-permission slugs: 1 to 128 characters of `A-Z a-z 0-9 _ : - . *`, and no empty segment \
-(`a..b`, a leading or trailing `.`).",
+    what: "Checks every granted, forbidden, catalogued and queried permission against Unkey's \
+rules for permission slugs: 1 to 128 characters of `A-Z a-z 0-9 _ : - . *`, and no empty \
+segment (`a..b`, a leading or trailing `.`).",
     why: "Unkey refuses to create such a permission, so a policy that uses one cannot be \
 deployed as written, and a query naming it can never pass.",
     example: r#"roles:
@@ -25,6 +26,8 @@ roles:
     permissions: [documents.read, documents.write]"#,
     check,
 };
+
+const HELP: &str = "use letters, digits and `_ : - . *`, with `.` between non-empty segments";
 
 /// Why `slug` is not a valid permission slug, if it is not.
 pub fn slug_problem(slug: &str) -> Option<String> {
@@ -49,6 +52,11 @@ pub fn slug_problem(slug: &str) -> Option<String> {
 }
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    for text in cx.queries() {
+        if let Ok(parsed) = query::parse(&text.text) {
+            check_query(&cx.file.source, text, &parsed, out);
+        }
+    }
     if !cx.owns_policy {
         return;
     }
@@ -72,12 +80,30 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 *span,
                 format!("`{value}` {problem}"),
                 "not a valid permission slug",
-                "use letters, digits and `_ : - . *`, with `.` between non-empty segments",
+                HELP,
             );
             if let Some(owner) = owner {
                 finding = finding.owned_by(owner);
             }
             out.push(finding);
+        }
+    }
+}
+
+/// N002 on the permissions one query requires, wherever it is written.
+pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+    for (permission, span) in parsed.permissions() {
+        if let Some(problem) = slug_problem(permission) {
+            out.push(Finding::new(
+                &RULE,
+                source,
+                text.span_in_file(span),
+                format!(
+                    "the query requires `{permission}`, which Unkey would reject: it {problem}"
+                ),
+                "no key can hold this permission",
+                HELP,
+            ));
         }
     }
 }

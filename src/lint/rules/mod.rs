@@ -1,6 +1,8 @@
 //! The rules, one module each, and the registry that lists them.
 
-use super::Rule;
+use super::{Finding, Rule};
+use crate::policy::{QueryText, Source};
+use crate::query::Query;
 
 pub mod case_collision;
 pub mod confusable_characters;
@@ -63,4 +65,15 @@ pub static ALL: &[&Rule] = &[
     &disabled_key_with_broad_grants::RULE,
     &privilege_escalation::RULE,
     &forbidden_reachable::RULE,
+];
+
+/// One rule applied to one parsed query, wherever the query is written.
+pub type QueryCheck = fn(&Source, &QueryText, &Query, &mut Vec<Finding>);
+
+/// The rules that apply to a query on its own (for `parse`, `check` and `lint --queries`),
+/// with their check.
+pub static FOR_QUERIES: &[(&Rule, QueryCheck)] = &[
+    (&wildcard_in_query::RULE, wildcard_in_query::check_query),
+    (&invalid_slug::RULE, invalid_slug::check_query),
+    (&query_limits::RULE, query_limits::check_query),
 ];

@@ -2,7 +2,8 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Rule};
-use crate::query::{self, LimitViolation, unkey_limits};
+use crate::policy::{QueryText, Source};
+use crate::query::{self, LimitViolation, Query, unkey_limits};
 use crate::span::Span;
 
 /// N005.
@@ -25,24 +26,32 @@ never runs in production.",
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for text in cx.queries() {
-        let Ok(parsed) = query::parse(&text.text) else {
-            continue;
-        };
-        for violation in unkey_limits(&text.text, &parsed) {
-            let span = match &violation {
-                LimitViolation::TooLong { .. } => text.span,
-                LimitViolation::TooManyPermissions { first_excess, .. } => {
-                    text.span_in_file(*first_excess)
-                }
-            };
-            out.push(Finding::new(
-                &RULE,
-                &cx.file.source,
-                if span == Span::default() { text.span } else { span },
-                violation.to_string(),
-                "over Unkey's limit",
-                "split the check into several queries, or grant a role that stands for the combination",
-            ));
+        if let Ok(parsed) = query::parse(&text.text) {
+            check_query(&cx.file.source, text, &parsed, out);
         }
+    }
+}
+
+/// N005 on one query, wherever it is written.
+pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+    for violation in unkey_limits(&text.text, parsed) {
+        let span = match &violation {
+            LimitViolation::TooLong { .. } => text.span,
+            LimitViolation::TooManyPermissions { first_excess, .. } => {
+                text.span_in_file(*first_excess)
+            }
+        };
+        out.push(Finding::new(
+            &RULE,
+            source,
+            if span == Span::default() {
+                text.span
+            } else {
+                span
+            },
+            violation.to_string(),
+            "over Unkey's limit",
+            "split the check into several queries, or grant a role that stands for the combination",
+        ));
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Rule};
-use crate::query;
+use crate::policy::{QueryText, Source};
+use crate::query::{self, Query};
 
 /// W007.
 pub static RULE: Rule = Rule {
@@ -45,20 +46,24 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if root_key_queries.contains(&text.text.as_str()) {
             continue;
         }
-        let Ok(parsed) = query::parse(&text.text) else {
-            continue;
-        };
-        for (permission, span) in parsed.permissions() {
-            if permission.contains('*') {
-                out.push(Finding::new(
-                    &RULE,
-                    &cx.file.source,
-                    text.span_in_file(span),
-                    format!("the query requires `{permission}` literally"),
-                    "`*` is literal in a query",
-                    "name the permissions the check needs, joined with OR",
-                ));
-            }
+        if let Ok(parsed) = query::parse(&text.text) {
+            check_query(&cx.file.source, text, &parsed, out);
+        }
+    }
+}
+
+/// W007 on one query, wherever it is written.
+pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+    for (permission, span) in parsed.permissions() {
+        if permission.contains('*') {
+            out.push(Finding::new(
+                &RULE,
+                source,
+                text.span_in_file(span),
+                format!("the query requires `{permission}` literally"),
+                "`*` is literal in a query",
+                "name the permissions the check needs, joined with OR",
+            ));
         }
     }
 }
