@@ -8,7 +8,13 @@ use support::cli::permspec;
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let run = permspec(&["lint", "policies", "--format", "sarif"]);
+    let run = permspec(&[
+        "lint",
+        "policies",
+        "fixtures/fix/messy.yaml",
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(run.code, 1, "the examples contain error-level findings");
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     // The official schema's pattern for `language` properties has a stray `]`
@@ -39,6 +45,11 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let result = &run["results"][0];
     let region = &result["locations"][0]["physicalLocation"]["region"];
     assert!(region["startLine"].as_u64().unwrap() >= 1 && region["endColumn"].as_u64().is_some());
+    let results = run["results"].as_array().unwrap();
+    let fixes = results
+        .iter()
+        .flat_map(|result| result["fixes"].as_array().unwrap());
+    assert!(fixes.count() >= 8, "the fixable findings carry their fixes");
 }
 
 #[test]

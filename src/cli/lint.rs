@@ -2,7 +2,7 @@
 
 use super::{Context, Exit};
 use crate::diagnostic::FileDiagnostic;
-use crate::lint::{Config, Level, LevelSetting, lint_files, lint_query_file};
+use crate::lint::{Config, Level, LevelSetting, fix_files, lint_files, lint_query_file};
 use crate::policy::Source;
 use crate::report::{github_annotations, lint_json, sarif};
 use crate::runner::policy_files;
@@ -58,6 +58,11 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
 
+    /// Apply the mechanical fixes (drop redundant and repeated grants, expand `X.*` into the
+    /// catalog permissions it reaches, correct typos), then report what is left.
+    #[arg(long)]
+    fix: bool,
+
     /// Configuration file (default: the nearest `permspec.toml` at or above the current directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -104,6 +109,19 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     let today = jiff::Zoned::now().date();
+    if args.fix {
+        let report = fix_files(&files, &config, today);
+        for (file, count) in &report.fixed {
+            let plural = if *count == 1 { "" } else { "s" };
+            eprintln!("fixed {count} finding{plural} in {file}");
+        }
+        if !report.errors.is_empty() {
+            for error in &report.errors {
+                eprint!("{}", context.renderer.render(error));
+            }
+            return Exit::BadInput;
+        }
+    }
     let (mut findings, mut errors) = lint_files(&files, &config, today);
     for path in &args.queries {
         match read_queries(path) {

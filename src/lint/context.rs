@@ -1,7 +1,7 @@
 //! What a rule sees: the file, its policy with grants resolved, the configuration, and
 //! helpers shared by several rules.
 
-use super::{Config, Owner};
+use super::{Config, Fix, Owner};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{KeyKind, Policy, QueryText, Resolved, Source, Spanned, TestFile};
 use std::collections::HashSet;
@@ -101,6 +101,25 @@ impl<'a> LintContext<'a> {
             .map(|permission| permission.value.as_str())
             .filter(|permission| grant_matches(pattern, permission, Matching::Wildcard))
             .collect()
+    }
+
+    /// The fix that replaces a wildcard grant by the catalog permissions it reaches, which
+    /// keeps every decision over the catalog. Only under `wildcard` semantics, where that is
+    /// what the grant means. (A name already granted beside it becomes a repeat, which S008
+    /// then removes.)
+    pub fn expansion_fix(&self, site: GrantSite<'_>) -> Option<Fix> {
+        if self.semantics() != Semantics::Wildcard {
+            return None;
+        }
+        let pattern = &site.permission.value;
+        let reach = self.reach(pattern);
+        // A catalog entry with a `*` segment would grant as a wildcard again.
+        if reach.is_empty() || reach.iter().any(|permission| is_wildcard(permission)) {
+            return None;
+        }
+        let description = format!("replace `{pattern}` by {}", reach.join(", "));
+        let text = self.policy_source().text();
+        Fix::expand_item(text, site.permission.span, &reach, description)
     }
 
     /// The name of a role or key.

@@ -1,6 +1,6 @@
 //! A lint finding, before and after it is rendered.
 
-use super::{Level, Rule};
+use super::{Fix, Level, Rule};
 use crate::diagnostic::FileDiagnostic;
 use crate::policy::Source;
 use crate::span::Span;
@@ -35,6 +35,8 @@ pub struct Finding {
     pub help: String,
     /// The role or key whose `lint: allow` may excuse it.
     pub owner: Option<Owner>,
+    /// The mechanical fix `permspec lint --fix` applies, if there is one.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -57,7 +59,14 @@ impl Finding {
             related: Vec::new(),
             help: help.into(),
             owner: None,
+            fix: None,
         }
+    }
+
+    /// Offers a mechanical fix, if there is one.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// Adds a label on another place.
@@ -96,10 +105,13 @@ impl Finding {
             self.message.clone(),
             self.label.clone(),
         )
-        .with_help(format!(
-            "{}\n(see `permspec rules {}`)",
-            self.help, self.rule.code
-        ))
+        .with_help(match &self.fix {
+            Some(fix) => format!(
+                "{}\nfixable: {} (`permspec lint --fix`)\n(see `permspec rules {}`)",
+                self.help, fix.description, self.rule.code
+            ),
+            None => format!("{}\n(see `permspec rules {}`)", self.help, self.rule.code),
+        })
         .with_severity(severity);
         for (span, label) in &self.related {
             diagnostic = diagnostic.with_label(*span, label.clone());

@@ -5,17 +5,21 @@
 //! three-part documentation; [`rules::ALL`] lists them. Adding a rule is adding one module,
 //! its entry in that list, and its fixture under `fixtures/lint/`.
 
+mod apply;
 mod config;
 mod context;
 mod finding;
+mod fix;
 mod queries;
 mod root_keys;
 pub mod rules;
 mod run;
 
+pub use apply::{FixReport, fix_files};
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
 pub use finding::{Finding, Owner};
+pub use fix::{Edit, Fix, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use run::{FileFindings, lint_files};
 

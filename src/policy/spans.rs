@@ -6,7 +6,7 @@
 
 use crate::span::Span;
 use indexmap::IndexMap;
-use saphyr_parser::{Event, Parser, ScanError, SpannedEventReceiver};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, SpannedEventReceiver};
 
 /// A YAML node and where it stands.
 #[derive(Debug)]
@@ -99,6 +99,7 @@ pub enum StructureError {
 /// Reads the structure of the single document in `text`; `None` for an empty file.
 pub fn read_structure(text: &str) -> Result<Option<Node>, StructureError> {
     let mut builder = Builder {
+        text,
         offsets: CharOffsets::new(text),
         stack: Vec::new(),
         root: None,
@@ -121,6 +122,25 @@ fn syntax_error(error: &ScanError, offsets: &CharOffsets) -> StructureError {
         message: error.info().to_owned(),
         at: Span::new(at, at),
     }
+}
+
+/// Just past the closing quote of the quoted scalar that opens at `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let quote = text[start..].chars().next()?;
+    let body = start + quote.len_utf8();
+    let mut chars = text[body..].char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                chars.next();
+            } else {
+                return Some(body + index + 1);
+            }
+        }
+    }
+    None
 }
 
 /// saphyr counts characters; spans are bytes.
@@ -163,7 +183,8 @@ enum Frame {
     },
 }
 
-struct Builder {
+struct Builder<'t> {
+    text: &'t str,
     offsets: CharOffsets,
     stack: Vec<Frame>,
     root: Option<Node>,
@@ -171,7 +192,7 @@ struct Builder {
     error: Option<StructureError>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn attach(&mut self, node: Node) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
@@ -206,7 +227,7 @@ impl Builder {
     }
 }
 
-impl<'input> SpannedEventReceiver<'input> for Builder {
+impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
     fn on_event(&mut self, event: Event<'input>, span: saphyr_parser::Span) {
         if self.error.is_some() {
             return;
@@ -222,10 +243,19 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                     });
                 }
             }
-            Event::Scalar(text, ..) => self.attach(Node {
-                span: Span::new(start, end),
-                kind: NodeKind::Scalar(text.into_owned()),
-            }),
+            Event::Scalar(value, style, ..) => {
+                // The parser ends a quoted scalar after the blanks and comment that follow it.
+                let end = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        quoted_end(self.text, start).unwrap_or(end)
+                    }
+                    _ => end,
+                };
+                self.attach(Node {
+                    span: Span::new(start, end),
+                    kind: NodeKind::Scalar(value.into_owned()),
+                })
+            }
             Event::Alias(_) => self.attach(Node {
                 span: Span::new(start, end),
                 kind: NodeKind::Alias,
@@ -255,5 +285,30 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of_items(text: &str) -> Vec<&str> {
+        let root = read_structure(text).unwrap().unwrap();
+        let NodeKind::Sequence(items) = &root.get("p").unwrap().kind else {
+            panic!("not a sequence");
+        };
+        items
+            .iter()
+            .map(|item| &text[item.span.start..item.span.end])
+            .collect()
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        assert_eq!(
+            spans_of_items("p:\n  - \"a\\\"b\"   # c\n  - 'it''s'  # d\n  - plain  # e\n"),
+            ["\"a\\\"b\"", "'it''s'", "plain"]
+        );
+        assert_eq!(spans_of_items("p: [ 'é' , \"x\" ]\n"), ["'é'", "\"x\""]);
     }
 }

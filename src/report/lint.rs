@@ -31,6 +31,20 @@ pub fn lint_json(files: &[FileFindings]) -> Value {
                     json!({"line": line, "column": column, "label": label})
                 })
                 .collect();
+            value["fix"] = finding.fix.as_ref().map_or(Value::Null, |fix| {
+                let edits: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let (line, column) = finding.source.line_column(edit.span.start);
+                        let (end_line, end_column) = finding.source.line_column(edit.span.end);
+                        json!({"line": line, "column": column, "end_line": end_line,
+                               "end_column": end_column, "start": edit.span.start,
+                               "end": edit.span.end, "replacement": edit.replacement})
+                    })
+                    .collect();
+                json!({"description": fix.description, "edits": edits})
+            });
             value
         })
         .collect();
@@ -80,6 +94,24 @@ pub fn sarif(files: &[FileFindings]) -> Value {
                     "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start, span.end)},
                 }))
                 .collect();
+            let fixes: Vec<Value> = finding
+                .fix
+                .iter()
+                .map(|fix| {
+                    let replacements: Vec<Value> = fix
+                        .edits
+                        .iter()
+                        .map(|edit| json!({
+                            "deletedRegion": {"byteOffset": edit.span.start, "byteLength": edit.span.len()},
+                            "insertedContent": {"text": edit.replacement},
+                        }))
+                        .collect();
+                    json!({
+                        "description": {"text": fix.description},
+                        "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+                    })
+                })
+                .collect();
             json!({
                 "ruleId": finding.rule.code,
                 "ruleIndex": rule_index,
@@ -92,6 +124,7 @@ pub fn sarif(files: &[FileFindings]) -> Value {
                     }
                 }],
                 "relatedLocations": related,
+                "fixes": fixes,
             })
         })
         .collect();

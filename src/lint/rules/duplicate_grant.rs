@@ -1,7 +1,7 @@
 //! S008 duplicate-grant: the same permission twice in one role or key, or a role held twice.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Finding, Fix, Level, Owner, Rule};
 use crate::policy::Spanned;
 
 /// S008.
@@ -66,7 +66,12 @@ fn duplicates(
                 "remove the repeat",
             )
             .with_related(first.span, "first listed here")
-            .owned_by(owner),
+            .owned_by(owner)
+            .with_fix(Fix::remove_item(
+                cx.policy_source().text(),
+                entry.span,
+                format!("remove the repeated `{}`", entry.value),
+            )),
         );
     }
 }

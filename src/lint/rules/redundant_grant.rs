@@ -2,7 +2,7 @@
 
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Finding, Fix, Level, Owner, Rule};
 use crate::policy::{KeyKind, Spanned};
 
 /// S001.
@@ -89,7 +89,21 @@ fn report(
                 format!("remove `{}`", grant.value),
             )
             .with_related(wider.span, "covers it")
-            .owned_by(owner),
+            .owned_by(owner)
+            .with_fix(removal(cx, grant)),
         );
     }
+}
+
+/// Removing a covered grant keeps every decision, unless the wider grant is a wildcard that
+/// `--fix` may expand over the catalog in the same pass: then only catalog permissions, which
+/// the expansion lists again, may go.
+fn removal(cx: &LintContext<'_>, grant: &Spanned<String>) -> Option<Fix> {
+    let in_catalog = cx
+        .catalog()
+        .is_none_or(|catalog| catalog.iter().any(|entry| entry.value == grant.value));
+    in_catalog.then(|| {
+        let description = format!("remove `{}`", grant.value);
+        Fix::remove_item(cx.policy_source().text(), grant.span, description)
+    })?
 }

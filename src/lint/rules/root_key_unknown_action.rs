@@ -2,9 +2,9 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, actions_of, check_tuple, resource_types};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Finding, Fix, Level, Rule};
 use crate::policy::KeyKind;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 
 /// N007.
 pub static RULE: Rule = Rule {
@@ -38,20 +38,26 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .filter(|site| site.kind == KeyKind::Root)
     {
         let permission = &site.permission.value;
-        let (message, help) = match check_tuple(permission) {
+        let parts: Vec<&str> = permission.split('.').collect();
+        let (message, help, correction) = match check_tuple(permission) {
             Some(TupleProblem::NotATuple) => (
                 format!("`{permission}` is not a `type.id.action` root-key permission"),
                 "write it as resource type, resource id (or `*`) and action, e.g. `api.*.read_api`"
                     .to_owned(),
+                None,
             ),
-            Some(TupleProblem::UnknownType(kind)) => (
-                format!("`{permission}`: Unkey has no resource type `{kind}`"),
-                did_you_mean(&kind, resource_types().map(|(known, _)| known)).unwrap_or_else(
-                    || "see Unkey's root-key permissions for the resource types".to_owned(),
-                ),
-            ),
+            Some(TupleProblem::UnknownType(kind)) => {
+                let types = || resource_types().map(|(known, _)| known);
+                (
+                    format!("`{permission}`: Unkey has no resource type `{kind}`"),
+                    did_you_mean(&kind, types()).unwrap_or_else(|| {
+                        "see Unkey's root-key permissions for the resource types".to_owned()
+                    }),
+                    closest(&kind, types()).map(|known| [known, parts[1], parts[2]].join(".")),
+                )
+            }
             Some(TupleProblem::UnknownAction(action)) => {
-                let kind = permission.split('.').next().unwrap_or_default();
+                let kind = parts[0];
                 (
                     format!("`{permission}`: `{kind}` has no action `{action}`"),
                     did_you_mean(&action, actions_of(kind)).unwrap_or_else(|| {
@@ -60,10 +66,17 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                             actions_of(kind).join(", ")
                         )
                     }),
+                    closest(&action, actions_of(kind))
+                        .map(|known| [kind, parts[1], known].join(".")),
                 )
             }
             Some(TupleProblem::InertWildcard) | None => continue,
         };
+        let fix = correction.map(|corrected| {
+            let description = format!("replace `{permission}` by `{corrected}`");
+            let text = cx.policy_source().text();
+            Fix::replace_scalar(text, site.permission.span, &corrected, description)
+        });
         out.push(
             Finding::new(
                 &RULE,
@@ -73,7 +86,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 "not in Unkey's catalog",
                 help,
             )
-            .owned_by(site.owner),
+            .owned_by(site.owner)
+            .with_fix(fix),
         );
     }
 }

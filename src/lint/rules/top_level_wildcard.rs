@@ -54,7 +54,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 format!("all of `{namespace}`"),
                 help,
             )
-            .owned_by(site.owner),
+            .owned_by(site.owner)
+            .with_fix(cx.expansion_fix(site)),
         );
     }
 }

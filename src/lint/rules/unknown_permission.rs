@@ -1,10 +1,11 @@
 //! N001 unknown-permission: a permission that is not in the catalog.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::rules::invalid_slug::slug_problem;
+use crate::lint::{Finding, Fix, Level, Rule};
 use crate::policy::KeyKind;
 use crate::query;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 
 /// N001.
 pub static RULE: Rule = Rule {
@@ -31,6 +32,12 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         did_you_mean(value, known.iter().copied())
             .unwrap_or_else(|| "add it to `permissions:`, or fix the name".to_owned())
     };
+    // The catalog entry a typo was meant to be, when it is a valid slug to write in its place.
+    let correction = |value: &str| {
+        closest(value, known.iter().copied())
+            .filter(|&suggestion| slug_problem(suggestion).is_none())
+            .map(|suggestion| (suggestion, format!("replace `{value}` by `{suggestion}`")))
+    };
     if cx.owns_policy {
         for site in cx.api_grant_sites() {
             let value = &site.permission.value;
@@ -49,7 +56,11 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     "unknown permission",
                     help(value),
                 )
-                .owned_by(site.owner),
+                .owned_by(site.owner)
+                .with_fix(correction(value).map(|(suggestion, description)| {
+                    let text = cx.policy_source().text();
+                    Fix::replace_scalar(text, site.permission.span, suggestion, description)
+                })),
             );
         }
     }
@@ -67,16 +78,23 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         for (permission, span) in parsed.permissions() {
+            let verbatim = case.query.offset.is_some();
             let span = case.query.span_in_file(span);
             if !known.contains(&permission) && seen.insert(span) {
-                out.push(Finding::new(
-                    &RULE,
-                    &cx.file.source,
-                    span,
-                    format!("the query requires `{permission}`, which is not in the catalog"),
-                    "unknown permission",
-                    help(permission),
-                ));
+                let fix = correction(permission)
+                    .filter(|_| verbatim)
+                    .map(|(suggestion, description)| Fix::replace(description, span, suggestion));
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        &cx.file.source,
+                        span,
+                        format!("the query requires `{permission}`, which is not in the catalog"),
+                        "unknown permission",
+                        help(permission),
+                    )
+                    .with_fix(fix),
+                );
             }
         }
     }

@@ -88,7 +88,8 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 format!("reaches {}", destructive.join(", ")),
                 help,
             )
-            .owned_by(site.owner),
+            .owned_by(site.owner)
+            .with_fix(cx.expansion_fix(site)),
         );
     }
 }

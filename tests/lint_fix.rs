@@ -1,0 +1,281 @@
+//! `permspec lint --fix`: the fixed file has no finding of the fixed rules, every byte outside
+//! the fixed nodes is unchanged, and the access-preserving fixes change no decision.
+
+mod support;
+
+use permspec::eval::{Code, Semantics};
+use permspec::lint::{Config, lint_files};
+use permspec::policy::{Loader, Resolved};
+use permspec::query::Query;
+use proptest::prelude::*;
+use similar::{DiffTag, TextDiff};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use support::cli::permspec;
+use support::strategies::{grant, permission};
+
+const FIXED_RULES: [&str; 6] = ["W002", "W003", "S001", "S008", "N001", "N007"];
+
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 23)
+}
+
+/// Copies `fixture` into a temporary directory.
+fn scratch(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(Path::new(fixture).file_name().unwrap());
+    std::fs::copy(fixture, &path).unwrap();
+    (dir, path)
+}
+
+/// Lines (1-based) that hold a node some fixable finding points at.
+fn fixable_lines(path: &Path) -> BTreeSet<usize> {
+    let (findings, errors) = lint_files(&[path.to_owned()], &Config::default(), today());
+    assert!(errors.is_empty());
+    findings
+        .iter()
+        .flat_map(|file| &file.findings)
+        .filter(|finding| finding.fix.is_some())
+        .flat_map(|finding| finding.line_column().0..=finding.end_line_column().0)
+        .collect()
+}
+
+#[test]
+fn fix_edits_only_the_findings_nodes_and_clears_their_rules() {
+    let (_dir, path) = scratch("fixtures/fix/messy.yaml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let lines = fixable_lines(&path);
+
+    let run = permspec(&["lint", "--fix", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("fixed 10 findings in "),
+        "{}",
+        run.stderr
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+
+    let diff = TextDiff::from_lines(&before, &after);
+    for op in diff.ops() {
+        if op.tag() != DiffTag::Equal {
+            let old = op.old_range();
+            assert!(
+                (old.start + 1..=old.end.max(old.start + 1)).all(|line| lines.contains(&line)),
+                "lines {old:?} changed, but only {lines:?} hold fixable nodes"
+            );
+        }
+    }
+    insta::assert_snapshot!(
+        "fix_messy_diff",
+        diff.unified_diff().header("before", "after").to_string()
+    );
+
+    let (findings, _) = lint_files(std::slice::from_ref(&path), &Config::default(), today());
+    let left: Vec<&str> = findings
+        .iter()
+        .flat_map(|file| &file.findings)
+        .map(|finding| finding.rule.code)
+        .filter(|code| FIXED_RULES.contains(code))
+        .collect();
+    assert!(left.is_empty(), "still found: {left:?}");
+    let run = permspec(&["test", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "the cases still pass:\n{}", run.stdout);
+}
+
+#[test]
+fn fix_changes_nothing_when_a_file_does_not_load() {
+    let (_dir, path) = scratch("fixtures/load-errors/duplicate-role.yaml");
+    let before = std::fs::read(&path).unwrap();
+    let run = permspec(&["lint", "--fix", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn findings_offer_their_fix_in_every_format() {
+    let run = permspec(&["lint", "fixtures/fix/messy.yaml", "--select", "S008"]);
+    assert!(
+        run.stdout
+            .contains("fixable: remove the repeated `editor` (`permspec lint --fix`)"),
+        "{}",
+        run.stdout
+    );
+    let run = permspec(&[
+        "lint",
+        "fixtures/fix/messy.yaml",
+        "--select",
+        "N007",
+        "--format",
+        "json",
+    ]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("fix_json", findings[0]["fix"]);
+}
+
+/// How a generated list is written.
+#[derive(Clone, Copy, Debug)]
+enum Layout {
+    Flow,
+    Block,
+}
+
+/// How a generated scalar is quoted.
+#[derive(Clone, Copy, Debug)]
+enum Quoting {
+    Plain,
+    Single,
+    Double,
+}
+
+fn scalar(value: &str, quoting: Quoting) -> String {
+    match quoting {
+        Quoting::Plain if !value.starts_with('*') => value.to_owned(),
+        Quoting::Single => format!("'{value}'"),
+        _ => format!("\"{value}\""),
+    }
+}
+
+fn list(items: &[(String, Quoting)], layout: Layout, indent: &str) -> String {
+    if items.is_empty() {
+        return " []\n".to_owned();
+    }
+    let written = items.iter().map(|(value, quoting)| scalar(value, *quoting));
+    match layout {
+        Layout::Flow => format!(
+            " [ {} ]   # flow\n",
+            written.collect::<Vec<_>>().join(" ,  ")
+        ),
+        Layout::Block => {
+            written
+                .enumerate()
+                .map(|(index, item)| format!("\n{indent}- {item}   # item {index}"))
+                .collect::<String>()
+                + "\n"
+        }
+    }
+}
+
+fn quoting() -> impl Strategy<Value = Quoting> {
+    prop_oneof![
+        Just(Quoting::Plain),
+        Just(Quoting::Single),
+        Just(Quoting::Double)
+    ]
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    prop_oneof![Just(Layout::Flow), Just(Layout::Block)]
+}
+
+fn items() -> impl Strategy<Value = Vec<(String, Quoting)>> {
+    prop::collection::vec((grant(), quoting()), 0..6)
+}
+
+/// A policy text: a catalog, roles and keys written in mixed layouts and quoting, with
+/// comments; keys may hold a role twice.
+fn policy_text() -> impl Strategy<Value = String> {
+    let role = (items(), layout());
+    let key = (prop::collection::vec(0..3usize, 0..4), items(), layout());
+    (
+        prop::collection::vec(permission(), 1..8),
+        prop::collection::vec(role, 3),
+        prop::collection::vec(key, 1..4),
+    )
+        .prop_map(|(catalog, roles, keys)| {
+            let catalog: Vec<String> = catalog.iter().map(|p| format!("\"{p}\"")).collect();
+            let mut text = format!(
+                "# generated\nversion: 1\npermissions: [{}]\nroles:\n",
+                catalog.join(", ")
+            );
+            for (index, (grants, layout)) in roles.iter().enumerate() {
+                text += &format!("  r{index}:  # role\n    permissions:");
+                text += &list(grants, *layout, "      ");
+            }
+            text += "keys:\n";
+            for (index, (held, grants, layout)) in keys.iter().enumerate() {
+                let held: Vec<(String, Quoting)> = held
+                    .iter()
+                    .map(|r| (format!("r{r}"), Quoting::Plain))
+                    .collect();
+                text += &format!("  k{index}:\n    roles:");
+                text += &list(&held, Layout::Flow, "      ");
+                text += "    permissions:";
+                text += &list(grants, *layout, "      ");
+            }
+            text
+        })
+}
+
+/// Every key's decision on every catalog permission and every permission it holds by name
+/// (its own or its roles'), under wildcard semantics. `names` are those of the original text,
+/// so that the fixed policy is probed on the same permissions.
+fn decisions(path: &Path, names: Option<&[Vec<String>]>) -> (Vec<Code>, Vec<Vec<String>>) {
+    let loaded = Loader::default().load(path).expect("loads");
+    let policy = &loaded.policy;
+    let resolved = Resolved::new(policy.clone());
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    let mut codes = Vec::new();
+    let mut probes_of = Vec::new();
+    for (index, key) in policy.keys.iter().enumerate() {
+        let probes: Vec<String> = match names {
+            Some(names) => names[index].clone(),
+            None => {
+                let roles = policy
+                    .roles
+                    .iter()
+                    .filter(|role| key.roles.iter().any(|held| held.value == role.name.value));
+                let held = roles
+                    .flat_map(|role| &role.permissions)
+                    .chain(&key.permissions);
+                let named = held.filter(|grant| !grant.value.split('.').any(|s| s == "*"));
+                policy
+                    .catalog
+                    .iter()
+                    .flatten()
+                    .chain(named)
+                    .map(|p| p.value.clone())
+                    .collect()
+            }
+        };
+        for permission in &probes {
+            let query = Query::permission(permission.clone());
+            let decided = resolved.decide(&key.name.value, &query, Semantics::Wildcard, now);
+            codes.push(decided.code);
+        }
+        probes_of.push(probes);
+    }
+    (codes, probes_of)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Dropping redundant and repeated grants and expanding wildcards over the catalog keep
+    /// every decision over the catalog and over the permissions granted by name, whatever
+    /// the layout, and leave no such fix behind.
+    #[test]
+    fn access_preserving_fixes_change_no_decision(text in policy_text()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let (before, probes) = decisions(&path, None);
+
+        let config = Config {
+            select: ["S001", "S008", "W002", "W003"].map(String::from).to_vec(),
+            ..Config::default()
+        };
+        let report = permspec::lint::fix_files(std::slice::from_ref(&path), &config, today());
+        prop_assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let fixed = std::fs::read_to_string(&path).unwrap();
+        prop_assert_eq!(&before, &decisions(&path, Some(&probes)).0, "fixed text:\n{}", fixed);
+
+        let (findings, _) = lint_files(&[path], &config, today());
+        let offered: Vec<String> = findings
+            .iter()
+            .flat_map(|file| &file.findings)
+            .filter(|finding| finding.fix.is_some())
+            .map(|finding| finding.message.clone())
+            .collect();
+        prop_assert!(offered.is_empty(), "fixes left: {:?}\n{}", offered, fixed);
+    }
+}
