@@ -2,6 +2,7 @@
 //! module of its own; this one only routes.
 
 mod check;
+mod diff;
 mod lint;
 mod parse;
 mod rules;
@@ -40,6 +41,8 @@ enum Command {
     Lint(lint::Args),
     /// List the lint rules, or show one rule's documentation.
     Rules(rules::Args),
+    /// The access a policy change grants or removes, key by key.
+    Diff(diff::Args),
 }
 
 /// How a command ended, as documented in cli.md.
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Lint(args) => lint::run(&args, &context),
         Command::Rules(args) => rules::run(&args),
+        Command::Diff(args) => diff::run(&args, &context),
     };
     exit.into()
 }

@@ -1,5 +1,6 @@
 //! Policy files: loading YAML with the span of every node, and the model they describe.
 
+mod access_map;
 mod load;
 mod model;
 mod raw;
@@ -9,6 +10,7 @@ mod spans;
 
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;
+pub use access_map::{AccessMap, KeyAccess, Probes};
 pub use load::{Loader, MAX_FILE_BYTES};
 pub use model::{
     AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,

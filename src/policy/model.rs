@@ -16,7 +16,7 @@ pub struct Spanned<T> {
 }
 
 /// A policy: catalog, roles, keys, root keys and forbid rules, as one file declares them.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Policy {
     /// The file that declares it.
     pub source: Source,
@@ -37,7 +37,7 @@ pub struct Policy {
 }
 
 /// A role: a named bundle of permissions.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Role {
     /// The role's name; its span is the mapping key.
     pub name: Spanned<String>,
@@ -50,7 +50,7 @@ pub struct Role {
 }
 
 /// An API key (or an Unkey root key).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Key {
     /// The key's name; its span is the mapping key.
     pub name: Spanned<String>,
@@ -80,7 +80,7 @@ pub enum KeyKind {
 }
 
 /// A permission no key may use.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ForbidRule {
     /// The prohibited pattern.
     pub permission: Spanned<String>,
@@ -89,7 +89,7 @@ pub struct ForbidRule {
 }
 
 /// An inline `lint: {allow: [...], reason: ...}`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Suppression {
     /// The rules excused, as written.
     pub rules: Vec<Spanned<String>>,

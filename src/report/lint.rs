@@ -12,43 +12,42 @@ fn location(finding: &Finding) -> Value {
 
 /// Findings as a JSON array, in file and position order.
 pub fn lint_json(files: &[FileFindings]) -> Value {
-    let findings: Vec<Value> = files
+    let findings = files.iter().flat_map(|file| &file.findings);
+    Value::Array(findings.map(finding_json).collect())
+}
+
+/// One finding as JSON: place, rule, level, message, label, help, related places, fix.
+pub fn finding_json(finding: &Finding) -> Value {
+    let mut value = location(finding);
+    value["code"] = json!(finding.rule.code);
+    value["name"] = json!(finding.rule.name);
+    value["severity"] = json!(finding.level);
+    value["message"] = json!(finding.message);
+    value["label"] = json!(finding.label);
+    value["help"] = json!(finding.help);
+    value["related"] = finding
+        .related
         .iter()
-        .flat_map(|file| &file.findings)
-        .map(|finding| {
-            let mut value = location(finding);
-            value["code"] = json!(finding.rule.code);
-            value["name"] = json!(finding.rule.name);
-            value["severity"] = json!(finding.level);
-            value["message"] = json!(finding.message);
-            value["label"] = json!(finding.label);
-            value["help"] = json!(finding.help);
-            value["related"] = finding
-                .related
-                .iter()
-                .map(|(span, label)| {
-                    let (line, column) = finding.source.line_column(span.start);
-                    json!({"line": line, "column": column, "label": label})
-                })
-                .collect();
-            value["fix"] = finding.fix.as_ref().map_or(Value::Null, |fix| {
-                let edits: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|edit| {
-                        let (line, column) = finding.source.line_column(edit.span.start);
-                        let (end_line, end_column) = finding.source.line_column(edit.span.end);
-                        json!({"line": line, "column": column, "end_line": end_line,
-                               "end_column": end_column, "start": edit.span.start,
-                               "end": edit.span.end, "replacement": edit.replacement})
-                    })
-                    .collect();
-                json!({"description": fix.description, "edits": edits})
-            });
-            value
+        .map(|(span, label)| {
+            let (line, column) = finding.source.line_column(span.start);
+            json!({"line": line, "column": column, "label": label})
         })
         .collect();
-    Value::Array(findings)
+    value["fix"] = finding.fix.as_ref().map_or(Value::Null, |fix| {
+        let edits: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                let (line, column) = finding.source.line_column(edit.span.start);
+                let (end_line, end_column) = finding.source.line_column(edit.span.end);
+                json!({"line": line, "column": column, "end_line": end_line,
+                       "end_column": end_column, "start": edit.span.start,
+                       "end": edit.span.end, "replacement": edit.replacement})
+            })
+            .collect();
+        json!({"description": fix.description, "edits": edits})
+    });
+    value
 }
 
 fn sarif_level(level: Level) -> &'static str {

@@ -1,13 +1,15 @@
 //! Rendering for people and machines: miette reports and the output formats.
 
 mod decision;
+mod diff;
 mod junit;
 mod libtest_json;
 mod lint;
 mod render;
 
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
+pub use diff::{diff_json, diff_markdown, diff_text};
 pub use junit::junit;
 pub use libtest_json::libtest_events;
-pub use lint::{github_annotations, lint_json, sarif};
+pub use lint::{finding_json, github_annotations, lint_json, sarif};
 pub use render::{ColorChoice, Renderer};

@@ -1,0 +1,91 @@
+//! `permspec diff`: the access a policy change grants or removes; fails when access widens
+//! without a case asserting it.
+
+use super::{Context, Exit};
+use crate::diff::{Side, diff};
+use crate::report::{diff_json, diff_markdown, diff_text};
+use std::path::PathBuf;
+
+/// Output formats of `permspec diff`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// miette reports on the grants that widen access, then the other changes.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+    /// A Markdown table for a pull-request comment.
+    Markdown,
+}
+
+/// Arguments of `permspec diff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// `OLD NEW` (files or directories); with `--base`, the paths to compare (default
+    /// `policies`).
+    paths: Vec<PathBuf>,
+
+    /// Compare the working tree's files with this git revision (e.g. `origin/main`), read
+    /// with `git show`.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+
+    /// Do not fail when access widens.
+    #[arg(long)]
+    allow_widening: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: DiffFormat,
+}
+
+fn sides(args: &Args) -> Result<(Side, Side), String> {
+    match (&args.base, args.paths.as_slice()) {
+        (Some(revision), paths) => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("policies")]
+            } else {
+                paths.to_vec()
+            };
+            Ok((
+                Side::at_revision(revision, &paths)?,
+                Side::working_tree(&paths)?,
+            ))
+        }
+        (None, [old, new]) => Ok((Side::from_path(old)?, Side::from_path(new)?)),
+        (None, _) => Err("give OLD and NEW, or --base REV with the paths to compare".to_owned()),
+    }
+}
+
+pub fn run(args: &Args, context: &Context) -> Exit {
+    let (old, new) = match sides(args) {
+        Ok(sides) => sides,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::BadInput;
+        }
+    };
+    let today = jiff::Zoned::now().date();
+    let diff = match diff(&old, &new, jiff::Timestamp::now(), today) {
+        Ok(diff) => diff,
+        Err(errors) => {
+            for error in &errors {
+                eprint!("{}", context.renderer.render(error));
+            }
+            return Exit::BadInput;
+        }
+    };
+    match args.format {
+        DiffFormat::Human => print!("{}", diff_text(&diff, &context.renderer)),
+        DiffFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diff_json(&diff)).expect("JSON")
+        ),
+        DiffFormat::Markdown => print!("{}", diff_markdown(&diff)),
+    }
+    if diff.unacknowledged() > 0 && !args.allow_widening {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}

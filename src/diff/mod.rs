@@ -1,0 +1,486 @@
+//! `permspec diff`: what access a policy change grants or removes, key by key, decided by the
+//! evaluator on both versions (wildcards expanded over the catalog, roles traced to the keys
+//! holding them, each side's semantics mode and clock honoured); the cases whose decision
+//! flips; and the lint findings the change introduces.
+
+mod side;
+
+pub use side::Side;
+
+use crate::eval::{Code, Matching, grant_matches};
+use crate::lint::{Config, Finding, lint_files};
+use crate::policy::{
+    AccessMap, Expect, KeyKind, LoadError, Loader, Probes, Resolved, Source, TestFile,
+};
+use crate::query;
+use crate::span::Span;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Whether a key exists on both sides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Only in the new version.
+    Added,
+    /// Only in the old version.
+    Removed,
+    /// In both.
+    Kept,
+}
+
+/// A grant of the new version that gives a gained permission.
+#[derive(Clone, Debug)]
+pub struct Via {
+    /// The grant as written.
+    pub grant: String,
+    /// The role it comes through, if not direct.
+    pub role: Option<String>,
+    /// Where it is written in the new version.
+    pub span: Span,
+}
+
+/// A permission a key is allowed in the new version and not in the old.
+#[derive(Clone, Debug)]
+pub struct Gain {
+    /// The permission (a pattern, when no catalog lets a wildcard be expanded).
+    pub permission: String,
+    /// The grants that give it.
+    pub via: Vec<Via>,
+    /// True when a case of the new version expects this key to be allowed it.
+    pub acknowledged: bool,
+}
+
+/// How one key's access changed.
+#[derive(Clone, Debug)]
+pub struct KeyChange {
+    /// The key's name.
+    pub key: String,
+    /// API key or root key.
+    pub kind: KeyKind,
+    /// New, removed, or in both versions.
+    pub presence: Presence,
+    /// Permissions gained.
+    pub gained: Vec<Gain>,
+    /// Permissions lost.
+    pub lost: Vec<String>,
+    /// Roles it holds now and did not.
+    pub roles_added: Vec<String>,
+    /// Roles it held and does not now.
+    pub roles_removed: Vec<String>,
+    /// The key's name in the new version, for labels.
+    pub span: Option<Span>,
+}
+
+impl KeyChange {
+    /// True if the key can do something it could not.
+    pub fn widened(&self) -> bool {
+        !self.gained.is_empty()
+    }
+}
+
+/// The changes in one policy file.
+#[derive(Clone, Debug)]
+pub struct PolicyChange {
+    /// The file's name (as the new version names it, if it has it).
+    pub file: String,
+    /// The new version's text, for labels.
+    pub source: Option<Source>,
+    /// The semantics mode before and after (absent on the side without the file).
+    pub semantics: (
+        Option<crate::eval::Semantics>,
+        Option<crate::eval::Semantics>,
+    ),
+    /// Keys whose access or roles changed: widened first, then by name.
+    pub keys: Vec<KeyChange>,
+    /// Roles declared now and not before.
+    pub roles_added: Vec<String>,
+    /// Roles declared before and not now.
+    pub roles_removed: Vec<String>,
+}
+
+/// A case of the new version whose decision differs on the old version.
+#[derive(Clone, Debug)]
+pub struct CaseFlip {
+    /// The file holding the case.
+    pub source: Source,
+    /// The case's name.
+    pub case: String,
+    /// The case's query node.
+    pub span: Span,
+    /// The code on the old version.
+    pub before: Code,
+    /// The code on the new version.
+    pub after: Code,
+}
+
+/// Everything a change to the policies does.
+#[derive(Debug)]
+pub struct Diff {
+    /// Per policy file that changed anything.
+    pub policies: Vec<PolicyChange>,
+    /// Cases whose verdict flips.
+    pub flips: Vec<CaseFlip>,
+    /// Lint findings of the new version that the old did not have.
+    pub findings: Vec<Finding>,
+}
+
+impl Diff {
+    /// Every key change, file by file.
+    pub fn key_changes(&self) -> impl Iterator<Item = &KeyChange> {
+        self.policies.iter().flat_map(|policy| &policy.keys)
+    }
+
+    /// Gains no case of the new version acknowledges.
+    pub fn unacknowledged(&self) -> usize {
+        self.key_changes()
+            .flat_map(|key| &key.gained)
+            .filter(|gain| !gain.acknowledged)
+            .count()
+    }
+}
+
+/// A loaded side: files by pairing name.
+struct Loaded {
+    files: BTreeMap<String, Version>,
+}
+
+struct Version {
+    file: TestFile,
+    resolved: Resolved,
+    now: Timestamp,
+}
+
+impl Version {
+    fn owns_policy(&self) -> bool {
+        self.file.policy.source.path() == self.file.source.path()
+    }
+}
+
+fn load(side: &Side, pair_single: Option<&str>, now: Timestamp) -> Result<Loaded, Vec<LoadError>> {
+    let mut loader = Loader::default();
+    let mut files = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, path) in &side.files {
+        match loader.load(path) {
+            Ok(file) => {
+                let resolved = Resolved::new(Arc::clone(&file.policy));
+                let now = file.now.unwrap_or(now);
+                let name = pair_single.unwrap_or(name).to_owned();
+                files.insert(
+                    name,
+                    Version {
+                        file,
+                        resolved,
+                        now,
+                    },
+                );
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Loaded { files })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Compares `old` with `new`. Fails with the load errors of either side.
+pub fn diff(
+    old: &Side,
+    new: &Side,
+    now: Timestamp,
+    today: jiff::civil::Date,
+) -> Result<Diff, Vec<LoadError>> {
+    let single = (old.single_file && new.single_file).then_some("policy");
+    let before = load(old, single, now);
+    let after = load(new, single, now);
+    let (before, after) = match (before, after) {
+        (Ok(before), Ok(after)) => (before, after),
+        (before, after) => {
+            let errors = [before.err(), after.err()].into_iter().flatten().flatten();
+            return Err(errors.collect());
+        }
+    };
+
+    let names: BTreeSet<&String> = before.files.keys().chain(after.files.keys()).collect();
+    let mut policies = Vec::new();
+    for name in &names {
+        let old = before
+            .files
+            .get(*name)
+            .filter(|version| version.owns_policy());
+        let new = after
+            .files
+            .get(*name)
+            .filter(|version| version.owns_policy());
+        if old.is_none() && new.is_none() {
+            continue;
+        }
+        let change = compare_policies(name, old, new, &after);
+        if !change.keys.is_empty()
+            || !change.roles_added.is_empty()
+            || !change.roles_removed.is_empty()
+        {
+            policies.push(change);
+        }
+    }
+
+    let flips = after
+        .files
+        .iter()
+        .filter_map(|(name, new)| Some((before.files.get(name)?, new)))
+        .flat_map(|(old, new)| case_flips(old, new))
+        .collect();
+
+    let findings = new_findings(old, new, single, today);
+    Ok(Diff {
+        policies,
+        flips,
+        findings,
+    })
+}
+
+fn compare_policies(
+    name: &str,
+    old: Option<&Version>,
+    new: Option<&Version>,
+    after: &Loaded,
+) -> PolicyChange {
+    let has_catalog = |version: Option<&Version>| {
+        version.is_some_and(|version| version.file.policy.catalog.is_some())
+    };
+    let catalog = has_catalog(old) || has_catalog(new);
+    let mut universe = Probes::default();
+    for version in [old, new].into_iter().flatten() {
+        universe.add(&version.file.policy, catalog);
+    }
+    let map = |version: Option<&Version>| {
+        version.map(|version| {
+            AccessMap::new(
+                &version.resolved,
+                version.file.policy.semantics,
+                version.now,
+                &universe,
+            )
+        })
+    };
+    let (old_map, new_map) = (map(old), map(new));
+    let empty = BTreeMap::new();
+    let old_keys = old_map.as_ref().map_or(&empty, |map| &map.keys);
+    let new_keys = new_map.as_ref().map_or(&empty, |map| &map.keys);
+
+    let mut keys = Vec::new();
+    let names: BTreeSet<&String> = old_keys.keys().chain(new_keys.keys()).collect();
+    for key in names {
+        let none = BTreeSet::new();
+        let was = old_keys.get(key).map_or(&none, |access| &access.allowed);
+        let is = new_keys.get(key).map_or(&none, |access| &access.allowed);
+        let presence = match (old_keys.contains_key(key), new_keys.contains_key(key)) {
+            (false, _) => Presence::Added,
+            (_, false) => Presence::Removed,
+            _ => Presence::Kept,
+        };
+        let held = |version: Option<&Version>| -> BTreeSet<String> {
+            version
+                .and_then(|version| {
+                    version
+                        .file
+                        .policy
+                        .keys
+                        .iter()
+                        .find(|k| k.name.value == *key)
+                })
+                .map(|k| k.roles.iter().map(|role| role.value.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (roles_before, roles_after) = (held(old), held(new));
+        let kind = new_keys
+            .get(key)
+            .or_else(|| old_keys.get(key))
+            .map_or(KeyKind::Api, |access| access.kind);
+        let gained: Vec<Gain> = is
+            .difference(was)
+            .map(|permission| {
+                gain(
+                    permission,
+                    key,
+                    new.expect("a gain exists on the new side"),
+                    after,
+                )
+            })
+            .collect();
+        let change = KeyChange {
+            key: key.clone(),
+            kind,
+            presence,
+            gained,
+            lost: was.difference(is).cloned().collect(),
+            roles_added: roles_after.difference(&roles_before).cloned().collect(),
+            roles_removed: roles_before.difference(&roles_after).cloned().collect(),
+            span: new.and_then(|version| {
+                let keys = &version.file.policy.keys;
+                keys.iter()
+                    .find(|k| k.name.value == *key)
+                    .map(|k| k.name.span)
+            }),
+        };
+        let changed = presence != Presence::Kept
+            || !change.gained.is_empty()
+            || !change.lost.is_empty()
+            || !change.roles_added.is_empty()
+            || !change.roles_removed.is_empty();
+        if changed {
+            keys.push(change);
+        }
+    }
+    keys.sort_by_key(|change| (!change.widened(), change.key.clone()));
+
+    let roles = |version: Option<&Version>| -> BTreeSet<String> {
+        version
+            .map(|version| {
+                let roles = &version.file.policy.roles;
+                roles.iter().map(|role| role.name.value.clone()).collect()
+            })
+            .unwrap_or_default()
+    };
+    let (roles_before, roles_after) = (roles(old), roles(new));
+    PolicyChange {
+        file: new.or(old).map_or_else(
+            || name.to_owned(),
+            |version| version.file.source.name().to_owned(),
+        ),
+        source: new.map(|version| version.file.source.clone()),
+        semantics: (
+            old.map(|version| version.file.policy.semantics),
+            new.map(|version| version.file.policy.semantics),
+        ),
+        keys,
+        roles_added: roles_after.difference(&roles_before).cloned().collect(),
+        roles_removed: roles_before.difference(&roles_after).cloned().collect(),
+    }
+}
+
+/// The grants behind a gained permission, and whether a case of the new version expects it.
+fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
+    let resolved = &new.resolved;
+    let index = resolved.key_index(key).expect("the key gained access");
+    let policy = &resolved.policy;
+    let matchings: &[Matching] = match policy.keys[index].kind {
+        KeyKind::Api => policy.semantics.matchings(),
+        KeyKind::Root => &[Matching::RootKey],
+    };
+    let via = resolved
+        .grants(index)
+        .iter()
+        .filter(|grant| {
+            matchings
+                .iter()
+                .any(|&matching| grant_matches(&grant.permission, permission, matching))
+        })
+        .map(|grant| Via {
+            grant: grant.permission.clone(),
+            role: grant.via.map(|role| policy.roles[role].name.value.clone()),
+            span: grant.span,
+        })
+        .collect();
+    let acknowledged = after
+        .files
+        .values()
+        .filter(|version| version.file.policy.source.path() == policy.source.path())
+        .flat_map(|version| &version.file.cases)
+        .any(|case| {
+            case.key.value == key
+                && matchings
+                    .iter()
+                    .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
+                && query::parse(&case.query.text).is_ok_and(|parsed| {
+                    parsed
+                        .permissions()
+                        .iter()
+                        .any(|(required, _)| *required == permission)
+                })
+        });
+    Gain {
+        permission: permission.to_owned(),
+        via,
+        acknowledged,
+    }
+}
+
+/// The cases of `new` whose verdict on `old`'s policy differs.
+fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
+    let mut flips = Vec::new();
+    for case in &new.file.cases {
+        let Ok(parsed) = query::parse(&case.query.text) else {
+            continue;
+        };
+        let decide = |version: &Version| {
+            version.resolved.decide(
+                &case.key.value,
+                &parsed,
+                version.file.semantics,
+                version.now,
+            )
+        };
+        let (before, after) = (decide(old), decide(new));
+        if before.allowed() != after.allowed() {
+            flips.push(CaseFlip {
+                source: new.file.source.clone(),
+                case: case.name.clone(),
+                span: case.query.span,
+                before: before.code,
+                after: after.code,
+            });
+        }
+    }
+    flips
+}
+
+/// Findings of `new` that `old` did not have (by rule and message, per paired file).
+fn new_findings(
+    old: &Side,
+    new: &Side,
+    single: Option<&str>,
+    today: jiff::civil::Date,
+) -> Vec<Finding> {
+    let config = Config::default();
+    let findings = |side: &Side| {
+        let paths: Vec<PathBuf> = side.files.iter().map(|(_, path)| path.clone()).collect();
+        let names: BTreeMap<&std::path::Path, &str> = side
+            .files
+            .iter()
+            .map(|(name, path)| (path.as_path(), single.unwrap_or(name)))
+            .collect();
+        let (groups, _) = lint_files(&paths, &config, today);
+        groups
+            .into_iter()
+            .flat_map(|group| group.findings)
+            .map(|finding| {
+                let name = names
+                    .get(finding.source.path())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned();
+                (name, finding)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut before: Vec<(String, &'static str, String)> = findings(old)
+        .into_iter()
+        .map(|(name, finding)| (name, finding.rule.code, finding.message))
+        .collect();
+    let mut fresh = Vec::new();
+    for (name, finding) in findings(new) {
+        let identity = (name, finding.rule.code, finding.message.clone());
+        match before.iter().position(|seen| *seen == identity) {
+            Some(index) => {
+                before.swap_remove(index);
+            }
+            None => fresh.push(finding),
+        }
+    }
+    fresh
+}

@@ -1,0 +1,136 @@
+//! One side of a diff: the policy files of a path, or of a git revision read with
+//! `git show` (no checkout), each under the name that pairs it with the other side.
+
+use crate::runner::policy_files;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The policy files of one version, each with the name that pairs it with the other version
+/// (its path relative to the side's root).
+#[derive(Debug)]
+pub struct Side {
+    /// (pairing name, file to load), sorted by name.
+    pub files: Vec<(String, PathBuf)>,
+    /// True when the side is one file given as such: it pairs with the other side's one file
+    /// whatever their names.
+    pub single_file: bool,
+    /// Holds the files read from git for as long as the side lives.
+    _checkout: Option<tempfile::TempDir>,
+}
+
+impl Side {
+    /// The policy files at `path`: the file itself, or every policy file under the directory.
+    pub fn from_path(path: &Path) -> Result<Side, String> {
+        let files = policy_files(&[path.to_owned()]).map_err(|missing| missing.to_string())?;
+        let files = files
+            .into_iter()
+            .map(|file| {
+                let name = file.strip_prefix(path).unwrap_or(&file);
+                let name = if name.as_os_str().is_empty() {
+                    file.file_name().map(Path::new).unwrap_or(&file)
+                } else {
+                    name
+                };
+                (slashed(name), file)
+            })
+            .collect();
+        Ok(Side {
+            files,
+            single_file: path.is_file(),
+            _checkout: None,
+        })
+    }
+
+    /// The working tree's policy files under `paths`, named by their path in the repository.
+    pub fn working_tree(paths: &[PathBuf]) -> Result<Side, String> {
+        let top = toplevel()?;
+        let files = policy_files(paths).map_err(|missing| missing.to_string())?;
+        let files = files
+            .into_iter()
+            .map(|file| Ok((repository_path(&top, &file)?, file)))
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Side {
+            files,
+            single_file: false,
+            _checkout: None,
+        })
+    }
+
+    /// The policy files under `paths` as they are at git revision `revision`, written to a
+    /// temporary directory with the repository's layout (so `policy:` references resolve).
+    pub fn at_revision(revision: &str, paths: &[PathBuf]) -> Result<Side, String> {
+        let top = toplevel()?;
+        let checkout = tempfile::tempdir().map_err(|error| error.to_string())?;
+        let mut files = Vec::new();
+        for path in paths {
+            let absolute = std::path::absolute(path).map_err(|error| error.to_string())?;
+            let relative = repository_path(&top, &absolute)?;
+            let listed = git(
+                &top,
+                &["ls-tree", "-r", "--name-only", revision, "--", &relative],
+            )?;
+            for name in listed.lines().filter(|name| is_policy_file(name)) {
+                let text = git(&top, &["show", &format!("{revision}:{name}")])?;
+                let file = checkout.path().join(name);
+                if let Some(parent) = file.parent() {
+                    std::fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+                }
+                std::fs::write(&file, text).map_err(|error| error.to_string())?;
+                files.push((name.to_owned(), file));
+            }
+        }
+        files.sort();
+        files.dedup();
+        Ok(Side {
+            files,
+            single_file: false,
+            _checkout: Some(checkout),
+        })
+    }
+}
+
+fn is_policy_file(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The root of the git work tree around the current directory.
+fn toplevel() -> Result<PathBuf, String> {
+    let here = std::env::current_dir().map_err(|error| error.to_string())?;
+    let top = git(&here, &["rev-parse", "--show-toplevel"])?;
+    std::fs::canonicalize(top.trim()).map_err(|error| error.to_string())
+}
+
+/// `path` relative to the repository root `top`, with `/` separators.
+fn repository_path(top: &Path, path: &Path) -> Result<String, String> {
+    let absolute = match std::fs::canonicalize(path) {
+        Ok(absolute) => absolute,
+        // A path deleted from the work tree may still exist in the revision.
+        Err(_) => std::path::absolute(path).map_err(|error| error.to_string())?,
+    };
+    absolute
+        .strip_prefix(top)
+        .map(slashed)
+        .map_err(|_| format!("`{}` is outside the git repository", path.display()))
+}
+
+/// Runs git in `directory`; its standard output, or what it said went wrong.
+fn git(directory: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .map_err(|error| format!("cannot run git: {error}"))?;
+    if output.status.success() {
+        String::from_utf8(output.stdout).map_err(|_| "git printed non-UTF-8 text".to_owned())
+    } else {
+        Err(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}

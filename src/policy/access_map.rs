@@ -1,0 +1,105 @@
+//! Who can do what: every key's verdict on a set of probe permissions, decided by the
+//! evaluator itself (roles, gates, forbid rules and semantics included). `diff` compares two
+//! maps; mutation testing compares a policy with its mutants.
+
+use super::{KeyKind, Policy, Resolved};
+use crate::eval::Semantics;
+use crate::query::Query;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The permissions worth asking keys about: API keys about `api`, root keys about `root`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Probes {
+    /// For API keys.
+    pub api: BTreeSet<String>,
+    /// For root keys: `type.id.action` tuples.
+    pub root: BTreeSet<String>,
+}
+
+impl Probes {
+    /// Adds the probes of `policy`. With `catalog` (when a catalog exists on either side of a
+    /// comparison), API keys are asked about the catalog entries, which are every permission
+    /// the application checks; without, about every permission granted by name and every
+    /// wildcard grant as written (a pattern, since it cannot be expanded). Root keys are
+    /// asked about every root-key tuple granted.
+    pub fn add(&mut self, policy: &Policy, catalog: bool) {
+        let of_kind = |kind| {
+            policy
+                .keys
+                .iter()
+                .filter(move |key| key.kind == kind)
+                .flat_map(|key| &key.permissions)
+                .map(|permission| permission.value.clone())
+        };
+        self.root.extend(of_kind(KeyKind::Root));
+        if catalog {
+            let entries = policy.catalog.iter().flatten();
+            self.api.extend(entries.map(|entry| entry.value.clone()));
+        } else {
+            let roles = policy.roles.iter().flat_map(|role| &role.permissions);
+            self.api.extend(roles.map(|grant| grant.value.clone()));
+            self.api.extend(of_kind(KeyKind::Api));
+        }
+    }
+}
+
+/// One key's verdicts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyAccess {
+    /// API key or root key.
+    pub kind: KeyKind,
+    /// The probes it is allowed.
+    pub allowed: BTreeSet<String>,
+}
+
+/// Every key's verdicts on the same probes, by key name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessMap {
+    /// Keys by name.
+    pub keys: BTreeMap<String, KeyAccess>,
+}
+
+impl AccessMap {
+    /// Decides every probe for every key of `resolved`.
+    pub fn new(
+        resolved: &Resolved,
+        semantics: Semantics,
+        now: Timestamp,
+        probes: &Probes,
+    ) -> AccessMap {
+        let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
+            let probes = probes.iter();
+            probes
+                .map(|probe| (probe.clone(), Query::permission(probe.clone())))
+                .collect()
+        };
+        let (api, root) = (queries(&probes.api), queries(&probes.root));
+        let keys = resolved
+            .policy
+            .keys
+            .iter()
+            .map(|key| {
+                let asked = match key.kind {
+                    KeyKind::Api => &api,
+                    KeyKind::Root => &root,
+                };
+                let allowed = asked
+                    .iter()
+                    .filter(|(_, query)| {
+                        resolved
+                            .decide(&key.name.value, query, semantics, now)
+                            .allowed()
+                    })
+                    .map(|(probe, _)| probe.clone())
+                    .collect();
+                let access = KeyAccess {
+                    kind: key.kind,
+                    allowed,
+                };
+                (key.name.value.clone(), access)
+            })
+            .collect();
+        AccessMap { keys }
+    }
+}

@@ -1,0 +1,351 @@
+//! A policy diff for people (miette labels on the new version's grants), for tools (JSON)
+//! and for pull-request comments (Markdown).
+
+use super::{Renderer, finding_json};
+use crate::diagnostic::FileDiagnostic;
+use crate::diff::{Diff, Gain, KeyChange, PolicyChange, Presence};
+use crate::policy::KeyKind;
+use crate::span::Span;
+use miette::Severity;
+use serde_json::{Value, json};
+
+fn kind_word(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Api => "key",
+        KeyKind::Root => "root key",
+    }
+}
+
+fn presence_word(presence: Presence) -> &'static str {
+    match presence {
+        Presence::Added => "added",
+        Presence::Removed => "removed",
+        Presence::Kept => "kept",
+    }
+}
+
+fn permissions(gains: &[Gain]) -> String {
+    let names: Vec<&str> = gains.iter().map(|gain| gain.permission.as_str()).collect();
+    names.join(", ")
+}
+
+/// The widening of one key as a diagnostic on the grants that give it.
+fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
+    let source = policy.source.as_ref()?;
+    let acknowledged = key.gained.iter().all(|gain| gain.acknowledged);
+    let subject = match key.presence {
+        Presence::Added => format!("new {} `{}`", kind_word(key.kind), key.key),
+        _ => format!("{} `{}`", kind_word(key.kind), key.key),
+    };
+    let message = format!("{subject} gains {}", permissions(&key.gained));
+    let mut labels: Vec<(Span, String, Vec<&str>)> = Vec::new();
+    for gain in &key.gained {
+        for via in &gain.via {
+            match labels.iter_mut().find(|(span, ..)| *span == via.span) {
+                Some((.., gained)) => gained.push(&gain.permission),
+                None => {
+                    let role = via
+                        .role
+                        .as_ref()
+                        .map(|role| format!(" (role `{role}`)"))
+                        .unwrap_or_default();
+                    labels.push((via.span, role, vec![&gain.permission]));
+                }
+            }
+        }
+    }
+    let primary = key
+        .span
+        .unwrap_or_else(|| labels.first().map_or(Span::default(), |l| l.0));
+    let mut diagnostic =
+        FileDiagnostic::at("diff::widened", source, primary, message, "gains access")
+            .with_severity(if acknowledged {
+                Severity::Advice
+            } else {
+                Severity::Warning
+            });
+    for (span, role, gained) in labels {
+        diagnostic = diagnostic.with_label(span, format!("grants {}{role}", gained.join(", ")));
+    }
+    let unacknowledged: Vec<&Gain> = key
+        .gained
+        .iter()
+        .filter(|gain| !gain.acknowledged)
+        .collect();
+    Some(match unacknowledged.first() {
+        None => diagnostic.with_help("every gain is asserted by a case expecting allow"),
+        Some(gain) => diagnostic.with_help(format!(
+            "if intended, add a case that asserts it, e.g. `{{key: {}, query: {}, expect: allow}}`, \
+             or pass --allow-widening",
+            key.key, gain.permission
+        )),
+    })
+}
+
+fn other_changes(key: &KeyChange) -> Vec<String> {
+    let mut lines = Vec::new();
+    let name = format!("{} `{}`", kind_word(key.kind), key.key);
+    match key.presence {
+        Presence::Added if key.gained.is_empty() => lines.push(format!("added    {name}")),
+        Presence::Removed => lines.push(format!("removed  {name}")),
+        _ => {}
+    }
+    if !key.lost.is_empty() {
+        lines.push(format!("narrowed {name}: loses {}", key.lost.join(", ")));
+    }
+    let mut roles: Vec<String> = key
+        .roles_added
+        .iter()
+        .map(|role| format!("+{role}"))
+        .collect();
+    roles.extend(key.roles_removed.iter().map(|role| format!("-{role}")));
+    if !roles.is_empty() {
+        lines.push(format!("roles    {name}: {}", roles.join(" ")));
+    }
+    lines
+}
+
+/// The diff for people: widenings as miette reports, then the rest as lines, then a summary.
+pub fn diff_text(diff: &Diff, renderer: &Renderer) -> String {
+    let mut out = String::new();
+    for policy in &diff.policies {
+        for key in policy.keys.iter().filter(|key| key.widened()) {
+            if let Some(diagnostic) = widening(policy, key) {
+                out.push_str(&renderer.render(&diagnostic));
+            }
+        }
+    }
+    for policy in &diff.policies {
+        let mut lines: Vec<String> = policy.keys.iter().flat_map(other_changes).collect();
+        if let (Some(before), Some(after)) = policy.semantics
+            && before != after
+        {
+            lines.insert(0, format!("semantics {before} -> {after}"));
+        }
+        if !policy.roles_added.is_empty() {
+            lines.push(format!("roles added: {}", policy.roles_added.join(", ")));
+        }
+        if !policy.roles_removed.is_empty() {
+            lines.push(format!(
+                "roles removed: {}",
+                policy.roles_removed.join(", ")
+            ));
+        }
+        if !lines.is_empty() {
+            out.push_str(&format!("\n{}\n", policy.file));
+            for line in lines {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+    }
+    if !diff.flips.is_empty() {
+        out.push_str("\ncases whose decision flips\n");
+        for flip in &diff.flips {
+            let (line, _) = flip.source.line_column(flip.span.start);
+            out.push_str(&format!(
+                "  {}:{line} {}: {} -> {}\n",
+                flip.source.name(),
+                flip.case,
+                flip.before,
+                flip.after
+            ));
+        }
+    }
+    if !diff.findings.is_empty() {
+        out.push_str("\nnew lint findings\n");
+        for finding in &diff.findings {
+            out.push_str(&renderer.render(&finding.diagnostic()));
+        }
+    }
+    out.push_str(&format!("\n{}\n", summary(diff)));
+    out
+}
+
+/// One line: how many keys widen (and how much of it is unacknowledged), narrow, and the rest.
+pub fn summary(diff: &Diff) -> String {
+    let widened = diff.key_changes().filter(|key| key.widened()).count();
+    let narrowed = diff
+        .key_changes()
+        .filter(|key| !key.lost.is_empty())
+        .count();
+    format!(
+        "access widens for {widened} key{} ({} unacknowledged permission{}), narrows for \
+         {narrowed}; {} case{} flip; {} new lint finding{}",
+        plural(widened),
+        diff.unacknowledged(),
+        plural(diff.unacknowledged()),
+        diff.flips.len(),
+        plural(diff.flips.len()),
+        diff.findings.len(),
+        plural(diff.findings.len()),
+    )
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// The diff as one JSON document.
+pub fn diff_json(diff: &Diff) -> Value {
+    let policies: Vec<Value> = diff
+        .policies
+        .iter()
+        .map(|policy| {
+            let keys: Vec<Value> = policy
+                .keys
+                .iter()
+                .map(|key| {
+                    let gained: Vec<Value> = key
+                        .gained
+                        .iter()
+                        .map(|gain| {
+                            let via: Vec<Value> = gain
+                                .via
+                                .iter()
+                                .map(|via| {
+                                    let (line, column) =
+                                        policy.source.as_ref().map_or((0, 0), |source| {
+                                            source.line_column(via.span.start)
+                                        });
+                                    json!({"grant": via.grant, "role": via.role,
+                                           "line": line, "column": column})
+                                })
+                                .collect();
+                            json!({"permission": gain.permission, "acknowledged": gain.acknowledged,
+                                   "via": via})
+                        })
+                        .collect();
+                    json!({
+                        "key": key.key,
+                        "kind": match key.kind { KeyKind::Api => "api", KeyKind::Root => "root" },
+                        "presence": presence_word(key.presence),
+                        "widened": key.widened(),
+                        "gained": gained,
+                        "lost": key.lost,
+                        "roles_added": key.roles_added,
+                        "roles_removed": key.roles_removed,
+                    })
+                })
+                .collect();
+            json!({
+                "file": policy.file,
+                "semantics": {"before": policy.semantics.0.map(|s| s.name()),
+                              "after": policy.semantics.1.map(|s| s.name())},
+                "keys": keys,
+                "roles_added": policy.roles_added,
+                "roles_removed": policy.roles_removed,
+            })
+        })
+        .collect();
+    let flips: Vec<Value> = diff
+        .flips
+        .iter()
+        .map(|flip| {
+            let (line, column) = flip.source.line_column(flip.span.start);
+            json!({"file": flip.source.name(), "case": flip.case, "line": line, "column": column,
+                   "before": flip.before.name(), "after": flip.after.name()})
+        })
+        .collect();
+    json!({
+        "widened": diff.key_changes().any(KeyChange::widened),
+        "unacknowledged": diff.unacknowledged(),
+        "policies": policies,
+        "flips": flips,
+        "findings": diff.findings.iter().map(finding_json).collect::<Vec<_>>(),
+    })
+}
+
+/// The diff as Markdown for a pull-request comment: a table of key changes, widenings first.
+pub fn diff_markdown(diff: &Diff) -> String {
+    let mut out = String::from("### permspec diff\n\n");
+    out.push_str(&format!("{}\n\n", summary(diff)));
+    let rows: Vec<String> = diff
+        .policies
+        .iter()
+        .flat_map(|policy| policy.keys.iter().map(move |key| (policy, key)))
+        .map(|(policy, key)| {
+            let change = if key.widened() {
+                if key.gained.iter().all(|gain| gain.acknowledged) {
+                    "widened (asserted)"
+                } else {
+                    "**widened**"
+                }
+            } else if !key.lost.is_empty() {
+                "narrowed"
+            } else {
+                presence_word(key.presence)
+            };
+            let mut detail: Vec<String> = key
+                .gained
+                .iter()
+                .map(|gain| {
+                    let via: Vec<String> = gain
+                        .via
+                        .iter()
+                        .map(|via| match &via.role {
+                            Some(role) => format!("`{}` via role `{role}`", via.grant),
+                            None => format!("`{}`", via.grant),
+                        })
+                        .collect();
+                    format!("+`{}` ({})", gain.permission, via.join(", "))
+                })
+                .collect();
+            detail.extend(key.lost.iter().map(|lost| format!("-`{lost}`")));
+            detail.extend(key.roles_added.iter().map(|role| format!("+role `{role}`")));
+            detail.extend(
+                key.roles_removed
+                    .iter()
+                    .map(|role| format!("-role `{role}`")),
+            );
+            format!(
+                "| `{}` | {} | `{}` | {} |",
+                key.key,
+                change,
+                policy.file,
+                detail.join("<br>")
+            )
+        })
+        .collect();
+    for policy in &diff.policies {
+        if let (Some(before), Some(after)) = policy.semantics
+            && before != after
+        {
+            out.push_str(&format!(
+                "`{}`: semantics {before} → {after}\n\n",
+                policy.file
+            ));
+        }
+    }
+    if !rows.is_empty() {
+        out.push_str("| Key | Change | File | Permissions |\n|---|---|---|---|\n");
+        for row in rows {
+            out.push_str(&row);
+            out.push('\n');
+        }
+    }
+    if !diff.flips.is_empty() {
+        out.push_str("\n**Cases whose decision flips**\n\n");
+        for flip in &diff.flips {
+            out.push_str(&format!(
+                "- `{}` {}: {} → {}\n",
+                flip.source.name(),
+                flip.case,
+                flip.before,
+                flip.after
+            ));
+        }
+    }
+    if !diff.findings.is_empty() {
+        out.push_str("\n**New lint findings**\n\n");
+        for finding in &diff.findings {
+            let (line, _) = finding.line_column();
+            out.push_str(&format!(
+                "- `{}:{line}` {} {}\n",
+                finding.source.name(),
+                finding.rule.label(),
+                finding.message
+            ));
+        }
+    }
+    out
+}
