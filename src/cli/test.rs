@@ -3,8 +3,11 @@
 
 use super::{Context, Exit};
 use crate::eval::Semantics;
-use crate::report::{junit, libtest_events};
-use crate::runner::{Selection, collect, execute, policy_files, run_libtest};
+use crate::report::{coverage_json, coverage_text, junit, libtest_events};
+use crate::runner::{
+    PolicyCoverage, Selection, collect, coverage, execute, loaded_files, percent, policy_files,
+    run_libtest,
+};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -66,6 +69,14 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: TestFormat,
+
+    /// Report which keys, roles, grants and catalog permissions the cases exercise.
+    #[arg(long)]
+    coverage: bool,
+
+    /// Fail when coverage is under this percentage (implies `--coverage`).
+    #[arg(long, value_name = "PERCENT")]
+    fail_under: Option<f64>,
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
@@ -84,8 +95,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     let tests = collect(&files, args.semantics, jiff::Timestamp::now());
+    let loaded = loaded_files(&tests);
     let unloadable = tests.iter().any(|test| test.is_load_failure());
-    let failed = match args.format {
+    let mut failed = match args.format {
         TestFormat::Human => {
             let conclusion = run_libtest(
                 tests,
@@ -111,12 +123,32 @@ pub fn run(args: &Args, context: &Context) -> Exit {
                 .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed))
         }
     };
+    if (args.coverage || args.fail_under.is_some()) && !args.list {
+        failed |= !report_coverage(args, &coverage(&loaded));
+    }
     if unloadable && !args.list {
         Exit::BadInput
     } else if failed {
         Exit::Failure
     } else {
         Exit::Success
+    }
+}
+
+/// Prints the coverage in the run's format; false if it is under `--fail-under`.
+fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
+    match args.format {
+        TestFormat::Human => print!("{}", coverage_text(policies)),
+        TestFormat::Json => println!("{}", coverage_json(policies)),
+        TestFormat::Junit => eprint!("{}", coverage_text(policies)),
+    }
+    let total = percent(policies.iter().flat_map(|policy| &policy.categories));
+    match args.fail_under {
+        Some(minimum) if total < minimum => {
+            eprintln!("error: coverage is {total:.1}%, under --fail-under {minimum}");
+            false
+        }
+        _ => true,
     }
 }
 

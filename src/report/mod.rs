@@ -1,5 +1,6 @@
 //! Rendering for people and machines: miette reports and the output formats.
 
+mod coverage;
 mod decision;
 mod diff;
 mod junit;
@@ -7,6 +8,7 @@ mod libtest_json;
 mod lint;
 mod render;
 
+pub use coverage::{coverage_json, coverage_text};
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use diff::{diff_json, diff_markdown, diff_text};
 pub use junit::junit;

@@ -2,11 +2,13 @@
 //! libtest-mimic for people or through [`execute`] for the JSON and JUnit reports.
 
 mod collect;
+mod coverage;
 mod failure;
 mod libtest;
 mod select;
 
 pub use collect::{LoadedFile, MissingPath, collect, policy_files};
+pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{run_libtest, trials};
 pub use select::{Executed, Selection, execute};
 
@@ -38,6 +40,19 @@ enum Body {
     Case(Arc<LoadedFile>, usize),
     Access(Arc<LoadedFile>, usize),
     LoadFailure(Arc<LoadError>),
+}
+
+/// The loaded files behind `tests`, each once, in order.
+pub fn loaded_files(tests: &[Test]) -> Vec<Arc<LoadedFile>> {
+    let mut files: Vec<Arc<LoadedFile>> = Vec::new();
+    for test in tests {
+        if let Body::Case(loaded, _) | Body::Access(loaded, _) = &test.body
+            && !files.iter().any(|known| Arc::ptr_eq(known, loaded))
+        {
+            files.push(Arc::clone(loaded));
+        }
+    }
+    files
 }
 
 /// What running a test found.

@@ -1,0 +1,76 @@
+//! `permspec test --coverage`: exact figures on a fixture suite, the JSON line, `--fail-under`.
+
+mod support;
+
+use support::cli::permspec;
+
+#[test]
+fn coverage_counts_what_the_cases_exercise() {
+    let run = permspec(&[
+        "test",
+        "fixtures/coverage",
+        "--coverage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let last = run.stdout.lines().last().unwrap();
+    let coverage: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(coverage["type"], "coverage");
+    let file = &coverage["files"][0];
+    let figures: Vec<(String, u64, u64)> = ["keys", "roles", "grants", "catalog"]
+        .iter()
+        .map(|name| {
+            let category = &file["categories"][name];
+            (
+                name.to_string(),
+                category["exercised"].as_u64().unwrap(),
+                category["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            ("keys".to_owned(), 2, 3),
+            ("roles".to_owned(), 2, 2),
+            ("grants".to_owned(), 2, 5),
+            ("catalog".to_owned(), 2, 4),
+        ]
+    );
+    assert!((file["percent"].as_f64().unwrap() - 800.0 / 14.0).abs() < 1e-9);
+    let never: Vec<&str> = file["categories"]["grants"]["never"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        never,
+        [
+            "`billing.refund` of role `finance`",
+            "`documents.write` of key `alice`",
+            "`documents.read` of key `carol`"
+        ]
+    );
+}
+
+#[test]
+fn coverage_table_for_people() {
+    let run = permspec(&["test", "fixtures/coverage", "--coverage", "-q"]);
+    assert_eq!(run.code, 0);
+    let table = &run.stdout[run.stdout.find("coverage of").unwrap()..];
+    insta::assert_snapshot!("coverage_table", table);
+}
+
+#[test]
+fn fail_under_fails_a_weak_suite() {
+    let run = permspec(&["test", "fixtures/coverage", "--fail-under", "57"]);
+    assert_eq!(run.code, 0, "57.1% is enough");
+    let run = permspec(&["test", "fixtures/coverage", "--fail-under", "60"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("coverage is 57.1%, under --fail-under 60")
+    );
+}
