@@ -3,12 +3,15 @@
 
 use super::{Context, Exit};
 use crate::eval::Semantics;
-use crate::report::{coverage_json, coverage_text, junit, libtest_events};
+use crate::report::{
+    coverage_json, coverage_text, junit, libtest_events, mutation_json, mutation_text,
+};
 use crate::runner::{
-    PolicyCoverage, Selection, collect, coverage, execute, loaded_files, percent, policy_files,
-    run_libtest,
+    LoadedFile, PolicyCoverage, Selection, collect, coverage, execute, loaded_files, mutation_test,
+    percent, policy_files, run_libtest,
 };
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Output formats of `permspec test`.
@@ -74,6 +77,11 @@ pub struct Args {
     #[arg(long)]
     coverage: bool,
 
+    /// Mutate the policies (drop or widen grants, drop roles, flip `enabled`, remove forbid
+    /// rules) and fail when a mutant survives every case.
+    #[arg(long)]
+    mutate: bool,
+
     /// Fail when coverage is under this percentage (implies `--coverage`).
     #[arg(long, value_name = "PERCENT")]
     fail_under: Option<f64>,
@@ -126,6 +134,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     if (args.coverage || args.fail_under.is_some()) && !args.list {
         failed |= !report_coverage(args, &coverage(&loaded));
     }
+    if args.mutate && !args.list && !unloadable {
+        failed |= !report_mutation(args, &loaded, context);
+    }
     if unloadable && !args.list {
         Exit::BadInput
     } else if failed {
@@ -150,6 +161,21 @@ fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
         }
         _ => true,
     }
+}
+
+/// Runs and prints mutation testing in the run's format; false if a mutant survives.
+fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -> bool {
+    let threads = args
+        .test_threads
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1);
+    let policies = mutation_test(loaded, threads);
+    match args.format {
+        TestFormat::Json => println!("{}", mutation_json(&policies)),
+        TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),
+        TestFormat::Junit => eprint!("{}", mutation_text(&policies, &context.renderer)),
+    }
+    policies.iter().all(|policy| policy.survived() == 0)
 }
 
 fn display(paths: &[PathBuf]) -> String {

@@ -6,6 +6,7 @@ mod diff;
 mod junit;
 mod libtest_json;
 mod lint;
+mod mutation;
 mod render;
 
 pub use coverage::{coverage_json, coverage_text};
@@ -14,4 +15,5 @@ pub use diff::{diff_json, diff_markdown, diff_text};
 pub use junit::junit;
 pub use libtest_json::libtest_events;
 pub use lint::{finding_json, github_annotations, lint_json, sarif};
+pub use mutation::{mutation_json, mutation_text};
 pub use render::{ColorChoice, Renderer};

@@ -5,11 +5,13 @@ mod collect;
 mod coverage;
 mod failure;
 mod libtest;
+mod mutate;
 mod select;
 
 pub use collect::{LoadedFile, MissingPath, collect, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{run_libtest, trials};
+pub use mutate::{Fate, MutantResult, PolicyMutation, mutants, mutation_test};
 pub use select::{Executed, Selection, execute};
 
 use crate::diagnostic::FileDiagnostic;

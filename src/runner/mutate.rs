@@ -1,0 +1,400 @@
+//! Mutation testing of a suite: systematic small changes to the policy (drop a grant, drop a
+//! role from a key, widen a grant to its parent wildcard or to `*`, narrow a wildcard to one
+//! catalog permission, flip `enabled`, remove a forbid rule), each run against the cases that
+//! pass on the policy as written. A mutant no case notices survives: the suite would not
+//! catch that mistake. Mutants are evaluated in memory, in parallel across cores.
+
+use super::LoadedFile;
+use super::failure::expectation_holds;
+use crate::eval::{Matching, Semantics, grant_matches};
+use crate::policy::{AccessMap, Case, KeyKind, Policy, Probes, Resolved, Source};
+use crate::query::{self, Query};
+use crate::span::Span;
+use jiff::Timestamp;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// What a mutant changes.
+#[derive(Clone, Debug)]
+pub struct Mutant {
+    /// What was done, e.g. "drop `documents.write` from role `editor`".
+    pub description: String,
+    /// The node mutated, in the policy's file.
+    pub span: Span,
+    /// The keys whose access may change (`None`: any key).
+    pub affects: Option<Vec<String>>,
+    /// The mutated policy.
+    pub policy: Policy,
+}
+
+/// How a mutant fared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// A case failed on it.
+    Killed,
+    /// Every case passed, and this case would have failed: `{key, query, expect}`.
+    Survived {
+        /// The key.
+        key: String,
+        /// A permission whose verdict the mutant changes.
+        query: String,
+        /// The verdict on the policy as written.
+        expect: &'static str,
+    },
+    /// Every case passed, and no permission tells it from the policy: it changes nothing.
+    Equivalent,
+}
+
+/// A mutant's description, node and fate.
+#[derive(Clone, Debug)]
+pub struct MutantResult {
+    /// What was changed.
+    pub description: String,
+    /// Where.
+    pub span: Span,
+    /// What became of it.
+    pub fate: Fate,
+}
+
+/// The mutation testing of one policy.
+#[derive(Clone, Debug)]
+pub struct PolicyMutation {
+    /// The policy's file.
+    pub source: Source,
+    /// Every mutant, in policy order.
+    pub mutants: Vec<MutantResult>,
+}
+
+impl PolicyMutation {
+    /// Mutants a case killed.
+    pub fn killed(&self) -> usize {
+        self.count(|fate| *fate == Fate::Killed)
+    }
+
+    /// Mutants no case killed, though a case could.
+    pub fn survived(&self) -> usize {
+        self.count(|fate| matches!(fate, Fate::Survived { .. }))
+    }
+
+    /// Killed over killed and survived, in percent (equivalent mutants do not count).
+    pub fn score(&self) -> f64 {
+        let scored = self.killed() + self.survived();
+        if scored == 0 {
+            100.0
+        } else {
+            100.0 * self.killed() as f64 / scored as f64
+        }
+    }
+
+    fn count(&self, which: impl Fn(&Fate) -> bool) -> usize {
+        self.mutants
+            .iter()
+            .filter(|mutant| which(&mutant.fate))
+            .count()
+    }
+}
+
+/// Every mutant of `policy`.
+pub fn mutants(policy: &Policy) -> Vec<Mutant> {
+    let mut out = Vec::new();
+    let holders = |role: &str| -> Vec<String> {
+        let keys = policy.keys.iter();
+        keys.filter(|key| key.roles.iter().any(|held| held.value == role))
+            .map(|key| key.name.value.clone())
+            .collect()
+    };
+    for (r, role) in policy.roles.iter().enumerate() {
+        let owner = format!("role `{}`", role.name.value);
+        let affects = Some(holders(&role.name.value));
+        for (g, grant) in role.permissions.iter().enumerate() {
+            for (description, replacement) in grant_mutations(policy, &grant.value, &owner) {
+                let mut mutated = policy.clone();
+                let permissions = &mut mutated.roles[r].permissions;
+                match replacement {
+                    Some(value) => permissions[g].value = value,
+                    None => drop(permissions.remove(g)),
+                }
+                out.push(Mutant {
+                    description,
+                    span: grant.span,
+                    affects: affects.clone(),
+                    policy: mutated,
+                });
+            }
+        }
+    }
+    for (k, key) in policy.keys.iter().enumerate() {
+        let owner = format!("key `{}`", key.name.value);
+        let affects = Some(vec![key.name.value.clone()]);
+        let mut push = |description, span, change: &dyn Fn(&mut Policy)| {
+            let mut mutated = policy.clone();
+            change(&mut mutated);
+            out.push(Mutant {
+                description,
+                span,
+                affects: affects.clone(),
+                policy: mutated,
+            });
+        };
+        for (g, grant) in key.permissions.iter().enumerate() {
+            let mutations = match key.kind {
+                KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
+                KeyKind::Root => vec![(format!("drop `{}` from {owner}", grant.value), None)],
+            };
+            for (description, replacement) in mutations {
+                push(description, grant.span, &|mutated| {
+                    let permissions = &mut mutated.keys[k].permissions;
+                    match &replacement {
+                        Some(value) => permissions[g].value = value.clone(),
+                        None => drop(permissions.remove(g)),
+                    }
+                });
+            }
+        }
+        for (h, held) in key.roles.iter().enumerate() {
+            let description = format!("drop role `{}` from {owner}", held.value);
+            push(description, held.span, &|mutated| {
+                mutated.keys[k].roles.remove(h);
+            });
+        }
+        let flipped = if key.enabled.value {
+            "disable"
+        } else {
+            "enable"
+        };
+        push(format!("{flipped} {owner}"), key.name.span, &|mutated| {
+            mutated.keys[k].enabled.value = !mutated.keys[k].enabled.value;
+        });
+    }
+    for (f, rule) in policy.forbid.iter().enumerate() {
+        let mut mutated = policy.clone();
+        mutated.forbid.remove(f);
+        out.push(Mutant {
+            description: format!("remove the forbid rule on `{}`", rule.permission.value),
+            span: rule.permission.span,
+            affects: None,
+            policy: mutated,
+        });
+    }
+    out
+}
+
+/// The mutations of one API grant: drop it (`None`), or replace it.
+fn grant_mutations(policy: &Policy, grant: &str, owner: &str) -> Vec<(String, Option<String>)> {
+    let mut mutations = vec![(format!("drop `{grant}` from {owner}"), None)];
+    let segments: Vec<&str> = grant.split('.').collect();
+    let parent = match segments.as_slice() {
+        [.., "*"] if segments.len() > 2 => {
+            Some(format!("{}.*", segments[..segments.len() - 2].join(".")))
+        }
+        [_, ..] if segments.len() > 1 && segments.last() != Some(&"*") => {
+            Some(format!("{}.*", segments[..segments.len() - 1].join(".")))
+        }
+        _ => None,
+    };
+    if let Some(parent) = parent {
+        mutations.push((
+            format!("widen `{grant}` to `{parent}` in {owner}"),
+            Some(parent),
+        ));
+    }
+    if grant != "*" {
+        mutations.push((
+            format!("widen `{grant}` to `*` in {owner}"),
+            Some("*".to_owned()),
+        ));
+    }
+    if grant.split('.').any(|segment| segment == "*") {
+        let catalog = policy.catalog.iter().flatten();
+        let reached = catalog
+            .map(|entry| &entry.value)
+            .find(|entry| *entry != grant && grant_matches(grant, entry, Matching::Wildcard));
+        if let Some(one) = reached {
+            mutations.push((
+                format!("narrow `{grant}` to `{one}` in {owner}"),
+                Some(one.clone()),
+            ));
+        }
+    }
+    mutations
+}
+
+/// A check of the suite that passes on the policy as written.
+enum Check<'a> {
+    Case(&'a LoadedFile, &'a Case, Query),
+    Access(&'a LoadedFile, Query, Vec<String>),
+}
+
+impl Check<'_> {
+    fn key(&self) -> Option<&str> {
+        match self {
+            Check::Case(_, case, _) => Some(&case.key.value),
+            Check::Access(..) => None,
+        }
+    }
+
+    fn passes(&self, resolved: &Resolved) -> bool {
+        match self {
+            Check::Case(loaded, case, query) => {
+                let decision =
+                    resolved.decide(&case.key.value, query, loaded.semantics, loaded.now);
+                expectation_holds(case, &decision, loaded.semantics)
+            }
+            Check::Access(loaded, query, listed) => {
+                let keys = resolved.policy.keys.iter();
+                let mut allowed: Vec<String> = keys
+                    .filter(|key| {
+                        resolved
+                            .decide(&key.name.value, query, loaded.semantics, loaded.now)
+                            .allowed()
+                    })
+                    .map(|key| key.name.value.clone())
+                    .collect();
+                allowed.sort();
+                allowed == *listed
+            }
+        }
+    }
+}
+
+/// Runs every mutant of every policy the loaded files test, on `threads` threads.
+pub fn mutation_test(files: &[Arc<LoadedFile>], threads: usize) -> Vec<PolicyMutation> {
+    let mut policies: Vec<Arc<Policy>> = Vec::new();
+    for loaded in files {
+        let policy = &loaded.file.policy;
+        if !policies
+            .iter()
+            .any(|known| known.source.path() == policy.source.path())
+        {
+            policies.push(Arc::clone(policy));
+        }
+    }
+    policies
+        .iter()
+        .map(|policy| {
+            let testing: Vec<&LoadedFile> = files
+                .iter()
+                .filter(|loaded| loaded.file.policy.source.path() == policy.source.path())
+                .map(Arc::as_ref)
+                .collect();
+            PolicyMutation {
+                source: policy.source.clone(),
+                mutants: mutate_policy(policy, &testing, threads),
+            }
+        })
+        .collect()
+}
+
+fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) -> Vec<MutantResult> {
+    let original = Resolved::new(Arc::clone(policy));
+    let checks: Vec<Check> = files
+        .iter()
+        .flat_map(|loaded| {
+            let cases = loaded.file.cases.iter().filter_map(|case| {
+                let query = query::parse(&case.query.text).ok()?;
+                Some(Check::Case(loaded, case, query))
+            });
+            let access = loaded.file.access.iter().filter_map(|assertion| {
+                let query = query::parse(&assertion.query.text).ok()?;
+                let mut listed: Vec<String> =
+                    assertion.keys.iter().map(|key| key.value.clone()).collect();
+                listed.sort();
+                Some(Check::Access(loaded, query, listed))
+            });
+            cases.chain(access).collect::<Vec<_>>()
+        })
+        .filter(|check| check.passes(&original))
+        .collect();
+    let (semantics, now) = files
+        .first()
+        .map_or((policy.semantics, Timestamp::UNIX_EPOCH), |loaded| {
+            (loaded.semantics, loaded.now)
+        });
+    let all = mutants(policy);
+    let chunk = all.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = all
+            .chunks(chunk)
+            .map(|mutants| {
+                let checks = &checks;
+                let original = &original;
+                scope.spawn(move || {
+                    mutants
+                        .iter()
+                        .map(|mutant| fate(mutant, checks, original, semantics, now))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a mutant worker panicked"))
+            .collect()
+    })
+}
+
+fn fate(
+    mutant: &Mutant,
+    checks: &[Check],
+    original: &Resolved,
+    semantics: Semantics,
+    now: Timestamp,
+) -> MutantResult {
+    let resolved = Resolved::new(Arc::new(mutant.policy.clone()));
+    let affected = |check: &Check| match (&mutant.affects, check.key()) {
+        (Some(keys), Some(key)) => keys.iter().any(|affected| affected == key),
+        _ => true,
+    };
+    let killed = checks
+        .iter()
+        .filter(|check| affected(check))
+        .any(|check| !check.passes(&resolved));
+    let fate = if killed {
+        Fate::Killed
+    } else {
+        telling_case(original, &resolved, semantics, now, &mutant.affects)
+    };
+    MutantResult {
+        description: mutant.description.clone(),
+        span: mutant.span,
+        fate,
+    }
+}
+
+/// A case that tells the mutant from the policy: a key and permission whose verdict differs.
+fn telling_case(
+    original: &Resolved,
+    mutant: &Resolved,
+    semantics: Semantics,
+    now: Timestamp,
+    affects: &Option<Vec<String>>,
+) -> Fate {
+    let mut probes = Probes::default();
+    for policy in [&original.policy, &mutant.policy] {
+        probes.add(policy, policy.catalog.is_some());
+    }
+    let before = AccessMap::new(original, semantics, now, &probes);
+    let after = AccessMap::new(mutant, semantics, now, &probes);
+    let none = BTreeSet::new();
+    for (key, access) in &before.keys {
+        if affects.as_ref().is_some_and(|keys| !keys.contains(key)) {
+            continue;
+        }
+        let mutated = after.keys.get(key).map_or(&none, |access| &access.allowed);
+        if let Some(lost) = access.allowed.difference(mutated).next() {
+            return Fate::Survived {
+                key: key.clone(),
+                query: lost.clone(),
+                expect: "allow",
+            };
+        }
+        if let Some(gained) = mutated.difference(&access.allowed).next() {
+            return Fate::Survived {
+                key: key.clone(),
+                query: gained.clone(),
+                expect: "deny",
+            };
+        }
+    }
+    Fate::Equivalent
+}

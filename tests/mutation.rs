@@ -1,0 +1,131 @@
+//! `permspec test --mutate`: exactly the known mutants survive a weak suite, none survive a
+//! strong one, and each survivor comes with the node and a case that would kill it.
+
+mod support;
+
+use support::cli::permspec;
+
+/// (fate, mutation, suggested case) of every mutant, from the JSON line.
+fn fates(file: &str) -> (i32, Vec<(String, String, String)>) {
+    let run = permspec(&["test", file, "--mutate", "--format", "json"]);
+    let last = run.stdout.lines().last().unwrap();
+    let mutation: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(mutation["type"], "mutation");
+    let mutants = mutation["files"][0]["mutants"].as_array().unwrap();
+    let fates = mutants
+        .iter()
+        .map(|mutant| {
+            let case = &mutant["suggested_case"];
+            let case = if case.is_null() {
+                String::new()
+            } else {
+                format!("{} {} {}", case["key"], case["query"], case["expect"]).replace('"', "")
+            };
+            (
+                mutant["fate"].as_str().unwrap().to_owned(),
+                mutant["mutation"].as_str().unwrap().to_owned(),
+                case,
+            )
+        })
+        .collect();
+    (run.code, fates)
+}
+
+#[test]
+fn exactly_the_known_mutants_survive_a_weak_suite() {
+    let (code, fates) = fates("fixtures/mutation/weak.yaml");
+    assert_eq!(code, 1, "survivors fail the run");
+    let survivors: Vec<(&str, &str)> = fates
+        .iter()
+        .filter(|(fate, ..)| fate == "survived")
+        .map(|(_, mutation, case)| (mutation.as_str(), case.as_str()))
+        .collect();
+    assert_eq!(
+        survivors,
+        [
+            (
+                "widen `documents.read` to `*` in role `editor`",
+                "alice billing.read deny"
+            ),
+            (
+                "widen `documents.write` to `*` in role `editor`",
+                "alice billing.read deny"
+            ),
+            (
+                "widen `documents.*` to `*` in role `admin`",
+                "carol billing.read deny"
+            ),
+            (
+                "narrow `documents.*` to `documents.read` in role `admin`",
+                "carol documents.write allow"
+            ),
+            (
+                "remove the forbid rule on `documents.delete`",
+                "carol documents.delete deny"
+            ),
+        ]
+    );
+    let equivalent = fates
+        .iter()
+        .filter(|(fate, ..)| fate == "equivalent")
+        .count();
+    assert_eq!((fates.len(), equivalent), (14, 2));
+}
+
+#[test]
+fn no_mutant_survives_a_strong_suite() {
+    let (code, fates) = fates("fixtures/mutation/strong.yaml");
+    assert_eq!(code, 0);
+    let survivors: Vec<_> = fates
+        .iter()
+        .filter(|(fate, ..)| fate == "survived")
+        .collect();
+    assert!(survivors.is_empty(), "{survivors:?}");
+    let kinds = [
+        "drop `",
+        "widen `",
+        "narrow `",
+        "drop role",
+        "disable key",
+        "remove the forbid",
+    ];
+    for kind in kinds {
+        assert!(
+            fates
+                .iter()
+                .any(|(fate, mutation, _)| fate == "killed" && mutation.starts_with(kind)),
+            "no killed mutant of kind {kind}"
+        );
+    }
+}
+
+#[test]
+fn survivors_are_reported_on_the_mutated_node() {
+    let run = permspec(&["test", "fixtures/mutation/weak.yaml", "--mutate", "-q"]);
+    let report = &run.stdout[run.stdout.find("permspec::mutation").unwrap()..];
+    insta::assert_snapshot!("mutation_weak_human", report);
+}
+
+#[test]
+fn one_thread_or_many_give_the_same_fates() {
+    let one = permspec(&[
+        "test",
+        "fixtures/mutation/weak.yaml",
+        "--mutate",
+        "--format",
+        "json",
+        "--test-threads",
+        "1",
+    ]);
+    let many = permspec(&[
+        "test",
+        "fixtures/mutation/weak.yaml",
+        "--mutate",
+        "--format",
+        "json",
+        "--test-threads",
+        "4",
+    ]);
+    let last = |stdout: &str| stdout.lines().last().unwrap().to_owned();
+    assert_eq!(last(&one.stdout), last(&many.stdout));
+}
