@@ -101,6 +101,7 @@ proptest! {
             &Side::from_path(&new_path).unwrap(),
             jiff::Timestamp::UNIX_EPOCH,
             jiff::civil::date(2026, 11, 23),
+            &permspec::lint::Config::default(),
         )
         .unwrap();
 

@@ -3,6 +3,7 @@
 
 use super::{Context, Exit};
 use crate::diff::{Side, diff};
+use crate::lint::Config;
 use crate::report::{diff_json, diff_markdown, diff_text};
 use std::path::PathBuf;
 
@@ -65,8 +66,15 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
+    let config = match Config::discover(None) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::BadInput;
+        }
+    };
     let today = jiff::Zoned::now().date();
-    let diff = match diff(&old, &new, jiff::Timestamp::now(), today) {
+    let diff = match diff(&old, &new, jiff::Timestamp::now(), today, &config) {
         Ok(diff) => diff,
         Err(errors) => {
             for error in &errors {

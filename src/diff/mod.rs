@@ -39,6 +39,8 @@ pub struct Via {
     pub role: Option<String>,
     /// Where it is written in the new version.
     pub span: Span,
+    /// Where the key holds the role, when it comes through one.
+    pub held: Option<Span>,
 }
 
 /// A permission a key is allowed in the new version and not in the old.
@@ -193,6 +195,7 @@ pub fn diff(
     new: &Side,
     now: Timestamp,
     today: jiff::civil::Date,
+    config: &Config,
 ) -> Result<Diff, Vec<LoadError>> {
     let single = (old.single_file && new.single_file).then_some("policy");
     let before = load(old, single, now);
@@ -235,7 +238,7 @@ pub fn diff(
         .flat_map(|(old, new)| case_flips(old, new))
         .collect();
 
-    let findings = new_findings(old, new, single, today);
+    let findings = new_findings(old, new, single, today, config);
     Ok(Diff {
         policies,
         flips,
@@ -380,10 +383,21 @@ fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
                 .iter()
                 .any(|&matching| grant_matches(&grant.permission, permission, matching))
         })
-        .map(|grant| Via {
-            grant: grant.permission.clone(),
-            role: grant.via.map(|role| policy.roles[role].name.value.clone()),
-            span: grant.span,
+        .map(|grant| {
+            let role = grant.via.map(|role| &policy.roles[role].name.value);
+            let held = role.and_then(|role| {
+                let roles = &policy.keys[index].roles;
+                roles
+                    .iter()
+                    .find(|held| held.value == *role)
+                    .map(|held| held.span)
+            });
+            Via {
+                grant: grant.permission.clone(),
+                role: role.cloned(),
+                span: grant.span,
+                held,
+            }
         })
         .collect();
     let acknowledged = after
@@ -445,8 +459,8 @@ fn new_findings(
     new: &Side,
     single: Option<&str>,
     today: jiff::civil::Date,
+    config: &Config,
 ) -> Vec<Finding> {
-    let config = Config::default();
     let findings = |side: &Side| {
         let paths: Vec<PathBuf> = side.files.iter().map(|(_, path)| path.clone()).collect();
         let names: BTreeMap<&std::path::Path, &str> = side
@@ -454,7 +468,7 @@ fn new_findings(
             .iter()
             .map(|(name, path)| (path.as_path(), single.unwrap_or(name)))
             .collect();
-        let (groups, _) = lint_files(&paths, &config, today);
+        let (groups, _) = lint_files(&paths, config, today);
         groups
             .into_iter()
             .flat_map(|group| group.findings)

@@ -67,6 +67,18 @@ fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
     for (span, role, gained) in labels {
         diagnostic = diagnostic.with_label(span, format!("grants {}{role}", gained.join(", ")));
     }
+    let mut newly_held: Vec<(Span, &str)> = Vec::new();
+    for via in key.gained.iter().flat_map(|gain| &gain.via) {
+        if let (Some(role), Some(held)) = (&via.role, via.held)
+            && key.roles_added.contains(role)
+            && !newly_held.iter().any(|(span, _)| *span == held)
+        {
+            newly_held.push((held, role));
+        }
+    }
+    for (span, role) in newly_held {
+        diagnostic = diagnostic.with_label(span, format!("now holds role `{role}`"));
+    }
     let unacknowledged: Vec<&Gain> = key
         .gained
         .iter()
