@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod generate;
 pub mod lint;
 pub mod policy;
 pub mod query;

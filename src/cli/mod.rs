@@ -3,6 +3,7 @@
 
 mod check;
 mod diff;
+mod generate;
 mod lint;
 mod parse;
 mod rules;
@@ -43,6 +44,9 @@ enum Command {
     Rules(rules::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
+    /// Write a synthetic suite for benchmarks (deterministic from a seed).
+    #[command(hide = true)]
+    Generate(generate::Args),
 }
 
 /// How a command ended, as documented in cli.md.
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args, &context),
         Command::Rules(args) => rules::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
+        Command::Generate(args) => generate::run(&args),
     };
     exit.into()
 }

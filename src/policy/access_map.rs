@@ -68,6 +68,17 @@ impl AccessMap {
         now: Timestamp,
         probes: &Probes,
     ) -> AccessMap {
+        AccessMap::for_keys(resolved, semantics, now, probes, None)
+    }
+
+    /// Decides every probe for the keys named in `only` (every key if `None`).
+    pub fn for_keys(
+        resolved: &Resolved,
+        semantics: Semantics,
+        now: Timestamp,
+        probes: &Probes,
+        only: Option<&[String]>,
+    ) -> AccessMap {
         let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
             let probes = probes.iter();
             probes
@@ -79,6 +90,7 @@ impl AccessMap {
             .policy
             .keys
             .iter()
+            .filter(|key| only.is_none_or(|names| names.contains(&key.name.value)))
             .map(|key| {
                 let asked = match key.kind {
                     KeyKind::Api => &api,

@@ -1,8 +1,8 @@
 //! A policy file's text, shared by every value and diagnostic that points into it.
 
-use miette::{MietteError, NamedSource, SourceCode, SourceSpan, SpanContents};
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A file that was read, with the name it is shown under.
 #[derive(Debug)]
@@ -13,6 +13,8 @@ pub struct SourceFile {
     pub name: String,
     /// Its whole text.
     pub text: String,
+    /// Byte offset of each line's start, built on first use.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// A cheap handle on a [`SourceFile`]; miette reads labels' context through it.
@@ -26,6 +28,7 @@ impl Source {
             path: path.to_owned(),
             name: display_name(path),
             text,
+            line_starts: OnceLock::new(),
         }))
     }
 
@@ -49,12 +52,29 @@ impl Source {
         &self.0.text
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset: a binary search over the
+    /// line starts, so that placing every case of a large file stays linear.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let text = &self.0.text[..offset.min(self.0.text.len())];
-        let line_start = text.rfind('\n').map_or(0, |newline| newline + 1);
-        let line = text.bytes().filter(|&byte| byte == b'\n').count() + 1;
-        (line, text[line_start..].chars().count() + 1)
+        let text = &self.0.text;
+        let offset = offset.min(text.len());
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts[line - 1];
+        let column = text
+            .get(line_start..offset)
+            .map_or(offset - line_start, |prefix| prefix.chars().count());
+        (line, column + 1)
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.0.line_starts.get_or_init(|| {
+            let newlines = self
+                .0
+                .text
+                .match_indices('\n')
+                .map(|(newline, _)| newline + 1);
+            std::iter::once(0).chain(newlines).collect()
+        })
     }
 
     /// The byte offset of a 1-based line and column (in characters).
@@ -81,13 +101,65 @@ impl SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0
-            .text
-            .read_span(span, context_lines_before, context_lines_after)
+        // miette scans from the start of the text; hand it only the lines around the span,
+        // so that reporting every finding of a large file stays linear.
+        let text = &self.0.text;
+        let starts = self.line_starts();
+        let line_of = |offset: usize| starts.partition_point(|&start| start <= offset) - 1;
+        // One line of slack each side: miette looks one line past the context it shows.
+        let first = line_of(span.offset().min(text.len())).saturating_sub(context_lines_before + 1);
+        let last = line_of((span.offset() + span.len()).min(text.len())) + context_lines_after + 2;
+        let start = starts[first];
+        let end = starts.get(last + 1).copied().unwrap_or(text.len());
+        let local = SourceSpan::new((span.offset().saturating_sub(start)).into(), span.len());
+        let contents =
+            text[start..end].read_span(&local, context_lines_before, context_lines_after)?;
+        let data = contents.data();
+        Ok(Box::new(MietteSpanContents::new(
+            data,
+            SourceSpan::new(
+                (contents.span().offset() + start).into(),
+                contents.span().len(),
+            ),
+            contents.line() + first,
+            contents.column(),
+            // miette counts the lines it scanned from the start of the text it was given.
+            contents.line_count() + first,
+        )))
     }
 }
 
 fn display_name(path: &Path) -> String {
     let name = path.to_string_lossy().replace('\\', "/");
     name.strip_prefix("./").map(str::to_owned).unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_a_span_matches_reading_the_whole_text() {
+        let text = "a: 1\nbb: [x, y]\n\nccc:\n  - z\n  - w # c\nd: e\n";
+        let source = Source::new(Path::new("t.yaml"), text.to_owned());
+        for start in 0..text.len() {
+            for len in 0..(text.len() - start).min(12) {
+                for context in 0..3 {
+                    let span = SourceSpan::new(start.into(), len);
+                    let ours = source.read_span(&span, context, context).unwrap();
+                    let whole = text.read_span(&span, context, context).unwrap();
+                    let facts = |c: &dyn SpanContents| {
+                        (
+                            c.data().to_vec(),
+                            *c.span(),
+                            c.line(),
+                            c.column(),
+                            c.line_count(),
+                        )
+                    };
+                    assert_eq!(facts(&*ours), facts(&*whole), "{start}+{len}, {context}");
+                }
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ mod select;
 pub use collect::{LoadedFile, MissingPath, collect, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{run_libtest, trials};
-pub use mutate::{Fate, MutantResult, PolicyMutation, mutants, mutation_test};
+pub use mutate::{Change, Fate, Mutant, MutantResult, PolicyMutation, mutants, mutation_test};
 pub use select::{Executed, Selection, execute};
 
 use crate::diagnostic::FileDiagnostic;

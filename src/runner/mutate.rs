@@ -23,8 +23,76 @@ pub struct Mutant {
     pub span: Span,
     /// The keys whose access may change (`None`: any key).
     pub affects: Option<Vec<String>>,
-    /// The mutated policy.
-    pub policy: Policy,
+    /// The change, applied when the mutant is evaluated (so that mutants cost no memory
+    /// until then).
+    pub change: Change,
+}
+
+/// One change to a policy, by position.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Drop (`None`) or replace grant `grant` of role `role`.
+    RoleGrant {
+        /// Index of the role.
+        role: usize,
+        /// Index of the grant in the role.
+        grant: usize,
+        /// The replacement, if not dropped.
+        to: Option<String>,
+    },
+    /// Drop (`None`) or replace grant `grant` of key `key`.
+    KeyGrant {
+        /// Index of the key.
+        key: usize,
+        /// Index of the grant in the key.
+        grant: usize,
+        /// The replacement, if not dropped.
+        to: Option<String>,
+    },
+    /// Drop the `held`th role of key `key`.
+    DropRole {
+        /// Index of the key.
+        key: usize,
+        /// Index in the key's roles.
+        held: usize,
+    },
+    /// Flip `enabled` of key `key`.
+    FlipEnabled {
+        /// Index of the key.
+        key: usize,
+    },
+    /// Remove forbid rule `rule`.
+    RemoveForbid {
+        /// Index of the rule.
+        rule: usize,
+    },
+}
+
+impl Change {
+    /// `policy` with the change made.
+    pub fn apply(&self, policy: &Policy) -> Policy {
+        let mut mutated = policy.clone();
+        let replace = |permissions: &mut Vec<crate::policy::Spanned<String>>,
+                       grant: usize,
+                       to: &Option<String>| match to {
+            Some(value) => permissions[grant].value = value.clone(),
+            None => drop(permissions.remove(grant)),
+        };
+        match self {
+            Change::RoleGrant { role, grant, to } => {
+                replace(&mut mutated.roles[*role].permissions, *grant, to)
+            }
+            Change::KeyGrant { key, grant, to } => {
+                replace(&mut mutated.keys[*key].permissions, *grant, to)
+            }
+            Change::DropRole { key, held } => drop(mutated.keys[*key].roles.remove(*held)),
+            Change::FlipEnabled { key } => {
+                mutated.keys[*key].enabled.value = !mutated.keys[*key].enabled.value
+            }
+            Change::RemoveForbid { rule } => drop(mutated.forbid.remove(*rule)),
+        }
+        mutated
+    }
 }
 
 /// How a mutant fared.
@@ -97,84 +165,80 @@ impl PolicyMutation {
 /// Every mutant of `policy`.
 pub fn mutants(policy: &Policy) -> Vec<Mutant> {
     let mut out = Vec::new();
-    let holders = |role: &str| -> Vec<String> {
-        let keys = policy.keys.iter();
-        keys.filter(|key| key.roles.iter().any(|held| held.value == role))
-            .map(|key| key.name.value.clone())
-            .collect()
+    let mut push = |description, span, affects: &Option<Vec<String>>, change| {
+        out.push(Mutant {
+            description,
+            span,
+            affects: affects.clone(),
+            change,
+        });
     };
     for (r, role) in policy.roles.iter().enumerate() {
         let owner = format!("role `{}`", role.name.value);
-        let affects = Some(holders(&role.name.value));
+        let holders = policy
+            .keys
+            .iter()
+            .filter(|key| key.roles.iter().any(|held| held.value == role.name.value))
+            .map(|key| key.name.value.clone());
+        let affects = Some(holders.collect());
         for (g, grant) in role.permissions.iter().enumerate() {
-            for (description, replacement) in grant_mutations(policy, &grant.value, &owner) {
-                let mut mutated = policy.clone();
-                let permissions = &mut mutated.roles[r].permissions;
-                match replacement {
-                    Some(value) => permissions[g].value = value,
-                    None => drop(permissions.remove(g)),
-                }
-                out.push(Mutant {
-                    description,
-                    span: grant.span,
-                    affects: affects.clone(),
-                    policy: mutated,
-                });
+            for (description, to) in grant_mutations(policy, &grant.value, &owner) {
+                let change = Change::RoleGrant {
+                    role: r,
+                    grant: g,
+                    to,
+                };
+                push(description, grant.span, &affects, change);
             }
         }
     }
     for (k, key) in policy.keys.iter().enumerate() {
         let owner = format!("key `{}`", key.name.value);
         let affects = Some(vec![key.name.value.clone()]);
-        let mut push = |description, span, change: &dyn Fn(&mut Policy)| {
-            let mut mutated = policy.clone();
-            change(&mut mutated);
-            out.push(Mutant {
-                description,
-                span,
-                affects: affects.clone(),
-                policy: mutated,
-            });
-        };
         for (g, grant) in key.permissions.iter().enumerate() {
             let mutations = match key.kind {
                 KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
                 KeyKind::Root => vec![(format!("drop `{}` from {owner}", grant.value), None)],
             };
-            for (description, replacement) in mutations {
-                push(description, grant.span, &|mutated| {
-                    let permissions = &mut mutated.keys[k].permissions;
-                    match &replacement {
-                        Some(value) => permissions[g].value = value.clone(),
-                        None => drop(permissions.remove(g)),
-                    }
-                });
+            for (description, to) in mutations {
+                let change = Change::KeyGrant {
+                    key: k,
+                    grant: g,
+                    to,
+                };
+                push(description, grant.span, &affects, change);
             }
         }
         for (h, held) in key.roles.iter().enumerate() {
             let description = format!("drop role `{}` from {owner}", held.value);
-            push(description, held.span, &|mutated| {
-                mutated.keys[k].roles.remove(h);
-            });
+            push(
+                description,
+                held.span,
+                &affects,
+                Change::DropRole { key: k, held: h },
+            );
         }
         let flipped = if key.enabled.value {
             "disable"
         } else {
             "enable"
         };
-        push(format!("{flipped} {owner}"), key.name.span, &|mutated| {
-            mutated.keys[k].enabled.value = !mutated.keys[k].enabled.value;
-        });
+        let description = format!("{flipped} {owner}");
+        push(
+            description,
+            key.name.span,
+            &affects,
+            Change::FlipEnabled { key: k },
+        );
     }
     for (f, rule) in policy.forbid.iter().enumerate() {
-        let mut mutated = policy.clone();
-        mutated.forbid.remove(f);
-        out.push(Mutant {
-            description: format!("remove the forbid rule on `{}`", rule.permission.value),
-            span: rule.permission.span,
-            affects: None,
-            policy: mutated,
-        });
+        let description = format!("remove the forbid rule on `{}`", rule.permission.value);
+        push(
+            description,
+            rule.permission.span,
+            &None,
+            Change::RemoveForbid { rule: f },
+        );
     }
     out
 }
@@ -340,7 +404,7 @@ fn fate(
     semantics: Semantics,
     now: Timestamp,
 ) -> MutantResult {
-    let resolved = Resolved::new(Arc::new(mutant.policy.clone()));
+    let resolved = Resolved::new(Arc::new(mutant.change.apply(&original.policy)));
     let affected = |check: &Check| match (&mutant.affects, check.key()) {
         (Some(keys), Some(key)) => keys.iter().any(|affected| affected == key),
         _ => true,
@@ -373,13 +437,11 @@ fn telling_case(
     for policy in [&original.policy, &mutant.policy] {
         probes.add(policy, policy.catalog.is_some());
     }
-    let before = AccessMap::new(original, semantics, now, &probes);
-    let after = AccessMap::new(mutant, semantics, now, &probes);
+    let keys = affects.as_deref();
+    let before = AccessMap::for_keys(original, semantics, now, &probes, keys);
+    let after = AccessMap::for_keys(mutant, semantics, now, &probes, keys);
     let none = BTreeSet::new();
     for (key, access) in &before.keys {
-        if affects.as_ref().is_some_and(|keys| !keys.contains(key)) {
-            continue;
-        }
         let mutated = after.keys.get(key).map_or(&none, |access| &access.allowed);
         if let Some(lost) = access.allowed.difference(mutated).next() {
             return Fate::Survived {

@@ -4,7 +4,9 @@ use crate::eval::{Matching, decide};
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Rule};
 use crate::policy::{Expect, KeyKind};
-use crate::query;
+use crate::query::{self, Query};
+use fixedbitset::FixedBitSet;
+use std::collections::{HashMap, HashSet};
 
 /// N006.
 pub static RULE: Rule = Rule {
@@ -29,13 +31,14 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     if policy.keys.is_empty() {
         return;
     }
-    let expected_errors: Vec<usize> = cx
+    let expected_errors: HashSet<usize> = cx
         .file
         .cases
         .iter()
         .filter(|case| case.expect.value == crate::policy::Expectation::Same(Expect::Error))
         .map(|case| case.query.span.start)
         .collect();
+    let mut holders = Holders::new(cx);
     for text in cx.queries() {
         if expected_errors.contains(&text.span.start) {
             continue;
@@ -43,12 +46,11 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let Ok(parsed) = query::parse(&text.text) else {
             continue;
         };
-        let satisfiable = policy.keys.iter().enumerate().any(|(index, key)| {
-            let matching = match key.kind {
-                KeyKind::Root => Matching::RootKey,
-                KeyKind::Api => Matching::Wildcard,
-            };
-            decide(&parsed, cx.resolved.access(index, matching))
+        // Only keys granted enough leaves can satisfy the query; the evaluator decides
+        // for those (forbid rules included).
+        let candidates = holders.could_satisfy(&parsed);
+        let satisfiable = candidates.ones().any(|index| {
+            decide(&parsed, cx.resolved.access(index, holders.matchings[index]))
                 .code
                 .allows()
         });
@@ -61,6 +63,67 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 "unsatisfiable",
                 "check the query for typos, or grant its permissions to the keys that need them",
             ));
+        }
+    }
+}
+
+/// For each permission a query names, the keys granted it, as a bit set over the keys.
+struct Holders<'a> {
+    cx: &'a LintContext<'a>,
+    matchings: Vec<Matching>,
+    by_permission: HashMap<String, FixedBitSet>,
+}
+
+impl<'a> Holders<'a> {
+    fn new(cx: &'a LintContext<'a>) -> Self {
+        let keys = &cx.policy().keys;
+        let matchings = keys
+            .iter()
+            .map(|key| match key.kind {
+                KeyKind::Root => Matching::RootKey,
+                KeyKind::Api => Matching::Wildcard,
+            })
+            .collect();
+        Holders {
+            cx,
+            matchings,
+            by_permission: HashMap::new(),
+        }
+    }
+
+    fn holding(&mut self, permission: &str) -> &FixedBitSet {
+        let (cx, matchings) = (self.cx, &self.matchings);
+        self.by_permission
+            .entry(permission.to_owned())
+            .or_insert_with(|| {
+                let mut set = FixedBitSet::with_capacity(matchings.len());
+                for (index, &matching) in matchings.iter().enumerate() {
+                    let grants = &cx.resolved.access(index, matching).grants;
+                    set.set(index, grants.find(permission).is_some());
+                }
+                set
+            })
+    }
+
+    /// The keys granted enough of the query's permissions to satisfy it, forbid rules aside.
+    fn could_satisfy(&mut self, query: &Query) -> FixedBitSet {
+        match query {
+            Query::Permission { name, .. } => self.holding(name).clone(),
+            Query::And { children, .. } => {
+                let mut sets = children.iter().map(|child| self.could_satisfy(child));
+                let first = sets.next().unwrap_or_default();
+                sets.fold(first, |mut all, set| {
+                    all.intersect_with(&set);
+                    all
+                })
+            }
+            Query::Or { children, .. } => {
+                let mut any = FixedBitSet::with_capacity(self.matchings.len());
+                for child in children {
+                    any.union_with(&self.could_satisfy(child));
+                }
+                any
+            }
         }
     }
 }
