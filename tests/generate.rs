@@ -43,8 +43,14 @@ fn a_generated_suite_passes_and_lints() {
     assert_eq!(texts.len(), 3, "the policy and two case files");
     let cases: usize = texts.iter().map(|text| text.matches("{key:").count()).sum();
     assert_eq!(cases, 500);
-    let allows: usize = texts.iter().map(|t| t.matches("expect: allow").count()).sum();
-    assert!((100..=450).contains(&allows), "a mix of verdicts: {allows} allow");
+    let allows: usize = texts
+        .iter()
+        .map(|t| t.matches("expect: allow").count())
+        .sum();
+    assert!(
+        (100..=450).contains(&allows),
+        "a mix of verdicts: {allows} allow"
+    );
 
     let path = dir.path().to_str().unwrap();
     let run = permspec(&["test", path, "-q"]);
