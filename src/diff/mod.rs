@@ -102,6 +102,16 @@ pub struct PolicyChange {
     pub roles_removed: Vec<String>,
 }
 
+impl PolicyChange {
+    /// The semantics before and after, when the file exists on both sides and they differ.
+    pub fn semantics_switch(&self) -> Option<(crate::eval::Semantics, crate::eval::Semantics)> {
+        match self.semantics {
+            (Some(before), Some(after)) if before != after => Some((before, after)),
+            _ => None,
+        }
+    }
+}
+
 /// A case of the new version whose decision differs on the old version.
 #[derive(Clone, Debug)]
 pub struct CaseFlip {
@@ -152,12 +162,6 @@ struct Version {
     file: TestFile,
     resolved: Resolved,
     now: Timestamp,
-}
-
-impl Version {
-    fn owns_policy(&self) -> bool {
-        self.file.policy.source.path() == self.file.source.path()
-    }
 }
 
 fn load(side: &Side, pair_single: Option<&str>, now: Timestamp) -> Result<Loaded, Vec<LoadError>> {
@@ -214,11 +218,11 @@ pub fn diff(
         let old = before
             .files
             .get(*name)
-            .filter(|version| version.owns_policy());
+            .filter(|version| version.file.owns_policy());
         let new = after
             .files
             .get(*name)
-            .filter(|version| version.owns_policy());
+            .filter(|version| version.file.owns_policy());
         if old.is_none() && new.is_none() {
             continue;
         }

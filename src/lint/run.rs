@@ -48,7 +48,7 @@ pub fn lint_files(
             file,
             resolved: &resolved,
             config,
-            owns_policy: file.policy.source.path() == file.source.path(),
+            owns_policy: file.owns_policy(),
             exercised_keys: &exercised[file.policy.source.path()],
             today,
             used_suppressions: &HashSet::new(),

@@ -119,6 +119,13 @@ pub struct TestFile {
     pub access: Vec<AccessAssertion>,
 }
 
+impl TestFile {
+    /// Whether the policy is declared in this file rather than referenced by `policy:`.
+    pub fn owns_policy(&self) -> bool {
+        self.policy.source.path() == self.source.path()
+    }
+}
+
 /// A query as written in a file.
 #[derive(Clone, Debug)]
 pub struct QueryText {

@@ -129,9 +129,7 @@ pub fn diff_text(diff: &Diff, renderer: &Renderer) -> String {
     }
     for policy in &diff.policies {
         let mut lines: Vec<String> = policy.keys.iter().flat_map(other_changes).collect();
-        if let (Some(before), Some(after)) = policy.semantics
-            && before != after
-        {
+        if let Some((before, after)) = policy.semantics_switch() {
             lines.insert(0, format!("semantics {before} -> {after}"));
         }
         if !policy.roles_added.is_empty() {
@@ -319,9 +317,7 @@ pub fn diff_markdown(diff: &Diff) -> String {
         })
         .collect();
     for policy in &diff.policies {
-        if let (Some(before), Some(after)) = policy.semantics
-            && before != after
-        {
+        if let Some((before, after)) = policy.semantics_switch() {
             out.push_str(&format!(
                 "`{}`: semantics {before} → {after}\n\n",
                 policy.file

@@ -54,7 +54,6 @@ impl<'a> Places<'a> {
 
     fn diagnostic(self, code: &str, message: String, help: String) -> FileDiagnostic {
         let file = &self.loaded.file;
-        let same_file = file.source.path() == file.policy.source.path();
         let mut labels = self.in_cases.into_iter();
         let (span, label) = labels.next().unwrap_or_default();
         let mut diagnostic =
@@ -62,7 +61,7 @@ impl<'a> Places<'a> {
         for (span, label) in labels {
             diagnostic = diagnostic.with_label(span, label);
         }
-        if same_file {
+        if file.owns_policy() {
             for (span, label) in self.in_policy {
                 diagnostic = diagnostic.with_label(span, label);
             }
