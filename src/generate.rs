@@ -82,7 +82,7 @@ pub fn generate(shape: &Shape, directory: &Path) -> std::io::Result<Vec<PathBuf>
             let query = query_tree(shape, &leaves, shape.query_depth, &mut rng).to_string();
             let parsed = query::parse(&query).expect("generated queries parse");
             let allowed = resolved
-                .decide(&key, &parsed, Semantics::Wildcard, now)
+                .verdict(&key, &parsed, Semantics::Wildcard, now)
                 .allowed();
             let expect = if allowed { "allow" } else { "deny" };
             writeln!(

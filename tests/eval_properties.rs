@@ -3,7 +3,7 @@
 
 mod support;
 
-use permspec::eval::{Access, Code, Matching, PatternSet, decide};
+use permspec::eval::{Access, Code, Matching, PatternSet, decide, decide_code};
 use permspec::query::{Query, SyntaxErrorKind, parse};
 use proptest::prelude::*;
 use support::naive;
@@ -70,10 +70,10 @@ proptest! {
         forbidden in prop::collection::vec(support::strategies::grant(), 0..3),
         matching in matching(),
     ) {
-        prop_assert_eq!(
-            code(&query, &grants, &forbidden, matching),
-            naive::code(&query, &grants, &forbidden, matching)
-        );
+        let access = Access::new(&grants, &forbidden, matching);
+        let expected = naive::code(&query, &grants, &forbidden, matching);
+        prop_assert_eq!(decide(&query, &access).code, expected);
+        prop_assert_eq!(decide_code(&query, &access), expected);
     }
 
     #[test]
@@ -83,6 +83,8 @@ proptest! {
         matching in matching(),
     ) {
         let set = PatternSet::new(&grants, matching);
+        let exists = grants.iter().any(|g| naive::matches(g, &required, matching));
+        prop_assert_eq!(set.contains(&required), exists);
         match set.find(&required) {
             Some(index) => prop_assert!(naive::matches(&grants[index], &required, matching)),
             None => prop_assert!(!grants.iter().any(|g| naive::matches(g, &required, matching))),

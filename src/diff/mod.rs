@@ -436,7 +436,7 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
             continue;
         };
         let decide = |version: &Version| {
-            version.resolved.decide(
+            version.resolved.verdict(
                 &case.key.value,
                 &parsed,
                 version.file.semantics,
@@ -449,8 +449,8 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
                 source: new.file.source.clone(),
                 case: case.name.clone(),
                 span: case.query.span,
-                before: before.code,
-                after: after.code,
+                before: before.code(),
+                after: after.code(),
             });
         }
     }

@@ -225,6 +225,33 @@ pub fn decide(query: &Query, access: &Access) -> Outcome {
     }
 }
 
+/// The code [`decide`] gives, without the explanation and without allocating: what a test
+/// needs to check its expectation. [`decide`] explains the decisions that fail.
+pub fn decide_code(query: &Query, access: &Access) -> Code {
+    let forbidden =
+        |permission: &str| !access.forbidden.is_empty() && access.forbidden.contains(permission);
+    if holds(query, &|permission| {
+        access.grants.contains(permission) && !forbidden(permission)
+    }) {
+        Code::Valid
+    } else if !access.forbidden.is_empty()
+        && holds(query, &|permission| access.grants.contains(permission))
+    {
+        Code::Forbidden
+    } else {
+        Code::InsufficientPermissions
+    }
+}
+
+/// Whether `query` passes when exactly the permissions `granted` accepts are held.
+fn holds(query: &Query, granted: &impl Fn(&str) -> bool) -> bool {
+    match query {
+        Query::Permission { name, .. } => granted(name),
+        Query::And { children, .. } => children.iter().all(|child| holds(child, granted)),
+        Query::Or { children, .. } => children.iter().any(|child| holds(child, granted)),
+    }
+}
+
 /// Walks `query` with its leaves in order, asking `holds` of each leaf.
 pub(super) fn fold_leaves<'q, T>(
     query: &'q Query,

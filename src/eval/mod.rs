@@ -17,7 +17,7 @@ mod explain;
 mod pattern_set;
 mod semantics;
 
-pub use decision::{Access, Code, Decision, Outcome, decide};
+pub use decision::{Access, Code, Decision, Outcome, decide, decide_code};
 pub use explain::{Explanation, MAX_MISSING_SETS, SatisfiedLeaf};
 pub use pattern_set::PatternSet;
 pub use semantics::{Matching, Semantics, grant_matches};

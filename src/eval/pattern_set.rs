@@ -3,6 +3,7 @@
 
 use super::semantics::{Matching, root_key_wildcard};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// A set of grant (or forbid) patterns, compiled for one [`Matching`].
 ///
@@ -72,6 +73,21 @@ impl PatternSet {
     /// The index of a pattern that matches `required`, preferring the identical string, then
     /// the most specific pattern.
     pub fn find(&self, required: &str) -> Option<usize> {
+        self.lookup(required, Want::MostSpecific)
+    }
+
+    /// True if some pattern matches `required`; faster than [`PatternSet::find`], which has
+    /// to look on for a more specific pattern.
+    pub fn contains(&self, required: &str) -> bool {
+        self.lookup(required, Want::Any).is_some()
+    }
+
+    /// True if the set holds no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    fn lookup(&self, required: &str, want: Want) -> Option<usize> {
         if let Some(&index) = self.exact.get(required) {
             return Some(index);
         }
@@ -80,14 +96,18 @@ impl PatternSet {
             Matching::RootKey => {
                 root_key_wildcard(required).and_then(|general| self.exact.get(&general).copied())
             }
-            Matching::Wildcard => self.trie.find(required),
+            Matching::Wildcard => self.trie.find(required, want),
         }
     }
+}
 
-    /// True if some pattern matches `required`.
-    pub fn contains(&self, required: &str) -> bool {
-        self.find(required).is_some()
-    }
+/// What a trie lookup looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// The first matching pattern found.
+    Any,
+    /// A pattern matching every segment, else the deepest trailing wildcard.
+    MostSpecific,
 }
 
 impl Node {
@@ -109,30 +129,40 @@ impl Node {
         node.ends_here.get_or_insert(index);
     }
 
-    /// Depth-first over the paths `required` can take; an explicit stack, so that a
-    /// permission of any length cannot exhaust the call stack.
-    fn find(&self, required: &str) -> Option<usize> {
-        let segments: Vec<&str> = required.split('.').collect();
-        let mut stack: Vec<(&Node, usize)> = vec![(self, 0)];
-        // (depth, pattern) of the deepest trailing wildcard seen: the most specific fallback.
+    /// Depth-first over the paths `required` can take, without allocating for permissions of
+    /// up to 16 segments; an explicit stack, so that a permission of any length cannot exhaust
+    /// the call stack.
+    fn find(&self, required: &str, want: Want) -> Option<usize> {
+        // A position is the byte offset where the next segment starts; past the end of
+        // `required`, every segment has been consumed.
+        let done = required.len() + 1;
+        let mut stack: SmallVec<[(&Node, usize); 16]> = SmallVec::new();
+        stack.push((self, 0));
+        // (position, pattern) of the deepest trailing wildcard seen: the most specific fallback.
         let mut best_rest: Option<(usize, usize)> = None;
-        while let Some((node, depth)) = stack.pop() {
-            let Some(segment) = segments.get(depth) else {
+        while let Some((node, position)) = stack.pop() {
+            if position == done {
                 if let Some(index) = node.ends_here {
                     return Some(index);
                 }
                 continue;
-            };
-            if let Some(index) = node.rest
-                && best_rest.is_none_or(|(seen, _)| depth > seen)
-            {
-                best_rest = Some((depth, index));
             }
+            if let Some(index) = node.rest {
+                if want == Want::Any {
+                    return Some(index);
+                }
+                if best_rest.is_none_or(|(seen, _)| position > seen) {
+                    best_rest = Some((position, index));
+                }
+            }
+            let end = required[position..]
+                .find('.')
+                .map_or(required.len(), |dot| position + dot);
             if let Some(any) = &node.any_segment {
-                stack.push((any, depth + 1));
+                stack.push((any, end + 1));
             }
-            if let Some(child) = node.children.get(*segment) {
-                stack.push((child, depth + 1));
+            if let Some(child) = node.children.get(&required[position..end]) {
+                stack.push((child, end + 1));
             }
         }
         best_rest.map(|(_, index)| index)

@@ -100,7 +100,7 @@ impl AccessMap {
                     .iter()
                     .filter(|(_, query)| {
                         resolved
-                            .decide(&key.name.value, query, semantics, now)
+                            .verdict(&key.name.value, query, semantics, now)
                             .allowed()
                     })
                     .map(|(probe, _)| probe.clone())

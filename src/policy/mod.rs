@@ -17,6 +17,6 @@ pub use model::{
     TestFile,
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile};
-pub use resolve::{Grant, KeyDecision, Resolved};
+pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
 pub use source::{Source, SourceFile};
 pub use spans::{Node, NodeKind, StructureError, read_structure};

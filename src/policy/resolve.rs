@@ -3,7 +3,7 @@
 //! semantics.md §3 in their order.
 
 use super::model::{KeyKind, Policy};
-use crate::eval::{Access, Code, Decision, Matching, PatternSet, Semantics, decide};
+use crate::eval::{Access, Code, Decision, Matching, PatternSet, Semantics, decide, decide_code};
 use crate::query::Query;
 use crate::span::Span;
 use jiff::Timestamp;
@@ -47,6 +47,83 @@ impl KeyDecision {
     pub fn allowed(&self) -> bool {
         self.code.allows() && self.decision.as_ref().is_none_or(Decision::allowed)
     }
+}
+
+impl KeyDecision {
+    /// The codes alone, as [`Resolved::verdict`] would give them.
+    pub fn verdict(&self, semantics: Semantics) -> Verdict {
+        match &self.decision {
+            Some(decision) => Verdict::new(
+                decision
+                    .outcomes
+                    .iter()
+                    .map(|outcome| (outcome.matching, outcome.code)),
+            ),
+            None => Verdict::gated(self.code, semantics),
+        }
+    }
+}
+
+/// How a key fared with a query, codes only: one code per way of matching the decision
+/// needed (two in `strict` mode), or the gate's code for each way the semantics names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    codes: [(Matching, Code); 2],
+    len: usize,
+}
+
+impl Verdict {
+    fn new(codes: impl IntoIterator<Item = (Matching, Code)>) -> Self {
+        let mut verdict = Verdict {
+            codes: [(Matching::Wildcard, Code::NotFound); 2],
+            len: 0,
+        };
+        for pair in codes {
+            verdict.codes[verdict.len] = pair;
+            verdict.len += 1;
+        }
+        verdict
+    }
+
+    fn gated(code: Code, semantics: Semantics) -> Self {
+        Verdict::new(
+            semantics
+                .matchings()
+                .iter()
+                .map(|&matching| (matching, code)),
+        )
+    }
+
+    /// The code of each way of matching.
+    pub fn codes(&self) -> &[(Matching, Code)] {
+        &self.codes[..self.len]
+    }
+
+    /// The code that speaks for the verdict: the first that denies, if any does.
+    pub fn code(&self) -> Code {
+        let codes = self.codes();
+        codes
+            .iter()
+            .find(|(_, code)| !code.allows())
+            .unwrap_or(&codes[0])
+            .1
+    }
+
+    /// True only if every way of matching allows.
+    pub fn allowed(&self) -> bool {
+        self.codes().iter().all(|(_, code)| code.allows())
+    }
+}
+
+/// What the gates made of a request.
+enum Screening {
+    /// A gate stopped it with `code`; `key` is the key's index, if declared.
+    Stopped { code: Code, key: Option<usize> },
+    /// Evaluate the query for key `key` in each of `matchings`.
+    Evaluate {
+        key: usize,
+        matchings: &'static [Matching],
+    },
 }
 
 fn matching_slot(matching: Matching) -> usize {
@@ -141,39 +218,77 @@ impl Resolved {
         semantics: Semantics,
         now: Timestamp,
     ) -> KeyDecision {
-        let gate = |code, key| KeyDecision {
-            code,
-            key,
-            decision: None,
-        };
+        match self.screen(key, semantics, now) {
+            Screening::Stopped { code, key } => KeyDecision {
+                code,
+                key,
+                decision: None,
+            },
+            Screening::Evaluate {
+                key: index,
+                matchings,
+            } => {
+                let decision = Decision::with_matchings(semantics, matchings, |matching| {
+                    decide(query, self.access(index, matching))
+                });
+                KeyDecision {
+                    code: decision.code(),
+                    key: Some(index),
+                    decision: Some(decision),
+                }
+            }
+        }
+    }
+
+    /// The codes [`Resolved::decide`] gives, without explanations: the fast path for
+    /// checking an expectation.
+    pub fn verdict(
+        &self,
+        key: &str,
+        query: &Query,
+        semantics: Semantics,
+        now: Timestamp,
+    ) -> Verdict {
+        match self.screen(key, semantics, now) {
+            Screening::Stopped { code, .. } => Verdict::gated(code, semantics),
+            Screening::Evaluate {
+                key: index,
+                matchings,
+            } => Verdict::new(
+                matchings
+                    .iter()
+                    .map(|&matching| (matching, decide_code(query, self.access(index, matching)))),
+            ),
+        }
+    }
+
+    /// The gates of semantics.md §3, in their order.
+    fn screen(&self, key: &str, semantics: Semantics, now: Timestamp) -> Screening {
+        let stopped = |code, key| Screening::Stopped { code, key };
         let Some(index) = self.key_index(key) else {
-            return gate(Code::NotFound, None);
+            return stopped(Code::NotFound, None);
         };
         let declared = &self.policy.keys[index];
         if !self.policy.workspace_enabled {
-            return gate(Code::WorkspaceDisabled, Some(index));
+            return stopped(Code::WorkspaceDisabled, Some(index));
         }
         if !declared.enabled.value {
-            return gate(Code::Disabled, Some(index));
+            return stopped(Code::Disabled, Some(index));
         }
         if declared
             .expires
             .as_ref()
             .is_some_and(|expires| expires.value <= now)
         {
-            return gate(Code::Expired, Some(index));
+            return stopped(Code::Expired, Some(index));
         }
         let matchings = match declared.kind {
             KeyKind::Api => semantics.matchings(),
             KeyKind::Root => &[Matching::RootKey],
         };
-        let decision = Decision::with_matchings(semantics, matchings, |matching| {
-            decide(query, self.access(index, matching))
-        });
-        KeyDecision {
-            code: decision.code(),
-            key: Some(index),
-            decision: Some(decision),
+        Screening::Evaluate {
+            key: index,
+            matchings,
         }
     }
 }

@@ -3,29 +3,17 @@
 
 use super::LoadedFile;
 use crate::diagnostic::FileDiagnostic;
-use crate::eval::{Code, Matching, Semantics};
-use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText};
+use crate::eval::Code;
+use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText, Verdict};
 use crate::query::{LimitViolation, SyntaxError};
 use crate::span::Span;
 use miette::Diagnostic;
 use serde_json::json;
 
-/// Whether the decision meets the case's expectation in every way of matching it was made
+/// Whether the verdict meets the case's expectation in every way of matching it was made
 /// in (a gate code such as DISABLED stands for all of them).
-pub fn expectation_holds(case: &Case, decision: &KeyDecision, semantics: Semantics) -> bool {
-    let codes: Vec<(Matching, Code)> = match &decision.decision {
-        Some(evaluated) => evaluated
-            .outcomes
-            .iter()
-            .map(|outcome| (outcome.matching, outcome.code))
-            .collect(),
-        None => semantics
-            .matchings()
-            .iter()
-            .map(|&matching| (matching, decision.code))
-            .collect(),
-    };
-    codes.iter().all(|&(matching, code)| {
+pub fn expectation_holds(case: &Case, verdict: &Verdict) -> bool {
+    verdict.codes().iter().all(|&(matching, code)| {
         let verdict_holds = match case.expect.value.under(matching) {
             Expect::Allow => code.allows(),
             Expect::Deny => !code.allows(),

@@ -186,14 +186,20 @@ fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
         Ok(parsed) => match unkey_limits(&case.query.text, &parsed).first() {
             Some(violation) => Some(failure::limit(loaded, case, violation)),
             None => {
-                let decision =
+                let verdict =
                     loaded
                         .resolved
-                        .decide(&case.key.value, &parsed, loaded.semantics, loaded.now);
-                result.code = Some(decision.code);
-                result.actual = if decision.allowed() { "allow" } else { "deny" }.to_owned();
-                result.passed = failure::expectation_holds(case, &decision, loaded.semantics);
+                        .verdict(&case.key.value, &parsed, loaded.semantics, loaded.now);
+                result.code = Some(verdict.code());
+                result.actual = if verdict.allowed() { "allow" } else { "deny" }.to_owned();
+                result.passed = failure::expectation_holds(case, &verdict);
                 if !result.passed {
+                    let decision = loaded.resolved.decide(
+                        &case.key.value,
+                        &parsed,
+                        loaded.semantics,
+                        loaded.now,
+                    );
                     result.failure = Some(failure::decision(loaded, case, &decision));
                 }
                 return result;
@@ -229,22 +235,16 @@ fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
             return result;
         }
     };
-    let decisions: Vec<_> = loaded
-        .resolved
+    let resolved = &loaded.resolved;
+    let allowed: Vec<&str> = resolved
         .policy
         .keys
         .iter()
-        .map(|key| {
-            loaded
-                .resolved
-                .decide(&key.name.value, &parsed, loaded.semantics, loaded.now)
+        .filter(|key| {
+            let verdict = resolved.verdict(&key.name.value, &parsed, loaded.semantics, loaded.now);
+            verdict.allowed()
         })
-        .collect();
-    let allowed: Vec<&str> = decisions
-        .iter()
-        .zip(&loaded.resolved.policy.keys)
-        .filter(|(decision, _)| decision.allowed())
-        .map(|(_, key)| key.name.value.as_str())
+        .map(|key| key.name.value.as_str())
         .collect();
     result.actual = allowed.join(", ");
     result.passed = {
@@ -255,6 +255,12 @@ fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
         expected == actual
     };
     if !result.passed {
+        let decisions: Vec<_> = resolved
+            .policy
+            .keys
+            .iter()
+            .map(|key| resolved.decide(&key.name.value, &parsed, loaded.semantics, loaded.now))
+            .collect();
         result.failure = Some(failure::access(loaded, assertion, &decisions, &listed));
     }
     result

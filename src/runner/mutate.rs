@@ -300,16 +300,16 @@ impl Check<'_> {
     fn passes(&self, resolved: &Resolved) -> bool {
         match self {
             Check::Case(loaded, case, query) => {
-                let decision =
-                    resolved.decide(&case.key.value, query, loaded.semantics, loaded.now);
-                expectation_holds(case, &decision, loaded.semantics)
+                let verdict =
+                    resolved.verdict(&case.key.value, query, loaded.semantics, loaded.now);
+                expectation_holds(case, &verdict)
             }
             Check::Access(loaded, query, listed) => {
                 let keys = resolved.policy.keys.iter();
                 let mut allowed: Vec<String> = keys
                     .filter(|key| {
                         resolved
-                            .decide(&key.name.value, query, loaded.semantics, loaded.now)
+                            .verdict(&key.name.value, query, loaded.semantics, loaded.now)
                             .allowed()
                     })
                     .map(|key| key.name.value.clone())

@@ -95,19 +95,16 @@ fn flipped_cases(cx: &LintContext<'_>, owner: crate::lint::Owner) -> Vec<String>
             let Ok(parsed) = query::parse(&case.query.text) else {
                 return false;
             };
-            let decision = cx
+            let verdict = cx
                 .resolved
-                .decide(&case.key.value, &parsed, Semantics::Strict, now);
-            decision.decision.is_some_and(|decision| {
-                let code = |m: Matching| {
-                    decision
-                        .outcomes
-                        .iter()
-                        .find(|o| o.matching == m)
-                        .map(|o| o.code)
-                };
-                code(Matching::Wildcard) != code(Matching::Literal)
-            })
+                .verdict(&case.key.value, &parsed, Semantics::Strict, now);
+            let code = |wanted: Matching| {
+                let mut codes = verdict.codes().iter();
+                codes
+                    .find(|(matching, _)| *matching == wanted)
+                    .map(|(_, code)| *code)
+            };
+            code(Matching::Wildcard) != code(Matching::Literal)
         })
         .map(|case| format!("`{}`", case.name))
         .collect()
