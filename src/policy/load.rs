@@ -607,6 +607,7 @@ fn build_test_file(document: &Document, policy: Arc<Policy>) -> Result<TestFile,
             cases.push(case);
         }
     }
+    cases.shrink_to_fit();
     for case in &mut cases {
         let seen: &mut usize = names.entry(case.name.clone()).or_default();
         *seen += 1;

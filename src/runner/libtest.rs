@@ -7,9 +7,11 @@ use libtest_mimic::{Arguments, Conclusion, Trial};
 pub fn trials(tests: Vec<Test>, color: bool) -> Vec<Trial> {
     tests
         .into_iter()
-        .map(|test| {
+        .map(|mut test| {
             let ignored = test.ignored;
-            Trial::test(test.name.clone(), move || {
+            // The trial owns the name from here on; running needs only the body.
+            let name = std::mem::take(&mut test.name);
+            Trial::test(name, move || {
                 let result = test.run();
                 match result.report(color) {
                     Some(report) if !result.passed => Err(report.into()),
