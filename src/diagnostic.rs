@@ -64,6 +64,12 @@ impl FileDiagnostic {
         })
     }
 
+    /// Replaces the diagnostic's code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.details.code = code.into();
+        self
+    }
+
     /// Adds a hint.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.details.help = Some(help.into());

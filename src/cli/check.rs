@@ -3,7 +3,7 @@
 
 use super::{Context, Exit, Format};
 use crate::eval::{Access, Decision, Semantics};
-use crate::lint::{Config, lint_query, syntax_diagnostic, whole};
+use crate::lint::{lint_query, syntax_diagnostic, whole};
 use crate::policy::{KeyDecision, Loader, Resolved, Source};
 use crate::query::{self, Query, unkey_limits};
 use crate::report::{decision_json, decision_text, gate_json, gate_text};
@@ -53,12 +53,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let config = match Config::discover(None) {
+    let config = match super::configuration(None) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let source = Source::new(Path::new("query"), args.query.clone());
     let text = whole(&source);

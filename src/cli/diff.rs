@@ -3,7 +3,6 @@
 
 use super::{Context, Exit};
 use crate::diff::{Side, diff};
-use crate::lint::Config;
 use crate::report::{diff_json, diff_markdown, diff_text};
 use std::path::PathBuf;
 
@@ -66,12 +65,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let config = match Config::discover(None) {
+    let config = match super::configuration(None) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let today = jiff::Zoned::now().date();
     let diff = match diff(&old, &new, jiff::Timestamp::now(), today, &config) {

@@ -84,6 +84,15 @@ pub struct Context {
     pub renderer: Renderer,
 }
 
+/// The nearest `permspec.toml` (or `explicit`), else the defaults; a bad file is reported
+/// on standard error and ends the command with [`Exit::BadInput`].
+fn configuration(explicit: Option<&std::path::Path>) -> Result<crate::lint::Config, Exit> {
+    crate::lint::Config::discover(explicit).map_err(|error| {
+        eprintln!("error: {error}");
+        Exit::BadInput
+    })
+}
+
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

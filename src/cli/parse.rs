@@ -22,12 +22,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let config = match Config::discover(None) {
+    let config = match super::configuration(None) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let inputs: Vec<(Source, Vec<QueryText>)> = if args.queries.is_empty() {
         let mut text = String::new();

@@ -102,7 +102,16 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let tests = collect(&files, args.semantics, jiff::Timestamp::now());
+    let config = match super::configuration(None) {
+        Ok(config) => config,
+        Err(exit) => return exit,
+    };
+    let tests = collect(
+        &files,
+        args.semantics,
+        jiff::Timestamp::now(),
+        &config.limits,
+    );
     let loaded = loaded_files(&tests);
     let unloadable = tests.iter().any(|test| test.is_load_failure());
     let mut failed = match args.format {

@@ -10,7 +10,7 @@ pub use side::Side;
 use crate::eval::{Code, Matching, grant_matches};
 use crate::lint::{Config, Finding, lint_files};
 use crate::policy::{
-    AccessMap, Expect, KeyKind, LoadError, Loader, Probes, Resolved, Source, TestFile,
+    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, Source, TestFile,
 };
 use crate::query;
 use crate::span::Span;
@@ -164,8 +164,13 @@ struct Version {
     now: Timestamp,
 }
 
-fn load(side: &Side, pair_single: Option<&str>, now: Timestamp) -> Result<Loaded, Vec<LoadError>> {
-    let mut loader = Loader::default();
+fn load(
+    side: &Side,
+    pair_single: Option<&str>,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<Loaded, Vec<LoadError>> {
+    let mut loader = Loader::new(*limits);
     let mut files = BTreeMap::new();
     let mut errors = Vec::new();
     for (name, path) in &side.files {
@@ -202,8 +207,8 @@ pub fn diff(
     config: &Config,
 ) -> Result<Diff, Vec<LoadError>> {
     let single = (old.single_file && new.single_file).then_some("policy");
-    let before = load(old, single, now);
-    let after = load(new, single, now);
+    let before = load(old, single, now, &config.limits);
+    let after = load(new, single, now, &config.limits);
     let (before, after) = match (before, after) {
         (Ok(before), Ok(after)) => (before, after),
         (before, after) => {

@@ -3,7 +3,7 @@
 
 use super::{Config, FileFindings, Fix, apply, lint_files};
 use crate::diagnostic::FileDiagnostic;
-use crate::policy::{LoadError, Loader};
+use crate::policy::{Limits, LoadError, Loader};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -37,7 +37,7 @@ pub fn fix_files(files: &[PathBuf], config: &Config, today: jiff::civil::Date) -
             if refused.contains(&path) {
                 continue;
             }
-            match fix_file(group) {
+            match fix_file(group, &config.limits) {
                 Ok(0) => {}
                 Ok(count) => {
                     *report
@@ -60,7 +60,7 @@ pub fn fix_files(files: &[PathBuf], config: &Config, today: jiff::civil::Date) -
 }
 
 /// Applies the fixes of one file's findings; returns how many findings they fix.
-fn fix_file(group: &FileFindings) -> Result<usize, FileDiagnostic> {
+fn fix_file(group: &FileFindings, limits: &Limits) -> Result<usize, FileDiagnostic> {
     let fixes: Vec<&Fix> = group
         .findings
         .iter()
@@ -80,7 +80,7 @@ fn fix_file(group: &FileFindings) -> Result<usize, FileDiagnostic> {
         })
     };
     write(&text)?;
-    if let Err(error) = Loader::default().load(source.path()) {
+    if let Err(error) = Loader::new(*limits).load(source.path()) {
         write(source.text())?;
         return Err(FileDiagnostic::unreadable(
             source.name(),

@@ -1,6 +1,8 @@
-//! Which rules run at which level: defaults, `permspec.toml`, and the command line.
+//! `permspec.toml`: which rules run at which level (defaults, the file, the command line),
+//! and the loader's limits.
 
 use super::{Level, Rule, rules};
+use crate::policy::Limits;
 use crate::suggest::did_you_mean;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -20,7 +22,7 @@ pub enum LevelSetting {
     Error,
 }
 
-/// The linter's configuration.
+/// The configuration: the linter's rules and the loader's limits.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Per-rule levels, by code.
@@ -33,6 +35,8 @@ pub struct Config {
     pub fail_level: Level,
     /// W005: a wildcard held by more keys than this is reported.
     pub widely_held_keys: usize,
+    /// What the loader accepts of one file (`[limits]`).
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
             ignore: Vec::new(),
             fail_level: Level::Error,
             widely_held_keys: 5,
+            limits: Limits::default(),
         }
     }
 }
@@ -53,6 +58,8 @@ impl Default for Config {
 struct File {
     #[serde(default)]
     lint: LintSection,
+    #[serde(default)]
+    limits: Limits,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,9 +130,13 @@ impl Config {
         let file: File = toml::from_str(&text).map_err(|error| {
             format!("`{}` is not a valid configuration: {error}", path.display())
         })?;
+        file.limits
+            .validate()
+            .map_err(|error| format!("{}: {error}", path.display()))?;
         let mut config = Config {
             select: file.lint.select,
             ignore: file.lint.ignore,
+            limits: file.limits,
             ..Config::default()
         };
         if file.lint.deny_warnings {

@@ -23,7 +23,7 @@ pub fn lint_files(
     config: &Config,
     today: jiff::civil::Date,
 ) -> (Vec<FileFindings>, Vec<LoadError>) {
-    let mut loader = Loader::default();
+    let mut loader = Loader::new(config.limits);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in files {

@@ -6,6 +6,7 @@
 
 use super::LoadError;
 use super::Source;
+use super::limits::{Limit, Limits};
 use super::model::{
     AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
     TestFile,
@@ -20,12 +21,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Files larger than this are refused before parsing.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// Loads policy files, reading each policy that case files refer to only once.
 #[derive(Default)]
 pub struct Loader {
+    limits: Limits,
     policies: HashMap<PathBuf, Result<Arc<Policy>, LoadError>>,
 }
 
@@ -37,9 +36,17 @@ struct Document {
 }
 
 impl Loader {
+    /// A loader that enforces `limits` on every file.
+    pub fn new(limits: Limits) -> Self {
+        Loader {
+            limits,
+            policies: HashMap::new(),
+        }
+    }
+
     /// Loads the file at `path` with the policy it tests.
     pub fn load(&mut self, path: &Path) -> Result<TestFile, LoadError> {
-        let document = read_document(path)?;
+        let document = read_document(path, &self.limits)?;
         let policy = match &document.raw.policy {
             Some(reference) => self.referenced_policy(&document, reference)?,
             None => {
@@ -49,7 +56,7 @@ impl Loader {
                 policy
             }
         };
-        build_test_file(&document, policy)
+        build_test_file(&document, policy, &self.limits)
     }
 
     fn referenced_policy(
@@ -88,17 +95,19 @@ impl Loader {
             .join(reference);
         let key = canonical(&path);
         if !self.policies.contains_key(&key) {
-            let loaded =
-                read_document(&path).and_then(|referenced| match referenced.root.get("policy") {
-                    Some(node) => Err(LoadError::at(
-                        "policy::reference",
-                        &referenced.source,
-                        node.span,
-                        "a policy referred to by `policy:` must declare the policy itself",
-                        "this file refers to yet another policy",
-                    )),
-                    None => build_policy(&referenced).map(Arc::new),
-                });
+            let loaded = read_document(&path, &self.limits).and_then(|referenced| match referenced
+                .root
+                .get("policy")
+            {
+                Some(node) => Err(LoadError::at(
+                    "policy::reference",
+                    &referenced.source,
+                    node.span,
+                    "a policy referred to by `policy:` must declare the policy itself",
+                    "this file refers to yet another policy",
+                )),
+                None => build_policy(&referenced).map(Arc::new),
+            });
             self.policies.insert(key.clone(), loaded);
         }
         match &self.policies[&key] {
@@ -119,18 +128,23 @@ fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }
 
-fn read_document(path: &Path) -> Result<Document, LoadError> {
+fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
     let name = Source::new(path, String::new()).name().to_owned();
     let unreadable = |error: std::io::Error| {
         LoadError::unreadable(&name, format!("cannot read `{name}`: {error}"))
     };
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
+    if size > limits.file_bytes {
         return Err(LoadError::unreadable(
             &name,
-            format!("`{name}` is {size} bytes; policy files are limited to {MAX_FILE_BYTES} bytes"),
+            format!("`{name}` is {size} bytes, over the limit on the size of a policy file"),
         )
-        .with_help("split the suite into several files (cases can refer to a shared policy with `policy:`)"));
+        .with_code("policy::limit")
+        .with_help(format!(
+            "split the suite into several files (cases can refer to a shared policy with \
+             `policy:`), or {}",
+            Limit::FileBytes.how_to_raise(limits.file_bytes)
+        )));
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     let text = String::from_utf8(bytes).map_err(|error| {
@@ -143,7 +157,7 @@ fn read_document(path: &Path) -> Result<Document, LoadError> {
         )
     })?;
     let source = Source::new(path, text);
-    let root = match read_structure(source.text()) {
+    let root = match read_structure(source.text(), limits) {
         Ok(Some(root)) => root,
         Ok(None) => {
             return Err(LoadError::at(
@@ -214,6 +228,28 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
         .with_help(
             "YAML would silently keep only the last one: merge the two entries or rename one",
         ),
+        StructureError::TooDeep { at, limit } => LoadError::at(
+            "policy::limit",
+            source,
+            at,
+            format!("YAML nests more than {limit} lists and mappings deep"),
+            "one level too deep",
+        )
+        .with_help(format!(
+            "policy files need a handful of levels: flatten the document, or {}",
+            Limit::YamlDepth.how_to_raise(limit as u64)
+        )),
+        StructureError::AliasExpansion { at, limit } => LoadError::at(
+            "policy::limit",
+            source,
+            at,
+            format!("aliases repeat more than {limit} YAML nodes"),
+            "this alias crosses the limit",
+        )
+        .with_help(format!(
+            "write the repeated lists out, or {}",
+            Limit::AliasExpansion.how_to_raise(limit as u64)
+        )),
         StructureError::ComplexKey { at } => LoadError::at(
             "policy::invalid-type",
             source,
@@ -566,7 +602,11 @@ fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
         .with_help("write an RFC 3339 timestamp such as `2026-11-01T00:00:00Z`, or a date such as `2026-11-01`")
 }
 
-fn build_test_file(document: &Document, policy: Arc<Policy>) -> Result<TestFile, LoadError> {
+fn build_test_file(
+    document: &Document,
+    policy: Arc<Policy>,
+    limits: &Limits,
+) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
     let key_names: HashSet<&str> = policy
         .keys
@@ -597,6 +637,21 @@ fn build_test_file(document: &Document, policy: Arc<Policy>) -> Result<TestFile,
     let mut names = HashMap::new();
     for (index, raw_case) in raw.cases.iter().enumerate() {
         let item = cases_node.and_then(|cases| cases.item(index));
+        let count = raw_case.key.len().saturating_mul(raw_case.query.len());
+        if cases.len().saturating_add(count) > limits.cases {
+            return Err(LoadError::at(
+                "policy::limit",
+                source,
+                span_of(item, Span::default()),
+                format!("the file holds more than {} cases", limits.cases),
+                "this case crosses the limit",
+            )
+            .with_help(format!(
+                "split the cases into several files that refer to the policy with `policy:`, \
+                 or {}",
+                Limit::Cases.how_to_raise(limits.cases as u64)
+            )));
+        }
         for case in expand_case(source, item, raw_case) {
             check_key(
                 &case.key,

@@ -1,6 +1,7 @@
 //! Policy files: loading YAML with the span of every node, and the model they describe.
 
 mod access_map;
+mod limits;
 mod load;
 mod model;
 mod raw;
@@ -11,7 +12,8 @@ mod spans;
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;
 pub use access_map::{AccessMap, KeyAccess, Probes};
-pub use load::{Loader, MAX_FILE_BYTES};
+pub use limits::{Limit, Limits, MAX_YAML_DEPTH};
+pub use load::Loader;
 pub use model::{
     AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
     TestFile,

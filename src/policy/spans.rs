@@ -2,11 +2,14 @@
 //!
 //! serde_yaml reports positions only for errors, so a second pass over the parser's events
 //! records where each mapping entry, sequence item and scalar stands. The same pass rejects
-//! duplicate mapping keys, which serde would otherwise let the last one win.
+//! duplicate mapping keys, which serde would otherwise let the last one win, and enforces the
+//! [`Limits`] on nesting and alias expansion before serde_yaml expands anything.
 
+use super::limits::Limits;
 use crate::span::Span;
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, SpannedEventReceiver};
+use std::collections::HashMap;
 
 /// A YAML node and where it stands.
 #[derive(Debug)]
@@ -89,6 +92,20 @@ pub enum StructureError {
         /// The key node.
         at: Span,
     },
+    /// Lists and mappings nested deeper than [`Limits::yaml_depth`].
+    TooDeep {
+        /// The list or mapping that opens one level too many.
+        at: Span,
+        /// The limit.
+        limit: usize,
+    },
+    /// Aliases that repeat more than [`Limits::alias_expansion`] nodes in all.
+    AliasExpansion {
+        /// The alias that crosses the limit.
+        at: Span,
+        /// The limit.
+        limit: usize,
+    },
     /// More than one `---` document in the file.
     SeveralDocuments {
         /// Where the second starts.
@@ -96,14 +113,19 @@ pub enum StructureError {
     },
 }
 
-/// Reads the structure of the single document in `text`; `None` for an empty file.
-pub fn read_structure(text: &str) -> Result<Option<Node>, StructureError> {
+/// Reads the structure of the single document in `text`, within `limits`; `None` for an
+/// empty file.
+pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
     let mut builder = Builder {
         text,
+        limits: *limits,
         offsets: CharOffsets::new(text),
         stack: Vec::new(),
         root: None,
         documents: 0,
+        nodes: 0,
+        repeated: 0,
+        anchor_sizes: HashMap::new(),
         error: None,
     };
     let result = Parser::new_from_str(text).load(&mut builder, true);
@@ -111,7 +133,17 @@ pub fn read_structure(text: &str) -> Result<Option<Node>, StructureError> {
         return Err(error);
     }
     if let Err(error) = result {
-        return Err(syntax_error(&error, &builder.offsets));
+        let syntax = syntax_error(&error, &builder.offsets);
+        // The scanner gives up on runaway nesting before the builder sees it.
+        return Err(match syntax {
+            StructureError::Syntax { message, at } if message.contains("recursion limit") => {
+                StructureError::TooDeep {
+                    at,
+                    limit: limits.yaml_depth,
+                }
+            }
+            other => other,
+        });
     }
     Ok(builder.root)
 }
@@ -171,13 +203,19 @@ impl CharOffsets {
     }
 }
 
-enum Frame {
-    Sequence {
-        start: usize,
-        items: Vec<Node>,
-    },
+/// A list or mapping being read.
+struct Frame {
+    start: usize,
+    /// Its anchor (`&name`), 0 if none.
+    anchor: usize,
+    /// The count of nodes read before it opened.
+    nodes_before: usize,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Sequence(Vec<Node>),
     Mapping {
-        start: usize,
         entries: IndexMap<String, (Span, Node)>,
         pending_key: Option<(String, Span)>,
     },
@@ -185,22 +223,28 @@ enum Frame {
 
 struct Builder<'t> {
     text: &'t str,
+    limits: Limits,
     offsets: CharOffsets,
     stack: Vec<Frame>,
     root: Option<Node>,
     documents: usize,
+    /// Nodes read so far, counting what aliases repeat.
+    nodes: usize,
+    /// Nodes that aliases repeated so far.
+    repeated: usize,
+    /// The nodes under each anchor, counting what aliases inside it repeat.
+    anchor_sizes: HashMap<usize, usize>,
     error: Option<StructureError>,
 }
 
 impl Builder<'_> {
     fn attach(&mut self, node: Node) {
-        match self.stack.last_mut() {
+        match self.stack.last_mut().map(|frame| &mut frame.kind) {
             None => self.root = Some(node),
-            Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping {
+            Some(FrameKind::Sequence(items)) => items.push(node),
+            Some(FrameKind::Mapping {
                 entries,
                 pending_key,
-                ..
             }) => match pending_key.take() {
                 None => match node.kind {
                     NodeKind::Scalar(key) => *pending_key = Some((key, node.span)),
@@ -225,6 +269,44 @@ impl Builder<'_> {
     fn fail(&mut self, error: StructureError) {
         self.error.get_or_insert(error);
     }
+
+    /// Counts a node read; a scalar with an anchor is remembered as one node.
+    fn count_scalar(&mut self, anchor: usize) {
+        self.nodes += 1;
+        if anchor != 0 {
+            self.anchor_sizes.insert(anchor, 1);
+        }
+    }
+
+    /// Counts the nodes an alias repeats, failing past the limit.
+    fn count_alias(&mut self, anchor: usize, at: Span) {
+        let size = self.anchor_sizes.get(&anchor).copied().unwrap_or(1);
+        self.nodes = self.nodes.saturating_add(size);
+        self.repeated = self.repeated.saturating_add(size);
+        if self.repeated > self.limits.alias_expansion {
+            self.fail(StructureError::AliasExpansion {
+                at,
+                limit: self.limits.alias_expansion,
+            });
+        }
+    }
+
+    fn open(&mut self, start: usize, end: usize, anchor: usize, kind: FrameKind) {
+        if self.stack.len() >= self.limits.yaml_depth {
+            self.fail(StructureError::TooDeep {
+                at: Span::new(start, end),
+                limit: self.limits.yaml_depth,
+            });
+            return;
+        }
+        self.nodes += 1;
+        self.stack.push(Frame {
+            start,
+            anchor,
+            nodes_before: self.nodes,
+            kind,
+        });
+    }
 }
 
 impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
@@ -243,7 +325,8 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     });
                 }
             }
-            Event::Scalar(value, style, ..) => {
+            Event::Scalar(value, style, anchor, _) => {
+                self.count_scalar(anchor);
                 // The parser ends a quoted scalar after the blanks and comment that follow it.
                 let end = match style {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
@@ -256,32 +339,39 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     kind: NodeKind::Scalar(value.into_owned()),
                 })
             }
-            Event::Alias(_) => self.attach(Node {
-                span: Span::new(start, end),
-                kind: NodeKind::Alias,
-            }),
-            Event::SequenceStart(..) => self.stack.push(Frame::Sequence {
+            Event::Alias(anchor) => {
+                self.count_alias(anchor, Span::new(start, end));
+                self.attach(Node {
+                    span: Span::new(start, end),
+                    kind: NodeKind::Alias,
+                })
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(start, end, anchor, FrameKind::Sequence(Vec::new()))
+            }
+            Event::MappingStart(anchor, _) => self.open(
                 start,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(..) => self.stack.push(Frame::Mapping {
-                start,
-                entries: IndexMap::new(),
-                pending_key: None,
-            }),
+                end,
+                anchor,
+                FrameKind::Mapping {
+                    entries: IndexMap::new(),
+                    pending_key: None,
+                },
+            ),
             Event::SequenceEnd | Event::MappingEnd => {
-                let node = match self.stack.pop() {
-                    Some(Frame::Sequence { start, items }) => Node {
-                        span: Span::new(start, end.max(start)),
-                        kind: NodeKind::Sequence(items),
-                    },
-                    Some(Frame::Mapping { start, entries, .. }) => Node {
-                        span: Span::new(start, end.max(start)),
-                        kind: NodeKind::Mapping(entries),
-                    },
-                    None => return,
+                let Some(frame) = self.stack.pop() else {
+                    return;
                 };
-                self.attach(node);
+                if frame.anchor != 0 {
+                    let size = self.nodes - frame.nodes_before + 1;
+                    self.anchor_sizes.insert(frame.anchor, size);
+                }
+                let span = Span::new(frame.start, end.max(frame.start));
+                let kind = match frame.kind {
+                    FrameKind::Sequence(items) => NodeKind::Sequence(items),
+                    FrameKind::Mapping { entries, .. } => NodeKind::Mapping(entries),
+                };
+                self.attach(Node { span, kind });
             }
             _ => {}
         }
@@ -293,7 +383,7 @@ mod tests {
     use super::*;
 
     fn spans_of_items(text: &str) -> Vec<&str> {
-        let root = read_structure(text).unwrap().unwrap();
+        let root = read_structure(text, &Limits::default()).unwrap().unwrap();
         let NodeKind::Sequence(items) = &root.get("p").unwrap().kind else {
             panic!("not a sequence");
         };

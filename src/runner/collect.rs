@@ -3,7 +3,7 @@
 
 use super::Test;
 use crate::eval::Semantics;
-use crate::policy::{Loader, Resolved, TestFile};
+use crate::policy::{Limits, Loader, Resolved, TestFile};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -67,9 +67,15 @@ fn walk(directory: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// Loads `files` and returns one test per case and access assertion, in file order.
-pub fn collect(files: &[PathBuf], forced: Option<Semantics>, now: Timestamp) -> Vec<Test> {
-    let mut loader = Loader::default();
+/// Loads `files` within `limits` and returns one test per case and access assertion, in
+/// file order.
+pub fn collect(
+    files: &[PathBuf],
+    forced: Option<Semantics>,
+    now: Timestamp,
+    limits: &Limits,
+) -> Vec<Test> {
+    let mut loader = Loader::new(*limits);
     let mut tests = Vec::new();
     for path in files {
         match loader.load(path) {

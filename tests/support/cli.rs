@@ -11,9 +11,17 @@ pub struct Run {
 
 /// Runs `permspec` with `args` and `stdin`, without colour settings from the environment.
 pub fn permspec_with_input(args: &[&str], stdin: &str) -> Run {
-    let output = Command::cargo_bin("permspec")
-        .unwrap()
-        .args(args)
+    run(Command::cargo_bin("permspec").unwrap().args(args), stdin)
+}
+
+/// Runs `permspec` with `args` in `directory` (where it looks for `permspec.toml`).
+pub fn permspec_in(directory: &std::path::Path, args: &[&str]) -> Run {
+    let mut command = Command::cargo_bin("permspec").unwrap();
+    run(command.current_dir(directory).args(args), "")
+}
+
+fn run(command: &mut Command, stdin: &str) -> Run {
+    let output = command
         .env_remove("NO_COLOR")
         .write_stdin(stdin)
         .output()

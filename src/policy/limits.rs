@@ -1,0 +1,131 @@
+//! Bounds on what one policy file may make permspec do: its size, how deeply its YAML
+//! nests, how far its aliases expand, and how many cases it holds. Each can be raised in
+//! the `[limits]` section of `permspec.toml`.
+
+use serde::Deserialize;
+
+/// The bounds the loader enforces, per file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Limits {
+    /// Largest file, in bytes.
+    pub file_bytes: u64,
+    /// Deepest nesting of YAML lists and mappings.
+    pub yaml_depth: usize,
+    /// Most nodes that aliases (`*name`) may add by repeating what their anchor holds.
+    pub alias_expansion: usize,
+    /// Most cases in one file, after lists of keys and queries are expanded.
+    pub cases: usize,
+}
+
+/// YAML nesting past this cannot be allowed: the YAML deserializer stops at 128 levels.
+pub const MAX_YAML_DEPTH: usize = 120;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: 16 * 1024 * 1024,
+            yaml_depth: 32,
+            alias_expansion: 10_000,
+            cases: 1_000_000,
+        }
+    }
+}
+
+/// One of the [`Limits`], for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::file_bytes`].
+    FileBytes,
+    /// [`Limits::yaml_depth`].
+    YamlDepth,
+    /// [`Limits::alias_expansion`].
+    AliasExpansion,
+    /// [`Limits::cases`].
+    Cases,
+}
+
+impl Limit {
+    /// The setting's name in `permspec.toml`.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Limit::FileBytes => "file-bytes",
+            Limit::YamlDepth => "yaml-depth",
+            Limit::AliasExpansion => "alias-expansion",
+            Limit::Cases => "cases",
+        }
+    }
+
+    /// How to raise the limit above `current`, for a hint.
+    pub fn how_to_raise(self, current: u64) -> String {
+        let (suggested, ceiling) = match self {
+            Limit::YamlDepth => (
+                current.saturating_mul(2).min(MAX_YAML_DEPTH as u64),
+                format!(" (at most {MAX_YAML_DEPTH})"),
+            ),
+            _ => (current.saturating_mul(2), String::new()),
+        };
+        format!(
+            "raise the limit (now {current}) in `permspec.toml` under `[limits]`: `{} = {suggested}`{ceiling}",
+            self.setting()
+        )
+    }
+}
+
+impl Limits {
+    /// Checks settings read from a file: every limit at least 1, YAML depth within reach.
+    pub fn validate(&self) -> Result<(), String> {
+        let values = [
+            (Limit::FileBytes, self.file_bytes),
+            (Limit::YamlDepth, self.yaml_depth as u64),
+            (Limit::AliasExpansion, self.alias_expansion as u64),
+            (Limit::Cases, self.cases as u64),
+        ];
+        if let Some((limit, _)) = values.iter().find(|(_, value)| *value == 0) {
+            return Err(format!("`limits.{}` must be at least 1", limit.setting()));
+        }
+        if self.yaml_depth > MAX_YAML_DEPTH {
+            return Err(format!(
+                "`limits.yaml-depth` can be at most {MAX_YAML_DEPTH}, not {}",
+                self.yaml_depth
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_zero_or_too_deep_are_not() {
+        assert_eq!(Limits::default().validate(), Ok(()));
+        let zero = Limits {
+            cases: 0,
+            ..Limits::default()
+        };
+        assert_eq!(
+            zero.validate(),
+            Err("`limits.cases` must be at least 1".to_owned())
+        );
+        let deep = Limits {
+            yaml_depth: 500,
+            ..Limits::default()
+        };
+        assert!(deep.validate().unwrap_err().contains("at most 120"));
+    }
+
+    #[test]
+    fn the_hint_names_the_setting_and_a_larger_value() {
+        assert_eq!(
+            Limit::Cases.how_to_raise(10),
+            "raise the limit (now 10) in `permspec.toml` under `[limits]`: `cases = 20`"
+        );
+        assert!(
+            Limit::YamlDepth
+                .how_to_raise(100)
+                .ends_with("`yaml-depth = 120` (at most 120)")
+        );
+    }
+}
