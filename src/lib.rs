@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod generate;
+pub mod import;
 pub mod lint;
 pub mod policy;
 pub mod query;

@@ -4,6 +4,7 @@
 mod check;
 mod diff;
 mod generate;
+mod import;
 mod lint;
 mod parse;
 mod rules;
@@ -44,6 +45,8 @@ enum Command {
     Rules(rules::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
+    /// Write a policy file from the state of an access-control service.
+    Import(import::Args),
     /// Write a synthetic suite for benchmarks (deterministic from a seed).
     #[command(hide = true)]
     Generate(generate::Args),
@@ -109,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args, &context),
         Command::Rules(args) => rules::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
+        Command::Import(args) => import::run(&args, &context),
         Command::Generate(args) => generate::run(&args),
     };
     exit.into()
