@@ -292,18 +292,35 @@ fn serde_error(source: &Source, root: &Node, error: &serde_yaml::Error) -> LoadE
     let suggestion = quoted
         .split_first()
         .and_then(|(wrong, expected)| did_you_mean(wrong, expected.iter().copied()));
-    let (code, label) = if message.contains("unknown field") {
-        ("policy::unknown-field", "unknown field")
-    } else if message.contains("unknown variant") {
-        ("policy::invalid-value", "not one of the allowed values")
-    } else if message.contains("missing field") {
-        ("policy::missing-field", "this entry is incomplete")
-    } else {
-        ("policy::invalid-type", "unexpected value")
-    };
+    // serde names the kind of error before it quotes any of the file's text: the first
+    // kind named is the one.
+    let kinds = [
+        ("unknown field", "policy::unknown-field", "unknown field"),
+        (
+            "unknown variant",
+            "policy::invalid-value",
+            "not one of the allowed values",
+        ),
+        (
+            "missing field",
+            "policy::missing-field",
+            "this entry is incomplete",
+        ),
+        ("invalid type", "policy::invalid-type", "unexpected value"),
+    ];
+    let (code, label) = kinds
+        .iter()
+        .filter_map(|(words, code, label)| message.find(words).map(|at| (at, *code, *label)))
+        .min()
+        .map_or(
+            ("policy::invalid-type", "unexpected value"),
+            |(_, code, label)| (code, label),
+        );
     let help = match (code, quoted.first()) {
         ("policy::missing-field", Some(field)) => Some(format!("add `{field}:` to this entry")),
-        ("policy::unknown-field", _) if suggestion.is_none() => Some(format!(
+        // The message quotes the field, then the allowed ones; a scalar of the file may
+        // hold the same words, so nothing here may assume it has both.
+        ("policy::unknown-field", _) if suggestion.is_none() && quoted.len() > 1 => Some(format!(
             "the fields allowed here are {}",
             quoted[1..]
                 .iter()
