@@ -9,6 +9,7 @@ pub mod diff;
 pub mod eval;
 pub mod generate;
 pub mod import;
+pub mod init;
 pub mod lint;
 pub mod policy;
 pub mod query;

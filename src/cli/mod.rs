@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod generate;
 mod import;
+mod init;
 mod lint;
 mod parse;
 mod rules;
@@ -45,6 +46,8 @@ enum Command {
     Rules(rules::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
+    /// Write a starter suite that passes `test` and `lint`.
+    Init(init::Args),
     /// Write a policy file from the state of an access-control service.
     Import(import::Args),
     /// Write a synthetic suite for benchmarks (deterministic from a seed).
@@ -113,6 +116,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
+        Command::Init(args) => init::run(&args),
         Command::Generate(args) => generate::run(&args),
     };
     exit.into()

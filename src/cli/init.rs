@@ -1,0 +1,38 @@
+//! `permspec init`: write a starter suite.
+
+use super::Exit;
+use crate::init::{InitError, scaffold};
+use std::path::PathBuf;
+
+/// Arguments of `permspec init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the suite.
+    #[arg(default_value = ".")]
+    directory: PathBuf,
+
+    /// Overwrite files of the suite that exist already.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: &Args) -> Exit {
+    match scaffold(&args.directory, args.force) {
+        Ok(files) => {
+            for file in &files {
+                println!("wrote {}", file.display());
+            }
+            let directory = args.directory.display();
+            println!("next: permspec test {directory} && permspec lint {directory}");
+            Exit::Success
+        }
+        Err(error @ InitError::Exists(_)) => {
+            eprintln!("error: {error}; nothing was written (`--force` overwrites them)");
+            Exit::BadInput
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Exit::BadInput
+        }
+    }
+}
