@@ -10,6 +10,7 @@ mod lint;
 mod parse;
 mod rules;
 mod schema;
+mod shell;
 mod test;
 
 pub use schema::schema_text;
@@ -46,6 +47,10 @@ enum Command {
     Rules(rules::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(shell::ManArgs),
     /// Write a starter suite that passes `test` and `lint`.
     Init(init::Args),
     /// Write a policy file from the state of an access-control service.
@@ -117,6 +122,8 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
         Command::Init(args) => init::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
         Command::Generate(args) => generate::run(&args),
     };
     exit.into()
