@@ -66,6 +66,10 @@ pub struct Args {
     /// Configuration file (default: the nearest `permspec.toml` at or above the current directory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+
+    /// Run again whenever a policy file under the paths changes.
+    #[arg(long, conflicts_with = "fix")]
+    watch: bool,
 }
 
 fn configuration(args: &Args) -> Result<Config, String> {
@@ -89,6 +93,29 @@ fn configuration(args: &Args) -> Result<Config, String> {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
+    if args.watch {
+        let mut watched = policy_paths(args);
+        watched.extend(
+            args.queries
+                .iter()
+                .filter(|path| path.as_os_str() != "-")
+                .cloned(),
+        );
+        return super::watch::watch(&watched, || run_once(args, context));
+    }
+    run_once(args, context)
+}
+
+/// The paths given, else `policies` unless only queries are linted.
+fn policy_paths(args: &Args) -> Vec<PathBuf> {
+    if args.paths.is_empty() && args.queries.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        args.paths.clone()
+    }
+}
+
+fn run_once(args: &Args, context: &Context) -> Exit {
     let config = match configuration(args) {
         Ok(config) => config,
         Err(error) => {
@@ -96,12 +123,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let paths = if args.paths.is_empty() && args.queries.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        args.paths.clone()
-    };
-    let files = match policy_files(&paths) {
+    let files = match policy_files(&policy_paths(args)) {
         Ok(files) => files,
         Err(missing) => {
             eprintln!("error: {missing}");

@@ -12,6 +12,7 @@ mod rules;
 mod schema;
 mod shell;
 mod test;
+mod watch;
 
 pub use schema::schema_text;
 

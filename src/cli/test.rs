@@ -85,9 +85,20 @@ pub struct Args {
     /// Fail when coverage is under this percentage (implies `--coverage`).
     #[arg(long, value_name = "PERCENT")]
     fail_under: Option<f64>,
+
+    /// Run again whenever a policy file under the paths changes.
+    #[arg(long)]
+    watch: bool,
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
+    if args.watch {
+        return super::watch::watch(&args.paths, || run_once(args, context));
+    }
+    run_once(args, context)
+}
+
+fn run_once(args: &Args, context: &Context) -> Exit {
     let files = match policy_files(&args.paths) {
         Ok(files) if files.is_empty() => {
             eprintln!(
