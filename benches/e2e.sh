@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# End-to-end timings of the release binary on generated suites at three sizes:
-# wall-clock seconds and peak memory of `test`, `lint` and `test --mutate`.
+# End-to-end timings of the release binary on generated suites: wall-clock seconds and
+# peak memory of `test`, `lint`, `diff` and `test --mutate` at three sizes (keys grow with
+# cases), then `lint` of 10,000 keys.
 #   bash benches/e2e.sh            (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
 bin="$PWD/target/release/permspec"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+measure() { # label cases keys command...
+  local cases=$1 keys=$2 label=$3
+  shift 3
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1 || true
+  read -r seconds kib < <(tail -n 1 "$work/time")
+  printf '%-8s %-6s %-16s %8s %10d\n' "$cases" "$keys" "$label" "$seconds" $((kib / 1024))
+}
+
 printf '%-8s %-6s %-16s %8s %10s\n' cases keys command seconds peak-MiB
 for size in 1000 10000 100000; do
   keys=$((size / 100))
   dir="$work/$size"
   "$bin" generate "$dir" --cases "$size" --keys "$keys" --roles 100 >/dev/null
-  for command in "test -q" "lint" "test -q --mutate"; do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" $command "$dir" >/dev/null 2>&1 || true
-    read -r seconds kib < <(tail -n 1 "$work/time")
-    printf '%-8s %-6s %-16s %8s %10d\n' "$size" "$keys" "$command" "$seconds" $((kib / 1024))
-  done
+  # The same suite with one role widened to a wildcard, for `diff`.
+  cp -r "$dir" "$dir-widened"
+  sed -i '0,/^  r0:$/{n;s/permissions: \[/permissions: ["ns9.*",/}' "$dir-widened/policy.yaml"
+  measure "$size" "$keys" "test" "$bin" test -q "$dir"
+  measure "$size" "$keys" "lint" "$bin" lint "$dir"
+  measure "$size" "$keys" "diff" "$bin" diff "$dir" "$dir-widened"
+  measure "$size" "$keys" "test --mutate" "$bin" test -q --mutate "$dir"
 done
+
+dir="$work/keys"
+"$bin" generate "$dir" --cases 10000 --keys 10000 --roles 100 >/dev/null
+measure 10000 10000 "lint" "$bin" lint "$dir"

@@ -245,3 +245,27 @@ fn a_query_that_does_not_parse_is_unusable_input() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
 }
+
+#[test]
+fn a_report_labels_a_few_related_places_and_json_lists_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: String = (0..12)
+        .map(|index| format!("  k{index}: {{roles: [docs]}}\n"))
+        .collect();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        format!("version: 1\nroles:\n  docs: {{permissions: [\"documents.*\"]}}\nkeys:\n{keys}"),
+    )
+    .unwrap();
+    let path = policy.to_str().unwrap();
+    let human = permspec(&["lint", "--select", "W005", path]);
+    assert!(
+        human.stdout.contains("4 more related places are not shown"),
+        "{}",
+        human.stdout
+    );
+    let json = permspec(&["lint", "--select", "W005", "--format", "json", path]);
+    let findings: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(findings[0]["related"].as_array().unwrap().len(), 12);
+}

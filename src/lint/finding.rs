@@ -39,6 +39,10 @@ pub struct Finding {
     pub fix: Option<Fix>,
 }
 
+/// A report labels at most this many related places; a snippet spanning hundreds of keys
+/// helps nobody (and costs time to draw). JSON and SARIF list them all.
+const MAX_RELATED_LABELS: usize = 8;
+
 impl Finding {
     /// A finding of `rule` at its default level.
     pub fn new(
@@ -105,17 +109,30 @@ impl Finding {
             self.message.clone(),
             self.label.clone(),
         )
-        .with_help(match &self.fix {
-            Some(fix) => format!(
-                "{}\nfixable: {} (`permspec lint --fix`)\n(see `permspec rules {}`)",
-                self.help, fix.description, self.rule.code
-            ),
-            None => format!("{}\n(see `permspec rules {}`)", self.help, self.rule.code),
-        })
+        .with_help(self.help_text())
         .with_severity(severity);
-        for (span, label) in &self.related {
+        for (span, label) in self.related.iter().take(MAX_RELATED_LABELS) {
             diagnostic = diagnostic.with_label(*span, label.clone());
         }
         diagnostic
+    }
+
+    /// The hint, what `--fix` would do, the places not labelled, and the rule's docs.
+    fn help_text(&self) -> String {
+        let mut help = self.help.clone();
+        if let Some(fix) = &self.fix {
+            help.push_str(&format!(
+                "\nfixable: {} (`permspec lint --fix`)",
+                fix.description
+            ));
+        }
+        let unlabelled = self.related.len().saturating_sub(MAX_RELATED_LABELS);
+        if unlabelled > 0 {
+            help.push_str(&format!(
+                "\n{unlabelled} more related places are not shown (`--format json` lists them all)"
+            ));
+        }
+        help.push_str(&format!("\n(see `permspec rules {}`)", self.rule.code));
+        help
     }
 }
