@@ -1,6 +1,6 @@
 //! N006 unsatisfiable-query: a query that no declared key can satisfy.
 
-use crate::eval::{Matching, decide};
+use crate::eval::{Matching, decide_code};
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Rule};
 use crate::policy::{Expect, KeyKind};
@@ -50,9 +50,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         // for those (forbid rules included).
         let candidates = holders.could_satisfy(&parsed);
         let satisfiable = candidates.ones().any(|index| {
-            decide(&parsed, cx.resolved.access(index, holders.matchings[index]))
-                .code
-                .allows()
+            decide_code(&parsed, cx.resolved.access(index, holders.matchings[index])).allows()
         });
         if !satisfiable {
             out.push(Finding::new(
