@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-use support::cli::permspec;
+use support::cli::{permspec, permspec_in};
+use support::git::git;
 
 const KINDS: [&str; 7] = [
     "grant-added",
@@ -95,21 +94,6 @@ fn directories_pair_files_by_relative_path() {
     assert_eq!(keys[0]["presence"], "added");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=permspec",
-            "-c",
-            "user.email=permspec@example.com",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "git {args:?}: {status:?}");
-}
-
 #[test]
 fn base_revision_is_read_with_git_show() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,28 +109,18 @@ fn base_revision_is_read_with_git_show() {
     )
     .unwrap();
 
-    let output = assert_cmd::Command::cargo_bin("permspec")
-        .unwrap()
-        .args(["diff", "--base", "HEAD", "--format", "json"])
-        .current_dir(repo)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let output = permspec_in(repo, &["diff", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(json["policies"][0]["file"], "policies/p.yaml");
     let bob = &json["policies"][0]["keys"][0];
     assert_eq!(bob["key"], "bob");
     assert_eq!(bob["gained"][0]["permission"], "documents.write");
     assert_eq!(bob["roles_added"], serde_json::json!(["editor"]));
 
-    let output = assert_cmd::Command::cargo_bin("permspec")
-        .unwrap()
-        .args(["diff", "--base", "no-such-revision"])
-        .current_dir(repo)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-revision"));
+    let output = permspec_in(repo, &["diff", "--base", "no-such-revision"]);
+    assert_eq!(output.code, 2);
+    assert!(output.stderr.contains("no-such-revision"));
 }
 
 #[test]

@@ -3,7 +3,6 @@
 
 mod support;
 
-use assert_cmd::Command;
 use support::cli::permspec;
 
 #[test]
@@ -115,15 +114,7 @@ fn configuration_comes_from_the_nearest_permspec_toml() {
     .unwrap();
     let sub = dir.path().join("sub");
     std::fs::create_dir(&sub).unwrap();
-    let run = |args: &[&str]| {
-        let output = Command::cargo_bin("permspec")
-            .unwrap()
-            .current_dir(&sub)
-            .args(args)
-            .output()
-            .unwrap();
-        output.status.code().unwrap()
-    };
+    let run = |args: &[&str]| support::cli::permspec_in(&sub, args).code;
     assert_eq!(
         run(&["lint", "../p.yaml"]),
         1,

@@ -1,9 +1,12 @@
 //! The GitHub Action, the pre-commit hooks and the example workflow: their files are valid,
 //! and the commands they run do what they promise on a real suite in a git repository.
 
+mod support;
+
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::git::git;
 
 fn yaml(path: &str) -> Value {
     serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -19,16 +22,6 @@ fn bin_dir() -> PathBuf {
 
 fn path_with_permspec() -> String {
     format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap())
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(repo)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 /// A git repository whose `policies/` holds the starter suite, committed.

@@ -2,5 +2,6 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 pub mod cli;
+pub mod git;
 pub mod naive;
 pub mod strategies;
