@@ -138,7 +138,7 @@ pub fn unkey_policy(responses: &Responses) -> Result<Imported, Vec<FileDiagnosti
     roles_out.sort_keys();
 
     let mut seen_ids = BTreeSet::new();
-    let mut keys_out: IndexMap<String, KeyOut> = IndexMap::new();
+    let mut unique_keys = Vec::new();
     for (key, source, span) in keys {
         if !seen_ids.insert(key.key_id.clone()) {
             warnings.push(format!(
@@ -175,15 +175,32 @@ pub fn unkey_policy(responses: &Responses) -> Result<Imported, Vec<FileDiagnosti
                 );
             }
         }
-        let name = match key.name.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() && !keys_out.contains_key(name) => name.to_owned(),
-            _ => key.key_id.clone(),
+        let expires = match key.expires.map(jiff::Timestamp::from_millisecond) {
+            None => None,
+            Some(Ok(at)) => Some(at.to_string()),
+            Some(Err(_)) => {
+                errors.push(
+                    FileDiagnostic::at(
+                        "import::shape",
+                        source,
+                        span,
+                        format!(
+                            "key `{}` expires at {} ms since 1970, which is not a representable time",
+                            key.key_id,
+                            key.expires.unwrap_or_default()
+                        ),
+                        "in this response",
+                    )
+                    .with_help("`expires` is a Unix time in milliseconds, as Unkey returns it"),
+                );
+                continue;
+            }
         };
-        let expires = key.expires.map(|millis| {
-            jiff::Timestamp::from_millisecond(millis)
-                .map(|at| at.to_string())
-                .unwrap_or_else(|_| jiff::Timestamp::MIN.to_string())
-        });
+        unique_keys.push((key, expires));
+    }
+    let names = key_names(unique_keys.iter().map(|(key, _)| key), &mut warnings);
+    let mut keys_out: IndexMap<String, KeyOut> = IndexMap::new();
+    for ((key, expires), name) in unique_keys.into_iter().zip(names) {
         keys_out.insert(
             name,
             KeyOut {
@@ -217,6 +234,51 @@ pub fn unkey_policy(responses: &Responses) -> Result<Imported, Vec<FileDiagnosti
     Ok(Imported { yaml, warnings })
 }
 
+/// One distinct name per key: its `name`, else its keyId. Keys that share a name are each
+/// named `name (keyId)`, whatever order they came in, and each collision is reported.
+fn key_names<'k>(
+    keys: impl Iterator<Item = &'k UnkeyKey> + Clone,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
+    let wanted = |key: &UnkeyKey| match key.name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => key.key_id.clone(),
+    };
+    let mut holders: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for key in keys.clone() {
+        holders.entry(wanted(key)).or_default().push(&key.key_id);
+    }
+    for (name, ids) in holders.iter().filter(|(_, ids)| ids.len() > 1) {
+        let mut ids = ids.clone();
+        ids.sort_unstable();
+        warnings.push(format!(
+            "{} keys are named `{name}` ({}); each is written as `{name} (keyId)`",
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
+    let mut taken: BTreeSet<String> = holders
+        .iter()
+        .filter(|(_, ids)| ids.len() == 1)
+        .map(|(name, _)| name.clone())
+        .collect();
+    keys.map(|key| {
+        let name = wanted(key);
+        if holders[&name].len() == 1 {
+            return name;
+        }
+        let base = format!("{name} ({})", key.key_id);
+        let mut candidate = base.clone();
+        let mut counter = 1;
+        while !taken.insert(candidate.clone()) {
+            counter += 1;
+            candidate = format!("{base} {counter}");
+        }
+        candidate
+    })
+    .collect()
+}
+
 fn sorted(values: impl IntoIterator<Item = String>) -> Vec<String> {
     values
         .into_iter()
@@ -234,6 +296,19 @@ fn items<'s, T: DeserializeOwned>(
 ) -> Vec<(T, &'s Source, Span)> {
     let mut found = Vec::new();
     for source in sources {
+        if source.text().trim().is_empty() {
+            errors.push(
+                FileDiagnostic::at(
+                    "import::empty",
+                    source,
+                    Span::default(),
+                    format!("`{}` is empty: it holds no {what} response", source.name()),
+                    "nothing here",
+                )
+                .with_help("save the response body again; an empty file may be a failed download"),
+            );
+            continue;
+        }
         let mut stream = serde_json::Deserializer::from_str(source.text()).into_iter::<Value>();
         loop {
             let start = stream.byte_offset();

@@ -71,6 +71,7 @@
 //! assert!(report.contains("policies/documents.yaml"));
 //! ```
 
+pub mod atomic_write;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
@@ -78,6 +79,7 @@ pub mod eval;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod input;
 pub mod lint;
 pub mod policy;
 pub mod query;

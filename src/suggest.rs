@@ -1,5 +1,9 @@
 //! Did-you-mean: the closest known name to a misspelt one.
 
+/// Names longer than this get no suggestion: the edit distance is quadratic in length, and
+/// nothing that long is a typo of a name people type.
+const MAX_COMPARED: usize = 256;
+
 /// The candidate closest to `wrong` by edit distance, if it is close enough to be a likely
 /// typo (at most a third of the longer name, and at least one edit allowed).
 ///
@@ -8,8 +12,12 @@
 /// assert_eq!(permspec::suggest::closest("zzz", ["reader", "editor"]), None);
 /// ```
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if wrong.len() > MAX_COMPARED {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|candidate| candidate.len() <= MAX_COMPARED)
         .map(|candidate| {
             let distance =
                 strsim::damerau_levenshtein(&wrong.to_lowercase(), &candidate.to_lowercase());
@@ -26,4 +34,48 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     closest(wrong, candidates).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The one candidate that `wrong` is a near-certain misspelling of: the same dotted segments
+/// but one, and that one within a keystroke or two of the candidate's (a letter per four).
+/// `documents.raed` is a typo of `documents.read`; `documents.update` is not one of
+/// `documents.delete`, however close the strings, because those are different words. Two
+/// equally close candidates give none.
+///
+/// ```
+/// use permspec::suggest::typo_of;
+/// assert_eq!(typo_of("documents.raed", ["documents.read", "documents.delete"]), Some("documents.read"));
+/// assert_eq!(typo_of("documents.update", ["documents.read", "documents.delete"]), None);
+/// ```
+pub fn typo_of<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Slugs are at most 128 characters; comparing longer names only costs time.
+    if wrong.len() > MAX_COMPARED {
+        return None;
+    }
+    let wrong_segments: Vec<&str> = wrong.split('.').collect();
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for candidate in candidates {
+        let segments: Vec<&str> = candidate.split('.').collect();
+        if candidate == wrong || segments.len() != wrong_segments.len() {
+            continue;
+        }
+        let mut differing = wrong_segments.iter().zip(&segments).filter(|(a, b)| a != b);
+        let (Some((a, b)), None) = (differing.next(), differing.next()) else {
+            continue;
+        };
+        let distance = strsim::damerau_levenshtein(&a.to_lowercase(), &b.to_lowercase());
+        if distance > (a.len().min(b.len()) / 4).max(1) {
+            continue;
+        }
+        match best {
+            Some((closest, _)) if distance > closest => {}
+            Some((closest, _)) if distance == closest => tied = true,
+            _ => {
+                best = Some((distance, candidate));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, candidate)| candidate)
 }

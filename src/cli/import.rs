@@ -71,7 +71,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     match &args.output {
         None => print!("{}", imported.yaml),
         Some(path) => {
-            if let Err(error) = std::fs::write(path, &imported.yaml) {
+            if let Err(error) = crate::atomic_write::write_file(path, imported.yaml.as_bytes()) {
                 eprintln!("error: cannot write `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
@@ -81,7 +81,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 }
 
 fn read_source(path: &Path) -> Result<Source, String> {
-    std::fs::read_to_string(path)
+    crate::input::read_text(path, crate::policy::Limits::default().file_bytes)
         .map(|text| Source::new(path, text))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

@@ -5,8 +5,6 @@ use crate::diagnostic::FileDiagnostic;
 use crate::lint::{Config, Level, LevelSetting, fix_files, lint_files, lint_query_file};
 use crate::policy::Source;
 use crate::report::{github_annotations, lint_json, sarif};
-use crate::runner::policy_files;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Output formats of `permspec lint`.
@@ -58,10 +56,15 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
 
-    /// Apply the mechanical fixes (drop redundant and repeated grants, expand `X.*` into the
-    /// catalog permissions it reaches, correct typos), then report what is left.
+    /// Apply the safe fixes (drop redundant and repeated grants, expand `X.*` into the
+    /// catalog permissions it reaches), which keep every decision, then report what is left.
     #[arg(long)]
     fix: bool,
+
+    /// With `--fix`, also apply unsafe fixes, which change access (a grant's typo corrected
+    /// to the catalog entry it was meant to be).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
 
     /// Configuration file (default: the nearest `permspec.toml` at or above the current directory).
     #[arg(long, value_name = "FILE")]
@@ -123,16 +126,21 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let files = match policy_files(&policy_paths(args)) {
-        Ok(files) => files,
-        Err(missing) => {
-            eprintln!("error: {missing}");
-            return Exit::BadInput;
+    let paths = policy_paths(args);
+    let files = if paths.is_empty() {
+        Vec::new()
+    } else {
+        match super::policy_files_in(&paths) {
+            Ok(files) => files,
+            Err(exit) => return exit,
         }
     };
     let today = jiff::Zoned::now().date();
     if args.fix {
-        let report = fix_files(&files, &config, today);
+        let report = fix_files(&files, &config, today, args.unsafe_fixes);
+        for skipped in &report.skipped {
+            eprintln!("warning: {skipped}");
+        }
         for (file, count) in &report.fixed {
             let plural = if *count == 1 { "" } else { "s" };
             eprintln!("fixed {count} finding{plural} in {file}");
@@ -146,7 +154,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     }
     let (mut findings, mut errors) = lint_files(&files, &config, today);
     for path in &args.queries {
-        match read_queries(path) {
+        match read_queries(path, config.limits.file_bytes) {
             Ok(source) => {
                 let (file_findings, syntax_errors) = lint_query_file(&source, &config);
                 findings.push(file_findings);
@@ -192,19 +200,15 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     }
 }
 
-/// A file of queries, or standard input for `-`.
-fn read_queries(path: &Path) -> Result<Source, FileDiagnostic> {
-    let text = if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map(|_| text)
+/// A file of queries, or standard input for `-`, within the size limit of a policy file.
+fn read_queries(path: &Path, limit: u64) -> Result<Source, FileDiagnostic> {
+    let stdin = path == Path::new("-");
+    let text = if stdin {
+        crate::input::read_stdin(limit)
     } else {
-        std::fs::read_to_string(path)
+        crate::input::read_text(path, limit)
     };
-    let name = if path == Path::new("-") {
-        Path::new("<stdin>")
-    } else {
-        path
-    };
+    let name = if stdin { Path::new("<stdin>") } else { path };
     text.map(|text| Source::new(name, text)).map_err(|error| {
         FileDiagnostic::unreadable(
             name.display().to_string(),

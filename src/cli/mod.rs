@@ -105,6 +105,29 @@ fn configuration(explicit: Option<&std::path::Path>) -> Result<crate::lint::Conf
     })
 }
 
+/// The policy files under `paths`; none at all, or a path that cannot be read, is reported
+/// on standard error and ends the command with [`Exit::BadInput`].
+fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Exit> {
+    match crate::runner::policy_files(paths) {
+        Ok(files) if files.is_empty() => {
+            let names: Vec<String> = paths
+                .iter()
+                .map(|path| format!("`{}`", path.display()))
+                .collect();
+            eprintln!(
+                "error: no policy files (*.yaml, *.yml) under {}",
+                names.join(", ")
+            );
+            Err(Exit::BadInput)
+        }
+        Ok(files) => Ok(files),
+        Err(error) => {
+            eprintln!("error: {error}");
+            Err(Exit::BadInput)
+        }
+    }
+}
+
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -6,7 +6,6 @@ use crate::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, w
 use crate::policy::{QueryText, Source};
 use crate::query::{self, SyntaxError};
 use serde_json::json;
-use std::io::Read;
 use std::path::Path;
 
 /// Arguments of `permspec parse`.
@@ -27,11 +26,13 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Err(exit) => return exit,
     };
     let inputs: Vec<(Source, Vec<QueryText>)> = if args.queries.is_empty() {
-        let mut text = String::new();
-        if let Err(error) = std::io::stdin().read_to_string(&mut text) {
-            eprintln!("error: cannot read queries from standard input: {error}");
-            return Exit::BadInput;
-        }
+        let text = match crate::input::read_stdin(config.limits.file_bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error: cannot read queries from standard input: {error}");
+                return Exit::BadInput;
+            }
+        };
         let source = Source::new(Path::new("<stdin>"), text);
         let lines = query_lines(&source);
         vec![(source, lines)]

@@ -8,7 +8,7 @@ use crate::report::{
 };
 use crate::runner::{
     LoadedFile, PolicyCoverage, Selection, collect, coverage, execute, loaded_files, mutation_test,
-    percent, policy_files, run_libtest,
+    percent, run_libtest,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,9 +57,9 @@ pub struct Args {
     #[arg(long)]
     include_ignored: bool,
 
-    /// Number of threads to run tests on.
-    #[arg(long, value_name = "N")]
-    test_threads: Option<usize>,
+    /// Number of threads to run tests on (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    test_threads: Option<u16>,
 
     /// One character per test instead of one line.
     #[arg(long, short)]
@@ -82,8 +82,8 @@ pub struct Args {
     #[arg(long)]
     mutate: bool,
 
-    /// Fail when coverage is under this percentage (implies `--coverage`).
-    #[arg(long, value_name = "PERCENT")]
+    /// Fail when coverage is under this percentage, from 0 to 100 (implies `--coverage`).
+    #[arg(long, value_name = "PERCENT", value_parser = percentage)]
     fail_under: Option<f64>,
 
     /// Run again whenever a policy file under the paths changes.
@@ -99,19 +99,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 }
 
 fn run_once(args: &Args, context: &Context) -> Exit {
-    let files = match policy_files(&args.paths) {
-        Ok(files) if files.is_empty() => {
-            eprintln!(
-                "error: no policy files (*.yaml, *.yml) under {}",
-                display(&args.paths)
-            );
-            return Exit::BadInput;
-        }
+    let files = match super::policy_files_in(&args.paths) {
         Ok(files) => files,
-        Err(missing) => {
-            eprintln!("error: {missing}");
-            return Exit::BadInput;
-        }
+        Err(exit) => return exit,
     };
     let config = match super::configuration(None) {
         Ok(config) => config,
@@ -187,6 +177,7 @@ fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
 fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -> bool {
     let threads = args
         .test_threads
+        .map(usize::from)
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1);
     let policies = mutation_test(loaded, threads);
@@ -198,12 +189,12 @@ fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -
     policies.iter().all(|policy| policy.survived() == 0)
 }
 
-fn display(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|path| format!("`{}`", path.display()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A percentage from 0 to 100; NaN, infinities and anything outside are refused.
+fn percentage(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 fn selection(args: &Args) -> Selection {

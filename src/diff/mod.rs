@@ -50,7 +50,8 @@ pub struct Gain {
     pub permission: String,
     /// The grants that give it.
     pub via: Vec<Via>,
-    /// True when a case of the new version expects this key to be allowed it.
+    /// True when a case of the new version that is not ignored expects this key to be allowed
+    /// a query that cannot pass without this permission.
     pub acknowledged: bool,
 }
 
@@ -415,16 +416,12 @@ fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
         .filter(|version| version.file.policy.source.path() == policy.source.path())
         .flat_map(|version| &version.file.cases)
         .any(|case| {
-            case.key.value == key
+            !case.ignore
+                && case.key.value == key
                 && matchings
                     .iter()
                     .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
-                && query::parse(&case.query.text).is_ok_and(|parsed| {
-                    parsed
-                        .permissions()
-                        .iter()
-                        .any(|(required, _)| *required == permission)
-                })
+                && query::parse(&case.query.text).is_ok_and(|parsed| parsed.requires(permission))
         });
     Gain {
         permission: permission.to_owned(),

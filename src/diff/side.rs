@@ -1,7 +1,7 @@
 //! One side of a diff: the policy files of a path, or of a git revision read with
 //! `git show` (no checkout), each under the name that pairs it with the other side.
 
-use crate::runner::policy_files;
+use crate::runner::{is_policy_file_name, policy_files};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,7 +69,7 @@ impl Side {
                 &top,
                 &["ls-tree", "-r", "--name-only", revision, "--", &relative],
             )?;
-            for name in listed.lines().filter(|name| is_policy_file(name)) {
+            for name in listed.lines().filter(|name| is_policy_file_name(name)) {
                 let text = git(&top, &["show", &format!("{revision}:{name}")])?;
                 let file = checkout.path().join(name);
                 if let Some(parent) = file.parent() {
@@ -87,10 +87,6 @@ impl Side {
             _checkout: Some(checkout),
         })
     }
-}
-
-fn is_policy_file(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
 fn slashed(path: &Path) -> String {

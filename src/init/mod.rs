@@ -55,9 +55,11 @@ pub fn scaffold(directory: &Path, force: bool) -> Result<Vec<PathBuf>, InitError
     })?;
     files
         .into_iter()
-        .map(|(path, text)| match std::fs::write(&path, text) {
-            Ok(()) => Ok(path),
-            Err(error) => Err(InitError::Write { path, error }),
-        })
+        .map(
+            |(path, text)| match crate::atomic_write::write_file(&path, text.as_bytes()) {
+                Ok(()) => Ok(path),
+                Err(error) => Err(InitError::Write { path, error }),
+            },
+        )
         .collect()
 }

@@ -1,8 +1,13 @@
 //! `permspec lint --fix`: apply the mechanical fixes of the findings to the files, pass after
-//! pass until none is left, and never leave a file that no longer loads.
+//! pass until none is left. A file is changed only when its fixed text loads, keeps every
+//! decision (for safe fixes), and the file still holds what was linted; it is replaced
+//! atomically, never half-written.
 
-use super::{Config, FileFindings, Fix, apply, lint_files};
+use super::preserve::{Probe, changed_decision, identity, probes};
+use super::{Config, FileFindings, Fix, Safety, apply, lint_files};
+use crate::atomic_write::{ReplaceError, replace_file};
 use crate::diagnostic::FileDiagnostic;
+use crate::input::BOM;
 use crate::policy::{Limits, LoadError, Loader};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,13 +21,21 @@ const MAX_PASSES: usize = 10;
 pub struct FixReport {
     /// For each file changed, how many findings its edits fixed.
     pub fixed: BTreeMap<String, usize>,
-    /// Files that could not be linted, or whose fixed text would not load (left unchanged).
+    /// Files that could not be linted, or whose fixes were refused (left unchanged).
     pub errors: Vec<LoadError>,
+    /// Fixes left out because they would have changed a decision or broken the file.
+    pub skipped: Vec<String>,
 }
 
 /// Applies every offered fix to `files` (and to the case files and policies among them that
-/// findings point into). Nothing is written when a file cannot be loaded to begin with.
-pub fn fix_files(files: &[PathBuf], config: &Config, today: jiff::civil::Date) -> FixReport {
+/// findings point into): the safe ones, and the unsafe ones too if `unsafe_fixes`. Nothing
+/// is written when a file cannot be loaded to begin with.
+pub fn fix_files(
+    files: &[PathBuf],
+    config: &Config,
+    today: jiff::civil::Date,
+    unsafe_fixes: bool,
+) -> FixReport {
     let mut report = FixReport::default();
     let mut refused: Vec<PathBuf> = Vec::new();
     for _ in 0..MAX_PASSES {
@@ -31,13 +44,26 @@ pub fn fix_files(files: &[PathBuf], config: &Config, today: jiff::civil::Date) -
             report.errors.extend(errors);
             break;
         }
+        let mut loader = Loader::new(config.limits);
+        let loaded: Vec<_> = files
+            .iter()
+            .filter_map(|path| loader.load(path).ok())
+            .collect();
+        let probes = probes(&loaded);
         let mut changed = false;
         for group in &findings {
             let path = group.source.path().to_owned();
             if refused.contains(&path) {
                 continue;
             }
-            match fix_file(group, &config.limits) {
+            let probe = probes.get(&identity(&path));
+            match fix_file(
+                group,
+                &config.limits,
+                probe,
+                unsafe_fixes,
+                &mut report.skipped,
+            ) {
                 Ok(0) => {}
                 Ok(count) => {
                     *report
@@ -59,33 +85,82 @@ pub fn fix_files(files: &[PathBuf], config: &Config, today: jiff::civil::Date) -
     report
 }
 
-/// Applies the fixes of one file's findings; returns how many findings they fix.
-fn fix_file(group: &FileFindings, limits: &Limits) -> Result<usize, FileDiagnostic> {
+/// Applies the fixes of one file's findings; returns how many findings they fix. Safe fixes
+/// that together would change a decision are tried one at a time, and each that would is
+/// left out and reported.
+fn fix_file(
+    group: &FileFindings,
+    limits: &Limits,
+    probe: Option<&Probe>,
+    unsafe_fixes: bool,
+    skipped: &mut Vec<String>,
+) -> Result<usize, FileDiagnostic> {
     let fixes: Vec<&Fix> = group
         .findings
         .iter()
         .filter_map(|finding| finding.fix.as_ref())
+        .filter(|fix| unsafe_fixes || fix.safety == Safety::Safe)
         .collect();
     if fixes.is_empty() {
         return Ok(0);
     }
     let source = &group.source;
-    let (text, applied) = apply(source.text(), &fixes);
+    let refuse = |why: String| {
+        FileDiagnostic::unreadable(
+            source.name(),
+            format!("the fixes of `{}` were not applied: {why}", source.name()),
+        )
+    };
+    let before = Loader::new(*limits)
+        .load_text(source.path(), source.text().to_owned())
+        .map_err(|error| refuse(format!("the file no longer loads: {error}")))?;
+    let default = Probe::default();
+    let probe = probe.unwrap_or(&default);
+    // The fixed text, if it loads and (unless an unsafe fix is among them) decides alike.
+    let attempt = |chosen: &[&Fix]| -> Result<(String, usize), String> {
+        let (text, applied) = apply(source.text(), chosen);
+        let after = Loader::new(*limits)
+            .load_text(source.path(), text.clone())
+            .map_err(|error| format!("the fixed file would not load: {error}"))?;
+        if chosen.iter().all(|fix| fix.safety == Safety::Safe)
+            && let Some(change) = changed_decision(&before.policy, &after.policy, probe)
+        {
+            return Err(format!("it would change a decision: {change}"));
+        }
+        Ok((text, applied.iter().filter(|&&done| done).count()))
+    };
+    let (text, count) = match attempt(&fixes) {
+        Ok(done) => done,
+        Err(_) => {
+            let mut chosen: Vec<&Fix> = Vec::new();
+            for fix in &fixes {
+                chosen.push(fix);
+                if let Err(why) = attempt(&chosen) {
+                    chosen.pop();
+                    skipped.push(format!(
+                        "{}: not applied: {} ({why})",
+                        source.name(),
+                        fix.description
+                    ));
+                }
+            }
+            attempt(&chosen).map_err(refuse)?
+        }
+    };
     if text == source.text() {
         return Ok(0);
     }
-    let write = |text: &str| {
-        std::fs::write(source.path(), text).map_err(|error| {
-            FileDiagnostic::unreadable(source.name(), format!("cannot write the fixes: {error}"))
-        })
+    let original = crate::input::read_bytes(source.path(), limits.file_bytes)
+        .map_err(|error| refuse(format!("cannot read the file again: {error}")))?;
+    let bom = if original.starts_with(BOM.as_bytes()) {
+        BOM
+    } else {
+        ""
     };
-    write(&text)?;
-    if let Err(error) = Loader::new(*limits).load(source.path()) {
-        write(source.text())?;
-        return Err(FileDiagnostic::unreadable(
-            source.name(),
-            format!("the fixes were not applied: the fixed file would not load: {error}"),
-        ));
+    if original != [bom.as_bytes(), source.text().as_bytes()].concat() {
+        return Err(refuse(ReplaceError::Changed.to_string()));
     }
-    Ok(applied.iter().filter(|&&done| done).count())
+    replace_file(source.path(), &original, format!("{bom}{text}").as_bytes())
+        .map_err(|error| refuse(error.to_string()))?;
+    Ok(count)
 }

@@ -125,7 +125,7 @@ impl Config {
 
     /// Reads `permspec.toml`.
     pub fn read(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_text(path, Limits::default().file_bytes)
             .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
         let file: File = toml::from_str(&text).map_err(|error| {
             format!("`{}` is not a valid configuration: {error}", path.display())

@@ -117,6 +117,33 @@ impl<'a> LintContext<'a> {
         if reach.is_empty() || reach.iter().any(|permission| is_wildcard(permission)) {
             return None;
         }
+        // A permission the catalog lacks but a case asks for, or a grant or forbid rule names,
+        // is in use: the keys holding the wildcard would lose it.
+        let queries: Vec<_> = self
+            .queries()
+            .into_iter()
+            .filter_map(|text| crate::query::parse(&text.text).ok())
+            .collect();
+        let asked = queries
+            .iter()
+            .flat_map(|query| query.permissions().into_iter().map(|(name, _)| name));
+        let granted = self
+            .grant_sites()
+            .into_iter()
+            .map(|site| site.permission.value.as_str());
+        let forbidden = self
+            .policy()
+            .forbid
+            .iter()
+            .map(|rule| rule.permission.value.as_str());
+        let lost = asked.chain(granted).chain(forbidden).any(|permission| {
+            !is_wildcard(permission)
+                && !reach.contains(&permission)
+                && grant_matches(pattern, permission, Matching::Wildcard)
+        });
+        if lost {
+            return None;
+        }
         let description = format!("replace `{pattern}` by {}", reach.join(", "));
         let text = self.policy_source().text();
         Fix::expand_item(text, site.permission.span, &reach, description)

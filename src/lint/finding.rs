@@ -1,6 +1,6 @@
 //! A lint finding, before and after it is rendered.
 
-use super::{Fix, Level, Rule};
+use super::{Fix, Level, Rule, Safety};
 use crate::diagnostic::FileDiagnostic;
 use crate::policy::Source;
 use crate::span::Span;
@@ -120,11 +120,17 @@ impl Finding {
     /// The hint, what `--fix` would do, the places not labelled, and the rule's docs.
     fn help_text(&self) -> String {
         let mut help = self.help.clone();
-        if let Some(fix) = &self.fix {
-            help.push_str(&format!(
+        match &self.fix {
+            Some(fix) if fix.safety == Safety::Safe => help.push_str(&format!(
                 "\nfixable: {} (`permspec lint --fix`)",
                 fix.description
-            ));
+            )),
+            Some(fix) => help.push_str(&format!(
+                "\nunsafe fix: {}; it changes access, so it is applied only with \
+                 `permspec lint --fix --unsafe-fixes`",
+                fix.description
+            )),
+            None => {}
         }
         let unlabelled = self.related.len().saturating_sub(MAX_RELATED_LABELS);
         if unlabelled > 0 {

@@ -4,6 +4,11 @@
 //! Each constructor reads the text around the node to tell a flow sequence (`[a, b]`) from a
 //! block sequence (`- a`), and declines (returns `None`) when the layout is
 //! one it cannot edit safely.
+//!
+//! A fix is [`Safety::Safe`] when it keeps every decision (removing a repeated grant,
+//! spelling out what a wildcard reaches); `permspec lint --fix` checks that before it writes.
+//! A fix that changes what a key is granted (correcting a typo in a grant) is
+//! [`Safety::Unsafe`] and is applied only with `--unsafe-fixes`.
 
 use crate::span::Span;
 
@@ -16,6 +21,16 @@ pub struct Edit {
     pub replacement: String,
 }
 
+/// Whether a fix may change a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Keeps every decision over the catalog and the cases; `--fix` applies it.
+    Safe,
+    /// Changes what a key is granted; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
 /// The fix of one finding: a description and the edits that make it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
@@ -23,6 +38,8 @@ pub struct Fix {
     pub description: String,
     /// The edits, in position order, not overlapping.
     pub edits: Vec<Edit>,
+    /// Whether it may change a decision.
+    pub safety: Safety,
 }
 
 impl Fix {
@@ -30,19 +47,18 @@ impl Fix {
         Fix {
             description,
             edits: vec![Edit { span, replacement }],
+            safety: Safety::Safe,
         }
     }
 
-    /// Replaces the bytes of `span` (inside a scalar, e.g. one permission of a query) by
-    /// `replacement`, which must need no quoting where it goes.
-    pub fn replace(description: String, span: Span, replacement: &str) -> Fix {
-        Fix::single(description, span, replacement.to_owned())
-    }
-
-    /// Replaces the scalar at `node` by `value`, written in the scalar's own quoting style.
-    pub fn replace_scalar(text: &str, node: Span, value: &str, description: String) -> Fix {
+    /// Replaces the scalar at `node` (a grant) by `value`, written in the scalar's own
+    /// quoting style. It grants something else, so it is unsafe.
+    pub fn replace_grant(text: &str, node: Span, value: &str, description: String) -> Fix {
         let written = scalar_like(&text[node.start..node.end], value);
-        Fix::single(description, node, written)
+        Fix {
+            safety: Safety::Unsafe,
+            ..Fix::single(description, node, written)
+        }
     }
 
     /// Removes the sequence item at `item`, with its separator: `b, ` from `[a, b, c]`, or
@@ -95,9 +111,14 @@ impl Fix {
             Layout::Block { line } => {
                 let end = line_end(text, item.end);
                 let prefix = &text[line..item.start];
+                let newline = if text[end..].starts_with('\r') {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
                 let mut replacement = format!("{first}{}", &text[item.end..end]);
                 for value in rest {
-                    replacement.push_str(&format!("\n{prefix}{value}"));
+                    replacement.push_str(&format!("{newline}{prefix}{value}"));
                 }
                 Some(Fix::single(
                     description,
@@ -305,6 +326,11 @@ mod tests {
             "p:\n  - 'd.read'  # all\n  - 'd.write'\n  - x\n"
         );
         assert_eq!(expanded("p: d.*\n", "d.*", &["d.read"]), None);
+        assert_eq!(
+            expanded("p:\r\n  - d.*\r\n", "d.*", &["d.read", "d.write"]).unwrap(),
+            "p:\r\n  - d.read\r\n  - d.write\r\n",
+            "a CRLF file keeps CRLF lines"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod config;
 mod context;
 mod finding;
 mod fix;
+mod preserve;
 mod queries;
 mod root_keys;
 pub mod rules;
@@ -19,7 +20,7 @@ pub use apply::{FixReport, fix_files};
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
 pub use finding::{Finding, Owner};
-pub use fix::{Edit, Fix, apply};
+pub use fix::{Edit, Fix, Safety, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use run::{FileFindings, lint_files};
 

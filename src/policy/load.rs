@@ -14,6 +14,7 @@ use super::model::{
 use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
 use super::spans::{Node, NodeKind, StructureError, read_structure};
 use crate::eval::Code;
+use crate::input::ReadError;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use jiff::Timestamp;
@@ -47,6 +48,17 @@ impl Loader {
     /// Loads the file at `path` with the policy it tests.
     pub fn load(&mut self, path: &Path) -> Result<TestFile, LoadError> {
         let document = read_document(path, &self.limits)?;
+        self.build(path, document)
+    }
+
+    /// Loads `text` as if it were the file at `path` (say, a fixed version not yet written),
+    /// with the policy it tests.
+    pub fn load_text(&mut self, path: &Path, text: String) -> Result<TestFile, LoadError> {
+        let document = parse_document(path, text, &self.limits)?;
+        self.build(path, document)
+    }
+
+    fn build(&mut self, path: &Path, document: Document) -> Result<TestFile, LoadError> {
         let policy = match &document.raw.policy {
             Some(reference) => self.referenced_policy(&document, reference)?,
             None => {
@@ -130,32 +142,23 @@ fn canonical(path: &Path) -> PathBuf {
 
 fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
     let name = Source::new(path, String::new()).name().to_owned();
-    let unreadable = |error: std::io::Error| {
-        LoadError::unreadable(&name, format!("cannot read `{name}`: {error}"))
-    };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > limits.file_bytes {
-        return Err(LoadError::unreadable(
+    let text = crate::input::read_text(path, limits.file_bytes).map_err(|error| match error {
+        ReadError::TooLarge { limit } => LoadError::unreadable(
             &name,
-            format!("`{name}` is {size} bytes, over the limit on the size of a policy file"),
+            format!("`{name}` is over the limit on the size of a policy file ({limit} bytes)"),
         )
         .with_code("policy::limit")
         .with_help(format!(
             "split the suite into several files (cases can refer to a shared policy with \
              `policy:`), or {}",
-            Limit::FileBytes.how_to_raise(limits.file_bytes)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        LoadError::unreadable(
-            &name,
-            format!(
-                "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                error.utf8_error().valid_up_to()
-            ),
-        )
+            Limit::FileBytes.how_to_raise(limit)
+        )),
+        error => LoadError::unreadable(&name, format!("cannot read `{name}`: {error}")),
     })?;
+    parse_document(path, text, limits)
+}
+
+fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document, LoadError> {
     let source = Source::new(path, text);
     let root = match read_structure(source.text(), limits) {
         Ok(Some(root)) => root,
@@ -180,6 +183,7 @@ fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
             "expected `version: 1` and sections such as `roles:` and `keys:`",
         ));
     }
+    refuse_nulls(&source, &root, false)?;
     let raw: RawFile =
         serde_yaml::from_str(source.text()).map_err(|error| serde_error(&source, &root, &error))?;
     if raw.version != 1 {
@@ -193,6 +197,35 @@ fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
         .with_help("write `version: 1`, or upgrade permspec"));
     }
     Ok(Document { source, root, raw })
+}
+
+/// Refuses a null (`~`, `null`, nothing) in a list or as a `permission`, `key` or `query`:
+/// serde_yaml would read it as that text, and a forbid rule for `~` protects nothing.
+fn refuse_nulls(source: &Source, node: &Node, names_a_thing: bool) -> Result<(), LoadError> {
+    match &node.kind {
+        NodeKind::Null(text) if names_a_thing => Err(LoadError::at(
+            "policy::invalid-type",
+            source,
+            node.span,
+            format!(
+                "expected a name or permission, found a null (`{}`)",
+                if text.is_empty() { "nothing" } else { text }
+            ),
+            "null",
+        )
+        .with_help("write the value; quote it (`\"~\"`) if you mean the text itself")),
+        NodeKind::Sequence(items) => items
+            .iter()
+            .try_for_each(|item| refuse_nulls(source, item, true)),
+        NodeKind::Mapping(entries) => entries.iter().try_for_each(|(key, (_, value))| {
+            refuse_nulls(
+                source,
+                value,
+                matches!(key.as_str(), "permission" | "key" | "query"),
+            )
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn structure_error(source: &Source, error: StructureError) -> LoadError {
@@ -249,6 +282,17 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
         .with_help(format!(
             "write the repeated lists out, or {}",
             Limit::AliasExpansion.how_to_raise(limit as u64)
+        )),
+        StructureError::AliasBytes { at, limit } => LoadError::at(
+            "policy::limit",
+            source,
+            at,
+            format!("aliases expand the document past {limit} bytes"),
+            "this alias crosses the limit",
+        )
+        .with_help(format!(
+            "write the repeated text out, or {}",
+            Limit::FileBytes.how_to_raise(limit)
         )),
         StructureError::ComplexKey { at } => LoadError::at(
             "policy::invalid-type",
@@ -573,9 +617,10 @@ fn suppression(
     let until = match &raw.until {
         None => None,
         Some(text) => Some(Spanned {
-            value: text
-                .parse::<jiff::civil::Date>()
-                .map_err(|_| invalid_date(source, span_of(until_node, span), text))?,
+            value: parse_time(text)
+                .filter(|_| text.len() == 10)
+                .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
+                .ok_or_else(|| invalid_date(source, span_of(until_node, span), text))?,
             span: span_of(until_node, span),
         }),
     };
@@ -603,20 +648,108 @@ fn timestamp(
     text: Option<&str>,
 ) -> Result<Option<Timestamp>, LoadError> {
     let Some(text) = text else { return Ok(None) };
-    let parsed = text.parse::<Timestamp>().ok().or_else(|| {
-        let date = text.parse::<jiff::civil::Date>().ok()?;
-        date.to_zoned(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|zoned| zoned.timestamp())
-    });
-    parsed
-        .map(Some)
-        .ok_or_else(|| invalid_date(source, span_of(node, Span::default()), text))
+    parse_time(text).map(Some).ok_or_else(|| {
+        LoadError::at(
+            "policy::invalid-date",
+            source,
+            span_of(node, Span::default()),
+            format!("invalid date `{text}`"),
+            "not an RFC 3339 timestamp or date",
+        )
+        .with_help(
+            "write an RFC 3339 timestamp with its offset, such as `2026-11-01T00:00:00Z` or \
+             `2026-11-01T09:00:00+02:00`, or a date such as `2026-11-01` (midnight UTC)",
+        )
+    })
+}
+
+/// An RFC 3339 timestamp with its offset (`Z` or `±HH:MM`), or a bare date read as midnight
+/// UTC. Anything else is refused: a time without an offset is ambiguous, and a time zone
+/// annotation is not RFC 3339. Instants past the last one permspec represents
+/// (9999-12-30T22:00:00Z) count as that one, so `9999-12-31` means "never".
+fn parse_time(text: &str) -> Option<Timestamp> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 || !(bytes[4] == b'-' && bytes[7] == b'-') {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return None;
+    }
+    let date: jiff::civil::Date = text[..10].parse().ok()?;
+    let (time, offset) = if bytes.len() == 10 {
+        (jiff::civil::Time::midnight(), jiff::tz::Offset::UTC)
+    } else {
+        if !matches!(bytes[10], b'T' | b't' | b' ') {
+            return None;
+        }
+        let (time, offset) = text[11..].split_at(
+            text[11..]
+                .find(['Z', 'z', '+', '-'])
+                .unwrap_or(text.len() - 11),
+        );
+        (parse_clock(time)?, parse_offset(offset)?)
+    };
+    let at = date.to_datetime(time);
+    Some(offset.to_timestamp(at).unwrap_or(if date.year() > 0 {
+        Timestamp::MAX
+    } else {
+        Timestamp::MIN
+    }))
+}
+
+/// `HH:MM:SS` with an optional fraction of up to nine digits.
+fn parse_clock(text: &str) -> Option<jiff::civil::Time> {
+    let (clock, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let shaped = clock.len() == 8
+        && clock.bytes().enumerate().all(|(index, byte)| match index {
+            2 | 5 => byte == b':',
+            _ => byte.is_ascii_digit(),
+        })
+        && fraction.len() <= 9
+        && fraction.bytes().all(|byte| byte.is_ascii_digit())
+        && (fraction.is_empty() != text.contains('.'));
+    if !shaped {
+        return None;
+    }
+    let field = |range: std::ops::Range<usize>| clock[range].parse::<i8>().ok();
+    let nanos = format!("{fraction:0<9}").parse::<i32>().ok()?;
+    jiff::civil::Time::new(field(0..2)?, field(3..5)?, field(6..8)?, nanos).ok()
+}
+
+/// `Z`, or `+HH:MM` / `-HH:MM` within a day.
+fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
+    if text.eq_ignore_ascii_case("z") {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hours, minutes) = text[1..].split_once(':')?;
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(hours) || !two_digits(minutes) {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok().filter(|hours| *hours <= 23)?;
+    let minutes: i32 = minutes.parse().ok().filter(|minutes| *minutes <= 59)?;
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
 }
 
 fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
-    LoadError::at("policy::invalid-date", source, span, format!("invalid date `{text}`"), "not a date")
-        .with_help("write an RFC 3339 timestamp such as `2026-11-01T00:00:00Z`, or a date such as `2026-11-01`")
+    LoadError::at(
+        "policy::invalid-date",
+        source,
+        span,
+        format!("invalid date `{text}`"),
+        "not a date",
+    )
+    .with_help("write a date such as `2026-11-01`")
 }
 
 fn build_test_file(
@@ -654,6 +787,21 @@ fn build_test_file(
     let mut names = HashMap::new();
     for (index, raw_case) in raw.cases.iter().enumerate() {
         let item = cases_node.and_then(|cases| cases.item(index));
+        for (field, values) in [("key", &raw_case.key), ("query", &raw_case.query)] {
+            if values.len() == 0 {
+                return Err(LoadError::at(
+                    "policy::empty-list",
+                    source,
+                    span_of(
+                        item.and_then(|item| item.get(field)),
+                        span_of(item, Span::default()),
+                    ),
+                    format!("`{field}: []` lists nothing, so this case would test nothing"),
+                    "empty list",
+                )
+                .with_help(format!("name at least one {field}, or remove the case")));
+            }
+        }
         let count = raw_case.key.len().saturating_mul(raw_case.query.len());
         if cases.len().saturating_add(count) > limits.cases {
             return Err(LoadError::at(
@@ -794,5 +942,52 @@ fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
         text: text.to_owned(),
         span,
         offset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn times_are_rfc_3339_with_an_offset_or_bare_dates() {
+        let at = |text: &str| parse_time(text).map(|at| at.to_string());
+        assert_eq!(at("2026-11-01"), Some("2026-11-01T00:00:00Z".into()));
+        assert_eq!(
+            at("2026-11-01T23:59:59Z"),
+            Some("2026-11-01T23:59:59Z".into())
+        );
+        assert_eq!(
+            at("2026-11-01t23:59:59.5z"),
+            Some("2026-11-01T23:59:59.5Z".into())
+        );
+        assert_eq!(
+            at("2026-11-01T10:00:00+02:00"),
+            Some("2026-11-01T08:00:00Z".into())
+        );
+        assert_eq!(
+            at("2026-11-01 10:00:00-00:30"),
+            Some("2026-11-01T10:30:00Z".into())
+        );
+        assert_eq!(at("9999-12-31"), Some(jiff::Timestamp::MAX.to_string()));
+        for refused in [
+            "2026-11-01T23:59:59",
+            "2026-11-01T23:59:59+25:00",
+            "2026-11-01T23:59:59+23:60",
+            "2026-11-01T23:59:59++1:00",
+            "2026-11-01T23:59:59Z[America/New_York]",
+            "2026-11-01T23:59:59-05:00[America/New_York]",
+            "2026-11-01T24:00:00Z",
+            "2026-11-01T23:59:59.Z",
+            "2026-11-01T23:59:59.1234567890Z",
+            "2026-02-30",
+            "2026-11-1",
+            "+2026-11-01",
+            "2026-11-01T",
+            "tomorrow",
+            "",
+        ] {
+            assert_eq!(at(refused), None, "{refused}");
+        }
     }
 }

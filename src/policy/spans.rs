@@ -23,8 +23,11 @@ pub struct Node {
 /// The kinds of YAML node, with their children.
 #[derive(Debug)]
 pub enum NodeKind {
-    /// A string, number, boolean or null, as written.
+    /// A string, number or boolean, as written.
     Scalar(String),
+    /// A plain null (`~`, `null`, or nothing at all), as written: serde_yaml would read it
+    /// into a string field as that text, so the loader refuses it where a name belongs.
+    Null(String),
     /// A list.
     Sequence(Vec<Node>),
     /// A mapping: key text to the key's span and the value.
@@ -106,6 +109,13 @@ pub enum StructureError {
         /// The limit.
         limit: usize,
     },
+    /// Aliases that expand the document past [`Limits::file_bytes`] of scalar text.
+    AliasBytes {
+        /// The alias that crosses the limit.
+        at: Span,
+        /// The limit.
+        limit: u64,
+    },
     /// More than one `---` document in the file.
     SeveralDocuments {
         /// Where the second starts.
@@ -125,6 +135,8 @@ pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, Struc
         documents: 0,
         nodes: 0,
         repeated: 0,
+        scalar_bytes: 0,
+        bytes: text.len() as u64,
         anchor_sizes: HashMap::new(),
         error: None,
     };
@@ -203,6 +215,13 @@ impl CharOffsets {
     }
 }
 
+/// How much an anchored node holds: aliases to it repeat that much.
+#[derive(Clone, Copy)]
+struct Size {
+    nodes: usize,
+    bytes: u64,
+}
+
 /// A list or mapping being read.
 struct Frame {
     start: usize,
@@ -210,6 +229,8 @@ struct Frame {
     anchor: usize,
     /// The count of nodes read before it opened.
     nodes_before: usize,
+    /// The scalar bytes read before it opened.
+    bytes_before: u64,
     kind: FrameKind,
 }
 
@@ -232,8 +253,13 @@ struct Builder<'t> {
     nodes: usize,
     /// Nodes that aliases repeated so far.
     repeated: usize,
-    /// The nodes under each anchor, counting what aliases inside it repeat.
-    anchor_sizes: HashMap<usize, usize>,
+    /// Scalar bytes read so far, counting what aliases repeat.
+    scalar_bytes: u64,
+    /// The document's size so far in bytes: its text, plus the scalar text aliases repeat.
+    bytes: u64,
+    /// The nodes under each anchor, and their scalar bytes, counting what aliases inside it
+    /// repeat.
+    anchor_sizes: HashMap<usize, Size>,
     error: Option<StructureError>,
 }
 
@@ -247,7 +273,9 @@ impl Builder<'_> {
                 pending_key,
             }) => match pending_key.take() {
                 None => match node.kind {
-                    NodeKind::Scalar(key) => *pending_key = Some((key, node.span)),
+                    NodeKind::Scalar(key) | NodeKind::Null(key) => {
+                        *pending_key = Some((key, node.span))
+                    }
                     _ => self.fail(StructureError::ComplexKey { at: node.span }),
                 },
                 Some((key, key_span)) => {
@@ -270,23 +298,41 @@ impl Builder<'_> {
         self.error.get_or_insert(error);
     }
 
-    /// Counts a node read; a scalar with an anchor is remembered as one node.
-    fn count_scalar(&mut self, anchor: usize) {
+    /// Counts a scalar of `len` bytes; one with an anchor is remembered.
+    fn count_scalar(&mut self, anchor: usize, len: usize) {
         self.nodes += 1;
+        self.scalar_bytes += len as u64;
         if anchor != 0 {
-            self.anchor_sizes.insert(anchor, 1);
+            self.anchor_sizes.insert(
+                anchor,
+                Size {
+                    nodes: 1,
+                    bytes: len as u64,
+                },
+            );
         }
     }
 
-    /// Counts the nodes an alias repeats, failing past the limit.
+    /// Counts the nodes and bytes an alias repeats, failing past the limits.
     fn count_alias(&mut self, anchor: usize, at: Span) {
-        let size = self.anchor_sizes.get(&anchor).copied().unwrap_or(1);
-        self.nodes = self.nodes.saturating_add(size);
-        self.repeated = self.repeated.saturating_add(size);
+        let size = self
+            .anchor_sizes
+            .get(&anchor)
+            .copied()
+            .unwrap_or(Size { nodes: 1, bytes: 0 });
+        self.nodes = self.nodes.saturating_add(size.nodes);
+        self.scalar_bytes = self.scalar_bytes.saturating_add(size.bytes);
+        self.repeated = self.repeated.saturating_add(size.nodes);
+        self.bytes = self.bytes.saturating_add(size.bytes);
         if self.repeated > self.limits.alias_expansion {
             self.fail(StructureError::AliasExpansion {
                 at,
                 limit: self.limits.alias_expansion,
+            });
+        } else if self.bytes > self.limits.file_bytes {
+            self.fail(StructureError::AliasBytes {
+                at,
+                limit: self.limits.file_bytes,
             });
         }
     }
@@ -304,6 +350,7 @@ impl Builder<'_> {
             start,
             anchor,
             nodes_before: self.nodes,
+            bytes_before: self.scalar_bytes,
             kind,
         });
     }
@@ -326,7 +373,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 }
             }
             Event::Scalar(value, style, anchor, _) => {
-                self.count_scalar(anchor);
+                self.count_scalar(anchor, value.len());
                 // The parser ends a quoted scalar after the blanks and comment that follow it.
                 let end = match style {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
@@ -334,9 +381,16 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     }
                     _ => end,
                 };
+                let null = style == ScalarStyle::Plain
+                    && matches!(&*value, "" | "~" | "null" | "Null" | "NULL");
+                let value = value.into_owned();
                 self.attach(Node {
                     span: Span::new(start, end),
-                    kind: NodeKind::Scalar(value.into_owned()),
+                    kind: if null {
+                        NodeKind::Null(value)
+                    } else {
+                        NodeKind::Scalar(value)
+                    },
                 })
             }
             Event::Alias(anchor) => {
@@ -363,7 +417,10 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     return;
                 };
                 if frame.anchor != 0 {
-                    let size = self.nodes - frame.nodes_before + 1;
+                    let size = Size {
+                        nodes: self.nodes - frame.nodes_before + 1,
+                        bytes: self.scalar_bytes - frame.bytes_before,
+                    };
                     self.anchor_sizes.insert(frame.anchor, size);
                 }
                 let span = Span::new(frame.start, end.max(frame.start));

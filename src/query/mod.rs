@@ -84,6 +84,16 @@ impl Query {
         }
     }
 
+    /// Whether every way of satisfying the query needs `permission` (written exactly so):
+    /// `a AND b` requires both, `a OR b` requires neither.
+    pub fn requires(&self, permission: &str) -> bool {
+        match self {
+            Query::Permission { name, .. } => name == permission,
+            Query::And { children, .. } => children.iter().any(|child| child.requires(permission)),
+            Query::Or { children, .. } => children.iter().all(|child| child.requires(permission)),
+        }
+    }
+
     /// Every permission leaf, left to right, with its span.
     pub fn permissions(&self) -> Vec<(&str, Span)> {
         let mut leaves = Vec::new();

@@ -1,6 +1,6 @@
 //! Lint findings for tools: JSON, SARIF 2.1.0 (code scanning) and GitHub workflow commands.
 
-use crate::lint::{FileFindings, Finding, Level, Rule, rules};
+use crate::lint::{FileFindings, Finding, Level, Rule, Safety, rules};
 use serde_json::{Value, json};
 
 fn location(finding: &Finding) -> Value {
@@ -45,7 +45,7 @@ pub fn finding_json(finding: &Finding) -> Value {
                        "end": edit.span.end, "replacement": edit.replacement})
             })
             .collect();
-        json!({"description": fix.description, "edits": edits})
+        json!({"description": fix.description, "safety": fix.safety, "edits": edits})
     });
     value
 }
@@ -93,9 +93,11 @@ pub fn sarif(files: &[FileFindings]) -> Value {
                     "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start, span.end)},
                 }))
                 .collect();
+            // Code scanning offers its fixes to be applied: only those that keep every decision.
             let fixes: Vec<Value> = finding
                 .fix
                 .iter()
+                .filter(|fix| fix.safety == Safety::Safe)
                 .map(|fix| {
                     let replacements: Vec<Value> = fix
                         .edits

@@ -8,7 +8,7 @@ mod libtest;
 mod mutate;
 mod select;
 
-pub use collect::{LoadedFile, MissingPath, collect, policy_files};
+pub use collect::{LoadedFile, PathError, collect, is_policy_file_name, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{run_libtest, trials};
 pub use mutate::{Change, Fate, Mutant, MutantResult, PolicyMutation, mutants, mutation_test};

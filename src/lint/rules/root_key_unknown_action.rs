@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, actions_of, check_tuple, resource_types};
 use crate::lint::{Finding, Fix, Level, Rule};
 use crate::policy::KeyKind;
-use crate::suggest::{closest, did_you_mean};
+use crate::suggest::{did_you_mean, typo_of};
 
 /// N007.
 pub static RULE: Rule = Rule {
@@ -53,7 +53,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     did_you_mean(&kind, types()).unwrap_or_else(|| {
                         "see Unkey's root-key permissions for the resource types".to_owned()
                     }),
-                    closest(&kind, types()).map(|known| [known, parts[1], parts[2]].join(".")),
+                    typo_of(&kind, types()).map(|known| [known, parts[1], parts[2]].join(".")),
                 )
             }
             Some(TupleProblem::UnknownAction(action)) => {
@@ -66,7 +66,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                             actions_of(kind).join(", ")
                         )
                     }),
-                    closest(&action, actions_of(kind))
+                    typo_of(&action, actions_of(kind))
                         .map(|known| [kind, parts[1], known].join(".")),
                 )
             }
@@ -75,7 +75,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let fix = correction.map(|corrected| {
             let description = format!("replace `{permission}` by `{corrected}`");
             let text = cx.policy_source().text();
-            Fix::replace_scalar(text, site.permission.span, &corrected, description)
+            Fix::replace_grant(text, site.permission.span, &corrected, description)
         });
         out.push(
             Finding::new(

@@ -5,7 +5,7 @@ use crate::lint::rules::invalid_slug::slug_problem;
 use crate::lint::{Finding, Fix, Level, Rule};
 use crate::policy::KeyKind;
 use crate::query;
-use crate::suggest::{closest, did_you_mean};
+use crate::suggest::typo_of;
 
 /// N001.
 pub static RULE: Rule = Rule {
@@ -28,13 +28,14 @@ roles:
 fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = cx.catalog() else { return };
     let known: Vec<&str> = catalog.iter().map(|entry| entry.value.as_str()).collect();
-    let help = |value: &str| {
-        did_you_mean(value, known.iter().copied())
-            .unwrap_or_else(|| "add it to `permissions:`, or fix the name".to_owned())
+    let help = |value: &str| match typo_of(value, known.iter().copied()) {
+        Some(meant) => format!("did you mean `{meant}`?"),
+        None => "add it to `permissions:`, or fix the name".to_owned(),
     };
-    // The catalog entry a typo was meant to be, when it is a valid slug to write in its place.
+    // The catalog entry a grant is a near-certain misspelling of, when it is a valid slug to
+    // write in its place. Granting it changes access, so the fix is unsafe.
     let correction = |value: &str| {
-        closest(value, known.iter().copied())
+        typo_of(value, known.iter().copied())
             .filter(|&suggestion| slug_problem(suggestion).is_none())
             .map(|suggestion| (suggestion, format!("replace `{value}` by `{suggestion}`")))
     };
@@ -59,7 +60,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 .owned_by(site.owner)
                 .with_fix(correction(value).map(|(suggestion, description)| {
                     let text = cx.policy_source().text();
-                    Fix::replace_scalar(text, site.permission.span, suggestion, description)
+                    Fix::replace_grant(text, site.permission.span, suggestion, description)
                 })),
             );
         }
@@ -77,24 +78,18 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if root {
             continue;
         }
+        // A query is never rewritten: a case that tests something else passes silently.
         for (permission, span) in parsed.permissions() {
-            let verbatim = case.query.offset.is_some();
             let span = case.query.span_in_file(span);
             if !known.contains(&permission) && seen.insert(span) {
-                let fix = correction(permission)
-                    .filter(|_| verbatim)
-                    .map(|(suggestion, description)| Fix::replace(description, span, suggestion));
-                out.push(
-                    Finding::new(
-                        &RULE,
-                        &cx.file.source,
-                        span,
-                        format!("the query requires `{permission}`, which is not in the catalog"),
-                        "unknown permission",
-                        help(permission),
-                    )
-                    .with_fix(fix),
-                );
+                out.push(Finding::new(
+                    &RULE,
+                    &cx.file.source,
+                    span,
+                    format!("the query requires `{permission}`, which is not in the catalog"),
+                    "unknown permission",
+                    help(permission),
+                ));
             }
         }
     }

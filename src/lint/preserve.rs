@@ -1,0 +1,111 @@
+//! The promise of a safe fix: every key gets the same decision for every permission of the
+//! catalog and of the cases, under every semantics the policy is tested in. `--fix` checks
+//! it on the fixed text before writing anything.
+
+use super::context::is_wildcard;
+use crate::eval::Semantics;
+use crate::policy::{Policy, Resolved, TestFile};
+use crate::query::{self, Query};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a policy's decisions are checked over: the semantics its cases run in and the
+/// permissions they ask for.
+#[derive(Debug, Default)]
+pub struct Probe {
+    semantics: BTreeSet<Semantics>,
+    permissions: BTreeSet<String>,
+}
+
+/// The probes of every policy that `files` test, by the policy file's canonical path.
+pub fn probes(files: &[TestFile]) -> HashMap<PathBuf, Probe> {
+    let mut probes: HashMap<PathBuf, Probe> = HashMap::new();
+    for file in files {
+        let probe = probes
+            .entry(identity(file.policy.source.path()))
+            .or_default();
+        probe.semantics.insert(file.semantics);
+        probe.semantics.insert(file.policy.semantics);
+        let queries = file.cases.iter().map(|case| &case.query);
+        let queries = queries.chain(file.access.iter().map(|assertion| &assertion.query));
+        for text in queries {
+            if let Ok(parsed) = query::parse(&text.text) {
+                let named = parsed
+                    .permissions()
+                    .into_iter()
+                    .map(|(name, _)| name.to_owned());
+                probe.permissions.extend(named);
+            }
+        }
+    }
+    probes
+}
+
+/// The path that identifies a file, however it was named.
+pub fn identity(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}
+
+/// The first decision that differs between `before` and `after`, in words; `None` when
+/// every key decides every probed permission alike.
+pub fn changed_decision(
+    before: &Arc<Policy>,
+    after: &Arc<Policy>,
+    probe: &Probe,
+) -> Option<String> {
+    let names = |policy: &Policy| -> Vec<String> {
+        policy
+            .keys
+            .iter()
+            .map(|key| key.name.value.clone())
+            .collect()
+    };
+    if names(before) != names(after) {
+        return Some("the keys would change".to_owned());
+    }
+    // The catalog, the cases' permissions, and every permission granted or forbidden by
+    // name (a wildcard pattern asked for as such is no permission anyone checks).
+    let mut permissions = probe.permissions.clone();
+    for policy in [before, after] {
+        let catalog = policy.catalog.iter().flatten();
+        let forbidden = policy.forbid.iter().map(|rule| &rule.permission);
+        let roles = policy.roles.iter().flat_map(|role| &role.permissions);
+        let keys = policy.keys.iter().flat_map(|key| &key.permissions);
+        let named = catalog
+            .chain(forbidden)
+            .chain(roles)
+            .chain(keys)
+            .map(|permission| &permission.value)
+            .filter(|permission| !is_wildcard(permission));
+        permissions.extend(named.cloned());
+    }
+    let mut semantics = probe.semantics.clone();
+    semantics.extend([before.semantics, after.semantics]);
+    let now = before.now.unwrap_or_else(jiff::Timestamp::now);
+    let (old, new) = (
+        Resolved::new(Arc::clone(before)),
+        Resolved::new(Arc::clone(after)),
+    );
+    for key in names(before) {
+        for permission in &permissions {
+            let query = Query::permission(permission.as_str());
+            for &mode in &semantics {
+                let (was, would) = (
+                    old.verdict(&key, &query, mode, now),
+                    new.verdict(&key, &query, mode, now),
+                );
+                if was != would {
+                    return Some(format!(
+                        "key `{key}` asking for `{permission}` ({} semantics) would get {} \
+                         instead of {}",
+                        mode.name(),
+                        would.code(),
+                        was.code()
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
