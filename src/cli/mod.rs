@@ -128,15 +128,61 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
     }
 }
 
-/// Parses the process arguments and runs the command.
+/// Parses the process arguments and runs the command. Output that cannot be written (a full
+/// disk, a closed file) ends the command with a message and [`Exit::BadInput`], never with
+/// a panic or a silent success.
 pub fn main() -> ExitCode {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| match output_failure(info) {
+        Some(error) => {
+            eprintln!("error: cannot write the output: {error}");
+            OUTPUT_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        None => default_hook(info),
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(exit) => match std::io::Write::flush(&mut std::io::stdout()) {
+            Ok(()) => exit.into(),
+            Err(error) => {
+                eprintln!("error: cannot write the output: {error}");
+                Exit::BadInput.into()
+            }
+        },
+        Err(_) if OUTPUT_FAILED.load(std::sync::atomic::Ordering::SeqCst) => Exit::BadInput.into(),
+        Err(_) => ExitCode::from(101),
+    }
+}
+
+/// Set when a panic came from writing output rather than from a bug.
+static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The write error behind a panic, if it comes from writing output: `print!` failing, or the
+/// test harness's printer unwrapping a write error.
+fn output_failure(info: &std::panic::PanicHookInfo<'_>) -> Option<String> {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())?;
+    if let Some(error) = message.strip_prefix("failed printing to stdout: ") {
+        return Some(error.to_owned());
+    }
+    let in_printer = info
+        .location()
+        .is_some_and(|location| location.file().contains("libtest-mimic"));
+    // The harness unwraps an `io::Error`: `... value: Os { code: 28, ..., message: "..." }`.
+    let (_, error) = message.split_once("message: \"").filter(|_| in_printer)?;
+    Some(error.split('"').next().unwrap_or(error).to_owned())
+}
+
+fn run() -> Exit {
     let cli = Cli::parse();
     let color = cli.color.for_stderr();
     let context = Context {
         color,
         renderer: Renderer::new(color),
     };
-    let exit = match cli.command {
+    match cli.command {
         Command::Parse(args) => parse::run(&args, &context),
         Command::Check(args) => check::run(&args, &context),
         Command::Test(args) => test::run(&args, &context),
@@ -149,6 +195,5 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
         Command::Generate(args) => generate::run(&args),
-    };
-    exit.into()
+    }
 }

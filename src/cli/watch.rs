@@ -1,16 +1,18 @@
 //! `--watch` for `test` and `lint`: run, then run again whenever a policy file or
 //! `permspec.toml` under the watched paths changes (changes within a short window count as
-//! one), clearing the terminal first. Ends on Ctrl-C.
+//! one, for two seconds at most), clearing the terminal first. Ends on Ctrl-C.
 
 use super::Exit;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Changes closer together than this are one change.
 const DEBOUNCE: Duration = Duration::from_millis(200);
+/// The longest a run waits for a burst of changes to settle.
+const MAX_DELAY: Duration = Duration::from_secs(2);
 
 /// Runs `run`, then again after every change to the files under `paths`. Returns only if
 /// the paths cannot be watched.
@@ -48,8 +50,26 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
         if !changes_a_watched_file(&event, paths) {
             continue;
         }
-        // Let the burst of a save (write, rename, chmod) settle into one run.
-        while events.recv_timeout(DEBOUNCE).is_ok() {}
+        // Let the burst of a save (write, rename, chmod) settle into one run. Only relevant
+        // changes extend the wait, and never past the cap: unrelated writes every few
+        // milliseconds (a log, a build) must not postpone the run forever.
+        let deadline = Instant::now() + MAX_DELAY;
+        let mut quiet_until = Instant::now() + DEBOUNCE;
+        loop {
+            let now = Instant::now();
+            let wait = quiet_until.min(deadline).saturating_duration_since(now);
+            if wait.is_zero() {
+                break;
+            }
+            match events.recv_timeout(wait) {
+                Ok(event) if changes_a_watched_file(&event, paths) => {
+                    quiet_until = Instant::now() + DEBOUNCE;
+                }
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Exit::Success,
+            }
+        }
         if std::io::stdout().is_terminal() {
             print!("\x1b[2J\x1b[H");
         } else {

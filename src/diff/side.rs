@@ -60,17 +60,40 @@ impl Side {
     /// temporary directory with the repository's layout (so `policy:` references resolve).
     pub fn at_revision(revision: &str, paths: &[PathBuf]) -> Result<Side, String> {
         let top = toplevel()?;
+        // The revision is the user's text: never let git read it as an option.
+        let commit = git(
+            &top,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &format!("{revision}^{{commit}}"),
+            ],
+        )
+        .map_err(|_| format!("`{revision}` is not a commit of this repository"))?;
+        let commit = commit.trim();
         let checkout = tempfile::tempdir().map_err(|error| error.to_string())?;
         let mut files = Vec::new();
         for path in paths {
             let absolute = std::path::absolute(path).map_err(|error| error.to_string())?;
             let relative = repository_path(&top, &absolute)?;
+            // NUL-separated, so that git does not quote names with unusual characters.
             let listed = git(
                 &top,
-                &["ls-tree", "-r", "--name-only", revision, "--", &relative],
+                &[
+                    "ls-tree",
+                    "-r",
+                    "-z",
+                    "--name-only",
+                    commit,
+                    "--",
+                    &relative,
+                ],
             )?;
-            for name in listed.lines().filter(|name| is_policy_file_name(name)) {
-                let text = git(&top, &["show", &format!("{revision}:{name}")])?;
+            let names = listed.split('\0').filter(|name| !name.is_empty());
+            for name in names.filter(|name| is_policy_file_name(name)) {
+                let text = git(&top, &["show", &format!("{commit}:{name}")])?;
                 let file = checkout.path().join(name);
                 if let Some(parent) = file.parent() {
                     std::fs::create_dir_all(parent).map_err(|error| error.to_string())?;

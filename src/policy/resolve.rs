@@ -21,14 +21,24 @@ pub struct Grant {
     pub via: Option<usize>,
 }
 
-/// A policy with every key's grants resolved, ready to decide queries.
+/// A policy with every key's grants resolved, ready to decide queries. Keys whose grants
+/// come from the same roles alone share one resolved, compiled set: ten thousand holders of a
+/// thousand-grant role cost one copy of its grants, not ten thousand.
 #[derive(Debug)]
 pub struct Resolved {
     /// The policy.
     pub policy: Arc<Policy>,
-    grants: Vec<Vec<Grant>>,
-    compiled: Vec<[OnceLock<Access>; 3]>,
+    /// Each key's grant set (an index into `sets`).
+    set_of_key: Vec<usize>,
+    sets: Vec<GrantSet>,
     by_name: HashMap<String, usize>,
+}
+
+/// The effective grants of one or more keys, compiled once per way of matching on first use.
+#[derive(Debug)]
+struct GrantSet {
+    grants: Vec<Grant>,
+    compiled: [OnceLock<Access>; 3],
 }
 
 /// How a key fared with a query.
@@ -143,32 +153,47 @@ impl Resolved {
             .enumerate()
             .map(|(index, role)| (role.name.value.as_str(), index))
             .collect();
-        let grants: Vec<Vec<Grant>> = policy
-            .keys
-            .iter()
-            .map(|key| {
+        let mut sets: Vec<GrantSet> = Vec::new();
+        let mut by_roles: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut set_of_key = Vec::with_capacity(policy.keys.len());
+        for key in &policy.keys {
+            let roles: Vec<usize> = key
+                .roles
+                .iter()
+                .filter_map(|role| role_index.get(role.value.as_str()).copied())
+                .collect();
+            let build = |roles: &[usize]| {
                 let direct = key.permissions.iter().map(|permission| Grant {
                     permission: permission.value.clone(),
                     span: permission.span,
                     via: None,
                 });
-                let through_roles = key
-                    .roles
-                    .iter()
-                    .filter_map(|role| role_index.get(role.value.as_str()).copied())
-                    .flat_map(|index| {
-                        policy.roles[index]
-                            .permissions
-                            .iter()
-                            .map(move |permission| Grant {
-                                permission: permission.value.clone(),
-                                span: permission.span,
-                                via: Some(index),
-                            })
-                    });
-                direct.chain(through_roles).collect()
-            })
-            .collect();
+                let through_roles = roles.iter().flat_map(|&index| {
+                    policy.roles[index]
+                        .permissions
+                        .iter()
+                        .map(move |permission| Grant {
+                            permission: permission.value.clone(),
+                            span: permission.span,
+                            via: Some(index),
+                        })
+                });
+                GrantSet {
+                    grants: direct.chain(through_roles).collect(),
+                    compiled: Default::default(),
+                }
+            };
+            let set = if key.permissions.is_empty() {
+                *by_roles.entry(roles).or_insert_with_key(|roles| {
+                    sets.push(build(roles));
+                    sets.len() - 1
+                })
+            } else {
+                sets.push(build(&roles));
+                sets.len() - 1
+            };
+            set_of_key.push(set);
+        }
         let by_name = policy
             .keys
             .iter()
@@ -176,8 +201,8 @@ impl Resolved {
             .map(|(index, key)| (key.name.value.clone(), index))
             .collect();
         Resolved {
-            compiled: policy.keys.iter().map(|_| Default::default()).collect(),
-            grants,
+            set_of_key,
+            sets,
             by_name,
             policy,
         }
@@ -190,16 +215,15 @@ impl Resolved {
 
     /// The effective grants of key `key`, direct ones first, then role by role.
     pub fn grants(&self, key: usize) -> &[Grant] {
-        &self.grants[key]
+        &self.sets[self.set_of_key[key]].grants
     }
 
-    /// Key `key`'s grants and the policy's forbid rules, compiled for `matching` on first use.
+    /// Key `key`'s grants and the policy's forbid rules, compiled for `matching` on first use
+    /// (once for all keys that share the grants).
     pub fn access(&self, key: usize, matching: Matching) -> &Access {
-        self.compiled[key][matching_slot(matching)].get_or_init(|| Access {
-            grants: PatternSet::new(
-                self.grants[key].iter().map(|g| g.permission.clone()),
-                matching,
-            ),
+        let set = &self.sets[self.set_of_key[key]];
+        set.compiled[matching_slot(matching)].get_or_init(|| Access {
+            grants: PatternSet::new(set.grants.iter().map(|g| g.permission.clone()), matching),
             forbidden: PatternSet::new(
                 self.policy
                     .forbid

@@ -293,25 +293,29 @@ pub fn diff_markdown(diff: &Diff) -> String {
                         .via
                         .iter()
                         .map(|via| match &via.role {
-                            Some(role) => format!("`{}` via role `{role}`", via.grant),
-                            None => format!("`{}`", via.grant),
+                            Some(role) => format!("{} via role {}", code(&via.grant), code(role)),
+                            None => code(&via.grant),
                         })
                         .collect();
-                    format!("+`{}` ({})", gain.permission, via.join(", "))
+                    format!("+{} ({})", code(&gain.permission), via.join(", "))
                 })
                 .collect();
-            detail.extend(key.lost.iter().map(|lost| format!("-`{lost}`")));
-            detail.extend(key.roles_added.iter().map(|role| format!("+role `{role}`")));
+            detail.extend(key.lost.iter().map(|lost| format!("-{}", code(lost))));
+            detail.extend(
+                key.roles_added
+                    .iter()
+                    .map(|role| format!("+role {}", code(role))),
+            );
             detail.extend(
                 key.roles_removed
                     .iter()
-                    .map(|role| format!("-role `{role}`")),
+                    .map(|role| format!("-role {}", code(role))),
             );
             format!(
-                "| `{}` | {} | `{}` | {} |",
-                key.key,
+                "| {} | {} | {} | {} |",
+                code(&key.key),
                 change,
-                policy.file,
+                code(&policy.file),
                 detail.join("<br>")
             )
         })
@@ -319,8 +323,8 @@ pub fn diff_markdown(diff: &Diff) -> String {
     for policy in &diff.policies {
         if let Some((before, after)) = policy.semantics_switch() {
             out.push_str(&format!(
-                "`{}`: semantics {before} → {after}\n\n",
-                policy.file
+                "{}: semantics {before} → {after}\n\n",
+                code(&policy.file)
             ));
         }
     }
@@ -335,9 +339,9 @@ pub fn diff_markdown(diff: &Diff) -> String {
         out.push_str("\n**Cases whose decision flips**\n\n");
         for flip in &diff.flips {
             out.push_str(&format!(
-                "- `{}` {}: {} → {}\n",
-                flip.source.name(),
-                flip.case,
+                "- {} {}: {} → {}\n",
+                code(flip.source.name()),
+                text(&flip.case),
                 flip.before,
                 flip.after
             ));
@@ -348,12 +352,34 @@ pub fn diff_markdown(diff: &Diff) -> String {
         for finding in &diff.findings {
             let (line, _) = finding.line_column();
             out.push_str(&format!(
-                "- `{}:{line}` {} {}\n",
-                finding.source.name(),
+                "- {} {} {}\n",
+                code(&format!("{}:{line}", finding.source.name())),
                 finding.rule.label(),
-                finding.message
+                text(&finding.message)
             ));
         }
     }
     out
+}
+
+/// `value` as a Markdown code span that stays inside one table cell, whatever it holds:
+/// fenced by more backticks than it contains, pipes escaped, line breaks as spaces.
+fn code(value: &str) -> String {
+    let flat = value.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let longest_run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// `value` as Markdown text on one line of a list: line breaks as spaces, and no HTML.
+fn text(value: &str) -> String {
+    value
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

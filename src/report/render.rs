@@ -1,7 +1,11 @@
 //! miette reports rendered deterministically: the same input gives the same text, whatever
 //! the terminal, so that output can be snapshot-tested and diffed in CI logs.
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Report};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, Report, SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
 use std::io::IsTerminal;
 
 /// When to use colour in human output.
@@ -50,11 +54,12 @@ impl Renderer {
         }
     }
 
-    /// Renders a diagnostic that carries its own source code (or needs none).
+    /// Renders a diagnostic that carries its own source code (or needs none). Labels on
+    /// long lines are drawn on a window of the line.
     pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
         let mut out = String::new();
         self.handler
-            .render_report(&mut out, diagnostic)
+            .render_report(&mut out, &Clipped::new(diagnostic))
             .expect("writing to a String cannot fail");
         out
     }
@@ -68,4 +73,205 @@ impl Renderer {
             .with_source_code(NamedSource::new(name, source.to_owned()).with_language("text"));
         self.render(report.as_ref())
     }
+}
+
+/// Lines longer than this (in bytes) are shown as a window around each label: miette would
+/// print the whole line once per finding, and fails on columns past 65,535.
+const LONG_LINE: usize = 400;
+/// Bytes of context shown each side of a label on a long line.
+const MARGIN: usize = 60;
+/// Longest label drawn on a long line, in bytes.
+const MAX_LABEL: usize = 120;
+
+/// A diagnostic whose labels on long lines are drawn on windows of those lines.
+struct Clipped<'d> {
+    inner: &'d dyn Diagnostic,
+    excerpts: Option<Excerpts>,
+    related: Vec<Clipped<'d>>,
+}
+
+impl<'d> Clipped<'d> {
+    fn new(inner: &'d dyn Diagnostic) -> Self {
+        let excerpts = inner
+            .source_code()
+            .zip(inner.labels())
+            .and_then(|(source, labels)| Excerpts::of(source, labels.collect()));
+        let related = inner
+            .related()
+            .map(|related| related.map(Clipped::new).collect())
+            .unwrap_or_default();
+        Clipped {
+            inner,
+            excerpts,
+            related,
+        }
+    }
+}
+
+impl fmt::Debug for Clipped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for Clipped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for Clipped<'_> {}
+
+impl Diagnostic for Clipped<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.help()
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.url()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        match &self.excerpts {
+            Some(excerpts) => Some(excerpts),
+            None => self.inner.source_code(),
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        match &self.excerpts {
+            Some(excerpts) => Some(Box::new(excerpts.labels.iter().cloned())),
+            None => self.inner.labels(),
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related
+                .iter()
+                .map(|related| related as &dyn Diagnostic),
+        ))
+    }
+
+    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
+        self.inner.diagnostic_source()
+    }
+}
+
+/// Windows of long lines, one per label, with the labels clipped to them.
+struct Excerpts {
+    excerpts: Vec<Excerpt>,
+    labels: Vec<LabeledSpan>,
+}
+
+/// A window of one line of the source.
+struct Excerpt {
+    name: Option<String>,
+    text: String,
+    /// Byte offset of the window in the source.
+    offset: usize,
+    /// 0-based line of the window.
+    line: usize,
+    /// 0-based column (in characters) where the window starts.
+    column: usize,
+}
+
+impl Excerpts {
+    /// Windows for `labels`, or `None` when every label's line is short enough to show whole.
+    fn of(source: &dyn SourceCode, labels: Vec<LabeledSpan>) -> Option<Excerpts> {
+        let mut excerpts = Vec::new();
+        let mut clipped = Vec::new();
+        let mut long = false;
+        for label in labels {
+            // With a line of context, the label's own lines come whole.
+            let contents = source.read_span(label.inner(), 1, 1).ok()?;
+            let data = std::str::from_utf8(contents.data()).ok()?;
+            let base = contents.span().offset();
+            let start = label.offset().checked_sub(base)?.min(data.len());
+            let line_start = data[..start].rfind('\n').map_or(0, |newline| newline + 1);
+            let line_end = data[start..]
+                .find('\n')
+                .map_or(data.len(), |newline| start + newline);
+            long |= line_end - line_start > LONG_LINE || label.len() > LONG_LINE;
+            let end = floor(
+                data,
+                (start + label.len()).min(line_end).min(start + MAX_LABEL),
+            );
+            let window_start = ceil(data, start.saturating_sub(MARGIN).max(line_start));
+            let window_end = floor(data, (end + MARGIN).min(line_end));
+            excerpts.push(Excerpt {
+                name: contents.name().map(str::to_owned),
+                text: data[window_start..window_end].to_owned(),
+                offset: base + window_start,
+                line: contents.line() + data[..line_start].matches('\n').count(),
+                column: data[line_start..window_start].chars().count(),
+            });
+            let text = label.label().map(str::to_owned);
+            let span = SourceSpan::new((base + start).into(), end - start);
+            clipped.push(if label.primary() {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            });
+        }
+        long.then_some(Excerpts {
+            excerpts,
+            labels: clipped,
+        })
+    }
+}
+
+impl SourceCode for Excerpts {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        _context_lines_before: usize,
+        _context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let excerpt = self
+            .excerpts
+            .iter()
+            .find(|excerpt| {
+                excerpt.offset <= span.offset()
+                    && span.offset() + span.len() <= excerpt.offset + excerpt.text.len()
+            })
+            .ok_or(MietteError::OutOfBounds)?;
+        let within = &excerpt.text[..span.offset() - excerpt.offset];
+        let column = excerpt.column + within.chars().count();
+        let whole = SourceSpan::new(excerpt.offset.into(), excerpt.text.len());
+        let data = excerpt.text.as_bytes();
+        Ok(Box::new(match &excerpt.name {
+            Some(name) => {
+                MietteSpanContents::new_named(name.clone(), data, whole, excerpt.line, column, 1)
+            }
+            None => MietteSpanContents::new(data, whole, excerpt.line, column, 1),
+        }))
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset`.
+fn floor(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest char boundary of `text` at or after `offset`.
+fn ceil(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }

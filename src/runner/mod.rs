@@ -93,6 +93,22 @@ impl TestResult {
     }
 }
 
+/// Longest test name shown, in characters; the harness pads every name to the longest one.
+const MAX_NAME: usize = 1000;
+
+/// `name`, or its start and end around ` … ` when it is longer than [`MAX_NAME`] (the end
+/// keeps the ` (2)` that tells repeated names apart).
+fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    let length = name.chars().count();
+    if length <= MAX_NAME {
+        return name.into();
+    }
+    let half = MAX_NAME / 2;
+    let head: String = name.chars().take(half).collect();
+    let tail: String = name.chars().skip(length - half).collect();
+    format!("{head} … {tail}").into()
+}
+
 impl Test {
     fn case(loaded: &Arc<LoadedFile>, index: usize) -> Self {
         let case = &loaded.file.cases[index];
@@ -127,7 +143,7 @@ impl Test {
         let source = &loaded.file.source;
         let (line, column) = source.line_column(offset);
         Test {
-            name: format!("{}::{name}", source.name()),
+            name: format!("{}::{}", source.name(), shortened(&name)),
             file: source.name().to_owned(),
             line,
             column,

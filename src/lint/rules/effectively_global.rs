@@ -1,8 +1,10 @@
 //! W009 effectively-global: a key or role that covers the whole catalog without `*`.
 
-use crate::eval::{Matching, grant_matches};
+use crate::eval::{Matching, PatternSet};
 use crate::lint::context::LintContext;
 use crate::lint::{Finding, Level, Owner, Rule};
+use crate::policy::Grant;
+use std::collections::{HashMap, HashSet};
 
 /// W009.
 pub static RULE: Rule = Rule {
@@ -10,8 +12,10 @@ pub static RULE: Rule = Rule {
     name: "effectively-global",
     level: Level::Error,
     summary: "a key or role whose grants cover the whole catalog without a bare `*`",
-    what: "With a catalog, finds roles and keys whose effective grants reach every catalog \
-permission although none of them is `*`.",
+    what: "With a catalog, finds roles and keys whose effective grants let them exercise every \
+catalog permission (granted, and not forbidden) although none of them is `*`, where a wildcard \
+such as `documents.*` reaches at least one of them. Listing every permission by name is \
+explicit, and is not reported.",
     why: "An admin in disguise: the key can do everything the application checks, but the \
 policy does not say so, and reviews looking for `*` miss it.",
     example: r#"permissions: [documents.read, documents.write, users.view]
@@ -33,17 +37,31 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let policy = cx.policy();
-    let covers = |grants: &[&str]| {
-        !grants.contains(&"*")
-            && catalog.iter().all(|permission| {
-                grants
-                    .iter()
-                    .any(|g| grant_matches(g, &permission.value, Matching::Wildcard))
-            })
+    let forbid = policy
+        .forbid
+        .iter()
+        .map(|rule| rule.permission.value.as_str());
+    let forbidden = PatternSet::new(forbid, Matching::Wildcard);
+    let covers = |grants: &[&str]| -> bool {
+        if grants.contains(&"*") {
+            return false;
+        }
+        let named: HashSet<&str> = grants.iter().copied().collect();
+        let set = PatternSet::new(grants.iter().copied(), Matching::Wildcard);
+        let mut through_wildcard = false;
+        for permission in catalog.iter().map(|entry| entry.value.as_str()) {
+            if !set.contains(permission) || forbidden.contains(permission) {
+                return false;
+            }
+            through_wildcard |= !named.contains(permission);
+        }
+        through_wildcard
     };
+    let mut role_covers = Vec::with_capacity(policy.roles.len());
     for (index, role) in policy.roles.iter().enumerate() {
         let grants: Vec<&str> = role.permissions.iter().map(|p| p.value.as_str()).collect();
-        if covers(&grants) {
+        let covered = covers(&grants);
+        if covered {
             out.push(finding(
                 cx,
                 Owner::Role(index),
@@ -51,27 +69,31 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 catalog.len(),
             ));
         }
+        role_covers.push(covered);
     }
+    // Keys sharing their grants (holders of the same roles) are decided once.
+    let mut decided: HashMap<*const Grant, bool> = HashMap::new();
     for (index, key) in policy.keys.iter().enumerate() {
-        let grants: Vec<&str> = cx
-            .resolved
-            .grants(index)
-            .iter()
-            .map(|g| g.permission.as_str())
-            .collect();
         let role_already_covers = key.roles.iter().any(|held| {
-            policy.roles.iter().any(|role| {
-                role.name.value == held.value
-                    && covers(
-                        &role
-                            .permissions
-                            .iter()
-                            .map(|p| p.value.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-            })
+            let role = policy
+                .roles
+                .iter()
+                .position(|role| role.name.value == held.value);
+            role.is_some_and(|role| role_covers[role])
         });
-        if covers(&grants) && !role_already_covers {
+        if role_already_covers {
+            continue;
+        }
+        let grants = cx.resolved.grants(index);
+        let covered = *decided.entry(grants.as_ptr()).or_insert_with(|| {
+            covers(
+                &grants
+                    .iter()
+                    .map(|g| g.permission.as_str())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        if covered {
             out.push(finding(cx, Owner::Key(index), key.name.span, catalog.len()));
         }
     }
