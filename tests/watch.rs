@@ -84,3 +84,30 @@ fn lint_runs_again_when_a_policy_changes() {
     wait_for(&lines, "files changed: running again");
     wait_for(&lines, "global-wildcard");
 }
+
+#[test]
+fn unrelated_writes_do_not_postpone_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, PASSING).unwrap();
+    let (_watcher, lines) = start(&["test", "--watch", "."], dir.path());
+    wait_for(&lines, "test result: ok. 1 passed");
+
+    // A log written every 20 ms, for longer than the test waits.
+    let log = dir.path().join("build.log");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(40);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline {
+                std::fs::write(&log, "line\n").unwrap();
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    std::fs::write(&policy, FAILING).unwrap();
+    wait_for(&lines, "test result: FAILED. 0 passed; 1 failed");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+}

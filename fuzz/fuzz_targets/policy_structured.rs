@@ -1,5 +1,6 @@
 //! The loader, runner and linter on well-formed policy files built from generated roles,
-//! keys, grants, forbid rules and cases: valid YAML of the right shape reaches every rule.
+//! keys, grants, forbid rules and cases: valid YAML of the right shape reaches every rule,
+//! and every safe fix, whose round trip must keep every decision.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -149,4 +150,8 @@ impl Policy {
     }
 }
 
-fuzz_target!(|policy: Policy| permspec_fuzz::exercise_policy(policy.yaml().as_bytes()));
+fuzz_target!(|policy: Policy| {
+    let yaml = policy.yaml();
+    permspec_fuzz::exercise_policy(yaml.as_bytes());
+    permspec_fuzz::fix_round_trip(yaml.as_bytes());
+});

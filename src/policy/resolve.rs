@@ -316,3 +316,33 @@ impl Resolved {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Loader;
+
+    #[test]
+    fn holders_of_the_same_roles_share_one_grant_set() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("p.yaml");
+        let text = "version: 1\nroles:\n  r: {permissions: [a.read, b.read]}\n\
+                    keys:\n  k1: {roles: [r]}\n  k2: {roles: [r]}\n  \
+                    k3: {roles: [r], permissions: [c.read]}\n";
+        std::fs::write(&path, text).unwrap();
+        let file = Loader::default().load(&path).unwrap();
+        let resolved = Resolved::new(Arc::clone(&file.policy));
+        assert!(std::ptr::eq(resolved.grants(0), resolved.grants(1)));
+        assert!(std::ptr::eq(
+            resolved.access(0, Matching::Wildcard),
+            resolved.access(1, Matching::Wildcard)
+        ));
+        let own: Vec<&str> = resolved
+            .grants(2)
+            .iter()
+            .map(|g| g.permission.as_str())
+            .collect();
+        assert_eq!(own, ["c.read", "a.read", "b.read"]);
+        assert_eq!(resolved.sets.len(), 2);
+    }
+}

@@ -1,0 +1,578 @@
+//! Hostile input, file-system faults and hostile names: permspec fails closed (exit 2, a
+//! named cause), never passes what it could not check, never damages a file, never hangs
+//! and never panics. Each test holds one finding of an attack on an earlier version.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use support::cli::{Run, permspec, permspec_in, permspec_with_input};
+use support::git::git;
+
+const PASSING: &str = "version: 1\nkeys:\n  k: {permissions: [a.read]}\n\
+                       cases:\n  - {key: k, query: a.read, expect: allow}\n";
+
+/// A directory holding `files` (relative path, text).
+fn suite(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = directory.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    directory
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let name = std::ffi::CString::new(arg(path)).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+}
+
+/// Runs `permspec args` in the shell `script` prefix (e.g. `ulimit -f 1;`).
+fn permspec_under(script: &str, args: &[&str]) -> Run {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{script} exec '{}' {}",
+            env!("CARGO_BIN_EXE_permspec"),
+            quoted.join(" ")
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+// 1. A fix never changes a decision unless unsafe fixes are asked for.
+
+#[test]
+fn a_typo_fix_never_turns_one_action_into_another() {
+    let policy = "version: 1\npermissions: [documents.read, documents.delete, documents.write]\n\
+                  roles:\n  r: {permissions: [documents.update, documents.purge, documents.edit]}\n\
+                  keys:\n  k: {roles: [r]}\n\
+                  cases:\n  - {key: k, query: documents.archive, expect: deny}\n";
+    let dir = suite(&[("p.yaml", policy)]);
+    let path = dir.path().join("p.yaml");
+    let run = permspec(&["lint", "--fix", "--unsafe-fixes", arg(&path)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        policy,
+        "nothing rewritten"
+    );
+    assert!(
+        !run.stdout.contains("did you mean `documents.delete`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn typo_fixes_are_unsafe_and_a_query_is_never_rewritten() {
+    let policy = "version: 1\npermissions: [documents.read, documents.write]\n\
+                  roles:\n  r: {permissions: [documents.raed]}\n\
+                  keys:\n  k: {roles: [r]}\n\
+                  cases:\n  - {key: k, query: documents.raed, expect: allow}\n";
+    let dir = suite(&[("p.yaml", policy)]);
+    let path = dir.path().join("p.yaml");
+    let run = permspec(&["lint", arg(&path)]);
+    assert!(
+        run.stdout
+            .contains("unsafe fix: replace `documents.raed` by `documents.read`")
+    );
+    assert_eq!(permspec(&["lint", "--fix", arg(&path)]).code, 1);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        policy,
+        "--fix alone is safe"
+    );
+
+    let run = permspec(&["lint", "--fix", "--unsafe-fixes", arg(&path)]);
+    assert!(
+        run.stderr.starts_with("fixed 1 finding in "),
+        "{}",
+        run.stderr
+    );
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(fixed.contains("permissions: [documents.read]}"), "{fixed}");
+    assert!(
+        fixed.contains("query: documents.raed"),
+        "the case still asks what it asked"
+    );
+    assert_eq!(
+        permspec(&["lint", "--unsafe-fixes", arg(&path)]).code,
+        2,
+        "needs --fix"
+    );
+}
+
+// 2, 21. Anything that cannot be read is exit 2; so is a directory without policies.
+
+#[test]
+fn an_unreadable_directory_in_a_suite_is_an_error_not_a_skip() {
+    let dir = suite(&[("ok.yaml", PASSING), ("locked/p.yaml", PASSING)]);
+    let binary = dir.path().join("permspec");
+    std::fs::copy(env!("CARGO_BIN_EXE_permspec"), &binary).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(dir.path(), 0o755);
+    mode(&dir.path().join("locked"), 0o000);
+    // Root reads any directory: run as nobody.
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    for command in ["test", "lint"] {
+        let mut run = if root {
+            let mut run = Command::new("setpriv");
+            run.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+            run.arg(&binary);
+            run
+        } else {
+            Command::new(&binary)
+        };
+        let output = run
+            .args([command, arg(dir.path())])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("locked") && stderr.contains("ermission denied"),
+            "{stderr}"
+        );
+    }
+    mode(&dir.path().join("locked"), 0o755);
+}
+
+#[test]
+fn lint_and_test_refuse_a_directory_without_policy_files_alike() {
+    let dir = suite(&[("notes.txt", "nothing")]);
+    for command in ["test", "lint"] {
+        let run = permspec(&[command, arg(dir.path())]);
+        assert_eq!(run.code, 2, "{command}");
+        assert!(run.stderr.contains("no policy files"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn upper_case_extensions_are_policy_files_too() {
+    let failing = PASSING.replace("expect: allow", "expect: deny");
+    let dir = suite(&[("A.YAML", &failing), ("b.Yml", PASSING)]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 1, "the failing `.YAML` file runs: {}", run.stdout);
+    assert!(run.stdout.contains("1 passed; 1 failed"), "{}", run.stdout);
+}
+
+// 3. Times: RFC 3339 with an offset, or a bare date.
+
+#[test]
+fn times_without_an_offset_or_with_a_zone_annotation_are_refused() {
+    for (now, accepted) in [
+        ("2026-11-01T23:59:59", false),
+        ("2026-11-01T23:59:59+25:00", false),
+        ("2026-11-01T23:59:59Z[America/New_York]", false),
+        ("2026-11-01T23:59:59+01:00", true),
+        ("2026-11-01", true),
+    ] {
+        let text = format!("now: \"{now}\"\n{PASSING}");
+        let dir = suite(&[("p.yaml", &text)]);
+        let run = permspec(&["test", arg(dir.path())]);
+        assert_eq!(run.code == 0, accepted, "{now}: {}", run.stdout);
+        if !accepted {
+            assert!(run.stdout.contains("invalid date"), "{}", run.stdout);
+        }
+    }
+    let far = PASSING.replace(
+        "{permissions: [a.read]}",
+        "{permissions: [a.read], expires: 9999-12-31}",
+    );
+    let dir = suite(&[("p.yaml", &far)]);
+    assert_eq!(
+        permspec(&["test", arg(dir.path())]).code,
+        0,
+        "9999-12-31 is a date"
+    );
+}
+
+// 4, 6. Cases that would test nothing, and values that protect nothing.
+
+#[test]
+fn an_empty_list_of_keys_or_queries_is_refused() {
+    for case in [
+        "{key: [], query: a.read, expect: allow}",
+        "{key: k, query: [], expect: deny}",
+    ] {
+        let text =
+            format!("version: 1\nkeys:\n  k: {{permissions: [a.read]}}\ncases:\n  - {case}\n");
+        let dir = suite(&[("p.yaml", &text)]);
+        let run = permspec(&["test", arg(dir.path())]);
+        assert_eq!(run.code, 2, "{case}: {}", run.stdout);
+        assert!(run.stdout.contains("lists nothing"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_null_forbid_rule_or_grant_is_refused() {
+    for (fragment, replaced) in [("forbid: [{permission: ~}]\n", ""), ("", "[a.read]}")] {
+        let text = format!("{fragment}{PASSING}");
+        let text = if replaced.is_empty() {
+            text
+        } else {
+            text.replace(replaced, "[a.read, null]}")
+        };
+        let dir = suite(&[("p.yaml", &text)]);
+        let run = permspec(&["test", arg(dir.path())]);
+        assert_eq!(run.code, 2, "{text}");
+        assert!(run.stdout.contains("found a null"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn fail_under_takes_a_percentage_and_test_threads_a_positive_count() {
+    for args in [
+        ["--fail-under", "NaN"],
+        ["--fail-under", "inf"],
+        ["--fail-under", "101"],
+        ["--test-threads", "0"],
+    ] {
+        let run = permspec(&["test", "policies/", args[0], args[1]]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+}
+
+// 5. Import never drops a key.
+
+#[test]
+fn import_keeps_every_key_whose_names_collide_and_refuses_empty_files() {
+    let keys = r#"{"data": [
+        {"keyId": "key_2", "name": "ci", "permissions": ["*"], "roles": []},
+        {"keyId": "key_1", "name": "ci", "permissions": ["a.read"], "roles": []},
+        {"keyId": "key_3", "name": "ci (key_1)", "permissions": [], "roles": []}
+    ]}"#;
+    let dir = suite(&[
+        ("keys.json", keys),
+        ("empty.json", ""),
+        (
+            "far.json",
+            r#"{"data": [{"keyId": "key_9", "expires": 999999999999999999}]}"#,
+        ),
+    ]);
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        arg(&dir.path().join("keys.json")),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("ci (key_2):") && run.stdout.contains("- '*'"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ci (key_1) 2:") && run.stdout.contains("ci (key_1):"));
+    assert!(
+        run.stderr.contains("2 keys are named `ci` (key_1, key_2)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        arg(&dir.path().join("empty.json")),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is empty"), "{}", run.stderr);
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        arg(&dir.path().join("far.json")),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("key `key_9` expires"), "{}", run.stderr);
+}
+
+// 7. --fix writes beside the file and renames, keeping mode, line endings and BOM.
+
+const FIXABLE: &str = "version: 1\npermissions: [d.read, d.write]\nroles:\n  r:\n    permissions:\n      - d.read\n      - d.read\nkeys:\n  k: {roles: [r]}\n";
+
+#[test]
+fn fix_keeps_mode_line_endings_and_byte_order_mark() {
+    use std::os::unix::fs::PermissionsExt;
+    let crlf = format!("\u{feff}{}", FIXABLE.replace('\n', "\r\n"));
+    let dir = suite(&[("p.yaml", &crlf)]);
+    let path = dir.path().join("p.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let run = permspec(&["lint", "--fix", arg(&path)]);
+    assert!(run.stderr.starts_with("fixed 1 finding"), "{}", run.stderr);
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        fixed,
+        crlf.replace("      - d.read\r\n      - d.read\r\n", "      - d.read\r\n")
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["p.yaml"], "no temporary file left");
+}
+
+#[test]
+fn a_fix_that_cannot_be_written_leaves_the_file_whole() {
+    let big = format!("{FIXABLE}# {}\n", "x".repeat(4000));
+    let dir = suite(&[("p.yaml", &big)]);
+    let path = dir.path().join("p.yaml");
+    // A file-size limit makes the write fail as a full disk would.
+    let run = permspec_under("ulimit -f 2; trap '' XFSZ;", &["lint", "--fix", arg(&path)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("were not applied"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), big);
+}
+
+// 8, 9. Non-regular files, unbounded streams and symlink loops.
+
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = suite(&[("ok.yaml", PASSING)]);
+    mkfifo(&dir.path().join("pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.yaml")).unwrap();
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("is a FIFO"), "{}", run.stdout);
+    assert!(run.stdout.contains("is a device"), "{}", run.stdout);
+    assert_eq!(permspec(&["lint", arg(dir.path())]).code, 2);
+
+    let cases = "version: 1\npolicy: /dev/zero\ncases:\n  - {key: k, query: a, expect: allow}\n";
+    let dir = suite(&[("cases.yaml", cases)]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("is a device"), "{}", run.stdout);
+}
+
+#[test]
+fn standard_input_is_read_within_the_size_limit() {
+    let huge = "a\n".repeat(9 * 1024 * 1024);
+    for args in [vec!["lint", "--queries", "-"], vec!["parse"]] {
+        let run = permspec_with_input(&args, &huge);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("more than 16777216 bytes"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn symlink_loops_end_and_each_file_runs_once() {
+    let dir = suite(&[("p.yaml", PASSING)]);
+    std::os::unix::fs::symlink(".", dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("b")).unwrap();
+    std::os::unix::fs::symlink("loop.yaml", dir.path().join("loop.yaml")).unwrap();
+    let run = permspec(&["test", arg(dir.path())]);
+    assert!(run.stdout.contains("1 passed; 1 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("loop.yaml"),
+        "the looping link is named"
+    );
+}
+
+// 10, 12. Expansion and distance computations are bounded.
+
+#[test]
+fn aliases_cannot_expand_past_the_size_limit() {
+    let mut text = format!(
+        "version: 1\npermissions: [&big \"{}\"]\ncases: []\nx:\n",
+        "a".repeat(100_000)
+    );
+    for _ in 0..200 {
+        text.push_str("  - *big\n");
+    }
+    let dir = suite(&[("p.yaml", &text)]);
+    let limits = "[limits]\nfile-bytes = 10000000\n";
+    std::fs::write(dir.path().join("permspec.toml"), limits).unwrap();
+    let run = permspec_in(dir.path(), &["test", "p.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("aliases expand the document past 10000000 bytes"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn names_too_long_to_be_typos_get_no_suggestion() {
+    let long = "a".repeat(80_000);
+    assert_eq!(permspec::suggest::closest(&long, [long.as_str()]), None);
+    assert_eq!(permspec::suggest::typo_of(&long, ["b"]), None);
+}
+
+// 13, 14. No panic and no amplified output on long lines, long names and full devices.
+
+#[test]
+fn a_long_query_gets_a_windowed_diagnostic() {
+    let query = "a AND ".repeat(12_000);
+    let run = permspec(&["parse", &query]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("needs an operand after it"));
+    assert!(
+        run.stderr.len() < 4_000,
+        "{} bytes of diagnostic",
+        run.stderr.len()
+    );
+}
+
+#[test]
+fn findings_on_a_one_line_policy_do_not_reprint_the_line() {
+    let keys: Vec<String> = (0..2_000)
+        .map(|k| format!("\"k{k}\": {{\"permissions\": [\"*\"]}}"))
+        .collect();
+    let text = format!("{{\"version\": 1, \"keys\": {{{}}}}}", keys.join(", "));
+    assert!(text.len() > 60_000);
+    let dir = suite(&[("p.yaml", &text)]);
+    let run = permspec(&["lint", arg(&dir.path().join("p.yaml"))]);
+    assert_eq!(run.code, 1);
+    let findings = run.stdout.matches("grants `*`").count();
+    assert!(findings >= 2_000, "{findings}");
+    assert!(
+        run.stdout.len() < findings * 2_000,
+        "{} bytes",
+        run.stdout.len()
+    );
+}
+
+#[test]
+fn a_case_name_longer_than_any_column_is_shortened() {
+    let name = "n".repeat(70_000);
+    let text = PASSING.replace("{key: k,", &format!("{{name: {name}, key: k,"));
+    let dir = suite(&[("p.yaml", &text)]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(" … "), "{}", &run.stdout[..200]);
+}
+
+#[test]
+fn output_to_a_full_device_is_an_error_not_a_panic() {
+    for args in [
+        &["test", "policies/"][..],
+        &["lint", "policies/"],
+        &["parse", "a"],
+        &["schema"],
+    ] {
+        let run = permspec_under("exec >/dev/full;", args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("cannot write the output"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+// 16, 17. git: names as they are, revisions never read as options.
+
+fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let repo = suite(files);
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "policies"]);
+    repo
+}
+
+#[test]
+fn diff_against_git_reads_non_ascii_names_as_they_are() {
+    let repo = repository(&[("policies/é.yaml", PASSING)]);
+    let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("added"), "{}", run.stdout);
+}
+
+#[test]
+fn a_revision_is_never_an_option_to_git() {
+    let repo = repository(&[("policies/p.yaml", PASSING)]);
+    for revision in ["--full-tree", "--output=/tmp/permspec-pwned", "-h"] {
+        let run = permspec_in(
+            repo.path(),
+            &["diff", &format!("--base={revision}"), "policies"],
+        );
+        assert_eq!(run.code, 2, "{revision}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is not a commit of this repository"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!Path::new("/tmp/permspec-pwned").exists());
+}
+
+// 18, 19. Hostile names in machine-read reports.
+
+#[test]
+fn markdown_diffs_escape_hostile_key_names() {
+    let old = "version: 1\nkeys:\n  k: {permissions: [a.read]}\n";
+    let hostile = "version: 1\nkeys:\n  k: {permissions: [a.read]}\n  \"a|b`c\\n| injected | row |\": {permissions: [a.write]}\n";
+    let dir = suite(&[("old.yaml", old), ("new.yaml", hostile)]);
+    let run = permspec(&[
+        "diff",
+        arg(&dir.path().join("old.yaml")),
+        arg(&dir.path().join("new.yaml")),
+        "--format",
+        "markdown",
+    ]);
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), 3, "header, rule and one key:\n{}", run.stdout);
+    assert!(
+        rows[2].contains("``a\\|b`c \\| injected \\| row \\|``"),
+        "{}",
+        rows[2]
+    );
+}
+
+#[test]
+fn junit_reports_stay_well_formed_xml_with_control_characters() {
+    let text = PASSING.replace("{key: k,", "{name: \"bell\\a and nul\\0\", key: k,");
+    let dir = suite(&[("p.yaml", &text)]);
+    let run = permspec(&["test", "--format", "junit", arg(dir.path())]);
+    assert_eq!(run.code, 0);
+    assert!(
+        !run.stdout.contains(['\u{7}', '\0']) && !run.stdout.contains("&#"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("bell\\u{7} and nul\\u{0}"),
+        "{}",
+        run.stdout
+    );
+}
+
+// 20. A byte order mark is not a second document.
+
+#[test]
+fn a_byte_order_mark_before_a_policy_is_accepted() {
+    let dir = suite(&[("p.yaml", &format!("\u{feff}{PASSING}"))]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
