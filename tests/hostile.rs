@@ -132,7 +132,13 @@ fn an_unreadable_directory_in_a_suite_is_an_error_not_a_skip() {
     // Root reads any directory: run as nobody.
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    for command in ["test", "lint"] {
+    let suite_path = arg(dir.path()).to_owned();
+    let commands: [&[&str]; 3] = [
+        &["test", &suite_path],
+        &["lint", &suite_path],
+        &["diff", &suite_path, &suite_path],
+    ];
+    for args in commands {
         let mut run = if root {
             let mut run = Command::new("setpriv");
             run.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
@@ -141,13 +147,9 @@ fn an_unreadable_directory_in_a_suite_is_an_error_not_a_skip() {
         } else {
             Command::new(&binary)
         };
-        let output = run
-            .args([command, arg(dir.path())])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let output = run.args(args).current_dir(dir.path()).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
             stderr.contains("locked") && stderr.contains("ermission denied"),
             "{stderr}"

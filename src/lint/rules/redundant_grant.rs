@@ -11,9 +11,9 @@ pub static RULE: Rule = Rule {
     name: "redundant-grant",
     level: Level::Info,
     summary: "a grant already covered by another grant of the same key or role",
-    what: "Under `wildcard` semantics, finds grants that another grant of the same role or key \
-(including the roles the key holds) already covers, such as `documents.read` beside \
-`documents.*`.",
+    what: "Finds a key's grant that one of its roles already gives word for word, and, under \
+`wildcard` semantics, grants that another grant of the same role or key (including the roles \
+the key holds) covers, such as `documents.read` beside `documents.*`.",
     why: "Redundant grants hide what a key really holds and survive the removal of the wider \
 grant unnoticed, keeping access that was meant to go. (Under `literal` and `strict` semantics \
 a wildcard covers nothing but itself, so the rule does not apply.)",
@@ -34,13 +34,18 @@ pub fn covers(wide: &str, narrow: &str) -> bool {
 }
 
 fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy || cx.semantics() != Semantics::Wildcard {
+    if !cx.owns_policy {
         return;
     }
+    // A wildcard covers other grants only under `wildcard` semantics; a key's grant that
+    // one of its roles gives word for word is redundant under any.
+    let wildcard = cx.semantics() == Semantics::Wildcard;
     let policy = cx.policy();
     for (index, role) in policy.roles.iter().enumerate() {
         let own: Vec<&Spanned<String>> = role.permissions.iter().collect();
-        report(cx, out, Owner::Role(index), &own, &own);
+        if wildcard {
+            report(cx, out, Owner::Role(index), &own, &own, &[]);
+        }
     }
     for (index, key) in policy
         .keys
@@ -49,29 +54,41 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .filter(|(_, key)| key.kind == KeyKind::Api)
     {
         let own: Vec<&Spanned<String>> = key.permissions.iter().collect();
-        let mut all = own.clone();
-        for held in &key.roles {
-            if let Some(role) = policy
-                .roles
-                .iter()
-                .find(|role| role.name.value == held.value)
-            {
-                all.extend(role.permissions.iter());
-            }
-        }
-        report(cx, out, Owner::Key(index), &own, &all);
+        let inherited: Vec<&Spanned<String>> = key
+            .roles
+            .iter()
+            .filter_map(|held| {
+                policy
+                    .roles
+                    .iter()
+                    .find(|role| role.name.value == held.value)
+            })
+            .flat_map(|role| &role.permissions)
+            .collect();
+        let wider: Vec<&Spanned<String>> = if wildcard {
+            own.iter().chain(&inherited).copied().collect()
+        } else {
+            Vec::new()
+        };
+        report(cx, out, Owner::Key(index), &own, &wider, &inherited);
     }
 }
 
+/// Reports each of `own` that a grant of `wider` covers, or that `same` holds word for word.
 fn report(
     cx: &LintContext<'_>,
     out: &mut Vec<Finding>,
     owner: Owner,
     own: &[&Spanned<String>],
-    all: &[&Spanned<String>],
+    wider: &[&Spanned<String>],
+    same: &[&Spanned<String>],
 ) {
     for grant in own {
-        let Some(wider) = all.iter().find(|other| covers(&other.value, &grant.value)) else {
+        let covering = wider
+            .iter()
+            .find(|other| covers(&other.value, &grant.value));
+        let repeated = same.iter().find(|other| other.value == grant.value);
+        let Some(other) = covering.or(repeated) else {
             continue;
         };
         out.push(
@@ -79,16 +96,30 @@ fn report(
                 &RULE,
                 cx.policy_source(),
                 grant.span,
-                format!(
-                    "`{}` is already granted to {} by `{}`",
-                    grant.value,
-                    cx.owner_name(owner),
-                    wider.value
-                ),
+                match covering {
+                    Some(other) => format!(
+                        "`{}` is already granted to {} by `{}`",
+                        grant.value,
+                        cx.owner_name(owner),
+                        other.value
+                    ),
+                    None => format!(
+                        "`{}` is already granted to {} by a role it holds",
+                        grant.value,
+                        cx.owner_name(owner)
+                    ),
+                },
                 "redundant",
                 format!("remove `{}`", grant.value),
             )
-            .with_related(wider.span, "covers it")
+            .with_related(
+                other.span,
+                if covering.is_some() {
+                    "covers it"
+                } else {
+                    "the role grants it too"
+                },
+            )
             .owned_by(owner)
             .with_fix(removal(cx, grant)),
         );

@@ -14,15 +14,16 @@ pub static RULE: Rule = Rule {
     name: "unsatisfiable-query",
     level: Level::Warning,
     summary: "a query no key can satisfy",
-    what: "Evaluates each query of the file's cases and access assertions for every declared \
-key (ignoring whether the key is enabled or expired) and reports the queries that none of \
-them can pass. Cases that expect the query to fail to parse are skipped.",
+    what: "Evaluates each query that some key is expected to pass (a case expecting allow, \
+an access assertion naming keys) for every declared key (ignoring whether the key is \
+enabled or expired) and reports the queries that none of them can pass. Deliberate denials \
+(cases expecting deny or an error, `keys: []`) are not reported.",
     why: "A check nobody passes is either a typo in the query or access that was removed by \
 accident: the endpoint behind it is closed to everyone.",
     example: r#"cases:
   - key: alice
     query: documents.read AND documents.approve   # N006: no key holds documents.approve
-    expect: deny"#,
+    expect: allow"#,
     check,
 };
 
@@ -31,18 +32,25 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     if policy.keys.is_empty() {
         return;
     }
-    let expected_errors: HashSet<usize> = cx
+    // Only a query some key is expected to pass: a case expecting allow (in some way of
+    // matching), or an access assertion naming keys. "Nobody may" is a deliberate denial.
+    let allowed_cases = cx.file.cases.iter().filter(|case| {
+        [Matching::Wildcard, Matching::Literal]
+            .iter()
+            .any(|&matching| case.expect.value.under(matching) == Expect::Allow)
+    });
+    let granted_access = cx
         .file
-        .cases
+        .access
         .iter()
-        .filter(|case| case.expect.value == crate::policy::Expectation::Same(Expect::Error))
-        .map(|case| case.query.span.start)
-        .collect();
+        .filter(|assertion| !assertion.keys.is_empty());
+    let mut seen = HashSet::new();
+    let texts = allowed_cases
+        .map(|case| &case.query)
+        .chain(granted_access.map(|assertion| &assertion.query))
+        .filter(|text| seen.insert((text.span.start, text.text.as_str())));
     let mut holders = Holders::new(cx);
-    for text in cx.queries() {
-        if expected_errors.contains(&text.span.start) {
-            continue;
-        }
+    for text in texts {
         let Ok(parsed) = query::parse(&text.text) else {
             continue;
         };
