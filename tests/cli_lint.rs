@@ -260,3 +260,77 @@ fn a_report_labels_a_few_related_places_and_json_lists_them_all() {
     let findings: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(findings[0]["related"].as_array().unwrap().len(), 12);
 }
+
+#[test]
+fn selectors_that_pick_no_rule_are_refused_everywhere() {
+    for args in [
+        ["--select", "W0O1"],
+        ["--select", "nonsense-name"],
+        ["--select", ""],
+        ["--ignore", "global-wildcrd"],
+        ["--deny", "W001,nope"],
+        ["--allow", "W9"],
+    ] {
+        let run = permspec(&["lint", "policies", args[0], args[1]]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("no lint rule matches")
+                || run.stderr.contains("empty rule selector"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = permspec(&["lint", "policies", "--ignore", "global-wildcrd"]);
+    assert!(
+        run.stderr.contains("did you mean `global-wildcard`?"),
+        "{}",
+        run.stderr
+    );
+
+    // One grammar: comma lists, prefixes and names wherever a selector goes.
+    let run = permspec(&[
+        "lint",
+        "fixtures/lint/global-wildcard/violation.yaml",
+        "--allow",
+        "W001,W003",
+        "--select",
+        "W,N001",
+    ]);
+    assert!(!run.stdout.contains("W001"), "{}", run.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("permspec.toml"),
+        "[lint]\nselect = [\"W0O1\"]\n",
+    )
+    .unwrap();
+    let run = support::cli::permspec_in(dir.path(), &["lint", "--queries", "-"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no lint rule matches `W0O1`"),
+        "{}",
+        run.stderr
+    );
+
+    let policy = |allow: &str| {
+        format!(
+            "version: 1\nroles:\n  admin:\n    permissions: [\"*\"]\n    lint: {{allow: [{allow}], reason: break-glass}}\nkeys:\n  k: {{roles: [admin]}}\ncases:\n  - {{key: k, query: a, expect: allow}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("permspec.toml"), "").unwrap();
+    std::fs::write(dir.path().join("p.yaml"), policy("global-wildcards")).unwrap();
+    let run = support::cli::permspec_in(dir.path(), &["lint", "p.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `global-wildcard`?"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(dir.path().join("p.yaml"), policy("W")).unwrap();
+    let run = support::cli::permspec_in(dir.path(), &["lint", "p.yaml", "--select", "W001"]);
+    assert_eq!(
+        run.code, 0,
+        "a prefix suppresses: {}{}",
+        run.stdout, run.stderr
+    );
+}

@@ -4,7 +4,7 @@
 mod support;
 
 use permspec::eval::{Code, Semantics};
-use permspec::lint::{Config, Safety, lint_files};
+use permspec::lint::{Config, Safety, Selector, lint_files};
 use permspec::policy::{Loader, Resolved};
 use permspec::query::Query;
 use proptest::prelude::*;
@@ -312,7 +312,7 @@ proptest! {
         let (before, probes) = decisions(&path, None);
 
         let config = Config {
-            select: ["S001", "S008", "W002", "W003"].map(String::from).to_vec(),
+            select: Selector::parse_list("S001,S008,W002,W003").unwrap(),
             ..Config::default()
         };
         let report = permspec::lint::fix_files(std::slice::from_ref(&path), &config, today(), false);

@@ -2,7 +2,7 @@
 
 use super::{Context, Exit};
 use crate::diagnostic::FileDiagnostic;
-use crate::lint::{Config, Level, LevelSetting, fix_files, lint_files, lint_query_file};
+use crate::lint::{Config, Level, LevelSetting, Selector, fix_files, lint_files, lint_query_file};
 use crate::policy::Source;
 use crate::report::{github_annotations, lint_json, sarif};
 use std::path::{Path, PathBuf};
@@ -36,25 +36,26 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: LintFormat,
 
-    /// `warnings` fails on warnings too; a rule code or name makes that rule an error.
-    #[arg(long, value_name = "warnings|RULE")]
+    /// `warnings` fails on warnings too; rule selectors (codes, code prefixes such as `W`,
+    /// names; comma lists) make those rules errors.
+    #[arg(long, value_delimiter = ',', value_name = "warnings|RULES")]
     deny: Vec<String>,
 
-    /// Report this rule as a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
-    warn: Vec<String>,
+    /// Report these rules as warnings.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    warn: Vec<Selector>,
 
-    /// Do not report this rule (repeatable).
-    #[arg(long, value_name = "RULE")]
-    allow: Vec<String>,
+    /// Do not report these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    allow: Vec<Selector>,
 
     /// Run only rules matching these codes, code prefixes (`W`) or names.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
+    select: Vec<Selector>,
 
     /// Do not run rules matching these codes, prefixes or names.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
+    ignore: Vec<Selector>,
 
     /// Apply the safe fixes (drop redundant and repeated grants, expand `X.*` into the
     /// catalog permissions it reaches), which keep every decision, then report what is left.
@@ -83,14 +84,14 @@ fn configuration(args: &Args) -> Result<Config, String> {
         if selector == "warnings" {
             config.fail_level = Level::Warning;
         } else {
-            config.set_level(selector, LevelSetting::Error)?;
+            config.set_level(&Selector::parse(selector)?, LevelSetting::Error);
         }
     }
     for selector in &args.warn {
-        config.set_level(selector, LevelSetting::Warning)?;
+        config.set_level(selector, LevelSetting::Warning);
     }
     for selector in &args.allow {
-        config.set_level(selector, LevelSetting::Off)?;
+        config.set_level(selector, LevelSetting::Off);
     }
     Ok(config)
 }

@@ -1,9 +1,8 @@
 //! `permspec.toml`: which rules run at which level (defaults, the file, the command line),
 //! and the loader's limits.
 
-use super::{Level, Rule, rules};
+use super::{Level, Rule, Selector};
 use crate::policy::Limits;
-use crate::suggest::did_you_mean;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,9 +27,9 @@ pub struct Config {
     /// Per-rule levels, by code.
     pub levels: HashMap<&'static str, LevelSetting>,
     /// If not empty, only rules matching one of these run.
-    pub select: Vec<String>,
+    pub select: Vec<Selector>,
     /// Rules matching one of these do not run.
-    pub ignore: Vec<String>,
+    pub ignore: Vec<Selector>,
     /// The lowest level that fails the run.
     pub fail_level: Level,
     /// W005: a wildcard held by more keys than this is reported.
@@ -66,9 +65,9 @@ struct File {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LintSection {
     #[serde(default)]
-    select: Vec<String>,
+    select: Vec<Selector>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Selector>,
     #[serde(default)]
     deny_warnings: bool,
     widely_held_keys: Option<usize>,
@@ -79,9 +78,9 @@ struct LintSection {
 impl Config {
     /// The level `rule` runs at, or `None` if it is off.
     pub fn level(&self, rule: &Rule) -> Option<Level> {
-        let ignored = self.ignore.iter().any(|selector| rule.matches(selector));
+        let ignored = self.ignore.iter().any(|selector| selector.matches(rule));
         let selected =
-            self.select.is_empty() || self.select.iter().any(|selector| rule.matches(selector));
+            self.select.is_empty() || self.select.iter().any(|selector| selector.matches(rule));
         if ignored || !selected {
             return None;
         }
@@ -94,11 +93,11 @@ impl Config {
         }
     }
 
-    /// Sets the level of the rule named by `selector` (code or name).
-    pub fn set_level(&mut self, selector: &str, setting: LevelSetting) -> Result<(), String> {
-        let rule = resolve(selector)?;
-        self.levels.insert(rule.code, setting);
-        Ok(())
+    /// Sets the level of every rule `selector` picks.
+    pub fn set_level(&mut self, selector: &Selector, setting: LevelSetting) {
+        for rule in selector.rules() {
+            self.levels.insert(rule.code, setting);
+        }
     }
 
     /// The nearest `permspec.toml` at or above `start`, if any.
@@ -146,26 +145,10 @@ impl Config {
             config.widely_held_keys = threshold;
         }
         for (selector, setting) in file.lint.rules {
-            config
-                .set_level(&selector, setting)
-                .map_err(|error| format!("{}: {error}", path.display()))?;
-        }
-        for selector in config.select.iter().chain(&config.ignore) {
-            if !rules::ALL.iter().any(|rule| rule.matches(selector)) {
-                return Err(format!("{}: no rule matches `{selector}`", path.display()));
-            }
+            let selector = Selector::parse(&selector)
+                .map_err(|error| format!("{}: `[lint.rules]`: {error}", path.display()))?;
+            config.set_level(&selector, setting);
         }
         Ok(config)
     }
-}
-
-/// The rule a selector names, or an error with a did-you-mean.
-pub fn resolve(selector: &str) -> Result<&'static Rule, String> {
-    super::rule(selector).ok_or_else(|| {
-        let names = rules::ALL.iter().flat_map(|rule| [rule.code, rule.name]);
-        match did_you_mean(selector, names) {
-            Some(hint) => format!("unknown rule `{selector}`; {hint}"),
-            None => format!("unknown rule `{selector}`; `permspec rules` lists them"),
-        }
-    })
 }

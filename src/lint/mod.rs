@@ -15,6 +15,7 @@ mod queries;
 mod root_keys;
 pub mod rules;
 mod run;
+mod selector;
 
 pub use apply::{FixReport, fix_files};
 pub use config::{Config, LevelSetting};
@@ -23,6 +24,7 @@ pub use finding::{Finding, Owner};
 pub use fix::{Edit, Fix, Safety, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use run::{FileFindings, lint_files};
+pub use selector::Selector;
 
 use std::fmt;
 
@@ -96,29 +98,10 @@ impl Rule {
             self.example.trim()
         )
     }
-
-    /// Whether `selector` (a code, a name, or a code prefix such as `W` or `W00`) picks
-    /// this rule.
-    pub fn matches(&self, selector: &str) -> bool {
-        selector.eq_ignore_ascii_case(self.name)
-            || (!selector.is_empty() && self.code.starts_with(&selector.to_ascii_uppercase()))
-    }
 }
 
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.label())
     }
-}
-
-/// Why `selector` names no rule, with a did-you-mean.
-pub fn config_resolve_error(selector: &str) -> String {
-    config::resolve(selector).err().unwrap_or_default()
-}
-
-/// The rule with this code or name.
-pub fn rule(selector: &str) -> Option<&'static Rule> {
-    rules::ALL.iter().copied().find(|rule| {
-        rule.code.eq_ignore_ascii_case(selector) || rule.name.eq_ignore_ascii_case(selector)
-    })
 }

@@ -2,8 +2,8 @@
 //! suppressions that excused nothing, and group the findings by file in position order.
 
 use super::context::LintContext;
-use super::{Config, Finding, Owner, rules};
-use crate::policy::{LoadError, Loader, Resolved, Source, Suppression};
+use super::{Config, Finding, Owner, Selector, rules};
+use crate::policy::{LoadError, Loader, Resolved, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -27,7 +27,10 @@ pub fn lint_files(
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        match loader.load(path) {
+        match loader
+            .load(path)
+            .and_then(|file| check_suppressions(&file).map(|()| file))
+        {
             Ok(file) => loaded.push(file),
             Err(error) => errors.push(error),
         }
@@ -124,8 +127,7 @@ fn suppressed(
         return false;
     }
     let position = suppression.rules.iter().position(|selector| {
-        finding.rule.code.eq_ignore_ascii_case(&selector.value)
-            || finding.rule.name.eq_ignore_ascii_case(&selector.value)
+        Selector::parse(&selector.value).is_ok_and(|selector| selector.matches(finding.rule))
     });
     match position {
         Some(index) => {
@@ -134,4 +136,31 @@ fn suppressed(
         }
         None => false,
     }
+}
+
+/// Refuses a file whose inline suppressions name no rule: a misspelt `allow` would excuse
+/// nothing while looking like a reviewed exception.
+fn check_suppressions(file: &TestFile) -> Result<(), LoadError> {
+    if !file.owns_policy() {
+        return Ok(());
+    }
+    let policy = &file.policy;
+    let suppressions = policy.roles.iter().map(|role| &role.suppression);
+    let suppressions = suppressions.chain(policy.keys.iter().map(|key| &key.suppression));
+    for selector in suppressions
+        .flatten()
+        .flat_map(|suppression| &suppression.rules)
+    {
+        if let Err(error) = Selector::parse(&selector.value) {
+            return Err(LoadError::at(
+                "lint::unknown-rule",
+                &policy.source,
+                selector.span,
+                error,
+                "no such rule",
+            )
+            .with_help("`permspec rules` lists the rules; a suppression names a code, a code prefix or a name"));
+        }
+    }
+    Ok(())
 }

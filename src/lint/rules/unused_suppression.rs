@@ -1,9 +1,8 @@
-//! S007 unused-suppression: a `lint: allow` that excuses nothing, names no rule, or expired.
+//! S007 unused-suppression: a `lint: allow` that excuses nothing, or expired.
 
 use crate::lint::context::LintContext;
 use crate::lint::run::suppression_of;
-use crate::lint::{Finding, Level, Owner, Rule, rules};
-use crate::suggest::did_you_mean;
+use crate::lint::{Finding, Level, Owner, Rule, Selector};
 
 /// S007.
 pub static RULE: Rule = Rule {
@@ -12,7 +11,8 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     summary: "a `lint: allow` that suppresses nothing, or whose `until:` date has passed",
     what: "Runs after every other rule and reports each entry of a role's or key's \
-`lint: {allow: [...]}` that excused no finding, names no rule, or is past its `until:` date.",
+`lint: {allow: [...]}` that excused no finding, or is past its `until:` date. (An entry that \
+names no rule is refused before linting, like any unknown selector.)",
     why: "Suppressions outlive the problems they excused: a stale one hides the next real \
 finding on the same node. An expired one is a reminder that the exception was meant to end.",
     example: r#"roles:
@@ -53,37 +53,27 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         for (index, selector) in suppression.rules.iter().enumerate() {
-            let rule = crate::lint::rule(&selector.value);
-            // A suppression of a rule that did not run cannot be judged.
-            if rule.is_some_and(|rule| cx.config.level(rule).is_none()) {
-                continue;
-            }
-            let (message, help) = if rule.is_none() {
-                let names = rules::ALL.iter().flat_map(|rule| [rule.code, rule.name]);
-                (
-                    format!("`{}` names no lint rule", selector.value),
-                    did_you_mean(&selector.value, names)
-                        .unwrap_or_else(|| "`permspec rules` lists them".to_owned()),
-                )
-            } else if !cx.used_suppressions.contains(&(owner, index)) {
-                (
-                    format!(
-                        "`{}` is allowed on {} but nothing there needs it",
-                        selector.value,
-                        cx.owner_name(owner)
-                    ),
-                    "remove it, so that it cannot hide a future finding".to_owned(),
-                )
-            } else {
+            // The loader refused selectors that pick no rule. A suppression of rules that did
+            // not run cannot be judged.
+            let Ok(parsed) = Selector::parse(&selector.value) else {
                 continue;
             };
+            if parsed.rules().all(|rule| cx.config.level(rule).is_none())
+                || cx.used_suppressions.contains(&(owner, index))
+            {
+                continue;
+            }
             out.push(Finding::new(
                 &RULE,
                 cx.policy_source(),
                 selector.span,
-                message,
+                format!(
+                    "`{}` is allowed on {} but nothing there needs it",
+                    selector.value,
+                    cx.owner_name(owner)
+                ),
                 "suppresses nothing",
-                help,
+                "remove it, so that it cannot hide a future finding",
             ));
         }
     }
