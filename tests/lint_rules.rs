@@ -1,73 +1,125 @@
-//! Every lint rule against its fixture: `fixtures/lint/<rule-name>/violation.yaml` has
-//! findings of the rule (snapshotted as rendered reports and JSON), `clean.yaml` has none.
+//! Every lint rule as tests of its own (`cargo test --test lint_rules W003` runs one rule):
+//! - `<code>_<name>::fixture`: `fixtures/lint/<name>/violation.yaml` has findings of the rule
+//!   (snapshotted as rendered reports and JSON), `clean.yaml` has none;
+//! - `<code>_<name>::example`: the violation in the rule's documentation triggers it;
+//! - `registry::…`: codes, names and three-part documentation, and `docs/rules.md`.
 
-use permspec::lint::{Config, FileFindings, lint_files, rules};
+use libtest_mimic::{Arguments, Failed, Trial};
+use permspec::lint::{Config, FileFindings, Rule, lint_files, rules};
 use permspec::report::{Renderer, lint_json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// Lints `file` with every rule, as users do, and keeps the findings of `rule_code`.
-fn lint(rule_code: &str, file: &str) -> Vec<FileFindings> {
+fn main() -> std::process::ExitCode {
+    let arguments = Arguments::from_args();
+    let mut trials = Vec::new();
+    for rule in rules::ALL {
+        let prefix = format!("{}_{}", rule.code, rule.name);
+        trials.push(Trial::test(format!("{prefix}::fixture"), move || {
+            fixture(rule)
+        }));
+        trials.push(Trial::test(format!("{prefix}::example"), move || {
+            example(rule)
+        }));
+    }
+    trials.push(Trial::test(
+        "registry::documented_in_three_parts",
+        documented,
+    ));
+    trials.push(Trial::test(
+        "registry::docs_rules_md_is_generated",
+        reference,
+    ));
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
+/// Lints `file` with every rule, as users do, and keeps the findings of `rule`.
+fn lint(rule: &Rule, file: &Path) -> Result<Vec<FileFindings>, Failed> {
     let today = jiff::civil::date(2026, 11, 23);
-    let (mut findings, errors) = lint_files(&[PathBuf::from(file)], &Config::default(), today);
-    assert!(errors.is_empty(), "{file} does not load: {errors:?}");
+    let (mut findings, errors) = lint_files(&[file.to_owned()], &Config::default(), today);
+    if !errors.is_empty() {
+        return Err(format!("{} does not load: {errors:?}", file.display()).into());
+    }
     for group in &mut findings {
         group
             .findings
-            .retain(|finding| finding.rule.code == rule_code);
+            .retain(|finding| finding.rule.code == rule.code);
     }
     findings.retain(|group| !group.findings.is_empty());
-    findings
+    Ok(findings)
 }
 
-#[test]
-fn every_rule_has_a_fixture_with_a_violation_and_its_clean_form() {
+fn fixture(rule: &'static Rule) -> Result<(), Failed> {
+    let folder = PathBuf::from("fixtures/lint").join(rule.name);
+    let violations = lint(rule, &folder.join("violation.yaml"))?;
+    let found: Vec<_> = violations.iter().flat_map(|file| &file.findings).collect();
+    if found.is_empty() {
+        return Err(format!("no finding in {}/violation.yaml", folder.display()).into());
+    }
     let renderer = Renderer::new(false);
-    for rule in rules::ALL {
-        let folder = format!("fixtures/lint/{}", rule.name);
-        let violations = lint(rule.code, &format!("{folder}/violation.yaml"));
-        let found: Vec<_> = violations.iter().flat_map(|file| &file.findings).collect();
-        assert!(
-            !found.is_empty(),
-            "{}: no finding in {folder}/violation.yaml",
-            rule.code
-        );
-        assert!(found.iter().all(|finding| finding.rule.code == rule.code));
-        let rendered: String = found
-            .iter()
-            .map(|finding| renderer.render(&finding.diagnostic()))
-            .collect();
-        insta::assert_snapshot!(format!("{}_{}", rule.code, rule.name), rendered);
-        insta::assert_json_snapshot!(
-            format!("{}_{}_json", rule.code, rule.name),
-            lint_json(&violations)
-        );
-
-        let clean = lint(rule.code, &format!("{folder}/clean.yaml"));
-        let remaining: Vec<String> = clean
-            .iter()
-            .flat_map(|f| &f.findings)
-            .map(|f| f.message.clone())
-            .collect();
-        assert!(
-            remaining.is_empty(),
-            "{}: findings in the clean fixture: {remaining:?}",
-            rule.code
-        );
+    let rendered: String = found
+        .iter()
+        .map(|finding| renderer.render(&finding.diagnostic()))
+        .collect();
+    insta::assert_snapshot!(format!("{}_{}", rule.code, rule.name), rendered);
+    insta::assert_json_snapshot!(
+        format!("{}_{}_json", rule.code, rule.name),
+        lint_json(&violations)
+    );
+    let clean = lint(rule, &folder.join("clean.yaml"))?;
+    let remaining: Vec<&str> = clean
+        .iter()
+        .flat_map(|file| &file.findings)
+        .map(|finding| finding.message.as_str())
+        .collect();
+    if remaining.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("findings in the clean fixture: {remaining:?}").into())
     }
 }
 
-#[test]
-fn every_rule_is_documented_in_three_parts() {
+/// The documented violation (the example up to `# Fix`), as a policy file, has a finding of
+/// the rule.
+fn example(rule: &'static Rule) -> Result<(), Failed> {
+    let violation = rule.example.split("# Fix").next().unwrap_or_default();
+    let directory = tempfile::tempdir()?;
+    let path = directory.path().join("example.yaml");
+    std::fs::write(&path, format!("version: 1\n{violation}"))?;
+    let found = lint(rule, &path)?;
+    if found.is_empty() {
+        return Err(format!("the documented example does not trigger it:\n{violation}").into());
+    }
+    Ok(())
+}
+
+fn documented() -> Result<(), Failed> {
     let mut codes = std::collections::HashSet::new();
     for rule in rules::ALL {
-        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
-        for part in [rule.summary, rule.what, rule.why, rule.example] {
-            assert!(!part.trim().is_empty(), "{} lacks documentation", rule.code);
+        if !codes.insert(rule.code) {
+            return Err(format!("duplicate code {}", rule.code).into());
         }
-        assert!(
-            rule.name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-')
-        );
+        if [rule.summary, rule.what, rule.why, rule.example]
+            .iter()
+            .any(|part| part.trim().is_empty())
+        {
+            return Err(format!("{} lacks documentation", rule.code).into());
+        }
+        if !rule
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-')
+        {
+            return Err(format!("{}: `{}` is not kebab-case", rule.code, rule.name).into());
+        }
+    }
+    Ok(())
+}
+
+fn reference() -> Result<(), Failed> {
+    let committed = std::fs::read_to_string("docs/rules.md")?;
+    if committed == permspec::lint::reference_markdown() {
+        Ok(())
+    } else {
+        Err("docs/rules.md is out of date: run `cargo run -- rules --format markdown > docs/rules.md`".into())
     }
 }

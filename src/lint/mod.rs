@@ -100,6 +100,42 @@ impl Rule {
     }
 }
 
+/// The reference of every rule as Markdown: a table, then each rule's documentation. It is
+/// committed as `docs/rules.md`, and a test keeps the two equal.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Lint rules\n\n\
+         Generated from permspec's rule registry by `permspec rules --format markdown`; do \
+         not edit by hand. Select rules by code (`W001`), code prefix (`W`) or name \
+         (`global-wildcard`) on the command line, in `permspec.toml` and in inline \
+         `lint: {allow: [...]}` suppressions.\n\n\
+         | code | name | default | finds |\n|---|---|---|---|\n",
+    );
+    for rule in rules::ALL {
+        out.push_str(&format!(
+            "| [{code}](#{anchor}) | `{name}` | {level} | {summary} |\n",
+            code = rule.code,
+            anchor = rule.code.to_ascii_lowercase(),
+            name = rule.name,
+            level = rule.level,
+            summary = rule.summary.replace('|', "\\|"),
+        ));
+    }
+    for rule in rules::ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}`, {} by default: {}.\n\n### What it does\n\n{}\n\n### Why it matters\n\n{}\n\n### Example\n\n```yaml\n{}\n```\n",
+            rule.code,
+            rule.name,
+            rule.level,
+            rule.summary,
+            rule.what.trim(),
+            rule.why.trim(),
+            rule.example.trim()
+        ));
+    }
+    out
+}
+
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.label())

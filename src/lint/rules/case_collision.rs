@@ -14,9 +14,15 @@ pub static RULE: Rule = Rule {
 in letter case.",
     why: "Unkey compares permissions exactly: `Documents.Read` and `documents.read` are two \
 different permissions, and a key granted one is refused the other.",
-    example: r#"roles:
+    example: r#"permissions: [documents.read]
+roles:
   reader:
-    permissions: [Documents.Read]        # N003 beside documents.read elsewhere"#,
+    permissions: [Documents.Read]        # N003 beside documents.read
+
+# Fix: one spelling, the catalog's
+roles:
+  reader:
+    permissions: [documents.read]"#,
     check,
 };
 

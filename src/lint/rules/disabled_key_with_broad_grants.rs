@@ -13,9 +13,11 @@ pub static RULE: Rule = Rule {
 include a wildcard.",
     why: "Disabling is reversible: whoever re-enables the key restores all of its wildcard \
 access at once, without a review of what it grants.",
-    example: r#"keys:
+    example: r#"roles:
+  admin: {permissions: ["*"]}
+keys:
   ops:
-    roles: [admin]             # admin grants "*"
+    roles: [admin]
     enabled: false             # X002
 
 # Fix: take the roles away as well, or delete the key"#,

@@ -20,7 +20,9 @@ enabled or expired) and reports the queries that none of them can pass. Delibera
 (cases expecting deny or an error, `keys: []`) are not reported.",
     why: "A check nobody passes is either a typo in the query or access that was removed by \
 accident: the endpoint behind it is closed to everyone.",
-    example: r#"cases:
+    example: r#"keys:
+  alice: {permissions: [documents.read]}
+cases:
   - key: alice
     query: documents.read AND documents.approve   # N006: no key holds documents.approve
     expect: allow"#,

@@ -16,8 +16,10 @@ noticing.",
     example: r#"keys:
   billing_bot:                 # S006: no case uses it
     permissions: [billing.read]
+
+# Fix: a case for it
 cases:
-  - key: billing_bot           # Fix
+  - key: billing_bot
     query: billing.read
     expect: allow"#,
     check,

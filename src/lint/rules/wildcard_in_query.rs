@@ -17,13 +17,17 @@ pub static RULE: Rule = Rule {
 of that exact string (or by a wider wildcard under Unkey's docs), never by `documents.read`. \
 It usually means the check was meant as \"any documents permission\", which the query \
 language cannot express.",
-    example: r#"cases:
+    example: r#"keys:
+  alice: {permissions: [documents.read]}
+cases:
   - key: alice
     query: documents.*              # W007
+    expect: deny
 
 # Fix: name the permissions
   - key: alice
-    query: documents.read OR documents.write"#,
+    query: documents.read OR documents.write
+    expect: allow"#,
     check,
 };
 

@@ -17,7 +17,14 @@ it, the more a single new permission silently spreads, and the more keys an atta
 steal to get it.",
     example: r#"roles:
   staff:
-    permissions: ["documents.*"]   # W005 when held by more than 5 keys
+    permissions: ["documents.*"]   # W005: held by more than 5 keys
+keys:
+  k1: {roles: [staff]}
+  k2: {roles: [staff]}
+  k3: {roles: [staff]}
+  k4: {roles: [staff]}
+  k5: {roles: [staff]}
+  k6: {roles: [staff]}
 
 # Fix: a narrower role for most keys
 roles:
