@@ -61,3 +61,24 @@ fn the_man_page_lists_every_command() {
         );
     }
 }
+
+#[test]
+fn every_page_the_man_page_refers_to_is_written_with_its_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = permspec(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let main = std::fs::read_to_string(dir.path().join("permspec.1")).unwrap();
+    for command in COMMANDS.iter().filter(|command| **command != "help") {
+        let page = dir.path().join(format!("permspec-{command}.1"));
+        let text = std::fs::read_to_string(&page)
+            .unwrap_or_else(|_| panic!("permspec.1 refers to {}", page.display()));
+        assert!(
+            text.contains(&format!(".TH permspec-{command} 1")),
+            "{command}"
+        );
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{command}");
+    }
+    assert!(main.contains(".SH \"EXIT STATUS\""));
+    let lint = std::fs::read_to_string(dir.path().join("permspec-lint.1")).unwrap();
+    assert!(lint.contains("A finding reached the failing level"));
+}

@@ -61,7 +61,7 @@ enum Command {
     Generate(generate::Args),
 }
 
-/// How a command ended, as documented in cli.md.
+/// How a command ended, as documented in docs/cli.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// Everything passed.

@@ -11,9 +11,14 @@ pub struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
-/// Arguments of `permspec man` (none).
+/// Arguments of `permspec man`.
 #[derive(Debug, clap::Args)]
-pub struct ManArgs {}
+pub struct ManArgs {
+    /// Write `permspec.1` and a page per command (`permspec-lint.1`, ...) into this
+    /// directory, instead of printing `permspec.1`.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<std::path::PathBuf>,
+}
 
 /// Prints the completion script: e.g. `permspec completions bash > ~/.local/share/bash-completion/completions/permspec`.
 pub fn completions(args: &CompletionsArgs) -> Exit {
@@ -22,14 +27,83 @@ pub fn completions(args: &CompletionsArgs) -> Exit {
     Exit::Success
 }
 
-/// Prints the man page (roff): e.g. `permspec man > permspec.1`.
-pub fn man(_: &ManArgs) -> Exit {
-    let page = clap_mangen::Man::new(Cli::command());
-    match page.render(&mut std::io::stdout()) {
-        Ok(()) => Exit::Success,
-        Err(error) => {
-            eprintln!("error: cannot write the man page: {error}");
-            Exit::Failure
+/// Prints the man page (roff), e.g. `permspec man > permspec.1`, or writes every page into
+/// `--dir`.
+pub fn man(args: &ManArgs) -> Exit {
+    let command = Cli::command();
+    let Some(directory) = &args.dir else {
+        return match render(&command, None) {
+            Ok(page) => {
+                print!("{page}");
+                Exit::Success
+            }
+            Err(error) => {
+                eprintln!("error: cannot render the man page: {error}");
+                Exit::BadInput
+            }
+        };
+    };
+    let mut pages = vec![("permspec".to_owned(), render(&command, None))];
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        let name = format!("permspec-{}", sub.get_name());
+        let page = sub
+            .clone()
+            .name(name.clone())
+            .version(env!("CARGO_PKG_VERSION"));
+        let page = render(&page, Some(sub.get_name()));
+        pages.push((name, page));
+    }
+    if let Err(error) = std::fs::create_dir_all(directory) {
+        eprintln!("error: cannot create `{}`: {error}", directory.display());
+        return Exit::BadInput;
+    }
+    for (name, page) in pages {
+        let path = directory.join(format!("{name}.1"));
+        let written = page.and_then(|page| crate::atomic_write::write_file(&path, page.as_bytes()));
+        if let Err(error) = written {
+            eprintln!("error: cannot write `{}`: {error}", path.display());
+            return Exit::BadInput;
         }
     }
+    Exit::Success
+}
+
+/// The page of `command` (the whole tool when `subcommand` is `None`), with EXIT STATUS.
+fn render(command: &clap::Command, subcommand: Option<&str>) -> std::io::Result<String> {
+    let page = clap_mangen::Man::new(command.clone());
+    let mut out = Vec::new();
+    page.render_title(&mut out)?;
+    page.render_name_section(&mut out)?;
+    page.render_synopsis_section(&mut out)?;
+    page.render_description_section(&mut out)?;
+    page.render_options_section(&mut out)?;
+    if command.has_subcommands() {
+        page.render_subcommands_section(&mut out)?;
+    }
+    out.extend_from_slice(exit_status(subcommand).as_bytes());
+    page.render_version_section(&mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The EXIT STATUS section: what 1 means depends on the command.
+fn exit_status(subcommand: Option<&str>) -> String {
+    let failure = match subcommand {
+        Some("test") => {
+            "A case or access assertion failed, coverage fell under \\-\\-fail\\-under, or a mutant survived"
+        }
+        Some("lint") => {
+            "A finding reached the failing level (errors, or warnings with \\-\\-deny warnings)"
+        }
+        Some("parse") => "A query has an error\\-level finding",
+        Some("check") => "The query is denied",
+        Some("diff") => "Access widens unacknowledged",
+        Some(_) => "Not used",
+        None => "A check failed: a case, a finding, a denial or a widening, as each command says",
+    };
+    format!(
+        ".SH \"EXIT STATUS\"\n.TP\n0\nSuccess: everything asked for was checked and passed.\n\
+         .TP\n1\n{failure}.\n.TP\n2\nThe input could not be used: a file or directory \
+         missing, unreadable or invalid, a syntax error, a limit crossed, a bad flag, or output \
+         that cannot be written. A message names the cause.\n"
+    )
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fmt;
 use std::fmt::Write as _;
 
-/// The outcome codes of semantics.md §3, in the order they are checked.
+/// The outcome codes of docs/semantics.md §3, in the order they are checked.
 #[derive(
     Clone,
     Copy,
@@ -158,7 +158,7 @@ impl Outcome {
     }
 }
 
-/// Decides `query` for `access`, as semantics.md §3 describes: the query is evaluated with
+/// Decides `query` for `access`, as docs/semantics.md §3 describes: the query is evaluated with
 /// forbidden permissions counted as missing (`VALID` if it passes), then normally
 /// (`FORBIDDEN` if it passes only then), else `INSUFFICIENT_PERMISSIONS`.
 pub fn decide(query: &Query, access: &Access) -> Outcome {

@@ -1,5 +1,5 @@
 //! Deciding a query against a key's grants: the three semantics modes, decision codes and
-//! explanations (semantics.md §2-3).
+//! explanations (docs/semantics.md §2-3).
 //!
 //! ```
 //! use permspec::eval::{Access, Code, Decision, Semantics};

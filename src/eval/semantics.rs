@@ -81,7 +81,7 @@ impl Matching {
 
 /// Whether one grant pattern matches one required permission.
 ///
-/// The plain definition of the rules in semantics.md §2; [`crate::eval::PatternSet`] answers
+/// The plain definition of the rules in docs/semantics.md §2; [`crate::eval::PatternSet`] answers
 /// the same question for many patterns at once.
 ///
 /// ```

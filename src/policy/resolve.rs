@@ -1,6 +1,6 @@
 //! From a policy to decisions: each key's effective grants (direct and through roles, with
 //! where each comes from), compiled once per way of matching, and the decision codes of
-//! semantics.md §3 in their order.
+//! docs/semantics.md §3 in their order.
 
 use super::model::{KeyKind, Policy};
 use crate::eval::{Access, Code, Decision, Matching, PatternSet, Semantics, decide, decide_code};
@@ -286,7 +286,7 @@ impl Resolved {
         }
     }
 
-    /// The gates of semantics.md §3, in their order.
+    /// The gates of docs/semantics.md §3, in their order.
     fn screen(&self, key: &str, semantics: Semantics, now: Timestamp) -> Screening {
         let stopped = |code, key| Screening::Stopped { code, key };
         let Some(index) = self.key_index(key) else {

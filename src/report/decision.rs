@@ -39,7 +39,7 @@ pub fn decision_text(decision: &Decision) -> String {
     out
 }
 
-/// The decision as the JSON object of cli.md's `check` contract.
+/// The decision as the JSON object of docs/cli.md's `check` contract.
 pub fn decision_json(decision: &Decision) -> serde_json::Value {
     json!({
         "allowed": decision.allowed(),

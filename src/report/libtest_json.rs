@@ -1,5 +1,5 @@
 //! `permspec test --format json`: libtest's JSON event stream, one object per line, with
-//! the extra fields of cli.md (file, line, column, expected, actual, code, semantics, message).
+//! the extra fields of docs/cli.md (file, line, column, expected, actual, code, semantics, message).
 
 use crate::runner::Executed;
 use serde_json::{Value, json};
