@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fmt;
 use std::fmt::Write as _;
 
-/// The outcome codes of docs/semantics.md §3, in the order they are checked.
+/// The outcome codes of a decision, in the order they are checked.
 #[derive(
     Clone,
     Copy,

@@ -21,7 +21,8 @@ pub struct RawFile {
     /// What `*` in a grant means: `wildcard` (Unkey's docs, default), `literal` (Unkey's
     /// engine) or `strict` (both must agree).
     pub semantics: Option<Semantics>,
-    /// The clock that `expires` is compared with (RFC 3339, or a date for midnight UTC).
+    /// The clock that `expires` is compared with (RFC 3339 with an offset, or a date for
+    /// midnight UTC).
     pub now: Option<String>,
     /// The workspace the keys live in.
     pub workspace: Option<RawWorkspace>,
@@ -87,7 +88,7 @@ pub struct RawKey {
     /// `false`: every case for the key is DISABLED.
     #[serde(default = "enabled")]
     pub enabled: bool,
-    /// When the key stops working (RFC 3339, or a date for midnight UTC).
+    /// When the key stops working (RFC 3339 with an offset, or a date for midnight UTC).
     pub expires: Option<String>,
     /// Lint findings excused on this key.
     pub lint: Option<RawSuppression>,
@@ -272,7 +273,8 @@ pub struct RawAccess {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuppression {
-    /// Rule codes or names to excuse, e.g. `global-wildcard` or `W001`.
+    /// Rules to excuse: codes, code prefixes or names, e.g. `W001`, `W` or
+    /// `global-wildcard`.
     pub allow: Vec<String>,
     /// Why the finding is acceptable here; required.
     pub reason: String,
