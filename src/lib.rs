@@ -61,14 +61,14 @@
 //! use permspec::lint::{Config, lint_files};
 //! use permspec::report::Renderer;
 //!
-//! let files = vec!["policies/documents.yaml".into()];
+//! let files = vec!["examples/findings/documents.yaml".into()];
 //! let today = jiff::civil::date(2026, 11, 1);
 //! let (groups, errors) = lint_files(&files, &Config::default(), today);
 //! assert!(errors.is_empty());
 //! let findings: Vec<_> = groups.iter().flat_map(|group| &group.findings).collect();
 //! assert!(findings.iter().any(|finding| finding.rule.name == "global-wildcard"));
 //! let report = Renderer::new(false).render(&findings[0].diagnostic());
-//! assert!(report.contains("policies/documents.yaml"));
+//! assert!(report.contains("examples/findings/documents.yaml"));
 //! ```
 
 pub mod atomic_write;

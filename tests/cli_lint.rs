@@ -9,7 +9,7 @@ use support::cli::permspec;
 fn sarif_output_is_valid_sarif_2_1_0() {
     let run = permspec(&[
         "lint",
-        "policies",
+        "examples/findings",
         "fixtures/fix/messy.yaml",
         "--format",
         "sarif",

@@ -19,10 +19,34 @@ fn without_timing(text: &str) -> String {
 }
 
 #[test]
-fn the_example_policies_pass() {
+fn the_example_policies_pass_every_gate_the_readme_recommends() {
     let run = permspec(&["test", "policies"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("test result: ok. 26 passed; 0 failed"));
+    assert!(run.stdout.contains("test result: ok. 29 passed; 0 failed"));
+    let run = permspec(&["lint", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.stderr, "0 errors, 0 warnings, 0 infos in 3 files\n");
+    let gate = [
+        "test",
+        "--coverage",
+        "--fail-under",
+        "80",
+        "--mutate",
+        "policies/",
+    ];
+    let run = permspec(&gate);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn the_examples_of_findings_have_findings_and_passing_cases() {
+    let run = permspec(&["test", "examples/findings"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = permspec(&["lint", "examples/findings"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for rule in ["W001", "W003", "W009", "N001", "N008"] {
+        assert!(run.stdout.contains(rule), "examples/findings shows {rule}");
+    }
 }
 
 #[test]
@@ -106,7 +130,7 @@ fn filters_select_tests_like_libtest() {
 fn semantics_can_be_forced_from_the_command_line() {
     let run = permspec(&[
         "test",
-        "policies/documents.yaml",
+        "examples/findings/documents.yaml",
         "--semantics",
         "literal",
         "--format",
@@ -129,7 +153,7 @@ fn a_missing_path_is_unusable_input() {
 
 #[test]
 fn check_decides_for_a_key_of_a_policy_file() {
-    let file = "policies/documents.yaml";
+    let file = "examples/findings/documents.yaml";
     let run = permspec(&[
         "check",
         "documents.delete",

@@ -474,7 +474,7 @@ fn a_case_name_longer_than_any_column_is_shortened() {
 fn output_to_a_full_device_is_an_error_not_a_panic() {
     for args in [
         &["test", "policies/"][..],
-        &["lint", "policies/"],
+        &["lint", "examples/findings/"],
         &["parse", "a"],
         &["schema"],
     ] {

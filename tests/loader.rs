@@ -78,7 +78,7 @@ fn every_node_keeps_its_span() {
 #[test]
 fn case_lists_expand_to_one_named_case_per_key_and_query() {
     let file = Loader::default()
-        .load(Path::new("policies/documents.yaml"))
+        .load(Path::new("examples/findings/documents.yaml"))
         .unwrap();
     let text = file.source.text();
     let staff: Vec<(&str, &str, &str)> = file
