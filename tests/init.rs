@@ -5,29 +5,79 @@ mod support;
 use support::cli::{permspec, permspec_in};
 
 #[test]
-fn the_starter_suite_passes_test_and_lint() {
+fn the_starter_suite_passes_test_and_lint_without_arguments() {
     let dir = tempfile::tempdir().unwrap();
-    let suite = dir.path().join("access");
-    let run = permspec(&["init", suite.to_str().unwrap()]);
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let run = permspec_in(dir.path(), &["init", "access"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for name in ["policy.yaml", "permspec.toml", "policy-v1.schema.json"] {
+    let suite = dir.path().join("access");
+    for name in ["policy.yaml", "policy-v1.schema.json"] {
         assert!(suite.join(name).is_file(), "{name} is written");
     }
+    let config = std::fs::read_to_string(dir.path().join("permspec.toml")).unwrap();
+    assert!(config.contains("paths = [\"access\"]"), "{config}");
 
-    let test = permspec_in(&suite, &["test", "."]);
+    let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     assert!(test.stdout.contains("8 passed"), "{}", test.stdout);
 
+    for args in [
+        &["lint"][..],
+        &["lint", "access"],
+        &["lint", "access/policy.yaml"],
+    ] {
+        let lint = permspec_in(dir.path(), args);
+        assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+        assert!(
+            lint.stderr.contains("0 errors, 0 warnings, 0 infos"),
+            "{}",
+            lint.stderr
+        );
+        assert!(
+            lint.stderr.contains("configuration: "),
+            "the file in use is named"
+        );
+    }
+    // From inside the suite, the configuration above it applies too.
     let lint = permspec_in(&suite, &["lint", "."]);
-    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
-    assert!(
-        lint.stderr.contains("0 errors, 0 warnings, 0 infos"),
-        "{}",
-        lint.stderr
-    );
+    assert!(lint.stderr.contains("permspec.toml"), "{}", lint.stderr);
 
     let schema = std::fs::read_to_string(suite.join("policy-v1.schema.json")).unwrap();
     assert_eq!(schema, permspec(&["schema"]).stdout);
+}
+
+#[test]
+fn a_configuration_above_the_repository_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("permspec.toml"),
+        "[lint]\nignore = [\"W\", \"N\", \"S\", \"X\"]\n",
+    )
+    .unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("policies")).unwrap();
+    std::fs::write(
+        repo.join("policies/p.yaml"),
+        "version: 1\nroles:\n  admin: {permissions: [\"*\"]}\nkeys:\n  k: {roles: [admin]}\n",
+    )
+    .unwrap();
+    let run = permspec_in(&repo, &["lint", "policies", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "the rules still run: {}", run.stderr);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        log["runs"][0]["properties"]["configuration"],
+        serde_json::Value::Null
+    );
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    std::fs::write(repo.join("permspec.toml"), "[lint]\nignore = [\"S\"]\n").unwrap();
+    let run = permspec_in(&repo, &["lint", "policies", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let named = log["runs"][0]["properties"]["configuration"]
+        .as_str()
+        .unwrap();
+    assert!(named.ends_with("repo/permspec.toml"), "{named}");
 }
 
 #[test]
@@ -45,7 +95,7 @@ fn an_existing_suite_is_kept_unless_forced() {
     );
     assert_eq!(std::fs::read_to_string(&policy).unwrap(), "version: 1\n");
     assert!(
-        !dir.path().join("permspec.toml").exists(),
+        !dir.path().join("policy-v1.schema.json").exists(),
         "nothing is written"
     );
 

@@ -33,12 +33,6 @@ fn repository() -> tempfile::TempDir {
         .output()
         .unwrap();
     assert!(init.status.success());
-    // The configuration belongs at the root, where every command finds it.
-    std::fs::rename(
-        repo.path().join("policies/permspec.toml"),
-        repo.path().join("permspec.toml"),
-    )
-    .unwrap();
     git(repo.path(), &["init", "-q"]);
     git(repo.path(), &["add", "."]);
     git(repo.path(), &["commit", "-q", "-m", "policies"]);

@@ -53,7 +53,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let config = match super::configuration(None) {
+    let config = match super::configuration(None, &[]) {
         Ok(config) => config,
         Err(exit) => return exit,
     };

@@ -65,7 +65,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let config = match super::configuration(None) {
+    let config = match super::configuration(None, &[]) {
         Ok(config) => config,
         Err(exit) => return exit,
     };

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// Arguments of `permspec init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to write the suite.
+    /// Where to write the suite (`permspec.toml` goes into the current directory).
     #[arg(default_value = ".")]
     directory: PathBuf,
 
@@ -22,8 +22,7 @@ pub fn run(args: &Args) -> Exit {
             for file in &files {
                 println!("wrote {}", file.display());
             }
-            let directory = args.directory.display();
-            println!("next: permspec test {directory} && permspec lint {directory}");
+            println!("next: permspec test && permspec lint");
             Exit::Success
         }
         Err(error @ InitError::Exists(_)) => {

@@ -24,7 +24,8 @@ pub enum LintFormat {
 /// Arguments of `permspec lint`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files or directories of them (default: `policies`, unless `--queries` is given).
+    /// Policy files or directories of them (default: the configuration's `paths`, else
+    /// `policies`, unless `--queries` is given).
     paths: Vec<PathBuf>,
 
     /// A file of queries to lint, one per line (`#` starts a comment line; `-` reads
@@ -67,7 +68,8 @@ pub struct Args {
     #[arg(long, requires = "fix")]
     unsafe_fixes: bool,
 
-    /// Configuration file (default: the nearest `permspec.toml` at or above the current directory).
+    /// Configuration file (default: the nearest `permspec.toml` at or above the first path
+    /// checked, or the current directory, within its git repository).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
@@ -77,7 +79,7 @@ pub struct Args {
 }
 
 fn configuration(args: &Args) -> Result<Config, String> {
-    let mut config = Config::discover(args.config.as_deref())?;
+    let mut config = Config::discover(args.config.as_deref(), &args.paths)?;
     config.select.extend(args.select.iter().cloned());
     config.ignore.extend(args.ignore.iter().cloned());
     for selector in &args.deny {
@@ -98,7 +100,13 @@ fn configuration(args: &Args) -> Result<Config, String> {
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     if args.watch {
-        let mut watched = policy_paths(args);
+        let mut watched = match configuration(args) {
+            Ok(config) => policy_paths(args, &config),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Exit::BadInput;
+            }
+        };
         watched.extend(
             args.queries
                 .iter()
@@ -110,10 +118,11 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     run_once(args, context)
 }
 
-/// The paths given, else `policies` unless only queries are linted.
-fn policy_paths(args: &Args) -> Vec<PathBuf> {
+/// The paths given, else the configuration's (`policies` by default), unless only queries
+/// are linted.
+fn policy_paths(args: &Args, config: &Config) -> Vec<PathBuf> {
     if args.paths.is_empty() && args.queries.is_empty() {
-        vec![PathBuf::from("policies")]
+        config.default_paths()
     } else {
         args.paths.clone()
     }
@@ -127,7 +136,10 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let paths = policy_paths(args);
+    let paths = policy_paths(args, &config);
+    if let (Some(file), LintFormat::Human) = (&config.file, args.format) {
+        eprintln!("configuration: {}", file.display());
+    }
     let files = if paths.is_empty() {
         Vec::new()
     } else {
@@ -184,7 +196,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         ),
         LintFormat::Sarif => println!(
             "{}",
-            serde_json::to_string_pretty(&sarif(&findings)).expect("JSON")
+            serde_json::to_string_pretty(&sarif(&findings, config.file.as_deref())).expect("JSON")
         ),
         LintFormat::Github => print!("{}", github_annotations(&findings)),
     }

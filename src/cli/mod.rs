@@ -96,10 +96,14 @@ pub struct Context {
     pub renderer: Renderer,
 }
 
-/// The nearest `permspec.toml` (or `explicit`), else the defaults; a bad file is reported
-/// on standard error and ends the command with [`Exit::BadInput`].
-fn configuration(explicit: Option<&std::path::Path>) -> Result<crate::lint::Config, Exit> {
-    crate::lint::Config::discover(explicit).map_err(|error| {
+/// The configuration for checking `paths` (`explicit`, else the nearest `permspec.toml`
+/// above them within the repository, else the defaults); a bad file is reported on standard
+/// error and ends the command with [`Exit::BadInput`].
+fn configuration(
+    explicit: Option<&std::path::Path>,
+    paths: &[std::path::PathBuf],
+) -> Result<crate::lint::Config, Exit> {
+    crate::lint::Config::discover(explicit, paths).map_err(|error| {
         eprintln!("error: {error}");
         Exit::BadInput
     })

@@ -29,8 +29,8 @@ pub enum TestFormat {
 /// Arguments of `permspec test`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files or directories of them.
-    #[arg(default_value = "policies")]
+    /// Policy files or directories of them (default: the configuration's `paths`, else
+    /// `policies`).
     paths: Vec<PathBuf>,
 
     /// Run only tests whose name contains this.
@@ -93,18 +93,28 @@ pub struct Args {
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     if args.watch {
-        return super::watch::watch(&args.paths, || run_once(args, context));
+        let paths = match super::configuration(None, &args.paths) {
+            Ok(config) if args.paths.is_empty() => config.default_paths(),
+            Ok(_) => args.paths.clone(),
+            Err(exit) => return exit,
+        };
+        return super::watch::watch(&paths, || run_once(args, context));
     }
     run_once(args, context)
 }
 
 fn run_once(args: &Args, context: &Context) -> Exit {
-    let files = match super::policy_files_in(&args.paths) {
-        Ok(files) => files,
+    let config = match super::configuration(None, &args.paths) {
+        Ok(config) => config,
         Err(exit) => return exit,
     };
-    let config = match super::configuration(None) {
-        Ok(config) => config,
+    let paths = if args.paths.is_empty() {
+        config.default_paths()
+    } else {
+        args.paths.clone()
+    };
+    let files = match super::policy_files_in(&paths) {
+        Ok(files) => files,
         Err(exit) => return exit,
     };
     let tests = collect(

@@ -4,12 +4,26 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The files of the starter suite: name and contents.
-fn files() -> [(&'static str, String); 3] {
+/// The files of the starter suite, for a suite in `directory`: the policy and its schema
+/// there, and the configuration in the current directory (the project's root), whose
+/// `paths` points at the suite, so that `permspec test` and `permspec lint` need no
+/// arguments.
+fn files(directory: &Path) -> [(PathBuf, String); 3] {
+    let suite = directory.to_string_lossy().replace('\\', "/");
+    let paths = toml::Value::Array(vec![toml::Value::String(suite)]);
     [
-        ("policy.yaml", include_str!("policy.yaml").to_owned()),
-        ("permspec.toml", include_str!("permspec.toml").to_owned()),
-        ("policy-v1.schema.json", crate::cli::schema_text()),
+        (
+            directory.join("policy.yaml"),
+            include_str!("policy.yaml").to_owned(),
+        ),
+        (
+            directory.join("policy-v1.schema.json"),
+            crate::cli::schema_text(),
+        ),
+        (
+            PathBuf::from("permspec.toml"),
+            include_str!("permspec.toml").replace("paths = []", &format!("paths = {paths}")),
+        ),
     ]
 }
 
@@ -37,10 +51,11 @@ fn list(paths: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Writes the starter suite into `directory` (created if needed), unless one of its files
-/// exists there and `force` is false. Returns the files written.
+/// Writes the starter suite into `directory` (created if needed) and `permspec.toml` into
+/// the current directory, unless one of these files exists and `force` is false. Returns the
+/// files written.
 pub fn scaffold(directory: &Path, force: bool) -> Result<Vec<PathBuf>, InitError> {
-    let files = files().map(|(name, text)| (directory.join(name), text));
+    let files = files(directory);
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(path, _)| path.clone())

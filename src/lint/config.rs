@@ -36,6 +36,10 @@ pub struct Config {
     pub widely_held_keys: usize,
     /// What the loader accepts of one file (`[limits]`).
     pub limits: Limits,
+    /// The file this configuration was read from, if any.
+    pub file: Option<PathBuf>,
+    /// What to check when no paths are given (`paths`, relative to the file).
+    pub paths: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -47,6 +51,8 @@ impl Default for Config {
             fail_level: Level::Error,
             widely_held_keys: 5,
             limits: Limits::default(),
+            file: None,
+            paths: Vec::new(),
         }
     }
 }
@@ -55,6 +61,8 @@ impl Default for Config {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default)]
+    paths: Vec<PathBuf>,
     #[serde(default)]
     lint: LintSection,
     #[serde(default)]
@@ -100,25 +108,51 @@ impl Config {
         }
     }
 
-    /// The nearest `permspec.toml` at or above `start`, if any.
+    /// The nearest `permspec.toml` at or above `start` (a file's directory, or a directory),
+    /// looking no higher than the root of the git repository `start` is in: a configuration
+    /// outside the repository is not the project's, and must not switch its gate off.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .map(|directory| directory.join("permspec.toml"))
-            .find(|candidate| candidate.is_file())
+        let start = std::path::absolute(start).ok()?;
+        let directory = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent()?
+        };
+        for directory in directory.ancestors() {
+            let candidate = directory.join("permspec.toml");
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if directory.join(".git").exists() {
+                return None;
+            }
+        }
+        None
     }
 
-    /// The configuration in `explicit`, else in the nearest `permspec.toml` at or above the
-    /// current directory, else the defaults.
-    pub fn discover(explicit: Option<&Path>) -> Result<Config, String> {
-        let found = explicit.map(Path::to_owned).or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .and_then(|directory| Config::find(&directory))
-        });
-        match found {
+    /// The configuration in `explicit`, else in the nearest `permspec.toml` above the first
+    /// of `paths` (the paths being checked; the current directory when there are none), else
+    /// the defaults.
+    pub fn discover(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
+        let start = match paths.first() {
+            Some(path) => path.clone(),
+            None => std::env::current_dir().map_err(|error| error.to_string())?,
+        };
+        match explicit
+            .map(Path::to_owned)
+            .or_else(|| Config::find(&start))
+        {
             Some(path) => Config::read(&path),
             None => Ok(Config::default()),
+        }
+    }
+
+    /// The paths to check when none are given: the configuration's `paths`, else `policies`.
+    pub fn default_paths(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from("policies")]
+        } else {
+            self.paths.clone()
         }
     }
 
@@ -136,6 +170,12 @@ impl Config {
             select: file.lint.select,
             ignore: file.lint.ignore,
             limits: file.limits,
+            file: Some(path.to_owned()),
+            paths: file
+                .paths
+                .iter()
+                .map(|relative| path.parent().unwrap_or(Path::new(".")).join(relative))
+                .collect(),
             ..Config::default()
         };
         if file.lint.deny_warnings {

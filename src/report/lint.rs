@@ -75,8 +75,9 @@ fn sarif_rule(rule: &Rule) -> Value {
     })
 }
 
-/// A SARIF 2.1.0 log with every rule's metadata and one result per finding.
-pub fn sarif(files: &[FileFindings]) -> Value {
+/// A SARIF 2.1.0 log with every rule's metadata and one result per finding; the run's
+/// properties name the configuration file in use, if any.
+pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) -> Value {
     let results: Vec<Value> = files
         .iter()
         .flat_map(|file| &file.findings)
@@ -139,6 +140,9 @@ pub fn sarif(files: &[FileFindings]) -> Value {
                 "rules": rules::ALL.iter().map(|rule| sarif_rule(rule)).collect::<Vec<_>>(),
             }},
             "results": results,
+            "properties": {
+                "configuration": configuration.map(|path| path.display().to_string()),
+            },
         }],
     })
 }
