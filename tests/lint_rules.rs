@@ -81,7 +81,7 @@ fn fixture(rule: &'static Rule) -> Result<(), Failed> {
 /// The documented violation (the example up to `# Fix`), as a policy file, has a finding of
 /// the rule.
 fn example(rule: &'static Rule) -> Result<(), Failed> {
-    let violation = rule.example.split("# Fix").next().unwrap_or_default();
+    let violation = rule.doc.example.split("# Fix").next().unwrap_or_default();
     let directory = tempfile::tempdir()?;
     let path = directory.path().join("example.yaml");
     std::fs::write(&path, format!("version: 1\n{violation}"))?;
@@ -98,9 +98,14 @@ fn documented() -> Result<(), Failed> {
         if !codes.insert(rule.code) {
             return Err(format!("duplicate code {}", rule.code).into());
         }
-        if [rule.summary, rule.what, rule.why, rule.example]
-            .iter()
-            .any(|part| part.trim().is_empty())
+        if [
+            rule.doc.summary,
+            rule.doc.what,
+            rule.doc.why,
+            rule.doc.example,
+        ]
+        .iter()
+        .any(|part| part.trim().is_empty())
         {
             return Err(format!("{} lacks documentation", rule.code).into());
         }

@@ -3,7 +3,7 @@
 
 use super::{Context, Exit, Format};
 use crate::eval::{Access, Decision, Semantics};
-use crate::lint::{lint_query, syntax_diagnostic, whole};
+use crate::lint::{RuleId, lint_query, syntax_diagnostic, whole};
 use crate::policy::{KeyDecision, Loader, Resolved, Source};
 use crate::query::{self, Query, unkey_limits};
 use crate::report::{decision_json, decision_text, gate_json, gate_text};
@@ -75,7 +75,10 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     // or not the configuration reports N005.
     let violations = unkey_limits(&args.query, &parsed);
     if !violations.is_empty() {
-        if !findings.iter().any(|finding| finding.rule.code == "N005") {
+        if !findings
+            .iter()
+            .any(|finding| finding.rule.id == RuleId::N005)
+        {
             for violation in violations {
                 eprint!(
                     "{}",

@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Exit {
         return Exit::Success;
     }
     let selected: Vec<&Rule> = match &args.rule {
-        None => rules::ALL.to_vec(),
+        None => rules::ALL.iter().collect(),
         Some(selector) => selector.rules().collect(),
     };
     match selected.as_slice() {
@@ -40,7 +40,7 @@ pub fn run(args: &Args) -> Exit {
             for rule in selected {
                 println!(
                     "{:<5} {:<28} {:<8} {}",
-                    rule.code, rule.name, rule.level, rule.summary
+                    rule.code, rule.name, rule.level, rule.doc.summary
                 );
             }
         }

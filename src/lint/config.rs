@@ -1,7 +1,7 @@
 //! `permspec.toml`: which rules run at which level (defaults, the file, the command line),
 //! and the loader's limits.
 
-use super::{Level, Rule, Selector};
+use super::{Level, Rule, RuleId, Selector};
 use crate::policy::Limits;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -24,8 +24,8 @@ pub enum LevelSetting {
 /// The configuration: the linter's rules and the loader's limits.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Per-rule levels, by code.
-    pub levels: HashMap<&'static str, LevelSetting>,
+    /// Per-rule levels.
+    pub levels: HashMap<RuleId, LevelSetting>,
     /// If not empty, only rules matching one of these run.
     pub select: Vec<Selector>,
     /// Rules matching one of these do not run.
@@ -92,7 +92,7 @@ impl Config {
         if ignored || !selected {
             return None;
         }
-        match self.levels.get(rule.code).copied() {
+        match self.levels.get(&rule.id).copied() {
             None => Some(rule.level),
             Some(LevelSetting::Off) => None,
             Some(LevelSetting::Info) => Some(Level::Info),
@@ -104,7 +104,7 @@ impl Config {
     /// Sets the level of every rule `selector` picks.
     pub fn set_level(&mut self, selector: &Selector, setting: LevelSetting) {
         for rule in selector.rules() {
-            self.levels.insert(rule.code, setting);
+            self.levels.insert(rule.id, setting);
         }
     }
 

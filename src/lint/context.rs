@@ -4,9 +4,11 @@
 use super::{Config, Fix, Owner};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{KeyKind, Policy, QueryText, Resolved, Source, Spanned, TestFile};
-use std::collections::HashSet;
+use crate::query::Query;
+use std::collections::{HashMap, HashSet};
 
-/// Everything a rule needs to check one file.
+/// Everything a rule needs to check one file, with what several rules share computed once:
+/// the grant sites, and each distinct query of the file parsed.
 pub struct LintContext<'a> {
     /// The file being linted.
     pub file: &'a TestFile,
@@ -14,15 +16,17 @@ pub struct LintContext<'a> {
     pub resolved: &'a Resolved,
     /// Levels and thresholds.
     pub config: &'a Config,
-    /// False for a file of cases whose policy lives elsewhere: policy rules skip it.
+    /// False for a file of cases whose policy lives elsewhere: policy checks do not run.
     pub owns_policy: bool,
     /// Keys that some loaded case exercises, across every file testing this policy.
     pub exercised_keys: &'a HashSet<String>,
     /// Today, for suppressions' `until`.
     pub today: jiff::civil::Date,
     /// Suppressions that excused a finding, as (owner, index into its `allow` list); filled
-    /// in before the unused-suppression rule runs.
+    /// in before the suppression checks run.
     pub used_suppressions: &'a HashSet<(Owner, usize)>,
+    sites: Vec<GrantSite<'a>>,
+    parsed: HashMap<&'a str, Option<Query>>,
 }
 
 /// A permission granted somewhere: in a role's or a key's `permissions`.
@@ -37,6 +41,55 @@ pub struct GrantSite<'a> {
 }
 
 impl<'a> LintContext<'a> {
+    /// The context of `file`, before any suppression is used.
+    pub fn new(
+        file: &'a TestFile,
+        resolved: &'a Resolved,
+        config: &'a Config,
+        exercised_keys: &'a HashSet<String>,
+        today: jiff::civil::Date,
+        used_suppressions: &'a HashSet<(Owner, usize)>,
+    ) -> Self {
+        let policy = &*resolved.policy;
+        let roles = policy.roles.iter().enumerate().flat_map(|(index, role)| {
+            role.permissions.iter().map(move |permission| GrantSite {
+                owner: Owner::Role(index),
+                permission,
+                kind: KeyKind::Api,
+            })
+        });
+        let keys = policy.keys.iter().enumerate().flat_map(|(index, key)| {
+            key.permissions.iter().map(move |permission| GrantSite {
+                owner: Owner::Key(index),
+                permission,
+                kind: key.kind,
+            })
+        });
+        let texts = file.cases.iter().map(|case| case.query.text.as_str());
+        let texts = texts.chain(
+            file.access
+                .iter()
+                .map(|assertion| assertion.query.text.as_str()),
+        );
+        let mut parsed = HashMap::new();
+        for text in texts {
+            parsed
+                .entry(text)
+                .or_insert_with(|| crate::query::parse(text).ok());
+        }
+        LintContext {
+            file,
+            resolved,
+            config,
+            owns_policy: file.owns_policy(),
+            exercised_keys,
+            today,
+            used_suppressions,
+            sites: roles.chain(keys).collect(),
+            parsed,
+        }
+    }
+
     /// The policy.
     pub fn policy(&self) -> &'a Policy {
         &self.resolved.policy
@@ -53,39 +106,30 @@ impl<'a> LintContext<'a> {
     }
 
     /// Every grant of every role and key, in file order (roles first).
-    pub fn grant_sites(&self) -> Vec<GrantSite<'a>> {
-        let policy = self.policy();
-        let roles = policy.roles.iter().enumerate().flat_map(|(index, role)| {
-            role.permissions.iter().map(move |permission| GrantSite {
-                owner: Owner::Role(index),
-                permission,
-                kind: KeyKind::Api,
-            })
-        });
-        let keys = policy.keys.iter().enumerate().flat_map(|(index, key)| {
-            key.permissions.iter().map(move |permission| GrantSite {
-                owner: Owner::Key(index),
-                permission,
-                kind: key.kind,
-            })
-        });
-        roles.chain(keys).collect()
+    pub fn grant_sites(&self) -> &[GrantSite<'a>] {
+        &self.sites
     }
 
     /// Grants of roles and API keys (root-key tuples follow their own rules).
-    pub fn api_grant_sites(&self) -> Vec<GrantSite<'a>> {
-        self.grant_sites()
-            .into_iter()
+    pub fn api_grant_sites(&self) -> impl Iterator<Item = GrantSite<'a>> + '_ {
+        self.sites
+            .iter()
+            .copied()
             .filter(|site| site.kind == KeyKind::Api)
-            .collect()
     }
 
     /// Grants of root keys: `type.id.action` tuples.
-    pub fn root_grant_sites(&self) -> Vec<GrantSite<'a>> {
-        self.grant_sites()
-            .into_iter()
+    pub fn root_grant_sites(&self) -> impl Iterator<Item = GrantSite<'a>> + '_ {
+        self.sites
+            .iter()
+            .copied()
             .filter(|site| site.kind == KeyKind::Root)
-            .collect()
+    }
+
+    /// A query of the file's cases or access assertions, parsed (once per distinct text);
+    /// `None` if it does not parse.
+    pub fn parsed(&self, text: &QueryText) -> Option<&Query> {
+        self.parsed.get(text.text.as_str())?.as_ref()
     }
 
     /// The catalog of permissions, if the policy declares one.
@@ -122,14 +166,14 @@ impl<'a> LintContext<'a> {
         let queries: Vec<_> = self
             .queries()
             .into_iter()
-            .filter_map(|text| crate::query::parse(&text.text).ok())
+            .filter_map(|text| self.parsed(text))
             .collect();
         let asked = queries
             .iter()
             .flat_map(|query| query.permissions().into_iter().map(|(name, _)| name));
         let granted = self
             .grant_sites()
-            .into_iter()
+            .iter()
             .map(|site| site.permission.value.as_str());
         let forbidden = self
             .policy()

@@ -23,9 +23,12 @@ pub use context::LintContext;
 pub use finding::{Finding, Owner};
 pub use fix::{Edit, Fix, Safety, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
+pub use rules::RuleId;
 pub use run::{FileFindings, lint_files};
 pub use selector::Selector;
 
+use crate::policy::{QueryText, Source};
+use crate::query::Query;
 use std::fmt;
 
 /// How serious a finding is.
@@ -59,24 +62,63 @@ impl fmt::Display for Level {
     }
 }
 
-/// A lint rule: identity, default level, documentation and the check itself.
+/// A lint rule: identity, default level, documentation and its checks. Rules are declared in
+/// one table, in [`rules`].
 pub struct Rule {
+    /// Its identity.
+    pub id: RuleId,
     /// Stable code, e.g. `W001`.
     pub code: &'static str,
     /// Kebab-case name, e.g. `global-wildcard`.
     pub name: &'static str,
     /// Level unless configured otherwise.
     pub level: Level,
+    /// What it finds, why it matters, and an example.
+    pub doc: &'static Doc,
+    /// What it checks, scope by scope.
+    pub checks: Checks,
+}
+
+/// A rule's documentation in three parts (with a one-line summary), as `permspec rules`
+/// prints it.
+pub struct Doc {
     /// One line: what it finds.
     pub summary: &'static str,
-    /// Documentation in three parts: what it does, why it matters, an example with the fix.
+    /// What it does.
     pub what: &'static str,
     /// Why it matters.
     pub why: &'static str,
     /// A violation and its fix.
     pub example: &'static str,
-    /// Adds the rule's findings for one file.
-    pub check: fn(&LintContext<'_>, &mut Vec<Finding>),
+}
+
+/// One rule's check of one file.
+pub type Check = fn(&LintContext<'_>, &mut Vec<Finding>);
+
+/// One rule applied to one parsed query, wherever the query is written.
+pub type QueryCheck = fn(&Source, &QueryText, &Query, &mut Vec<Finding>);
+
+/// What a rule checks, by scope (see [`rules`]).
+#[derive(Clone, Copy)]
+pub struct Checks {
+    /// The policy a file declares.
+    pub policy: Option<Check>,
+    /// Every file: cases, access assertions, text.
+    pub file: Option<Check>,
+    /// A bare query.
+    pub query: Option<QueryCheck>,
+    /// After suppressions.
+    pub suppressions: Option<Check>,
+}
+
+impl Checks {
+    /// No check at all: the base the registry fills in.
+    pub const NONE: Checks = Checks {
+        policy: None,
+        file: None,
+        query: None,
+        suppressions: None,
+    };
 }
 
 impl Rule {
@@ -91,11 +133,11 @@ impl Rule {
             "{} ({}) — {}\ndefault level: {}\n\n## What it does\n{}\n\n## Why it matters\n{}\n\n## Example\n{}\n",
             self.code,
             self.name,
-            self.summary,
+            self.doc.summary,
             self.level,
-            self.what.trim(),
-            self.why.trim(),
-            self.example.trim()
+            self.doc.what.trim(),
+            self.doc.why.trim(),
+            self.doc.example.trim()
         )
     }
 }
@@ -118,7 +160,7 @@ pub fn reference_markdown() -> String {
             anchor = rule.code.to_ascii_lowercase(),
             name = rule.name,
             level = rule.level,
-            summary = rule.summary.replace('|', "\\|"),
+            summary = rule.doc.summary.replace('|', "\\|"),
         ));
     }
     for rule in rules::ALL {
@@ -127,10 +169,10 @@ pub fn reference_markdown() -> String {
             rule.code,
             rule.name,
             rule.level,
-            rule.summary,
-            rule.what.trim(),
-            rule.why.trim(),
-            rule.example.trim()
+            rule.doc.summary,
+            rule.doc.what.trim(),
+            rule.doc.why.trim(),
+            rule.doc.example.trim()
         ));
     }
     out

@@ -1,4 +1,4 @@
-//! Linting bare queries, outside any policy: the rules of [`rules::FOR_QUERIES`] for
+//! Linting bare queries, outside any policy: the rules with a `query` check, for
 //! `permspec parse`, `permspec check` and `permspec lint --queries FILE`.
 
 use super::{Config, FileFindings, Finding, rules};
@@ -16,8 +16,8 @@ pub fn lint_query(
     config: &Config,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (rule, check) in rules::FOR_QUERIES {
-        let Some(level) = config.level(rule) else {
+    for rule in rules::ALL {
+        let (Some(check), Some(level)) = (rule.checks.query, config.level(rule)) else {
             continue;
         };
         let start = findings.len();

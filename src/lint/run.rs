@@ -2,7 +2,7 @@
 //! suppressions that excused nothing, and group the findings by file in position order.
 
 use super::context::LintContext;
-use super::{Config, Finding, Owner, Selector, rules};
+use super::{Check, Checks, Config, Finding, Owner, Selector, rules};
 use crate::policy::{LoadError, Loader, Resolved, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -47,22 +47,18 @@ pub fn lint_files(
     for file in &loaded {
         let resolved = Resolved::new(std::sync::Arc::clone(&file.policy));
         let mut used = HashSet::new();
-        let mut context = LintContext {
-            file,
-            resolved: &resolved,
-            config,
-            owns_policy: file.owns_policy(),
-            exercised_keys: &exercised[file.policy.source.path()],
-            today,
-            used_suppressions: &HashSet::new(),
-        };
-        let mut findings = run_rules(&context, |rule| {
-            rule.code != rules::unused_suppression::RULE.code
+        let none_used = HashSet::new();
+        let exercised_keys = &exercised[file.policy.source.path()];
+        let mut context =
+            LintContext::new(file, &resolved, config, exercised_keys, today, &none_used);
+        let owns_policy = context.owns_policy;
+        let mut findings = run_rules(&context, |checks| {
+            [checks.policy.filter(|_| owns_policy), checks.file]
         });
         findings.retain(|finding| !suppressed(&context, finding, today, &mut used));
         context.used_suppressions = &used;
-        findings.extend(run_rules(&context, |rule| {
-            rule.code == rules::unused_suppression::RULE.code
+        findings.extend(run_rules(&context, |checks| {
+            [checks.suppressions.filter(|_| owns_policy), None]
         }));
         for finding in findings {
             let name = finding.source.name().to_owned();
@@ -83,14 +79,20 @@ pub fn lint_files(
     (grouped, errors)
 }
 
-fn run_rules(context: &LintContext<'_>, which: impl Fn(&super::Rule) -> bool) -> Vec<Finding> {
+/// Runs the checks `which` picks of every enabled rule, at the rule's configured level.
+fn run_rules(
+    context: &LintContext<'_>,
+    which: impl Fn(&Checks) -> [Option<Check>; 2],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in rules::ALL.iter().copied().filter(|rule| which(rule)) {
+    for rule in rules::ALL {
         let Some(level) = context.config.level(rule) else {
             continue;
         };
         let start = findings.len();
-        (rule.check)(context, &mut findings);
+        for check in which(&rule.checks).into_iter().flatten() {
+            check(context, &mut findings);
+        }
         for finding in &mut findings[start..] {
             finding.level = level;
         }

@@ -3,7 +3,7 @@
 //! name (`global-wildcard`), in any case. A selector that picks no rule is an error with a
 //! did-you-mean, never a silent no-op that switches the linter off.
 
-use super::{Rule, rules};
+use super::{Rule, RuleId, rules};
 use crate::suggest::closest;
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +18,7 @@ pub struct Selector {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
     /// A whole code or a name: one rule.
-    Rule(&'static str),
+    Rule(RuleId),
     /// The start of one or more codes, upper-cased.
     Prefix(String),
 }
@@ -34,7 +34,7 @@ impl Selector {
             rule.code.eq_ignore_ascii_case(written) || rule.name.eq_ignore_ascii_case(written)
         });
         let kind = match exact {
-            Some(rule) => Kind::Rule(rule.code),
+            Some(rule) => Kind::Rule(rule.id),
             None => {
                 let upper = written.to_ascii_uppercase();
                 let shaped = upper.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -59,14 +59,14 @@ impl Selector {
     /// Whether the selector picks `rule`.
     pub fn matches(&self, rule: &Rule) -> bool {
         match &self.kind {
-            Kind::Rule(code) => rule.code == *code,
+            Kind::Rule(id) => rule.id == *id,
             Kind::Prefix(prefix) => rule.code.starts_with(prefix.as_str()),
         }
     }
 
     /// The rules it picks, in registry order.
     pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
-        rules::ALL.iter().copied().filter(|rule| self.matches(rule))
+        rules::ALL.iter().filter(|rule| self.matches(rule))
     }
 
     /// The selector as written.

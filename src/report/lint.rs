@@ -68,8 +68,8 @@ fn sarif_rule(rule: &Rule) -> Value {
     json!({
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.what},
+        "shortDescription": {"text": rule.doc.summary},
+        "fullDescription": {"text": rule.doc.what},
         "help": {"text": rule.documentation(), "markdown": rule.documentation()},
         "defaultConfiguration": {"level": sarif_level(rule.level)},
     })
@@ -82,7 +82,7 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
         .iter()
         .flat_map(|file| &file.findings)
         .map(|finding| {
-            let rule_index = rules::ALL.iter().position(|rule| rule.code == finding.rule.code);
+            let rule_index = finding.rule.id as usize;
             let artifact = json!({"uri": finding.source.name()});
             let related: Vec<Value> = finding
                 .related
@@ -137,7 +137,7 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
             "tool": {"driver": {
                 "name": "permspec",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules::ALL.iter().map(|rule| sarif_rule(rule)).collect::<Vec<_>>(),
+                "rules": rules::ALL.iter().map(sarif_rule).collect::<Vec<_>>(),
             }},
             "results": results,
             "properties": {

@@ -1,14 +1,11 @@
 //! N003 case-collision: two permissions or roles equal except for case.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::Spanned;
 
-/// N003.
-pub static RULE: Rule = Rule {
-    code: "N003",
-    name: "case-collision",
-    level: Level::Warning,
+/// The documentation of N003.
+pub static DOC: Doc = Doc {
     summary: "two permissions or roles equal except for case",
     what: "Finds role names, and permissions (in the catalog and in grants), that differ only \
 in letter case.",
@@ -23,17 +20,14 @@ roles:
 roles:
   reader:
     permissions: [documents.read]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
     let roles: Vec<&Spanned<String>> = policy.roles.iter().map(|role| &role.name).collect();
     let mut permissions: Vec<&Spanned<String>> = cx.catalog().unwrap_or_default().iter().collect();
-    permissions.extend(cx.api_grant_sites().into_iter().map(|site| site.permission));
+    permissions.extend(cx.api_grant_sites().map(|site| site.permission));
     for (what, names) in [("role", roles), ("permission", permissions)] {
         let mut reported = Vec::new();
         for (position, name) in names.iter().enumerate() {
@@ -47,7 +41,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             reported.push(name.value.to_ascii_lowercase());
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::N003.rule(),
                     cx.policy_source(),
                     name.span,
                     format!(

@@ -1,14 +1,11 @@
 //! N004 confusable-characters: non-ASCII or mixed-script characters in a name.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::Spanned;
 
-/// N004.
-pub static RULE: Rule = Rule {
-    code: "N004",
-    name: "confusable-characters",
-    level: Level::Error,
+/// The documentation of N004.
+pub static DOC: Doc = Doc {
     summary: "non-ASCII or confusable characters in a name",
     what: "Finds role names, key names and permissions containing characters outside ASCII, \
 such as a Cyrillic `а` that looks like a Latin `a`.",
@@ -18,13 +15,10 @@ reviewer cannot see why.",
     example: r#"roles:
   reader:
     permissions: [dоcuments.read]        # N004: the `о` is Cyrillic"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
     let names = policy
         .roles
@@ -33,7 +27,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .chain(policy.keys.iter().map(|key| ("key", &key.name)))
         .chain(
             cx.grant_sites()
-                .into_iter()
+                .iter()
                 .map(|site| ("permission", site.permission)),
         )
         .chain(
@@ -47,7 +41,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         out.push(Finding::new(
-            &RULE,
+            RuleId::N004.rule(),
             cx.policy_source(),
             *span,
             format!(

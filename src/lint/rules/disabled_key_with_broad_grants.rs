@@ -1,13 +1,10 @@
 //! X002 disabled-key-with-broad-grants: a disabled key that still holds wildcards.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Owner, RuleId};
 
-/// X002.
-pub static RULE: Rule = Rule {
-    code: "X002",
-    name: "disabled-key-with-broad-grants",
-    level: Level::Info,
+/// The documentation of X002.
+pub static DOC: Doc = Doc {
     summary: "a disabled key still holding `*` grants",
     what: "Finds keys with `enabled: false` whose effective grants (direct or through roles) \
 include a wildcard.",
@@ -21,13 +18,10 @@ keys:
     enabled: false             # X002
 
 # Fix: take the roles away as well, or delete the key"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, key) in cx.policy().keys.iter().enumerate() {
         if key.enabled.value {
             continue;
@@ -44,7 +38,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         }
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::X002.rule(),
                 cx.policy_source(),
                 key.enabled.span,
                 format!(

@@ -1,14 +1,11 @@
 //! S008 duplicate-grant: the same permission twice in one role or key, or a role held twice.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Fix, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Fix, Owner, RuleId};
 use crate::policy::Spanned;
 
-/// S008.
-pub static RULE: Rule = Rule {
-    code: "S008",
-    name: "duplicate-grant",
-    level: Level::Warning,
+/// The documentation of S008.
+pub static DOC: Doc = Doc {
     summary: "the same permission listed twice in one role or key, or a key holding a role twice",
     what: "Finds repeated entries in a role's or key's `permissions`, and in a key's `roles`.",
     why: "A duplicate is harmless to Unkey but not to reviewers: removing one copy in a change \
@@ -21,13 +18,10 @@ that means to revoke the access leaves the other in place.",
 roles:
   reader:
     permissions: [documents.read]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
     for (index, role) in policy.roles.iter().enumerate() {
         duplicates(cx, out, Owner::Role(index), &role.permissions, "permission");
@@ -54,7 +48,7 @@ fn duplicates(
         };
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::S008.rule(),
                 cx.policy_source(),
                 entry.span,
                 format!(

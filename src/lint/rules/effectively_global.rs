@@ -2,15 +2,12 @@
 
 use crate::eval::{Matching, PatternSet};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Owner, RuleId};
 use crate::policy::Grant;
 use std::collections::{HashMap, HashSet};
 
-/// W009.
-pub static RULE: Rule = Rule {
-    code: "W009",
-    name: "effectively-global",
-    level: Level::Error,
+/// The documentation of W009.
+pub static DOC: Doc = Doc {
     summary: "a key or role whose grants cover the whole catalog without a bare `*`",
     what: "With a catalog, finds roles and keys whose effective grants let them exercise every \
 catalog permission (granted, and not forbidden) although none of them is `*`, where a wildcard \
@@ -28,12 +25,12 @@ keys:
   bot:
     permissions: ["*"]
     lint: {allow: [global-wildcard], reason: "migration bot, removed after the cut-over"}"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = cx.catalog() else { return };
-    if !cx.owns_policy || catalog.len() < 2 {
+    if catalog.len() < 2 {
         return;
     }
     let policy = cx.policy();
@@ -101,7 +98,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 
 fn finding(cx: &LintContext<'_>, owner: Owner, span: crate::span::Span, size: usize) -> Finding {
     Finding::new(
-        &RULE,
+        RuleId::W009.rule(),
         cx.policy_source(),
         span,
         format!(

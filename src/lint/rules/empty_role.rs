@@ -1,13 +1,10 @@
 //! S003 empty-role: a role with no permissions.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Owner, RuleId};
 
-/// S003.
-pub static RULE: Rule = Rule {
-    code: "S003",
-    name: "empty-role",
-    level: Level::Warning,
+/// The documentation of S003.
+pub static DOC: Doc = Doc {
     summary: "a role with no permissions",
     what: "Finds roles whose `permissions` list is empty or missing.",
     why: "Keys holding an empty role get nothing from it; the role was probably left \
@@ -19,18 +16,15 @@ unfinished, or its permissions were removed without removing it.",
 roles:
   reader:
     permissions: [documents.read]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, role) in cx.policy().roles.iter().enumerate() {
         if role.permissions.is_empty() {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::S003.rule(),
                     cx.policy_source(),
                     role.name.span,
                     format!("role `{}` grants no permissions", role.name.value),

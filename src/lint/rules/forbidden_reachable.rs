@@ -2,13 +2,10 @@
 
 use crate::eval::{Matching, grant_matches};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// X004.
-pub static RULE: Rule = Rule {
-    code: "X004",
-    name: "forbidden-reachable",
-    level: Level::Info,
+/// The documentation of X004.
+pub static DOC: Doc = Doc {
     summary: "a grant that reaches a permission a `forbid` rule prohibits",
     what: "Finds grants that match a forbid rule's permission, or that a forbid rule's pattern \
 matches.",
@@ -19,13 +16,10 @@ forbid rule is wrong and blocks access the key needs.",
     permissions: [billing.manage]     # X004
 forbid:
   - permission: billing.manage"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx.api_grant_sites() {
         let grant = &site.permission.value;
         let rule = cx.policy().forbid.iter().find(|rule| {
@@ -36,7 +30,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let Some(rule) = rule else { continue };
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::X004.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 format!(

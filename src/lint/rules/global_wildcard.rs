@@ -1,13 +1,10 @@
 //! W001 global-wildcard: a grant of exactly `*`.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W001.
-pub static RULE: Rule = Rule {
-    code: "W001",
-    name: "global-wildcard",
-    level: Level::Error,
+/// The documentation of W001.
+pub static DOC: Doc = Doc {
     summary: "a grant of exactly `*`",
     what: "Finds roles and keys that are granted `*`, and points at every key that receives it.",
     why: "Under Unkey's documented semantics `*` grants every permission that exists now and \
@@ -28,20 +25,17 @@ roles:
   admin:
     permissions: ["*"]
     lint: {allow: [global-wildcard], reason: "break-glass role, on-call only"}"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx.api_grant_sites() {
         if site.permission.value != "*" {
             continue;
         }
         let receivers = cx.receivers(site.owner);
         let mut finding = Finding::new(
-            &RULE,
+            RuleId::W001.rule(),
             cx.policy_source(),
             site.permission.span,
             format!("{} grants `*`: every permission, now and in the future", cx.owner_name(site.owner)),

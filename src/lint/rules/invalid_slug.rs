@@ -1,15 +1,12 @@
 //! N002 invalid-slug: a permission Unkey's API would reject.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::{QueryText, Source, Spanned};
-use crate::query::{self, Query};
+use crate::query::Query;
 
-/// N002.
-pub static RULE: Rule = Rule {
-    code: "N002",
-    name: "invalid-slug",
-    level: Level::Error,
+/// The documentation of N002.
+pub static DOC: Doc = Doc {
     summary: "a permission Unkey's API would reject",
     what: "Checks every granted, forbidden, catalogued and queried permission against Unkey's \
 rules for permission slugs: 1 to 128 characters of `A-Z a-z 0-9 _ : - . *`, and no empty \
@@ -24,7 +21,6 @@ deployed as written, and a query naming it can never pass.",
 roles:
   reader:
     permissions: [documents.read, documents.write]"#,
-    check,
 };
 
 const HELP: &str = "use letters, digits and `_ : - . *`, with `.` between non-empty segments";
@@ -51,19 +47,21 @@ pub fn slug_problem(slug: &str) -> Option<String> {
     None
 }
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks a file's cases, access assertions and text, whether or not it declares its policy.
+pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for text in cx.queries() {
-        if let Ok(parsed) = query::parse(&text.text) {
-            check_query(&cx.file.source, text, &parsed, out);
+        if let Some(parsed) = cx.parsed(text) {
+            query(&cx.file.source, text, parsed, out);
         }
     }
-    if !cx.owns_policy {
-        return;
-    }
+}
+
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
     let grants = cx
         .grant_sites()
-        .into_iter()
+        .iter()
         .map(|site| (site.permission, Some(site.owner)));
     let forbids = policy.forbid.iter().map(|rule| (&rule.permission, None));
     let catalog = cx
@@ -75,7 +73,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let Spanned { value, span } = permission;
         if let Some(problem) = slug_problem(value) {
             let mut finding = Finding::new(
-                &RULE,
+                RuleId::N002.rule(),
                 cx.policy_source(),
                 *span,
                 format!("`{value}` {problem}"),
@@ -91,11 +89,11 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 }
 
 /// N002 on the permissions one query requires, wherever it is written.
-pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+pub fn query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
     for (permission, span) in parsed.permissions() {
         if let Some(problem) = slug_problem(permission) {
             out.push(Finding::new(
-                &RULE,
+                RuleId::N002.rule(),
                 source,
                 text.span_in_file(span),
                 format!(

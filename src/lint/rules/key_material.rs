@@ -1,14 +1,11 @@
 //! X001 key-material-in-policy: something that looks like a real API key in a policy file.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::span::Span;
 
-/// X001.
-pub static RULE: Rule = Rule {
-    code: "X001",
-    name: "key-material-in-policy",
-    level: Level::Error,
+/// The documentation of X001.
+pub static DOC: Doc = Doc {
     summary: "something that looks like a real API or root key in any value",
     what: "Scans the whole file for tokens that look like key material: Unkey-style prefixed \
 keys (`unkey_...`, `sk_...`, `pk_...` and other `prefix_` keys with a long random tail) and \
@@ -23,7 +20,6 @@ description or a key name leaks with the repository: rotate it, and refer to key
 keys:
   ci_bot:
     description: CI token for the docs service"#,
-    check,
 };
 
 const KNOWN_PREFIXES: &[&str] = &["unkey_", "sk_", "pk_", "rk_", "key_", "api_key_", "root_"];
@@ -62,7 +58,8 @@ pub fn looks_like_key(token: &str) -> bool {
     }
 }
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks a file's cases, access assertions and text, whether or not it declares its policy.
+pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let source = &cx.file.source;
     let text = source.text();
     let mut start = None;
@@ -76,7 +73,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 let token = &text[begin..offset];
                 if looks_like_key(token) {
                     out.push(Finding::new(
-                        &RULE,
+                        RuleId::X001.rule(),
                         source,
                         Span::new(begin, offset),
                         "this looks like a real API key: policy files are committed and must not hold secrets",

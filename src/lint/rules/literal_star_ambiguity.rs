@@ -1,13 +1,10 @@
 //! W006 literal-star-ambiguity: `*` sharing a segment with other characters.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W006.
-pub static RULE: Rule = Rule {
-    code: "W006",
-    name: "literal-star-ambiguity",
-    level: Level::Warning,
+/// The documentation of W006.
+pub static DOC: Doc = Doc {
     summary: "`*` sharing a segment with other characters",
     what: "Finds grants and forbid rules with a `*` inside a segment, such as `doc*` or \
 `system:admin:*`.",
@@ -22,7 +19,6 @@ and grants (or forbids) nothing.",
 roles:
   ops:
     permissions: ["system.admin.*"]"#,
-    check,
 };
 
 /// True if a `*` shares a segment with other characters.
@@ -32,16 +28,14 @@ pub fn has_literal_star(pattern: &str) -> bool {
         .any(|segment| segment != "*" && segment.contains('*'))
 }
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let help = "write the wildcard as a whole segment (`documents.*`), or list the permissions";
     for site in cx.api_grant_sites() {
         if has_literal_star(&site.permission.value) {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::W006.rule(),
                     cx.policy_source(),
                     site.permission.span,
                     format!(
@@ -58,7 +52,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for rule in &cx.policy().forbid {
         if has_literal_star(&rule.permission.value) {
             out.push(Finding::new(
-                &RULE,
+                RuleId::W006.rule(),
                 cx.policy_source(),
                 rule.permission.span,
                 format!(

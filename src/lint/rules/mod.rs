@@ -1,79 +1,81 @@
 //! The rules, one module each, and the registry that lists them.
 
-use super::{Finding, Rule};
-use crate::policy::{QueryText, Source};
-use crate::query::Query;
+use super::{Checks, Level, Rule};
 
-pub mod case_collision;
-pub mod confusable_characters;
-pub mod disabled_key_with_broad_grants;
-pub mod duplicate_grant;
-pub mod effectively_global;
-pub mod empty_role;
-pub mod forbidden_reachable;
-pub mod global_wildcard;
-pub mod invalid_slug;
-pub mod key_material;
-pub mod key_without_access;
-pub mod literal_star_ambiguity;
-pub mod privilege_escalation;
-pub mod query_limits;
-pub mod redundant_grant;
-pub mod root_key_inert_wildcard;
-pub mod root_key_unknown_action;
-pub mod semantics_divergence;
-pub mod top_level_wildcard;
-pub mod unknown_permission;
-pub mod unsatisfiable_query;
-pub mod untested_key;
-pub mod unused_catalog_permission;
-pub mod unused_role;
-pub mod unused_suppression;
-pub mod wildcard_covers_destructive;
-pub mod wildcard_in_query;
-pub mod wildcard_matches_nothing;
-pub mod wildcard_widely_held;
+/// Declares the rules: for each, its module, and one line of the registry with its code,
+/// name, default level and the scopes it checks, each a function of the module:
+/// - `policy`: the policy a file declares (not run on files of cases whose policy lives
+///   elsewhere);
+/// - `file`: every file, for its cases, access assertions and text;
+/// - `query`: a bare query (`parse`, `check`, `lint --queries`);
+/// - `suppressions`: after the other rules, once suppressions have excused their findings.
+///
+/// It yields [`RuleId`], with one variant per code, and [`ALL`], in the table's order.
+macro_rules! registry {
+    ($($code:ident $module:ident $name:literal $level:ident [$($scope:ident)+];)+) => {
+        $(pub mod $module;)+
 
-/// Every rule, in code order.
-pub static ALL: &[&Rule] = &[
-    &global_wildcard::RULE,
-    &top_level_wildcard::RULE,
-    &wildcard_covers_destructive::RULE,
-    &wildcard_matches_nothing::RULE,
-    &wildcard_widely_held::RULE,
-    &literal_star_ambiguity::RULE,
-    &wildcard_in_query::RULE,
-    &semantics_divergence::RULE,
-    &effectively_global::RULE,
-    &unknown_permission::RULE,
-    &invalid_slug::RULE,
-    &case_collision::RULE,
-    &confusable_characters::RULE,
-    &query_limits::RULE,
-    &unsatisfiable_query::RULE,
-    &root_key_unknown_action::RULE,
-    &root_key_inert_wildcard::RULE,
-    &redundant_grant::RULE,
-    &unused_role::RULE,
-    &empty_role::RULE,
-    &key_without_access::RULE,
-    &unused_catalog_permission::RULE,
-    &untested_key::RULE,
-    &unused_suppression::RULE,
-    &duplicate_grant::RULE,
-    &key_material::RULE,
-    &disabled_key_with_broad_grants::RULE,
-    &privilege_escalation::RULE,
-    &forbidden_reachable::RULE,
-];
+        /// A rule's identity: its code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $(
+                #[doc = $name]
+                $code,
+            )+
+        }
 
-/// One rule applied to one parsed query, wherever the query is written.
-pub type QueryCheck = fn(&Source, &QueryText, &Query, &mut Vec<Finding>);
+        /// Every rule, in code order.
+        pub static ALL: &[Rule] = &[$(
+            Rule {
+                id: RuleId::$code,
+                code: stringify!($code),
+                name: $name,
+                level: Level::$level,
+                doc: &$module::DOC,
+                checks: Checks {
+                    $($scope: Some($module::$scope),)+
+                    ..Checks::NONE
+                },
+            },
+        )+];
+    };
+}
 
-/// The rules that apply to a query on its own (for `parse`, `check` and `lint --queries`),
-/// with their check.
-pub static FOR_QUERIES: &[(&Rule, QueryCheck)] = &[
-    (&wildcard_in_query::RULE, wildcard_in_query::check_query),
-    (&invalid_slug::RULE, invalid_slug::check_query),
-    (&query_limits::RULE, query_limits::check_query),
-];
+registry! {
+    W001 global_wildcard "global-wildcard" Error [policy];
+    W002 top_level_wildcard "top-level-wildcard" Warning [policy];
+    W003 wildcard_covers_destructive "wildcard-covers-destructive" Error [policy];
+    W004 wildcard_matches_nothing "wildcard-matches-nothing" Warning [policy];
+    W005 wildcard_widely_held "wildcard-widely-held" Warning [policy];
+    W006 literal_star_ambiguity "literal-star-ambiguity" Warning [policy];
+    W007 wildcard_in_query "wildcard-in-query" Warning [file query];
+    W008 semantics_divergence "semantics-divergence" Warning [policy];
+    W009 effectively_global "effectively-global" Error [policy];
+    N001 unknown_permission "unknown-permission" Error [policy file];
+    N002 invalid_slug "invalid-slug" Error [policy file query];
+    N003 case_collision "case-collision" Warning [policy];
+    N004 confusable_characters "confusable-characters" Error [policy];
+    N005 query_limits "query-limits" Error [file query];
+    N006 unsatisfiable_query "unsatisfiable-query" Warning [file];
+    N007 root_key_unknown_action "root-key-unknown-action" Error [policy];
+    N008 root_key_inert_wildcard "root-key-inert-wildcard" Error [policy];
+    S001 redundant_grant "redundant-grant" Info [policy];
+    S002 unused_role "unused-role" Warning [policy];
+    S003 empty_role "empty-role" Warning [policy];
+    S004 key_without_access "key-without-access" Info [policy];
+    S005 unused_catalog_permission "unused-catalog-permission" Info [policy];
+    S006 untested_key "untested-key" Info [policy];
+    S007 unused_suppression "unused-suppression" Warning [suppressions];
+    S008 duplicate_grant "duplicate-grant" Warning [policy];
+    X001 key_material "key-material-in-policy" Error [file];
+    X002 disabled_key_with_broad_grants "disabled-key-with-broad-grants" Info [policy];
+    X003 privilege_escalation "privilege-escalation" Error [policy];
+    X004 forbidden_reachable "forbidden-reachable" Info [policy];
+}
+
+impl RuleId {
+    /// The rule.
+    pub fn rule(self) -> &'static Rule {
+        &ALL[self as usize]
+    }
+}

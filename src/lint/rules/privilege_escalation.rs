@@ -1,14 +1,11 @@
 //! X003 privilege-escalation: a root key that can grant itself anything.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::KeyKind;
 
-/// X003.
-pub static RULE: Rule = Rule {
-    code: "X003",
-    name: "privilege-escalation",
-    level: Level::Error,
+/// The documentation of X003.
+pub static DOC: Doc = Doc {
     summary: "a root key that can assign permissions or roles to keys or roles",
     what: "Finds root keys holding `rbac` actions that attach permissions or roles to keys or \
 roles (`add_permission_to_key`, `add_role_to_key`, `add_permission_to_role`).",
@@ -23,7 +20,6 @@ root_keys:
   onboarding:
     permissions: [rbac.*.add_role_to_key]
     lint: {allow: [privilege-escalation], reason: "runs only in the audited onboarding job"}"#,
-    check,
 };
 
 const ESCALATING: &[&str] = &[
@@ -32,13 +28,11 @@ const ESCALATING: &[&str] = &[
     "add_permission_to_role",
 ];
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx
         .grant_sites()
-        .into_iter()
+        .iter()
         .filter(|site| site.kind == KeyKind::Root)
     {
         let parts: Vec<&str> = site.permission.value.split('.').collect();
@@ -48,7 +42,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if *kind == "rbac" && ESCALATING.contains(action) {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::X003.rule(),
                     cx.policy_source(),
                     site.permission.span,
                     format!(

@@ -1,16 +1,13 @@
 //! N005 query-limits: a query over Unkey's limits.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::{QueryText, Source};
-use crate::query::{self, LimitViolation, Query, unkey_limits};
+use crate::query::{LimitViolation, Query, unkey_limits};
 use crate::span::Span;
 
-/// N005.
-pub static RULE: Rule = Rule {
-    code: "N005",
-    name: "query-limits",
-    level: Level::Error,
+/// The documentation of N005.
+pub static DOC: Doc = Doc {
     summary: "a query over 1000 bytes or with more than 100 permissions",
     what: "Finds queries in cases and access assertions that Unkey's API would reject for their \
 size: more than 1000 bytes, or more than 100 permissions.",
@@ -24,19 +21,19 @@ cases:
     expect: allow
 
 # Fix: a role that stands for the combination, or several checks"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks a file's cases, access assertions and text, whether or not it declares its policy.
+pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for text in cx.queries() {
-        if let Ok(parsed) = query::parse(&text.text) {
-            check_query(&cx.file.source, text, &parsed, out);
+        if let Some(parsed) = cx.parsed(text) {
+            query(&cx.file.source, text, parsed, out);
         }
     }
 }
 
 /// N005 on one query, wherever it is written.
-pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+pub fn query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
     for violation in unkey_limits(&text.text, parsed) {
         let span = match &violation {
             LimitViolation::TooLong { .. } => text.span,
@@ -45,7 +42,7 @@ pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut 
             }
         };
         out.push(Finding::new(
-            &RULE,
+            RuleId::N005.rule(),
             source,
             if span == Span::default() {
                 text.span

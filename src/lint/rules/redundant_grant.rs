@@ -2,14 +2,11 @@
 
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Fix, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Fix, Owner, RuleId};
 use crate::policy::{KeyKind, Spanned};
 
-/// S001.
-pub static RULE: Rule = Rule {
-    code: "S001",
-    name: "redundant-grant",
-    level: Level::Info,
+/// The documentation of S001.
+pub static DOC: Doc = Doc {
     summary: "a grant already covered by another grant of the same key or role",
     what: "Finds a key's grant that one of its roles already gives word for word, and, under \
 `wildcard` semantics, grants that another grant of the same role or key (including the roles \
@@ -25,7 +22,6 @@ a wildcard covers nothing but itself, so the rule does not apply.)",
 roles:
   editor:
     permissions: ["documents.*"]"#,
-    check,
 };
 
 /// True if every permission `narrow` grants, `wide` grants too (under wildcard matching).
@@ -33,10 +29,8 @@ pub fn covers(wide: &str, narrow: &str) -> bool {
     wide != narrow && grant_matches(wide, narrow, Matching::Wildcard)
 }
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     // A wildcard covers other grants only under `wildcard` semantics; a key's grant that
     // one of its roles gives word for word is redundant under any.
     let wildcard = cx.semantics() == Semantics::Wildcard;
@@ -93,7 +87,7 @@ fn report(
         };
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::S001.rule(),
                 cx.policy_source(),
                 grant.span,
                 match covering {

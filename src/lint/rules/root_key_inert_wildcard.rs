@@ -2,14 +2,11 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, check_tuple};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::KeyKind;
 
-/// N008.
-pub static RULE: Rule = Rule {
-    code: "N008",
-    name: "root-key-inert-wildcard",
-    level: Level::Error,
+/// The documentation of N008.
+pub static DOC: Doc = Doc {
     summary: "root-key grants like `api.*.*` or `api.*` that Unkey never matches",
     what: "Finds root-key permissions with `*` anywhere but the resource-id position.",
     why: "Unkey checks an operation on resource X as `type.X.action OR type.*.action`, \
@@ -23,22 +20,19 @@ of the access its owner believes it has.",
 root_keys:
   admin_script:
     permissions: [api.*.read_api, api.*.update_api]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx
         .grant_sites()
-        .into_iter()
+        .iter()
         .filter(|site| site.kind == KeyKind::Root)
     {
         if check_tuple(&site.permission.value) == Some(TupleProblem::InertWildcard) {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::N008.rule(),
                     cx.policy_source(),
                     site.permission.span,
                     format!(

@@ -2,15 +2,12 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, actions_of, check_tuple, resource_types};
-use crate::lint::{Finding, Fix, Level, Rule};
+use crate::lint::{Doc, Finding, Fix, RuleId};
 use crate::policy::KeyKind;
 use crate::suggest::{did_you_mean, typo_of};
 
-/// N007.
-pub static RULE: Rule = Rule {
-    code: "N007",
-    name: "root-key-unknown-action",
-    level: Level::Error,
+/// The documentation of N007.
+pub static DOC: Doc = Doc {
     summary: "a root-key tuple whose type or action is not in Unkey's catalog",
     what: "Checks every root-key permission against Unkey's catalog of resource types and \
 actions (`api`, `ratelimit`, `rbac`, `identity`, ...), with a did-you-mean.",
@@ -25,16 +22,13 @@ the pipeline that relies on it fails in production.",
 root_keys:
   deployer:
     permissions: [api.*.create_key]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx
         .grant_sites()
-        .into_iter()
+        .iter()
         .filter(|site| site.kind == KeyKind::Root)
     {
         let permission = &site.permission.value;
@@ -79,7 +73,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         });
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::N007.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 message,

@@ -3,14 +3,10 @@
 
 use crate::eval::{Matching, Semantics};
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Rule};
-use crate::query;
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W008.
-pub static RULE: Rule = Rule {
-    code: "W008",
-    name: "semantics-divergence",
-    level: Level::Warning,
+/// The documentation of W008.
+pub static DOC: Doc = Doc {
     summary: "a wildcard grant that means different things to Unkey's docs and its engine",
     what: "Finds wildcard grants and names what they grant under Unkey's documentation \
 (wildcard) that they do not grant under Unkey's verification engine (literal): the catalog \
@@ -29,13 +25,10 @@ roles:
 
 # Or run the suite with `semantics: strict` and record both verdicts:
 #   expect: {wildcard: allow, literal: deny}"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx.api_grant_sites() {
         let pattern = &site.permission.value;
         if !is_wildcard(pattern) {
@@ -62,7 +55,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         }
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::W008.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 format!("`{pattern}` means different things to Unkey's docs and engine: {}", parts.join("; ")),
@@ -92,12 +85,12 @@ fn flipped_cases(cx: &LintContext<'_>, owner: crate::lint::Owner) -> Vec<String>
                 .is_some_and(|key| receivers.contains(&key))
         })
         .filter(|case| {
-            let Ok(parsed) = query::parse(&case.query.text) else {
+            let Some(parsed) = cx.parsed(&case.query) else {
                 return false;
             };
             let verdict = cx
                 .resolved
-                .verdict(&case.key.value, &parsed, Semantics::Strict, now);
+                .verdict(&case.key.value, parsed, Semantics::Strict, now);
             let code = |wanted: Matching| {
                 let mut codes = verdict.codes().iter();
                 codes

@@ -1,13 +1,10 @@
 //! W002 top-level-wildcard: `X.*` for a top-level namespace `X`.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W002.
-pub static RULE: Rule = Rule {
-    code: "W002",
-    name: "top-level-wildcard",
-    level: Level::Warning,
+/// The documentation of W002.
+pub static DOC: Doc = Doc {
     summary: "`X.*` over a whole top-level namespace",
     what: "Finds grants such as `documents.*`: a wildcard directly under a top-level namespace.",
     why: "It grants every permission under the namespace that exists today and every one \
@@ -21,13 +18,10 @@ without a review.",
 keys:
   contractor:
     permissions: [documents.read, documents.write]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for site in cx.api_grant_sites() {
         let Some(namespace) = site.permission.value.strip_suffix(".*") else {
             continue;
@@ -43,7 +37,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::W002.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 format!(

@@ -2,17 +2,14 @@
 
 use crate::eval::{Matching, decide_code};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::{Expect, KeyKind};
-use crate::query::{self, Query};
+use crate::query::Query;
 use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
 
-/// N006.
-pub static RULE: Rule = Rule {
-    code: "N006",
-    name: "unsatisfiable-query",
-    level: Level::Warning,
+/// The documentation of N006.
+pub static DOC: Doc = Doc {
     summary: "a query no key can satisfy",
     what: "Evaluates each query that some key is expected to pass (a case expecting allow, \
 an access assertion naming keys) for every declared key (ignoring whether the key is \
@@ -26,10 +23,10 @@ cases:
   - key: alice
     query: documents.read AND documents.approve   # N006: no key holds documents.approve
     expect: allow"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks a file's cases, access assertions and text, whether or not it declares its policy.
+pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
     if policy.keys.is_empty() {
         return;
@@ -53,18 +50,18 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .filter(|text| seen.insert((text.span.start, text.text.as_str())));
     let mut holders = Holders::new(cx);
     for text in texts {
-        let Ok(parsed) = query::parse(&text.text) else {
+        let Some(parsed) = cx.parsed(text) else {
             continue;
         };
         // Only keys granted enough leaves can satisfy the query; the evaluator decides
         // for those (forbid rules included).
-        let candidates = holders.could_satisfy(&parsed);
+        let candidates = holders.could_satisfy(parsed);
         let satisfiable = candidates.ones().any(|index| {
-            decide_code(&parsed, cx.resolved.access(index, holders.matchings[index])).allows()
+            decide_code(parsed, cx.resolved.access(index, holders.matchings[index])).allows()
         });
         if !satisfiable {
             out.push(Finding::new(
-                &RULE,
+                RuleId::N006.rule(),
                 &cx.file.source,
                 text.span,
                 format!("no declared key can satisfy `{}`", text.text),

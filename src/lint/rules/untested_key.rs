@@ -1,13 +1,10 @@
 //! S006 untested-key: a key that no case exercises.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Owner, RuleId};
 
-/// S006.
-pub static RULE: Rule = Rule {
-    code: "S006",
-    name: "untested-key",
-    level: Level::Info,
+/// The documentation of S006.
+pub static DOC: Doc = Doc {
     summary: "a key no case exercises",
     what: "Finds keys that no case names, across every loaded file that tests the policy \
 (lint the policy together with its case files).",
@@ -22,18 +19,15 @@ cases:
   - key: billing_bot
     query: billing.read
     expect: allow"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, key) in cx.policy().keys.iter().enumerate() {
         if !cx.exercised_keys.contains(&key.name.value) {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::S006.rule(),
                     cx.policy_source(),
                     key.name.span,
                     format!("no case exercises key `{}`", key.name.value),

@@ -2,13 +2,10 @@
 
 use crate::eval::{Matching, grant_matches};
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// S005.
-pub static RULE: Rule = Rule {
-    code: "S005",
-    name: "unused-catalog-permission",
-    level: Level::Info,
+/// The documentation of S005.
+pub static DOC: Doc = Doc {
     summary: "a catalog permission no role or key can exercise",
     what: "Finds permissions in the catalog (`permissions:`) that no grant of any role or key \
 reaches, even under Unkey's documented wildcard semantics.",
@@ -18,22 +15,18 @@ needs it does not have it yet.",
 roles:
   reader:
     permissions: [documents.read]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = cx.catalog() else { return };
-    if !cx.owns_policy {
-        return;
-    }
-    let sites = cx.api_grant_sites();
     for entry in catalog {
-        let held = sites
-            .iter()
+        let held = cx
+            .api_grant_sites()
             .any(|site| grant_matches(&site.permission.value, &entry.value, Matching::Wildcard));
         if !held {
             out.push(Finding::new(
-                &RULE,
+                RuleId::S005.rule(),
                 cx.policy_source(),
                 entry.span,
                 format!("no role or key can exercise `{}`", entry.value),

@@ -1,13 +1,10 @@
 //! S002 unused-role: a role no key holds.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Owner, Rule};
+use crate::lint::{Doc, Finding, Owner, RuleId};
 
-/// S002.
-pub static RULE: Rule = Rule {
-    code: "S002",
-    name: "unused-role",
-    level: Level::Warning,
+/// The documentation of S002.
+pub static DOC: Doc = Doc {
     summary: "a role no key holds",
     what: "Finds roles that no key lists in its `roles`.",
     why: "An unused role is either dead weight or a sign that a key lost a role it should \
@@ -17,18 +14,15 @@ hold. Either way the policy says less than it seems to.",
     permissions: [reports.view]
 
 # Fix: give it to the keys that need it, or remove it"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, role) in cx.policy().roles.iter().enumerate() {
         if cx.receivers(Owner::Role(index)).is_empty() {
             out.push(
                 Finding::new(
-                    &RULE,
+                    RuleId::S002.rule(),
                     cx.policy_source(),
                     role.name.span,
                     format!("no key holds role `{}`", role.name.value),

@@ -2,13 +2,10 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::run::suppression_of;
-use crate::lint::{Finding, Level, Owner, Rule, Selector};
+use crate::lint::{Doc, Finding, Owner, RuleId, Selector};
 
-/// S007.
-pub static RULE: Rule = Rule {
-    code: "S007",
-    name: "unused-suppression",
-    level: Level::Warning,
+/// The documentation of S007.
+pub static DOC: Doc = Doc {
     summary: "a `lint: allow` that suppresses nothing, or whose `until:` date has passed",
     what: "Runs after every other rule and reports each entry of a role's or key's \
 `lint: {allow: [...]}` that excused no finding, or is past its `until:` date. (An entry that \
@@ -21,13 +18,10 @@ finding on the same node. An expired one is a reminder that the exception was me
     lint: {allow: [global-wildcard], reason: "legacy"}    # S007: nothing to excuse
 
 # Fix: remove the suppression"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the suppressions of the policy a file declares, once the other rules have run.
+pub fn suppressions(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let owners = (0..cx.policy().roles.len())
         .map(Owner::Role)
         .chain((0..cx.policy().keys.len()).map(Owner::Key));
@@ -39,7 +33,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             && until.value < cx.today
         {
             out.push(Finding::new(
-                &RULE,
+                RuleId::S007.rule(),
                 cx.policy_source(),
                 until.span,
                 format!(
@@ -64,7 +58,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(Finding::new(
-                &RULE,
+                RuleId::S007.rule(),
                 cx.policy_source(),
                 selector.span,
                 format!(

@@ -1,13 +1,10 @@
 //! W003 wildcard-covers-destructive: a wildcard that reaches destructive permissions.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W003.
-pub static RULE: Rule = Rule {
-    code: "W003",
-    name: "wildcard-covers-destructive",
-    level: Level::Error,
+/// The documentation of W003.
+pub static DOC: Doc = Doc {
     summary: "a wildcard whose expansion over the catalog includes destructive actions",
     what: "Expands every wildcard grant over the catalog (`permissions:`) and reports those \
 that reach a destructive action (delete, destroy, manage, admin, decrypt, remove, revoke, \
@@ -24,7 +21,6 @@ roles:
 roles:
   editor:
     permissions: [documents.read, documents.write]"#,
-    check,
 };
 
 const DESTRUCTIVE: &[&str] = &[
@@ -43,8 +39,9 @@ pub fn is_destructive(permission: &str) -> bool {
         || (action.ends_with("_key") && ["create", "update", "encrypt"].contains(&words[0]))
 }
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy || cx.catalog().is_none() {
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    if cx.catalog().is_none() {
         return;
     }
     for site in cx.api_grant_sites() {
@@ -77,7 +74,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::W003.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 format!(

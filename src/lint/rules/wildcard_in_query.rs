@@ -1,15 +1,12 @@
 //! W007 wildcard-in-query: `*` in a permission a query requires.
 
 use crate::lint::context::LintContext;
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::{QueryText, Source};
-use crate::query::{self, Query};
+use crate::query::Query;
 
-/// W007.
-pub static RULE: Rule = Rule {
-    code: "W007",
-    name: "wildcard-in-query",
-    level: Level::Warning,
+/// The documentation of W007.
+pub static DOC: Doc = Doc {
     summary: "`*` in a required permission of a query",
     what: "Finds queries (in cases and access assertions) that require a permission containing \
 `*`.",
@@ -28,10 +25,10 @@ cases:
   - key: alice
     query: documents.read OR documents.write
     expect: allow"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks a file's cases, access assertions and text, whether or not it declares its policy.
+pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     // Root keys are checked as `type.id.action OR type.*.action`: there `*` in the id
     // position is a real, literal permission, not a mistake.
     let policy = cx.policy();
@@ -50,18 +47,18 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if root_key_queries.contains(&text.text.as_str()) {
             continue;
         }
-        if let Ok(parsed) = query::parse(&text.text) {
-            check_query(&cx.file.source, text, &parsed, out);
+        if let Some(parsed) = cx.parsed(text) {
+            query(&cx.file.source, text, parsed, out);
         }
     }
 }
 
 /// W007 on one query, wherever it is written.
-pub fn check_query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
+pub fn query(source: &Source, text: &QueryText, parsed: &Query, out: &mut Vec<Finding>) {
     for (permission, span) in parsed.permissions() {
         if permission.contains('*') {
             out.push(Finding::new(
-                &RULE,
+                RuleId::W007.rule(),
                 source,
                 text.span_in_file(span),
                 format!("the query requires `{permission}` literally"),

@@ -1,14 +1,11 @@
 //! W004 wildcard-matches-nothing: a wildcard that matches no catalog permission.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 use crate::suggest::did_you_mean;
 
-/// W004.
-pub static RULE: Rule = Rule {
-    code: "W004",
-    name: "wildcard-matches-nothing",
-    level: Level::Warning,
+/// The documentation of W004.
+pub static DOC: Doc = Doc {
     summary: "a wildcard that matches no catalog permission",
     what: "With a catalog (`permissions:`), finds wildcard grants that match none of its \
 permissions.",
@@ -24,14 +21,11 @@ roles:
 roles:
   editor:
     permissions: ["documents.*"]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = cx.catalog() else { return };
-    if !cx.owns_policy {
-        return;
-    }
     let namespaces: Vec<String> = catalog
         .iter()
         .filter_map(|permission| permission.value.split('.').next())
@@ -46,7 +40,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             .unwrap_or_else(|| "fix the pattern, or remove the grant".to_owned());
         out.push(
             Finding::new(
-                &RULE,
+                RuleId::W004.rule(),
                 cx.policy_source(),
                 site.permission.span,
                 format!("`{pattern}` matches no permission in the catalog"),

@@ -1,13 +1,10 @@
 //! W005 wildcard-widely-held: a wildcard grant that reaches many keys.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Finding, Level, Rule};
+use crate::lint::{Doc, Finding, RuleId};
 
-/// W005.
-pub static RULE: Rule = Rule {
-    code: "W005",
-    name: "wildcard-widely-held",
-    level: Level::Warning,
+/// The documentation of W005.
+pub static DOC: Doc = Doc {
     summary: "a wildcard reaching more than N keys (directly or via roles)",
     what: "Counts the keys that receive each wildcard grant, directly or through a role, and \
 reports those held by more keys than the threshold (`widely-held-keys` in `permspec.toml`, \
@@ -32,13 +29,10 @@ roles:
     permissions: [documents.read]
   documents_admin:
     permissions: ["documents.*"]"#,
-    check,
 };
 
-fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    if !cx.owns_policy {
-        return;
-    }
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let threshold = cx.config.widely_held_keys;
     for site in cx.api_grant_sites() {
         if !is_wildcard(&site.permission.value) {
@@ -49,7 +43,7 @@ fn check(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = Finding::new(
-            &RULE,
+            RuleId::W005.rule(),
             cx.policy_source(),
             site.permission.span,
             format!(
