@@ -334,3 +334,13 @@ fn selectors_that_pick_no_rule_are_refused_everywhere() {
         run.stdout, run.stderr
     );
 }
+
+#[test]
+fn the_readme_counts_the_rules_there_are() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let count = permspec::lint::rules::ALL.len();
+    assert!(
+        readme.contains(&format!("the {count} rules of")),
+        "README.md should say `the {count} rules of`"
+    );
+}
