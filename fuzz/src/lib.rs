@@ -5,11 +5,11 @@
 use permspec::lint::{Config, fix_files, lint_files};
 use permspec::policy::{Limits, Loader, Resolved, TestFile, Verdict};
 use permspec::query::Query;
-use std::collections::BTreeSet;
-use std::sync::Arc;
 use permspec::report::Renderer;
 use permspec::runner::collect;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Writes `text` to a policy file in a fresh directory and puts it through the tool.
 pub fn exercise_policy(text: &[u8]) {
@@ -55,7 +55,12 @@ pub fn fix_round_trip(text: &[u8]) {
     let probes = probed_permissions(&before);
     let decisions_before = decisions(&before, &probes);
     let today = jiff::civil::date(2026, 1, 1);
-    let report = fix_files(std::slice::from_ref(&path), &Config::default(), today, false);
+    let report = fix_files(
+        std::slice::from_ref(&path),
+        &Config::default(),
+        today,
+        false,
+    );
     let after_text = std::fs::read(&path).expect("the policy file is still there");
     if !report.errors.is_empty() && report.fixed.is_empty() {
         assert_eq!(after_text, text, "a refused fix changed the file");
@@ -83,7 +88,12 @@ fn probed_permissions(file: &TestFile) -> BTreeSet<String> {
         .collect();
     for case in &file.cases {
         if let Ok(query) = permspec::query::parse(&case.query.text) {
-            probes.extend(query.permissions().into_iter().map(|(name, _)| name.to_owned()));
+            probes.extend(
+                query
+                    .permissions()
+                    .into_iter()
+                    .map(|(name, _)| name.to_owned()),
+            );
         }
     }
     let grants = policy
