@@ -32,7 +32,22 @@ fn import(extra: &[&str]) -> support::cli::Run {
 fn pages_of_keys_roles_and_permissions_become_one_policy() {
     let run = import(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    insta::assert_snapshot!(run.stdout);
+    insta::assert_snapshot!(without_import_time(&run.stdout));
+}
+
+/// `text` with the time of the import (in `now:` and the header) replaced by a placeholder.
+fn without_import_time(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.strip_prefix("now: ") {
+            Some(_) => "now: <import time>".to_owned(),
+            None if line.starts_with("# Imported from Unkey") => line
+                .split_once(" at ")
+                .map(|(head, tail)| format!("{head} at <import time>{}", &tail[20..]))
+                .unwrap_or_else(|| line.to_owned()),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -44,8 +59,9 @@ fn key_material_is_dropped_with_a_warning() {
     );
     assert_eq!(
         run.stderr.trim(),
-        "warning: dropped `plaintext` of key `key_6gKOfQbVcMdlGbs5Mhnd2u` \
-         (`fixtures/import/unkey/get-key-decrypted.json`): permspec never writes key material"
+        "warning: dropped `plaintext` of key `key_6gKOfQbVcMdlGbs5Mhnd2u`: permspec never \
+         writes key material\nwarning: dropped `credits` (1 key), `meta` (1 key): permspec \
+         models permissions, roles, `enabled` and `expires` only"
     );
 }
 
@@ -97,4 +113,69 @@ fn bad_responses_are_refused_with_a_diagnostic() {
         assert!(run.stdout.is_empty(), "{file}: nothing is written");
         insta::assert_snapshot!(file, run.stderr);
     }
+}
+
+#[test]
+fn an_error_body_is_reported_as_unkeys_error() {
+    let keys = format!("{DIR}/error-403.json");
+    let run = permspec(&["import", "unkey", "--keys", &keys]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("this is Unkey's error 403 (Insufficient Permissions)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("api.*.read_key"), "{}", run.stderr);
+}
+
+#[test]
+fn a_missing_page_is_refused_unless_partial_is_accepted() {
+    let keys = format!("{DIR}/keys-more-to-come.json");
+    let run = permspec(&["import", "unkey", "--keys", &keys]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("says more follow"), "{}", run.stderr);
+    assert!(run.stderr.contains("--partial"), "{}", run.stderr);
+
+    let run = permspec(&["import", "unkey", "--keys", &keys, "--partial"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("# PARTIAL IMPORT"), "{}", run.stdout);
+}
+
+#[test]
+fn an_error_in_a_minified_response_points_at_the_key_in_a_short_report() {
+    let mut keys: Vec<String> = (0..300)
+        .map(|index| {
+            format!(r#"{{"keyId":"key_{index:05}","start":"sk_1","enabled":true,"createdAt":1,"name":"k{index}","roles":["reader"]}}"#)
+        })
+        .collect();
+    keys[150] = r#"{"keyId":"key_bad","enabled":true,"roles":["auditor"]}"#.to_owned();
+    let text = format!(
+        r#"{{"meta":{{"requestId":"r"}},"data":[{}],"pagination":{{"hasMore":false}}}}"#,
+        keys.join(",")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.json");
+    std::fs::write(&path, &text).unwrap();
+    let roles = format!("{DIR}/roles.json");
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        path.to_str().unwrap(),
+        "--roles",
+        &roles,
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("key `key_bad` holds role `auditor`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes for one error",
+        run.stderr.len()
+    );
 }

@@ -1,8 +1,11 @@
-//! `permspec import unkey`: write a policy file from Unkey's API responses.
+//! `permspec import unkey`: write a policy file from Unkey's API, live or from saved
+//! responses.
 
-use super::{Context, Exit};
-use crate::import::{Responses, unkey_policy};
-use crate::policy::Source;
+use super::{Context, Exit, Format};
+use crate::import::live::{Client, DEFAULT_BASE_URL, Progress, Retry};
+use crate::import::{Imported, Responses, Workspace, from_responses, policy};
+use crate::policy::{Limits, Source};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `permspec import`.
@@ -14,34 +17,135 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum From {
-    /// From the JSON bodies of Unkey's v2 API (saved with e.g. `curl`).
+    /// From Unkey's v2 API: live with `--api` (the root key in `UNKEY_ROOT_KEY`), or from
+    /// response bodies saved with e.g. `curl` (`--keys`, `--roles`, `--permissions`).
     ///
-    /// Each file holds one response, several concatenated, or the bare `data`; pass
-    /// every page. Key material (`plaintext` and the like) is never written.
+    /// A saved file holds one response, several concatenated, or the bare `data`; pass every
+    /// page. Key material (`plaintext` and the like) is never written.
     Unkey(UnkeyArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct UnkeyArgs {
-    /// `apis.listKeys` pages or `keys.getKey` bodies.
-    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    /// Read the keys of this API live (repeatable); the root key comes from `UNKEY_ROOT_KEY`.
+    #[arg(long = "api", value_name = "API_ID", required_unless_present = "keys")]
+    apis: Vec<String>,
+
+    /// Unkey's API.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL, requires = "apis")]
+    base_url: String,
+
+    /// Saved `apis.listKeys` pages or `keys.getKey` bodies.
+    #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with = "apis")]
     keys: Vec<PathBuf>,
 
-    /// `permissions.listRoles` pages.
-    #[arg(long, num_args = 1.., value_name = "FILE")]
+    /// Saved `permissions.listRoles` pages.
+    #[arg(long, num_args = 1.., value_name = "FILE", requires = "keys")]
     roles: Vec<PathBuf>,
 
-    /// `permissions.listPermissions` pages: the catalog.
-    #[arg(long, num_args = 1.., value_name = "FILE")]
+    /// Saved `permissions.listPermissions` pages: the catalog.
+    #[arg(long, num_args = 1.., value_name = "FILE", requires = "keys")]
     permissions: Vec<PathBuf>,
+
+    /// Accept saved pages that say more follow when none does: the file says at the top that
+    /// the import is partial.
+    #[arg(long, requires = "keys")]
+    partial: bool,
 
     /// Write the policy here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// `json` prints a summary (counts and warnings) on standard output; it needs `-o`.
+    #[arg(long, value_enum, default_value_t, requires = "output")]
+    format: Format,
 }
+
+/// The environment variable that holds the root key.
+const ROOT_KEY: &str = "UNKEY_ROOT_KEY";
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     let From::Unkey(args) = &args.from;
+    let workspace = if args.apis.is_empty() {
+        saved(args, context)
+    } else {
+        live(args)
+    };
+    let Some(workspace) = workspace else {
+        return Exit::BadInput;
+    };
+    let imported = match policy(&workspace) {
+        Ok(imported) => imported,
+        Err(errors) => {
+            for error in &errors {
+                eprint!("{}", context.renderer.render(error));
+            }
+            return Exit::BadInput;
+        }
+    };
+    if args.format == Format::Human {
+        for warning in &imported.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    match &args.output {
+        None => print!("{}", imported.yaml),
+        Some(path) => {
+            if let Err(error) = crate::atomic_write::write_file(path, imported.yaml.as_bytes()) {
+                eprintln!("error: cannot write `{}`: {error}", path.display());
+                return Exit::BadInput;
+            }
+            report(&imported, path, args.format);
+        }
+    }
+    Exit::Success
+}
+
+/// What was written, on standard error for people or as JSON for CI.
+fn report(imported: &Imported, path: &Path, format: Format) {
+    let summary = &imported.summary;
+    match format {
+        Format::Human => eprintln!(
+            "wrote {}: {} keys, {} roles, {} catalog permissions{}",
+            path.display(),
+            summary.keys,
+            summary.roles,
+            summary.permissions,
+            if summary.partial { " (partial)" } else { "" }
+        ),
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "output": path.display().to_string(),
+                "keys": summary.keys,
+                "roles": summary.roles,
+                "permissions": summary.permissions,
+                "apis": summary.apis,
+                "partial": summary.partial,
+                "warnings": imported.warnings,
+            })
+        ),
+    }
+}
+
+fn live(args: &UnkeyArgs) -> Option<Workspace> {
+    let root_key = match std::env::var(ROOT_KEY) {
+        Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
+        _ => {
+            eprintln!(
+                "error: set {ROOT_KEY} to a root key that may read the APIs, their keys, roles and permissions"
+            );
+            return None;
+        }
+    };
+    let client = Client::new(&args.base_url, root_key, Retry::default());
+    let bar = ProgressBar::for_stderr();
+    let result = client.workspace(&args.apis, &bar);
+    bar.finish();
+    result.map_err(|error| eprintln!("error: {error}")).ok()
+}
+
+fn saved(args: &UnkeyArgs, context: &Context) -> Option<Workspace> {
     let read = |paths: &[PathBuf]| -> Result<Vec<Source>, String> {
         paths.iter().map(|path| read_source(path)).collect()
     };
@@ -53,35 +157,49 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         },
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => {
             eprintln!("error: {error}");
-            return Exit::BadInput;
+            return None;
         }
     };
-    let imported = match unkey_policy(&responses) {
-        Ok(imported) => imported,
+    match from_responses(&responses, args.partial, jiff::Timestamp::now()) {
+        Ok(workspace) => Some(workspace),
         Err(errors) => {
             for error in &errors {
                 eprint!("{}", context.renderer.render(error));
             }
-            return Exit::BadInput;
-        }
-    };
-    for warning in &imported.warnings {
-        eprintln!("warning: {warning}");
-    }
-    match &args.output {
-        None => print!("{}", imported.yaml),
-        Some(path) => {
-            if let Err(error) = crate::atomic_write::write_file(path, imported.yaml.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return Exit::BadInput;
-            }
+            None
         }
     }
-    Exit::Success
 }
 
 fn read_source(path: &Path) -> Result<Source, String> {
-    crate::input::read_text(path, crate::policy::Limits::default().file_bytes)
+    crate::input::read_text(path, Limits::default().file_bytes)
         .map(|text| Source::new(path, text))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
+}
+
+/// Pages and keys fetched, drawn on standard error when it is a terminal.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn for_stderr() -> Self {
+        ProgressBar(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        }))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for ProgressBar {
+    fn page(&self, pages: usize, keys: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("fetched {pages} pages, {keys} keys"));
+        }
+    }
 }

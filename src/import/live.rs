@@ -1,0 +1,400 @@
+//! Unkey's state read live from its v2 API: `apis.getApi` and every page of `apis.listKeys`
+//! for each API, then every page of `permissions.listRoles` and
+//! `permissions.listPermissions`.
+//!
+//! The HTTP client is `ureq` (blocking, rustls for TLS, no async runtime to carry for a
+//! handful of sequential reads), with timeouts. These reads are idempotent, so 429 (after
+//! `Retry-After` or `RateLimit-Reset`), 5xx and connection errors are retried with capped
+//! exponential backoff. The root key is sent only in the `Authorization` header; it is never
+//! printed, and every error message is scrubbed of it.
+
+use super::{Origin, UnkeyKey, UnkeyPermission, UnkeyRole, Workspace};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::fmt;
+use std::time::Duration;
+
+/// Unkey's API.
+pub const DEFAULT_BASE_URL: &str = "https://api.unkey.com";
+
+/// A page size Unkey accepts for every list endpoint.
+const PAGE_SIZE: u32 = 100;
+/// The largest response body read.
+const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How failed reads are retried.
+#[derive(Clone, Copy, Debug)]
+pub struct Retry {
+    /// Attempts per request, the first included.
+    pub attempts: u32,
+    /// The wait before the second attempt; it doubles after each.
+    pub first_delay: Duration,
+    /// The longest wait, whatever the server asks.
+    pub max_delay: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 6,
+            first_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why the state could not be read. Messages never contain the root key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LiveError {
+    /// 401: Unkey does not know the root key.
+    Unauthorized,
+    /// 403: the root key lacks a permission, which Unkey names in `detail`.
+    Forbidden {
+        /// The endpoint, e.g. `permissions.listRoles`.
+        endpoint: String,
+        /// Unkey's words.
+        detail: String,
+    },
+    /// 404: the API does not exist; for `apis.listKeys`, possibly a permission Unkey hides.
+    NotFound {
+        /// The endpoint.
+        endpoint: String,
+        /// The API asked for.
+        api: String,
+    },
+    /// 400: Unkey refused the request.
+    BadRequest {
+        /// The endpoint.
+        endpoint: String,
+        /// Unkey's words.
+        detail: String,
+    },
+    /// 429 after every retry.
+    RateLimited {
+        /// The endpoint.
+        endpoint: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// 5xx (or another status) after every retry.
+    Server {
+        /// The endpoint.
+        endpoint: String,
+        /// The last status.
+        status: u16,
+        /// Unkey's words, if any.
+        detail: String,
+    },
+    /// No answer after every retry: connection refused, DNS, TLS, timeout.
+    Connection {
+        /// The endpoint.
+        endpoint: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// An answer that is not what Unkey's API documents.
+    Malformed {
+        /// The endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl fmt::Display for LiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveError::Unauthorized => f.write_str(
+                "Unkey does not accept the root key in UNKEY_ROOT_KEY (401): check that it is a \
+                 current root key of this workspace",
+            ),
+            LiveError::Forbidden { endpoint, detail } => write!(
+                f,
+                "the root key may not call `{endpoint}` (403): {detail}; grant it that \
+                 permission, or use a root key that has it"
+            ),
+            LiveError::NotFound { endpoint, api } if endpoint == "apis.listKeys" => write!(
+                f,
+                "`apis.listKeys` answered 404 for API `{api}`: the API does not exist, or the \
+                 root key lacks `api.*.read_key` or `api.*.read_api` (Unkey answers 404 rather \
+                 than 403 here, so as not to reveal that the API exists)"
+            ),
+            LiveError::NotFound { api, .. } => write!(
+                f,
+                "there is no API `{api}` in this workspace (404): check the API id (`api_...`)"
+            ),
+            LiveError::BadRequest { endpoint, detail } => {
+                write!(
+                    f,
+                    "Unkey refused the request to `{endpoint}` (400): {detail}"
+                )
+            }
+            LiveError::RateLimited { endpoint, attempts } => write!(
+                f,
+                "Unkey rate-limited `{endpoint}` (429) on all {attempts} attempts: try again \
+                 later, or raise the workspace's rate limit"
+            ),
+            LiveError::Server {
+                endpoint,
+                status,
+                detail,
+            } => write!(
+                f,
+                "Unkey failed to answer `{endpoint}` ({status}): {detail}"
+            ),
+            LiveError::Connection { endpoint, message } => {
+                write!(f, "cannot reach Unkey for `{endpoint}`: {message}")
+            }
+            LiveError::Malformed { endpoint, message } => {
+                write!(
+                    f,
+                    "Unkey's answer to `{endpoint}` is not as documented: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for LiveError {}
+
+/// What the client reports as it goes: pages and keys fetched.
+pub trait Progress {
+    /// Called after each page.
+    fn page(&self, pages: usize, keys: usize);
+}
+
+/// No report.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn page(&self, _: usize, _: usize) {}
+}
+
+/// A client of Unkey's v2 API for one root key.
+pub struct Client {
+    agent: ureq::Agent,
+    base_url: String,
+    root_key: String,
+    retry: Retry,
+}
+
+impl Client {
+    /// A client of the API at `base_url` (e.g. [`DEFAULT_BASE_URL`]) with `root_key`.
+    pub fn new(base_url: &str, root_key: String, retry: Retry) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_global(Some(Duration::from_secs(60)))
+            .http_status_as_error(false)
+            .user_agent(concat!("permspec/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Client {
+            agent,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            root_key,
+            retry,
+        }
+    }
+
+    /// The state of the workspace: the keys of `apis`, every role and every permission.
+    pub fn workspace(
+        &self,
+        apis: &[String],
+        progress: &dyn Progress,
+    ) -> Result<Workspace, LiveError> {
+        let mut pages = 0;
+        let mut keys = Vec::new();
+        for api in apis {
+            self.post("apis.getApi", &json!({ "apiId": api }), api)?;
+            let listed: Vec<UnkeyKey> = self.pages(
+                "apis.listKeys",
+                json!({ "apiId": api }),
+                api,
+                &mut |count| {
+                    pages += 1;
+                    progress.page(pages, keys.len() + count);
+                },
+            )?;
+            keys.extend(listed.into_iter().map(|key| {
+                let origin = Origin {
+                    api: Some(api.clone()),
+                    at: None,
+                };
+                (key, origin)
+            }));
+        }
+        let mut counted = |_| {
+            pages += 1;
+            progress.page(pages, keys.len());
+        };
+        let roles: Vec<UnkeyRole> =
+            self.pages("permissions.listRoles", json!({}), "", &mut counted)?;
+        let permissions: Vec<UnkeyPermission> =
+            self.pages("permissions.listPermissions", json!({}), "", &mut counted)?;
+        Ok(Workspace {
+            keys,
+            roles,
+            permissions: Some(
+                permissions
+                    .into_iter()
+                    .map(|permission| permission.slug)
+                    .collect(),
+            ),
+            apis: apis.to_vec(),
+            partial: false,
+            read_at: jiff::Timestamp::now(),
+        })
+    }
+
+    /// Every item of every page of `endpoint`, following the cursor until `hasMore` is false.
+    fn pages<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: Value,
+        api: &str,
+        on_page: &mut dyn FnMut(usize),
+    ) -> Result<Vec<T>, LiveError> {
+        let malformed = |message: String| LiveError::Malformed {
+            endpoint: endpoint.to_owned(),
+            message,
+        };
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let mut request = body.clone();
+            request["limit"] = json!(PAGE_SIZE);
+            if let Some(cursor) = &cursor {
+                request["cursor"] = json!(cursor);
+            }
+            let mut page = self.post(endpoint, &request, api)?;
+            let data: Vec<T> = serde_json::from_value(page["data"].take())
+                .map_err(|error| malformed(format!("`data`: {error}")))?;
+            on_page(items.len() + data.len());
+            items.extend(data);
+            let pagination = &page["pagination"];
+            if pagination["hasMore"] != Value::Bool(true) {
+                return Ok(items);
+            }
+            let next = pagination["cursor"].as_str().ok_or_else(|| {
+                malformed("`hasMore` is true but there is no `cursor`".to_owned())
+            })?;
+            if !seen.insert(next.to_owned()) {
+                return Err(malformed(format!("the cursor `{next}` came back twice")));
+            }
+            cursor = Some(next.to_owned());
+        }
+    }
+
+    /// POSTs `body` to `endpoint`, retrying what can be retried; the parsed 200 body.
+    fn post(&self, endpoint: &str, body: &Value, api: &str) -> Result<Value, LiveError> {
+        let url = format!("{}/v2/{endpoint}", self.base_url);
+        let mut delay = self.retry.first_delay;
+        let mut attempt = 1;
+        loop {
+            let failure = match self.send(&url, body) {
+                Ok((200, _, text)) => {
+                    return serde_json::from_str(&text).map_err(|error| LiveError::Malformed {
+                        endpoint: endpoint.to_owned(),
+                        message: format!("invalid JSON: {error}"),
+                    });
+                }
+                Ok((status, wait, text)) => {
+                    let detail = self.redact(&detail_of(&text));
+                    let endpoint = endpoint.to_owned();
+                    match status {
+                        400 => return Err(LiveError::BadRequest { endpoint, detail }),
+                        401 => return Err(LiveError::Unauthorized),
+                        403 => return Err(LiveError::Forbidden { endpoint, detail }),
+                        404 => {
+                            return Err(LiveError::NotFound {
+                                endpoint,
+                                api: api.to_owned(),
+                            });
+                        }
+                        429 => {
+                            delay = wait.unwrap_or(delay);
+                            LiveError::RateLimited {
+                                endpoint,
+                                attempts: attempt,
+                            }
+                        }
+                        500..=599 => LiveError::Server {
+                            endpoint,
+                            status,
+                            detail,
+                        },
+                        _ => {
+                            return Err(LiveError::Server {
+                                endpoint,
+                                status,
+                                detail,
+                            });
+                        }
+                    }
+                }
+                Err(message) => LiveError::Connection {
+                    endpoint: endpoint.to_owned(),
+                    message: self.redact(&message),
+                },
+            };
+            if attempt >= self.retry.attempts {
+                return Err(failure);
+            }
+            std::thread::sleep(delay.min(self.retry.max_delay));
+            delay = (delay * 2).min(self.retry.max_delay);
+            attempt += 1;
+        }
+    }
+
+    /// One request: the status, how long the server asks to wait (429), and the body.
+    fn send(&self, url: &str, body: &Value) -> Result<(u16, Option<Duration>, String), String> {
+        let response = self
+            .agent
+            .post(url)
+            .header("Authorization", &format!("Bearer {}", self.root_key))
+            .header("Accept", "application/json")
+            .content_type("application/json")
+            .send(body.to_string());
+        let mut response = response.map_err(|error| error.to_string())?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse::<u64>().ok())
+        };
+        let wait = header("Retry-After")
+            .or_else(|| header("RateLimit-Reset"))
+            .map(Duration::from_secs);
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_string()
+            .map_err(|error| error.to_string())?;
+        Ok((status, wait, text))
+    }
+
+    /// `text` with the root key replaced, should anything ever echo it.
+    fn redact(&self, text: &str) -> String {
+        if self.root_key.is_empty() {
+            text.to_owned()
+        } else {
+            text.replace(&self.root_key, "<redacted>")
+        }
+    }
+}
+
+/// The `detail` of an Unkey error body, or the body itself (shortened) when it is not one.
+fn detail_of(body: &str) -> String {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    match parsed
+        .as_ref()
+        .and_then(|value| value["error"]["detail"].as_str())
+    {
+        Some(detail) => detail.to_owned(),
+        None => body.chars().take(200).collect::<String>().trim().to_owned(),
+    }
+}

@@ -1,0 +1,427 @@
+//! `permspec import unkey`: a policy file from the state of an Unkey workspace, read from its
+//! v2 API ([`live`]) or from saved response bodies ([`from_responses`]), so that a team can lint and
+//! test the access it actually runs.
+//!
+//! The policy is faithful to Unkey's model:
+//! - a key's `permissions` in Unkey's API are the union of its direct permissions and those
+//!   its roles give (in random order); the policy's direct grants are that union minus what
+//!   the key's roles give;
+//! - `enabled`, `expires` (milliseconds, written as RFC 3339) and the keyId are kept;
+//! - `now:` is the time of the import, and `semantics: literal`, because Unkey's engine
+//!   matches permission slugs literally (`documents.*` is a slug, not a wildcard);
+//! - the catalog comes from `permissions.listPermissions`;
+//! - keys are named by `name` (else keyId); keys that share a name get `name (keyId)`;
+//! - key material (`plaintext` and the like) is never written; the fields permspec does not
+//!   model (identity, ratelimits, credits, meta) are summarised in one warning.
+//!
+//! ```
+//! use permspec::import::{Responses, from_responses, policy};
+//! use permspec::policy::Source;
+//! use std::path::Path;
+//!
+//! let keys = Source::new(Path::new("keys.json"), r#"{"data": [
+//!     {"keyId": "key_1", "name": "ci", "enabled": true, "roles": ["reader"],
+//!      "permissions": ["documents.read"]}
+//! ], "pagination": {"hasMore": false}}"#.to_owned());
+//! let roles = Source::new(Path::new("roles.json"), r#"{"data": [
+//!     {"id": "role_1", "name": "reader", "permissions": [{"id": "perm_1", "name": "read", "slug": "documents.read"}]}
+//! ]}"#.to_owned());
+//! let responses = Responses { keys: vec![keys], roles: vec![roles], permissions: vec![] };
+//! let workspace = from_responses(&responses, false, jiff::Timestamp::UNIX_EPOCH).unwrap();
+//! let imported = policy(&workspace).unwrap();
+//! assert!(imported.yaml.contains("ci:"));
+//! assert!(!imported.yaml.contains("permissions: [documents.read]"), "the role gives it");
+//! ```
+
+pub mod live;
+mod saved;
+
+pub use saved::{Responses, from_responses};
+
+use crate::diagnostic::FileDiagnostic;
+use crate::policy::Source;
+use crate::span::Span;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Fields of a key that hold key material: never written, reported when present.
+const KEY_MATERIAL: [&str; 4] = ["plaintext", "key", "hash", "secret"];
+/// Fields of a key that permspec does not model: dropped, summarised in one warning.
+const NOT_MODELLED: [&str; 4] = ["identity", "ratelimits", "credits", "meta"];
+
+/// A key as Unkey's v2 API returns it (`KeyResponseData`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnkeyKey {
+    key_id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    expires: Option<i64>,
+    #[serde(default)]
+    permissions: Vec<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(flatten)]
+    other: serde_json::Map<String, Value>,
+}
+
+/// A role as Unkey's v2 API returns it.
+#[derive(Debug, Deserialize)]
+pub struct UnkeyRole {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    permissions: Vec<UnkeyPermission>,
+}
+
+/// A permission as Unkey's v2 API returns it.
+#[derive(Debug, Deserialize)]
+pub struct UnkeyPermission {
+    slug: String,
+}
+
+/// Where a key was read: the API it belongs to (when known) and the response that holds it.
+#[derive(Debug, Default)]
+pub struct Origin {
+    /// The API id.
+    pub api: Option<String>,
+    /// The saved response and the key's span in it.
+    pub at: Option<(Source, Span)>,
+}
+
+/// The state of a workspace as read from Unkey.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Every key, with where it was read.
+    pub keys: Vec<(UnkeyKey, Origin)>,
+    /// Every role.
+    pub roles: Vec<UnkeyRole>,
+    /// The permission catalog (`permissions.listPermissions`), if it was read.
+    pub permissions: Option<Vec<String>>,
+    /// The APIs the keys were listed from, when known.
+    pub apis: Vec<String>,
+    /// True when a page is missing (the user accepted an incomplete import).
+    pub partial: bool,
+    /// When the state was read.
+    pub read_at: jiff::Timestamp,
+}
+
+/// The policy file written from a workspace, what was dropped on the way, and counts.
+#[derive(Debug)]
+pub struct Imported {
+    /// The policy, as YAML.
+    pub yaml: String,
+    /// Things the user should know: key material dropped, fields not modelled, names made
+    /// distinct.
+    pub warnings: Vec<String>,
+    /// Counts, for `--format json`.
+    pub summary: Summary,
+}
+
+/// What an import found.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Keys written.
+    pub keys: usize,
+    /// Roles written.
+    pub roles: usize,
+    /// Catalog permissions written.
+    pub permissions: usize,
+    /// The APIs read.
+    pub apis: Vec<String>,
+    /// True when the import is incomplete.
+    pub partial: bool,
+}
+
+#[derive(Serialize)]
+struct PolicyOut {
+    version: u32,
+    semantics: &'static str,
+    now: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<Vec<String>>,
+    roles: IndexMap<String, RoleOut>,
+    keys: IndexMap<String, KeyOut>,
+}
+
+#[derive(Serialize)]
+struct RoleOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    permissions: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct KeyOut {
+    description: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
+}
+
+/// Writes the policy `workspace` describes; every problem found is returned.
+pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
+    let mut roles_out: IndexMap<String, RoleOut> = IndexMap::new();
+    for role in &workspace.roles {
+        roles_out.entry(role.name.clone()).or_insert(RoleOut {
+            description: role.description.clone().filter(|text| !text.is_empty()),
+            permissions: sorted(role.permissions.iter().map(|p| p.slug.clone())),
+        });
+    }
+    roles_out.sort_keys();
+
+    let mut seen_ids = BTreeSet::new();
+    let mut dropped: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unique = Vec::new();
+    for (key, origin) in &workspace.keys {
+        if !seen_ids.insert(key.key_id.as_str()) {
+            warnings.push(format!(
+                "key `{}` is listed more than once; it is written once",
+                key.key_id
+            ));
+            continue;
+        }
+        for field in KEY_MATERIAL
+            .iter()
+            .filter(|field| key.other.contains_key(**field))
+        {
+            warnings.push(format!(
+                "dropped `{field}` of key `{}`: permspec never writes key material",
+                key.key_id
+            ));
+        }
+        for field in NOT_MODELLED
+            .iter()
+            .filter(|field| key.other.contains_key(**field))
+        {
+            *dropped.entry(field).or_default() += 1;
+        }
+        let undeclared: Vec<&String> = key
+            .roles
+            .iter()
+            .filter(|role| !roles_out.contains_key(*role))
+            .collect();
+        if !undeclared.is_empty() {
+            errors.push(problem(
+                origin,
+                "import::unknown-role",
+                format!(
+                    "key `{}` holds role `{}`, which the roles read do not list",
+                    key.key_id, undeclared[0]
+                ),
+                "read every page of `permissions.listRoles`: a key's access cannot be known \
+                 without its roles' permissions",
+            ));
+            continue;
+        }
+        let expires = match key.expires.map(jiff::Timestamp::from_millisecond) {
+            None => None,
+            Some(Ok(at)) => Some(at.to_string()),
+            Some(Err(_)) => {
+                errors.push(problem(
+                    origin,
+                    "import::shape",
+                    format!(
+                        "key `{}` expires at {} ms since 1970, which is not a representable time",
+                        key.key_id,
+                        key.expires.unwrap_or_default()
+                    ),
+                    "`expires` is a Unix time in milliseconds, as Unkey returns it",
+                ));
+                continue;
+            }
+        };
+        // Unkey returns the union of direct and role grants: what no role gives is direct.
+        let from_roles: BTreeSet<&str> = key
+            .roles
+            .iter()
+            .flat_map(|role| &roles_out[role].permissions)
+            .map(String::as_str)
+            .collect();
+        let direct = sorted(
+            key.permissions
+                .iter()
+                .filter(|permission| !from_roles.contains(permission.as_str()))
+                .cloned(),
+        );
+        let description = match &origin.api {
+            Some(api) => format!("Unkey key {} of API {api}", key.key_id),
+            None => format!("Unkey key {}", key.key_id),
+        };
+        unique.push((
+            key,
+            KeyOut {
+                description,
+                roles: sorted(key.roles.iter().cloned()),
+                permissions: direct,
+                enabled: key.enabled.filter(|enabled| !enabled),
+                expires,
+            },
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if !dropped.is_empty() {
+        let fields: Vec<String> = dropped
+            .iter()
+            .map(|(field, count)| format!("`{field}` ({count} key{})", plural(*count)))
+            .collect();
+        warnings.push(format!(
+            "dropped {}: permspec models permissions, roles, `enabled` and `expires` only",
+            fields.join(", ")
+        ));
+    }
+    let names = key_names(unique.iter().map(|(key, _)| *key), &mut warnings);
+    let mut keys_out: IndexMap<String, KeyOut> = unique
+        .into_iter()
+        .zip(names)
+        .map(|((_, out), name)| (name, out))
+        .collect();
+    keys_out.sort_keys();
+
+    let read_at = workspace.read_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let out = PolicyOut {
+        version: 1,
+        semantics: "literal",
+        now: read_at.clone(),
+        permissions: workspace
+            .permissions
+            .as_ref()
+            .map(|slugs| sorted(slugs.iter().cloned())),
+        roles: roles_out,
+        keys: keys_out,
+    };
+    let summary = Summary {
+        keys: out.keys.len(),
+        roles: out.roles.len(),
+        permissions: out.permissions.as_ref().map_or(0, Vec::len),
+        apis: workspace.apis.clone(),
+        partial: workspace.partial,
+    };
+    let body = serde_yaml::to_string(&out).expect("a policy always serializes");
+    let yaml = format!("{}{body}", header(workspace, &summary, &read_at));
+    Ok(Imported {
+        yaml,
+        warnings,
+        summary,
+    })
+}
+
+/// The comment at the top of an imported policy: where it came from, what it means.
+fn header(workspace: &Workspace, summary: &Summary, read_at: &str) -> String {
+    let from = if workspace.apis.is_empty() {
+        String::new()
+    } else {
+        format!(" (APIs {})", workspace.apis.join(", "))
+    };
+    let mut header = String::new();
+    if workspace.partial {
+        header.push_str(
+            "# PARTIAL IMPORT: some pages of Unkey's responses are missing, so keys, roles or\n\
+             # permissions may be missing too. Do not rely on this file as Unkey's state.\n",
+        );
+    }
+    header.push_str(&format!(
+        "# Imported from Unkey by `permspec import unkey` at {read_at}{from}:\n\
+         # {} keys, {} roles, {} catalog permissions.\n\
+         # A key's direct `permissions` are the permissions Unkey lists for it minus those its\n\
+         # roles give (Unkey's API returns their union).\n\
+         # `semantics: literal` is how Unkey's verification engine matches: `documents.*` is a\n\
+         # slug like any other. Unkey's docs read `*` as a wildcard (`semantics: wildcard`);\n\
+         # `semantics: strict` checks both readings. `now` pins `expires` to the import time.\n\
+         # Add cases and `access:` assertions, then run `permspec test` and `permspec lint`.\n",
+        summary.keys, summary.roles, summary.permissions
+    ));
+    header
+}
+
+/// A diagnostic about a key: at its place in a saved response, or naming the API it came
+/// from.
+fn problem(origin: &Origin, code: &str, message: String, help: &str) -> FileDiagnostic {
+    match &origin.at {
+        Some((source, span)) => {
+            FileDiagnostic::at(code, source, *span, message, "this key").with_help(help)
+        }
+        None => FileDiagnostic::unreadable(
+            origin
+                .api
+                .as_deref()
+                .map_or("Unkey".to_owned(), |api| format!("Unkey API {api}")),
+            message,
+        )
+        .with_code(code)
+        .with_help(help),
+    }
+}
+
+/// One distinct name per key: its `name`, else its keyId. Keys that share a name are each
+/// named `name (keyId)`, whatever order they came in, and each collision is reported.
+fn key_names<'k>(
+    keys: impl Iterator<Item = &'k UnkeyKey> + Clone,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
+    let wanted = |key: &UnkeyKey| match key.name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => key.key_id.clone(),
+    };
+    let mut holders: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for key in keys.clone() {
+        holders.entry(wanted(key)).or_default().push(&key.key_id);
+    }
+    for (name, ids) in holders.iter().filter(|(_, ids)| ids.len() > 1) {
+        let mut ids = ids.clone();
+        ids.sort_unstable();
+        warnings.push(format!(
+            "{} keys are named `{name}` ({}); each is written as `{name} (keyId)`",
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
+    let mut taken: BTreeSet<String> = holders
+        .iter()
+        .filter(|(_, ids)| ids.len() == 1)
+        .map(|(name, _)| name.clone())
+        .collect();
+    keys.map(|key| {
+        let name = wanted(key);
+        if holders[&name].len() == 1 {
+            return name;
+        }
+        let base = format!("{name} ({})", key.key_id);
+        let mut candidate = base.clone();
+        let mut counter = 1;
+        while !taken.insert(candidate.clone()) {
+            counter += 1;
+            candidate = format!("{base} {counter}");
+        }
+        candidate
+    })
+    .collect()
+}
+
+fn sorted(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    values
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

@@ -1,0 +1,271 @@
+//! Unkey's state from saved response bodies (`curl ... > keys.json`): each file holds one
+//! response, several concatenated, or the bare `data`. An error body is reported as Unkey's
+//! error; a page that says more follow (`"hasMore": true`) without a following page makes the
+//! import incomplete, which is refused unless the user accepts a partial import.
+
+use super::{Origin, UnkeyKey, UnkeyPermission, UnkeyRole, Workspace};
+use crate::diagnostic::FileDiagnostic;
+use crate::policy::Source;
+use crate::span::Span;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+/// The response bodies to import, each file as read.
+pub struct Responses {
+    /// `apis.listKeys` pages and `keys.getKey` bodies.
+    pub keys: Vec<Source>,
+    /// `permissions.listRoles` pages.
+    pub roles: Vec<Source>,
+    /// `permissions.listPermissions` pages (optional: the catalog).
+    pub permissions: Vec<Source>,
+}
+
+/// One response as Unkey writes it: data and pagination, or an error.
+#[derive(Deserialize)]
+struct Response<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+    #[serde(default)]
+    error: Option<UnkeyError>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Pagination {
+    #[serde(default)]
+    has_more: bool,
+}
+
+/// The problem body of an Unkey error.
+#[derive(Debug, Deserialize)]
+pub struct UnkeyError {
+    /// E.g. "Insufficient Permissions".
+    #[serde(default)]
+    pub title: String,
+    /// What happened, in Unkey's words.
+    #[serde(default)]
+    pub detail: String,
+    /// The HTTP status.
+    #[serde(default)]
+    pub status: u16,
+}
+
+/// The workspace the responses describe, read at `read_at`. With `partial`, a missing page is
+/// accepted and the workspace marked partial; without, it is an error.
+pub fn from_responses(
+    responses: &Responses,
+    partial: bool,
+    read_at: jiff::Timestamp,
+) -> Result<Workspace, Vec<FileDiagnostic>> {
+    let mut errors = Vec::new();
+    let keys = items(&responses.keys, "key", &mut errors);
+    let roles = items(&responses.roles, "role", &mut errors);
+    let permissions = items(&responses.permissions, "permission", &mut errors);
+    let incomplete = keys.incomplete || roles.incomplete || permissions.incomplete;
+    if incomplete && !partial {
+        errors.extend(
+            keys.missing_page
+                .iter()
+                .chain(&roles.missing_page)
+                .chain(&permissions.missing_page)
+                .cloned(),
+        );
+    }
+    let keys: Vec<(UnkeyKey, Origin)> = parsed(keys.found, "key", &mut errors)
+        .into_iter()
+        .map(|(key, source, span)| {
+            (
+                key,
+                Origin {
+                    api: None,
+                    at: Some((source.clone(), span)),
+                },
+            )
+        })
+        .collect();
+    let roles: Vec<UnkeyRole> = parsed(roles.found, "role", &mut errors)
+        .into_iter()
+        .map(|(role, ..)| role)
+        .collect();
+    let catalog: Vec<UnkeyPermission> = parsed(permissions.found, "permission", &mut errors)
+        .into_iter()
+        .map(|(permission, ..)| permission)
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Workspace {
+        keys,
+        roles,
+        permissions: (!responses.permissions.is_empty()).then(|| {
+            catalog
+                .into_iter()
+                .map(|permission| permission.slug)
+                .collect()
+        }),
+        apis: Vec::new(),
+        partial: incomplete,
+        read_at,
+    })
+}
+
+/// The items of one kind, with their place, and whether a page is missing.
+struct Items<'s> {
+    found: Vec<(&'s Source, Span, &'s str)>,
+    incomplete: bool,
+    missing_page: Option<FileDiagnostic>,
+}
+
+fn parsed<'s, T: DeserializeOwned>(
+    found: Vec<(&'s Source, Span, &'s str)>,
+    what: &str,
+    errors: &mut Vec<FileDiagnostic>,
+) -> Vec<(T, &'s Source, Span)> {
+    let mut items = Vec::new();
+    for (source, span, text) in found {
+        match serde_json::from_str(text) {
+            Ok(item) => items.push((item, source, span)),
+            Err(error) => errors.push(
+                FileDiagnostic::at(
+                    "import::shape",
+                    source,
+                    span,
+                    format!("this is not a {what}: {}", without_position(&error)),
+                    format!("not a {what}"),
+                )
+                .with_help(
+                    "pass the JSON body that Unkey's v2 API returns; see \
+                     `permspec import unkey --help` for which response goes where",
+                ),
+            ),
+        }
+    }
+    items
+}
+
+/// Every item of every response in `sources`, with its span; errors for empty files,
+/// malformed JSON and error bodies.
+fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>) -> Items<'s> {
+    let mut items = Items {
+        found: Vec::new(),
+        incomplete: false,
+        missing_page: None,
+    };
+    let mut last_page: Option<(&Source, Span, bool)> = None;
+    for source in sources {
+        let text = source.text();
+        if text.trim().is_empty() {
+            errors.push(
+                FileDiagnostic::at(
+                    "import::empty",
+                    source,
+                    Span::default(),
+                    format!("`{}` is empty: it holds no {what} response", source.name()),
+                    "nothing here",
+                )
+                .with_help("save the response body again; an empty file may be a failed download"),
+            );
+            continue;
+        }
+        let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+        for value in stream {
+            let value = match value {
+                Ok(value) => value,
+                Err(error) => {
+                    errors.push(json_error(source, &error));
+                    break;
+                }
+            };
+            let span = span_in(text, value.get());
+            let data = match serde_json::from_str::<Response>(value.get()) {
+                Ok(Response {
+                    error: Some(error), ..
+                }) => {
+                    errors.push(unkey_error(source, span, &error));
+                    continue;
+                }
+                Ok(Response {
+                    data: Some(data),
+                    pagination,
+                    ..
+                }) => {
+                    last_page = Some((source, span, pagination.is_some_and(|p| p.has_more)));
+                    data
+                }
+                _ => value,
+            };
+            match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
+                Ok(list) => items.found.extend(
+                    list.into_iter()
+                        .map(|item| (source, span_in(text, item.get()), item.get())),
+                ),
+                Err(_) => items
+                    .found
+                    .push((source, span_in(text, data.get()), data.get())),
+            }
+        }
+    }
+    if let Some((source, span, true)) = last_page {
+        items.incomplete = true;
+        items.missing_page = Some(
+            FileDiagnostic::at(
+                "import::incomplete",
+                source,
+                span,
+                format!("this {what} page says more follow (`\"hasMore\": true`), but no later page was given"),
+                "the last page given",
+            )
+            .with_help(
+                "fetch the following pages (send `pagination.cursor` back as `cursor`), or pass \
+                 `--partial` to write an import marked incomplete",
+            ),
+        );
+    }
+    items
+}
+
+/// The span of `part`, a slice of `text`.
+fn span_in(text: &str, part: &str) -> Span {
+    let start = part.as_ptr() as usize - text.as_ptr() as usize;
+    Span::new(start, start + part.len())
+}
+
+fn unkey_error(source: &Source, span: Span, error: &UnkeyError) -> FileDiagnostic {
+    FileDiagnostic::at(
+        "import::unkey-error",
+        source,
+        span,
+        format!(
+            "this is Unkey's error {} ({}), not a response with data: {}",
+            error.status, error.title, error.detail
+        ),
+        "an error body",
+    )
+    .with_help(
+        "fix what Unkey reports (often the root key's permissions) and fetch the response again",
+    )
+}
+
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned()
+}
+
+fn json_error(source: &Source, error: &serde_json::Error) -> FileDiagnostic {
+    let offset = source.offset_of(error.line(), error.column());
+    FileDiagnostic::at(
+        "import::json",
+        source,
+        Span::new(offset, offset),
+        format!("invalid JSON: {}", without_position(error)),
+        "here",
+    )
+    .with_help("pass the response body exactly as Unkey returned it")
+}

@@ -1,0 +1,553 @@
+//! `permspec import unkey --api`: the real client against a real HTTP server on 127.0.0.1
+//! that serves Unkey-shaped responses (pages, errors, injected 429 and 500), started on a
+//! free port for each test and stopped when the test ends (or after a minute, whatever
+//! happens).
+
+mod support;
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ROOT_KEY: &str = "unkey_root_SECRET1234567890";
+
+/// What the fake workspace answers: endpoint and body in, status, headers and body out.
+type Handler = dyn Fn(&str, &Value) -> (u16, Vec<(&'static str, String)>, Value) + Send + Sync;
+
+/// A local HTTP server, stopped on drop.
+struct Server {
+    server: Arc<tiny_http::Server>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    requests: Arc<Mutex<Vec<(String, Value)>>>,
+}
+
+impl Server {
+    fn start(handler: Box<Handler>) -> Server {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (server, requests) = (Arc::clone(&server), Arc::clone(&requests));
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(60);
+                while Instant::now() < deadline && !stop.load(Ordering::SeqCst) {
+                    let Ok(Some(mut request)) = server.recv_timeout(Duration::from_millis(100))
+                    else {
+                        continue;
+                    };
+                    let mut text = String::new();
+                    request.as_reader().read_to_string(&mut text).unwrap();
+                    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    let endpoint = request.url().trim_start_matches("/v2/").to_owned();
+                    let authorized = request.headers().iter().any(|header| {
+                        header.field.equiv("Authorization")
+                            && header.value.as_str() == format!("Bearer {ROOT_KEY}")
+                    });
+                    requests
+                        .lock()
+                        .unwrap()
+                        .push((endpoint.clone(), body.clone()));
+                    let (status, headers, answer) = if authorized {
+                        handler(&endpoint, &body)
+                    } else {
+                        error(
+                            401,
+                            "Unauthorized",
+                            "The provided root key is invalid. We could not find the requested key.",
+                        )
+                    };
+                    let mut response = tiny_http::Response::from_string(answer.to_string())
+                        .with_status_code(status);
+                    for (name, value) in headers {
+                        response.add_header(
+                            tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+                                .unwrap(),
+                        );
+                    }
+                    let _ = request.respond(response);
+                }
+            })
+        };
+        Server {
+            server,
+            stop,
+            thread: Some(thread),
+            requests,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.server.server_addr().to_ip().unwrap())
+    }
+
+    fn calls(&self, endpoint: &str) -> usize {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .iter()
+            .filter(|(called, _)| called == endpoint)
+            .count()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn error(status: u16, title: &str, detail: &str) -> (u16, Vec<(&'static str, String)>, Value) {
+    (
+        status,
+        Vec::new(),
+        json!({"meta": {"requestId": "req_test12345"},
+               "error": {"title": title, "detail": detail, "status": status,
+                         "type": "https://unkey.com/docs/errors/unkey/test"}}),
+    )
+}
+
+/// The workspace: its roles' permissions, and per API its keys (as Unkey stores them:
+/// direct grants apart from roles).
+struct Fixture {
+    roles: BTreeMap<String, Vec<String>>,
+    keys: BTreeMap<String, Vec<StoredKey>>,
+}
+
+#[derive(Clone)]
+struct StoredKey {
+    id: String,
+    name: Option<String>,
+    enabled: bool,
+    expires: Option<i64>,
+    roles: Vec<String>,
+    direct: Vec<String>,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let mut roles = BTreeMap::new();
+        for index in 0..130 {
+            roles.insert(
+                format!("role{index:03}"),
+                vec![format!("svc{index}.read"), "documents.read".to_owned()],
+            );
+        }
+        roles.insert(
+            "editor".to_owned(),
+            vec!["documents.read".to_owned(), "documents.write".to_owned()],
+        );
+        let mut api_1 = Vec::new();
+        for index in 0..250 {
+            api_1.push(StoredKey {
+                id: format!("key_a{index:04}"),
+                name: (index % 7 != 0).then(|| format!("service-{index}")),
+                enabled: index % 5 != 0,
+                expires: (index % 3 == 0).then_some(1_800_000_000_000 + index as i64),
+                roles: if index % 2 == 0 {
+                    vec!["editor".to_owned()]
+                } else {
+                    vec![format!("role{:03}", index % 130)]
+                },
+                direct: if index % 4 == 0 {
+                    vec!["documents.read".to_owned(), format!("extra.{index}")]
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        let api_2 = vec![StoredKey {
+            id: "key_b0001".to_owned(),
+            name: Some("service-1".to_owned()),
+            enabled: true,
+            expires: None,
+            roles: Vec::new(),
+            direct: vec!["*".to_owned(), "documents.*".to_owned()],
+        }];
+        Fixture {
+            roles,
+            keys: BTreeMap::from([("api_1".to_owned(), api_1), ("api_2".to_owned(), api_2)]),
+        }
+    }
+
+    /// The key as Unkey's API returns it: permissions are the union, in no order.
+    fn response_of(&self, key: &StoredKey) -> Value {
+        let mut union: Vec<String> = key.direct.clone();
+        for role in &key.roles {
+            union.extend(self.roles[role].iter().cloned());
+        }
+        union.sort();
+        union.dedup();
+        union.reverse();
+        let mut value = json!({"keyId": key.id, "start": "sk_live_ab", "enabled": key.enabled,
+                               "createdAt": 1_700_000_000_000i64, "meta": {"team": "x"},
+                               "identity": {"id": "id_1", "externalId": "user_1"}});
+        if let Some(name) = &key.name {
+            value["name"] = json!(name);
+        }
+        if let Some(expires) = key.expires {
+            value["expires"] = json!(expires);
+        }
+        if !union.is_empty() {
+            value["permissions"] = json!(union);
+        }
+        if !key.roles.is_empty() {
+            value["roles"] = json!(key.roles);
+        }
+        value
+    }
+
+    /// One page of `items` from the cursor on (an index, as an opaque string).
+    fn page(items: Vec<Value>, body: &Value) -> Value {
+        let start: usize = body["cursor"]
+            .as_str()
+            .map_or(0, |cursor| cursor.trim_start_matches("c_").parse().unwrap());
+        let limit = body["limit"].as_u64().unwrap_or(100) as usize;
+        let end = (start + limit).min(items.len());
+        let mut pagination = json!({"hasMore": end < items.len()});
+        if end < items.len() {
+            pagination["cursor"] = json!(format!("c_{end}"));
+        }
+        json!({"meta": {"requestId": "req_test12345"}, "data": items[start..end], "pagination": pagination})
+    }
+
+    fn answer(&self, endpoint: &str, body: &Value) -> (u16, Vec<(&'static str, String)>, Value) {
+        let api = body["apiId"].as_str().unwrap_or_default();
+        match endpoint {
+            "apis.getApi" if self.keys.contains_key(api) => (
+                200,
+                Vec::new(),
+                json!({"meta": {"requestId": "r"}, "data": {"id": api, "name": "docs"}}),
+            ),
+            "apis.getApi" => error(
+                404,
+                "Not Found",
+                "The requested API does not exist or has been deleted.",
+            ),
+            "apis.listKeys" => {
+                let keys = self.keys[api]
+                    .iter()
+                    .map(|key| self.response_of(key))
+                    .collect();
+                (200, Vec::new(), Fixture::page(keys, body))
+            }
+            "permissions.listRoles" => {
+                let roles = self.roles.iter().enumerate().map(|(index, (name, permissions))| {
+                    let permissions: Vec<Value> = permissions.iter().map(|slug| json!({"id": format!("perm_{slug}"), "name": slug, "slug": slug})).collect();
+                    json!({"id": format!("role_{index}"), "name": name, "permissions": permissions})
+                });
+                (200, Vec::new(), Fixture::page(roles.collect(), body))
+            }
+            "permissions.listPermissions" => {
+                let slugs = ["documents.read", "documents.write", "svc1.read"];
+                let permissions = slugs
+                    .iter()
+                    .map(|slug| json!({"id": format!("perm_{slug}"), "name": slug, "slug": slug}));
+                (200, Vec::new(), Fixture::page(permissions.collect(), body))
+            }
+            _ => error(404, "Not Found", "no such route"),
+        }
+    }
+}
+
+/// Runs `permspec import unkey` against `server` with `args`, the root key in the
+/// environment unless `root_key` is `None`.
+fn import(server: &Server, args: &[&str], root_key: Option<&str>) -> support::cli::Run {
+    let url = server.url();
+    let mut command = assert_cmd::Command::cargo_bin("permspec").unwrap();
+    command
+        .args(["import", "unkey", "--base-url", &url])
+        .args(args);
+    command.env_remove("UNKEY_ROOT_KEY");
+    if let Some(key) = root_key {
+        command.env("UNKEY_ROOT_KEY", key);
+    }
+    let output = command.output().unwrap();
+    let run = support::cli::Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !run.stdout.contains(ROOT_KEY) && !run.stderr.contains(ROOT_KEY),
+        "the root key is never printed"
+    );
+    run
+}
+
+#[test]
+fn a_workspace_of_several_pages_is_imported_key_by_key() {
+    let fixture = Arc::new(Fixture::new());
+    let server = {
+        let fixture = Arc::clone(&fixture);
+        Server::start(Box::new(move |endpoint, body| {
+            fixture.answer(endpoint, body)
+        }))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("unkey.yaml");
+    let run = import(
+        &server,
+        &[
+            "--api",
+            "api_1",
+            "--api",
+            "api_2",
+            "-o",
+            output.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        Some(ROOT_KEY),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        server.calls("apis.listKeys"),
+        4,
+        "three pages of api_1, one of api_2"
+    );
+    assert_eq!(server.calls("permissions.listRoles"), 2);
+
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["keys"], 251);
+    assert_eq!(summary["roles"], 131);
+    assert_eq!(summary["permissions"], 3);
+    assert_eq!(summary["partial"], false);
+    let warnings: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("2 keys are named `service-1` (key_a0001, key_b0001)")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("dropped `identity` (251 keys), `meta` (251 keys)")),
+        "{warnings:?}"
+    );
+
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert!(!text.contains(ROOT_KEY) && !text.contains("sk_live"));
+    assert!(text.contains("semantics: literal"));
+    assert!(text.contains("minus those its\n# roles give"));
+    let policy: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let keys = policy["keys"].as_mapping().unwrap();
+    let by_id: BTreeMap<String, &serde_yaml::Value> = keys
+        .values()
+        .map(|key| {
+            let description = key["description"].as_str().unwrap();
+            (description.split(' ').nth(2).unwrap().to_owned(), key)
+        })
+        .collect();
+    assert_eq!(by_id.len(), 251);
+    for (api, stored) in &fixture.keys {
+        for key in stored {
+            let written = by_id[&key.id];
+            assert!(
+                written["description"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("of API {api}"))
+            );
+            assert_eq!(
+                written["enabled"].as_bool().unwrap_or(true),
+                key.enabled,
+                "{}",
+                key.id
+            );
+            let expires = key
+                .expires
+                .map(|ms| jiff::Timestamp::from_millisecond(ms).unwrap().to_string());
+            assert_eq!(
+                written["expires"].as_str().map(str::to_owned),
+                expires,
+                "{}",
+                key.id
+            );
+            let strings = |value: &serde_yaml::Value| -> Vec<String> {
+                value.as_sequence().map_or(Vec::new(), |list| {
+                    list.iter()
+                        .map(|item| item.as_str().unwrap().to_owned())
+                        .collect()
+                })
+            };
+            let mut roles = key.roles.clone();
+            roles.sort();
+            assert_eq!(strings(&written["roles"]), roles, "{}", key.id);
+            // Direct grants that a role also gives cannot be told apart; the rest must be.
+            let from_roles: Vec<&String> = key
+                .roles
+                .iter()
+                .flat_map(|role| &fixture.roles[role])
+                .collect();
+            let mut direct: Vec<String> = key
+                .direct
+                .iter()
+                .filter(|grant| !from_roles.contains(grant))
+                .cloned()
+                .collect();
+            direct.sort();
+            assert_eq!(strings(&written["permissions"]), direct, "{}", key.id);
+        }
+    }
+
+    let lint = support::cli::permspec(&["lint", output.to_str().unwrap()]);
+    assert_ne!(lint.code, 2, "the import loads: {}", lint.stderr);
+    let test = support::cli::permspec(&["test", output.to_str().unwrap(), "--list"]);
+    assert_eq!(test.code, 0, "{}", test.stderr);
+}
+
+#[test]
+fn rate_limits_and_server_errors_are_retried() {
+    let fixture = Fixture::new();
+    let attempts = Arc::new(Mutex::new(BTreeMap::<String, u32>::new()));
+    let server = Server::start(Box::new(move |endpoint, body| {
+        let mut attempts = attempts.lock().unwrap();
+        let seen = attempts.entry(endpoint.to_owned()).or_default();
+        *seen += 1;
+        match (endpoint, *seen) {
+            ("apis.listKeys", 1) => {
+                let (status, _, body) = error(
+                    429,
+                    "Too Many Requests",
+                    "This workspace has exceeded its API rate limit of 100/1m0s. Please try again later.",
+                );
+                (
+                    status,
+                    vec![
+                        ("Retry-After", "0".to_owned()),
+                        ("RateLimit-Reset", "0".to_owned()),
+                    ],
+                    body,
+                )
+            }
+            ("permissions.listRoles", 1 | 2) => {
+                error(503, "Service Unavailable", "Failed to retrieve roles.")
+            }
+            _ => fixture.answer(endpoint, body),
+        }
+    }));
+    let run = import(&server, &["--api", "api_2"], Some(ROOT_KEY));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("service-1:"), "{}", run.stdout);
+    assert_eq!(server.calls("apis.listKeys"), 2);
+    assert_eq!(
+        server.calls("permissions.listRoles"),
+        4,
+        "two failures, then two pages"
+    );
+}
+
+#[test]
+fn a_rate_limit_that_never_lifts_ends_with_exit_2() {
+    let server = Server::start(Box::new(|_, _| {
+        let (status, _, body) = error(429, "Too Many Requests", "rate limited");
+        (status, vec![("Retry-After", "0".to_owned())], body)
+    }));
+    let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("rate-limited `apis.getApi` (429) on all 6 attempts"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn errors_name_their_cause() {
+    let fixture = Arc::new(Fixture::new());
+    let forbidden = |endpoint: &str| endpoint == "permissions.listRoles";
+    let server = {
+        let fixture = Arc::clone(&fixture);
+        Server::start(Box::new(move |endpoint, body| {
+            if forbidden(endpoint) {
+                return error(
+                    403,
+                    "Insufficient Permissions",
+                    "Missing one of these permissions: rbac.*.read_role",
+                );
+            }
+            if endpoint == "apis.listKeys" && body["apiId"] == "api_2" {
+                return error(
+                    404,
+                    "Not Found",
+                    "The requested API does not exist or has been deleted.",
+                );
+            }
+            fixture.answer(endpoint, body)
+        }))
+    };
+    let cases = [
+        (
+            vec!["--api", "api_1"],
+            Some("unkey_root_wrong"),
+            "Unkey does not accept the root key in UNKEY_ROOT_KEY (401)",
+        ),
+        (vec!["--api", "api_1"], None, "set UNKEY_ROOT_KEY"),
+        (
+            vec!["--api", "api_1"],
+            Some(ROOT_KEY),
+            "may not call `permissions.listRoles` (403): Missing one of these permissions: rbac.*.read_role",
+        ),
+        (
+            vec!["--api", "api_404"],
+            Some(ROOT_KEY),
+            "there is no API `api_404` in this workspace (404)",
+        ),
+        (
+            vec!["--api", "api_2"],
+            Some(ROOT_KEY),
+            "or the root key lacks `api.*.read_key` or `api.*.read_api`",
+        ),
+    ];
+    for (args, key, expected) in cases {
+        let run = import(&server, &args, key);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "nothing is written");
+    }
+}
+
+#[test]
+fn an_unreachable_server_is_an_error_after_retries() {
+    // A port nothing listens on: bind one, then let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = assert_cmd::Command::cargo_bin("permspec")
+        .unwrap()
+        .args([
+            "import",
+            "unkey",
+            "--api",
+            "api_1",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .env("UNKEY_ROOT_KEY", ROOT_KEY)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach Unkey for `apis.getApi`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(ROOT_KEY));
+}
