@@ -1,6 +1,6 @@
-//! `permspec import unkey`: a policy file from the state of an Unkey workspace, read from its
-//! v2 API ([`live`]) or from saved response bodies ([`from_responses`]), so that a team can lint and
-//! test the access it actually runs.
+//! `permspec import unkey`: a policy file from the state of an Unkey workspace, read from
+//! its v2 API ([`live`]) or from saved response bodies ([`from_responses`]), so that a team
+//! can lint and test the access it actually runs.
 //!
 //! The policy is faithful to Unkey's model:
 //! - a key's `permissions` in Unkey's API are the union of its direct permissions and those
