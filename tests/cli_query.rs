@@ -183,3 +183,81 @@ fn bad_flags_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("fuzzy"));
 }
+
+#[test]
+fn check_decides_a_urn_permission_as_unkey_does() {
+    let required = "unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#read_key";
+    let run = permspec(
+        &[
+            "check",
+            "--urn",
+            required,
+            "--grant",
+            "unkey:v1:ws_1:keyspaces/*/keys/*#read_key",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("allow: `unkey:v1:ws_1:keyspaces/*/keys/*#read_key` covers")
+    );
+
+    // The API id where the keyspace id belongs, and an admin grant that is not one.
+    let run = permspec(
+        &[
+            "check",
+            "--urn",
+            required,
+            "--format",
+            "json",
+            "--grant",
+            "unkey:v1:ws_1:keyspaces/api_1/keys/*#read_key,unkey:v1:ws_1:portals/*#*",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    let answer: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        answer,
+        serde_json::json!({"allowed": false, "valid": true, "error": null, "grant": null})
+    );
+
+    let run = permspec(
+        &[
+            "check",
+            "--urn",
+            "unkey:v1:ws_1:keyspaces/ks_*#read_key",
+            "--grant",
+            "unkey:v1:ws_1:**#*",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("\"*\" must be a whole segment"),
+        "{}",
+        run.stdout
+    );
+    let run = permspec(
+        &[
+            "check",
+            "--urn",
+            required,
+            "--grant",
+            "unkey:v1:ws_1:portals/*#*",
+        ],
+        "",
+    );
+    assert!(
+        run.stdout
+            .contains("note: Unkey ignores the grant `unkey:v1:ws_1:portals/*#*`"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        permspec(&["check", "--urn", required, "a.read"], "").code,
+        2,
+        "a query or a URN, not both"
+    );
+}

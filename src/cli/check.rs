@@ -2,6 +2,7 @@
 //! and explain the decision.
 
 use super::{Context, Exit, Format};
+use crate::eval::urn::{self, UrnPermission};
 use crate::eval::{Access, Decision, Semantics};
 use crate::lint::{RuleId, lint_query, syntax_diagnostic, whole};
 use crate::policy::{KeyDecision, Loader, Resolved, Source};
@@ -15,7 +16,14 @@ use std::sync::Arc;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The permission query, e.g. "admin OR (documents.read AND documents.write)".
-    query: String,
+    #[arg(required_unless_present = "urn")]
+    query: Option<String>,
+
+    /// Instead of a query: a root key's required URN permission, e.g.
+    /// `unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#read_key`, decided against the grants as
+    /// Unkey decides a URN leaf.
+    #[arg(long, value_name = "PERMISSION", conflicts_with_all = ["query", "forbidden", "key", "semantics"])]
+    urn: Option<String>,
 
     /// A permission the key holds (repeat, or separate with commas).
     #[arg(
@@ -57,9 +65,13 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(config) => config,
         Err(exit) => return exit,
     };
-    let source = Source::new(Path::new("query"), args.query.clone());
+    let Some(query_text) = &args.query else {
+        let required = args.urn.as_deref().unwrap_or_default();
+        return check_urn(required, &args.grants, args.format);
+    };
+    let source = Source::new(Path::new("query"), query_text.clone());
     let text = whole(&source);
-    let parsed = match query::parse(&args.query) {
+    let parsed = match query::parse(query_text) {
         Ok(parsed) => parsed,
         Err(error) => {
             let diagnostic = syntax_diagnostic(&source, &text, &error);
@@ -73,7 +85,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     }
     // Unkey's API refuses a query over its limits: there is no decision to report, whether
     // or not the configuration reports N005.
-    let violations = unkey_limits(&args.query, &parsed);
+    let violations = unkey_limits(query_text, &parsed);
     if !violations.is_empty() {
         if !findings
             .iter()
@@ -82,7 +94,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             for violation in violations {
                 eprint!(
                     "{}",
-                    context.renderer.render_in(violation, "query", &args.query)
+                    context.renderer.render_in(violation, "query", query_text)
                 );
             }
         }
@@ -114,6 +126,45 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Format::Json => println!("{json}"),
     }
     if allowed {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
+}
+
+/// Decides a required URN permission against `grants`, as Unkey decides a URN leaf: the
+/// grant that covers it, whether it parses, and the grants Unkey would ignore.
+fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
+    let grant = urn::covered(required, grants);
+    let parsed = UrnPermission::parse(required);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "allowed": grant.is_some(),
+                "valid": parsed.is_ok(),
+                "error": parsed.as_ref().err().map(ToString::to_string),
+                "grant": grant,
+            })
+        ),
+        Format::Human => {
+            match grant {
+                Some(grant) => println!("allow: `{grant}` covers `{required}`"),
+                None => println!("deny: no grant covers `{required}`"),
+            }
+            if let Err(error) = &parsed {
+                println!(
+                    "  `{required}` is not a valid URN permission ({error}): only an identical grant matches it"
+                );
+            }
+            for grant in grants.iter().filter(|grant| grant.starts_with("unkey:")) {
+                if let Err(error) = UrnPermission::parse(grant) {
+                    println!("  note: Unkey ignores the grant `{grant}`: {error}");
+                }
+            }
+        }
+    }
+    if grant.is_some() {
         Exit::Success
     } else {
         Exit::Failure

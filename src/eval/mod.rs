@@ -16,6 +16,7 @@ mod decision;
 mod explain;
 mod pattern_set;
 mod semantics;
+pub mod urn;
 
 pub use decision::{Access, Code, Decision, Outcome, decide, decide_code};
 pub use explain::{Explanation, MAX_MISSING_SETS, SatisfiedLeaf};
