@@ -68,7 +68,7 @@ pub fn read_stdin(limit: u64) -> Result<String, ReadError> {
 
 /// Opens `path` for reading without blocking on a FIFO, and refuses anything but a regular
 /// file (checked on the opened file, so a swap after the check cannot slip through).
-fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
+pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -261,3 +261,60 @@ fn check_decides_a_urn_permission_as_unkey_does() {
         "a query or a URN, not both"
     );
 }
+
+#[test]
+fn check_batch_answers_each_line_in_order_and_reports_malformed_ones() {
+    let input = [
+        r#"{"grants": ["documents.*"], "query": "documents.read"}"#,
+        r#"{"grants": ["documents.*"], "query": "documents.read", "semantics": "literal"}"#,
+        r#"{"grants": [], "query": "a AND"}"#,
+        r#"{"grants": ["unkey:v1:ws_1:keyspaces/*/keys/*#read_key"], "urn": "unkey:v1:ws_1:keyspaces/ks_1/keys/k_1#read_key"}"#,
+        r#"{"grants": ["unkey:v1:ws_1:**#*"], "urn": "unkey:v1:ws_1:keyspaces/ks_*#read_key"}"#,
+        r#"{"grants": ["api.*.update_key"], "root_query": {"or": [{"and": [{"t": "api.*.update_key"}, {"t": "rbac.*.add_permission_to_key"}]}, {"u": "unkey:v1:ws_1:keyspaces/ks_1/keys/k_1#update_key"}]}}"#,
+        "not json",
+        r#"{"grants": [], "urn": "x", "query": "y"}"#,
+        r#"{"grants": [], "root_query": {"and": [{"s": ""}]}}"#,
+    ]
+    .join("\n");
+    let run = permspec(&["check", "--batch", "-"], &input);
+    assert_eq!(run.code, 2, "a malformed line makes the run exit 2");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 9, "one answer per line, in order");
+    assert_eq!(lines[0]["allowed"], true);
+    assert_eq!(lines[1]["allowed"], false);
+    assert_eq!(lines[1]["code"], "INSUFFICIENT_PERMISSIONS");
+    assert_eq!(lines[2]["valid"], false);
+    assert_eq!(lines[2]["error"], "operator AND has no right-hand operand");
+    assert_eq!(lines[3]["allowed"], true);
+    assert_eq!(lines[3]["valid"], true);
+    assert_eq!(lines[4]["allowed"], false);
+    assert_eq!(lines[4]["valid"], false);
+    assert_eq!(lines[5]["allowed"], false);
+    assert_eq!(
+        lines[5]["message"],
+        "Missing one of these permissions: api.*.update_key and rbac.*.add_permission_to_key \
+         or unkey:v1:ws_1:keyspaces/ks_1/keys/k_1#update_key"
+    );
+    assert!(lines[6]["error"].is_string() && lines[6].get("allowed").is_none());
+    assert_eq!(
+        lines[7]["error"],
+        "give exactly one of `query`, `urn` and `root_query`"
+    );
+    assert_eq!(lines[8]["allowed"], false);
+    assert!(
+        lines[8]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("query has invalid structure")
+    );
+
+    let run = permspec(
+        &["check", "--batch", "-"],
+        &input.lines().take(6).collect::<Vec<_>>().join("\n"),
+    );
+    assert_eq!(run.code, 0, "decided lines, denied or not, exit 0");
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The permission query, e.g. "admin OR (documents.read AND documents.write)".
-    #[arg(required_unless_present = "urn")]
+    #[arg(required_unless_present_any = ["urn", "batch"])]
     query: Option<String>,
 
     /// Instead of a query: a root key's required URN permission, e.g.
@@ -24,6 +24,11 @@ pub struct Args {
     /// Unkey decides a URN leaf.
     #[arg(long, value_name = "PERMISSION", conflicts_with_all = ["query", "forbidden", "key", "semantics"])]
     urn: Option<String>,
+
+    /// Many checks: JSON lines from FILE (`-` for standard input), each with `grants` and one
+    /// of `query` (and `semantics`), `urn` or `root_query`; one JSON line out per line in.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "urn", "grants", "forbidden", "key", "semantics", "format"])]
+    batch: Option<PathBuf>,
 
     /// A permission the key holds (repeat, or separate with commas).
     #[arg(
@@ -61,6 +66,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
+    if let Some(path) = &args.batch {
+        return super::batch::run(path);
+    }
     let config = match super::configuration(None, &[]) {
         Ok(config) => config,
         Err(exit) => return exit,

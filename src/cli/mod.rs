@@ -1,6 +1,7 @@
 //! The `permspec` command line: argument definitions and dispatch. Each command lives in a
 //! module of its own; this one only routes.
 
+mod batch;
 mod check;
 mod diff;
 mod generate;

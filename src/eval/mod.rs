@@ -15,6 +15,7 @@
 mod decision;
 mod explain;
 mod pattern_set;
+pub mod root_query;
 mod semantics;
 pub mod urn;
 

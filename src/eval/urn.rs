@@ -27,8 +27,8 @@ use std::fmt;
 pub struct UrnPermission<'a> {
     /// The workspace id (a `*` here is an ordinary character).
     pub workspace: &'a str,
-    /// The path's segments: names, `*`, or a last `**`.
-    pub path: Vec<&'a str>,
+    /// The path: `/`-separated segments, each a name, `*`, or a last `**`.
+    pub path: &'a str,
     /// The action, or `*` (only with the path `**`).
     pub action: &'a str,
 }
@@ -126,17 +126,17 @@ impl<'a> UrnPermission<'a> {
         if workspace.contains([':', '#', '/']) {
             return Err(UrnError::WorkspaceCharacters);
         }
-        let segments: Vec<&str> = path.split('/').collect();
-        for (index, segment) in segments.iter().enumerate() {
+        let mut segments = path.split('/').peekable();
+        while let Some(segment) = segments.next() {
             if segment.is_empty() {
                 return Err(UrnError::EmptySegment);
             }
             if segment.contains([':', '#']) {
                 return Err(UrnError::SegmentCharacters);
             }
-            match *segment {
+            match segment {
                 "*" => {}
-                "**" if index + 1 == segments.len() => {}
+                "**" if segments.peek().is_none() => {}
                 "**" => return Err(UrnError::DoubleStarNotLast),
                 other if other.contains('*') => return Err(UrnError::PartialStar),
                 _ => {}
@@ -152,12 +152,12 @@ impl<'a> UrnPermission<'a> {
             if action.starts_with('_') || action.ends_with('_') {
                 return Err(UrnError::ActionUnderscore);
             }
-        } else if segments != ["**"] {
+        } else if path != "**" {
             return Err(UrnError::ActionWildcard);
         }
         Ok(UrnPermission {
             workspace,
-            path: segments,
+            path,
             action,
         })
     }
@@ -166,31 +166,74 @@ impl<'a> UrnPermission<'a> {
     pub fn covers(&self, required: &UrnPermission<'_>) -> bool {
         (self.action == "*" || self.action == required.action)
             && self.workspace == required.workspace
-            && path_covers(&self.path, &required.path)
+            && path_covers(self.path, required.path)
     }
 }
 
 /// Whether the granted path `pattern` covers the required path `target`: `*` matches one
 /// segment, a last `**` the base and every descendant; required wildcards are literal.
-fn path_covers(pattern: &[&str], target: &[&str]) -> bool {
-    let segment = |(granted, required): (&&str, &&str)| *granted == "*" || granted == required;
-    match pattern.split_last() {
-        Some((&"**", base)) => target.len() >= base.len() && base.iter().zip(target).all(segment),
-        _ => pattern.len() == target.len() && pattern.iter().zip(target).all(segment),
+/// (Both are valid paths; nothing is allocated.)
+fn path_covers(pattern: &str, target: &str) -> bool {
+    let (base, subtree) = match pattern.strip_suffix("**") {
+        Some("") => ("", true),
+        Some(base) => (base.strip_suffix('/').unwrap_or(base), true),
+        None => (pattern, false),
+    };
+    let mut targets = target.split('/');
+    if !base.is_empty() {
+        for granted in base.split('/') {
+            match targets.next() {
+                Some(required) if granted == "*" || granted == required => {}
+                _ => return false,
+            }
+        }
     }
+    subtree || targets.next().is_none()
 }
 
 /// The grant of `grants` that satisfies `required` as a URN leaf, if any: an identical
 /// string first, then (if `required` parses) a parsable grant that covers it.
 pub fn covered<'g, G: AsRef<str>>(required: &str, grants: &'g [G]) -> Option<&'g str> {
-    if let Some(same) = grants.iter().find(|grant| grant.as_ref() == required) {
-        return Some(same.as_ref());
+    UrnGrants::new(grants).covering(required)
+}
+
+/// A root key's grants, the URN ones parsed once, for deciding many URN leaves.
+pub struct UrnGrants<'g> {
+    all: Vec<&'g str>,
+    parsed: Vec<(&'g str, UrnPermission<'g>)>,
+}
+
+impl<'g> UrnGrants<'g> {
+    /// Parses the grants that are URN permissions; the others can only match literally.
+    pub fn new<G: AsRef<str>>(grants: &'g [G]) -> Self {
+        let all: Vec<&str> = grants.iter().map(AsRef::as_ref).collect();
+        let parsed = all
+            .iter()
+            .filter_map(|grant| {
+                UrnPermission::parse(grant)
+                    .ok()
+                    .map(|parsed| (*grant, parsed))
+            })
+            .collect();
+        UrnGrants { all, parsed }
     }
-    let required = UrnPermission::parse(required).ok()?;
-    grants
-        .iter()
-        .map(AsRef::as_ref)
-        .find(|grant| UrnPermission::parse(grant).is_ok_and(|grant| grant.covers(&required)))
+
+    /// Whether a grant is `value`, word for word (a literal leaf).
+    pub fn literally(&self, value: &str) -> bool {
+        self.all.contains(&value)
+    }
+
+    /// The grant that satisfies `required` as a URN leaf, if any.
+    pub fn covering(&self, required: &str) -> Option<&'g str> {
+        if let Some(same) = self.all.iter().find(|grant| **grant == required) {
+            return Some(same);
+        }
+        let required = UrnPermission::parse(required).ok()?;
+        self.parsed
+            .iter()
+            .find(|(_, grant)| grant.covers(&required))
+            .map(|(text, _)| *text)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,145 @@
+//! `permspec check --batch FILE|-`: many checks, one JSON object per line in, one JSON line
+//! out per input line, in order. Each input holds `grants` and exactly one of `query` (with
+//! an optional `semantics`), `urn` or `root_query`. A malformed line gets its own
+//! `{"error": ...}` line and the run goes on; the exit code is then 2.
+
+use super::Exit;
+use crate::eval::root_query::RootQuery;
+use crate::eval::urn::{self, UrnPermission};
+use crate::eval::{Access, Decision, Semantics};
+use crate::policy::Limits;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+/// One line of input.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Input {
+    grants: Vec<String>,
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    semantics: Option<Semantics>,
+    #[serde(default)]
+    urn: Option<String>,
+    #[serde(default)]
+    root_query: Option<RootQuery>,
+}
+
+/// Runs every check of `path` (`-` for standard input), writing one answer per line.
+pub fn run(path: &Path) -> Exit {
+    let limit = Limits::default().file_bytes;
+    let input: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match crate::input::open_regular(path) {
+            Ok(file) => Box::new(file),
+            Err(error) => {
+                eprintln!("error: cannot read `{}`: {error}", path.display());
+                return Exit::BadInput;
+            }
+        }
+    };
+    let mut reader = BufReader::new(input);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut malformed = false;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
+            Ok(read) => read,
+            Err(error) => {
+                eprintln!("error: cannot read `{}`: {error}", path.display());
+                return Exit::BadInput;
+            }
+        };
+        if read == 0 {
+            break;
+        }
+        let answer = if line.len() as u64 > limit {
+            // Skip the rest of an overlong line, then report it.
+            let mut rest = Vec::new();
+            if let Err(error) = reader.read_until(b'\n', &mut rest) {
+                eprintln!("error: cannot read `{}`: {error}", path.display());
+                return Exit::BadInput;
+            }
+            Err(format!("the line is longer than {limit} bytes"))
+        } else if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        } else {
+            answer(&line)
+        };
+        let written = match answer {
+            Ok(answer) => writeln!(out, "{answer}"),
+            Err(error) => {
+                malformed = true;
+                writeln!(out, "{}", json!({ "error": error }))
+            }
+        };
+        if let Err(error) = written {
+            eprintln!("error: cannot write the output: {error}");
+            return Exit::BadInput;
+        }
+    }
+    if let Err(error) = out.flush() {
+        eprintln!("error: cannot write the output: {error}");
+        return Exit::BadInput;
+    }
+    if malformed {
+        Exit::BadInput
+    } else {
+        Exit::Success
+    }
+}
+
+/// The answer to one line, or why the line is malformed.
+fn answer(line: &[u8]) -> Result<Value, String> {
+    let input: Input = serde_json::from_slice(line).map_err(|error| error.to_string())?;
+    let given = [
+        input.query.is_some(),
+        input.urn.is_some(),
+        input.root_query.is_some(),
+    ];
+    if given.iter().filter(|&&given| given).count() != 1 {
+        return Err("give exactly one of `query`, `urn` and `root_query`".to_owned());
+    }
+    if input.semantics.is_some() && input.query.is_none() {
+        return Err("`semantics` goes with `query`".to_owned());
+    }
+    let grants = &input.grants;
+    if let Some(text) = &input.query {
+        let semantics = input.semantics.unwrap_or_default();
+        return Ok(match crate::query::parse(text) {
+            Ok(query) if !crate::query::unkey_limits(text, &query).is_empty() => {
+                let violations = crate::query::unkey_limits(text, &query);
+                let reasons: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                json!({"allowed": false, "valid": true, "error": reasons.join("; ")})
+            }
+            Ok(query) => {
+                let decision = Decision::new(&query, semantics, |matching| {
+                    Access::new(grants, Vec::<String>::new(), matching)
+                });
+                json!({"allowed": decision.allowed(), "valid": true, "code": decision.code(),
+                       "semantics": semantics, "error": null})
+            }
+            Err(error) => json!({"allowed": false, "valid": false, "error": error.to_string()}),
+        });
+    }
+    if let Some(required) = &input.urn {
+        let parsed = UrnPermission::parse(required);
+        return Ok(json!({
+            "allowed": urn::covered(required, grants).is_some(),
+            "valid": parsed.is_ok(),
+            "error": null,
+            "grant": urn::covered(required, grants),
+            "invalid": parsed.err().map(|error| error.to_string()),
+        }));
+    }
+    let query = input.root_query.expect("exactly one was given");
+    Ok(match query.evaluate(grants) {
+        Ok(missing) => json!({"allowed": missing.is_none(), "error": null, "message": missing}),
+        Err(error) => json!({"allowed": false, "error": error}),
+    })
+}
