@@ -65,7 +65,12 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let config = match super::configuration(None, &[]) {
+    // The configuration of the new version: above NEW, or above the paths compared.
+    let checked: &[PathBuf] = match (&args.base, args.paths.as_slice()) {
+        (None, [_, new]) => std::slice::from_ref(new),
+        (_, paths) => paths,
+    };
+    let config = match super::configuration(None, checked) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
