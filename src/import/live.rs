@@ -163,13 +163,6 @@ pub trait Progress {
     fn page(&self, pages: usize, keys: usize);
 }
 
-/// No report.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn page(&self, _: usize, _: usize) {}
-}
-
 /// A client of Unkey's v2 API for one root key.
 pub struct Client {
     agent: ureq::Agent,
