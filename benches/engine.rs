@@ -2,7 +2,7 @@
 //! on generated suites are in `benches/e2e.sh`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use permspec::eval::{Access, Matching, decide, decide_code, urn};
+use permspec::eval::{Access, Matching, decide, decide_code, routes, urn};
 use permspec::query::parse;
 use std::hint::black_box;
 
@@ -51,9 +51,9 @@ fn evaluation(c: &mut Criterion) {
     group.finish();
 }
 
-/// Root-key URN leaves: a scoped root key of 20 grants (one in four a wildcard), parsed once,
-/// checked against a key route's URN leaf, allowed and denied; and with the grants parsed for
-/// every check. Target: a million leaf checks a second.
+/// Root-key URN leaves: a scoped root key of 21 grants (one in four a wildcard) checked
+/// against a key route's URN leaf, allowed and denied, through `UrnGrants` and through
+/// `urn::covered`. Target: a million leaf checks a second.
 fn urn_leaves(c: &mut Criterion) {
     let mut grants: Vec<String> = (0..20)
         .map(|index| match index % 4 {
@@ -72,11 +72,39 @@ fn urn_leaves(c: &mut Criterion) {
         b.iter(|| parsed.covering(black_box(allowed)))
     });
     group.bench_function("denied", |b| b.iter(|| parsed.covering(black_box(denied))));
-    group.bench_function("denied, grants parsed per check", |b| {
+    group.bench_function("denied, through urn::covered", |b| {
         b.iter(|| urn::covered(black_box(denied), black_box(&grants)))
     });
     group.finish();
 }
 
-criterion_group!(benches, parsing, evaluation, urn_leaves);
+/// A request to a route as a `route` line of `check --batch` decides it, values filled in,
+/// grants parsed once per request: keys.getKey denied (three leaves checked) and
+/// apis.listKeys allowed through its URN arm (six leaves). Throughput is in leaf checks.
+fn route_requests(c: &mut Criterion) {
+    let grants: Vec<String> = (0..20)
+        .map(|index| format!("unkey:v1:ws_1:keyspaces/ks_{index}/keys/*#read_key"))
+        .chain(["unkey:v1:ws_1:keyspaces/ks_1#read_keyspace".to_owned()])
+        .collect();
+    let request = routes::Request::new()
+        .param("workspaceId", "ws_1")
+        .param("apiId", "api_1")
+        .param("keyAuthId", "ks_1")
+        .param("keyId", "key_1");
+    let mut group = c.benchmark_group("route request");
+    let get_key = routes::table().get("keys.getKey").unwrap();
+    let wrong = request.clone().param("keyAuthId", "ks_99");
+    group.throughput(Throughput::Elements(3));
+    group.bench_function("keys.getKey denied", |b| {
+        b.iter(|| get_key.decide(black_box(&wrong), black_box(&grants)))
+    });
+    let list_keys = routes::table().get("apis.listKeys").unwrap();
+    group.throughput(Throughput::Elements(6));
+    group.bench_function("apis.listKeys allowed", |b| {
+        b.iter(|| list_keys.decide(black_box(&request), black_box(&grants)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parsing, evaluation, urn_leaves, route_requests);
 criterion_main!(benches);

@@ -274,6 +274,11 @@ fn check_batch_answers_each_line_in_order_and_reports_malformed_ones() {
         "not json",
         r#"{"grants": [], "urn": "x", "query": "y"}"#,
         r#"{"grants": [], "root_query": {"and": [{"s": ""}]}}"#,
+        r#"{"grants": ["unkey:v1:ws_1:keyspaces/ks_1/keys/*#read_key"], "route": "keys.getKey", "params": {"workspaceId": "ws_1", "apiId": "api_1", "keyAuthId": "ks_1", "keyId": "k_1"}}"#,
+        r#"{"grants": ["unkey:v1:ws_1:**#*"], "route": "apis.listKeys", "params": {"workspaceId": "ws_1", "apiId": "api_1", "keyAuthId": "ks_1", "decrypt": true}}"#,
+        r#"{"grants": ["unkey:v1:ws_1:**#*"], "route": "apis.createApi", "params": {"workspaceId": "ws_1"}}"#,
+        r#"{"grants": [], "route": "keys.getKey", "params": {"workspaceId": "ws_1"}}"#,
+        r#"{"grants": [], "route": "keys.getkey", "params": {}}"#,
     ]
     .join("\n");
     let run = permspec(&["check", "--batch", "-"], &input);
@@ -283,7 +288,7 @@ fn check_batch_answers_each_line_in_order_and_reports_malformed_ones() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(lines.len(), 9, "one answer per line, in order");
+    assert_eq!(lines.len(), 14, "one answer per line, in order");
     assert_eq!(lines[0]["allowed"], true);
     assert_eq!(lines[1]["allowed"], false);
     assert_eq!(lines[1]["code"], "INSUFFICIENT_PERMISSIONS");
@@ -302,7 +307,32 @@ fn check_batch_answers_each_line_in_order_and_reports_malformed_ones() {
     assert!(lines[6]["error"].is_string() && lines[6].get("allowed").is_none());
     assert_eq!(
         lines[7]["error"],
-        "give exactly one of `query`, `urn` and `root_query`"
+        "give exactly one of `query`, `urn`, `root_query` and `route`"
+    );
+    assert_eq!(lines[9]["allowed"], true);
+    assert_eq!(lines[9]["arm"], "urn");
+    assert_eq!(lines[9]["status"], 200);
+    assert_eq!(
+        lines[10]["allowed"], true,
+        "the admin grant covers listKeys and decrypt"
+    );
+    assert_eq!(lines[11]["allowed"], false, "apis.createApi has no URN arm");
+    assert_eq!(lines[11]["status"], 403);
+    assert_eq!(
+        lines[11]["message"],
+        "Missing permission: 'api.*.create_api'"
+    );
+    assert_eq!(lines[12]["allowed"], false);
+    assert_eq!(lines[12]["error"], "`keys.getKey` needs the param `apiId`");
+    assert!(
+        lines[13].get("allowed").is_none(),
+        "an unknown route is a malformed line"
+    );
+    assert!(
+        lines[13]["error"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `keys.getKey`?")
     );
     assert_eq!(lines[8]["allowed"], false);
     assert!(

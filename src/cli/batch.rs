@@ -1,13 +1,15 @@
 //! `permspec check --batch FILE|-`: many checks, one JSON object per line in, one JSON line
 //! out per input line, in order. Each input holds `grants` and exactly one of `query` (with
-//! an optional `semantics`), `urn` or `root_query`. A malformed line gets its own
-//! `{"error": ...}` line and the run goes on; the exit code is then 2.
+//! an optional `semantics`), `urn`, `root_query` or `route` (with `params`). A malformed
+//! line gets its own `{"error": ...}` line and the run goes on; the exit code is then 2.
 
 use super::Exit;
 use crate::eval::root_query::RootQuery;
+use crate::eval::routes::{self, Request};
 use crate::eval::urn::{self, UrnPermission};
 use crate::eval::{Access, Decision, Semantics};
 use crate::policy::Limits;
+use crate::report::route_json;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -26,6 +28,10 @@ struct Input {
     urn: Option<String>,
     #[serde(default)]
     root_query: Option<RootQuery>,
+    #[serde(default)]
+    route: Option<String>,
+    #[serde(default)]
+    params: Option<serde_json::Map<String, Value>>,
 }
 
 /// Runs every check of `path` (`-` for standard input), writing one answer per line.
@@ -101,9 +107,13 @@ fn answer(line: &[u8]) -> Result<Value, String> {
         input.query.is_some(),
         input.urn.is_some(),
         input.root_query.is_some(),
+        input.route.is_some(),
     ];
     if given.iter().filter(|&&given| given).count() != 1 {
-        return Err("give exactly one of `query`, `urn` and `root_query`".to_owned());
+        return Err("give exactly one of `query`, `urn`, `root_query` and `route`".to_owned());
+    }
+    if input.params.is_some() && input.route.is_none() {
+        return Err("`params` goes with `route`".to_owned());
     }
     if input.semantics.is_some() && input.query.is_none() {
         return Err("`semantics` goes with `query`".to_owned());
@@ -137,9 +147,44 @@ fn answer(line: &[u8]) -> Result<Value, String> {
             "invalid": parsed.err().map(|error| error.to_string()),
         }));
     }
+    if let Some(name) = &input.route {
+        return route_answer(name, input.params.as_ref(), grants);
+    }
     let query = input.root_query.expect("exactly one was given");
     Ok(match query.evaluate(grants) {
         Ok(missing) => json!({"allowed": missing.is_none(), "error": null, "message": missing}),
         Err(error) => json!({"allowed": false, "error": error}),
+    })
+}
+
+/// The answer to a `route` line: params are strings, options `true` or `false`.
+fn route_answer(
+    name: &str,
+    params: Option<&serde_json::Map<String, Value>>,
+    grants: &[String],
+) -> Result<Value, String> {
+    let route = routes::table()
+        .get(name)
+        .map_err(|error| error.to_string())?;
+    let mut pairs = Vec::new();
+    for (param, value) in params.into_iter().flatten() {
+        let value = match value {
+            Value::String(text) => text.clone(),
+            Value::Bool(flag) => flag.to_string(),
+            other => {
+                return Err(format!(
+                    "param `{param}` is {other}: give a string, or `true`/`false` for an option"
+                ));
+            }
+        };
+        pairs.push((param.as_str(), value));
+    }
+    let pairs = pairs.iter().map(|(param, value)| (*param, value.as_str()));
+    let request = Request::build(route, pairs).map_err(|error| error.to_string())?;
+    Ok(match route.decide(&request, grants) {
+        Ok(decision) => route_json(name, &decision),
+        Err(error) => {
+            json!({"allowed": false, "valid": true, "error": error.to_string(), "route": name})
+        }
     })
 }

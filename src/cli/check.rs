@@ -2,12 +2,13 @@
 //! and explain the decision.
 
 use super::{Context, Exit, Format};
+use crate::eval::routes::{self, Request};
 use crate::eval::urn::{self, UrnPermission};
 use crate::eval::{Access, Decision, Semantics};
 use crate::lint::{RuleId, lint_query, syntax_diagnostic, whole};
 use crate::policy::{KeyDecision, Loader, Resolved, Source};
 use crate::query::{self, Query, unkey_limits};
-use crate::report::{decision_json, decision_text, gate_json, gate_text};
+use crate::report::{decision_json, decision_text, gate_json, gate_text, route_json, route_text};
 use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The permission query, e.g. "admin OR (documents.read AND documents.write)".
-    #[arg(required_unless_present_any = ["urn", "batch"])]
+    #[arg(required_unless_present_any = ["urn", "route", "batch"])]
     query: Option<String>,
 
     /// Instead of a query: a root key's required URN permission, e.g.
@@ -25,9 +26,20 @@ pub struct Args {
     #[arg(long, value_name = "PERMISSION", conflicts_with_all = ["query", "forbidden", "key", "semantics"])]
     urn: Option<String>,
 
+    /// Instead of a query: an Unkey API route, e.g. `keys.getKey`, decided for a root key
+    /// with the grants as Unkey's handler decides it (`permspec routes` lists them).
+    #[arg(long, value_name = "ROUTE", conflicts_with_all = ["query", "urn", "forbidden", "key", "semantics"])]
+    route: Option<String>,
+
+    /// A request value of `--route` as `name=value` in Unkey's field names (`workspaceId`,
+    /// `apiId`, `keyAuthId`, `keyId`, ...) or an option such as `decrypt=true` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", requires = "route")]
+    params: Vec<String>,
+
     /// Many checks: JSON lines from FILE (`-` for standard input), each with `grants` and one
-    /// of `query` (and `semantics`), `urn` or `root_query`; one JSON line out per line in.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "urn", "grants", "forbidden", "key", "semantics", "format"])]
+    /// of `query` (and `semantics`), `urn`, `root_query` or `route` (and `params`); one JSON
+    /// line out per line in.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "urn", "route", "grants", "forbidden", "key", "semantics", "format"])]
     batch: Option<PathBuf>,
 
     /// A permission the key holds (repeat, or separate with commas).
@@ -73,6 +85,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(config) => config,
         Err(exit) => return exit,
     };
+    if let Some(route) = &args.route {
+        return check_route(route, &args.params, &args.grants, args.format);
+    }
     let Some(query_text) = &args.query else {
         let required = args.urn.as_deref().unwrap_or_default();
         return check_urn(required, &args.grants, args.format);
@@ -173,6 +188,50 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
         }
     }
     if grant.is_some() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
+}
+
+/// Decides a request to an Unkey route for a root key holding `grants`, and shows each
+/// leaf of the route's checks with the grant that satisfies it or the near miss.
+fn check_route(name: &str, params: &[String], grants: &[String], format: Format) -> Exit {
+    let answer = (|| {
+        let route = routes::table().get(name)?;
+        let pairs = params
+            .iter()
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
+        let request = Request::build(route, pairs)?;
+        Ok::<_, routes::RouteError>((
+            route.decide(&request, grants)?,
+            route.explain(&request, grants)?,
+        ))
+    })();
+    let (decision, leaves) = match answer {
+        Ok(answer) => answer,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::BadInput;
+        }
+    };
+    match format {
+        Format::Json => println!("{}", route_json(name, &decision)),
+        Format::Human => {
+            print!("{}", route_text(name, &decision, &leaves));
+            let urn_grant = grants.iter().any(|grant| grant.starts_with("unkey:"));
+            if urn_grant
+                && !routes::table()
+                    .get(name)
+                    .is_ok_and(|route| route.has_urn_arm())
+            {
+                println!(
+                    "  note: `{name}` has no URN arm: URN grants, even `**#*`, do nothing there"
+                );
+            }
+        }
+    }
+    if decision.allowed {
         Exit::Success
     } else {
         Exit::Failure

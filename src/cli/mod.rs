@@ -9,6 +9,7 @@ mod import;
 mod init;
 mod lint;
 mod parse;
+mod routes;
 mod rules;
 mod schema;
 mod shell;
@@ -47,6 +48,8 @@ enum Command {
     Lint(lint::Args),
     /// List the lint rules, or show one rule's documentation.
     Rules(rules::Args),
+    /// List the Unkey API routes decided for root keys, or show one route's checks.
+    Routes(routes::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -194,6 +197,7 @@ fn run() -> Exit {
         Command::Schema(args) => schema::run(&args),
         Command::Lint(args) => lint::run(&args, &context),
         Command::Rules(args) => rules::run(&args),
+        Command::Routes(args) => routes::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
         Command::Init(args) => init::run(&args),

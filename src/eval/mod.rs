@@ -16,6 +16,7 @@ mod decision;
 mod explain;
 mod pattern_set;
 pub mod root_query;
+pub mod routes;
 mod semantics;
 pub mod urn;
 

@@ -48,10 +48,11 @@ impl RootQuery {
     /// `Ok(None)` when `grants` pass the check; `Ok(Some(message))` with Unkey's message when
     /// they do not; `Err` when the check cannot be evaluated (a leaf without a value).
     pub fn evaluate<G: AsRef<str>>(&self, grants: &[G]) -> Result<Option<String>, &'static str> {
-        self.evaluate_with(&UrnGrants::new(grants))
+        self.evaluate_grants(&UrnGrants::new(grants))
     }
 
-    fn evaluate_with(&self, grants: &UrnGrants<'_>) -> Result<Option<String>, &'static str> {
+    /// [`RootQuery::evaluate`] against grants parsed once.
+    pub fn evaluate_grants(&self, grants: &UrnGrants<'_>) -> Result<Option<String>, &'static str> {
         match self {
             RootQuery::Tuple(value) | RootQuery::Literal(value) | RootQuery::Urn(value)
                 if value.is_empty() =>
@@ -68,7 +69,7 @@ impl RootQuery {
             }
             RootQuery::And(children) => {
                 for child in children {
-                    if let Some(message) = child.evaluate_with(grants)? {
+                    if let Some(message) = child.evaluate_grants(grants)? {
                         return Ok(Some(message));
                     }
                 }
@@ -76,7 +77,7 @@ impl RootQuery {
             }
             RootQuery::Or(children) => {
                 for child in children {
-                    if child.evaluate_with(grants)?.is_none() {
+                    if child.evaluate_grants(grants)?.is_none() {
                         return Ok(None);
                     }
                 }
@@ -86,6 +87,28 @@ impl RootQuery {
                     listed.join(" or ")
                 )))
             }
+        }
+    }
+
+    /// The check with parentheses around every operator below the top, for people.
+    pub fn grouped(&self) -> String {
+        match self {
+            RootQuery::And(children) | RootQuery::Or(children) => {
+                let word = if matches!(self, RootQuery::And(_)) {
+                    " and "
+                } else {
+                    " or "
+                };
+                let parts: Vec<String> = children
+                    .iter()
+                    .map(|child| match child {
+                        RootQuery::And(_) | RootQuery::Or(_) => format!("({})", child.grouped()),
+                        leaf => leaf.grouped(),
+                    })
+                    .collect();
+                parts.join(word)
+            }
+            leaf => leaf.format(),
         }
     }
 

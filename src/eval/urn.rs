@@ -197,25 +197,19 @@ pub fn covered<'g, G: AsRef<str>>(required: &str, grants: &'g [G]) -> Option<&'g
     UrnGrants::new(grants).covering(required)
 }
 
-/// A root key's grants, the URN ones parsed once, for deciding many URN leaves.
+/// A root key's grants, for deciding many URN leaves. A grant is parsed only when its text
+/// already covers the leaf (same workspace, same action or `*`, a covering path), to make
+/// sure Unkey would not skip it as invalid.
 pub struct UrnGrants<'g> {
     all: Vec<&'g str>,
-    parsed: Vec<(&'g str, UrnPermission<'g>)>,
 }
 
 impl<'g> UrnGrants<'g> {
-    /// Parses the grants that are URN permissions; the others can only match literally.
+    /// The grants; those that are not URN permissions can only match literally.
     pub fn new<G: AsRef<str>>(grants: &'g [G]) -> Self {
-        let all: Vec<&str> = grants.iter().map(AsRef::as_ref).collect();
-        let parsed = all
-            .iter()
-            .filter_map(|grant| {
-                UrnPermission::parse(grant)
-                    .ok()
-                    .map(|parsed| (*grant, parsed))
-            })
-            .collect();
-        UrnGrants { all, parsed }
+        UrnGrants {
+            all: grants.iter().map(AsRef::as_ref).collect(),
+        }
     }
 
     /// Whether a grant is `value`, word for word (a literal leaf).
@@ -229,11 +223,30 @@ impl<'g> UrnGrants<'g> {
             return Some(same);
         }
         let required = UrnPermission::parse(required).ok()?;
-        self.parsed
-            .iter()
-            .find(|(_, grant)| grant.covers(&required))
-            .map(|(text, _)| *text)
+        self.all.iter().copied().find(|grant| {
+            text_covers(grant, &required)
+                && UrnPermission::parse(grant).is_ok_and(|grant| grant.covers(&required))
+        })
     }
+}
+
+/// Whether the text of `grant`, read as a URN permission without validating it, covers
+/// `required`. Exact for valid grants; an invalid one may pass, so a caller parses the
+/// grants that do.
+fn text_covers(grant: &str, required: &UrnPermission<'_>) -> bool {
+    let Some((workspace, rest)) = grant
+        .strip_prefix("unkey:v1:")
+        .and_then(|rest| rest.split_once(':'))
+    else {
+        return false;
+    };
+    let Some((path, action)) = rest.rsplit_once('#') else {
+        return false;
+    };
+    (action == required.action || action == "*")
+        && workspace == required.workspace
+        && !path.is_empty()
+        && path_covers(path, required.path)
 }
 
 #[cfg(test)]

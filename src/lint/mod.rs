@@ -12,7 +12,7 @@ mod finding;
 mod fix;
 mod preserve;
 mod queries;
-mod root_keys;
+pub(crate) mod root_keys;
 pub mod rules;
 mod run;
 mod selector;

@@ -8,6 +8,7 @@ mod libtest_json;
 mod lint;
 mod mutation;
 mod render;
+mod route;
 
 pub use coverage::{coverage_json, coverage_text};
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
@@ -17,3 +18,4 @@ pub use libtest_json::libtest_events;
 pub use lint::{finding_json, github_annotations, lint_json, sarif};
 pub use mutation::{mutation_json, mutation_text};
 pub use render::{ColorChoice, Renderer};
+pub use route::{route_json, route_text};

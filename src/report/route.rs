@@ -1,0 +1,75 @@
+//! How a request to an Unkey route was decided: the answer, the arm that let it through or
+//! the check that stopped it, and each leaf with the grant that satisfies it or nearly does.
+
+use crate::eval::routes::{Arm, LeafReport, RouteDecision};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// The decision as JSON, the shape of a `route` line of `check --batch`.
+pub fn route_json(route: &str, decision: &RouteDecision) -> Value {
+    json!({
+        "allowed": decision.allowed,
+        "valid": true,
+        "error": null,
+        "route": route,
+        "status": decision.status,
+        "arm": decision.arm,
+        "failed_option": decision.failed_flag,
+        "message": decision.message,
+    })
+}
+
+/// The decision for people: the answer, then every leaf of the checks.
+pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) -> String {
+    let mut out = String::new();
+    match (&decision.arm, &decision.message) {
+        (Some(arm), _) => {
+            let _ = writeln!(
+                out,
+                "allow: {route} ({}) through the {} arm",
+                decision.status,
+                arm_name(*arm)
+            );
+        }
+        (None, message) => {
+            let _ = writeln!(
+                out,
+                "deny: {route} answers {}: {}",
+                decision.status,
+                message.as_deref().unwrap_or("insufficient permissions")
+            );
+        }
+    }
+    let mut last_flag = None;
+    for leaf in leaves {
+        if leaf.flag.as_ref() != last_flag {
+            if let Some(flag) = &leaf.flag {
+                let _ = writeln!(out, "  and, with the option `{flag}`:");
+            }
+            last_flag = leaf.flag.as_ref();
+        }
+        let state = match &leaf.matched {
+            Some(grant) if grant == &leaf.required => "held".to_owned(),
+            Some(grant) => format!("held through `{grant}`"),
+            None => "missing".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<6} {}: {state}",
+            arm_name(leaf.arm),
+            leaf.required
+        );
+        if let Some(near) = &leaf.near_miss {
+            let _ = writeln!(out, "         note: {near}");
+        }
+    }
+    out
+}
+
+fn arm_name(arm: Arm) -> &'static str {
+    match arm {
+        Arm::Legacy => "legacy",
+        Arm::Urn => "URN",
+        Arm::Mixed => "mixed",
+    }
+}
