@@ -668,7 +668,7 @@ fn a_failure_report_names_the_near_miss() {
         "unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#read_key"
     );
     assert_eq!(
-        urn.near_miss.as_deref(),
+        urn.near_miss.as_ref().map(|near| near.reason.as_str()),
         Some(
             "`unkey:v1:ws_1:keyspaces/api_1/keys/*#read_key` names the API id `api_1` where \
              Unkey checks its keyspace id `ks_1`"

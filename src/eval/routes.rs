@@ -305,6 +305,16 @@ pub enum Arm {
     Mixed,
 }
 
+impl fmt::Display for Arm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Arm::Legacy => "legacy",
+            Arm::Urn => "URN",
+            Arm::Mixed => "mixed",
+        })
+    }
+}
+
 impl Arm {
     /// The kind of the leaves of `check`.
     pub fn of(check: &RootQuery) -> Arm {
@@ -500,7 +510,16 @@ pub struct LeafReport {
     /// The grant that satisfies it.
     pub matched: Option<String>,
     /// A grant that nearly satisfies it, and why it does not.
-    pub near_miss: Option<String>,
+    pub near_miss: Option<NearMiss>,
+}
+
+/// A URN grant that nearly covers a leaf, and why it does not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NearMiss {
+    /// The grant.
+    pub grant: String,
+    /// Why it misses, naming the grant.
+    pub reason: String,
 }
 
 impl Route {
@@ -521,9 +540,13 @@ impl Route {
                     _ => parsed.literally(required).then(|| required.to_owned()),
                 };
                 let near_miss = match (&matched, arm) {
-                    (None, Arm::Urn) => grants
-                        .iter()
-                        .find_map(|grant| near_miss(required, grant.as_ref(), request)),
+                    (None, Arm::Urn) => grants.iter().find_map(|grant| {
+                        let grant = grant.as_ref();
+                        near_miss(required, grant, request).map(|reason| NearMiss {
+                            grant: grant.to_owned(),
+                            reason,
+                        })
+                    }),
                     _ => None,
                 };
                 reports.push(LeafReport {

@@ -191,6 +191,12 @@ fn path_covers(pattern: &str, target: &str) -> bool {
     subtree || targets.next().is_none()
 }
 
+/// Whether a root key's grant is meant as a URN permission (valid or not): it starts with
+/// `unkey:`; anything else is a legacy tuple.
+pub fn is_urn(grant: &str) -> bool {
+    grant.starts_with("unkey:")
+}
+
 /// The grant of `grants` that satisfies `required` as a URN leaf, if any: an identical
 /// string first, then (if `required` parses) a parsable grant that covers it.
 pub fn covered<'g, G: AsRef<str>>(required: &str, grants: &'g [G]) -> Option<&'g str> {

@@ -2,6 +2,7 @@
 //! helpers shared by several rules.
 
 use super::{Config, Fix, Owner};
+use crate::eval::urn::is_urn;
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{KeyKind, Policy, QueryText, Resolved, Source, Spanned, TestFile};
 use crate::query::Query;
@@ -118,12 +119,20 @@ impl<'a> LintContext<'a> {
             .filter(|site| site.kind == KeyKind::Api)
     }
 
-    /// Grants of root keys: `type.id.action` tuples.
+    /// Legacy grants of root keys: `type.id.action` tuples (anything but a URN).
     pub fn root_grant_sites(&self) -> impl Iterator<Item = GrantSite<'a>> + '_ {
         self.sites
             .iter()
             .copied()
-            .filter(|site| site.kind == KeyKind::Root)
+            .filter(|site| site.kind == KeyKind::Root && !is_urn(&site.permission.value))
+    }
+
+    /// URN grants of root keys: every root-key grant that starts with `unkey:`.
+    pub fn urn_grant_sites(&self) -> impl Iterator<Item = GrantSite<'a>> + '_ {
+        self.sites
+            .iter()
+            .copied()
+            .filter(|site| site.kind == KeyKind::Root && is_urn(&site.permission.value))
     }
 
     /// A query of the file's cases or access assertions, parsed (once per distinct text);

@@ -40,7 +40,13 @@ pub fn lint_files(
         exercised
             .entry(file.policy.source.path().to_owned())
             .or_default()
-            .extend(file.cases.iter().map(|case| case.key.value.clone()));
+            .extend(
+                file.cases
+                    .iter()
+                    .map(|case| &case.key)
+                    .chain(file.root_cases.iter().map(|case| &case.key))
+                    .map(|key| key.value.clone()),
+            );
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();

@@ -12,6 +12,7 @@ use super::model::{
     TestFile,
 };
 use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
+use super::root_checks;
 use super::spans::{Node, NodeKind, StructureError, read_structure};
 use crate::eval::Code;
 use crate::input::ReadError;
@@ -397,7 +398,11 @@ fn span_of(node: Option<&Node>, fallback: Span) -> Span {
     node.map_or(fallback, |node| node.span)
 }
 
-fn spanned_strings(list: Option<&Node>, values: &[String], fallback: Span) -> Vec<Spanned<String>> {
+pub(super) fn spanned_strings(
+    list: Option<&Node>,
+    values: &[String],
+    fallback: Span,
+) -> Vec<Spanned<String>> {
     values
         .iter()
         .enumerate()
@@ -524,6 +529,14 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             .workspace
             .as_ref()
             .is_none_or(|workspace| workspace.enabled),
+        workspace_id: root_checks::workspace_id(
+            source,
+            root.get("workspace"),
+            raw.workspace
+                .as_ref()
+                .and_then(|workspace| workspace.id.as_ref()),
+        )?,
+        apis: root_checks::apis(source, root.get("apis"), &raw.apis)?,
         catalog: raw
             .permissions
             .as_ref()
@@ -784,26 +797,64 @@ fn build_test_file(
 
     let cases_node = root.get("cases");
     let mut cases = Vec::new();
-    let mut names = HashMap::new();
+    let mut root_cases = Vec::new();
     for (index, raw_case) in raw.cases.iter().enumerate() {
         let item = cases_node.and_then(|cases| cases.item(index));
-        for (field, values) in [("key", &raw_case.key), ("query", &raw_case.query)] {
+        let field_span = |field: &str| {
+            span_of(
+                item.and_then(|item| item.get(field)),
+                span_of(item, Span::default()),
+            )
+        };
+        let checks = [
+            raw_case.query.is_some(),
+            raw_case.route.is_some(),
+            raw_case.urn.is_some(),
+        ];
+        match checks.iter().filter(|&&given| given).count() {
+            0 => {
+                return Err(LoadError::at(
+                    "policy::missing-field",
+                    source,
+                    span_of(item, Span::default()),
+                    format!("cases[{index}]: missing field `query`"),
+                    "this entry is incomplete",
+                )
+                .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
+            }
+            1 => {}
+            _ => {
+                let second = ["route", "urn"]
+                    .into_iter()
+                    .rfind(|field| item.and_then(|item| item.get(field)).is_some())
+                    .unwrap_or("route");
+                return Err(LoadError::at(
+                    "policy::invalid-value",
+                    source,
+                    field_span(second),
+                    "a case checks one thing: a `query`, a `route` or a `urn`",
+                    "a second check",
+                )
+                .with_help("split it into one case per check"));
+            }
+        }
+        let mut lists = vec![("key", &raw_case.key)];
+        lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
+        for (field, values) in lists {
             if values.len() == 0 {
                 return Err(LoadError::at(
                     "policy::empty-list",
                     source,
-                    span_of(
-                        item.and_then(|item| item.get(field)),
-                        span_of(item, Span::default()),
-                    ),
+                    field_span(field),
                     format!("`{field}: []` lists nothing, so this case would test nothing"),
                     "empty list",
                 )
                 .with_help(format!("name at least one {field}, or remove the case")));
             }
         }
-        let count = raw_case.key.len().saturating_mul(raw_case.query.len());
-        if cases.len().saturating_add(count) > limits.cases {
+        let queries = raw_case.query.as_ref().map_or(1, OneOrMany::len);
+        let count = raw_case.key.len().saturating_mul(queries);
+        if (cases.len() + root_cases.len()).saturating_add(count) > limits.cases {
             return Err(LoadError::at(
                 "policy::limit",
                 source,
@@ -817,7 +868,28 @@ fn build_test_file(
                 Limit::Cases.how_to_raise(limits.cases as u64)
             )));
         }
-        for case in expand_case(source, item, raw_case) {
+        let Some(query) = &raw_case.query else {
+            root_cases.extend(root_checks::cases(source, &policy, item, raw_case)?);
+            continue;
+        };
+        for (field, given) in [
+            ("params", !raw_case.params.is_empty()),
+            ("status", raw_case.status.is_some()),
+        ] {
+            if given {
+                return Err(LoadError::at(
+                    "policy::invalid-value",
+                    source,
+                    field_span(field),
+                    format!("`{field}` goes with `route`, not with `query`"),
+                    "of no route",
+                )
+                .with_help(format!(
+                    "remove `{field}`, or check a `route` in its own case"
+                )));
+            }
+        }
+        for case in expand_case(source, item, raw_case, query) {
             check_key(
                 &case.key,
                 case.code
@@ -828,40 +900,61 @@ fn build_test_file(
         }
     }
     cases.shrink_to_fit();
-    for case in &mut cases {
-        let seen: &mut usize = names.entry(case.name.clone()).or_default();
+    let mut names = HashMap::new();
+    let all_names = cases
+        .iter_mut()
+        .map(|case| &mut case.name)
+        .chain(root_cases.iter_mut().map(|case| &mut case.name));
+    for name in all_names {
+        let seen: &mut usize = names.entry(name.clone()).or_default();
         *seen += 1;
         if *seen > 1 {
-            case.name = format!("{} ({seen})", case.name);
+            *name = format!("{name} ({seen})");
         }
     }
 
     let access_node = root.get("access");
-    let access = raw
-        .access
-        .iter()
-        .enumerate()
-        .map(|(index, assertion)| {
-            let item = access_node.and_then(|list| list.item(index));
-            let keys = spanned_strings(
-                item.and_then(|item| item.get("keys")),
-                &assertion.keys,
-                span_of(item, Span::default()),
-            );
-            for key in &keys {
-                check_key(key, false)?;
+    let mut access = Vec::new();
+    let mut route_access = Vec::new();
+    for (index, assertion) in raw.access.iter().enumerate() {
+        let item = access_node.and_then(|list| list.item(index));
+        let keys = spanned_strings(
+            item.and_then(|item| item.get("keys")),
+            &assertion.keys,
+            span_of(item, Span::default()),
+        );
+        match (&assertion.query, &assertion.route) {
+            (Some(query), None) if assertion.params.is_empty() => {
+                for key in &keys {
+                    check_key(key, false)?;
+                }
+                access.push(AccessAssertion {
+                    query: query_text(source, item.and_then(|item| item.get("query")), query),
+                    keys,
+                    span: span_of(item, Span::default()),
+                });
             }
-            Ok(AccessAssertion {
-                query: query_text(
+            (None, Some(_)) => {
+                let written = root_checks::Written {
+                    item,
+                    route: assertion.route.as_ref(),
+                    params: &assertion.params,
+                    urn: None,
+                };
+                route_access.push(root_checks::route_access(source, &policy, &written, keys)?);
+            }
+            _ => {
+                return Err(LoadError::at(
+                    "policy::invalid-value",
                     source,
-                    item.and_then(|item| item.get("query")),
-                    &assertion.query,
-                ),
-                keys,
-                span: span_of(item, Span::default()),
-            })
-        })
-        .collect::<Result<Vec<_>, LoadError>>()?;
+                    span_of(item, Span::default()),
+                    format!("access[{index}] needs a `query`, or a `route` (with `params`)"),
+                    "one of them, not both or neither",
+                )
+                .with_help("an access assertion checks one query or one route"));
+            }
+        }
+    }
 
     Ok(TestFile {
         source: source.clone(),
@@ -870,11 +963,18 @@ fn build_test_file(
         policy,
         cases,
         access,
+        root_cases,
+        route_access,
     })
 }
 
 /// One case per key and query of a case whose `key` or `query` is a list.
-fn expand_case(source: &Source, item: Option<&Node>, raw: &RawCase) -> Vec<Case> {
+fn expand_case(
+    source: &Source,
+    item: Option<&Node>,
+    raw: &RawCase,
+    query: &OneOrMany,
+) -> Vec<Case> {
     let span = span_of(item, Span::default());
     let field = |name: &str| item.and_then(|item| item.get(name));
     let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
@@ -894,7 +994,7 @@ fn expand_case(source: &Source, item: Option<&Node>, raw: &RawCase) -> Vec<Case>
         }
     };
     let keys = values("key", &raw.key);
-    let queries = values("query", &raw.query);
+    let queries = values("query", query);
     let expanded = keys.len() * queries.len() > 1;
     let mut cases = Vec::new();
     for (key, key_node) in &keys {

@@ -6,6 +6,7 @@ mod load;
 mod model;
 mod raw;
 mod resolve;
+mod root_checks;
 mod source;
 mod spans;
 
@@ -15,10 +16,10 @@ pub use access_map::{AccessMap, KeyAccess, Probes};
 pub use limits::{Limit, Limits, MAX_YAML_DEPTH};
 pub use load::Loader;
 pub use model::{
-    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
-    TestFile,
+    AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
+    RootCheck, RouteAccess, Spanned, Suppression, TestFile,
 };
-pub use raw::{Expect, Expectation, PerMode, RawFile};
+pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
 pub use source::{Source, SourceFile};
 pub use spans::{Node, NodeKind, StructureError, read_structure};

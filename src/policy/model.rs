@@ -26,6 +26,10 @@ pub struct Policy {
     pub now: Option<Timestamp>,
     /// `false` when the workspace is disabled.
     pub workspace_enabled: bool,
+    /// The root keys' workspace id, when declared.
+    pub workspace_id: Option<Spanned<String>>,
+    /// The workspace's APIs with their keyspaces, in file order.
+    pub apis: Vec<Api>,
     /// Every permission the application checks, when the file lists them.
     pub catalog: Option<Vec<Spanned<String>>>,
     /// Roles, in file order.
@@ -34,6 +38,15 @@ pub struct Policy {
     pub keys: Vec<Key>,
     /// Forbid rules, in file order.
     pub forbid: Vec<ForbidRule>,
+}
+
+/// An API of the workspace and the keyspace its keys live in.
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// The API id; its span is the mapping key.
+    pub id: Spanned<String>,
+    /// The keyspace id (`keyAuthId`).
+    pub keyspace: Spanned<String>,
 }
 
 /// A role: a named bundle of permissions.
@@ -75,7 +88,8 @@ pub struct Key {
 pub enum KeyKind {
     /// A key verified with `keys.verifyKey`; grants follow the policy's semantics mode.
     Api,
-    /// A root key for Unkey's own API; grants are `type.id.action` tuples.
+    /// A root key for Unkey's own API; grants are `type.id.action` tuples and URN
+    /// permissions.
     Root,
 }
 
@@ -117,6 +131,10 @@ pub struct TestFile {
     pub cases: Vec<Case>,
     /// Who-can assertions.
     pub access: Vec<AccessAssertion>,
+    /// Cases of root keys on routes and URN permissions, in file order.
+    pub root_cases: Vec<RootCase>,
+    /// Who-can assertions on routes.
+    pub route_access: Vec<RouteAccess>,
 }
 
 impl TestFile {
@@ -173,6 +191,70 @@ pub struct AccessAssertion {
     /// The query.
     pub query: QueryText,
     /// The keys allowed.
+    pub keys: Vec<Spanned<String>>,
+    /// The assertion's item in the file.
+    pub span: Span,
+}
+
+/// A root-key check: a request to an Unkey route, or a required URN permission.
+#[derive(Clone, Debug)]
+pub enum RootCheck {
+    /// A route, with its request (values filled in from `workspace:` and `apis:`).
+    Route {
+        /// The route's name as written.
+        route: Spanned<String>,
+        /// The request.
+        request: crate::eval::routes::Request,
+        /// The values as written, for the test's name.
+        written: String,
+    },
+    /// A required URN permission.
+    Urn(Spanned<String>),
+}
+
+impl RootCheck {
+    /// The check in words, for test names: `keys.getKey(apiId=api_1)` or the URN.
+    pub fn describe(&self) -> String {
+        match self {
+            RootCheck::Route { route, written, .. } => format!("{}({written})", route.value),
+            RootCheck::Urn(urn) => urn.value.clone(),
+        }
+    }
+
+    /// Where the check is written.
+    pub fn span(&self) -> Span {
+        match self {
+            RootCheck::Route { route, .. } => route.span,
+            RootCheck::Urn(urn) => urn.span,
+        }
+    }
+}
+
+/// The outcome expected of a root-key check.
+#[derive(Debug)]
+pub struct RootCase {
+    /// The test's name within its file.
+    pub name: String,
+    /// The root key.
+    pub key: Spanned<String>,
+    /// What it asks.
+    pub check: RootCheck,
+    /// `allow` or `deny`.
+    pub expect: Spanned<super::Expect>,
+    /// The pinned status of a route's answer.
+    pub status: Option<Spanned<u16>>,
+    /// Skipped unless ignored cases are asked for.
+    pub ignore: bool,
+    /// The case's `- ` item in the file.
+    pub span: Span,
+}
+
+/// Exactly the listed root keys may call the route.
+#[derive(Debug)]
+pub struct RouteAccess {
+    /// The route and its request.
+    pub check: RootCheck,
+    /// The root keys allowed.
     pub keys: Vec<Spanned<String>>,
     /// The assertion's item in the file.
     pub span: Span,

@@ -37,9 +37,14 @@ pub struct RawFile {
     /// API keys: their roles and direct permissions.
     #[serde(default)]
     pub keys: IndexMap<String, RawKey>,
-    /// Unkey root keys, whose permissions are `type.id.action` tuples.
+    /// Unkey root keys: legacy `type.id.action` tuples and URN permissions
+    /// (`unkey:v1:<workspace>:<path>#<action>`).
     #[serde(default)]
     pub root_keys: IndexMap<String, RawRootKey>,
+    /// The workspace's APIs by id, with the keyspace id each one's keys live in: route
+    /// cases may then name an API alone (`apiId`), as Unkey's URN checks name the keyspace.
+    #[serde(default)]
+    pub apis: IndexMap<String, RawApi>,
     /// Permissions no key may use, whatever it holds: a query that needs one is FORBIDDEN.
     #[serde(default)]
     pub forbid: Vec<RawForbid>,
@@ -51,10 +56,13 @@ pub struct RawFile {
     pub access: Vec<RawAccess>,
 }
 
-/// The workspace's state.
+/// The workspace: its id and state.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkspace {
+    /// The workspace id (`ws_...`) of the root keys: their URN permissions name it, and
+    /// route cases check in it.
+    pub id: Option<String>,
     /// `false` makes every case WORKSPACE_DISABLED.
     #[serde(default = "enabled")]
     pub enabled: bool,
@@ -94,13 +102,22 @@ pub struct RawKey {
     pub lint: Option<RawSuppression>,
 }
 
+/// An API of the workspace.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawApi {
+    /// The id of the keyspace (`keyAuthId`) that holds the API's keys.
+    pub keyspace: String,
+}
+
 /// An Unkey root key.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRootKey {
     /// Who or what the root key is for.
     pub description: Option<String>,
-    /// `type.id.action` tuples, e.g. `api.*.create_key`.
+    /// Legacy tuples (`api.*.create_key`) and URN permissions
+    /// (`unkey:v1:ws_1:keyspaces/ks_1/keys/*#read_key`), as Unkey stores them.
     #[serde(default)]
     pub permissions: Vec<String>,
     /// `false`: every case for the key is DISABLED.
@@ -130,14 +147,27 @@ pub struct RawCase {
     pub name: Option<String>,
     /// The key, or a list of keys (one case per key and query).
     pub key: OneOrMany,
-    /// The query, or a list of queries.
-    pub query: OneOrMany,
+    /// The query, or a list of queries. A root-key case names a `route` or a `urn`
+    /// instead.
+    pub query: Option<OneOrMany>,
+    /// For root keys: an Unkey API route (`keys.getKey`), decided as its handler decides it.
+    pub route: Option<String>,
+    /// The route's request values in Unkey's field names (`apiId`, `keyId`, ...) and
+    /// options (`decrypt: true`); `workspaceId` defaults to `workspace.id`, and
+    /// `keyAuthId` to the keyspace of `apiId` under `apis:`.
+    #[serde(default)]
+    pub params: IndexMap<String, RawParam>,
+    /// For root keys: a required URN permission, decided as Unkey decides a URN leaf.
+    pub urn: Option<String>,
     /// `allow`, `deny`, or `error` (the query must be rejected as malformed); or one
     /// verdict per way of matching, `{wildcard: allow, literal: deny}`, to record where
-    /// Unkey's docs and its engine disagree.
+    /// Unkey's docs and its engine disagree. Route and URN cases take `allow` or `deny`.
     pub expect: Expectation,
     /// Pins the exact decision code.
     pub code: Option<Code>,
+    /// For a route case: pins the status of the answer (200; 401 for a disabled or expired
+    /// root key; 403; or 404 where Unkey masks a denial).
+    pub status: Option<u16>,
     /// Skip the case unless run with `--ignored` or `--include-ignored`.
     #[serde(default)]
     pub ignore: bool,
@@ -264,9 +294,59 @@ impl Expect {
 #[serde(deny_unknown_fields)]
 pub struct RawAccess {
     /// The query.
-    pub query: String,
+    pub query: Option<String>,
+    /// Instead of a query: an Unkey API route; every other root key must be denied it.
+    pub route: Option<String>,
+    /// The route's request values and options, as in cases.
+    #[serde(default)]
+    pub params: IndexMap<String, RawParam>,
     /// Exactly the keys allowed; every other declared key must be denied.
     pub keys: Vec<String>,
+}
+
+/// A request value of a route: an id (a string), or an option (`true` or `false`).
+#[derive(Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(untagged)]
+pub enum RawParam {
+    /// An id, e.g. `key_123`.
+    Id(String),
+    /// An option of the route, e.g. `decrypt: true`.
+    Option(bool),
+}
+
+impl RawParam {
+    /// The value as `Request::build` reads it.
+    pub fn text(&self) -> String {
+        match self {
+            RawParam::Id(id) => id.clone(),
+            RawParam::Option(set) => set.to_string(),
+        }
+    }
+}
+
+/// Written by hand so that a number is refused where it stands, with the reason.
+impl<'de> Deserialize<'de> for RawParam {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawParam;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an id as a string (quote ids that look like numbers), or `true`/`false`",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawParam, E> {
+                Ok(RawParam::Id(value.to_owned()))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<RawParam, E> {
+                Ok(RawParam::Option(value))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// An inline lint suppression.

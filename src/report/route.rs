@@ -1,7 +1,7 @@
 //! How a request to an Unkey route was decided: the answer, the arm that let it through or
 //! the check that stopped it, and each leaf with the grant that satisfies it or nearly does.
 
-use crate::eval::routes::{Arm, LeafReport, RouteDecision};
+use crate::eval::routes::{LeafReport, RouteDecision};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -27,8 +27,7 @@ pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) 
             let _ = writeln!(
                 out,
                 "allow: {route} ({}) through the {} arm",
-                decision.status,
-                arm_name(*arm)
+                decision.status, arm
             );
         }
         (None, message) => {
@@ -56,20 +55,12 @@ pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) 
         let _ = writeln!(
             out,
             "  {:<6} {}: {state}",
-            arm_name(leaf.arm),
+            leaf.arm.to_string(),
             leaf.required
         );
         if let Some(near) = &leaf.near_miss {
-            let _ = writeln!(out, "         note: {near}");
+            let _ = writeln!(out, "         note: {}", near.reason);
         }
     }
     out
-}
-
-fn arm_name(arm: Arm) -> &'static str {
-    match arm {
-        Arm::Legacy => "legacy",
-        Arm::Urn => "URN",
-        Arm::Mixed => "mixed",
-    }
 }

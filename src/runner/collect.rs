@@ -133,7 +133,14 @@ pub fn collect(
                 });
                 tests.extend((0..loaded.file.cases.len()).map(|index| Test::case(&loaded, index)));
                 tests.extend(
+                    (0..loaded.file.root_cases.len()).map(|index| Test::root_case(&loaded, index)),
+                );
+                tests.extend(
                     (0..loaded.file.access.len()).map(|index| Test::access(&loaded, index)),
+                );
+                tests.extend(
+                    (0..loaded.file.route_access.len())
+                        .map(|index| Test::route_access(&loaded, index)),
                 );
             }
             Err(error) => tests.push(Test::load_failure(error)),

@@ -365,3 +365,149 @@ fn access_help(query: &QueryText) -> String {
         query.text
     )
 }
+
+/// A root-key case whose outcome is not the expected one: the answer Unkey gives, each
+/// leaf of the route with the grant that satisfies it or nearly does, and the key's grants.
+pub fn root_case(
+    loaded: &LoadedFile,
+    case: &crate::policy::RootCase,
+    key: &Key,
+    outcome: &super::root::RootOutcome,
+) -> FileDiagnostic {
+    let actual = if outcome.allowed { "allow" } else { "deny" };
+    let mut message = format!(
+        "case `{}`: expected {}, got {actual} ({})",
+        case.name,
+        case.expect.value.word(),
+        outcome.status
+    );
+    if let Some(pinned) = &case.status
+        && pinned.value != outcome.status
+    {
+        message = format!("{message}; the case pins {}", pinned.value);
+    }
+    let mut places = Places::new(loaded);
+    let how = match (&outcome.arm, &outcome.message) {
+        (Some(arm), _) => format!("allowed through the {arm} arm"),
+        (None, message) => message.clone().unwrap_or_default(),
+    };
+    places
+        .in_cases
+        .push((case.check.span(), format!("{actual}: {how}")));
+    places.in_cases.push((
+        case.expect.span,
+        format!("expected {}", case.expect.value.word()),
+    ));
+    if let Some(pinned) = &case.status {
+        places
+            .in_cases
+            .push((pinned.span, format!("pinned {}", pinned.value)));
+    }
+    root_key_places(&mut places, key, outcome);
+    places.diagnostic("test::case-failed", message, root_explanation(key, outcome))
+}
+
+/// An access assertion on a route that does not hold: which root keys are allowed.
+pub fn route_access(
+    loaded: &LoadedFile,
+    assertion: &crate::policy::RouteAccess,
+    outcomes: &[(&Key, super::root::RootOutcome)],
+) -> FileDiagnostic {
+    let listed = |name: &str| assertion.keys.iter().any(|key| key.value == name);
+    let mut places = Places::new(loaded);
+    places
+        .in_cases
+        .push((assertion.check.span(), "the route".to_owned()));
+    let mut lines = Vec::new();
+    for (key, outcome) in outcomes {
+        let name = key.name.value.as_str();
+        let line = match (outcome.allowed, listed(name)) {
+            (true, false) => format!("`{name}` may call it but is not listed"),
+            (false, true) => format!(
+                "`{name}` is listed but is denied: {}",
+                outcome.message.as_deref().unwrap_or("denied")
+            ),
+            _ => continue,
+        };
+        root_key_places(&mut places, key, outcome);
+        lines.push(line);
+    }
+    places.diagnostic(
+        "test::access-failed",
+        format!(
+            "access to {} is not exactly [{}]",
+            assertion.check.describe(),
+            assertion
+                .keys
+                .iter()
+                .map(|key| key.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        lines.join("\n"),
+    )
+}
+
+/// Labels on the root key's grants that a decision used, or on its state.
+fn root_key_places(places: &mut Places<'_>, key: &Key, outcome: &super::root::RootOutcome) {
+    if outcome.gated {
+        let span = key
+            .expires
+            .as_ref()
+            .map_or(key.enabled.span, |expires| expires.span);
+        let span = if key.enabled.value {
+            span
+        } else {
+            key.enabled.span
+        };
+        places
+            .in_policy
+            .push((span, outcome.message.clone().unwrap_or_default()));
+        return;
+    }
+    for leaf in &outcome.leaves {
+        let (wanted, label) = match (&leaf.matched, &leaf.near_miss) {
+            (Some(matched), _) => (matched, format!("passes `{}`", leaf.required)),
+            (None, Some(near)) => (&near.grant, format!("misses `{}`", leaf.required)),
+            (None, None) => continue,
+        };
+        if let Some(grant) = key.permissions.iter().find(|grant| &grant.value == wanted)
+            && !places.in_policy.iter().any(|(span, _)| *span == grant.span)
+        {
+            places.in_policy.push((grant.span, label));
+        }
+    }
+}
+
+/// Every leaf of the route's checks: held, or missing and why.
+fn root_explanation(key: &Key, outcome: &super::root::RootOutcome) -> String {
+    if outcome.leaves.is_empty() {
+        return format!(
+            "`{}` holds: {}",
+            key.name.value,
+            key.permissions
+                .iter()
+                .map(|grant| format!("`{}`", grant.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut lines = Vec::new();
+    for leaf in &outcome.leaves {
+        let arm = format!("the {} arm needs", leaf.arm);
+        let option = leaf
+            .flag
+            .as_ref()
+            .map(|flag| format!(" (option `{flag}`)"))
+            .unwrap_or_default();
+        let state = match &leaf.matched {
+            Some(grant) => format!("held through `{grant}`"),
+            None => "missing".to_owned(),
+        };
+        lines.push(format!("{arm} `{}`{option}: {state}", leaf.required));
+        if let Some(near) = &leaf.near_miss {
+            lines.push(format!("  {}", near.reason));
+        }
+    }
+    lines.join("\n")
+}

@@ -6,6 +6,7 @@ mod coverage;
 mod failure;
 mod libtest;
 mod mutate;
+mod root;
 mod select;
 
 pub use collect::{LoadedFile, PathError, collect, is_policy_file_name, policy_files};
@@ -41,6 +42,8 @@ pub struct Test {
 enum Body {
     Case(Arc<LoadedFile>, usize),
     Access(Arc<LoadedFile>, usize),
+    RootCase(Arc<LoadedFile>, usize),
+    RouteAccess(Arc<LoadedFile>, usize),
     LoadFailure(Arc<LoadError>),
 }
 
@@ -48,7 +51,10 @@ enum Body {
 pub fn loaded_files(tests: &[Test]) -> Vec<Arc<LoadedFile>> {
     let mut files: Vec<Arc<LoadedFile>> = Vec::new();
     for test in tests {
-        if let Body::Case(loaded, _) | Body::Access(loaded, _) = &test.body
+        if let Body::Case(loaded, _)
+        | Body::Access(loaded, _)
+        | Body::RootCase(loaded, _)
+        | Body::RouteAccess(loaded, _) = &test.body
             && !files.iter().any(|known| Arc::ptr_eq(known, loaded))
         {
             files.push(Arc::clone(loaded));
@@ -133,6 +139,29 @@ impl Test {
         )
     }
 
+    fn root_case(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+        let case = &loaded.file.root_cases[index];
+        Test::located(
+            loaded,
+            case.name.clone(),
+            case.span.start,
+            case.ignore,
+            Body::RootCase(Arc::clone(loaded), index),
+        )
+    }
+
+    fn route_access(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+        let assertion = &loaded.file.route_access[index];
+        let name = format!("access: {}", assertion.check.describe());
+        Test::located(
+            loaded,
+            name,
+            assertion.span.start,
+            false,
+            Body::RouteAccess(Arc::clone(loaded), index),
+        )
+    }
+
     fn located(
         loaded: &LoadedFile,
         name: String,
@@ -174,6 +203,8 @@ impl Test {
         match &self.body {
             Body::Case(loaded, index) => run_case(loaded, *index),
             Body::Access(loaded, index) => run_access(loaded, *index),
+            Body::RootCase(loaded, index) => root::run_case(loaded, *index),
+            Body::RouteAccess(loaded, index) => root::run_access(loaded, *index),
             Body::LoadFailure(error) => TestResult {
                 passed: false,
                 expected: "load".to_owned(),

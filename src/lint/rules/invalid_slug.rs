@@ -1,5 +1,7 @@
 //! N002 invalid-slug: a permission Unkey's API would reject.
 
+use crate::eval::urn::is_urn;
+use crate::policy::KeyKind;
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::{QueryText, Source, Spanned};
@@ -59,9 +61,11 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let policy = cx.policy();
+    // URN grants of root keys have a grammar of their own (U001).
     let grants = cx
         .grant_sites()
         .iter()
+        .filter(|site| !(site.kind == KeyKind::Root && is_urn(&site.permission.value)))
         .map(|site| (site.permission, Some(site.owner)));
     let forbids = policy.forbid.iter().map(|rule| (&rule.permission, None));
     let catalog = cx

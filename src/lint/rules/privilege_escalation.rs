@@ -2,7 +2,6 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
-use crate::policy::KeyKind;
 
 /// The documentation of X003.
 pub static DOC: Doc = Doc {
@@ -30,11 +29,7 @@ const ESCALATING: &[&str] = &[
 
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for site in cx
-        .grant_sites()
-        .iter()
-        .filter(|site| site.kind == KeyKind::Root)
-    {
+    for site in cx.root_grant_sites() {
         let parts: Vec<&str> = site.permission.value.split('.').collect();
         let [kind, _, action] = parts.as_slice() else {
             continue;

@@ -3,7 +3,6 @@
 use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Doc, Finding, RuleId};
-use crate::policy::KeyKind;
 
 /// The documentation of N008.
 pub static DOC: Doc = Doc {
@@ -24,11 +23,7 @@ root_keys:
 
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for site in cx
-        .grant_sites()
-        .iter()
-        .filter(|site| site.kind == KeyKind::Root)
-    {
+    for site in cx.root_grant_sites() {
         if check_tuple(&site.permission.value) == Some(TupleProblem::InertWildcard) {
             out.push(
                 Finding::new(

@@ -3,7 +3,6 @@
 use crate::lint::context::LintContext;
 use crate::lint::root_keys::{TupleProblem, actions_of, check_tuple, resource_types};
 use crate::lint::{Doc, Finding, Fix, RuleId};
-use crate::policy::KeyKind;
 use crate::suggest::{did_you_mean, typo_of};
 
 /// The documentation of N007.
@@ -26,11 +25,7 @@ root_keys:
 
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for site in cx
-        .grant_sites()
-        .iter()
-        .filter(|site| site.kind == KeyKind::Root)
-    {
+    for site in cx.root_grant_sites() {
         let permission = &site.permission.value;
         let parts: Vec<&str> = permission.split('.').collect();
         let (message, help, correction) = match check_tuple(permission) {

@@ -1,0 +1,409 @@
+//! The root-key parts of policy files: the workspace id, the APIs and their keyspaces, and
+//! the cases and access assertions that name an Unkey route or a URN permission.
+
+use super::load::spanned_strings;
+use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
+use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
+use super::{KeyKind, LoadError, Node, Source};
+use crate::eval::routes::{self, Request, RouteError};
+use crate::span::Span;
+use crate::suggest::did_you_mean;
+use indexmap::IndexMap;
+
+fn span_of(node: Option<&Node>, fallback: Span) -> Span {
+    node.map_or(fallback, |node| node.span)
+}
+
+/// The workspace id of `workspace: {id: ...}`, checked as Unkey checks a URN's workspace.
+pub fn workspace_id(
+    source: &Source,
+    node: Option<&Node>,
+    id: Option<&String>,
+) -> Result<Option<Spanned<String>>, LoadError> {
+    let Some(id) = id else { return Ok(None) };
+    let span = span_of(node.and_then(|node| node.get("id")), Span::default());
+    if id.is_empty() || id.contains([':', '#', '/']) || id.contains(char::is_whitespace) {
+        return Err(LoadError::at(
+            "policy::invalid-value",
+            source,
+            span,
+            format!("`{id}` is not a workspace id"),
+            "not a workspace id",
+        )
+        .with_help(
+            "a workspace id is non-empty, without `:`, `#`, `/` or spaces, e.g. `ws_1234`",
+        ));
+    }
+    Ok(Some(Spanned {
+        value: id.clone(),
+        span,
+    }))
+}
+
+/// The APIs of `apis:` with their keyspaces.
+pub fn apis(
+    source: &Source,
+    node: Option<&Node>,
+    raw: &IndexMap<String, RawApi>,
+) -> Result<Vec<Api>, LoadError> {
+    raw.iter()
+        .map(|(id, api)| {
+            let id_span = node.and_then(|node| node.key_span(id)).unwrap_or_default();
+            let keyspace_span = span_of(
+                node.and_then(|node| node.get(id))
+                    .and_then(|api| api.get("keyspace")),
+                id_span,
+            );
+            for (value, span) in [(id, id_span), (&api.keyspace, keyspace_span)] {
+                if !is_id(value) {
+                    return Err(LoadError::at(
+                        "policy::invalid-value",
+                        source,
+                        span,
+                        format!("`{value}` is not an Unkey id"),
+                        "not an id",
+                    )
+                    .with_help("ids are non-empty and made of letters, digits, `_` and `-`"));
+                }
+            }
+            Ok(Api {
+                id: Spanned {
+                    value: id.clone(),
+                    span: id_span,
+                },
+                keyspace: Spanned {
+                    value: api.keyspace.clone(),
+                    span: keyspace_span,
+                },
+            })
+        })
+        .collect()
+}
+
+fn is_id(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// What a case or an access assertion writes about a root-key check.
+pub struct Written<'a> {
+    /// The case's or assertion's item.
+    pub item: Option<&'a Node>,
+    /// `route:`, if any.
+    pub route: Option<&'a String>,
+    /// `params:`.
+    pub params: &'a IndexMap<String, RawParam>,
+    /// `urn:`, if any.
+    pub urn: Option<&'a String>,
+}
+
+/// The check that `written` describes, with the route's request completed from the
+/// policy's workspace and APIs and checked against the route table.
+pub fn check(
+    source: &Source,
+    policy: &Policy,
+    written: &Written<'_>,
+) -> Result<RootCheck, LoadError> {
+    let field = |name: &str| written.item.and_then(|item| item.get(name));
+    let item_span = span_of(written.item, Span::default());
+    if let Some(urn) = written.urn {
+        if !written.params.is_empty() {
+            return Err(LoadError::at(
+                "policy::invalid-value",
+                source,
+                span_of(field("params"), item_span),
+                "`params` go with `route`, not with `urn`",
+                "params of no route",
+            )
+            .with_help("write the ids into the URN, or name a `route`"));
+        }
+        return Ok(RootCheck::Urn(Spanned {
+            value: urn.clone(),
+            span: span_of(field("urn"), item_span),
+        }));
+    }
+    let name = written.route.expect("a route or a URN");
+    let route_span = span_of(field("route"), item_span);
+    let params_span = span_of(field("params"), route_span);
+    let at_route = |message: String, label: &str| {
+        LoadError::at("policy::unknown-route", source, route_span, message, label)
+    };
+    let route = routes::table().get(name).map_err(|error| match error {
+        RouteError::UnknownRoute { hint, .. } => at_route(
+            format!("no Unkey route `{name}` authorizes a root key"),
+            "unknown route",
+        )
+        .with_help(hint.unwrap_or_else(|| "`permspec routes` lists the routes".to_owned())),
+        other => at_route(other.to_string(), "here"),
+    })?;
+    if route.check.is_none() {
+        return Err(at_route(
+            format!("`{name}` cannot be decided: permspec's route table does not model its check"),
+            "legacy-only route",
+        )
+        .with_help(
+            "the route checks only legacy tuples (URN grants do nothing there); test the \
+             tuple with `query:` instead",
+        ));
+    }
+    let mut pairs: Vec<(String, String)> = written
+        .params
+        .iter()
+        .map(|(name, value)| (name.clone(), value.text()))
+        .collect();
+    let given = |pairs: &[(String, String)], name: &str| pairs.iter().any(|(key, _)| key == name);
+    if !given(&pairs, "workspaceId")
+        && let Some(id) = &policy.workspace_id
+    {
+        pairs.push(("workspaceId".to_owned(), id.value.clone()));
+    }
+    let api = pairs
+        .iter()
+        .find(|(key, _)| key == "apiId")
+        .map(|(_, value)| value.clone());
+    if !given(&pairs, "keyAuthId")
+        && let Some(api) = api.as_deref()
+        && let Some(declared) = policy.apis.iter().find(|declared| declared.id.value == api)
+    {
+        pairs.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+    }
+    let request = Request::build(route, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .and_then(|request| route.stages(&request).map(|_| request))
+        .map_err(|error| request_error(source, policy, written, params_span, &error))?;
+    let shown: Vec<String> = written
+        .params
+        .iter()
+        .map(|(name, value)| format!("{name}={}", value.text()))
+        .collect();
+    Ok(RootCheck::Route {
+        route: Spanned {
+            value: name.clone(),
+            span: route_span,
+        },
+        request,
+        written: shown.join(", "),
+    })
+}
+
+/// A request the route refuses, at the param it names, with how to complete it.
+fn request_error(
+    source: &Source,
+    policy: &Policy,
+    written: &Written<'_>,
+    params_span: Span,
+    error: &RouteError,
+) -> LoadError {
+    let params = written.item.and_then(|item| item.get("params"));
+    let at_param = |name: &str| params.and_then(|params| params.key_span(name));
+    let (span, help) = match error {
+        RouteError::MissingParam { param, .. } if param == "workspaceId" => (
+            params_span,
+            "declare `workspace: {id: ws_...}`, or give `workspaceId` in `params`".to_owned(),
+        ),
+        RouteError::MissingParam { param, .. } if param == "keyAuthId" => {
+            let api = written.params.get("apiId").map(RawParam::text);
+            let declared = policy.apis.iter().map(|api| api.id.value.as_str());
+            let help = match &api {
+                Some(api) => format!(
+                    "declare the keyspace of `{api}` under `apis:` ({}), or give `keyAuthId`",
+                    did_you_mean(api, declared)
+                        .unwrap_or_else(|| format!("`apis: {{{api}: {{keyspace: ks_...}}}}`"))
+                ),
+                None => "give `apiId` and declare its keyspace under `apis:`, or give \
+                         `keyAuthId`"
+                    .to_owned(),
+            };
+            (params_span, help)
+        }
+        RouteError::MissingParam { param, .. } => {
+            (params_span, format!("add `{param}: ...` to `params`"))
+        }
+        RouteError::UnknownParam { name, hint } => (
+            at_param(name).unwrap_or(params_span),
+            hint.clone()
+                .unwrap_or_else(|| format!("the params are {}", routes::PARAMS.join(", "))),
+        ),
+        RouteError::BadValue { param, .. } | RouteError::BadFlag { flag: param, .. } => (
+            at_param(param).unwrap_or(params_span),
+            "ids are strings of letters, digits, `_` and `-`; options are `true` or `false`"
+                .to_owned(),
+        ),
+        RouteError::UnknownFlag { flag, .. } => (
+            at_param(flag).unwrap_or(params_span),
+            "`permspec routes <route>` lists the route's options".to_owned(),
+        ),
+        RouteError::UnknownRoute { .. } | RouteError::Unmodelled { .. } => {
+            (params_span, String::new())
+        }
+    };
+    let label = match error {
+        RouteError::MissingParam { param, .. } => format!("no `{param}`"),
+        RouteError::UnknownParam { .. } => "unknown param".to_owned(),
+        RouteError::BadValue { .. } => "not an id".to_owned(),
+        RouteError::BadFlag { .. } => "not `true` or `false`".to_owned(),
+        RouteError::UnknownFlag { .. } => "no such option".to_owned(),
+        RouteError::UnknownRoute { .. } | RouteError::Unmodelled { .. } => "here".to_owned(),
+    };
+    LoadError::at(
+        "policy::invalid-request",
+        source,
+        span,
+        error.to_string(),
+        label,
+    )
+    .with_help(help)
+}
+
+/// The verdict a root-key case expects: `allow` or `deny`, never `error` or one per mode.
+pub fn expect(source: &Source, span: Span, expectation: Expectation) -> Result<Expect, LoadError> {
+    match expectation {
+        Expectation::Same(expect @ (Expect::Allow | Expect::Deny)) => Ok(expect),
+        _ => Err(LoadError::at(
+            "policy::invalid-value",
+            source,
+            span,
+            "a route or URN case expects `allow` or `deny`",
+            "not `allow` or `deny`",
+        )
+        .with_help(
+            "root keys are decided by Unkey's engine alone, so one verdict is expected; an \
+             invalid required URN is decided (it matches only itself)",
+        )),
+    }
+}
+
+/// The keys a root-key check names must be root keys.
+pub fn root_key(source: &Source, policy: &Policy, key: &Spanned<String>) -> Result<(), LoadError> {
+    let found = policy
+        .keys
+        .iter()
+        .find(|declared| declared.name.value == key.value);
+    match found {
+        Some(declared) if declared.kind == KeyKind::Root => Ok(()),
+        Some(_) => Err(LoadError::at(
+            "policy::not-a-root-key",
+            source,
+            key.span,
+            format!(
+                "`{}` is an API key; routes and URN permissions are checked for root keys",
+                key.value
+            ),
+            "an API key",
+        )
+        .with_help("declare it under `root_keys:`, or check it with `query:`")),
+        None => Err(LoadError::at(
+            "policy::undeclared-key",
+            source,
+            key.span,
+            format!("undeclared root key `{}`", key.value),
+            "no such root key",
+        )
+        .with_help(
+            did_you_mean(
+                &key.value,
+                policy
+                    .keys
+                    .iter()
+                    .filter(|key| key.kind == KeyKind::Root)
+                    .map(|key| key.name.value.as_str()),
+            )
+            .unwrap_or_else(|| "declare the key under `root_keys:`".to_owned()),
+        )),
+    }
+}
+
+/// The root-key cases of one `cases:` item with `route:` or `urn:`, one per key.
+pub fn cases(
+    source: &Source,
+    policy: &Policy,
+    item: Option<&Node>,
+    raw: &RawCase,
+) -> Result<Vec<RootCase>, LoadError> {
+    let span = span_of(item, Span::default());
+    let field = |name: &str| span_of(item.and_then(|item| item.get(name)), span);
+    if raw.code.is_some() {
+        return Err(LoadError::at(
+            "policy::invalid-value",
+            source,
+            field("code"),
+            "`code` pins an API key's decision code; a route case pins `status`",
+            "not for a root-key case",
+        )
+        .with_help("remove `code`, or pin `status: 403`"));
+    }
+    let expect = Spanned {
+        value: expect(source, field("expect"), raw.expect)?,
+        span: field("expect"),
+    };
+    let status = raw.status.map(|status| Spanned {
+        value: status,
+        span: field("status"),
+    });
+    if let Some(status) = &status
+        && (raw.route.is_none() || ![200, 401, 403, 404].contains(&status.value))
+    {
+        return Err(LoadError::at(
+            "policy::invalid-value",
+            source,
+            status.span,
+            "`status` is 200, 401, 403 or 404, on a route case",
+            "not a status a route answers",
+        )
+        .with_help(
+            "Unkey answers 200 when allowed, 401 for a disabled or expired root key, 403 when \
+             denied, 404 where it masks the denial",
+        ));
+    }
+    let written = Written {
+        item,
+        route: raw.route.as_ref(),
+        params: &raw.params,
+        urn: raw.urn.as_ref(),
+    };
+    let check = check(source, policy, &written)?;
+    let keys = spanned_strings(
+        item.and_then(|item| item.get("key")),
+        raw.key.values(),
+        span,
+    );
+    let expanded = keys.len() > 1;
+    keys.into_iter()
+        .map(|key| {
+            root_key(source, policy, &key)?;
+            let derived = format!("{}: {}", key.value, check.describe());
+            let name = match &raw.name {
+                Some(name) if expanded => format!("{name} [{derived}]"),
+                Some(name) => name.clone(),
+                None => derived,
+            };
+            Ok(RootCase {
+                name,
+                key,
+                check: check.clone(),
+                expect: expect.clone(),
+                status: status.clone(),
+                ignore: raw.ignore,
+                span,
+            })
+        })
+        .collect()
+}
+
+/// An access assertion on a route.
+pub fn route_access(
+    source: &Source,
+    policy: &Policy,
+    written: &Written<'_>,
+    keys: Vec<Spanned<String>>,
+) -> Result<RouteAccess, LoadError> {
+    for key in &keys {
+        root_key(source, policy, key)?;
+    }
+    Ok(RouteAccess {
+        check: check(source, policy, written)?,
+        keys,
+        span: span_of(written.item, Span::default()),
+    })
+}

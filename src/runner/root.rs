@@ -1,0 +1,163 @@
+//! Running root-key cases and access assertions on routes: the key's state first (a
+//! disabled or expired root key gets Unkey's 401), then the route's checks or the URN leaf
+//! against the key's grants.
+
+use super::{LoadedFile, TestResult, failure};
+use crate::eval::routes::{self, Arm, LeafReport};
+use crate::eval::urn;
+use crate::policy::{Expect, Key, RootCheck};
+use jiff::Timestamp;
+
+/// How Unkey answers a root key's check.
+#[derive(Clone, Debug)]
+pub struct RootOutcome {
+    /// Whether it passes.
+    pub allowed: bool,
+    /// The status of the answer (a URN check answers 200 or 403).
+    pub status: u16,
+    /// Why it was denied, in Unkey's words or permspec's.
+    pub message: Option<String>,
+    /// The arm that let it through.
+    pub arm: Option<Arm>,
+    /// Each leaf with the grant that satisfies it or nearly does (routes only).
+    pub leaves: Vec<LeafReport>,
+    /// The key is disabled or expired.
+    pub gated: bool,
+}
+
+/// Decides `check` for the root key `key` at `now`.
+pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
+    let gate = if !key.enabled.value {
+        Some("the root key is disabled".to_owned())
+    } else {
+        key.expires
+            .as_ref()
+            .filter(|expires| expires.value <= now)
+            .map(|expires| format!("the root key expired at {}", expires.value))
+    };
+    if let Some(message) = gate {
+        return RootOutcome {
+            allowed: false,
+            status: 401,
+            message: Some(message),
+            arm: None,
+            leaves: Vec::new(),
+            gated: true,
+        };
+    }
+    let grants: Vec<&str> = key
+        .permissions
+        .iter()
+        .map(|grant| grant.value.as_str())
+        .collect();
+    match check {
+        RootCheck::Urn(required) => {
+            let grant = urn::covered(&required.value, &grants);
+            RootOutcome {
+                allowed: grant.is_some(),
+                status: if grant.is_some() { 200 } else { 403 },
+                message: grant
+                    .is_none()
+                    .then(|| format!("Missing permission: '{}'", required.value)),
+                arm: grant.map(|_| Arm::Urn),
+                leaves: Vec::new(),
+                gated: false,
+            }
+        }
+        RootCheck::Route { route, request, .. } => {
+            // The loader checked the route and its request against the table.
+            let route = routes::table()
+                .get(&route.value)
+                .expect("a loaded route exists");
+            match (
+                route.decide(request, &grants),
+                route.explain(request, &grants),
+            ) {
+                (Ok(decision), Ok(leaves)) => RootOutcome {
+                    allowed: decision.allowed,
+                    status: decision.status,
+                    message: decision.message,
+                    arm: decision.arm,
+                    leaves,
+                    gated: false,
+                },
+                (Err(error), _) | (_, Err(error)) => RootOutcome {
+                    allowed: false,
+                    status: 403,
+                    message: Some(error.to_string()),
+                    arm: None,
+                    leaves: Vec::new(),
+                    gated: true,
+                },
+            }
+        }
+    }
+}
+
+fn word(allowed: bool) -> &'static str {
+    if allowed { "allow" } else { "deny" }
+}
+
+/// Runs the root-key case `index` of `loaded`.
+pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
+    let case = &loaded.file.root_cases[index];
+    let key = loaded
+        .file
+        .policy
+        .keys
+        .iter()
+        .find(|key| key.name.value == case.key.value)
+        .expect("the loader checked the root key");
+    let outcome = decide(key, &case.check, loaded.now);
+    let expected_allow = case.expect.value == Expect::Allow;
+    let status_holds = case
+        .status
+        .as_ref()
+        .is_none_or(|pinned| pinned.value == outcome.status);
+    let passed = outcome.allowed == expected_allow && status_holds;
+    TestResult {
+        passed,
+        expected: case.expect.value.word().to_owned(),
+        actual: word(outcome.allowed).to_owned(),
+        code: None,
+        semantics: None,
+        failure: (!passed).then(|| failure::root_case(loaded, case, key, &outcome)),
+    }
+}
+
+/// Runs the access assertion on a route `index` of `loaded`.
+pub fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
+    let assertion = &loaded.file.route_access[index];
+    let root_keys = loaded
+        .file
+        .policy
+        .keys
+        .iter()
+        .filter(|key| key.kind == crate::policy::KeyKind::Root);
+    let outcomes: Vec<(&Key, RootOutcome)> = root_keys
+        .map(|key| (key, decide(key, &assertion.check, loaded.now)))
+        .collect();
+    let mut allowed: Vec<&str> = outcomes
+        .iter()
+        .filter(|(_, outcome)| outcome.allowed)
+        .map(|(key, _)| key.name.value.as_str())
+        .collect();
+    let mut listed: Vec<&str> = assertion
+        .keys
+        .iter()
+        .map(|key| key.value.as_str())
+        .collect();
+    let expected = listed.join(", ");
+    let actual = allowed.join(", ");
+    allowed.sort_unstable();
+    listed.sort_unstable();
+    let passed = allowed == listed;
+    TestResult {
+        passed,
+        expected,
+        actual,
+        code: None,
+        semantics: None,
+        failure: (!passed).then(|| failure::route_access(loaded, assertion, &outcomes)),
+    }
+}
