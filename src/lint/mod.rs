@@ -16,6 +16,7 @@ pub(crate) mod root_keys;
 pub mod rules;
 mod run;
 mod selector;
+mod urn_reach;
 
 pub use apply::{FixReport, fix_files};
 pub use config::{Config, LevelSetting};

@@ -59,6 +59,14 @@ registry! {
     N006 unsatisfiable_query "unsatisfiable-query" Warning [file];
     N007 root_key_unknown_action "root-key-unknown-action" Error [policy];
     N008 root_key_inert_wildcard "root-key-inert-wildcard" Error [policy];
+    R001 invalid_urn_grant "invalid-urn-grant" Error [policy];
+    R002 urn_admin_grant "urn-admin-grant" Error [policy];
+    R003 urn_grant_unused "urn-grant-unused" Warning [policy];
+    R004 urn_unchecked_action "urn-unchecked-action" Warning [policy];
+    R005 urn_foreign_workspace "urn-foreign-workspace" Error [policy];
+    R006 urn_api_id_for_keyspace "urn-api-id-for-keyspace" Error [policy];
+    R007 legacy_urn_duplicate "legacy-urn-duplicate" Info [policy];
+    R008 urn_privilege_escalation "urn-privilege-escalation" Error [policy];
     S001 redundant_grant "redundant-grant" Info [policy];
     S002 unused_role "unused-role" Warning [policy];
     S003 empty_role "empty-role" Warning [policy];

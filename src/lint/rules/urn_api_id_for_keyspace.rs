@@ -1,0 +1,73 @@
+//! R006 urn-api-id-for-keyspace: an API id where Unkey's URN checks name a keyspace id.
+
+use crate::eval::urn::UrnPermission;
+use crate::lint::context::LintContext;
+use crate::lint::{Doc, Finding, RuleId};
+
+/// The documentation of R006.
+pub static DOC: Doc = Doc {
+    summary: "an API id where Unkey's URN checks name the API's keyspace id",
+    what: "When the policy declares `apis:`, reports URN grants whose `keyspaces/<id>` \
+segment is one of the API ids rather than a keyspace id.",
+    why: "Key routes check `keyspaces/{keyAuthId}/...`, where `keyAuthId` is the API's \
+keyspace, a different id from the API's own (`api_...`). A grant on \
+`keyspaces/api_123/keys/*` looks right and matches nothing.",
+    example: r#"apis:
+  api_123:
+    keyspace: ks_456
+root_keys:
+  reader:
+    permissions: ["unkey:v1:ws_1:keyspaces/api_123/keys/*#read_key"]    # R006
+
+# Fix: the keyspace id
+apis:
+  api_123:
+    keyspace: ks_456
+root_keys:
+  reader:
+    permissions: ["unkey:v1:ws_1:keyspaces/ks_456/keys/*#read_key"]"#,
+};
+
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    let apis = &cx.policy().apis;
+    for site in cx.urn_grant_sites() {
+        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
+            continue;
+        };
+        let mut segments = grant.path.split('/');
+        if segments.next() != Some("keyspaces") {
+            continue;
+        }
+        let Some(named) = segments.next() else {
+            continue;
+        };
+        let keyspace_too = apis.iter().any(|api| api.keyspace.value == named);
+        let Some(api) = apis.iter().find(|api| api.id.value == named) else {
+            continue;
+        };
+        if keyspace_too {
+            continue;
+        }
+        let corrected = site.permission.value.replacen(
+            &format!(":keyspaces/{named}"),
+            &format!(":keyspaces/{}", api.keyspace.value),
+            1,
+        );
+        out.push(
+            Finding::new(
+                RuleId::R006.rule(),
+                cx.policy_source(),
+                site.permission.span,
+                format!(
+                    "`{named}` is an API id; Unkey's URN checks name its keyspace `{}`",
+                    api.keyspace.value
+                ),
+                "an API id, not a keyspace id",
+                format!("write `{corrected}`"),
+            )
+            .with_related(api.keyspace.span, format!("the keyspace of `{named}`"))
+            .owned_by(site.owner),
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! R004 urn-unchecked-action: a URN grant whose action no route checks.
+
+use crate::eval::urn::UrnPermission;
+use crate::lint::context::LintContext;
+use crate::lint::urn_reach::templates;
+use crate::lint::{Doc, Finding, RuleId};
+use crate::suggest::typo_of;
+
+/// The documentation of R004.
+pub static DOC: Doc = Doc {
+    summary: "a URN grant whose action no route checks (`create_keyspace`, `create_role`)",
+    what: "Collects the actions of every URN leaf in permspec's table of Unkey's routes and \
+reports URN grants with any other action.",
+    why: "Unkey's docs name actions its code never requires: `create_keyspace`, \
+`create_role`, `delete_deployment`. A grant of one is valid, so Unkey stores it, and does \
+nothing: apis.createApi and permissions.createRole check legacy tuples only.",
+    example: r#"root_keys:
+  provisioner:
+    permissions: ["unkey:v1:ws_1:keyspaces/*#create_keyspace"]    # R004
+
+# Fix: routes without a URN check take the legacy tuple
+root_keys:
+  provisioner:
+    permissions: [api.*.create_api]"#,
+};
+
+/// Checks the policy a file declares.
+pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    let templates = templates();
+    let mut actions: Vec<&str> = templates.iter().map(|template| template.action()).collect();
+    actions.sort_unstable();
+    actions.dedup();
+    for site in cx.urn_grant_sites() {
+        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
+            continue;
+        };
+        if grant.action == "*" || actions.contains(&grant.action) {
+            continue;
+        }
+        // Word by word, so that `create_keyspace` is no typo of `read_keyspace`.
+        let dotted = |action: &str| action.replace('_', ".");
+        let candidates: Vec<String> = actions.iter().map(|action| dotted(action)).collect();
+        let typo = typo_of(&dotted(grant.action), candidates.iter().map(String::as_str));
+        let help = match typo {
+            Some(action) => format!("did you mean `{}`?", action.replace('.', "_")),
+            None => "Unkey's docs name actions its handlers never check; the route you mean \
+                     takes a legacy tuple (`permspec routes` lists what each route checks)"
+                .to_owned(),
+        };
+        out.push(
+            Finding::new(
+                RuleId::R004.rule(),
+                cx.policy_source(),
+                site.permission.span,
+                format!("no route checks the action `{}`", grant.action),
+                "an action no route checks",
+                help,
+            )
+            .owned_by(site.owner),
+        );
+    }
+}
