@@ -6,7 +6,7 @@ mod support;
 use support::cli::{permspec, permspec_in};
 use support::git::git;
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "grant-added",
     "grant-removed",
     "wildcard-widened",
@@ -14,6 +14,7 @@ const KINDS: [&str; 7] = [
     "key-added",
     "semantics-switched",
     "acknowledged",
+    "root-key-routes",
 ];
 
 fn diff(kind: &str, format: &str) -> support::cli::Run {
@@ -49,6 +50,7 @@ fn unacknowledged_widening_fails_and_narrowing_passes() {
             ("key-added", 1),
             ("semantics-switched", 1),
             ("acknowledged", 0),
+            ("root-key-routes", 1),
         ]
     );
     let run = permspec(&[
@@ -134,4 +136,77 @@ fn bad_arguments_are_unusable_input() {
         "fixtures/load-errors/empty.yaml",
     ]);
     assert_eq!(run.code, 2);
+}
+
+#[test]
+fn a_root_key_gain_on_a_route_is_acknowledged_by_a_route_case() {
+    let run = diff("root-key-routes", "json");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let gains: Vec<(String, bool)> = json["policies"][0]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|key| key["gained"].as_array().unwrap())
+        .map(|gain| {
+            (
+                gain["permission"].as_str().unwrap().to_owned(),
+                gain["acknowledged"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    // The new version's case on keys.updateKey names key_9, an id no grant names.
+    assert!(gains.contains(&(
+        "keys.updateKey(apiId=api_payments, keyAuthId=ks_payments, keyId=<other>)".to_owned(),
+        true
+    )));
+    assert!(
+        gains
+            .iter()
+            .filter(|(_, acknowledged)| !acknowledged)
+            .count()
+            >= 7
+    );
+    // No URN grant appears as a permission: root keys' URN grants are compared by route.
+    assert!(
+        gains
+            .iter()
+            .all(|(permission, _)| !permission.starts_with("unkey:"))
+    );
+}
+
+#[test]
+fn a_route_with_too_many_named_ids_to_compare_counts_as_widened() {
+    let grants = |extra: &str| {
+        let mut grants: Vec<String> = (0..9)
+            .map(|i| {
+                format!(
+                    "\"unkey:v1:ws_1:projects/p_{i}/apps/a_{i}/environments/e_{i}/deployments/d_{i}#promote_deployment\""
+                )
+            })
+            .collect();
+        grants.push(format!("\"{extra}\""));
+        format!(
+            "version: 1\nworkspace: {{id: ws_1}}\nroot_keys:\n  ci:\n    permissions: [{}]\n",
+            grants.join(", ")
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&old, grants("unkey:v1:ws_1:keyspaces/ks_1#create_key")).unwrap();
+    std::fs::write(&new, grants("unkey:v1:ws_1:keyspaces/ks_2#create_key")).unwrap();
+    let run = permspec(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("deployments.promoteDeployment (not compared: too many named ids)"),
+        "{}",
+        run.stdout
+    );
 }

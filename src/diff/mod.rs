@@ -3,6 +3,7 @@
 //! holding them, each side's semantics mode and clock honoured); the cases whose decision
 //! flips; and the lint findings the change introduces.
 
+mod routes;
 mod side;
 
 pub use side::Side;
@@ -15,6 +16,7 @@ use crate::policy::{
 use crate::query;
 use crate::span::Span;
 use jiff::Timestamp;
+use routes::RouteProbes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,8 +53,10 @@ pub struct Gain {
     /// The grants that give it.
     pub via: Vec<Via>,
     /// True when a case of the new version that is not ignored expects this key to be allowed
-    /// a query that cannot pass without this permission.
+    /// a query that cannot pass without this permission (or the route call, for a root key).
     pub acknowledged: bool,
+    /// A case that would assert the gain, as YAML flow.
+    pub case: String,
 }
 
 /// How one key's access changed.
@@ -281,6 +285,26 @@ fn compare_policies(
         })
     };
     let (old_map, new_map) = (map(old), map(new));
+    let policies: Vec<&crate::policy::Policy> = [old, new]
+        .into_iter()
+        .flatten()
+        .map(|version| &*version.file.policy)
+        .collect();
+    let route_probes = RouteProbes::new(&policies);
+    // What a root key may call on Unkey's routes, by probe label.
+    let routes_of = |version: Option<&Version>, name: &str| -> BTreeSet<String> {
+        version
+            .and_then(|version| {
+                let key = version
+                    .file
+                    .policy
+                    .keys
+                    .iter()
+                    .find(|k| k.name.value == name)?;
+                Some(route_probes.allowed(key, version.now))
+            })
+            .unwrap_or_default()
+    };
     let empty = BTreeMap::new();
     let old_keys = old_map.as_ref().map_or(&empty, |map| &map.keys);
     let new_keys = new_map.as_ref().map_or(&empty, |map| &map.keys);
@@ -289,8 +313,20 @@ fn compare_policies(
     let names: BTreeSet<&String> = old_keys.keys().chain(new_keys.keys()).collect();
     for key in names {
         let none = BTreeSet::new();
-        let was = old_keys.get(key).map_or(&none, |access| &access.allowed);
-        let is = new_keys.get(key).map_or(&none, |access| &access.allowed);
+        let mut was = old_keys
+            .get(key)
+            .map_or(&none, |access| &access.allowed)
+            .clone();
+        let mut is = new_keys
+            .get(key)
+            .map_or(&none, |access| &access.allowed)
+            .clone();
+        was.extend(routes_of(old, key));
+        is.extend(routes_of(new, key));
+        if grants_differ(old, new, key) {
+            // Routes with too many named ids to compare count as widened, to be reviewed.
+            is.extend(route_probes.skipped.iter().map(|route| not_compared(route)));
+        }
         let presence = match (old_keys.contains_key(key), new_keys.contains_key(key)) {
             (false, _) => Presence::Added,
             (_, false) => Presence::Removed,
@@ -315,14 +351,16 @@ fn compare_policies(
             .or_else(|| old_keys.get(key))
             .map_or(KeyKind::Api, |access| access.kind);
         let gained: Vec<Gain> = is
-            .difference(was)
+            .difference(&was)
             .map(|permission| {
-                gain(
-                    permission,
-                    key,
-                    new.expect("a gain exists on the new side"),
-                    after,
-                )
+                let new = new.expect("a gain exists on the new side");
+                if route_probes.probes.contains_key(permission)
+                    || permission.ends_with(NOT_COMPARED)
+                {
+                    route_gain(permission, key, new, after, &route_probes)
+                } else {
+                    gain(permission, key, new, after)
+                }
             })
             .collect();
         let change = KeyChange {
@@ -330,7 +368,7 @@ fn compare_policies(
             kind,
             presence,
             gained,
-            lost: was.difference(is).cloned().collect(),
+            lost: was.difference(&is).cloned().collect(),
             roles_added: roles_after.difference(&roles_before).cloned().collect(),
             roles_removed: roles_before.difference(&roles_after).cloned().collect(),
             span: new.and_then(|version| {
@@ -427,6 +465,62 @@ fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
         permission: permission.to_owned(),
         via,
         acknowledged,
+        case: format!("{{key: {key}, query: {permission}, expect: allow}}"),
+    }
+}
+
+/// The suffix of a route that could not be compared.
+const NOT_COMPARED: &str = " (not compared: too many named ids)";
+
+fn not_compared(route: &str) -> String {
+    format!("{route}{NOT_COMPARED}")
+}
+
+/// Whether the root key `name` holds other grants in `new` than in `old`.
+fn grants_differ(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
+    let grants = |version: Option<&Version>| -> Option<Vec<String>> {
+        let key = version?
+            .file
+            .policy
+            .keys
+            .iter()
+            .find(|k| k.name.value == name)?;
+        (key.kind == KeyKind::Root).then(|| {
+            key.permissions
+                .iter()
+                .map(|grant| grant.value.clone())
+                .collect()
+        })
+    };
+    grants(old) != grants(new)
+}
+
+/// The root key's grants behind a route it may newly call, and whether a route case of the
+/// new version expects it.
+fn route_gain(label: &str, key: &str, new: &Version, after: &Loaded, probes: &RouteProbes) -> Gain {
+    let policy = &new.file.policy;
+    let declared = policy.keys.iter().find(|k| k.name.value == key);
+    let via = declared
+        .map(|declared| probes.grants_used(label, declared))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|grant| Via {
+            grant: grant.value.clone(),
+            role: None,
+            span: grant.span,
+            held: None,
+        })
+        .collect();
+    let acknowledged = after
+        .files
+        .values()
+        .filter(|version| version.file.policy.source.path() == policy.source.path())
+        .any(|version| probes.acknowledged(label, key, &version.file));
+    Gain {
+        permission: label.to_owned(),
+        via,
+        acknowledged,
+        case: probes.case(label, key),
     }
 }
 

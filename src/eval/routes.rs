@@ -231,6 +231,11 @@ impl Request {
         Ok(request)
     }
 
+    /// Whether the option `name` is set.
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags.iter().any(|flag| flag == name)
+    }
+
     /// The value of `name`, if given.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)

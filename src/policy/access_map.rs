@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Probes {
     /// For API keys.
     pub api: BTreeSet<String>,
-    /// For root keys: `type.id.action` tuples.
+    /// For root keys: `type.id.action` tuples (URN grants are not probes).
     pub root: BTreeSet<String>,
 }
 
@@ -32,7 +32,9 @@ impl Probes {
                 .flat_map(|key| &key.permissions)
                 .map(|permission| permission.value.clone())
         };
-        self.root.extend(of_kind(KeyKind::Root));
+        // URN grants are asked about route by route (`diff`), not as permissions.
+        self.root
+            .extend(of_kind(KeyKind::Root).filter(|grant| !crate::eval::urn::is_urn(grant)));
         if catalog {
             let entries = policy.catalog.iter().flatten();
             self.api.extend(entries.map(|entry| entry.value.clone()));

@@ -87,9 +87,8 @@ fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
     Some(match unacknowledged.first() {
         None => diagnostic.with_help("every gain is asserted by a case expecting allow"),
         Some(gain) => diagnostic.with_help(format!(
-            "if intended, add a case that asserts it, e.g. `{{key: {}, query: {}, expect: allow}}`, \
-             or pass --allow-widening",
-            key.key, gain.permission
+            "if intended, add a case that asserts it, e.g. `{}`, or pass --allow-widening",
+            gain.case
         )),
     })
 }

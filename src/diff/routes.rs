@@ -1,0 +1,379 @@
+//! Which Unkey routes, on which resources, each root key may call: probe requests built
+//! from the ids the policies name (in grants, `apis:` and `workspace:`) plus `<other>`,
+//! which stands for every id they do not name. A root key's decision on an id no grant
+//! names is its decision on `<other>`, so the probes see every change.
+
+use crate::eval::routes::{self, Request, Route};
+use crate::eval::urn::is_urn;
+use crate::policy::{Key, KeyKind, Policy, RootCheck, TestFile};
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The stand-in for every id the policies do not name.
+pub const OTHER: &str = "other";
+
+/// Most probe requests asked of one route; beyond, the route is reported as not compared.
+const MAX_PROBES: usize = 4096;
+
+/// One probe: a route, its values and options.
+#[derive(Clone, Debug)]
+pub struct Probe {
+    /// The route.
+    pub route: &'static Route,
+    /// The request (ids of the policies, or [`OTHER`]).
+    pub request: Request,
+    /// The options set.
+    pub flags: Vec<String>,
+    /// The probe in words: `keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=<other>)`.
+    pub label: String,
+}
+
+/// The probes for the root keys of two versions of a policy.
+#[derive(Debug, Default)]
+pub struct RouteProbes {
+    /// Every probe, by label.
+    pub probes: BTreeMap<String, Probe>,
+    /// Routes with too many combinations of named ids to compare.
+    pub skipped: Vec<&'static str>,
+    /// The ids named for each route's params, by route and param.
+    named: BTreeMap<(&'static str, String), Vec<String>>,
+    /// The policies declare one workspace, which labels leave out.
+    single_workspace: bool,
+}
+
+impl RouteProbes {
+    /// The probes for the root keys of `policies`.
+    pub fn new(policies: &[&Policy]) -> Self {
+        let mut probes = RouteProbes::default();
+        let grants: Vec<&str> = policies
+            .iter()
+            .flat_map(|policy| &policy.keys)
+            .filter(|key| key.kind == KeyKind::Root)
+            .flat_map(|key| &key.permissions)
+            .map(|grant| grant.value.as_str())
+            .collect();
+        if grants.is_empty() {
+            return probes;
+        }
+        let pairs: Vec<(&str, &str)> = policies
+            .iter()
+            .flat_map(|policy| &policy.apis)
+            .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
+            .collect();
+        let mut workspaces: Vec<&str> = policies
+            .iter()
+            .filter_map(|policy| policy.workspace_id.as_ref())
+            .map(|id| id.value.as_str())
+            .collect();
+        workspaces.dedup();
+        probes.single_workspace = workspaces.len() == 1;
+        for route in routes::table().routes() {
+            let Some(check) = &route.check else { continue };
+            let checks = route.flags.iter().map(|flag| &flag.check).chain([check]);
+            let leaves: Vec<&str> = checks
+                .flat_map(routes::leaves)
+                .map(|(_, leaf)| leaf)
+                .collect();
+            // Root keys call in their own workspace: the declared one, else any.
+            let mut params = Vec::new();
+            if leaves.iter().any(|leaf| leaf.contains("{workspaceId}")) {
+                params.push("workspaceId");
+            }
+            params.extend(route.params.iter().map(String::as_str));
+            let choices: Vec<Vec<&str>> = params
+                .iter()
+                .map(|param| {
+                    if *param == "workspaceId" && !workspaces.is_empty() {
+                        return workspaces.clone();
+                    }
+                    let mut named = named_ids(param, &leaves, &grants);
+                    match *param {
+                        "apiId" => named.extend(pairs.iter().map(|(api, _)| *api)),
+                        "keyAuthId" => named.extend(pairs.iter().map(|(_, keyspace)| *keyspace)),
+                        _ => {}
+                    }
+                    named.insert(OTHER);
+                    named.into_iter().collect()
+                })
+                .collect();
+            for (param, choice) in params.iter().zip(&choices) {
+                let ids = choice.iter().map(|id| (*id).to_owned()).collect();
+                probes.named.insert((&route.name, (*param).to_owned()), ids);
+            }
+            probes.add_route(route, &params, &choices, &pairs);
+        }
+        probes
+    }
+
+    fn add_route(
+        &mut self,
+        route: &'static Route,
+        params: &[&str],
+        choices: &[Vec<&str>],
+        pairs: &[(&str, &str)],
+    ) {
+        let flag_sets = 1usize << route.flags.len();
+        let combinations = choices
+            .iter()
+            .try_fold(flag_sets, |total, choice| total.checked_mul(choice.len()))
+            .unwrap_or(usize::MAX);
+        if combinations > MAX_PROBES {
+            self.skipped.push(&route.name);
+            return;
+        }
+        let mut index = vec![0; choices.len()];
+        loop {
+            let values: Vec<(&str, &str)> = params
+                .iter()
+                .zip(choices.iter().zip(&index))
+                .map(|(param, (choice, at))| (*param, choice[*at]))
+                .collect();
+            if consistent(&values, pairs) {
+                for flags in 0..flag_sets {
+                    self.add_probe(route, &values, flags);
+                }
+            }
+            // The next combination, odometer style.
+            let mut position = 0;
+            loop {
+                if position == index.len() {
+                    return;
+                }
+                index[position] += 1;
+                if index[position] < choices[position].len() {
+                    break;
+                }
+                index[position] = 0;
+                position += 1;
+            }
+        }
+    }
+
+    fn add_probe(&mut self, route: &'static Route, values: &[(&str, &str)], flags: usize) {
+        let mut request = Request::new();
+        let mut shown = Vec::new();
+        let mut workspace = None;
+        for (param, value) in values {
+            request = request.param(param, value);
+            if *param == "workspaceId" {
+                workspace = Some(*value);
+            } else {
+                shown.push(format!("{param}={}", display(value)));
+            }
+        }
+        let set: Vec<String> = route
+            .flags
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| flags & (1 << bit) != 0)
+            .map(|(_, flag)| flag.name.clone())
+            .collect();
+        for flag in &set {
+            request = request.flag(flag);
+            shown.push(format!("{flag}=true"));
+        }
+        let mut label = format!("{}({})", route.name, shown.join(", "));
+        if let Some(workspace) = workspace.filter(|_| !self.single_workspace) {
+            label = format!("{label} in {}", display(workspace));
+        }
+        self.probes.insert(
+            label.clone(),
+            Probe {
+                route,
+                request,
+                flags: set,
+                label,
+            },
+        );
+    }
+
+    /// The probes `key` may call at `now` (none when it is disabled or expired).
+    pub fn allowed(&self, key: &Key, now: Timestamp) -> BTreeSet<String> {
+        let usable = key.enabled.value && key.expires.as_ref().is_none_or(|at| at.value > now);
+        if !usable || key.kind != KeyKind::Root {
+            return BTreeSet::new();
+        }
+        let grants: Vec<&str> = key
+            .permissions
+            .iter()
+            .map(|grant| grant.value.as_str())
+            .collect();
+        self.probes
+            .values()
+            .filter(|probe| {
+                probe
+                    .route
+                    .decide(&probe.request, &grants)
+                    .is_ok_and(|decision| decision.allowed)
+            })
+            .map(|probe| probe.label.clone())
+            .collect()
+    }
+
+    /// A route case that would assert that `key` may call the probe `label`, as YAML flow
+    /// (`<id>` where the probe stands for ids the policies do not name).
+    pub fn case(&self, label: &str, key: &str) -> String {
+        let Some(probe) = self.probes.get(label) else {
+            return format!("{{key: {key}, route: {}, expect: allow}}", label);
+        };
+        let params: Vec<String> = probe
+            .route
+            .params
+            .iter()
+            .filter_map(|param| {
+                let value = probe.request.value(param)?;
+                Some(format!(
+                    "{param}: {}",
+                    if value == OTHER { "<id>" } else { value }
+                ))
+            })
+            .chain(probe.flags.iter().map(|flag| format!("{flag}: true")))
+            .collect();
+        format!(
+            "{{key: {key}, route: {}, params: {{{}}}, expect: allow}}",
+            probe.route.name,
+            params.join(", ")
+        )
+    }
+
+    /// The grants of `key` that let it call the probe `label`.
+    pub fn grants_used<'k>(
+        &self,
+        label: &str,
+        key: &'k Key,
+    ) -> Vec<&'k crate::policy::Spanned<String>> {
+        let Some(probe) = self.probes.get(label) else {
+            return Vec::new();
+        };
+        let grants: Vec<&str> = key
+            .permissions
+            .iter()
+            .map(|grant| grant.value.as_str())
+            .collect();
+        let leaves = probe
+            .route
+            .explain(&probe.request, &grants)
+            .unwrap_or_default();
+        key.permissions
+            .iter()
+            .filter(|grant| {
+                leaves
+                    .iter()
+                    .any(|leaf| leaf.matched.as_deref() == Some(grant.value.as_str()))
+            })
+            .collect()
+    }
+
+    /// Whether a case of `file` that is not ignored expects `key` to be allowed the probe
+    /// `label` (the same route, options and ids, `<other>` standing for an id not named).
+    pub fn acknowledged(&self, label: &str, key: &str, file: &TestFile) -> bool {
+        let Some(probe) = self.probes.get(label) else {
+            return false;
+        };
+        file.root_cases.iter().any(|case| {
+            let RootCheck::Route { route, request, .. } = &case.check else {
+                return false;
+            };
+            !case.ignore
+                && case.key.value == key
+                && case.expect.value == crate::policy::Expect::Allow
+                && route.value == probe.route.name
+                && probe
+                    .route
+                    .params
+                    .iter()
+                    .map(String::as_str)
+                    .chain(["workspaceId"])
+                    .all(|param| {
+                        let wanted = probe.request.value(param);
+                        let given = request.value(param);
+                        let named = self
+                            .named
+                            .get(&(probe.route.name.as_str(), param.to_owned()));
+                        wanted == given
+                            || (wanted == Some(OTHER)
+                                && given.is_some_and(|given| {
+                                    named.is_none_or(|ids| !ids.iter().any(|id| id == given))
+                                }))
+                    })
+                && probe
+                    .route
+                    .flags
+                    .iter()
+                    .all(|flag| probe.flags.contains(&flag.name) == request.has_flag(&flag.name))
+        })
+    }
+}
+
+/// The ids that grants name where a leaf of the route names `param`: the part of a legacy
+/// tuple, the URN path segment or the URN workspace at the placeholder's position.
+fn named_ids<'g>(param: &str, leaves: &[&str], grants: &[&'g str]) -> BTreeSet<&'g str> {
+    let placeholder = format!("{{{param}}}");
+    let mut named = BTreeSet::new();
+    for leaf in leaves {
+        let leaf_parts = parts(leaf);
+        let Some(position) = leaf_parts.iter().position(|part| *part == placeholder) else {
+            continue;
+        };
+        for grant in grants.iter().filter(|grant| is_urn(grant) == is_urn(leaf)) {
+            let grant_parts = parts(grant);
+            // The grant must name the same resource up to the placeholder.
+            let same_resource = leaf_parts[..position]
+                .iter()
+                .zip(&grant_parts)
+                .all(|(want, have)| want.starts_with('{') || want == have || *have == "*");
+            if let Some(part) = grant_parts.get(position)
+                && same_resource
+                && is_id(part)
+            {
+                named.insert(*part);
+            }
+        }
+    }
+    named
+}
+
+/// The parts of a legacy tuple (`type`, `id`, `action`), or the workspace and each path
+/// segment of a URN.
+fn parts(text: &str) -> Vec<&str> {
+    let Some(rest) = text.strip_prefix("unkey:v1:") else {
+        return text.split('.').collect();
+    };
+    let Some((workspace, path)) = rest.split_once(':') else {
+        return Vec::new();
+    };
+    let path = path.rsplit_once('#').map_or(path, |(path, _)| path);
+    std::iter::once(workspace).chain(path.split('/')).collect()
+}
+
+/// Whether the request names an API and a keyspace that `apis:` pairs differently.
+fn consistent(values: &[(&str, &str)], pairs: &[(&str, &str)]) -> bool {
+    let value = |name: &str| {
+        values
+            .iter()
+            .find(|(param, _)| *param == name)
+            .map(|(_, v)| *v)
+    };
+    let (Some(api), Some(keyspace)) = (value("apiId"), value("keyAuthId")) else {
+        return true;
+    };
+    pairs.iter().all(|(declared_api, declared_keyspace)| {
+        (api == *declared_api) == (keyspace == *declared_keyspace)
+    })
+}
+
+fn is_id(word: &str) -> bool {
+    !word.is_empty()
+        && word != OTHER
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn display(value: &str) -> String {
+    if value == OTHER {
+        "<other>".to_owned()
+    } else {
+        value.to_owned()
+    }
+}
