@@ -3,7 +3,6 @@
 //! holding them, each side's semantics mode and clock honoured); the cases whose decision
 //! flips; and the lint findings the change introduces.
 
-mod routes;
 mod side;
 
 pub use side::Side;
@@ -11,12 +10,12 @@ pub use side::Side;
 use crate::eval::{Code, Matching, grant_matches};
 use crate::lint::{Config, Finding, lint_files};
 use crate::policy::{
-    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, Source, TestFile,
+    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes, Source,
+    TestFile,
 };
 use crate::query;
 use crate::span::Span;
 use jiff::Timestamp;
-use routes::RouteProbes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -520,7 +519,7 @@ fn route_gain(label: &str, key: &str, new: &Version, after: &Loaded, probes: &Ro
         permission: label.to_owned(),
         via,
         acknowledged,
-        case: probes.case(label, key),
+        case: probes.case(label, key, "allow"),
     }
 }
 

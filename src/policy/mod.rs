@@ -7,6 +7,7 @@ mod model;
 mod raw;
 mod resolve;
 mod root_checks;
+mod route_probes;
 mod source;
 mod spans;
 
@@ -21,5 +22,6 @@ pub use model::{
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
+pub use route_probes::RouteProbes;
 pub use source::{Source, SourceFile};
 pub use spans::{Node, NodeKind, StructureError, read_structure};

@@ -3,7 +3,7 @@
 
 use super::Renderer;
 use crate::diagnostic::FileDiagnostic;
-use crate::runner::{Fate, PolicyMutation};
+use crate::runner::{Fate, PolicyMutation, Suggestion};
 use miette::Severity;
 use serde_json::{Value, json};
 
@@ -12,7 +12,7 @@ pub fn mutation_text(policies: &[PolicyMutation], renderer: &Renderer) -> String
     let mut out = String::new();
     for policy in policies {
         for mutant in &policy.mutants {
-            let Fate::Survived { key, query, expect } = &mutant.fate else {
+            let Fate::Survived { key, asks, expect } = &mutant.fate else {
                 continue;
             };
             let diagnostic = FileDiagnostic::at(
@@ -24,7 +24,8 @@ pub fn mutation_text(policies: &[PolicyMutation], renderer: &Renderer) -> String
             )
             .with_severity(Severity::Warning)
             .with_help(format!(
-                "add a case that kills it: `{{key: {key}, query: {query}, expect: {expect}}}`"
+                "add a case that kills it: `{}`",
+                asks.case(key, expect)
             ));
             out.push_str(&renderer.render(&diagnostic));
         }
@@ -57,10 +58,21 @@ pub fn mutation_json(policies: &[PolicyMutation]) -> Value {
                     match &mutant.fate {
                         Fate::Killed => value["fate"] = json!("killed"),
                         Fate::Equivalent => value["fate"] = json!("equivalent"),
-                        Fate::Survived { key, query, expect } => {
+                        Fate::Survived { key, asks, expect } => {
                             value["fate"] = json!("survived");
-                            value["suggested_case"] =
-                                json!({"key": key, "query": query, "expect": expect});
+                            value["suggested_case"] = match asks {
+                                Suggestion::Query(query) => {
+                                    json!({"key": key, "query": query, "expect": expect})
+                                }
+                                Suggestion::Route { route, params } => {
+                                    let params: serde_json::Map<String, Value> = params
+                                        .iter()
+                                        .map(|(name, value)| (name.clone(), json!(value)))
+                                        .collect();
+                                    json!({"key": key, "route": route, "params": params,
+                                           "expect": expect})
+                                }
+                            };
                         }
                     }
                     value

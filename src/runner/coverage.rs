@@ -1,9 +1,10 @@
 //! What a suite exercises: per policy, the keys its cases use, the grants that decide an
-//! allowed case (and the roles they come through), and the catalog permissions its queries
-//! ask about; with the items never exercised and a percentage.
+//! allowed case (and the roles they come through; for a root key, the grants that pass a
+//! route's or URN check), and the catalog permissions its queries ask about; with the items
+//! never exercised and a percentage.
 
 use super::LoadedFile;
-use crate::policy::{Policy, Source};
+use crate::policy::{KeyKind, Policy, Source};
 use crate::query::{self, Query};
 use crate::span::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -95,6 +96,26 @@ pub fn coverage(files: &[Arc<LoadedFile>]) -> Vec<PolicyCoverage> {
                 continue;
             };
             touch(loaded, &parsed, &keys, seen);
+        }
+        let root_cases = loaded
+            .file
+            .root_cases
+            .iter()
+            .map(|case| (&case.check, Some(&case.key.value)));
+        let route_access = loaded
+            .file
+            .route_access
+            .iter()
+            .map(|assertion| (&assertion.check, None));
+        for (check, only) in root_cases.chain(route_access) {
+            let keys = policy.keys.iter().enumerate().filter(|(_, key)| {
+                key.kind == KeyKind::Root && only.is_none_or(|name| *name == key.name.value)
+            });
+            for (index, key) in keys {
+                seen.keys.insert(index);
+                let used = super::root::grants_used(key, check, loaded.now);
+                seen.grants.extend(used.into_iter().map(|grant| grant.span));
+            }
         }
     }
     order

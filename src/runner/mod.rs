@@ -12,7 +12,9 @@ mod select;
 pub use collect::{LoadedFile, PathError, collect, is_policy_file_name, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{run_libtest, trials};
-pub use mutate::{Change, Fate, Mutant, MutantResult, PolicyMutation, mutants, mutation_test};
+pub use mutate::{
+    Change, Fate, Mutant, MutantResult, PolicyMutation, Suggestion, mutants, mutation_test,
+};
 pub use select::{Executed, Selection, execute};
 
 use crate::diagnostic::FileDiagnostic;

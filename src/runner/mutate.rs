@@ -6,8 +6,13 @@
 
 use super::LoadedFile;
 use super::failure::expectation_holds;
+use super::root;
+use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
-use crate::policy::{AccessMap, Case, KeyKind, Policy, Probes, Resolved, Source};
+use crate::policy::{
+    AccessMap, Case, Expect, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes,
+    Source,
+};
 use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
@@ -100,17 +105,50 @@ impl Change {
 pub enum Fate {
     /// A case failed on it.
     Killed,
-    /// Every case passed, and this case would have failed: `{key, query, expect}`.
+    /// Every case passed, and this case would have failed.
     Survived {
         /// The key.
         key: String,
-        /// A permission whose verdict the mutant changes.
-        query: String,
+        /// A permission or route call whose verdict the mutant changes.
+        asks: Suggestion,
         /// The verdict on the policy as written.
         expect: &'static str,
     },
     /// Every case passed, and no permission tells it from the policy: it changes nothing.
     Equivalent,
+}
+
+/// What a case that kills a mutant asks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggestion {
+    /// A query.
+    Query(String),
+    /// A route with its params.
+    Route {
+        /// The route.
+        route: String,
+        /// Its params and options, `<id>` for an id the policy does not name.
+        params: Vec<(String, String)>,
+    },
+}
+
+impl Suggestion {
+    /// The case as YAML flow: `{key: k, query: q, expect: allow}`.
+    pub fn case(&self, key: &str, expect: &str) -> String {
+        match self {
+            Suggestion::Query(query) => format!("{{key: {key}, query: {query}, expect: {expect}}}"),
+            Suggestion::Route { route, params } => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {value}"))
+                    .collect();
+                format!(
+                    "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
+                    params.join(", ")
+                )
+            }
+        }
+    }
 }
 
 /// A mutant's description, node and fate.
@@ -198,7 +236,7 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
         for (g, grant) in key.permissions.iter().enumerate() {
             let mutations = match key.kind {
                 KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
-                KeyKind::Root => vec![(format!("drop `{}` from {owner}", grant.value), None)],
+                KeyKind::Root => root_grant_mutations(&grant.value, &owner),
             };
             for (description, to) in mutations {
                 let change = Change::KeyGrant {
@@ -283,17 +321,42 @@ fn grant_mutations(policy: &Policy, grant: &str, owner: &str) -> Vec<(String, Op
     mutations
 }
 
+/// The mutations of one root-key grant: drop it, or widen it: a tuple to every resource
+/// (`api.api_1.read_key` to `api.*.read_key`), a URN permission to its action on every
+/// resource (`unkey:v1:ws:**#read_key`).
+fn root_grant_mutations(grant: &str, owner: &str) -> Vec<(String, Option<String>)> {
+    let mut mutations = vec![(format!("drop `{grant}` from {owner}"), None)];
+    let wider = match UrnPermission::parse(grant) {
+        Ok(urn) => Some(format!("unkey:v1:{}:**#{}", urn.workspace, urn.action)),
+        Err(_) if is_urn(grant) => None,
+        Err(_) => match grant.split('.').collect::<Vec<_>>().as_slice() {
+            [kind, id, action] if *id != "*" => Some(format!("{kind}.*.{action}")),
+            _ => None,
+        },
+    };
+    if let Some(wider) = wider.filter(|wider| wider != grant) {
+        mutations.push((
+            format!("widen `{grant}` to `{wider}` in {owner}"),
+            Some(wider),
+        ));
+    }
+    mutations
+}
+
 /// A check of the suite that passes on the policy as written.
 enum Check<'a> {
     Case(&'a LoadedFile, &'a Case, Query),
     Access(&'a LoadedFile, Query, Vec<String>),
+    RootCase(&'a LoadedFile, &'a RootCase),
+    RouteAccess(&'a LoadedFile, &'a RouteAccess, Vec<String>),
 }
 
 impl Check<'_> {
     fn key(&self) -> Option<&str> {
         match self {
             Check::Case(_, case, _) => Some(&case.key.value),
-            Check::Access(..) => None,
+            Check::RootCase(_, case) => Some(&case.key.value),
+            Check::Access(..) | Check::RouteAccess(..) => None,
         }
     }
 
@@ -312,6 +375,35 @@ impl Check<'_> {
                             .verdict(&key.name.value, query, loaded.semantics, loaded.now)
                             .allowed()
                     })
+                    .map(|key| key.name.value.clone())
+                    .collect();
+                allowed.sort();
+                allowed == *listed
+            }
+            Check::RootCase(loaded, case) => {
+                let Some(key) = resolved
+                    .policy
+                    .keys
+                    .iter()
+                    .find(|k| k.name.value == case.key.value)
+                else {
+                    return false;
+                };
+                let outcome = root::decide(key, &case.check, loaded.now);
+                outcome.allowed == (case.expect.value == Expect::Allow)
+                    && case
+                        .status
+                        .as_ref()
+                        .is_none_or(|pinned| pinned.value == outcome.status)
+            }
+            Check::RouteAccess(loaded, assertion, listed) => {
+                let keys = resolved
+                    .policy
+                    .keys
+                    .iter()
+                    .filter(|key| key.kind == KeyKind::Root);
+                let mut allowed: Vec<String> = keys
+                    .filter(|key| root::decide(key, &assertion.check, loaded.now).allowed)
                     .map(|key| key.name.value.clone())
                     .collect();
                 allowed.sort();
@@ -365,7 +457,22 @@ fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) ->
                 listed.sort();
                 Some(Check::Access(loaded, query, listed))
             });
-            cases.chain(access).collect::<Vec<_>>()
+            let root_cases = loaded
+                .file
+                .root_cases
+                .iter()
+                .map(|case| Check::RootCase(loaded, case));
+            let route_access = loaded.file.route_access.iter().map(|assertion| {
+                let mut listed: Vec<String> =
+                    assertion.keys.iter().map(|key| key.value.clone()).collect();
+                listed.sort();
+                Check::RouteAccess(loaded, assertion, listed)
+            });
+            cases
+                .chain(access)
+                .chain(root_cases)
+                .chain(route_access)
+                .collect::<Vec<_>>()
         })
         .filter(|check| check.passes(&original))
         .collect();
@@ -446,17 +553,57 @@ fn telling_case(
         if let Some(lost) = access.allowed.difference(mutated).next() {
             return Fate::Survived {
                 key: key.clone(),
-                query: lost.clone(),
+                asks: Suggestion::Query(lost.clone()),
                 expect: "allow",
             };
         }
         if let Some(gained) = mutated.difference(&access.allowed).next() {
             return Fate::Survived {
                 key: key.clone(),
-                query: gained.clone(),
+                asks: Suggestion::Query(gained.clone()),
                 expect: "deny",
             };
         }
     }
-    Fate::Equivalent
+    telling_route(original, mutant, now, affects).unwrap_or(Fate::Equivalent)
+}
+
+/// A route call that tells the mutant from the policy, for a root key.
+fn telling_route(
+    original: &Resolved,
+    mutant: &Resolved,
+    now: Timestamp,
+    affects: &Option<Vec<String>>,
+) -> Option<Fate> {
+    let probes = RouteProbes::new(&[&original.policy, &mutant.policy]);
+    let affected = |name: &str| {
+        affects
+            .as_ref()
+            .is_none_or(|keys| keys.iter().any(|k| k == name))
+    };
+    for key in original
+        .policy
+        .keys
+        .iter()
+        .filter(|key| key.kind == KeyKind::Root)
+    {
+        if !affected(&key.name.value) {
+            continue;
+        }
+        let Some(changed) = mutant.policy.keys.iter().find(|k| k.name == key.name) else {
+            continue;
+        };
+        let (before, after) = (probes.allowed(key, now), probes.allowed(changed, now));
+        let (label, expect) = match before.difference(&after).next() {
+            Some(lost) => (lost, "allow"),
+            None => (after.difference(&before).next()?, "deny"),
+        };
+        let (route, params) = probes.case_params(label)?;
+        return Some(Fate::Survived {
+            key: key.name.value.clone(),
+            asks: Suggestion::Route { route, params },
+            expect,
+        });
+    }
+    None
 }

@@ -5,7 +5,7 @@
 use super::{LoadedFile, TestResult, failure};
 use crate::eval::routes::{self, Arm, LeafReport};
 use crate::eval::urn;
-use crate::policy::{Expect, Key, RootCheck};
+use crate::policy::{Expect, Key, RootCheck, Spanned};
 use jiff::Timestamp;
 
 /// How Unkey answers a root key's check.
@@ -92,6 +92,41 @@ pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
             }
         }
     }
+}
+
+/// The grants of `key` that let `check` pass (none when it is denied): what coverage
+/// counts as exercised.
+pub fn grants_used<'k>(
+    key: &'k Key,
+    check: &RootCheck,
+    now: Timestamp,
+) -> Vec<&'k Spanned<String>> {
+    let outcome = decide(key, check, now);
+    if !outcome.allowed {
+        return Vec::new();
+    }
+    let matched: Vec<String> = match check {
+        RootCheck::Urn(required) => {
+            let grants: Vec<&str> = key
+                .permissions
+                .iter()
+                .map(|grant| grant.value.as_str())
+                .collect();
+            urn::covered(&required.value, &grants)
+                .map(str::to_owned)
+                .into_iter()
+                .collect()
+        }
+        RootCheck::Route { .. } => outcome
+            .leaves
+            .into_iter()
+            .filter_map(|leaf| leaf.matched)
+            .collect(),
+    };
+    key.permissions
+        .iter()
+        .filter(|grant| matched.contains(&grant.value))
+        .collect()
 }
 
 fn word(allowed: bool) -> &'static str {

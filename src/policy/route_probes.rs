@@ -1,11 +1,12 @@
 //! Which Unkey routes, on which resources, each root key may call: probe requests built
 //! from the ids the policies name (in grants, `apis:` and `workspace:`) plus `<other>`,
 //! which stands for every id they do not name. A root key's decision on an id no grant
-//! names is its decision on `<other>`, so the probes see every change.
+//! names is its decision on `<other>`, so the probes see every change. `diff` and mutation
+//! testing compare root keys with them, as they compare API keys with [`super::AccessMap`].
 
+use super::{Key, KeyKind, Policy, RootCheck, TestFile};
 use crate::eval::routes::{self, Request, Route};
 use crate::eval::urn::is_urn;
-use crate::policy::{Key, KeyKind, Policy, RootCheck, TestFile};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -210,30 +211,44 @@ impl RouteProbes {
             .collect()
     }
 
-    /// A route case that would assert that `key` may call the probe `label`, as YAML flow
-    /// (`<id>` where the probe stands for ids the policies do not name).
-    pub fn case(&self, label: &str, key: &str) -> String {
-        let Some(probe) = self.probes.get(label) else {
-            return format!("{{key: {key}, route: {}, expect: allow}}", label);
-        };
-        let params: Vec<String> = probe
+    /// The route and params of a case that asks the probe `label` (`<id>` where the probe
+    /// stands for ids the policies do not name; options as `true`).
+    pub fn case_params(&self, label: &str) -> Option<(String, Vec<(String, String)>)> {
+        let probe = self.probes.get(label)?;
+        let params = probe
             .route
             .params
             .iter()
             .filter_map(|param| {
                 let value = probe.request.value(param)?;
-                Some(format!(
-                    "{param}: {}",
-                    if value == OTHER { "<id>" } else { value }
-                ))
+                let shown = if value == OTHER { "<id>" } else { value };
+                Some((param.clone(), shown.to_owned()))
             })
-            .chain(probe.flags.iter().map(|flag| format!("{flag}: true")))
+            .chain(
+                probe
+                    .flags
+                    .iter()
+                    .map(|flag| (flag.clone(), "true".to_owned())),
+            )
             .collect();
-        format!(
-            "{{key: {key}, route: {}, params: {{{}}}, expect: allow}}",
-            probe.route.name,
-            params.join(", ")
-        )
+        Some((probe.route.name.clone(), params))
+    }
+
+    /// A route case that would expect `expect` of `key` on the probe `label`, as YAML flow.
+    pub fn case(&self, label: &str, key: &str, expect: &str) -> String {
+        match self.case_params(label) {
+            Some((route, params)) => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {value}"))
+                    .collect();
+                format!(
+                    "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
+                    params.join(", ")
+                )
+            }
+            None => format!("{{key: {key}, route: {label}, expect: {expect}}}"),
+        }
     }
 
     /// The grants of `key` that let it call the probe `label`.
