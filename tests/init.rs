@@ -103,3 +103,22 @@ fn an_existing_suite_is_kept_unless_forced() {
     assert_eq!(run.code, 0);
     assert_ne!(std::fs::read_to_string(&policy).unwrap(), "version: 1\n");
 }
+
+#[test]
+fn the_root_key_starter_passes_test_and_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let run = permspec_in(dir.path(), &["init", "access", "--root-keys"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("access/root-keys.yaml").is_file());
+    let test = permspec_in(dir.path(), &["test"]);
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    assert!(test.stdout.contains("12 passed"), "{}", test.stdout);
+    let lint = permspec_in(dir.path(), &["lint"]);
+    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+    assert!(
+        lint.stderr.contains("0 errors, 0 warnings, 0 infos"),
+        "{}",
+        lint.stderr
+    );
+}

@@ -14,10 +14,15 @@ pub struct Args {
     /// Overwrite files of the suite that exist already.
     #[arg(long)]
     force: bool,
+
+    /// Also write `root-keys.yaml`: Unkey root keys with scoped URN permissions, and cases
+    /// on the API routes they call.
+    #[arg(long)]
+    root_keys: bool,
 }
 
 pub fn run(args: &Args) -> Exit {
-    match scaffold(&args.directory, args.force) {
+    match scaffold(&args.directory, args.force, args.root_keys) {
         Ok(files) => {
             for file in &files {
                 println!("wrote {}", file.display());

@@ -5,13 +5,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The files of the starter suite, for a suite in `directory`: the policy and its schema
-/// there, and the configuration in the current directory (the project's root), whose
-/// `paths` points at the suite, so that `permspec test` and `permspec lint` need no
-/// arguments.
-fn files(directory: &Path) -> [(PathBuf, String); 3] {
+/// there (with `root_keys`, a suite of Unkey root keys too), and the configuration in the
+/// current directory (the project's root), whose `paths` points at the suite, so that
+/// `permspec test` and `permspec lint` need no arguments.
+fn files(directory: &Path, root_keys: bool) -> Vec<(PathBuf, String)> {
     let suite = directory.to_string_lossy().replace('\\', "/");
     let paths = toml::Value::Array(vec![toml::Value::String(suite)]);
-    [
+    let mut files = vec![
         (
             directory.join("policy.yaml"),
             include_str!("policy.yaml").to_owned(),
@@ -24,7 +24,12 @@ fn files(directory: &Path) -> [(PathBuf, String); 3] {
             PathBuf::from("permspec.toml"),
             include_str!("permspec.toml").replace("paths = []", &format!("paths = {paths}")),
         ),
-    ]
+    ];
+    if root_keys {
+        let text = include_str!("root-keys.yaml").to_owned();
+        files.push((directory.join("root-keys.yaml"), text));
+    }
+    files
 }
 
 /// Why the suite was not written.
@@ -51,11 +56,11 @@ fn list(paths: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Writes the starter suite into `directory` (created if needed) and `permspec.toml` into
-/// the current directory, unless one of these files exists and `force` is false. Returns the
-/// files written.
-pub fn scaffold(directory: &Path, force: bool) -> Result<Vec<PathBuf>, InitError> {
-    let files = files(directory);
+/// Writes the starter suite (with `root_keys`, the root-key suite too) into `directory`
+/// (created if needed) and `permspec.toml` into the current directory, unless one of these
+/// files exists and `force` is false. Returns the files written.
+pub fn scaffold(directory: &Path, force: bool, root_keys: bool) -> Result<Vec<PathBuf>, InitError> {
+    let files = files(directory, root_keys);
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(path, _)| path.clone())
