@@ -348,3 +348,98 @@ fn check_batch_answers_each_line_in_order_and_reports_malformed_ones() {
     );
     assert_eq!(run.code, 0, "decided lines, denied or not, exit 0");
 }
+
+#[test]
+fn check_route_shows_each_leaf_and_refuses_what_it_cannot_decide() {
+    let request = [
+        "check",
+        "--route",
+        "keys.getKey",
+        "--param",
+        "workspaceId=ws_1",
+        "--param",
+        "apiId=api_1",
+        "--param",
+        "keyAuthId=ks_1",
+        "--param",
+        "keyId=key_1",
+    ];
+    let near_miss = [
+        &request[..],
+        &["--grant", "unkey:v1:ws_1:keyspaces/api_1/keys/*#read_key"],
+    ]
+    .concat();
+    let run = permspec(&near_miss, "");
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("check_route_near_miss", run.stdout);
+    let allowed = [
+        &request[..],
+        &["--grant", "api.*.read_key", "--format", "json"],
+    ]
+    .concat();
+    let run = permspec(&allowed, "");
+    assert_eq!(run.code, 0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["arm"], "legacy");
+    assert_eq!(json["status"], 200);
+
+    let admin_on_legacy_only = permspec(
+        &[
+            "check",
+            "--route",
+            "apis.createApi",
+            "--grant",
+            "unkey:v1:ws_1:**#*",
+        ],
+        "",
+    );
+    assert_eq!(admin_on_legacy_only.code, 1);
+    assert!(
+        admin_on_legacy_only
+            .stdout
+            .contains("has no URN arm: URN grants, even `**#*`, do nothing there"),
+        "{}",
+        admin_on_legacy_only.stdout
+    );
+    for (args, error) in [
+        (&["--param", "keyId"][..], "give NAME=VALUE"),
+        (&["--param", "keyID=k"][..], "did you mean `keyId`?"),
+        (&["--param", "decrypt=yes"][..], "give `true` or `false`"),
+    ] {
+        let run = permspec(&[&request[..], args, &["--grant", "x"]].concat(), "");
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(error), "{args:?}: {}", run.stderr);
+    }
+    let long = format!("keyId={}", "é".repeat(10_000));
+    let run = permspec(
+        &[
+            "check",
+            "--route",
+            "keys.getKey",
+            "--param",
+            &long,
+            "--grant",
+            "x",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.len() < 400,
+        "a long value is clipped: {}",
+        run.stderr.len()
+    );
+    let run = permspec(
+        &["check", "--route", "permissions.createRole", "--grant", "x"],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot be decided"), "{}", run.stderr);
+    let run = permspec(&["check", "--route", "keys.getkey", "--grant", "x"], "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `keys.getKey`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -197,11 +197,13 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
 /// Decides a request to an Unkey route for a root key holding `grants`, and shows each
 /// leaf of the route's checks with the grant that satisfies it or the near miss.
 fn check_route(name: &str, params: &[String], grants: &[String], format: Format) -> Exit {
+    if let Some(bare) = params.iter().find(|pair| !pair.contains('=')) {
+        eprintln!("error: `--param {bare}`: give NAME=VALUE, e.g. `--param keyId=key_123`");
+        return Exit::BadInput;
+    }
     let answer = (|| {
         let route = routes::table().get(name)?;
-        let pairs = params
-            .iter()
-            .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
+        let pairs = params.iter().filter_map(|pair| pair.split_once('='));
         let request = Request::build(route, pairs)?;
         Ok::<_, routes::RouteError>((
             route.decide(&request, grants)?,

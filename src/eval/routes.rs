@@ -283,20 +283,33 @@ impl fmt::Display for RouteError {
             }
             RouteError::BadValue { param, value } => write!(
                 f,
-                "param `{param}` is `{value}`: ids are non-empty and made of letters, digits, \
-                 `_` and `-`"
+                "param `{param}` is `{}`: ids are non-empty and made of letters, digits, \
+                 `_` and `-`",
+                clipped(value)
             ),
             RouteError::UnknownFlag { route, flag } => {
                 write!(f, "`{route}` has no option `{flag}`")
             }
             RouteError::BadFlag { flag, value } => {
-                write!(f, "option `{flag}` is `{value}`: give `true` or `false`")
+                write!(
+                    f,
+                    "option `{flag}` is `{}`: give `true` or `false`",
+                    clipped(value)
+                )
             }
         }
     }
 }
 
 impl std::error::Error for RouteError {}
+
+/// A value as messages show it: its first 64 characters.
+fn clipped(value: &str) -> String {
+    match value.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}
 
 /// Which arm of a check let the request through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
