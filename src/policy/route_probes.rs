@@ -361,8 +361,17 @@ fn parts(text: &str) -> Vec<&str> {
     std::iter::once(workspace).chain(path.split('/')).collect()
 }
 
-/// Whether the request names an API and a keyspace that `apis:` pairs differently.
+/// Whether the request names an API and a keyspace that `apis:` pairs differently. When the
+/// versions pair them differently themselves, every combination is asked.
 fn consistent(values: &[(&str, &str)], pairs: &[(&str, &str)]) -> bool {
+    let conflicting = pairs.iter().any(|(api, keyspace)| {
+        pairs
+            .iter()
+            .any(|(other_api, other_keyspace)| (api == other_api) != (keyspace == other_keyspace))
+    });
+    if conflicting {
+        return true;
+    }
     let value = |name: &str| {
         values
             .iter()
