@@ -4,12 +4,13 @@
 use super::{Context, Exit};
 use crate::eval::Semantics;
 use crate::report::{
-    coverage_json, coverage_text, junit, libtest_events, mutation_json, mutation_text,
+    coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
 use crate::runner::{
     LoadedFile, PolicyCoverage, Selection, collect, coverage, execute, loaded_files, mutation_test,
     percent, run_libtest,
 };
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -136,12 +137,15 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         }
         TestFormat::Json | TestFormat::Junit => {
             let started = Instant::now();
-            let (executed, filtered_out) = execute(&tests, &selection(args));
+            let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
             if args.format == TestFormat::Json {
-                for event in
-                    libtest_events(&executed, filtered_out, started.elapsed().as_secs_f64())
-                {
-                    println!("{event}");
+                let seconds = started.elapsed().as_secs_f64();
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
+                    .and_then(|()| out.flush());
+                if let Err(error) = written {
+                    eprintln!("error: cannot write the output: {error}");
+                    return Exit::BadInput;
                 }
             } else {
                 print!("{}", junit(&executed));
@@ -183,14 +187,17 @@ fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     }
 }
 
-/// Runs and prints mutation testing in the run's format; false if a mutant survives.
-fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -> bool {
-    let threads = args
-        .test_threads
+/// The threads a run uses: `--test-threads`, else one per core.
+fn threads(args: &Args) -> usize {
+    args.test_threads
         .map(usize::from)
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
-        .unwrap_or(1);
-    let policies = mutation_test(loaded, threads);
+        .unwrap_or(1)
+}
+
+/// Runs and prints mutation testing in the run's format; false if a mutant survives.
+fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -> bool {
+    let policies = mutation_test(loaded, threads(args));
     match args.format {
         TestFormat::Json => println!("{}", mutation_json(&policies)),
         TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),

@@ -211,6 +211,26 @@ pub fn diff(
     config: &Config,
 ) -> Result<Diff, Vec<LoadError>> {
     let single = (old.single_file && new.single_file).then_some("policy");
+    // Linting both sides is the longest part: it runs beside the comparison.
+    std::thread::scope(|scope| {
+        let findings = scope.spawn(|| new_findings(old, new, single, today, config));
+        let compared = compare(old, new, single, now, config)?;
+        let findings = findings.join().expect("the lint thread panicked");
+        Ok(Diff {
+            findings,
+            ..compared
+        })
+    })
+}
+
+/// The access changes and case flips of `new` against `old` (without lint findings).
+fn compare(
+    old: &Side,
+    new: &Side,
+    single: Option<&str>,
+    now: Timestamp,
+    config: &Config,
+) -> Result<Diff, Vec<LoadError>> {
     let before = load(old, single, now, &config.limits);
     let after = load(new, single, now, &config.limits);
     let (before, after) = match (before, after) {
@@ -251,11 +271,10 @@ pub fn diff(
         .flat_map(|(old, new)| case_flips(old, new))
         .collect();
 
-    let findings = new_findings(old, new, single, today, config);
     Ok(Diff {
         policies,
         flips,
-        findings,
+        findings: Vec::new(),
     })
 }
 
@@ -619,12 +638,20 @@ fn new_findings(
             })
             .collect::<Vec<_>>()
     };
-    let mut before: Vec<(String, &'static str, String)> = findings(old)
+    let (old_findings, new_findings) = std::thread::scope(|scope| {
+        let old_findings = scope.spawn(|| findings(old));
+        let new_findings = findings(new);
+        (
+            old_findings.join().expect("the lint thread panicked"),
+            new_findings,
+        )
+    });
+    let mut before: Vec<(String, &'static str, String)> = old_findings
         .into_iter()
         .map(|(name, finding)| (name, finding.rule.code, finding.message))
         .collect();
     let mut fresh = Vec::new();
-    for (name, finding) in findings(new) {
+    for (name, finding) in new_findings {
         let identity = (name, finding.rule.code, finding.message.clone());
         match before.iter().position(|seen| *seen == identity) {
             Some(index) => {

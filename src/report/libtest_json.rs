@@ -1,54 +1,144 @@
 //! `permspec test --format json`: libtest's JSON event stream, one object per line, with
 //! the extra fields of docs/cli.md (file, line, column, expected, actual, code, semantics, message).
 
+use crate::eval::{Code, Semantics};
 use crate::runner::Executed;
-use serde_json::{Value, json};
+use serde::Serialize;
+use std::io::{self, Write};
 
-/// The events for a run, in order: suite started, each test started then finished, suite
-/// finished.
-pub fn libtest_events(executed: &[Executed], filtered_out: usize, seconds: f64) -> Vec<Value> {
-    let mut events =
-        vec![json!({"type": "suite", "event": "started", "test_count": executed.len()})];
+// Each event's fields are declared in alphabetical order, the order of earlier releases.
+
+#[derive(Serialize)]
+struct SuiteStarted {
+    event: &'static str,
+    test_count: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TestStarted<'a> {
+    event: &'static str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TestIgnored<'a> {
+    column: usize,
+    event: &'static str,
+    file: &'a str,
+    line: usize,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TestFinished<'a> {
+    actual: &'a str,
+    code: Option<Code>,
+    column: usize,
+    event: &'static str,
+    expected: &'a str,
+    file: &'a str,
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    name: &'a str,
+    semantics: Option<Semantics>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SuiteFinished {
+    event: &'static str,
+    exec_time: f64,
+    failed: usize,
+    filtered_out: usize,
+    ignored: usize,
+    measured: usize,
+    passed: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn line(out: &mut impl Write, event: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, event)?;
+    out.write_all(b"\n")
+}
+
+/// Writes the events of a run, one per line, in order: suite started, each test started
+/// then finished, suite finished. Each is written as it is made, so that memory does not
+/// grow with the suite.
+pub fn write_libtest_events(
+    out: &mut impl Write,
+    executed: &[Executed],
+    filtered_out: usize,
+    seconds: f64,
+) -> io::Result<()> {
+    let started = SuiteStarted {
+        event: "started",
+        test_count: executed.len(),
+        kind: "suite",
+    };
+    line(out, &started)?;
     let (mut passed, mut failed, mut ignored) = (0, 0, 0);
     for (test, result) in executed {
         let Some(result) = result else {
             ignored += 1;
-            events.push(
-                json!({"type": "test", "event": "ignored", "name": test.name,
-                "file": test.file, "line": test.line, "column": test.column}),
-            );
+            let event = TestIgnored {
+                column: test.column,
+                event: "ignored",
+                file: &test.file,
+                line: test.line,
+                name: &test.name,
+                kind: "test",
+            };
+            line(out, &event)?;
             continue;
         };
-        events.push(json!({"type": "test", "event": "started", "name": test.name}));
-        let mut event = json!({
-            "type": "test",
-            "event": if result.passed { "ok" } else { "failed" },
-            "name": test.name,
-            "file": test.file,
-            "line": test.line,
-            "column": test.column,
-            "expected": result.expected,
-            "actual": result.actual,
-            "code": result.code,
-            "semantics": result.semantics,
-        });
+        let started = TestStarted {
+            event: "started",
+            name: &test.name,
+            kind: "test",
+        };
+        line(out, &started)?;
         if result.passed {
             passed += 1;
         } else {
             failed += 1;
-            event["message"] = json!(result.message());
         }
-        events.push(event);
+        let finished = TestFinished {
+            actual: &result.actual,
+            code: result.code,
+            column: test.column,
+            event: if result.passed { "ok" } else { "failed" },
+            expected: &result.expected,
+            file: &test.file,
+            line: test.line,
+            message: if result.passed {
+                None
+            } else {
+                result.message()
+            },
+            name: &test.name,
+            semantics: result.semantics,
+            kind: "test",
+        };
+        line(out, &finished)?;
     }
-    events.push(json!({
-        "type": "suite",
-        "event": if failed == 0 { "ok" } else { "failed" },
-        "passed": passed,
-        "failed": failed,
-        "ignored": ignored,
-        "measured": 0,
-        "filtered_out": filtered_out,
-        "exec_time": seconds,
-    }));
-    events
+    let finished = SuiteFinished {
+        event: if failed == 0 { "ok" } else { "failed" },
+        exec_time: seconds,
+        failed,
+        filtered_out,
+        ignored,
+        measured: 0,
+        passed,
+        kind: "suite",
+    };
+    line(out, &finished)
 }

@@ -43,20 +43,34 @@ impl Selection {
     }
 }
 
-/// Runs the selected tests in order; returns them with their results and how many were
-/// filtered out.
-pub fn execute(tests: &[Test], selection: &Selection) -> (Vec<Executed>, usize) {
+/// Runs the selected tests on `threads` threads, each a contiguous share of them; returns
+/// them in order with their results, and how many were filtered out.
+pub fn execute(tests: &[Test], selection: &Selection, threads: usize) -> (Vec<Executed>, usize) {
     let selected: Vec<&Test> = tests
         .iter()
         .filter(|test| selection.selects(test))
         .collect();
     let filtered_out = tests.len() - selected.len();
-    let executed = selected
-        .into_iter()
-        .map(|test| {
-            let result = selection.runs(test).then(|| test.run());
-            (test.clone(), result)
-        })
-        .collect();
+    let share = selected.len().div_ceil(threads.max(1)).max(1);
+    let executed = std::thread::scope(|scope| {
+        let workers: Vec<_> = selected
+            .chunks(share)
+            .map(|tests| {
+                scope.spawn(move || {
+                    tests
+                        .iter()
+                        .map(|test| {
+                            let result = selection.runs(test).then(|| test.run());
+                            ((*test).clone(), result)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a test worker panicked"))
+            .collect()
+    });
     (executed, filtered_out)
 }
