@@ -8,7 +8,7 @@ mod side;
 pub use side::Side;
 
 use crate::eval::{Code, Matching, grant_matches};
-use crate::lint::{Config, Finding, lint_files};
+use crate::lint::{Config, Finding, lint_loaded};
 use crate::policy::{
     AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes, Source,
     TestFile,
@@ -16,8 +16,7 @@ use crate::policy::{
 use crate::query;
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Whether a key exists on both sides.
@@ -211,28 +210,13 @@ pub fn diff(
     config: &Config,
 ) -> Result<Diff, Vec<LoadError>> {
     let single = (old.single_file && new.single_file).then_some("policy");
-    // Linting both sides is the longest part: it runs beside the comparison.
-    std::thread::scope(|scope| {
-        let findings = scope.spawn(|| new_findings(old, new, single, today, config));
-        let compared = compare(old, new, single, now, config)?;
-        let findings = findings.join().expect("the lint thread panicked");
-        Ok(Diff {
-            findings,
-            ..compared
-        })
-    })
-}
-
-/// The access changes and case flips of `new` against `old` (without lint findings).
-fn compare(
-    old: &Side,
-    new: &Side,
-    single: Option<&str>,
-    now: Timestamp,
-    config: &Config,
-) -> Result<Diff, Vec<LoadError>> {
-    let before = load(old, single, now, &config.limits);
-    let after = load(new, single, now, &config.limits);
+    // Each side is read once, both at the same time; then each is linted beside the
+    // comparison, which uses the same loaded files.
+    let (before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| load(old, single, now, &config.limits));
+        let after = load(new, single, now, &config.limits);
+        (before.join().expect("a loading thread panicked"), after)
+    });
     let (before, after) = match (before, after) {
         (Ok(before), Ok(after)) => (before, after),
         (before, after) => {
@@ -240,7 +224,22 @@ fn compare(
             return Err(errors.collect());
         }
     };
+    std::thread::scope(|scope| {
+        let old_findings = scope.spawn(|| side_findings(&before, today, config));
+        let new_findings = scope.spawn(|| side_findings(&after, today, config));
+        let (policies, flips) = compare(&before, &after);
+        let old_findings = old_findings.join().expect("a lint thread panicked");
+        let new_findings = new_findings.join().expect("a lint thread panicked");
+        Ok(Diff {
+            policies,
+            flips,
+            findings: fresh_findings(old_findings, new_findings),
+        })
+    })
+}
 
+/// The access changes and case flips of `after` against `before`.
+fn compare(before: &Loaded, after: &Loaded) -> (Vec<PolicyChange>, Vec<CaseFlip>) {
     let names: BTreeSet<&String> = before.files.keys().chain(after.files.keys()).collect();
     let mut policies = Vec::new();
     for name in &names {
@@ -255,7 +254,7 @@ fn compare(
         if old.is_none() && new.is_none() {
             continue;
         }
-        let change = compare_policies(name, old, new, &after);
+        let change = compare_policies(name, old, new, after);
         if !change.keys.is_empty()
             || !change.roles_added.is_empty()
             || !change.roles_removed.is_empty()
@@ -270,12 +269,7 @@ fn compare(
         .filter_map(|(name, new)| Some((before.files.get(name)?, new)))
         .flat_map(|(old, new)| case_flips(old, new))
         .collect();
-
-    Ok(Diff {
-        policies,
-        flips,
-        findings: Vec::new(),
-    })
+    (policies, flips)
 }
 
 fn compare_policies(
@@ -609,55 +603,47 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     flips
 }
 
-/// Findings of `new` that `old` did not have (by rule and message, per paired file).
-fn new_findings(
-    old: &Side,
-    new: &Side,
-    single: Option<&str>,
+/// The lint findings of one side, each with the name that pairs its file with the other
+/// side's.
+fn side_findings(
+    side: &Loaded,
     today: jiff::civil::Date,
     config: &Config,
-) -> Vec<Finding> {
-    let findings = |side: &Side| {
-        let paths: Vec<PathBuf> = side.files.iter().map(|(_, path)| path.clone()).collect();
-        let names: BTreeMap<&std::path::Path, &str> = side
-            .files
-            .iter()
-            .map(|(name, path)| (path.as_path(), single.unwrap_or(name)))
-            .collect();
-        let (groups, _) = lint_files(&paths, config, today);
-        groups
-            .into_iter()
-            .flat_map(|group| group.findings)
-            .map(|finding| {
-                let name = names
-                    .get(finding.source.path())
-                    .copied()
-                    .unwrap_or_default()
-                    .to_owned();
-                (name, finding)
-            })
-            .collect::<Vec<_>>()
-    };
-    let (old_findings, new_findings) = std::thread::scope(|scope| {
-        let old_findings = scope.spawn(|| findings(old));
-        let new_findings = findings(new);
-        (
-            old_findings.join().expect("the lint thread panicked"),
-            new_findings,
-        )
-    });
-    let mut before: Vec<(String, &'static str, String)> = old_findings
-        .into_iter()
-        .map(|(name, finding)| (name, finding.rule.code, finding.message))
+) -> Vec<(String, Finding)> {
+    let files: Vec<&TestFile> = side.files.values().map(|version| &version.file).collect();
+    let names: BTreeMap<&std::path::Path, &str> = side
+        .files
+        .iter()
+        .map(|(name, version)| (version.file.source.path(), name.as_str()))
         .collect();
+    lint_loaded(&files, config, today)
+        .into_iter()
+        .flat_map(|group| group.findings)
+        .map(|finding| {
+            let name = names
+                .get(finding.source.path())
+                .copied()
+                .unwrap_or_default();
+            (name.to_owned(), finding)
+        })
+        .collect()
+}
+
+/// Findings of the new side that the old did not have (by rule and message, per paired
+/// file, counting repeats).
+fn fresh_findings(before: Vec<(String, Finding)>, after: Vec<(String, Finding)>) -> Vec<Finding> {
+    let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    for (name, finding) in before {
+        *seen
+            .entry((name, finding.rule.code, finding.message))
+            .or_default() += 1;
+    }
     let mut fresh = Vec::new();
-    for (name, finding) in new_findings {
+    for (name, finding) in after {
         let identity = (name, finding.rule.code, finding.message.clone());
-        match before.iter().position(|seen| *seen == identity) {
-            Some(index) => {
-                before.swap_remove(index);
-            }
-            None => fresh.push(finding),
+        match seen.get_mut(&identity) {
+            Some(count) if *count > 0 => *count -= 1,
+            _ => fresh.push(finding),
         }
     }
     fresh

@@ -35,6 +35,22 @@ pub fn lint_files(
             Err(error) => errors.push(error),
         }
     }
+    let loaded: Vec<&TestFile> = loaded.iter().collect();
+    (lint_loaded(&loaded, config, today), errors)
+}
+
+/// Lints files loaded already (those whose suppressions name unknown rules are left out,
+/// as `lint_files` refuses them); returns the findings grouped by file, in the order given.
+pub fn lint_loaded(
+    files: &[&TestFile],
+    config: &Config,
+    today: jiff::civil::Date,
+) -> Vec<FileFindings> {
+    let loaded: Vec<&TestFile> = files
+        .iter()
+        .copied()
+        .filter(|file| check_suppressions(file).is_ok())
+        .collect();
     let mut exercised: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     for file in &loaded {
         exercised
@@ -50,7 +66,7 @@ pub fn lint_files(
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();
-    for file in &loaded {
+    for file in loaded {
         let resolved = Resolved::new(std::sync::Arc::clone(&file.policy));
         let mut used = HashSet::new();
         let none_used = HashSet::new();
@@ -82,7 +98,7 @@ pub fn lint_files(
             .findings
             .sort_by_key(|finding| (finding.span.start, finding.rule.code));
     }
-    (grouped, errors)
+    grouped
 }
 
 /// Runs the checks `which` picks of every enabled rule, at the rule's configured level.
