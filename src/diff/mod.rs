@@ -366,6 +366,7 @@ fn compare_policies(
             .get(key)
             .or_else(|| old_keys.get(key))
             .map_or(KeyKind::Api, |access| access.kind);
+        let mut asserted = None;
         let gained: Vec<Gain> = is
             .difference(&was)
             .map(|permission| {
@@ -375,7 +376,8 @@ fn compare_policies(
                 {
                     route_gain(permission, key, new, after, &route_probes)
                 } else {
-                    gain(permission, key, new, after)
+                    let asserted = asserted.get_or_insert_with(|| allow_queries(key, new, after));
+                    gain(permission, key, new, asserted)
                 }
             })
             .collect();
@@ -430,8 +432,40 @@ fn compare_policies(
     }
 }
 
-/// The grants behind a gained permission, and whether a case of the new version expects it.
-fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
+/// The queries that cases of the new version (not ignored) expect `key` to be allowed in
+/// every way of matching it is decided in, parsed once for all of the key's gains.
+fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> {
+    let policy = &new.file.policy;
+    let Some(declared) = policy
+        .keys
+        .iter()
+        .find(|declared| declared.name.value == key)
+    else {
+        return Vec::new();
+    };
+    let matchings: &[Matching] = match declared.kind {
+        KeyKind::Api => policy.semantics.matchings(),
+        KeyKind::Root => &[Matching::RootKey],
+    };
+    after
+        .files
+        .values()
+        .filter(|version| version.file.policy.source.path() == policy.source.path())
+        .flat_map(|version| &version.file.cases)
+        .filter(|case| {
+            !case.ignore
+                && case.key.value == key
+                && matchings
+                    .iter()
+                    .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
+        })
+        .filter_map(|case| query::parse(&case.query.text).ok())
+        .collect()
+}
+
+/// The grants behind a gained permission, and whether one of `asserted` (the queries cases
+/// expect the key to be allowed) needs it.
+fn gain(permission: &str, key: &str, new: &Version, asserted: &[query::Query]) -> Gain {
     let resolved = &new.resolved;
     let index = resolved.key_index(key).expect("the key gained access");
     let policy = &resolved.policy;
@@ -464,19 +498,7 @@ fn gain(permission: &str, key: &str, new: &Version, after: &Loaded) -> Gain {
             }
         })
         .collect();
-    let acknowledged = after
-        .files
-        .values()
-        .filter(|version| version.file.policy.source.path() == policy.source.path())
-        .flat_map(|version| &version.file.cases)
-        .any(|case| {
-            !case.ignore
-                && case.key.value == key
-                && matchings
-                    .iter()
-                    .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
-                && query::parse(&case.query.text).is_ok_and(|parsed| parsed.requires(permission))
-        });
+    let acknowledged = asserted.iter().any(|query| query.requires(permission));
     Gain {
         permission: permission.to_owned(),
         via,
