@@ -28,6 +28,7 @@ pub struct LintContext<'a> {
     pub used_suppressions: &'a HashSet<(Owner, usize)>,
     sites: Vec<GrantSite<'a>>,
     parsed: HashMap<&'a str, Option<Query>>,
+    names_in_use: std::cell::OnceCell<Vec<String>>,
 }
 
 /// A permission granted somewhere: in a role's or a key's `permissions`.
@@ -88,6 +89,7 @@ impl<'a> LintContext<'a> {
             used_suppressions,
             sites: roles.chain(keys).collect(),
             parsed,
+            names_in_use: std::cell::OnceCell::new(),
         }
     }
 
@@ -172,26 +174,8 @@ impl<'a> LintContext<'a> {
         }
         // A permission the catalog lacks but a case asks for, or a grant or forbid rule names,
         // is in use: the keys holding the wildcard would lose it.
-        let queries: Vec<_> = self
-            .queries()
-            .into_iter()
-            .filter_map(|text| self.parsed(text))
-            .collect();
-        let asked = queries
-            .iter()
-            .flat_map(|query| query.permissions().into_iter().map(|(name, _)| name));
-        let granted = self
-            .grant_sites()
-            .iter()
-            .map(|site| site.permission.value.as_str());
-        let forbidden = self
-            .policy()
-            .forbid
-            .iter()
-            .map(|rule| rule.permission.value.as_str());
-        let lost = asked.chain(granted).chain(forbidden).any(|permission| {
-            !is_wildcard(permission)
-                && !reach.contains(&permission)
+        let lost = self.names_in_use().iter().any(|permission| {
+            !reach.contains(&permission.as_str())
                 && grant_matches(pattern, permission, Matching::Wildcard)
         });
         if lost {
@@ -200,6 +184,31 @@ impl<'a> LintContext<'a> {
         let description = format!("replace `{pattern}` by {}", reach.join(", "));
         let text = self.policy_source().text();
         Fix::expand_item(text, site.permission.span, &reach, description)
+    }
+
+    /// Every permission name (not a wildcard) that a case asks for, a grant names or a
+    /// forbid rule names, once each: computed on first use.
+    fn names_in_use(&self) -> &[String] {
+        self.names_in_use.get_or_init(|| {
+            let asked = self
+                .queries()
+                .into_iter()
+                .filter_map(|text| self.parsed(text))
+                .flat_map(|query| query.permissions().into_iter().map(|(name, _)| name));
+            let granted = self.sites.iter().map(|site| site.permission.value.as_str());
+            let forbidden = self
+                .policy()
+                .forbid
+                .iter()
+                .map(|rule| rule.permission.value.as_str());
+            let mut seen = HashSet::new();
+            asked
+                .chain(granted)
+                .chain(forbidden)
+                .filter(|name| !is_wildcard(name) && seen.insert(*name))
+                .map(str::to_owned)
+                .collect()
+        })
     }
 
     /// The name of a role or key.

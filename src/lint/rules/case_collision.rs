@@ -1,5 +1,6 @@
 //! N003 case-collision: two permissions or roles equal except for case.
 
+use std::collections::{HashMap, HashSet};
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::Spanned;
@@ -29,16 +30,20 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let mut permissions: Vec<&Spanned<String>> = cx.catalog().unwrap_or_default().iter().collect();
     permissions.extend(cx.api_grant_sites().map(|site| site.permission));
     for (what, names) in [("role", roles), ("permission", permissions)] {
-        let mut reported = Vec::new();
-        for (position, name) in names.iter().enumerate() {
-            let twin = names[..position].iter().find(|earlier| {
-                earlier.value != name.value && earlier.value.eq_ignore_ascii_case(&name.value)
-            });
+        let mut reported = HashSet::new();
+        // Each spelling met so far, by its lower-case form, in the order first met.
+        let mut spellings: HashMap<String, Vec<&Spanned<String>>> = HashMap::new();
+        for name in names {
+            let lower = name.value.to_ascii_lowercase();
+            let known = spellings.entry(lower.clone()).or_default();
+            let twin = known.iter().copied().find(|earlier| earlier.value != name.value);
+            if !known.iter().any(|earlier| earlier.value == name.value) {
+                known.push(name);
+            }
             let Some(twin) = twin else { continue };
-            if reported.contains(&name.value.to_ascii_lowercase()) {
+            if !reported.insert(lower) {
                 continue;
             }
-            reported.push(name.value.to_ascii_lowercase());
             out.push(
                 Finding::new(
                     RuleId::N003.rule(),

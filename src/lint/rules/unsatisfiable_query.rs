@@ -1,9 +1,9 @@
 //! N006 unsatisfiable-query: a query that no declared key can satisfy.
 
-use crate::eval::{Matching, decide_code};
+use crate::eval::{Matching, decide_code, grant_matches};
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
-use crate::policy::{Expect, KeyKind};
+use crate::policy::{Expect, Grant, KeyKind};
 use crate::query::Query;
 use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
@@ -72,39 +72,69 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// For each permission a query names, the keys granted it, as a bit set over the keys.
-struct Holders<'a> {
-    cx: &'a LintContext<'a>,
+/// For each permission a query names, the keys granted it, as a bit set over the keys:
+/// the union of the holders of each distinct grant pattern that matches it. The patterns'
+/// holders are gathered once from the resolved grants, so that no key's grants need
+/// compiling to know who holds what.
+struct Holders {
     matchings: Vec<Matching>,
+    /// Each distinct grant pattern, per way of matching, with the keys holding it.
+    patterns: Vec<(Matching, String, FixedBitSet)>,
     by_permission: HashMap<String, FixedBitSet>,
 }
 
-impl<'a> Holders<'a> {
-    fn new(cx: &'a LintContext<'a>) -> Self {
+impl Holders {
+    fn new(cx: &LintContext<'_>) -> Self {
         let keys = &cx.policy().keys;
-        let matchings = keys
+        let matchings: Vec<Matching> = keys
             .iter()
             .map(|key| match key.kind {
                 KeyKind::Root => Matching::RootKey,
                 KeyKind::Api => Matching::Wildcard,
             })
             .collect();
+        // Keys that share one resolved grant set (the holders of the same roles) are
+        // gathered first, so that a set is walked once however many keys hold it.
+        let mut groups: HashMap<(*const Grant, Matching), (&[Grant], FixedBitSet)> =
+            HashMap::new();
+        for (key, &matching) in matchings.iter().enumerate() {
+            let grants = cx.resolved.grants(key);
+            groups
+                .entry((grants.as_ptr(), matching))
+                .or_insert_with(|| (grants, FixedBitSet::with_capacity(keys.len())))
+                .1
+                .insert(key);
+        }
+        let mut index: HashMap<(Matching, &str), FixedBitSet> = HashMap::new();
+        for ((_, matching), (grants, holders)) in &groups {
+            for grant in *grants {
+                index
+                    .entry((*matching, grant.permission.as_str()))
+                    .or_insert_with(|| FixedBitSet::with_capacity(keys.len()))
+                    .union_with(holders);
+            }
+        }
+        let patterns = index
+            .into_iter()
+            .map(|((matching, pattern), holders)| (matching, pattern.to_owned(), holders))
+            .collect();
         Holders {
-            cx,
             matchings,
+            patterns,
             by_permission: HashMap::new(),
         }
     }
 
     fn holding(&mut self, permission: &str) -> &FixedBitSet {
-        let (cx, matchings) = (self.cx, &self.matchings);
+        let (patterns, keys) = (&self.patterns, self.matchings.len());
         self.by_permission
             .entry(permission.to_owned())
             .or_insert_with(|| {
-                let mut set = FixedBitSet::with_capacity(matchings.len());
-                for (index, &matching) in matchings.iter().enumerate() {
-                    let grants = &cx.resolved.access(index, matching).grants;
-                    set.set(index, grants.find(permission).is_some());
+                let mut set = FixedBitSet::with_capacity(keys);
+                for (matching, pattern, holders) in patterns {
+                    if grant_matches(pattern, permission, *matching) {
+                        set.union_with(holders);
+                    }
                 }
                 set
             })
