@@ -28,7 +28,7 @@ pub struct LintContext<'a> {
     pub used_suppressions: &'a HashSet<(Owner, usize)>,
     sites: Vec<GrantSite<'a>>,
     parsed: HashMap<&'a str, Option<Query>>,
-    names_in_use: std::cell::OnceCell<Vec<String>>,
+    names_in_use: std::sync::OnceLock<Vec<String>>,
 }
 
 /// A permission granted somewhere: in a role's or a key's `permissions`.
@@ -89,7 +89,7 @@ impl<'a> LintContext<'a> {
             used_suppressions,
             sites: roles.chain(keys).collect(),
             parsed,
-            names_in_use: std::cell::OnceCell::new(),
+            names_in_use: std::sync::OnceLock::new(),
         }
     }
 

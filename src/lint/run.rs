@@ -101,25 +101,52 @@ pub fn lint_loaded(
     grouped
 }
 
-/// Runs the checks `which` picks of every enabled rule, at the rule's configured level.
+/// Runs the checks `which` picks of every enabled rule, at the rule's configured level, the
+/// rules shared out among the cores; the findings come back in the rules' order.
 fn run_rules(
     context: &LintContext<'_>,
-    which: impl Fn(&Checks) -> [Option<Check>; 2],
+    which: impl Fn(&Checks) -> [Option<Check>; 2] + Sync,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in rules::ALL {
+    let run = |rule: &'static super::Rule| -> Vec<Finding> {
         let Some(level) = context.config.level(rule) else {
-            continue;
+            return Vec::new();
         };
-        let start = findings.len();
+        let mut findings = Vec::new();
         for check in which(&rule.checks).into_iter().flatten() {
             check(context, &mut findings);
         }
-        for finding in &mut findings[start..] {
+        for finding in &mut findings {
             finding.level = level;
         }
-    }
-    findings
+        findings
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Rule i goes to thread i mod threads: the costly rules are spread, not bunched.
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let run = &run;
+        let workers: Vec<_> = (0..threads)
+            .map(|thread| {
+                scope.spawn(move || {
+                    rules::ALL
+                        .iter()
+                        .enumerate()
+                        .skip(thread)
+                        .step_by(threads)
+                        .map(|(index, rule)| (index, run(rule)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a lint worker panicked"))
+            .collect()
+    });
+    per_rule.sort_by_key(|(index, _)| *index);
+    per_rule
+        .into_iter()
+        .flat_map(|(_, findings)| findings)
+        .collect()
 }
 
 /// The suppression on a role or key, if it has one.
