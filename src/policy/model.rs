@@ -40,6 +40,37 @@ pub struct Policy {
     pub forbid: Vec<ForbidRule>,
 }
 
+impl Policy {
+    /// A copy of the policy with only the keys `keep` selects (roles, catalog and forbid
+    /// rules whole): what deciding those keys needs.
+    pub fn with_keys_where(&self, keep: impl Fn(&Key) -> bool) -> Policy {
+        let Policy {
+            source,
+            semantics,
+            now,
+            workspace_enabled,
+            workspace_id,
+            apis,
+            catalog,
+            roles,
+            keys,
+            forbid,
+        } = self;
+        Policy {
+            source: source.clone(),
+            semantics: *semantics,
+            now: *now,
+            workspace_enabled: *workspace_enabled,
+            workspace_id: workspace_id.clone(),
+            apis: apis.clone(),
+            catalog: catalog.clone(),
+            roles: roles.clone(),
+            keys: keys.iter().filter(|key| keep(key)).cloned().collect(),
+            forbid: forbid.clone(),
+        }
+    }
+}
+
 /// An API of the workspace and the keyspace its keys live in.
 #[derive(Clone, Debug)]
 pub struct Api {

@@ -16,7 +16,7 @@ use crate::policy::{
 use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// What a mutant changes.
@@ -76,7 +76,18 @@ pub enum Change {
 impl Change {
     /// `policy` with the change made.
     pub fn apply(&self, policy: &Policy) -> Policy {
-        let mut mutated = policy.clone();
+        self.apply_to(policy, policy.clone())
+    }
+
+    /// `kept` (a copy of `original` with some of its keys, among them any key the change
+    /// names) with the change made.
+    fn apply_to(&self, original: &Policy, kept: Policy) -> Policy {
+        let mut mutated = kept;
+        let key_at = |mutated: &Policy, key: usize| {
+            let name = &original.keys[key].name;
+            let found = mutated.keys.iter().position(|kept| kept.name == *name);
+            found.expect("the mutated key is kept")
+        };
         let replace = |permissions: &mut Vec<crate::policy::Spanned<String>>,
                        grant: usize,
                        to: &Option<String>| match to {
@@ -88,11 +99,16 @@ impl Change {
                 replace(&mut mutated.roles[*role].permissions, *grant, to)
             }
             Change::KeyGrant { key, grant, to } => {
-                replace(&mut mutated.keys[*key].permissions, *grant, to)
+                let at = key_at(&mutated, *key);
+                replace(&mut mutated.keys[at].permissions, *grant, to)
             }
-            Change::DropRole { key, held } => drop(mutated.keys[*key].roles.remove(*held)),
+            Change::DropRole { key, held } => {
+                let at = key_at(&mutated, *key);
+                drop(mutated.keys[at].roles.remove(*held))
+            }
             Change::FlipEnabled { key } => {
-                mutated.keys[*key].enabled.value = !mutated.keys[*key].enabled.value
+                let at = key_at(&mutated, *key);
+                mutated.keys[at].enabled.value = !mutated.keys[at].enabled.value
             }
             Change::RemoveForbid { rule } => drop(mutated.forbid.remove(*rule)),
         }
@@ -360,7 +376,18 @@ impl Check<'_> {
         }
     }
 
-    fn passes(&self, resolved: &Resolved) -> bool {
+    /// Whether the check passes on `resolved`, which holds every key or, for a mutant, only
+    /// `affected` ones: the other keys keep their verdicts on the policy, on which the check
+    /// passes.
+    fn passes(&self, resolved: &Resolved, affected: Option<&[String]>) -> bool {
+        // Keys an assertion lists that the mutant cannot change stay allowed.
+        let unchanged = |listed: &[String]| -> Vec<String> {
+            listed
+                .iter()
+                .filter(|key| affected.is_some_and(|affected| !affected.contains(key)))
+                .cloned()
+                .collect()
+        };
         match self {
             Check::Case(loaded, case, query) => {
                 let verdict =
@@ -377,6 +404,7 @@ impl Check<'_> {
                     })
                     .map(|key| key.name.value.clone())
                     .collect();
+                allowed.extend(unchanged(listed));
                 allowed.sort();
                 allowed == *listed
             }
@@ -406,6 +434,7 @@ impl Check<'_> {
                     .filter(|key| root::decide(key, &assertion.check, loaded.now).allowed)
                     .map(|key| key.name.value.clone())
                     .collect();
+                allowed.extend(unchanged(listed));
                 allowed.sort();
                 allowed == *listed
             }
@@ -474,25 +503,26 @@ fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) ->
                 .chain(route_access)
                 .collect::<Vec<_>>()
         })
-        .filter(|check| check.passes(&original))
+        .filter(|check| check.passes(&original, None))
         .collect();
     let (semantics, now) = files
         .first()
         .map_or((policy.semantics, Timestamp::UNIX_EPOCH), |loaded| {
             (loaded.semantics, loaded.now)
         });
+    let index = CheckIndex::new(&checks);
     let all = mutants(policy);
     let chunk = all.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = all
             .chunks(chunk)
             .map(|mutants| {
-                let checks = &checks;
+                let (checks, index) = (&checks, &index);
                 let original = &original;
                 scope.spawn(move || {
                     mutants
                         .iter()
-                        .map(|mutant| fate(mutant, checks, original, semantics, now))
+                        .map(|mutant| fate(mutant, checks, index, original, semantics, now))
                         .collect::<Vec<_>>()
                 })
             })
@@ -504,22 +534,65 @@ fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) ->
     })
 }
 
+/// The checks by the key they decide, and those that decide every key.
+struct CheckIndex<'k> {
+    by_key: HashMap<&'k str, Vec<usize>>,
+    keyless: Vec<usize>,
+}
+
+impl<'k> CheckIndex<'k> {
+    fn new(checks: &'k [Check<'k>]) -> Self {
+        let mut index = CheckIndex {
+            by_key: HashMap::new(),
+            keyless: Vec::new(),
+        };
+        for (position, check) in checks.iter().enumerate() {
+            match check.key() {
+                Some(key) => index.by_key.entry(key).or_default().push(position),
+                None => index.keyless.push(position),
+            }
+        }
+        index
+    }
+
+    /// The checks a change to `affects` (every key when `None`) can fail, in order.
+    fn affected(&self, checks: usize, affects: Option<&[String]>) -> Vec<usize> {
+        let Some(keys) = affects else {
+            return (0..checks).collect();
+        };
+        let mut positions: Vec<usize> = keys
+            .iter()
+            .filter_map(|key| self.by_key.get(key.as_str()))
+            .flatten()
+            .chain(&self.keyless)
+            .copied()
+            .collect();
+        positions.sort_unstable();
+        positions
+    }
+}
+
 fn fate(
     mutant: &Mutant,
     checks: &[Check],
+    index: &CheckIndex<'_>,
     original: &Resolved,
     semantics: Semantics,
     now: Timestamp,
 ) -> MutantResult {
-    let resolved = Resolved::new(Arc::new(mutant.change.apply(&original.policy)));
-    let affected = |check: &Check| match (&mutant.affects, check.key()) {
-        (Some(keys), Some(key)) => keys.iter().any(|affected| affected == key),
-        _ => true,
+    // Only the keys the change can affect are resolved again: the cost of a mutant follows
+    // what it changes, not the size of the policy.
+    let policy = &original.policy;
+    let kept = match &mutant.affects {
+        Some(keys) => policy.with_keys_where(|key| keys.contains(&key.name.value)),
+        None => (**policy).clone(),
     };
-    let killed = checks
-        .iter()
-        .filter(|check| affected(check))
-        .any(|check| !check.passes(&resolved));
+    let resolved = Resolved::new(Arc::new(mutant.change.apply_to(policy, kept)));
+    let affects = mutant.affects.as_deref();
+    let killed = index
+        .affected(checks.len(), affects)
+        .into_iter()
+        .any(|position| !checks[position].passes(&resolved, affects));
     let fate = if killed {
         Fate::Killed
     } else {
