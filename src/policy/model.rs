@@ -115,7 +115,7 @@ pub struct Key {
 }
 
 /// The two kinds of key Unkey issues.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// A key verified with `keys.verifyKey`; grants follow the policy's semantics mode.
     Api,

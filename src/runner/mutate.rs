@@ -10,13 +10,12 @@ use super::root;
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{
-    AccessMap, Case, Expect, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes,
-    Source,
+    Case, Expect, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source,
 };
 use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// What a mutant changes.
@@ -27,7 +26,7 @@ pub struct Mutant {
     /// The node mutated, in the policy's file.
     pub span: Span,
     /// The keys whose access may change (`None`: any key).
-    pub affects: Option<Vec<String>>,
+    pub affects: Option<Arc<[String]>>,
     /// The change, applied when the mutant is evaluated (so that mutants cost no memory
     /// until then).
     pub change: Change,
@@ -219,7 +218,7 @@ impl PolicyMutation {
 /// Every mutant of `policy`.
 pub fn mutants(policy: &Policy) -> Vec<Mutant> {
     let mut out = Vec::new();
-    let mut push = |description, span, affects: &Option<Vec<String>>, change| {
+    let mut push = |description, span, affects: &Option<Arc<[String]>>, change| {
         out.push(Mutant {
             description,
             span,
@@ -234,7 +233,7 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
             .iter()
             .filter(|key| key.roles.iter().any(|held| held.value == role.name.value))
             .map(|key| key.name.value.clone());
-        let affects = Some(holders.collect());
+        let affects = Some(holders.collect::<Vec<_>>().into());
         for (g, grant) in role.permissions.iter().enumerate() {
             for (description, to) in grant_mutations(policy, &grant.value, &owner) {
                 let change = Change::RoleGrant {
@@ -248,7 +247,7 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
     }
     for (k, key) in policy.keys.iter().enumerate() {
         let owner = format!("key `{}`", key.name.value);
-        let affects = Some(vec![key.name.value.clone()]);
+        let affects = Some(Arc::from([key.name.value.clone()]));
         for (g, grant) in key.permissions.iter().enumerate() {
             let mutations = match key.kind {
                 KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
@@ -584,7 +583,10 @@ fn fate(
     // what it changes, not the size of the policy.
     let policy = &original.policy;
     let kept = match &mutant.affects {
-        Some(keys) => policy.with_keys_where(|key| keys.contains(&key.name.value)),
+        Some(keys) => {
+            let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+            policy.with_keys_where(|key| keys.contains(key.name.value.as_str()))
+        }
         None => (**policy).clone(),
     };
     let resolved = Resolved::new(Arc::new(mutant.change.apply_to(policy, kept)));
@@ -611,34 +613,94 @@ fn telling_case(
     mutant: &Resolved,
     semantics: Semantics,
     now: Timestamp,
-    affects: &Option<Vec<String>>,
+    affects: &Option<Arc<[String]>>,
 ) -> Fate {
     let mut probes = Probes::default();
     for policy in [&original.policy, &mutant.policy] {
         probes.add(policy, policy.catalog.is_some());
     }
-    let keys = affects.as_deref();
-    let before = AccessMap::for_keys(original, semantics, now, &probes, keys);
-    let after = AccessMap::for_keys(mutant, semantics, now, &probes, keys);
-    let none = BTreeSet::new();
-    for (key, access) in &before.keys {
-        let mutated = after.keys.get(key).map_or(&none, |access| &access.allowed);
-        if let Some(lost) = access.allowed.difference(mutated).next() {
+    let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
+        let probes = probes.iter();
+        probes
+            .map(|probe| (probe.clone(), Query::permission(probe.clone())))
+            .collect()
+    };
+    let (api, root) = (queries(&probes.api), queries(&probes.root));
+    let mut names: Vec<&str> = match affects {
+        Some(keys) => keys.iter().map(String::as_str).collect(),
+        None => original
+            .policy
+            .keys
+            .iter()
+            .map(|key| key.name.value.as_str())
+            .collect(),
+    };
+    names.sort_unstable();
+    names.dedup();
+    // Keys with the same grants and state on both sides decide every probe alike: the first
+    // of them (by name) stands for all.
+    let mut decided: HashMap<KeySignature, Option<(usize, &'static str)>> = HashMap::new();
+    for name in names {
+        let (Some(before), Some(after)) = (original.key_index(name), mutant.key_index(name)) else {
+            continue;
+        };
+        let key = &original.policy.keys[before];
+        let asked = match key.kind {
+            KeyKind::Api => &api,
+            KeyKind::Root => &root,
+        };
+        let signature = signature(original, before, mutant, after);
+        let difference = *decided.entry(signature).or_insert_with(|| {
+            let verdicts = asked.iter().map(|(_, query)| {
+                let was = original.verdict(name, query, semantics, now).allowed();
+                let is = mutant.verdict(name, query, semantics, now).allowed();
+                (was, is)
+            });
+            // A lost permission first, as the suite most needs it; else the first gained.
+            let mut gained = None;
+            for (position, (was, is)) in verdicts.enumerate() {
+                match (was, is) {
+                    (true, false) => return Some((position, "allow")),
+                    (false, true) if gained.is_none() => gained = Some((position, "deny")),
+                    _ => {}
+                }
+            }
+            gained
+        });
+        if let Some((position, expect)) = difference {
             return Fate::Survived {
-                key: key.clone(),
-                asks: Suggestion::Query(lost.clone()),
-                expect: "allow",
-            };
-        }
-        if let Some(gained) = mutated.difference(&access.allowed).next() {
-            return Fate::Survived {
-                key: key.clone(),
-                asks: Suggestion::Query(gained.clone()),
-                expect: "deny",
+                key: name.to_owned(),
+                asks: Suggestion::Query(asked[position].0.clone()),
+                expect,
             };
         }
     }
     telling_route(original, mutant, now, affects).unwrap_or(Fate::Equivalent)
+}
+
+/// What decides a key's verdicts on both sides: its grant set on each, its kind and its
+/// state (enabled, expiry) on each.
+type KeySignature = (
+    usize,
+    usize,
+    KeyKind,
+    bool,
+    bool,
+    Option<Timestamp>,
+    Option<Timestamp>,
+);
+
+fn signature(original: &Resolved, before: usize, mutant: &Resolved, after: usize) -> KeySignature {
+    let (was, is) = (&original.policy.keys[before], &mutant.policy.keys[after]);
+    (
+        original.grants(before).as_ptr() as usize,
+        mutant.grants(after).as_ptr() as usize,
+        was.kind,
+        was.enabled.value,
+        is.enabled.value,
+        was.expires.as_ref().map(|at| at.value),
+        is.expires.as_ref().map(|at| at.value),
+    )
 }
 
 /// A route call that tells the mutant from the policy, for a root key.
@@ -646,7 +708,7 @@ fn telling_route(
     original: &Resolved,
     mutant: &Resolved,
     now: Timestamp,
-    affects: &Option<Vec<String>>,
+    affects: &Option<Arc<[String]>>,
 ) -> Option<Fate> {
     let probes = RouteProbes::new(&[&original.policy, &mutant.policy]);
     let affected = |name: &str| {
