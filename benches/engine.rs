@@ -1,5 +1,6 @@
 //! Parse and evaluation throughput: `cargo bench`. End-to-end timings of the release binary
 //! on generated suites are in `benches/e2e.sh`.
+#![allow(missing_docs)] // `criterion_group!` defines an undocumented function
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use permspec::eval::{Access, Matching, decide, decide_code, routes, urn};

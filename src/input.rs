@@ -149,6 +149,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    #[allow(unsafe_code)] // mkfifo, to make a FIFO to refuse
     fn refuses_devices_and_fifos_without_blocking() {
         assert!(matches!(
             read_bytes(Path::new("/dev/zero"), 10),

@@ -1,3 +1,7 @@
+//! The `permspec` command: policy tests and lints for API-key permissions in the style of
+//! Unkey. Everything but the broken-pipe behaviour lives in the library's `cli` module.
+
+#[allow(unsafe_code)] // one libc call, before any other thread exists
 fn main() -> std::process::ExitCode {
     // Like any Unix filter, stop quietly when the reader of our output goes away
     // (`permspec test | head`), instead of panicking on a broken pipe.

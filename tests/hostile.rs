@@ -27,6 +27,7 @@ fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
+#[allow(unsafe_code)] // mkfifo, to make a FIFO to refuse
 fn mkfifo(path: &Path) {
     let name = std::ffi::CString::new(arg(path)).unwrap();
     // SAFETY: a valid NUL-terminated path.
@@ -119,6 +120,7 @@ fn typo_fixes_are_unsafe_and_a_query_is_never_rewritten() {
 // 2, 21. Anything that cannot be read is exit 2; so is a directory without policies.
 
 #[test]
+#[allow(unsafe_code)] // geteuid, to tell whether the test runs as root
 fn an_unreadable_directory_in_a_suite_is_an_error_not_a_skip() {
     let dir = suite(&[("ok.yaml", PASSING), ("locked/p.yaml", PASSING)]);
     let binary = dir.path().join("permspec");

@@ -246,19 +246,54 @@ impl Request {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteError {
     /// No route of that name.
-    UnknownRoute { name: String, hint: Option<String> },
+    UnknownRoute {
+        /// The name given.
+        name: String,
+        /// A did-you-mean.
+        hint: Option<String>,
+    },
     /// A legacy-only route whose legacy check the table does not hold.
-    Unmodelled { route: String, commit: String },
+    Unmodelled {
+        /// The route.
+        route: String,
+        /// The Unkey commit the table reflects.
+        commit: String,
+    },
     /// A value the route's check names is missing.
-    MissingParam { route: String, param: String },
+    MissingParam {
+        /// The route.
+        route: String,
+        /// The missing param.
+        param: String,
+    },
     /// A request value permspec does not know.
-    UnknownParam { name: String, hint: Option<String> },
+    UnknownParam {
+        /// The name given.
+        name: String,
+        /// A did-you-mean.
+        hint: Option<String>,
+    },
     /// A value that is not an id.
-    BadValue { param: String, value: String },
+    BadValue {
+        /// The param.
+        param: String,
+        /// Its value.
+        value: String,
+    },
     /// An option the route does not have.
-    UnknownFlag { route: String, flag: String },
+    UnknownFlag {
+        /// The route.
+        route: String,
+        /// The option given.
+        flag: String,
+    },
     /// An option set to something other than `true` or `false`.
-    BadFlag { flag: String, value: String },
+    BadFlag {
+        /// The option.
+        flag: String,
+        /// Its value.
+        value: String,
+    },
 }
 
 impl fmt::Display for RouteError {
