@@ -323,16 +323,24 @@ fn compare_policies(
 
     let mut keys = Vec::new();
     let names: BTreeSet<&String> = old_keys.keys().chain(new_keys.keys()).collect();
+    let none = Arc::new(BTreeSet::new());
+    // Keys share their allowed sets with the keys of the same grants and state: the
+    // difference of two sets is computed once for all the keys that have them.
+    let mut differences: HashMap<(usize, usize), Arc<GainedLost>> = HashMap::new();
     for key in names {
-        let none = BTreeSet::new();
-        let mut was = old_keys
-            .get(key)
-            .map_or(&none, |access| &access.allowed)
-            .clone();
-        let mut is = new_keys
-            .get(key)
-            .map_or(&none, |access| &access.allowed)
-            .clone();
+        let was_access = old_keys.get(key).map_or(&none, |access| &access.allowed);
+        let is_access = new_keys.get(key).map_or(&none, |access| &access.allowed);
+        let pair = (
+            Arc::as_ptr(was_access) as usize,
+            Arc::as_ptr(is_access) as usize,
+        );
+        let difference = differences.entry(pair).or_insert_with(|| {
+            let gained = is_access.difference(was_access).cloned().collect();
+            let lost = was_access.difference(is_access).cloned().collect();
+            Arc::new((gained, lost))
+        });
+        let (mut was, mut is) = (BTreeSet::new(), difference.0.clone());
+        let mut lost = difference.1.clone();
         // A root key whose grants and state are the same on both sides calls the same
         // routes: only changed keys are asked (so the cost follows the change, not the size).
         if root_key_changed(old, new, key) {
@@ -343,6 +351,10 @@ fn compare_policies(
             // Routes with too many named ids to compare count as widened, to be reviewed.
             is.extend(route_probes.skipped.iter().map(|route| not_compared(route)));
         }
+        // `was` holds the routes called before: what is called still is neither gained nor
+        // lost.
+        lost.extend(was.difference(&is).cloned());
+        is.retain(|permission| !was.contains(permission));
         let presence = match (old_keys.contains_key(key), new_keys.contains_key(key)) {
             (false, _) => Presence::Added,
             (_, false) => Presence::Removed,
@@ -368,7 +380,7 @@ fn compare_policies(
             .map_or(KeyKind::Api, |access| access.kind);
         let mut asserted = None;
         let gained: Vec<Gain> = is
-            .difference(&was)
+            .iter()
             .map(|permission| {
                 let new = new.expect("a gain exists on the new side");
                 if route_probes.probes.contains_key(permission)
@@ -386,7 +398,7 @@ fn compare_policies(
             kind,
             presence,
             gained,
-            lost: was.difference(&is).cloned().collect(),
+            lost: lost.into_iter().collect(),
             roles_added: roles_after.difference(&roles_before).cloned().collect(),
             roles_removed: roles_before.difference(&roles_after).cloned().collect(),
             span: new.and_then(|version| {
@@ -506,6 +518,9 @@ fn gain(permission: &str, key: &str, new: &Version, asserted: &[query::Query]) -
         case: format!("{{key: {key}, query: {permission}, expect: allow}}"),
     }
 }
+
+/// The permissions gained and lost between two allowed sets.
+type GainedLost = (BTreeSet<String>, BTreeSet<String>);
 
 /// The suffix of a route that could not be compared.
 const NOT_COMPARED: &str = " (not compared: too many named ids)";

@@ -6,7 +6,8 @@ use super::{KeyKind, Policy, Resolved};
 use crate::eval::Semantics;
 use crate::query::Query;
 use jiff::Timestamp;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The permissions worth asking keys about: API keys about `api`, root keys about `root`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,8 +52,8 @@ impl Probes {
 pub struct KeyAccess {
     /// API key or root key.
     pub kind: KeyKind,
-    /// The probes it is allowed.
-    pub allowed: BTreeSet<String>,
+    /// The probes it is allowed (shared by the keys with the same grants and state).
+    pub allowed: Arc<BTreeSet<String>>,
 }
 
 /// Every key's verdicts on the same probes, by key name.
@@ -63,23 +64,13 @@ pub struct AccessMap {
 }
 
 impl AccessMap {
-    /// Decides every probe for every key of `resolved`.
+    /// Decides every probe for every key of `resolved`: once for each group of keys with the
+    /// same grant set, kind and state, which decide every probe alike.
     pub fn new(
         resolved: &Resolved,
         semantics: Semantics,
         now: Timestamp,
         probes: &Probes,
-    ) -> AccessMap {
-        AccessMap::for_keys(resolved, semantics, now, probes, None)
-    }
-
-    /// Decides every probe for the keys named in `only` (every key if `None`).
-    pub fn for_keys(
-        resolved: &Resolved,
-        semantics: Semantics,
-        now: Timestamp,
-        probes: &Probes,
-        only: Option<&[String]>,
     ) -> AccessMap {
         let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
             let probes = probes.iter();
@@ -88,28 +79,35 @@ impl AccessMap {
                 .collect()
         };
         let (api, root) = (queries(&probes.api), queries(&probes.root));
+        type Signature = (usize, KeyKind, bool, Option<Timestamp>);
+        let mut decided: HashMap<Signature, Arc<BTreeSet<String>>> = HashMap::new();
         let keys = resolved
             .policy
             .keys
             .iter()
-            .filter(|key| only.is_none_or(|names| names.contains(&key.name.value)))
-            .map(|key| {
-                let asked = match key.kind {
-                    KeyKind::Api => &api,
-                    KeyKind::Root => &root,
-                };
-                let allowed = asked
-                    .iter()
-                    .filter(|(_, query)| {
+            .enumerate()
+            .map(|(index, key)| {
+                let signature = (
+                    resolved.grants(index).as_ptr() as usize,
+                    key.kind,
+                    key.enabled.value,
+                    key.expires.as_ref().map(|at| at.value),
+                );
+                let allowed = decided.entry(signature).or_insert_with(|| {
+                    let asked = match key.kind {
+                        KeyKind::Api => &api,
+                        KeyKind::Root => &root,
+                    };
+                    let allowed = asked.iter().filter(|(_, query)| {
                         resolved
                             .verdict(&key.name.value, query, semantics, now)
                             .allowed()
-                    })
-                    .map(|(probe, _)| probe.clone())
-                    .collect();
+                    });
+                    Arc::new(allowed.map(|(probe, _)| probe.clone()).collect())
+                });
                 let access = KeyAccess {
                     kind: key.kind,
-                    allowed,
+                    allowed: Arc::clone(allowed),
                 };
                 (key.name.value.clone(), access)
             })
