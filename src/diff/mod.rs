@@ -307,12 +307,7 @@ fn compare_policies(
     let routes_of = |version: Option<&Version>, name: &str| -> BTreeSet<String> {
         version
             .and_then(|version| {
-                let key = version
-                    .file
-                    .policy
-                    .keys
-                    .iter()
-                    .find(|k| k.name.value == name)?;
+                let key = version.file.policy.key(name)?;
                 Some(route_probes.allowed(key, version.now))
             })
             .unwrap_or_default()
@@ -362,14 +357,7 @@ fn compare_policies(
         };
         let held = |version: Option<&Version>| -> BTreeSet<String> {
             version
-                .and_then(|version| {
-                    version
-                        .file
-                        .policy
-                        .keys
-                        .iter()
-                        .find(|k| k.name.value == *key)
-                })
+                .and_then(|version| version.file.policy.key(key))
                 .map(|k| k.roles.iter().map(|role| role.value.clone()).collect())
                 .unwrap_or_default()
         };
@@ -401,12 +389,7 @@ fn compare_policies(
             lost: lost.into_iter().collect(),
             roles_added: roles_after.difference(&roles_before).cloned().collect(),
             roles_removed: roles_before.difference(&roles_after).cloned().collect(),
-            span: new.and_then(|version| {
-                let keys = &version.file.policy.keys;
-                keys.iter()
-                    .find(|k| k.name.value == *key)
-                    .map(|k| k.name.span)
-            }),
+            span: new.and_then(|version| version.file.policy.key(key).map(|k| k.name.span)),
         };
         let changed = presence != Presence::Kept
             || !change.gained.is_empty()
@@ -448,11 +431,7 @@ fn compare_policies(
 /// every way of matching it is decided in, parsed once for all of the key's gains.
 fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> {
     let policy = &new.file.policy;
-    let Some(declared) = policy
-        .keys
-        .iter()
-        .find(|declared| declared.name.value == key)
-    else {
+    let Some(declared) = policy.key(key) else {
         return Vec::new();
     };
     let matchings: &[Matching] = match declared.kind {
@@ -537,12 +516,7 @@ type RootState<'v> = (KeyKind, bool, bool, Vec<&'v str>);
 fn root_key_changed(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
     fn state<'v>(version: Option<&'v Version>, name: &str) -> Option<RootState<'v>> {
         let version = version?;
-        let key = version
-            .file
-            .policy
-            .keys
-            .iter()
-            .find(|k| k.name.value == name)?;
+        let key = version.file.policy.key(name)?;
         let expired = key
             .expires
             .as_ref()
@@ -566,12 +540,7 @@ fn root_key_changed(old: Option<&Version>, new: Option<&Version>, name: &str) ->
 /// Whether the root key `name` holds other grants in `new` than in `old`.
 fn grants_differ(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
     let grants = |version: Option<&Version>| -> Option<Vec<String>> {
-        let key = version?
-            .file
-            .policy
-            .keys
-            .iter()
-            .find(|k| k.name.value == name)?;
+        let key = version?.file.policy.key(name)?;
         (key.kind == KeyKind::Root).then(|| {
             key.permissions
                 .iter()
@@ -586,7 +555,7 @@ fn grants_differ(old: Option<&Version>, new: Option<&Version>, name: &str) -> bo
 /// new version expects it.
 fn route_gain(label: &str, key: &str, new: &Version, after: &Loaded, probes: &RouteProbes) -> Gain {
     let policy = &new.file.policy;
-    let declared = policy.keys.iter().find(|k| k.name.value == key);
+    let declared = policy.key(key);
     let via = declared
         .map(|declared| probes.grants_used(label, declared))
         .unwrap_or_default()

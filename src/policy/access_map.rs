@@ -47,6 +47,22 @@ impl Probes {
     }
 }
 
+/// Probes, each with the one-permission query that asks it.
+pub type ProbeQueries = Vec<(String, Query)>;
+
+impl Probes {
+    /// Each probe as a one-permission query, for API keys and for root keys.
+    pub fn queries(&self) -> (ProbeQueries, ProbeQueries) {
+        let queries = |probes: &BTreeSet<String>| -> ProbeQueries {
+            let probes = probes.iter();
+            probes
+                .map(|probe| (probe.clone(), Query::permission(probe.clone())))
+                .collect()
+        };
+        (queries(&self.api), queries(&self.root))
+    }
+}
+
 /// One key's verdicts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyAccess {
@@ -72,13 +88,7 @@ impl AccessMap {
         now: Timestamp,
         probes: &Probes,
     ) -> AccessMap {
-        let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
-            let probes = probes.iter();
-            probes
-                .map(|probe| (probe.clone(), Query::permission(probe.clone())))
-                .collect()
-        };
-        let (api, root) = (queries(&probes.api), queries(&probes.root));
+        let (api, root) = probes.queries();
         type Signature = (usize, KeyKind, bool, Option<Timestamp>);
         let mut decided: HashMap<Signature, Arc<BTreeSet<String>>> = HashMap::new();
         let keys = resolved

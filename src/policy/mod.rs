@@ -22,6 +22,6 @@ pub use model::{
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
-pub use route_probes::RouteProbes;
+pub use route_probes::{RouteProbes, route_case};
 pub use source::{Source, SourceFile};
 pub use spans::{Node, NodeKind, StructureError, read_structure};

@@ -41,6 +41,11 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The key (API or root) called `name`, if declared.
+    pub fn key(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|key| key.name.value == name)
+    }
+
     /// A copy of the policy with only the keys `keep` selects (roles, catalog and forbid
     /// rules whole): what deciding those keys needs.
     pub fn with_keys_where(&self, keep: impl Fn(&Key) -> bool) -> Policy {

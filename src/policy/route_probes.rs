@@ -237,16 +237,7 @@ impl RouteProbes {
     /// A route case that would expect `expect` of `key` on the probe `label`, as YAML flow.
     pub fn case(&self, label: &str, key: &str, expect: &str) -> String {
         match self.case_params(label) {
-            Some((route, params)) => {
-                let params: Vec<String> = params
-                    .iter()
-                    .map(|(name, value)| format!("{name}: {value}"))
-                    .collect();
-                format!(
-                    "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
-                    params.join(", ")
-                )
-            }
+            Some((route, params)) => route_case(key, &route, &params, expect),
             None => format!("{{key: {key}, route: {label}, expect: {expect}}}"),
         }
     }
@@ -400,4 +391,16 @@ fn display(value: &str) -> String {
     } else {
         value.to_owned()
     }
+}
+
+/// A route case as YAML flow: `{key: k, route: r, params: {keyId: key_1}, expect: allow}`.
+pub fn route_case(key: &str, route: &str, params: &[(String, String)], expect: &str) -> String {
+    let params: Vec<String> = params
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    format!(
+        "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
+        params.join(", ")
+    )
 }

@@ -10,12 +10,12 @@ use super::root;
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{
-    Case, Expect, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source,
+    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, route_case,
 };
 use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What a mutant changes.
@@ -152,16 +152,7 @@ impl Suggestion {
     pub fn case(&self, key: &str, expect: &str) -> String {
         match self {
             Suggestion::Query(query) => format!("{{key: {key}, query: {query}, expect: {expect}}}"),
-            Suggestion::Route { route, params } => {
-                let params: Vec<String> = params
-                    .iter()
-                    .map(|(name, value)| format!("{name}: {value}"))
-                    .collect();
-                format!(
-                    "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
-                    params.join(", ")
-                )
-            }
+            Suggestion::Route { route, params } => route_case(key, route, params, expect),
         }
     }
 }
@@ -408,20 +399,10 @@ impl Check<'_> {
                 allowed == *listed
             }
             Check::RootCase(loaded, case) => {
-                let Some(key) = resolved
-                    .policy
-                    .keys
-                    .iter()
-                    .find(|k| k.name.value == case.key.value)
-                else {
+                let Some(key) = resolved.policy.key(&case.key.value) else {
                     return false;
                 };
-                let outcome = root::decide(key, &case.check, loaded.now);
-                outcome.allowed == (case.expect.value == Expect::Allow)
-                    && case
-                        .status
-                        .as_ref()
-                        .is_none_or(|pinned| pinned.value == outcome.status)
+                root::holds(case, &root::decide(key, &case.check, loaded.now))
             }
             Check::RouteAccess(loaded, assertion, listed) => {
                 let keys = resolved
@@ -619,13 +600,7 @@ fn telling_case(
     for policy in [&original.policy, &mutant.policy] {
         probes.add(policy, policy.catalog.is_some());
     }
-    let queries = |probes: &BTreeSet<String>| -> Vec<(String, Query)> {
-        let probes = probes.iter();
-        probes
-            .map(|probe| (probe.clone(), Query::permission(probe.clone())))
-            .collect()
-    };
-    let (api, root) = (queries(&probes.api), queries(&probes.root));
+    let (api, root) = probes.queries();
     let mut names: Vec<&str> = match affects {
         Some(keys) => keys.iter().map(String::as_str).collect(),
         None => original

@@ -5,7 +5,7 @@
 use super::{LoadedFile, TestResult, failure};
 use crate::eval::routes::{self, Arm, LeafReport};
 use crate::eval::urn;
-use crate::policy::{Expect, Key, RootCheck, Spanned};
+use crate::policy::{Expect, Key, RootCase, RootCheck, Spanned};
 use jiff::Timestamp;
 
 /// How Unkey answers a root key's check.
@@ -129,6 +129,15 @@ pub fn grants_used<'k>(
         .collect()
 }
 
+/// Whether `outcome` is what `case` expects: its verdict, and its pinned status if any.
+pub fn holds(case: &RootCase, outcome: &RootOutcome) -> bool {
+    outcome.allowed == (case.expect.value == Expect::Allow)
+        && case
+            .status
+            .as_ref()
+            .is_none_or(|pinned| pinned.value == outcome.status)
+}
+
 fn word(allowed: bool) -> &'static str {
     if allowed { "allow" } else { "deny" }
 }
@@ -139,17 +148,10 @@ pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
     let key = loaded
         .file
         .policy
-        .keys
-        .iter()
-        .find(|key| key.name.value == case.key.value)
+        .key(&case.key.value)
         .expect("the loader checked the root key");
     let outcome = decide(key, &case.check, loaded.now);
-    let expected_allow = case.expect.value == Expect::Allow;
-    let status_holds = case
-        .status
-        .as_ref()
-        .is_none_or(|pinned| pinned.value == outcome.status);
-    let passed = outcome.allowed == expected_allow && status_holds;
+    let passed = holds(case, &outcome);
     TestResult {
         passed,
         expected: case.expect.value.word().to_owned(),
