@@ -137,6 +137,17 @@ impl<'a> LintContext<'a> {
             .filter(|site| site.kind == KeyKind::Root && is_urn(&site.permission.value))
     }
 
+    /// The URN grants of root keys that parse, each with its parse (those that do not are
+    /// R001's).
+    pub fn valid_urn_grants(
+        &self,
+    ) -> impl Iterator<Item = (GrantSite<'a>, crate::eval::urn::UrnPermission<'a>)> + '_ {
+        self.urn_grant_sites().filter_map(|site| {
+            let parsed = crate::eval::urn::UrnPermission::parse(&site.permission.value).ok()?;
+            Some((site, parsed))
+        })
+    }
+
     /// A query of the file's cases or access assertions, parsed (once per distinct text);
     /// `None` if it does not parse.
     pub fn parsed(&self, text: &QueryText) -> Option<&Query> {

@@ -32,14 +32,11 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, key) in cx.policy().keys.iter().enumerate() {
         let owner = Owner::Key(index);
         let urn_grants: Vec<(&str, UrnPermission<'_>)> = cx
-            .urn_grant_sites()
-            .filter(|site| site.owner == owner)
-            .filter_map(|site| {
-                let parsed = UrnPermission::parse(&site.permission.value).ok()?;
-                workspace
-                    .is_none_or(|workspace| parsed.workspace == workspace)
-                    .then_some((site.permission.value.as_str(), parsed))
+            .valid_urn_grants()
+            .filter(|(site, parsed)| {
+                site.owner == owner && workspace.is_none_or(|ws| parsed.workspace == ws)
             })
+            .map(|(site, parsed)| (site.permission.value.as_str(), parsed))
             .collect();
         if urn_grants.is_empty() {
             continue;

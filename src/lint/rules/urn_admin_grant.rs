@@ -1,6 +1,5 @@
 //! R002 urn-admin-grant: the URN admin grant `unkey:v1:<ws>:**#*`.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
@@ -23,10 +22,7 @@ root_keys:
 
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         if grant.path == "**" && grant.action == "*" {
             out.push(
                 Finding::new(

@@ -1,6 +1,5 @@
 //! R006 urn-api-id-for-keyspace: an API id where Unkey's URN checks name a keyspace id.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
@@ -31,10 +30,7 @@ root_keys:
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let apis = &cx.policy().apis;
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         let mut segments = grant.path.split('/');
         if segments.next() != Some("keyspaces") {
             continue;

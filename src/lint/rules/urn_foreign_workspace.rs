@@ -1,6 +1,5 @@
 //! R005 urn-foreign-workspace: a URN grant for another workspace than `workspace.id`.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
@@ -30,10 +29,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(workspace) = &cx.policy().workspace_id else {
         return;
     };
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         if grant.workspace == workspace.value {
             continue;
         }

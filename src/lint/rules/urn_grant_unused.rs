@@ -1,6 +1,5 @@
 //! R003 urn-grant-unused: a URN grant that no route's URN check can use.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::urn_reach::templates;
 use crate::lint::{Doc, Finding, RuleId};
@@ -28,10 +27,7 @@ root_keys:
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let templates = templates();
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         let checked_action = templates
             .iter()
             .any(|template| grant.action == "*" || template.action() == grant.action);

@@ -1,6 +1,5 @@
 //! R008 urn-privilege-escalation: a URN grant that lets a root key give keys any permission.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::urn_reach::templates;
 use crate::lint::{Doc, Finding, RuleId};
@@ -40,10 +39,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         .into_iter()
         .filter(|template| template.flag.is_none() && ESCALATING_ROUTES.contains(&template.route))
         .collect();
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         if grant.path == "**" && grant.action == "*" {
             continue; // the admin grant: R002
         }

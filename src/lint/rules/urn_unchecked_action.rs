@@ -1,6 +1,5 @@
 //! R004 urn-unchecked-action: a URN grant whose action no route checks.
 
-use crate::eval::urn::UrnPermission;
 use crate::lint::context::LintContext;
 use crate::lint::urn_reach::templates;
 use crate::lint::{Doc, Finding, RuleId};
@@ -30,10 +29,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let mut actions: Vec<&str> = templates.iter().map(|template| template.action()).collect();
     actions.sort_unstable();
     actions.dedup();
-    for site in cx.urn_grant_sites() {
-        let Ok(grant) = UrnPermission::parse(&site.permission.value) else {
-            continue;
-        };
+    for (site, grant) in cx.valid_urn_grants() {
         if grant.action == "*" || actions.contains(&grant.action) {
             continue;
         }
