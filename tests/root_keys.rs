@@ -51,3 +51,37 @@ fn a_case_on_an_undecidable_route_is_refused_before_anything_runs() {
     assert_eq!(run.code, 2);
     assert!(run.stdout.contains("cannot be decided"), "{}", run.stdout);
 }
+
+#[test]
+fn routes_lists_the_table_with_the_unkey_commit_it_reflects() {
+    let run = permspec(&["routes", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["unkey"]["commit"],
+        "fc99b6b925b9f455886832261883f4086eb64d3d"
+    );
+    let routes = json["routes"].as_array().unwrap();
+    let modelled = routes
+        .iter()
+        .filter(|route| route["modelled"] == true)
+        .count();
+    assert_eq!((modelled, routes.len() - modelled), (49, 29));
+    let create_api = routes
+        .iter()
+        .find(|route| route["route"] == "apis.createApi")
+        .unwrap();
+    assert_eq!(create_api["urn_arm"], false);
+    assert_eq!(create_api["check"], "api.*.create_api");
+
+    let run = permspec(&["routes", "apis.listKeys"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("routes_list_keys", run.stdout);
+    let run = permspec(&["routes", "keys.getkey"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `keys.getKey`?"),
+        "{}",
+        run.stderr
+    );
+}
