@@ -83,6 +83,7 @@ pub mod input;
 pub mod lint;
 pub mod policy;
 pub mod query;
+pub mod render;
 pub mod report;
 pub mod runner;
 pub mod span;

@@ -192,7 +192,7 @@ fn the_published_schema_is_the_one_the_loader_derives() {
     let committed = std::fs::read_to_string("schema/policy-v1.schema.json").unwrap();
     assert_eq!(
         committed,
-        permspec::cli::schema_text(),
+        permspec::policy::schema_text(),
         "run `permspec schema > schema/policy-v1.schema.json`"
     );
     let run = permspec(&["schema"]);

@@ -16,8 +16,6 @@ mod shell;
 mod test;
 mod watch;
 
-pub use schema::schema_text;
-
 use crate::report::{ColorChoice, Renderer};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -18,7 +18,7 @@ fn files(directory: &Path, root_keys: bool) -> Vec<(PathBuf, String)> {
         ),
         (
             directory.join("policy-v1.schema.json"),
-            crate::cli::schema_text(),
+            crate::policy::schema_text(),
         ),
         (
             PathBuf::from("permspec.toml"),

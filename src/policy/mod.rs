@@ -25,3 +25,10 @@ pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
 pub use route_probes::{RouteProbes, route_case};
 pub use source::{Source, SourceFile};
 pub use spans::{Node, NodeKind, StructureError, read_structure};
+
+/// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds
+/// it: derived from the types the loader reads.
+pub fn schema_text() -> String {
+    let schema = schemars::schema_for!(RawFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}

@@ -7,9 +7,9 @@ mod junit;
 mod libtest_json;
 mod lint;
 mod mutation;
-mod render;
 mod route;
 
+pub use crate::render::{ColorChoice, Renderer};
 pub use coverage::{coverage_json, coverage_text};
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use diff::{diff_json, diff_markdown, diff_text};
@@ -17,5 +17,4 @@ pub use junit::junit;
 pub use libtest_json::write_libtest_events;
 pub use lint::{finding_json, github_annotations, lint_json, sarif};
 pub use mutation::{mutation_json, mutation_text};
-pub use render::{ColorChoice, Renderer};
 pub use route::{route_json, route_text};

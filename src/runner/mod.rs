@@ -21,7 +21,7 @@ use crate::diagnostic::FileDiagnostic;
 use crate::eval::{Code, Semantics};
 use crate::policy::{Expect, Expectation, LoadError};
 use crate::query::{self, unkey_limits};
-use crate::report::Renderer;
+use crate::render::Renderer;
 use std::sync::Arc;
 
 /// One test: a case, an access assertion, or a file that did not load.
