@@ -514,21 +514,7 @@ type RootState<'v> = (KeyKind, bool, bool, Vec<&'v str>);
 /// Whether the root key `name` differs between the versions in anything that decides a
 /// route call: its grants, `enabled`, whether it has expired, or its presence.
 fn root_key_changed(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
-    fn state<'v>(version: Option<&'v Version>, name: &str) -> Option<RootState<'v>> {
-        let version = version?;
-        let key = version.file.policy.key(name)?;
-        let expired = key
-            .expires
-            .as_ref()
-            .is_some_and(|at| at.value <= version.now);
-        let grants = key
-            .permissions
-            .iter()
-            .map(|grant| grant.value.as_str())
-            .collect();
-        Some((key.kind, key.enabled.value, expired, grants))
-    }
-    let (before, after) = (state(old, name), state(new, name));
+    let (before, after) = (root_state(old, name), root_state(new, name));
     let root = |state: &Option<RootState<'_>>| {
         state
             .as_ref()
@@ -539,16 +525,28 @@ fn root_key_changed(old: Option<&Version>, new: Option<&Version>, name: &str) ->
 
 /// Whether the root key `name` holds other grants in `new` than in `old`.
 fn grants_differ(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
-    let grants = |version: Option<&Version>| -> Option<Vec<String>> {
-        let key = version?.file.policy.key(name)?;
-        (key.kind == KeyKind::Root).then(|| {
-            key.permissions
-                .iter()
-                .map(|grant| grant.value.clone())
-                .collect()
-        })
+    let grants = |version| {
+        root_state(version, name)
+            .filter(|(kind, ..)| *kind == KeyKind::Root)
+            .map(|(.., grants)| grants)
     };
     grants(old) != grants(new)
+}
+
+/// The state of the key `name` in `version`, if it declares it.
+fn root_state<'v>(version: Option<&'v Version>, name: &str) -> Option<RootState<'v>> {
+    let version = version?;
+    let key = version.file.policy.key(name)?;
+    let expired = key
+        .expires
+        .as_ref()
+        .is_some_and(|at| at.value <= version.now);
+    let grants = key
+        .permissions
+        .iter()
+        .map(|grant| grant.value.as_str())
+        .collect();
+    Some((key.kind, key.enabled.value, expired, grants))
 }
 
 /// The root key's grants behind a route it may newly call, and whether a route case of the

@@ -4,6 +4,7 @@
 use super::LoadedFile;
 use crate::diagnostic::FileDiagnostic;
 use crate::eval::Code;
+use crate::eval::routes::LeafReport;
 use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText, Verdict};
 use crate::query::{LimitViolation, SyntaxError};
 use crate::span::Span;
@@ -403,8 +404,9 @@ pub fn root_case(
             .in_cases
             .push((pinned.span, format!("pinned {}", pinned.value)));
     }
-    root_key_places(&mut places, key, outcome);
-    places.diagnostic("test::case-failed", message, root_explanation(key, outcome))
+    let leaves = super::root::leaves(key, &case.check, outcome);
+    root_key_places(&mut places, key, outcome, &leaves);
+    places.diagnostic("test::case-failed", message, root_explanation(key, &leaves))
 }
 
 /// An access assertion on a route that does not hold: which root keys are allowed.
@@ -429,7 +431,8 @@ pub fn route_access(
             ),
             _ => continue,
         };
-        root_key_places(&mut places, key, outcome);
+        let leaves = super::root::leaves(key, &assertion.check, outcome);
+        root_key_places(&mut places, key, outcome, &leaves);
         lines.push(line);
     }
     places.diagnostic(
@@ -449,7 +452,12 @@ pub fn route_access(
 }
 
 /// Labels on the root key's grants that a decision used, or on its state.
-fn root_key_places(places: &mut Places<'_>, key: &Key, outcome: &super::root::RootOutcome) {
+fn root_key_places(
+    places: &mut Places<'_>,
+    key: &Key,
+    outcome: &super::root::RootOutcome,
+    leaves: &[LeafReport],
+) {
     if outcome.gated {
         let span = key
             .expires
@@ -465,7 +473,7 @@ fn root_key_places(places: &mut Places<'_>, key: &Key, outcome: &super::root::Ro
             .push((span, outcome.message.clone().unwrap_or_default()));
         return;
     }
-    for leaf in &outcome.leaves {
+    for leaf in leaves {
         let (wanted, label) = match (&leaf.matched, &leaf.near_miss) {
             (Some(matched), _) => (matched, format!("passes `{}`", leaf.required)),
             (None, Some(near)) => (&near.grant, format!("misses `{}`", leaf.required)),
@@ -480,8 +488,8 @@ fn root_key_places(places: &mut Places<'_>, key: &Key, outcome: &super::root::Ro
 }
 
 /// Every leaf of the route's checks: held, or missing and why.
-fn root_explanation(key: &Key, outcome: &super::root::RootOutcome) -> String {
-    if outcome.leaves.is_empty() {
+fn root_explanation(key: &Key, leaves: &[LeafReport]) -> String {
+    if leaves.is_empty() {
         return format!(
             "`{}` holds: {}",
             key.name.value,
@@ -493,7 +501,7 @@ fn root_explanation(key: &Key, outcome: &super::root::RootOutcome) -> String {
         );
     }
     let mut lines = Vec::new();
-    for leaf in &outcome.leaves {
+    for leaf in leaves {
         let arm = format!("the {} arm needs", leaf.arm);
         let option = leaf
             .flag

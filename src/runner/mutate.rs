@@ -73,11 +73,6 @@ pub enum Change {
 }
 
 impl Change {
-    /// `policy` with the change made.
-    pub fn apply(&self, policy: &Policy) -> Policy {
-        self.apply_to(policy, policy.clone())
-    }
-
     /// `kept` (a copy of `original` with some of its keys, among them any key the change
     /// names) with the change made.
     fn apply_to(&self, original: &Policy, kept: Policy) -> Policy {

@@ -19,8 +19,6 @@ pub struct RootOutcome {
     pub message: Option<String>,
     /// The arm that let it through.
     pub arm: Option<Arm>,
-    /// Each leaf with the grant that satisfies it or nearly does (routes only).
-    pub leaves: Vec<LeafReport>,
     /// The key is disabled or expired.
     pub gated: bool,
 }
@@ -41,7 +39,6 @@ pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
             status: 401,
             message: Some(message),
             arm: None,
-            leaves: Vec::new(),
             gated: true,
         };
     }
@@ -60,7 +57,6 @@ pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
                     .is_none()
                     .then(|| format!("Missing permission: '{}'", required.value)),
                 arm: grant.map(|_| Arm::Urn),
-                leaves: Vec::new(),
                 gated: false,
             }
         }
@@ -69,29 +65,45 @@ pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
             let route = routes::table()
                 .get(&route.value)
                 .expect("a loaded route exists");
-            match (
-                route.decide(request, &grants),
-                route.explain(request, &grants),
-            ) {
-                (Ok(decision), Ok(leaves)) => RootOutcome {
+            match route.decide(request, &grants) {
+                Ok(decision) => RootOutcome {
                     allowed: decision.allowed,
                     status: decision.status,
                     message: decision.message,
                     arm: decision.arm,
-                    leaves,
                     gated: false,
                 },
-                (Err(error), _) | (_, Err(error)) => RootOutcome {
+                Err(error) => RootOutcome {
                     allowed: false,
                     status: 403,
                     message: Some(error.to_string()),
                     arm: None,
-                    leaves: Vec::new(),
                     gated: true,
                 },
             }
         }
     }
+}
+
+/// Each leaf of a route check with the grant that satisfies it or nearly does, for the
+/// failure report and coverage; none for a URN check or a key its state stops (`outcome`).
+/// Worked out only when asked, since a passing case needs no report.
+pub fn leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<LeafReport> {
+    let RootCheck::Route { route, request, .. } = check else {
+        return Vec::new();
+    };
+    if outcome.gated {
+        return Vec::new();
+    }
+    let grants: Vec<&str> = key
+        .permissions
+        .iter()
+        .map(|grant| grant.value.as_str())
+        .collect();
+    routes::table()
+        .get(&route.value)
+        .and_then(|route| route.explain(request, &grants))
+        .unwrap_or_default()
 }
 
 /// The grants of `key` that let `check` pass (none when it is denied): what coverage
@@ -117,8 +129,7 @@ pub fn grants_used<'k>(
                 .into_iter()
                 .collect()
         }
-        RootCheck::Route { .. } => outcome
-            .leaves
+        RootCheck::Route { .. } => leaves(key, check, &outcome)
             .into_iter()
             .filter_map(|leaf| leaf.matched)
             .collect(),
