@@ -541,11 +541,7 @@ fn root_state<'v>(version: Option<&'v Version>, name: &str) -> Option<RootState<
         .expires
         .as_ref()
         .is_some_and(|at| at.value <= version.now);
-    let grants = key
-        .permissions
-        .iter()
-        .map(|grant| grant.value.as_str())
-        .collect();
+    let grants = key.grant_texts();
     Some((key.kind, key.enabled.value, expired, grants))
 }
 

@@ -119,6 +119,16 @@ pub struct Key {
     pub suppression: Option<Suppression>,
 }
 
+impl Key {
+    /// The permissions granted directly, as written.
+    pub fn grant_texts(&self) -> Vec<&str> {
+        self.permissions
+            .iter()
+            .map(|grant| grant.value.as_str())
+            .collect()
+    }
+}
+
 /// The two kinds of key Unkey issues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyKind {

@@ -194,11 +194,7 @@ impl RouteProbes {
         if !usable || key.kind != KeyKind::Root {
             return BTreeSet::new();
         }
-        let grants: Vec<&str> = key
-            .permissions
-            .iter()
-            .map(|grant| grant.value.as_str())
-            .collect();
+        let grants = key.grant_texts();
         self.probes
             .values()
             .filter(|probe| {
@@ -251,11 +247,7 @@ impl RouteProbes {
         let Some(probe) = self.probes.get(label) else {
             return Vec::new();
         };
-        let grants: Vec<&str> = key
-            .permissions
-            .iter()
-            .map(|grant| grant.value.as_str())
-            .collect();
+        let grants = key.grant_texts();
         let leaves = probe
             .route
             .explain(&probe.request, &grants)

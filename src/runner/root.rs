@@ -42,11 +42,7 @@ pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
             gated: true,
         };
     }
-    let grants: Vec<&str> = key
-        .permissions
-        .iter()
-        .map(|grant| grant.value.as_str())
-        .collect();
+    let grants = key.grant_texts();
     match check {
         RootCheck::Urn(required) => {
             let grant = urn::covered(&required.value, &grants);
@@ -95,11 +91,7 @@ pub fn leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<LeafRe
     if outcome.gated {
         return Vec::new();
     }
-    let grants: Vec<&str> = key
-        .permissions
-        .iter()
-        .map(|grant| grant.value.as_str())
-        .collect();
+    let grants = key.grant_texts();
     routes::table()
         .get(&route.value)
         .and_then(|route| route.explain(request, &grants))
@@ -119,11 +111,7 @@ pub fn grants_used<'k>(
     }
     let matched: Vec<String> = match check {
         RootCheck::Urn(required) => {
-            let grants: Vec<&str> = key
-                .permissions
-                .iter()
-                .map(|grant| grant.value.as_str())
-                .collect();
+            let grants = key.grant_texts();
             urn::covered(&required.value, &grants)
                 .map(str::to_owned)
                 .into_iter()
