@@ -1,11 +1,10 @@
-//! From a file on disk to a checked [`TestFile`]: read, map the YAML's structure, deserialize
-//! strictly with serde_yaml, then check references and attach spans.
-//!
-//! serde_yaml is confined to this module, so that the YAML library can be swapped without
-//! touching the model.
+//! From a file on disk to a checked [`TestFile`]: read, parse the YAML once into a tree with
+//! spans, deserialize the format's types from that tree, then check references and attach
+//! spans.
 
 use super::LoadError;
 use super::Source;
+use super::content::{self, ContentError, Mismatch};
 use super::limits::{Limit, Limits};
 use super::model::{
     AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
@@ -186,7 +185,7 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
     }
     refuse_nulls(&source, &root, false)?;
     let raw: RawFile =
-        serde_yaml::from_str(source.text()).map_err(|error| serde_error(&source, &root, &error))?;
+        content::deserialize(&root).map_err(|error| content_error(&source, error))?;
     if raw.version != 1 {
         return Err(LoadError::at(
             "policy::unsupported-version",
@@ -201,7 +200,7 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
 }
 
 /// Refuses a null (`~`, `null`, nothing) in a list or as a `permission`, `key` or `query`:
-/// serde_yaml would read it as that text, and a forbid rule for `~` protects nothing.
+/// a text field reads it as that text, and a forbid rule for `~` protects nothing.
 fn refuse_nulls(source: &Source, node: &Node, names_a_thing: bool) -> Result<(), LoadError> {
     match &node.kind {
         NodeKind::Null(text) if names_a_thing => Err(LoadError::at(
@@ -310,88 +309,61 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             "a second document starts here",
         )
         .with_help("split the documents into separate files"),
+        StructureError::Tag { at } => LoadError::at(
+            "policy::yaml-tag",
+            source,
+            at,
+            "policy files do not use YAML tags",
+            "a tag",
+        )
+        .with_help("remove the tag; quote the value if it should be read as text"),
+        StructureError::RecursiveAlias { at } => LoadError::at(
+            "policy::recursive-alias",
+            source,
+            at,
+            "this alias refers to a node that contains it, which would repeat forever",
+            "inside its own anchor",
+        )
+        .with_help("write the repeated part out"),
     }
 }
 
-/// Turns serde_yaml's error into a diagnostic at the node it points to, with a did-you-mean
-/// for unknown fields and values.
-fn serde_error(source: &Source, root: &Node, error: &serde_yaml::Error) -> LoadError {
-    let mut message = error.to_string();
-    let mut span = Span::default();
-    if let Some(location) = error.location() {
-        let suffix = format!(" at line {} column {}", location.line(), location.column());
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped.to_owned();
-        }
-        let offset = source.offset_of(location.line(), location.column());
-        span = node_starting_at(root, offset).unwrap_or(Span::new(offset, offset));
-    }
-    if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded")
-    {
-        return LoadError::at("policy::yaml-limits", source, span, message, "here").with_help(
-            "the document nests too deeply or expands too many aliases; write it out plainly",
-        );
-    }
-    // serde quotes the offending name first, then the names it expected.
-    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    let suggestion = quoted
-        .split_first()
-        .and_then(|(wrong, expected)| did_you_mean(wrong, expected.iter().copied()));
-    // serde names the kind of error before it quotes any of the file's text: the first
-    // kind named is the one.
-    let kinds = [
-        ("unknown field", "policy::unknown-field", "unknown field"),
-        (
-            "unknown variant",
+/// The diagnostic for a value that does not fit the format, with a did-you-mean for unknown
+/// fields and values.
+fn content_error(source: &Source, error: ContentError) -> LoadError {
+    let message = error.to_string();
+    let (code, label, help) = match &error.mismatch {
+        Mismatch::UnknownField { field, expected } => (
+            "policy::unknown-field",
+            "unknown field",
+            did_you_mean(field, expected.iter().copied()).or_else(|| {
+                (!expected.is_empty()).then(|| {
+                    let names: Vec<String> =
+                        expected.iter().map(|name| format!("`{name}`")).collect();
+                    format!("the fields allowed here are {}", names.join(", "))
+                })
+            }),
+        ),
+        Mismatch::UnknownVariant { variant, expected } => (
             "policy::invalid-value",
             "not one of the allowed values",
+            did_you_mean(variant, expected.iter().copied()),
         ),
-        (
-            "missing field",
+        Mismatch::MissingField { field } => (
             "policy::missing-field",
             "this entry is incomplete",
+            Some(format!("add `{field}:` to this entry")),
         ),
-        ("invalid type", "policy::invalid-type", "unexpected value"),
-    ];
-    let (code, label) = kinds
-        .iter()
-        .filter_map(|(words, code, label)| message.find(words).map(|at| (at, *code, *label)))
-        .min()
-        .map_or(
-            ("policy::invalid-type", "unexpected value"),
-            |(_, code, label)| (code, label),
-        );
-    let help = match (code, quoted.first()) {
-        ("policy::missing-field", Some(field)) => Some(format!("add `{field}:` to this entry")),
-        // The message quotes the field, then the allowed ones; a scalar of the file may
-        // hold the same words, so nothing here may assume it has both.
-        ("policy::unknown-field", _) if suggestion.is_none() && quoted.len() > 1 => Some(format!(
-            "the fields allowed here are {}",
-            quoted[1..]
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        _ => None,
+        Mismatch::Quoted(_) => (
+            "policy::invalid-type",
+            "quoted, so text",
+            Some("remove the quotes: YAML reads a quoted value as text".to_owned()),
+        ),
+        Mismatch::InvalidType(_) | Mismatch::Other(_) => {
+            ("policy::invalid-type", "unexpected value", None)
+        }
     };
-    LoadError::at(code, source, span, message, label).with_optional_help(suggestion.or(help))
-}
-
-/// The span of the key or node that starts at `offset`.
-fn node_starting_at(node: &Node, offset: usize) -> Option<Span> {
-    match &node.kind {
-        NodeKind::Mapping(entries) => entries.values().find_map(|(key, value)| {
-            if key.start == offset {
-                Some(*key)
-            } else {
-                node_starting_at(value, offset)
-            }
-        }),
-        NodeKind::Sequence(items) => items.iter().find_map(|item| node_starting_at(item, offset)),
-        _ => None,
-    }
-    .or((node.span.start == offset && !node.span.is_empty()).then_some(node.span))
+    LoadError::at(code, source, error.span, message, label).with_optional_help(help)
 }
 
 fn span_of(node: Option<&Node>, fallback: Span) -> Span {

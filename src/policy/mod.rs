@@ -1,6 +1,7 @@
 //! Policy files: loading YAML with the span of every node, and the model they describe.
 
 mod access_map;
+pub(crate) mod content;
 mod limits;
 mod load;
 mod model;
@@ -24,7 +25,6 @@ pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
 pub use route_probes::{RouteProbes, route_case};
 pub use source::{Source, SourceFile};
-pub use spans::{Node, NodeKind, StructureError, read_structure};
 
 /// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds
 /// it: derived from the types the loader reads.

@@ -4,7 +4,8 @@
 use super::load::spanned_strings;
 use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
 use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
-use super::{KeyKind, LoadError, Node, Source};
+use super::spans::Node;
+use super::{KeyKind, LoadError, Source};
 use crate::eval::routes::{self, Request, RouteError};
 use crate::span::Span;
 use crate::suggest::did_you_mean;

@@ -1,18 +1,20 @@
-//! The shape of a YAML document with the byte span of every node.
+//! The shape of a YAML document with the byte span of every node: the one parse of a policy
+//! file, which [`super::content`] then deserializes into the format's types.
 //!
-//! serde_yaml reports positions only for errors, so a second pass over the parser's events
-//! records where each mapping entry, sequence item and scalar stands. The same pass rejects
-//! duplicate mapping keys, which serde would otherwise let the last one win, and enforces the
-//! [`Limits`] on nesting and alias expansion before serde_yaml expands anything.
+//! The pass over the parser's events records where each mapping entry, sequence item and
+//! scalar stands, rejects what serde would silently accept (a duplicate mapping key, where the
+//! last one would win; a tag), and enforces the [`Limits`] on nesting and alias expansion as
+//! it reads.
 
 use super::limits::Limits;
 use crate::span::Span;
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, SpannedEventReceiver};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A YAML node and where it stands.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Node {
     /// From the node's first byte to its last (quotes included for quoted scalars).
     pub span: Span,
@@ -21,19 +23,26 @@ pub struct Node {
 }
 
 /// The kinds of YAML node, with their children.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum NodeKind {
-    /// A string, number or boolean, as written.
-    Scalar(String),
-    /// A plain null (`~`, `null`, or nothing at all), as written: serde_yaml would read it
-    /// into a string field as that text, so the loader refuses it where a name belongs.
+    /// A string, number or boolean.
+    Scalar {
+        /// Its value (quotes and escapes resolved).
+        text: String,
+        /// Written without quotes or a block indicator: only then does YAML read it as a
+        /// number or a boolean.
+        plain: bool,
+    },
+    /// A plain null (`~`, `null`, or nothing at all), as written: a text field would read
+    /// it as that text, so the loader refuses it where a name belongs.
     Null(String),
     /// A list.
     Sequence(Vec<Node>),
     /// A mapping: key text to the key's span and the value.
     Mapping(IndexMap<String, (Span, Node)>),
-    /// `*anchor`: a reference to a node elsewhere.
-    Alias,
+    /// `*anchor`: a reference to the node that `&anchor` marks. Its content is read
+    /// through it, but spans stay at the alias.
+    Alias(Arc<Node>),
 }
 
 impl Node {
@@ -62,12 +71,27 @@ impl Node {
         }
     }
 
-    /// The scalar's text as written, if this is a scalar.
-    pub fn scalar(&self) -> Option<&str> {
+    /// Where a report about this node points: the deepest key or node that starts where it
+    /// starts (a block mapping's first key, say), or the empty span at its start.
+    pub fn head_span(&self) -> Span {
+        self.starting_at(self.span.start)
+            .unwrap_or(Span::new(self.span.start, self.span.start))
+    }
+
+    /// The deepest key or non-empty node under this one that starts at `offset`.
+    pub(super) fn starting_at(&self, offset: usize) -> Option<Span> {
         match &self.kind {
-            NodeKind::Scalar(text) => Some(text),
+            NodeKind::Mapping(entries) => entries.values().find_map(|(key, value)| {
+                if key.start == offset {
+                    Some(*key)
+                } else {
+                    value.starting_at(offset)
+                }
+            }),
+            NodeKind::Sequence(items) => items.iter().find_map(|item| item.starting_at(offset)),
             _ => None,
         }
+        .or((self.span.start == offset && !self.span.is_empty()).then_some(self.span))
     }
 }
 
@@ -121,6 +145,17 @@ pub enum StructureError {
         /// Where the second starts.
         at: Span,
     },
+    /// A tag (`!name`, `!!str`): policy files have no use for one, and a tag can change
+    /// what a value means.
+    Tag {
+        /// The tagged node.
+        at: Span,
+    },
+    /// An alias inside the very node its anchor marks, which would repeat forever.
+    RecursiveAlias {
+        /// The alias.
+        at: Span,
+    },
 }
 
 /// Reads the structure of the single document in `text`, within `limits`; `None` for an
@@ -138,6 +173,7 @@ pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, Struc
         scalar_bytes: 0,
         bytes: text.len() as u64,
         anchor_sizes: HashMap::new(),
+        anchored: HashMap::new(),
         error: None,
     };
     let result = Parser::new_from_str(text).load(&mut builder, true);
@@ -260,10 +296,21 @@ struct Builder<'t> {
     /// The nodes under each anchor, and their scalar bytes, counting what aliases inside it
     /// repeat.
     anchor_sizes: HashMap<usize, Size>,
+    /// The node each finished anchor marks, which aliases to it share.
+    anchored: HashMap<usize, Arc<Node>>,
     error: Option<StructureError>,
 }
 
 impl Builder<'_> {
+    /// Attaches a finished node to the one being read, keeping a copy for aliases if it
+    /// carries an anchor.
+    fn finish(&mut self, anchor: usize, node: Node) {
+        if anchor != 0 {
+            self.anchored.insert(anchor, Arc::new(node.clone()));
+        }
+        self.attach(node);
+    }
+
     fn attach(&mut self, node: Node) {
         match self.stack.last_mut().map(|frame| &mut frame.kind) {
             None => self.root = Some(node),
@@ -273,7 +320,7 @@ impl Builder<'_> {
                 pending_key,
             }) => match pending_key.take() {
                 None => match node.kind {
-                    NodeKind::Scalar(key) | NodeKind::Null(key) => {
+                    NodeKind::Scalar { text: key, .. } | NodeKind::Null(key) => {
                         *pending_key = Some((key, node.span))
                     }
                     _ => self.fail(StructureError::ComplexKey { at: node.span }),
@@ -372,7 +419,12 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     });
                 }
             }
-            Event::Scalar(value, style, anchor, _) => {
+            Event::Scalar(_, _, _, Some(_))
+            | Event::SequenceStart(_, Some(_))
+            | Event::MappingStart(_, Some(_)) => self.fail(StructureError::Tag {
+                at: Span::new(start, end),
+            }),
+            Event::Scalar(value, style, anchor, None) => {
                 self.count_scalar(anchor, value.len());
                 // The parser ends a quoted scalar after the blanks and comment that follow it.
                 let end = match style {
@@ -383,27 +435,33 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 };
                 let null = style == ScalarStyle::Plain
                     && matches!(&*value, "" | "~" | "null" | "Null" | "NULL");
-                let value = value.into_owned();
-                self.attach(Node {
-                    span: Span::new(start, end),
-                    kind: if null {
-                        NodeKind::Null(value)
-                    } else {
-                        NodeKind::Scalar(value)
-                    },
-                })
+                let text = value.into_owned();
+                let kind = if null {
+                    NodeKind::Null(text)
+                } else {
+                    NodeKind::Scalar {
+                        text,
+                        plain: style == ScalarStyle::Plain,
+                    }
+                };
+                let span = Span::new(start, end);
+                self.finish(anchor, Node { span, kind })
             }
             Event::Alias(anchor) => {
-                self.count_alias(anchor, Span::new(start, end));
-                self.attach(Node {
-                    span: Span::new(start, end),
-                    kind: NodeKind::Alias,
-                })
+                let span = Span::new(start, end);
+                self.count_alias(anchor, span);
+                match self.anchored.get(&anchor) {
+                    Some(target) => {
+                        let kind = NodeKind::Alias(Arc::clone(target));
+                        self.attach(Node { span, kind })
+                    }
+                    None => self.fail(StructureError::RecursiveAlias { at: span }),
+                }
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, None) => {
                 self.open(start, end, anchor, FrameKind::Sequence(Vec::new()))
             }
-            Event::MappingStart(anchor, _) => self.open(
+            Event::MappingStart(anchor, None) => self.open(
                 start,
                 end,
                 anchor,
@@ -428,7 +486,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     FrameKind::Sequence(items) => NodeKind::Sequence(items),
                     FrameKind::Mapping { entries, .. } => NodeKind::Mapping(entries),
                 };
-                self.attach(Node { span, kind });
+                self.finish(frame.anchor, Node { span, kind });
             }
             _ => {}
         }
