@@ -81,6 +81,7 @@ pub mod import;
 pub mod init;
 pub mod input;
 pub mod lint;
+mod parallel;
 pub mod policy;
 pub mod query;
 pub mod render;

@@ -173,11 +173,12 @@ fn load(
     now: Timestamp,
     limits: &Limits,
 ) -> Result<Loaded, Vec<LoadError>> {
-    let mut loader = Loader::new(*limits);
     let mut files = BTreeMap::new();
     let mut errors = Vec::new();
-    for (name, path) in &side.files {
-        match loader.load(path) {
+    let paths: Vec<_> = side.files.iter().map(|(_, path)| path.clone()).collect();
+    let loaded = Loader::new(*limits).load_all(&paths);
+    for ((name, _), file) in side.files.iter().zip(loaded) {
+        match file {
             Ok(file) => {
                 let resolved = Resolved::new(Arc::clone(&file.policy));
                 let now = file.now.unwrap_or(now);

@@ -44,7 +44,7 @@ pub fn fix_files(
             report.errors.extend(errors);
             break;
         }
-        let mut loader = Loader::new(config.limits);
+        let loader = Loader::new(config.limits);
         let loaded: Vec<_> = files
             .iter()
             .filter_map(|path| loader.load(path).ok())

@@ -23,14 +23,10 @@ pub fn lint_files(
     config: &Config,
     today: jiff::civil::Date,
 ) -> (Vec<FileFindings>, Vec<LoadError>) {
-    let mut loader = Loader::new(config.limits);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
-    for path in files {
-        match loader
-            .load(path)
-            .and_then(|file| check_suppressions(&file).map(|()| file))
-        {
+    for file in Loader::new(config.limits).load_all(files) {
+        match file.and_then(|file| check_suppressions(&file).map(|()| file)) {
             Ok(file) => loaded.push(file),
             Err(error) => errors.push(error),
         }

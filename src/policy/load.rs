@@ -20,14 +20,19 @@ use crate::suggest::did_you_mean;
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Loads policy files, reading each policy that case files refer to only once.
 #[derive(Default)]
 pub struct Loader {
     limits: Limits,
-    policies: HashMap<PathBuf, Result<Arc<Policy>, LoadError>>,
+    /// Each policy file by canonical path, loaded by the first file that needs it; files
+    /// loaded at the same time wait for it.
+    policies: Mutex<HashMap<PathBuf, Arc<PolicySlot>>>,
 }
+
+/// A policy file, once loaded.
+type PolicySlot = OnceLock<Result<Arc<Policy>, LoadError>>;
 
 /// A file's text, the shape of its YAML with spans, and its deserialized content.
 struct Document {
@@ -41,38 +46,51 @@ impl Loader {
     pub fn new(limits: Limits) -> Self {
         Loader {
             limits,
-            policies: HashMap::new(),
+            policies: Mutex::default(),
         }
     }
 
     /// Loads the file at `path` with the policy it tests.
-    pub fn load(&mut self, path: &Path) -> Result<TestFile, LoadError> {
-        let document = read_document(path, &self.limits)?;
-        self.build(path, document)
+    pub fn load(&self, path: &Path) -> Result<TestFile, LoadError> {
+        self.finish(path, read_document(path, &self.limits)?)
+    }
+
+    /// Loads the files at `paths`, in order, each on the next free core: a file is parsed,
+    /// built and its YAML dropped before the core takes another.
+    pub fn load_all(&self, paths: &[PathBuf]) -> Vec<Result<TestFile, LoadError>> {
+        crate::parallel::map(paths.iter().collect(), |path| self.load(path))
     }
 
     /// Loads `text` as if it were the file at `path` (say, a fixed version not yet written),
     /// with the policy it tests.
-    pub fn load_text(&mut self, path: &Path, text: String) -> Result<TestFile, LoadError> {
-        let document = parse_document(path, text, &self.limits)?;
-        self.build(path, document)
+    pub fn load_text(&self, path: &Path, text: String) -> Result<TestFile, LoadError> {
+        self.finish(path, parse_document(path, text, &self.limits)?)
     }
 
-    fn build(&mut self, path: &Path, document: Document) -> Result<TestFile, LoadError> {
+    fn finish(&self, path: &Path, document: Document) -> Result<TestFile, LoadError> {
         let policy = match &document.raw.policy {
             Some(reference) => self.referenced_policy(&document, reference)?,
             None => {
                 let policy = Arc::new(build_policy(&document)?);
-                self.policies
-                    .insert(canonical(path), Ok(Arc::clone(&policy)));
+                // Cases elsewhere that refer to this file share it.
+                self.slot(canonical(path))
+                    .get_or_init(|| Ok(Arc::clone(&policy)));
                 policy
             }
         };
         build_test_file(&document, policy, &self.limits)
     }
 
+    fn slot(&self, path: PathBuf) -> Arc<PolicySlot> {
+        let mut policies = self
+            .policies
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        Arc::clone(policies.entry(path).or_default())
+    }
+
     fn referenced_policy(
-        &mut self,
+        &self,
         document: &Document,
         reference: &str,
     ) -> Result<Arc<Policy>, LoadError> {
@@ -105,24 +123,22 @@ impl Loader {
             .parent()
             .unwrap_or(Path::new("."))
             .join(reference);
-        let key = canonical(&path);
-        if !self.policies.contains_key(&key) {
-            let loaded = read_document(&path, &self.limits).and_then(|referenced| match referenced
-                .root
-                .get("policy")
-            {
-                Some(node) => Err(LoadError::at(
-                    "policy::reference",
-                    &referenced.source,
-                    node.span,
-                    "a policy referred to by `policy:` must declare the policy itself",
-                    "this file refers to yet another policy",
-                )),
-                None => build_policy(&referenced).map(Arc::new),
-            });
-            self.policies.insert(key.clone(), loaded);
-        }
-        match &self.policies[&key] {
+        let slot = self.slot(canonical(&path));
+        let loaded = slot.get_or_init(|| {
+            read_document(&path, &self.limits).and_then(|referenced| {
+                match referenced.root.get("policy") {
+                    Some(node) => Err(LoadError::at(
+                        "policy::reference",
+                        &referenced.source,
+                        node.span,
+                        "a policy referred to by `policy:` must declare the policy itself",
+                        "this file refers to yet another policy",
+                    )),
+                    None => build_policy(&referenced).map(Arc::new),
+                }
+            })
+        });
+        match loaded {
             Ok(policy) => Ok(Arc::clone(policy)),
             Err(error) => Err(LoadError::at(
                 "policy::reference",

@@ -120,10 +120,9 @@ pub fn collect(
     now: Timestamp,
     limits: &Limits,
 ) -> Vec<Test> {
-    let mut loader = Loader::new(*limits);
     let mut tests = Vec::new();
-    for path in files {
-        match loader.load(path) {
+    for loaded in Loader::new(*limits).load_all(files) {
+        match loaded {
             Ok(file) => {
                 let loaded = Arc::new(LoadedFile {
                     resolved: Resolved::new(Arc::clone(&file.policy)),

@@ -1,0 +1,63 @@
+//! Work spread over the machine's cores, with results kept in order.
+
+use std::sync::Mutex;
+
+/// `work` applied to each item on as many threads as there are cores (and items), each
+/// taking the next item when it is free, so that uneven items (files of different sizes)
+/// keep every core busy; the results come back in the items' order.
+pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    let count = items.len();
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let next = || {
+        queue
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .next()
+    };
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    std::iter::from_fn(next)
+                        .map(|(index, item)| (index, work(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    debug_assert_eq!(done.len(), count);
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_keep_the_order_of_the_items() {
+        let items: Vec<u64> = (0..1000).collect();
+        let squares = super::map(items, |item| {
+            if item % 7 == 0 {
+                std::thread::yield_now();
+            }
+            item * item
+        });
+        assert_eq!(
+            squares,
+            (0..1000).map(|item| item * item).collect::<Vec<_>>()
+        );
+    }
+}
