@@ -2,9 +2,12 @@
 //! on generated suites are in `benches/e2e.sh`.
 #![allow(missing_docs)] // `criterion_group!` defines an undocumented function
 
+extern crate alloc; // for pest_derive without `std`
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use permspec::eval::{Access, Matching, decide, decide_code, routes, urn};
 use permspec::query::parse;
+use pest::Parser as _;
 use std::hint::black_box;
 
 /// Eight permissions, the shape of a real check; allowed by the second operand.
@@ -27,10 +30,18 @@ fn grants(count: usize) -> Vec<String> {
     grants
 }
 
+/// The same grammar, for pest's own parse (the pairs, without permspec's AST).
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/query.pest"]
+struct Grammar;
+
 fn parsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Bytes(QUERY.len() as u64));
     group.bench_function("8-permission query", |b| b.iter(|| parse(black_box(QUERY))));
+    group.bench_function("8-permission query, pest's own parse", |b| {
+        b.iter(|| Grammar::parse(Rule::query, black_box(QUERY)).map(|pairs| pairs.count()))
+    });
     group.finish();
 }
 

@@ -71,6 +71,9 @@
 //! assert!(report.contains("examples/findings/documents.yaml"));
 //! ```
 
+// pest_derive builds without `std` (see `query::parser`), and its code names `alloc`.
+extern crate alloc;
+
 pub mod atomic_write;
 pub mod cli;
 pub mod diagnostic;

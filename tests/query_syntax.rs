@@ -211,6 +211,25 @@ fn nesting_up_to_the_limit_parses() {
     assert_eq!(canonical(&text), "a");
 }
 
+/// The depth pre-scan is what bounds the parser's recursion (pest's own stack probe is
+/// compiled out): the deepest query allowed parses on a quarter of a thread's usual stack,
+/// even unoptimized.
+#[test]
+fn the_deepest_query_parses_on_a_small_stack() {
+    let text = format!(
+        "{}a AND b{}",
+        "(x OR ".repeat(MAX_NESTING),
+        ")".repeat(MAX_NESTING)
+    );
+    let parsed = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || parse(&text).map(|query| query.permissions().len()))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(parsed.unwrap(), MAX_NESTING + 2);
+}
+
 #[test]
 fn nesting_past_the_limit_is_a_clear_error_not_a_crash() {
     let text = format!(

@@ -4,7 +4,8 @@ use super::syntax_error::{SyntaxError, SyntaxErrorKind, diagnose};
 use super::{Operator, Query};
 use crate::span::Span;
 use pest::Parser as _;
-use pest::iterators::Pair;
+use pest::Token;
+use pest::iterators::Tokens;
 
 /// Deepest nesting of parentheses a query may have.
 ///
@@ -27,14 +28,7 @@ struct QueryGrammar;
 pub fn parse(text: &str) -> Result<Query, SyntaxError> {
     check_nesting(text)?;
     match QueryGrammar::parse(Rule::query, text) {
-        Ok(mut pairs) => {
-            let query = pairs.next().expect("the grammar yields one query");
-            let or_expr = query
-                .into_inner()
-                .next()
-                .expect("a query holds an expression");
-            Ok(build_or(or_expr))
-        }
+        Ok(pairs) => Ok(build(text, pairs.tokens())),
         Err(error) => Err(diagnose(text).unwrap_or_else(|| {
             // The token walk words every error the grammar can raise; should the two ever
             // disagree, still fail with pest's position rather than accept the input.
@@ -67,60 +61,96 @@ fn check_nesting(text: &str) -> Result<(), SyntaxError> {
     Ok(())
 }
 
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    Span::new(pair.as_span().start(), pair.as_span().end())
-}
-
-fn build_or(pair: Pair<'_, Rule>) -> Query {
-    let span = span_of(&pair);
-    let operands = pair
-        .into_inner()
-        .filter(|operand| operand.as_rule() == Rule::and_expr)
-        .map(build_and)
-        .collect();
-    chain(Operator::Or, operands, span)
-}
-
-fn build_and(pair: Pair<'_, Rule>) -> Query {
-    let span = span_of(&pair);
-    let operands = pair
-        .into_inner()
-        .filter_map(|operand| match operand.as_rule() {
-            Rule::permission => Some(Query::Permission {
-                name: operand.as_str().to_owned(),
-                span: span_of(&operand),
-            }),
-            Rule::group => Some(build_or(
-                operand
-                    .into_inner()
-                    .next()
-                    .expect("a group holds an expression"),
-            )),
-            _ => None,
-        })
-        .collect();
-    chain(Operator::And, operands, span)
-}
-
-/// One operand stands for itself; several form a chain, absorbing operands of the same kind.
-fn chain(operator: Operator, mut operands: Vec<Query>, span: Span) -> Query {
-    if operands.len() == 1 {
-        return operands.pop().expect("one operand");
-    }
-    let mut children = Vec::with_capacity(operands.len());
-    for operand in operands {
-        match operand {
-            Query::And {
-                children: inner, ..
-            } if operator == Operator::And => children.extend(inner),
-            Query::Or {
-                children: inner, ..
-            } if operator == Operator::Or => children.extend(inner),
-            other => children.push(other),
+/// Builds the AST in one pass over the parse's tokens: each `and_expr` and `or_expr` opens
+/// a chain of operands, which its end closes into its parent's.
+fn build(text: &str, tokens: Tokens<'_, Rule>) -> Query {
+    let mut open: Vec<Chain> = Vec::new();
+    let mut permission_start = 0;
+    let mut query = None;
+    for token in tokens {
+        match token {
+            Token::Start { rule, pos } => match rule {
+                Rule::or_expr => open.push(Chain::new(Operator::Or, pos.pos())),
+                Rule::and_expr => open.push(Chain::new(Operator::And, pos.pos())),
+                Rule::permission => permission_start = pos.pos(),
+                _ => {}
+            },
+            Token::End { rule, pos } => {
+                let operand = match rule {
+                    Rule::permission => Query::Permission {
+                        name: text[permission_start..pos.pos()].to_owned(),
+                        span: Span::new(permission_start, pos.pos()),
+                    },
+                    Rule::or_expr | Rule::and_expr => open
+                        .pop()
+                        .expect("the grammar closes what it opens")
+                        .finish(pos.pos()),
+                    _ => continue,
+                };
+                match open.last_mut() {
+                    Some(parent) => parent.push(operand),
+                    None => query = Some(operand),
+                }
+            }
         }
     }
-    match operator {
-        Operator::And => Query::And { children, span },
-        Operator::Or => Query::Or { children, span },
+    query.expect("the grammar yields one query")
+}
+
+/// The operands of one operator, gathered without allocating for a lone operand (which
+/// stands for itself) and absorbing the children of an operand of the same kind.
+struct Chain {
+    operator: Operator,
+    start: usize,
+    first: Option<Query>,
+    children: Vec<Query>,
+}
+
+impl Chain {
+    fn new(operator: Operator, start: usize) -> Self {
+        Chain {
+            operator,
+            start,
+            first: None,
+            children: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, operand: Query) {
+        if self.children.is_empty() {
+            match self.first.take() {
+                None => return self.first = Some(operand),
+                Some(first) => self.absorb(first),
+            }
+        }
+        self.absorb(operand);
+    }
+
+    fn absorb(&mut self, operand: Query) {
+        match operand {
+            Query::And { children, .. } if self.operator == Operator::And => {
+                self.children.extend(children)
+            }
+            Query::Or { children, .. } if self.operator == Operator::Or => {
+                self.children.extend(children)
+            }
+            other => self.children.push(other),
+        }
+    }
+
+    /// The chain that ends at `end`: its lone operand, or the operator over its operands.
+    fn finish(self, end: usize) -> Query {
+        let span = Span::new(self.start, end);
+        match (self.first, self.operator) {
+            (Some(lone), _) => lone,
+            (None, Operator::And) => Query::And {
+                children: self.children,
+                span,
+            },
+            (None, Operator::Or) => Query::Or {
+                children: self.children,
+                span,
+            },
+        }
     }
 }
