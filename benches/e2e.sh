@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end timings of the release binary on generated suites: wall-clock seconds and
-# peak memory of `test`, `lint`, `diff` and `test --mutate` at three sizes (keys grow with
-# cases), then `lint` of 10,000 keys.
+# peak memory of `test --format json`, `lint`, `diff` and `test --mutate` at three sizes
+# (keys grow with cases), `test --format json` of a million cases, `lint` of 10,000 keys,
+# and keys that all hold one 1,000-grant role.
 #   bash benches/e2e.sh            (from the repository root)
+#   E2E_MILLION=0 bash benches/e2e.sh   skips the million-case suite (2 GB of memory)
 set -euo pipefail
 cargo build --release --quiet
 bin="$PWD/target/release/permspec"
@@ -25,7 +27,7 @@ for size in 1000 10000 100000; do
   # The same suite with one role widened to a wildcard, for `diff`.
   cp -r "$dir" "$dir-widened"
   sed -i '0,/^  r0:$/{n;s/permissions: \[/permissions: ["ns9.*",/}' "$dir-widened/policy.yaml"
-  measure "$size" "$keys" "test" "$bin" test -q "$dir"
+  measure "$size" "$keys" "test --format json" "$bin" test --format json "$dir"
   measure "$size" "$keys" "lint" "$bin" lint "$dir"
   measure "$size" "$keys" "diff" "$bin" diff "$dir" "$dir-widened"
   measure "$size" "$keys" "test --mutate" "$bin" test -q --mutate "$dir"
@@ -34,3 +36,18 @@ done
 dir="$work/keys"
 "$bin" generate "$dir" --cases 10000 --keys 10000 --roles 100 >/dev/null
 measure 10000 10000 "lint" "$bin" lint "$dir"
+
+if [ "${E2E_MILLION:-1}" != 0 ]; then
+  dir="$work/million"
+  "$bin" generate "$dir" --cases 1000000 --keys 10000 --roles 100 >/dev/null
+  measure 1000000 10000 "test --format json" "$bin" test --format json "$dir"
+  rm -rf "$dir"
+fi
+
+# Every key holds one role of 1,000 grants: resolved and compiled once, shared.
+for keys in 10000 100000; do
+  dir="$work/shared-$keys"
+  "$bin" generate "$dir" --cases 10000 --keys "$keys" --roles 1 --grants-per-role 1000 >/dev/null
+  measure 10000 "$keys" "shared role: test" "$bin" test -q "$dir"
+  measure 10000 "$keys" "shared role: lint" "$bin" lint "$dir"
+done

@@ -12,37 +12,38 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The shape of a generated suite.
-#[derive(Clone, Debug, clap::Args)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Shape {
     /// Seed: the same seed and shape give the same files.
-    #[arg(long, default_value_t = 1)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1))]
     pub seed: u64,
     /// Number of roles.
-    #[arg(long, default_value_t = 100)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 100))]
     pub roles: usize,
     /// Number of API keys.
-    #[arg(long, default_value_t = 1000)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1000))]
     pub keys: usize,
     /// Number of cases.
-    #[arg(long, default_value_t = 100_000)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 100_000))]
     pub cases: usize,
     /// Number of catalog permissions.
-    #[arg(long, default_value_t = 500)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 500))]
     pub catalog: usize,
     /// Grants per role.
-    #[arg(long, default_value_t = 8)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 8))]
     pub grants_per_role: usize,
     /// Share of grants that are wildcards (`ns.*`, `ns.res.*`), from 0 to 1.
-    #[arg(long, default_value_t = 0.2)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 0.2))]
     pub wildcard_share: f64,
     /// Nesting depth of queries (1: a single permission or one operator).
-    #[arg(long, default_value_t = 2)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 2))]
     pub query_depth: usize,
     /// Operands per operator in queries.
-    #[arg(long, default_value_t = 3)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 3))]
     pub query_width: usize,
     /// Files the cases are spread over (each names the policy with `policy:`).
-    #[arg(long, default_value_t = 4)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 4))]
     pub case_files: usize,
 }
 

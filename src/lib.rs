@@ -75,7 +75,6 @@
 extern crate alloc;
 
 pub mod atomic_write;
-pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;

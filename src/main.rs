@@ -1,5 +1,7 @@
 //! The `permspec` command: policy tests and lints for API-key permissions in the style of
-//! Unkey. Everything but the broken-pipe behaviour lives in the library's `cli` module.
+//! Unkey. The command line (`cli`) is a thin layer over the library.
+
+mod cli;
 
 #[allow(unsafe_code)] // one libc call, before any other thread exists
 fn main() -> std::process::ExitCode {
@@ -10,5 +12,5 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    permspec::cli::main()
+    cli::main()
 }

@@ -9,7 +9,8 @@ use std::fmt;
 use std::io::IsTerminal;
 
 /// When to use colour in human output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ColorChoice {
     /// Colour when writing to a terminal and `NO_COLOR` is unset.
     #[default]

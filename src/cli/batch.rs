@@ -4,12 +4,12 @@
 //! line gets its own `{"error": ...}` line and the run goes on; the exit code is then 2.
 
 use super::Exit;
-use crate::eval::root_query::RootQuery;
-use crate::eval::routes::{self, Request};
-use crate::eval::urn::{self, UrnPermission};
-use crate::eval::{Access, Decision, Semantics};
-use crate::policy::Limits;
-use crate::report::route_json;
+use permspec::eval::root_query::RootQuery;
+use permspec::eval::routes::{self, Request};
+use permspec::eval::urn::{self, UrnPermission};
+use permspec::eval::{Access, Decision, Semantics};
+use permspec::policy::Limits;
+use permspec::report::route_json;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -40,7 +40,7 @@ pub fn run(path: &Path) -> Exit {
     let input: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        match crate::input::open_regular(path) {
+        match permspec::input::open_regular(path) {
             Ok(file) => Box::new(file),
             Err(error) => {
                 eprintln!("error: cannot read `{}`: {error}", path.display());
@@ -121,9 +121,9 @@ fn answer(line: &[u8]) -> Result<Value, String> {
     let grants = &input.grants;
     if let Some(text) = &input.query {
         let semantics = input.semantics.unwrap_or_default();
-        return Ok(match crate::query::parse(text) {
-            Ok(query) if !crate::query::unkey_limits(text, &query).is_empty() => {
-                let violations = crate::query::unkey_limits(text, &query);
+        return Ok(match permspec::query::parse(text) {
+            Ok(query) if !permspec::query::unkey_limits(text, &query).is_empty() => {
+                let violations = permspec::query::unkey_limits(text, &query);
                 let reasons: Vec<String> = violations.iter().map(ToString::to_string).collect();
                 json!({"allowed": false, "valid": true, "error": reasons.join("; ")})
             }

@@ -2,14 +2,16 @@
 //! and explain the decision.
 
 use super::{Context, Exit, Format};
-use crate::eval::routes::{self, Request};
-use crate::eval::urn::{self, UrnPermission};
-use crate::eval::{Access, Decision, Semantics};
-use crate::lint::{RuleId, lint_query, syntax_diagnostic, whole};
-use crate::policy::{KeyDecision, Loader, Resolved, Source};
-use crate::query::{self, Query, unkey_limits};
-use crate::report::{decision_json, decision_text, gate_json, gate_text, route_json, route_text};
-use crate::suggest::did_you_mean;
+use permspec::eval::routes::{self, Request};
+use permspec::eval::urn::{self, UrnPermission};
+use permspec::eval::{Access, Decision, Semantics};
+use permspec::lint::{RuleId, lint_query, syntax_diagnostic, whole};
+use permspec::policy::{KeyDecision, Loader, Resolved, Source};
+use permspec::query::{self, Query, unkey_limits};
+use permspec::report::{
+    decision_json, decision_text, gate_json, gate_text, route_json, route_text,
+};
+use permspec::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -2,8 +2,8 @@
 //! without a case asserting it.
 
 use super::{Context, Exit};
-use crate::diff::{Side, diff};
-use crate::report::{diff_json, diff_markdown, diff_text};
+use permspec::diff::{Side, diff};
+use permspec::report::{diff_json, diff_markdown, diff_text};
 use std::path::PathBuf;
 
 /// Output formats of `permspec diff`.

@@ -1,7 +1,7 @@
 //! `permspec generate` (hidden): write a synthetic suite for benchmarks.
 
 use super::Exit;
-use crate::generate::{Shape, generate};
+use permspec::generate::{Shape, generate};
 use std::path::PathBuf;
 
 /// Arguments of `permspec generate`.

@@ -2,9 +2,9 @@
 //! responses.
 
 use super::{Context, Exit, Format};
-use crate::import::live::{Client, DEFAULT_BASE_URL, Progress, Retry};
-use crate::import::{Imported, Responses, Workspace, from_responses, policy};
-use crate::policy::{Limits, Source};
+use permspec::import::live::{Client, DEFAULT_BASE_URL, Progress, Retry};
+use permspec::import::{Imported, Responses, Workspace, from_responses, policy};
+use permspec::policy::{Limits, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -91,7 +91,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     match &args.output {
         None => print!("{}", imported.yaml),
         Some(path) => {
-            if let Err(error) = crate::atomic_write::write_file(path, imported.yaml.as_bytes()) {
+            if let Err(error) = permspec::atomic_write::write_file(path, imported.yaml.as_bytes()) {
                 eprintln!("error: cannot write `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
@@ -172,7 +172,7 @@ fn saved(args: &UnkeyArgs, context: &Context) -> Option<Workspace> {
 }
 
 fn read_source(path: &Path) -> Result<Source, String> {
-    crate::input::read_text(path, Limits::default().file_bytes)
+    permspec::input::read_text(path, Limits::default().file_bytes)
         .map(|text| Source::new(path, text))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

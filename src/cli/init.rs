@@ -1,7 +1,7 @@
 //! `permspec init`: write a starter suite.
 
 use super::Exit;
-use crate::init::{InitError, scaffold};
+use permspec::init::{InitError, scaffold};
 use std::path::PathBuf;
 
 /// Arguments of `permspec init`.

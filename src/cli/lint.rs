@@ -1,10 +1,12 @@
 //! `permspec lint`: run the lint rules over policy files.
 
 use super::{Context, Exit};
-use crate::diagnostic::FileDiagnostic;
-use crate::lint::{Config, Level, LevelSetting, Selector, fix_files, lint_files, lint_query_file};
-use crate::policy::Source;
-use crate::report::{github_annotations, lint_json, sarif};
+use permspec::diagnostic::FileDiagnostic;
+use permspec::lint::{
+    Config, Level, LevelSetting, Selector, fix_files, lint_files, lint_query_file,
+};
+use permspec::policy::Source;
+use permspec::report::{github_annotations, lint_json, sarif};
 use std::path::{Path, PathBuf};
 
 /// Output formats of `permspec lint`.
@@ -217,9 +219,9 @@ fn run_once(args: &Args, context: &Context) -> Exit {
 fn read_queries(path: &Path, limit: u64) -> Result<Source, FileDiagnostic> {
     let stdin = path == Path::new("-");
     let text = if stdin {
-        crate::input::read_stdin(limit)
+        permspec::input::read_stdin(limit)
     } else {
-        crate::input::read_text(path, limit)
+        permspec::input::read_text(path, limit)
     };
     let name = if stdin { Path::new("<stdin>") } else { path };
     text.map(|text| Source::new(name, text)).map_err(|error| {
@@ -230,7 +232,7 @@ fn read_queries(path: &Path, limit: u64) -> Result<Source, FileDiagnostic> {
     })
 }
 
-fn summary(findings: &[crate::lint::FileFindings], files: usize) -> String {
+fn summary(findings: &[permspec::lint::FileFindings], files: usize) -> String {
     let count = |level| {
         findings
             .iter()

@@ -16,8 +16,8 @@ mod shell;
 mod test;
 mod watch;
 
-use crate::report::{ColorChoice, Renderer};
 use clap::{Parser, Subcommand};
+use permspec::report::{ColorChoice, Renderer};
 use std::process::ExitCode;
 
 /// Policy tests and lints for API-key permissions in the style of Unkey.
@@ -104,8 +104,8 @@ pub struct Context {
 fn configuration(
     explicit: Option<&std::path::Path>,
     paths: &[std::path::PathBuf],
-) -> Result<crate::lint::Config, Exit> {
-    crate::lint::Config::discover(explicit, paths).map_err(|error| {
+) -> Result<permspec::lint::Config, Exit> {
+    permspec::lint::Config::discover(explicit, paths).map_err(|error| {
         eprintln!("error: {error}");
         Exit::BadInput
     })
@@ -114,7 +114,7 @@ fn configuration(
 /// The policy files under `paths`; none at all, or a path that cannot be read, is reported
 /// on standard error and ends the command with [`Exit::BadInput`].
 fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Exit> {
-    match crate::runner::policy_files(paths) {
+    match permspec::runner::policy_files(paths) {
         Ok(files) if files.is_empty() => {
             let names: Vec<String> = paths
                 .iter()

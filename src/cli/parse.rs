@@ -2,9 +2,9 @@
 //! report the lint rules that apply to a bare query (W007, N002, N005).
 
 use super::{Context, Exit, Format};
-use crate::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, whole};
-use crate::policy::{QueryText, Source};
-use crate::query::{self, SyntaxError};
+use permspec::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, whole};
+use permspec::policy::{QueryText, Source};
+use permspec::query::{self, SyntaxError};
 use serde_json::json;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Err(exit) => return exit,
     };
     let inputs: Vec<(Source, Vec<QueryText>)> = if args.queries.is_empty() {
-        let text = match crate::input::read_stdin(config.limits.file_bytes) {
+        let text = match permspec::input::read_stdin(config.limits.file_bytes) {
             Ok(text) => text,
             Err(error) => {
                 eprintln!("error: cannot read queries from standard input: {error}");

@@ -2,7 +2,7 @@
 //! route's checks.
 
 use super::{Exit, Format};
-use crate::eval::routes::{self, Route};
+use permspec::eval::routes::{self, Route};
 use serde_json::json;
 
 /// Arguments of `permspec routes`.

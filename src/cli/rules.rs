@@ -1,7 +1,7 @@
 //! `permspec rules [RULES]`: list the lint rules, or show one rule's documentation.
 
 use super::Exit;
-use crate::lint::{Rule, Selector, rules};
+use permspec::lint::{Rule, Selector, rules};
 
 /// Arguments of `permspec rules`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub enum RulesFormat {
 
 pub fn run(args: &Args) -> Exit {
     if args.format == RulesFormat::Markdown {
-        print!("{}", crate::lint::reference_markdown());
+        print!("{}", permspec::lint::reference_markdown());
         return Exit::Success;
     }
     let selected: Vec<&Rule> = match &args.rule {

@@ -1,7 +1,7 @@
 //! `permspec schema`: the JSON Schema of policy files, derived from the loader's types.
 
 use super::Exit;
-use crate::policy::schema_text;
+use permspec::policy::schema_text;
 
 /// Arguments of `permspec schema` (none).
 #[derive(Debug, clap::Args)]

@@ -59,7 +59,8 @@ pub fn man(args: &ManArgs) -> Exit {
     }
     for (name, page) in pages {
         let path = directory.join(format!("{name}.1"));
-        let written = page.and_then(|page| crate::atomic_write::write_file(&path, page.as_bytes()));
+        let written =
+            page.and_then(|page| permspec::atomic_write::write_file(&path, page.as_bytes()));
         if let Err(error) = written {
             eprintln!("error: cannot write `{}`: {error}", path.display());
             return Exit::BadInput;

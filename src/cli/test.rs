@@ -2,11 +2,11 @@
 //! exit codes.
 
 use super::{Context, Exit};
-use crate::eval::Semantics;
-use crate::report::{
+use permspec::eval::Semantics;
+use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
-use crate::runner::{
+use permspec::runner::{
     LoadedFile, PolicyCoverage, Selection, collect, coverage, execute, loaded_files, mutation_test,
     percent, run_libtest,
 };

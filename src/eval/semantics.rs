@@ -16,9 +16,9 @@ use std::fmt;
     Hash,
     Serialize,
     Deserialize,
-    clap::ValueEnum,
     schemars::JsonSchema,
 )]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Semantics {
     /// Unkey's documentation: `documents.*` grants `documents.read`.
