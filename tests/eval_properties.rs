@@ -3,7 +3,8 @@
 
 mod support;
 
-use permspec::eval::{Access, Code, Matching, PatternSet, decide, decide_code};
+use permspec::eval::{Access, Code, Grants, Matching, PatternSet, decide, decide_code};
+use std::sync::Arc;
 use permspec::query::{Query, SyntaxErrorKind, parse};
 use proptest::prelude::*;
 use support::naive;
@@ -88,6 +89,28 @@ proptest! {
         match set.find(&required) {
             Some(index) => prop_assert!(naive::matches(&grants[index], &required, matching)),
             None => prop_assert!(!grants.iter().any(|g| naive::matches(g, &required, matching))),
+        }
+    }
+
+    /// A key's grants compiled in parts (its own, each role's) answer as one set of all of
+    /// them would: the same grant for every permission, so explanations name the same grant.
+    #[test]
+    fn grants_in_parts_find_what_one_set_of_them_finds(
+        parts in prop::collection::vec(grants(), 0..4),
+        required in permission(),
+        matching in matching(),
+    ) {
+        let whole: Vec<String> = parts.concat();
+        let one = PatternSet::new(&whole, matching);
+        let split = Grants::from_parts(
+            matching,
+            parts.iter().map(|part| Arc::new(PatternSet::new(part, matching))),
+        );
+        prop_assert_eq!(split.find(&required), one.find(&required));
+        prop_assert_eq!(split.contains(&required), one.contains(&required));
+        prop_assert_eq!(split.len(), whole.len());
+        for (index, pattern) in whole.iter().enumerate() {
+            prop_assert_eq!(split.pattern(index), pattern);
         }
     }
 

@@ -10,8 +10,8 @@ pub use side::Side;
 use crate::eval::{Code, Matching, grant_matches};
 use crate::lint::{Config, Finding, lint_loaded};
 use crate::policy::{
-    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes, Source,
-    TestFile,
+    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes,
+    SharedResolution, Source, TestFile,
 };
 use crate::query;
 use crate::span::Span;
@@ -163,7 +163,7 @@ struct Loaded {
 
 struct Version {
     file: TestFile,
-    resolved: Resolved,
+    resolved: Arc<Resolved>,
     now: Timestamp,
 }
 
@@ -177,10 +177,11 @@ fn load(
     let mut errors = Vec::new();
     let paths: Vec<_> = side.files.iter().map(|(_, path)| path.clone()).collect();
     let loaded = Loader::new(*limits).load_all(&paths);
+    let mut resolution = SharedResolution::default();
     for ((name, _), file) in side.files.iter().zip(loaded) {
         match file {
             Ok(file) => {
-                let resolved = Resolved::new(Arc::clone(&file.policy));
+                let resolved = resolution.of(&file.policy);
                 let now = file.now.unwrap_or(now);
                 let name = pair_single.unwrap_or(name).to_owned();
                 files.insert(

@@ -1,12 +1,13 @@
 //! Deciding a query against compiled grants and forbid rules, with the reason why.
 
-use super::PatternSet;
 use super::explain::{Explanation, LeafMatch, SatisfiedLeaf, smallest_missing_sets, unkey_message};
 use super::semantics::{Matching, Semantics};
+use super::{Grants, PatternSet};
 use crate::query::Query;
 use serde::Serialize;
 use std::fmt;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// The outcome codes of a decision, in the order they are checked.
 #[derive(
@@ -83,9 +84,9 @@ impl fmt::Display for Code {
 #[derive(Clone, Debug)]
 pub struct Access {
     /// What the key holds.
-    pub grants: PatternSet,
-    /// What no key may use.
-    pub forbidden: PatternSet,
+    pub grants: Grants,
+    /// What no key may use (one compiled set, shared by every key of a policy).
+    pub forbidden: Arc<PatternSet>,
 }
 
 impl Access {
@@ -98,8 +99,8 @@ impl Access {
         F::Item: Into<String>,
     {
         Access {
-            grants: PatternSet::new(grants, matching),
-            forbidden: PatternSet::new(forbidden, matching),
+            grants: Grants::new(grants, matching),
+            forbidden: Arc::new(PatternSet::new(forbidden, matching)),
         }
     }
 }
@@ -186,9 +187,7 @@ pub fn decide(query: &Query, access: &Access) -> Outcome {
     let satisfied_by = |holds: &dyn Fn(&LeafMatch) -> bool| -> Vec<SatisfiedLeaf> {
         witness(query, &leaves, holds)
             .iter()
-            .map(|leaf| {
-                SatisfiedLeaf::new(leaf, access.grants.patterns(), access.forbidden.patterns())
-            })
+            .map(|leaf| SatisfiedLeaf::new(leaf, &access.grants, access.forbidden.patterns()))
             .collect()
     };
     let explanation = match code {

@@ -1,6 +1,7 @@
 //! Why a decision came out as it did: the grants that carried an allow, Unkey's wording of a
 //! deny, and the smallest sets of permissions that would turn a deny into an allow.
 
+use super::Grants;
 use super::decision::fold_leaves;
 use crate::query::Query;
 use crate::span::Span;
@@ -54,12 +55,12 @@ pub struct Explanation {
 }
 
 impl SatisfiedLeaf {
-    pub(super) fn new(leaf: &LeafMatch, grants: &[String], forbids: &[String]) -> Self {
+    pub(super) fn new(leaf: &LeafMatch, grants: &Grants, forbids: &[String]) -> Self {
         let grant_index = leaf.grant.expect("a satisfied leaf has a grant");
         SatisfiedLeaf {
             permission: leaf.permission.clone(),
             span: leaf.span,
-            grant: grants[grant_index].clone(),
+            grant: grants.pattern(grant_index).to_owned(),
             grant_index,
             forbidden_by: leaf.forbidden_by.map(|index| forbids[index].clone()),
             forbid_index: leaf.forbidden_by,

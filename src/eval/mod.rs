@@ -14,6 +14,7 @@
 
 mod decision;
 mod explain;
+mod grants;
 mod pattern_set;
 pub mod root_query;
 pub mod routes;
@@ -22,5 +23,6 @@ pub mod urn;
 
 pub use decision::{Access, Code, Decision, Outcome, decide, decide_code};
 pub use explain::{Explanation, MAX_MISSING_SETS, SatisfiedLeaf};
+pub use grants::Grants;
 pub use pattern_set::PatternSet;
 pub use semantics::{Matching, Semantics, grant_matches};

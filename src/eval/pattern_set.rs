@@ -76,6 +76,11 @@ impl PatternSet {
         self.lookup(required, Want::MostSpecific)
     }
 
+    /// The index of the pattern identical to `required`, the first if there are several.
+    pub fn find_identical(&self, required: &str) -> Option<usize> {
+        self.exact.get(required).copied()
+    }
+
     /// True if some pattern matches `required`; faster than [`PatternSet::find`], which has
     /// to look on for a more specific pattern.
     pub fn contains(&self, required: &str) -> bool {

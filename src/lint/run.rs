@@ -3,7 +3,7 @@
 
 use super::context::LintContext;
 use super::{Check, Checks, Config, Finding, Owner, Selector, rules};
-use crate::policy::{LoadError, Loader, Resolved, Source, Suppression, TestFile};
+use crate::policy::{LoadError, Loader, SharedResolution, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -62,8 +62,9 @@ pub fn lint_loaded(
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();
+    let mut resolution = SharedResolution::default();
     for file in loaded {
-        let resolved = Resolved::new(std::sync::Arc::clone(&file.policy));
+        let resolved = resolution.of(&file.policy);
         let mut used = HashSet::new();
         let none_used = HashSet::new();
         let exercised_keys = &exercised[file.policy.source.path()];

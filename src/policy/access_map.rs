@@ -98,7 +98,7 @@ impl AccessMap {
             .enumerate()
             .map(|(index, key)| {
                 let signature = (
-                    resolved.grants(index).as_ptr() as usize,
+                    resolved.grants(index).id(),
                     key.kind,
                     key.enabled.value,
                     key.expires.as_ref().map(|at| at.value),

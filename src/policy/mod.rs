@@ -22,7 +22,7 @@ pub use model::{
     RootCheck, RouteAccess, Spanned, Suppression, TestFile,
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
-pub use resolve::{Grant, KeyDecision, Resolved, Verdict};
+pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use route_probes::{RouteProbes, route_case};
 pub use source::{Source, SourceFile};
 

@@ -2,8 +2,10 @@
 //! where each comes from), compiled once per way of matching, and the decision codes of
 //! docs/semantics.md §3 in their order.
 
-use super::model::{KeyKind, Policy};
-use crate::eval::{Access, Code, Decision, Matching, PatternSet, Semantics, decide, decide_code};
+use super::model::{KeyKind, Policy, Spanned};
+use crate::eval::{
+    Access, Code, Decision, Grants, Matching, PatternSet, Semantics, decide, decide_code,
+};
 use crate::query::Query;
 use crate::span::Span;
 use jiff::Timestamp;
@@ -21,9 +23,10 @@ pub struct Grant {
     pub via: Option<usize>,
 }
 
-/// A policy with every key's grants resolved, ready to decide queries. Keys whose grants
-/// come from the same roles alone share one resolved, compiled set: ten thousand holders of a
-/// thousand-grant role cost one copy of its grants, not ten thousand.
+/// A policy with every key's grants resolved, ready to decide queries. Each role's grants
+/// are compiled once and shared by every key that holds the role, and keys whose grants come
+/// from the same roles alone share one resolved set: ten thousand holders of a
+/// thousand-grant role cost one compiled copy of its grants, not ten thousand.
 #[derive(Debug)]
 pub struct Resolved {
     /// The policy.
@@ -31,14 +34,100 @@ pub struct Resolved {
     /// Each key's grant set (an index into `sets`).
     set_of_key: Vec<usize>,
     sets: Vec<GrantSet>,
+    /// The grants compiled as a unit: each role's (at the role's index), then the own
+    /// permissions of each key that has some.
+    parts: Vec<Part>,
+    /// The forbid rules, compiled once per way of matching.
+    forbidden: [OnceLock<Arc<PatternSet>>; 3],
     by_name: HashMap<String, usize>,
 }
 
-/// The effective grants of one or more keys, compiled once per way of matching on first use.
+/// Resolves each policy once, however many files of a run test it.
+#[derive(Debug, Default)]
+pub struct SharedResolution {
+    /// By the policy's address (the `Resolved` holds the policy, so it stays unique).
+    resolved: HashMap<usize, Arc<Resolved>>,
+}
+
+impl SharedResolution {
+    /// `policy` resolved, the first time it is asked for.
+    pub fn of(&mut self, policy: &Arc<Policy>) -> Arc<Resolved> {
+        let address = Arc::as_ptr(policy) as usize;
+        Arc::clone(
+            self.resolved
+                .entry(address)
+                .or_insert_with(|| Arc::new(Resolved::new(Arc::clone(policy)))),
+        )
+    }
+}
+
+impl std::ops::Index<usize> for GrantList<'_> {
+    type Output = Grant;
+
+    fn index(&self, index: usize) -> &Grant {
+        self.get(index)
+            .unwrap_or_else(|| panic!("grant {index} of a key with {}", self.len()))
+    }
+}
+
+/// The effective grants of one or more keys: their parts, in order, compiled together once
+/// per way of matching on first use.
 #[derive(Debug)]
 struct GrantSet {
-    grants: Vec<Grant>,
+    parts: Vec<usize>,
     compiled: [OnceLock<Access>; 3],
+}
+
+/// Grants that belong together (a role's, or a key's own), compiled once per way of
+/// matching on first use.
+#[derive(Debug)]
+struct Part {
+    grants: Vec<Grant>,
+    compiled: [OnceLock<Arc<PatternSet>>; 3],
+}
+
+/// The effective grants of a key, with where each comes from: its own, then role by role.
+/// Keys that share their grants (the holders of the same roles and nothing else) share one
+/// list, with one [`GrantList::id`].
+#[derive(Clone, Copy, Debug)]
+pub struct GrantList<'a> {
+    resolved: &'a Resolved,
+    set: usize,
+}
+
+impl<'a> GrantList<'a> {
+    /// The same for two keys of a policy exactly when they share this list.
+    pub fn id(&self) -> usize {
+        self.set
+    }
+
+    /// How many grants.
+    pub fn len(&self) -> usize {
+        self.parts().map(|part| part.len()).sum()
+    }
+
+    /// True if the key has no grant.
+    pub fn is_empty(&self) -> bool {
+        self.parts().all(|part| part.is_empty())
+    }
+
+    /// The grants, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Grant> + 'a {
+        self.parts().flatten()
+    }
+
+    /// The grant at `index` (as [`crate::eval::SatisfiedLeaf::grant_index`] counts).
+    pub fn get(&self, index: usize) -> Option<&'a Grant> {
+        self.iter().nth(index)
+    }
+
+    fn parts(&self) -> impl Iterator<Item = &'a [Grant]> + 'a {
+        let resolved = self.resolved;
+        resolved.sets[self.set]
+            .parts
+            .iter()
+            .map(move |&part| resolved.parts[part].grants.as_slice())
+    }
 }
 
 /// How a key fared with a query.
@@ -136,6 +225,15 @@ enum Screening {
     },
 }
 
+impl GrantSet {
+    fn new(parts: Vec<usize>) -> Self {
+        GrantSet {
+            parts,
+            compiled: Default::default(),
+        }
+    }
+}
+
 fn matching_slot(matching: Matching) -> usize {
     match matching {
         Matching::Wildcard => 0,
@@ -153,6 +251,20 @@ impl Resolved {
             .enumerate()
             .map(|(index, role)| (role.name.value.as_str(), index))
             .collect();
+        let grants_of = |permissions: &[Spanned<String>], via: Option<usize>| Part {
+            grants: permissions
+                .iter()
+                .map(|permission| Grant {
+                    permission: permission.value.clone(),
+                    span: permission.span,
+                    via,
+                })
+                .collect(),
+            compiled: Default::default(),
+        };
+        let mut parts: Vec<Part> = (policy.roles.iter().enumerate())
+            .map(|(index, role)| grants_of(&role.permissions, Some(index)))
+            .collect();
         let mut sets: Vec<GrantSet> = Vec::new();
         let mut by_roles: HashMap<Vec<usize>, usize> = HashMap::new();
         let mut set_of_key = Vec::with_capacity(policy.keys.len());
@@ -162,34 +274,15 @@ impl Resolved {
                 .iter()
                 .filter_map(|role| role_index.get(role.value.as_str()).copied())
                 .collect();
-            let build = |roles: &[usize]| {
-                let direct = key.permissions.iter().map(|permission| Grant {
-                    permission: permission.value.clone(),
-                    span: permission.span,
-                    via: None,
-                });
-                let through_roles = roles.iter().flat_map(|&index| {
-                    policy.roles[index]
-                        .permissions
-                        .iter()
-                        .map(move |permission| Grant {
-                            permission: permission.value.clone(),
-                            span: permission.span,
-                            via: Some(index),
-                        })
-                });
-                GrantSet {
-                    grants: direct.chain(through_roles).collect(),
-                    compiled: Default::default(),
-                }
-            };
             let set = if key.permissions.is_empty() {
                 *by_roles.entry(roles).or_insert_with_key(|roles| {
-                    sets.push(build(roles));
+                    sets.push(GrantSet::new(roles.clone()));
                     sets.len() - 1
                 })
             } else {
-                sets.push(build(&roles));
+                parts.push(grants_of(&key.permissions, None));
+                let own = parts.len() - 1;
+                sets.push(GrantSet::new(std::iter::once(own).chain(roles).collect()));
                 sets.len() - 1
             };
             set_of_key.push(set);
@@ -203,6 +296,8 @@ impl Resolved {
         Resolved {
             set_of_key,
             sets,
+            parts,
+            forbidden: Default::default(),
             by_name,
             policy,
         }
@@ -214,23 +309,38 @@ impl Resolved {
     }
 
     /// The effective grants of key `key`, direct ones first, then role by role.
-    pub fn grants(&self, key: usize) -> &[Grant] {
-        &self.sets[self.set_of_key[key]].grants
+    pub fn grants(&self, key: usize) -> GrantList<'_> {
+        GrantList {
+            resolved: self,
+            set: self.set_of_key[key],
+        }
     }
 
     /// Key `key`'s grants and the policy's forbid rules, compiled for `matching` on first use
     /// (once for all keys that share the grants).
     pub fn access(&self, key: usize, matching: Matching) -> &Access {
         let set = &self.sets[self.set_of_key[key]];
-        set.compiled[matching_slot(matching)].get_or_init(|| Access {
-            grants: PatternSet::new(set.grants.iter().map(|g| g.permission.clone()), matching),
-            forbidden: PatternSet::new(
-                self.policy
+        let slot = matching_slot(matching);
+        set.compiled[slot].get_or_init(|| {
+            let parts = set.parts.iter().map(|&part| {
+                let part = &self.parts[part];
+                Arc::clone(part.compiled[slot].get_or_init(|| {
+                    let patterns = part.grants.iter().map(|g| g.permission.as_str());
+                    Arc::new(PatternSet::new(patterns, matching))
+                }))
+            });
+            let forbidden = self.forbidden[slot].get_or_init(|| {
+                let patterns = self
+                    .policy
                     .forbid
                     .iter()
-                    .map(|rule| rule.permission.value.clone()),
-                matching,
-            ),
+                    .map(|rule| rule.permission.value.as_str());
+                Arc::new(PatternSet::new(patterns, matching))
+            });
+            Access {
+                grants: Grants::from_parts(matching, parts),
+                forbidden: Arc::clone(forbidden),
+            }
         })
     }
 
@@ -332,7 +442,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let file = Loader::default().load(&path).unwrap();
         let resolved = Resolved::new(Arc::clone(&file.policy));
-        assert!(std::ptr::eq(resolved.grants(0), resolved.grants(1)));
+        assert_eq!(resolved.grants(0).id(), resolved.grants(1).id());
         assert!(std::ptr::eq(
             resolved.access(0, Matching::Wildcard),
             resolved.access(1, Matching::Wildcard)
@@ -343,6 +453,15 @@ mod tests {
             .map(|g| g.permission.as_str())
             .collect();
         assert_eq!(own, ["c.read", "a.read", "b.read"]);
+        assert_eq!(resolved.grants(2)[2].via, Some(0));
         assert_eq!(resolved.sets.len(), 2);
+        // The role is compiled once, for the key with grants of its own as for the others.
+        let role_part = |key| {
+            let access = resolved.access(key, Matching::Wildcard);
+            assert_eq!(access.grants.find("b.read"), Some(access.grants.len() - 1));
+            Arc::as_ptr(&resolved.parts[0].compiled[0].get().cloned().unwrap())
+        };
+        assert_eq!(role_part(0), role_part(2));
+        assert_eq!(resolved.parts.len(), 2);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Test;
 use crate::eval::Semantics;
-use crate::policy::{Limits, Loader, Resolved, TestFile};
+use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
 use jiff::Timestamp;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -14,8 +14,8 @@ use std::sync::Arc;
 pub struct LoadedFile {
     /// What the file declares.
     pub file: TestFile,
-    /// The policy under test, resolved.
-    pub resolved: Resolved,
+    /// The policy under test, resolved (once for all the files that test it).
+    pub resolved: Arc<Resolved>,
     /// The semantics the cases run under (the file's, unless forced).
     pub semantics: Semantics,
     /// The clock for `expires` (the file's `now`, else the time of the run).
@@ -121,11 +121,12 @@ pub fn collect(
     limits: &Limits,
 ) -> Vec<Test> {
     let mut tests = Vec::new();
+    let mut resolution = SharedResolution::default();
     for loaded in Loader::new(*limits).load_all(files) {
         match loaded {
             Ok(file) => {
                 let loaded = Arc::new(LoadedFile {
-                    resolved: Resolved::new(Arc::clone(&file.policy)),
+                    resolved: resolution.of(&file.policy),
                     semantics: forced.unwrap_or(file.semantics),
                     now: file.now.unwrap_or(now),
                     file,

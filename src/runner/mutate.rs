@@ -663,8 +663,8 @@ type KeySignature = (
 fn signature(original: &Resolved, before: usize, mutant: &Resolved, after: usize) -> KeySignature {
     let (was, is) = (&original.policy.keys[before], &mutant.policy.keys[after]);
     (
-        original.grants(before).as_ptr() as usize,
-        mutant.grants(after).as_ptr() as usize,
+        original.grants(before).id(),
+        mutant.grants(after).id(),
         was.kind,
         was.enabled.value,
         is.enabled.value,

@@ -3,7 +3,6 @@
 use crate::eval::{Matching, PatternSet};
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, Owner, RuleId};
-use crate::policy::Grant;
 use std::collections::{HashMap, HashSet};
 
 /// The documentation of W009.
@@ -69,7 +68,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         role_covers.push(covered);
     }
     // Keys sharing their grants (holders of the same roles) are decided once.
-    let mut decided: HashMap<*const Grant, bool> = HashMap::new();
+    let mut decided: HashMap<usize, bool> = HashMap::new();
     for (index, key) in policy.keys.iter().enumerate() {
         let role_already_covers = key.roles.iter().any(|held| {
             let role = policy
@@ -82,7 +81,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let grants = cx.resolved.grants(index);
-        let covered = *decided.entry(grants.as_ptr()).or_insert_with(|| {
+        let covered = *decided.entry(grants.id()).or_insert_with(|| {
             covers(
                 &grants
                     .iter()

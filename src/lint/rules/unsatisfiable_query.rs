@@ -3,7 +3,7 @@
 use crate::eval::{Matching, decide_code, grant_matches};
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
-use crate::policy::{Expect, Grant, KeyKind};
+use crate::policy::{Expect, GrantList, KeyKind};
 use crate::query::Query;
 use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
@@ -95,19 +95,18 @@ impl Holders {
             .collect();
         // Keys that share one resolved grant set (the holders of the same roles) are
         // gathered first, so that a set is walked once however many keys hold it.
-        let mut groups: HashMap<(*const Grant, Matching), (&[Grant], FixedBitSet)> =
-            HashMap::new();
+        let mut groups: HashMap<(usize, Matching), (GrantList, FixedBitSet)> = HashMap::new();
         for (key, &matching) in matchings.iter().enumerate() {
             let grants = cx.resolved.grants(key);
             groups
-                .entry((grants.as_ptr(), matching))
+                .entry((grants.id(), matching))
                 .or_insert_with(|| (grants, FixedBitSet::with_capacity(keys.len())))
                 .1
                 .insert(key);
         }
         let mut index: HashMap<(Matching, &str), FixedBitSet> = HashMap::new();
         for ((_, matching), (grants, holders)) in &groups {
-            for grant in *grants {
+            for grant in grants.iter() {
                 index
                     .entry((*matching, grant.permission.as_str()))
                     .or_insert_with(|| FixedBitSet::with_capacity(keys.len()))
