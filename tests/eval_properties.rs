@@ -4,9 +4,9 @@
 mod support;
 
 use permspec::eval::{Access, Code, Grants, Matching, PatternSet, decide, decide_code};
-use std::sync::Arc;
 use permspec::query::{Query, SyntaxErrorKind, parse};
 use proptest::prelude::*;
+use std::sync::Arc;
 use support::naive;
 use support::strategies::{and, flattened, grants, permission, query};
 

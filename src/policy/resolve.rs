@@ -103,17 +103,17 @@ impl<'a> GrantList<'a> {
 
     /// How many grants.
     pub fn len(&self) -> usize {
-        self.parts().map(|part| part.len()).sum()
+        self.parts().map(|(_, grants)| grants.len()).sum()
     }
 
     /// True if the key has no grant.
     pub fn is_empty(&self) -> bool {
-        self.parts().all(|part| part.is_empty())
+        self.parts().all(|(_, grants)| grants.is_empty())
     }
 
     /// The grants, in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a Grant> + 'a {
-        self.parts().flatten()
+        self.parts().flat_map(|(_, grants)| grants)
     }
 
     /// The grant at `index` (as [`crate::eval::SatisfiedLeaf::grant_index`] counts).
@@ -121,12 +121,14 @@ impl<'a> GrantList<'a> {
         self.iter().nth(index)
     }
 
-    fn parts(&self) -> impl Iterator<Item = &'a [Grant]> + 'a {
+    /// The grants by part (the key's own, then each role's), each with an id that is the
+    /// same wherever the part is shared: all the holders of a role see one part.
+    pub fn parts(&self) -> impl Iterator<Item = (usize, &'a [Grant])> + 'a {
         let resolved = self.resolved;
         resolved.sets[self.set]
             .parts
             .iter()
-            .map(move |&part| resolved.parts[part].grants.as_slice())
+            .map(move |&part| (part, resolved.parts[part].grants.as_slice()))
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::eval::{Matching, decide_code, grant_matches};
 use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
-use crate::policy::{Expect, GrantList, KeyKind};
+use crate::policy::{Expect, Grant, KeyKind};
 use crate::query::Query;
 use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
@@ -72,6 +72,9 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A part of the keys' grants, and the keys that hold it.
+type PartHolders<'a> = (&'a [Grant], Vec<usize>);
+
 /// For each permission a query names, the keys granted it, as a bit set over the keys:
 /// the union of the holders of each distinct grant pattern that matches it. The patterns'
 /// holders are gathered once from the resolved grants, so that no key's grants need
@@ -93,24 +96,30 @@ impl Holders {
                 KeyKind::Api => Matching::Wildcard,
             })
             .collect();
-        // Keys that share one resolved grant set (the holders of the same roles) are
-        // gathered first, so that a set is walked once however many keys hold it.
-        let mut groups: HashMap<(usize, Matching), (GrantList, FixedBitSet)> = HashMap::new();
+        // The holders of each part of the grants (a role's, a key's own) are gathered
+        // first, so that a role's grants are walked once however many keys hold it.
+        let mut groups: HashMap<(usize, Matching), PartHolders> = HashMap::new();
         for (key, &matching) in matchings.iter().enumerate() {
-            let grants = cx.resolved.grants(key);
-            groups
-                .entry((grants.id(), matching))
-                .or_insert_with(|| (grants, FixedBitSet::with_capacity(keys.len())))
-                .1
-                .insert(key);
+            for (part, grants) in cx.resolved.grants(key).parts() {
+                groups
+                    .entry((part, matching))
+                    .or_insert_with(|| (grants, Vec::new()))
+                    .1
+                    .push(key);
+            }
         }
         let mut index: HashMap<(Matching, &str), FixedBitSet> = HashMap::new();
         for ((_, matching), (grants, holders)) in &groups {
-            for grant in grants.iter() {
-                index
+            // A part of many holders adds them as a set; a key's own part, one by one.
+            let many = (holders.len() > 64).then(|| holders.iter().copied().collect());
+            for grant in *grants {
+                let set = index
                     .entry((*matching, grant.permission.as_str()))
-                    .or_insert_with(|| FixedBitSet::with_capacity(keys.len()))
-                    .union_with(holders);
+                    .or_insert_with(|| FixedBitSet::with_capacity(keys.len()));
+                match &many {
+                    Some(all) => set.union_with(all),
+                    None => holders.iter().for_each(|&key| set.insert(key)),
+                }
             }
         }
         let patterns = index
