@@ -5,6 +5,7 @@ use crate::lint::rules::invalid_slug::slug_problem;
 use crate::lint::{Doc, Finding, Fix, RuleId};
 use crate::policy::KeyKind;
 use crate::suggest::typo_of;
+use std::collections::HashSet;
 
 /// The documentation of N001.
 pub static DOC: Doc = Doc {
@@ -22,10 +23,17 @@ roles:
 
 /// What the catalog knows, and the did-you-mean for a name it does not.
 struct Catalog<'a> {
+    /// In the catalog's order, for suggestions.
     known: Vec<&'a str>,
+    /// For look-ups.
+    listed: HashSet<&'a str>,
 }
 
 impl Catalog<'_> {
+    fn lists(&self, permission: &str) -> bool {
+        self.listed.contains(permission)
+    }
+
     fn help(&self, value: &str) -> String {
         match typo_of(value, self.known.iter().copied()) {
             Some(meant) => format!("did you mean `{meant}`?"),
@@ -35,8 +43,9 @@ impl Catalog<'_> {
 }
 
 fn catalog<'a>(cx: &LintContext<'a>) -> Option<Catalog<'a>> {
-    let known = cx.catalog()?.iter().map(|entry| entry.value.as_str()).collect();
-    Some(Catalog { known })
+    let known: Vec<&str> = cx.catalog()?.iter().map(|entry| entry.value.as_str()).collect();
+    let listed = known.iter().copied().collect();
+    Some(Catalog { known, listed })
 }
 
 /// Checks the policy a file declares: its grants.
@@ -51,7 +60,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     };
     for site in cx.api_grant_sites() {
         let value = &site.permission.value;
-        if is_wildcard(value) || catalog.known.contains(&value.as_str()) {
+        if is_wildcard(value) || catalog.lists(value) {
             continue;
         }
         out.push(
@@ -78,9 +87,8 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 /// Checks a file's cases: the permissions their queries require.
 pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = catalog(cx) else { return };
-    let known = &catalog.known;
     let policy = cx.policy();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for case in &cx.file.cases {
         let root = cx
             .resolved
@@ -95,7 +103,7 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         // A query is never rewritten: a case that tests something else passes silently.
         for (permission, span) in parsed.permissions() {
             let span = case.query.span_in_file(span);
-            if !known.contains(&permission) && seen.insert(span) {
+            if !catalog.lists(permission) && seen.insert(span) {
                 out.push(Finding::new(
                     RuleId::N001.rule(),
                     &cx.file.source,
