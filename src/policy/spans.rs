@@ -22,6 +22,10 @@ pub struct Node {
     pub kind: NodeKind,
 }
 
+/// A mapping's entries in order: key text to the key's span and the value (hashed with
+/// FxHash: the loader looks fields up by name for every case).
+pub type MappingEntries = IndexMap<String, (Span, Node), rustc_hash::FxBuildHasher>;
+
 /// The kinds of YAML node, with their children.
 #[derive(Clone, Debug)]
 pub enum NodeKind {
@@ -39,7 +43,7 @@ pub enum NodeKind {
     /// A list.
     Sequence(Vec<Node>),
     /// A mapping: key text to the key's span and the value.
-    Mapping(IndexMap<String, (Span, Node)>),
+    Mapping(MappingEntries),
     /// `*anchor`: a reference to the node that `&anchor` marks. Its content is read
     /// through it, but spans stay at the alias.
     Alias(Arc<Node>),
@@ -273,7 +277,7 @@ struct Frame {
 enum FrameKind {
     Sequence(Vec<Node>),
     Mapping {
-        entries: IndexMap<String, (Span, Node)>,
+        entries: MappingEntries,
         pending_key: Option<(String, Span)>,
     },
 }
@@ -466,7 +470,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 end,
                 anchor,
                 FrameKind::Mapping {
-                    entries: IndexMap::new(),
+                    entries: MappingEntries::default(),
                     pending_key: None,
                 },
             ),
