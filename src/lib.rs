@@ -70,6 +70,22 @@
 //! let report = Renderer::new(false).render(&findings[0].diagnostic());
 //! assert!(report.contains("examples/findings/documents.yaml"));
 //! ```
+//!
+//! Compare two versions of a policy: who gained access, and which cases flip:
+//!
+//! ```
+//! use permspec::diff::{Side, diff};
+//! use permspec::lint::Config;
+//!
+//! let old = Side::from_path("fixtures/diff/wildcard-widened/old.yaml".as_ref())?;
+//! let new = Side::from_path("fixtures/diff/wildcard-widened/new.yaml".as_ref())?;
+//! let now = jiff::Timestamp::now();
+//! let today = jiff::civil::date(2026, 11, 1);
+//! let changes = diff(&old, &new, now, today, &Config::default()).expect("both versions load");
+//! assert!(changes.key_changes().any(|key| key.widened()));
+//! assert!(changes.unacknowledged() > 0);
+//! # Ok::<(), String>(())
+//! ```
 
 // pest_derive builds without `std` (see `query::parser`), and its code names `alloc`.
 extern crate alloc;
