@@ -1,9 +1,10 @@
 //! Loading policy files: every kind of bad input gets a diagnostic with file, line, column,
 //! a label on the node and a hint; good input keeps the span of every node.
 
-use permspec::policy::{Expect, Expectation, KeyKind, Loader};
+use permspec::policy::{Expect, Expectation, KeyKind, Loader, SharedResolution};
 use permspec::report::Renderer;
 use std::path::Path;
+use std::sync::Arc;
 
 fn relative(path: &Path) -> &Path {
     path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap()
@@ -173,4 +174,36 @@ fn root_keys_are_keys_of_their_own_kind() {
         .load(Path::new("policies/deploy-pipeline.yaml"))
         .unwrap();
     assert!(file.policy.keys.iter().all(|key| key.kind == KeyKind::Root));
+}
+
+/// Files loaded together share the policy they test, however the loads interleave on the
+/// cores, and a run resolves it once for all of them.
+#[test]
+fn files_loaded_together_share_their_policy_and_its_resolution() {
+    let directory = tempfile::tempdir().unwrap();
+    let shared = Path::new("fixtures/suites/shared-policy");
+    std::fs::copy(
+        shared.join("policy.yaml"),
+        directory.path().join("policy.yaml"),
+    )
+    .unwrap();
+    let cases = std::fs::read_to_string(shared.join("cases.yaml")).unwrap();
+    let mut paths = vec![directory.path().join("policy.yaml")];
+    for index in 0..8 {
+        let path = directory.path().join(format!("cases-{index}.yaml"));
+        std::fs::write(&path, &cases).unwrap();
+        paths.push(path);
+    }
+    let files: Vec<_> = Loader::default()
+        .load_all(&paths)
+        .into_iter()
+        .map(|file| file.expect("the suite loads"))
+        .collect();
+    let mut resolution = SharedResolution::default();
+    let first = resolution.of(&files[0].policy);
+    for file in &files[1..] {
+        assert!(Arc::ptr_eq(&file.policy, &files[0].policy));
+        assert!(Arc::ptr_eq(&resolution.of(&file.policy), &first));
+    }
+    assert_eq!(files[1].cases.len(), files[8].cases.len());
 }

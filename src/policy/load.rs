@@ -72,10 +72,15 @@ impl Loader {
             Some(reference) => self.referenced_policy(&document, reference)?,
             None => {
                 let policy = Arc::new(build_policy(&document)?);
-                // Cases elsewhere that refer to this file share it.
-                self.slot(canonical(path))
-                    .get_or_init(|| Ok(Arc::clone(&policy)));
-                policy
+                // Cases elsewhere that refer to this file share one copy of it, whichever
+                // of the files loading at the same time read it first.
+                match self
+                    .slot(canonical(path))
+                    .get_or_init(|| Ok(Arc::clone(&policy)))
+                {
+                    Ok(shared) => Arc::clone(shared),
+                    Err(_) => policy,
+                }
             }
         };
         build_test_file(&document, policy, &self.limits)
