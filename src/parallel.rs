@@ -2,13 +2,25 @@
 
 use std::sync::Mutex;
 
-/// `work` applied to each item on as many threads as there are cores (and items), each
-/// taking the next item when it is free, so that uneven items (files of different sizes)
-/// keep every core busy; the results come back in the items' order.
+/// `work` applied to each item on every core: [`map_on`] as many threads as there are cores.
 pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len());
+    map_on(cores(), items, work)
+}
+
+/// The machine's cores (1 if unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `work` applied to each item on up to `threads` threads, each taking the next item when
+/// it is free, so that uneven items (files of different sizes, costly lint rules) keep every
+/// thread busy; the results come back in the items' order. One thread works in place.
+pub fn map_on<T: Send, R: Send>(
+    threads: usize,
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len());
     if threads <= 1 {
         return items.into_iter().map(work).collect();
     }

@@ -117,32 +117,9 @@ fn run_rules(
         }
         findings
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    // Rule i goes to thread i mod threads: the costly rules are spread, not bunched.
-    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
-        let run = &run;
-        let workers: Vec<_> = (0..threads)
-            .map(|thread| {
-                scope.spawn(move || {
-                    rules::ALL
-                        .iter()
-                        .enumerate()
-                        .skip(thread)
-                        .step_by(threads)
-                        .map(|(index, rule)| (index, run(rule)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().expect("a lint worker panicked"))
-            .collect()
-    });
-    per_rule.sort_by_key(|(index, _)| *index);
-    per_rule
+    crate::parallel::map(rules::ALL.iter().collect(), run)
         .into_iter()
-        .flat_map(|(_, findings)| findings)
+        .flatten()
         .collect()
 }
 

@@ -117,8 +117,14 @@ impl<'a> GrantList<'a> {
     }
 
     /// The grant at `index` (as [`crate::eval::SatisfiedLeaf::grant_index`] counts).
-    pub fn get(&self, index: usize) -> Option<&'a Grant> {
-        self.iter().nth(index)
+    pub fn get(&self, mut index: usize) -> Option<&'a Grant> {
+        for (_, grants) in self.parts() {
+            match grants.get(index) {
+                Some(grant) => return Some(grant),
+                None => index -= grants.len(),
+            }
+        }
+        None
     }
 
     /// The grants by part (the key's own, then each role's), each with an id that is the

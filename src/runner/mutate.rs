@@ -487,25 +487,8 @@ fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) ->
         });
     let index = CheckIndex::new(&checks);
     let all = mutants(policy);
-    let chunk = all.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = all
-            .chunks(chunk)
-            .map(|mutants| {
-                let (checks, index) = (&checks, &index);
-                let original = &original;
-                scope.spawn(move || {
-                    mutants
-                        .iter()
-                        .map(|mutant| fate(mutant, checks, index, original, semantics, now))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().expect("a mutant worker panicked"))
-            .collect()
+    crate::parallel::map_on(threads, all.iter().collect(), |mutant| {
+        fate(mutant, &checks, &index, &original, semantics, now)
     })
 }
 

@@ -52,25 +52,18 @@ pub fn execute(tests: &[Test], selection: &Selection, threads: usize) -> (Vec<Ex
         .collect();
     let filtered_out = tests.len() - selected.len();
     let share = selected.len().div_ceil(threads.max(1)).max(1);
-    let executed = std::thread::scope(|scope| {
-        let workers: Vec<_> = selected
-            .chunks(share)
-            .map(|tests| {
-                scope.spawn(move || {
-                    tests
-                        .iter()
-                        .map(|test| {
-                            let result = selection.runs(test).then(|| test.run());
-                            ((*test).clone(), result)
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let shares = selected.chunks(share).collect();
+    let executed = crate::parallel::map_on(threads, shares, |tests| {
+        tests
+            .iter()
+            .map(|test| {
+                let result = selection.runs(test).then(|| test.run());
+                ((*test).clone(), result)
             })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().expect("a test worker panicked"))
-            .collect()
-    });
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     (executed, filtered_out)
 }
