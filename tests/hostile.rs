@@ -580,3 +580,131 @@ fn a_byte_order_mark_before_a_policy_is_accepted() {
     let run = permspec(&["test", arg(dir.path())]);
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+// Second trial. Each test below holds one finding of the second attack, by its number.
+
+// 1. Coverage and mutation testing count only cases that ran and passed; a run that checks
+// nothing fails.
+
+const IGNORED: &str = "version: 1\npermissions: [documents.read, documents.write]\n\
+                       roles:\n  r: {permissions: [documents.read]}\nkeys:\n  bot: {roles: [r]}\n\
+                       cases:\n\
+                       \x20 - {name: bot writes, key: bot, query: documents.write, expect: allow, ignore: true}\n\
+                       \x20 - {name: bot reads, key: bot, query: documents.read, expect: deny, ignore: true}\n";
+
+#[test]
+fn ignored_cases_neither_cover_nor_kill_and_a_gated_run_of_none_fails() {
+    let dir = suite(&[("p.yaml", IGNORED)]);
+    let path = arg(dir.path());
+    for gate in [
+        &["--coverage", "--fail-under", "100", "--mutate"][..],
+        &["--fail-under", "60"],
+        &["--mutate"],
+        &["--coverage", "--format", "json"],
+    ] {
+        let run = permspec(&[&["test", path], gate].concat());
+        assert_eq!(run.code, 1, "{gate:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("no case ran"),
+            "{gate:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("100.0%"), "{gate:?}: {}", run.stdout);
+    }
+    for filtered in [&["--skip", "bot"][..], &["--filter", "bot"]] {
+        let run =
+            permspec(&[&["test", path, "--include-ignored", "--coverage"], filtered].concat());
+        assert_eq!(run.code, 1, "{filtered:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn failing_cases_cover_nothing() {
+    let dir = suite(&[("p.yaml", IGNORED)]);
+    let run = permspec(&[
+        "test",
+        arg(dir.path()),
+        "--include-ignored",
+        "--fail-under",
+        "60",
+        "-q",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("coverage: 0.0%"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("under --fail-under 60"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unfiltered_run_of_no_case_fails_unless_allowed_and_a_filtered_one_says_so() {
+    let dir = suite(&[("p.yaml", IGNORED)]);
+    let path = arg(dir.path());
+    let run = permspec(&["test", path]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no case ran: all 2 are marked `ignore: true`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(permspec(&["test", path, "--no-tests", "pass"]).code, 0);
+    assert_eq!(permspec(&["test", path, "--format", "json"]).code, 1);
+    assert_eq!(permspec(&["test", path, "--format", "junit"]).code, 1);
+
+    let filtered = permspec(&["test", path, "--include-ignored", "--skip", "bot"]);
+    assert_eq!(filtered.code, 0, "{}", filtered.stderr);
+    let last = filtered.stdout.trim_end().lines().last().unwrap();
+    assert!(last.contains("2 filtered out"), "{last}");
+    assert_eq!(
+        permspec(&[
+            "test",
+            path,
+            "--include-ignored",
+            "--skip",
+            "bot",
+            "--no-tests",
+            "fail"
+        ])
+        .code,
+        1
+    );
+
+    let empty = suite(&[(
+        "p.yaml",
+        "version: 1\nkeys:\n  k: {permissions: [a.read]}\n",
+    )]);
+    let run = permspec(&["test", arg(empty.path())]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("the files hold no cases"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_mutant_only_an_ignored_case_would_kill_survives() {
+    let policy = "version: 1\npermissions: [a.read, a.write]\n\
+                  keys:\n  k: {permissions: [a.read]}\n\
+                  cases:\n  - {key: k, query: a.read, expect: allow}\n\
+                  \x20 - {key: k, query: a.write, expect: deny, ignore: true}\n";
+    let dir = suite(&[("p.yaml", policy)]);
+    let run = permspec(&["test", arg(dir.path()), "--mutate", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let last = run.stdout.lines().last().unwrap();
+    let mutation: serde_json::Value = serde_json::from_str(last).unwrap();
+    let survived: Vec<&str> = mutation["files"][0]["mutants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|mutant| mutant["fate"] == "survived")
+        .map(|mutant| mutant["mutation"].as_str().unwrap())
+        .collect();
+    assert!(
+        survived.contains(&"widen `a.read` to `*` in key `k`"),
+        "{survived:?}"
+    );
+}

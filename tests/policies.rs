@@ -10,5 +10,5 @@ fn main() -> std::process::ExitCode {
     let roots = [PathBuf::from("policies"), PathBuf::from("fixtures/suites")];
     let files = policy_files(&roots).expect("the suite folders exist");
     let tests = collect(&files, None, jiff::Timestamp::now(), &Default::default());
-    run_libtest(tests, &arguments, false).exit_code()
+    run_libtest(tests, &arguments, false).conclusion.exit_code()
 }

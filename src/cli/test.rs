@@ -7,8 +7,8 @@ use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
 use permspec::runner::{
-    LoadedFile, PolicyCoverage, Selection, collect, coverage, execute, loaded_files, mutation_test,
-    percent, run_libtest,
+    LoadedFile, PolicyCoverage, Selection, Test, collect, coverage, execute, loaded_files,
+    mutation_test, percent, run_libtest,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -87,9 +87,23 @@ pub struct Args {
     #[arg(long, value_name = "PERCENT", value_parser = percentage)]
     fail_under: Option<f64>,
 
+    /// What a run in which no case ran does: `fail` (the default, unless a filter left
+    /// every case out) or `pass`.
+    #[arg(long, value_enum, value_name = "ACTION")]
+    no_tests: Option<NoTests>,
+
     /// Run again whenever a policy file under the paths changes.
     #[arg(long)]
     watch: bool,
+}
+
+/// What a run in which no case ran does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoTests {
+    /// Fail: a run that checked nothing is not a pass.
+    Fail,
+    /// Pass, as `cargo test` does.
+    Pass,
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
@@ -126,14 +140,16 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     );
     let loaded = loaded_files(&tests);
     let unloadable = tests.iter().any(|test| test.is_load_failure());
-    let mut failed = match args.format {
+    let total = tests.len();
+    let (mut failed, passed, ran) = match args.format {
         TestFormat::Human => {
-            let conclusion = run_libtest(
+            let run = run_libtest(
                 tests,
                 &libtest_arguments(args, context.color),
                 context.color,
             );
-            conclusion.has_failed()
+            let ran = run.conclusion.num_passed + run.conclusion.num_failed;
+            (run.conclusion.has_failed(), run.passed, ran as usize)
         }
         TestFormat::Json | TestFormat::Junit => {
             let started = Instant::now();
@@ -150,24 +166,79 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             } else {
                 print!("{}", junit(&executed));
             }
-            executed
+            let failed = executed
                 .iter()
-                .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed))
+                .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed));
+            let ran = executed
+                .iter()
+                .filter(|(_, result)| result.is_some())
+                .count();
+            let passed = executed
+                .into_iter()
+                .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
+                .map(|(test, _)| test)
+                .collect();
+            (failed, passed, ran)
         }
     };
-    if (args.coverage || args.fail_under.is_some()) && !args.list {
-        failed |= !report_coverage(args, &coverage(&loaded));
+    if args.list || unloadable {
+        return if unloadable && !args.list {
+            Exit::BadInput
+        } else {
+            Exit::Success
+        };
     }
-    if args.mutate && !args.list && !unloadable {
-        failed |= !report_mutation(args, &loaded, context);
+    let gated = args.coverage || args.fail_under.is_some() || args.mutate;
+    if ran == 0 {
+        if let Some(why) = nothing_ran(args, total, gated) {
+            eprintln!("error: no case ran: {why}");
+            return Exit::Failure;
+        }
+        return Exit::Success;
     }
-    if unloadable && !args.list {
-        Exit::BadInput
-    } else if failed {
-        Exit::Failure
+    if args.coverage || args.fail_under.is_some() {
+        failed |= !report_coverage(args, &coverage(&loaded, &passed));
+    }
+    if args.mutate {
+        failed |= !report_mutation(args, &loaded, &passed, context);
+    }
+    if failed { Exit::Failure } else { Exit::Success }
+}
+
+/// Why a run in which no case ran fails, or `None` when it may pass: a filter (a name,
+/// `--skip`, `--ignored`) chose the cases, or `--no-tests pass` allows it, and nothing
+/// needs cases that ran (coverage, mutation testing).
+fn nothing_ran(args: &Args, total: usize, gated: bool) -> Option<String> {
+    if gated {
+        let asked = if args.mutate {
+            "mutation testing"
+        } else {
+            "coverage"
+        };
+        return Some(format!(
+            "{asked} counts only cases that ran and passed, and there were none"
+        ));
+    }
+    let filtered = args.filter.is_some() || !args.skip.is_empty() || args.ignored;
+    let allowed = match args.no_tests {
+        Some(NoTests::Pass) => true,
+        Some(NoTests::Fail) => false,
+        None => filtered,
+    };
+    if allowed {
+        return None;
+    }
+    Some(if total == 0 {
+        "the files hold no cases (pass `--no-tests pass` to allow a run that checks nothing)"
+            .to_owned()
+    } else if filtered {
+        format!("the filters left out all {total}")
     } else {
-        Exit::Success
-    }
+        format!(
+            "all {total} are marked `ignore: true` (run them with `--include-ignored`, or pass \
+             `--no-tests pass` to allow a run that checks nothing)"
+        )
+    })
 }
 
 /// Prints the coverage in the run's format; false if it is under `--fail-under`.
@@ -196,8 +267,13 @@ fn threads(args: &Args) -> usize {
 }
 
 /// Runs and prints mutation testing in the run's format; false if a mutant survives.
-fn report_mutation(args: &Args, loaded: &[Arc<LoadedFile>], context: &Context) -> bool {
-    let policies = mutation_test(loaded, threads(args));
+fn report_mutation(
+    args: &Args,
+    loaded: &[Arc<LoadedFile>],
+    passed: &[Test],
+    context: &Context,
+) -> bool {
+    let policies = mutation_test(loaded, passed, threads(args));
     match args.format {
         TestFormat::Json => println!("{}", mutation_json(&policies)),
         TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),

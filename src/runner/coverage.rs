@@ -3,8 +3,8 @@
 //! route's or URN check), and the catalog permissions its queries ask about; with the items
 //! never exercised and a percentage.
 
-use super::LoadedFile;
-use crate::policy::{KeyKind, Policy, Source};
+use super::{Body, LoadedFile, Test};
+use crate::policy::{KeyKind, Policy, RootCheck, Source};
 use crate::query::{self, Query};
 use crate::span::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -68,8 +68,9 @@ struct Touched {
     asked: HashSet<String>,
 }
 
-/// The coverage of every policy the loaded files test, in the order first met.
-pub fn coverage(files: &[Arc<LoadedFile>]) -> Vec<PolicyCoverage> {
+/// The coverage of every policy the loaded files test, in the order first met, by the tests
+/// that ran and passed: a case that was ignored, filtered out or failed exercises nothing.
+pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverage> {
     let mut touched: BTreeMap<PathBuf, (Arc<Policy>, Touched)> = BTreeMap::new();
     let mut order = Vec::new();
     for loaded in files {
@@ -77,45 +78,38 @@ pub fn coverage(files: &[Arc<LoadedFile>]) -> Vec<PolicyCoverage> {
         let path = policy.source.path().to_owned();
         if !touched.contains_key(&path) {
             order.push(path.clone());
+            touched.insert(path, (Arc::clone(policy), Touched::default()));
         }
-        let (_, seen) = touched
-            .entry(path)
-            .or_insert_with(|| (Arc::clone(policy), Touched::default()));
-        let cases = loaded.file.cases.iter().map(|case| {
-            let index = loaded.resolved.key_index(&case.key.value);
-            (&case.query.text, index.into_iter().collect::<Vec<_>>())
-        });
-        let everyone: Vec<usize> = (0..policy.keys.len()).collect();
-        let access = loaded
-            .file
-            .access
-            .iter()
-            .map(|assertion| (&assertion.query.text, everyone.clone()));
-        for (text, keys) in cases.chain(access) {
-            let Ok(parsed) = query::parse(text) else {
-                continue;
-            };
-            touch(loaded, &parsed, &keys, seen);
-        }
-        let root_cases = loaded
-            .file
-            .root_cases
-            .iter()
-            .map(|case| (&case.check, Some(&case.key.value)));
-        let route_access = loaded
-            .file
-            .route_access
-            .iter()
-            .map(|assertion| (&assertion.check, None));
-        for (check, only) in root_cases.chain(route_access) {
-            let keys = policy.keys.iter().enumerate().filter(|(_, key)| {
-                key.kind == KeyKind::Root && only.is_none_or(|name| *name == key.name.value)
-            });
-            for (index, key) in keys {
-                seen.keys.insert(index);
-                let used = super::root::grants_used(key, check, loaded.now);
-                seen.grants.extend(used.into_iter().map(|grant| grant.span));
+    }
+    for test in passed {
+        let Some(loaded) = test.loaded() else {
+            continue;
+        };
+        let policy = &loaded.file.policy;
+        let Some((_, seen)) = touched.get_mut(policy.source.path()) else {
+            continue;
+        };
+        let everyone = || (0..policy.keys.len()).collect::<Vec<_>>();
+        let (text, keys) = match &test.body {
+            Body::Case(_, index) => {
+                let case = &loaded.file.cases[*index];
+                let key = loaded.resolved.key_index(&case.key.value);
+                (&case.query.text, key.into_iter().collect())
             }
+            Body::Access(_, index) => (&loaded.file.access[*index].query.text, everyone()),
+            Body::RootCase(_, index) => {
+                let case = &loaded.file.root_cases[*index];
+                touch_root(loaded, &case.check, Some(&case.key.value), seen);
+                continue;
+            }
+            Body::RouteAccess(_, index) => {
+                touch_root(loaded, &loaded.file.route_access[*index].check, None, seen);
+                continue;
+            }
+            Body::LoadFailure(_) => continue,
+        };
+        if let Ok(parsed) = query::parse(text) {
+            touch(loaded, &parsed, &keys, seen);
         }
     }
     order
@@ -128,6 +122,20 @@ pub fn coverage(files: &[Arc<LoadedFile>]) -> Vec<PolicyCoverage> {
             }
         })
         .collect()
+}
+
+/// Marks the root keys a route or URN check decides (`only` that key, or every root key) and
+/// the grants that pass it.
+fn touch_root(loaded: &LoadedFile, check: &RootCheck, only: Option<&String>, seen: &mut Touched) {
+    let policy = &loaded.file.policy;
+    let keys = policy.keys.iter().enumerate().filter(|(_, key)| {
+        key.kind == KeyKind::Root && only.is_none_or(|name| *name == key.name.value)
+    });
+    for (index, key) in keys {
+        seen.keys.insert(index);
+        let used = super::root::grants_used(key, check, loaded.now);
+        seen.grants.extend(used.into_iter().map(|grant| grant.span));
+    }
 }
 
 fn touch(loaded: &LoadedFile, parsed: &Query, keys: &[usize], seen: &mut Touched) {

@@ -11,7 +11,7 @@ mod select;
 
 pub use collect::{LoadedFile, PathError, collect, is_policy_file_name, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
-pub use libtest::{run_libtest, trials};
+pub use libtest::{LibtestRun, run_libtest};
 pub use mutate::{
     Change, Fate, Mutant, MutantResult, PolicyMutation, Suggestion, mutants, mutation_test,
 };
@@ -53,10 +53,7 @@ enum Body {
 pub fn loaded_files(tests: &[Test]) -> Vec<Arc<LoadedFile>> {
     let mut files: Vec<Arc<LoadedFile>> = Vec::new();
     for test in tests {
-        if let Body::Case(loaded, _)
-        | Body::Access(loaded, _)
-        | Body::RootCase(loaded, _)
-        | Body::RouteAccess(loaded, _) = &test.body
+        if let Some(loaded) = test.loaded()
             && !files.iter().any(|known| Arc::ptr_eq(known, loaded))
         {
             files.push(Arc::clone(loaded));
@@ -192,6 +189,17 @@ impl Test {
             column,
             ignored: false,
             body: Body::LoadFailure(Arc::new(error)),
+        }
+    }
+
+    /// The loaded file the test checks; `None` for a file that did not load.
+    fn loaded(&self) -> Option<&Arc<LoadedFile>> {
+        match &self.body {
+            Body::Case(loaded, _)
+            | Body::Access(loaded, _)
+            | Body::RootCase(loaded, _)
+            | Body::RouteAccess(loaded, _) => Some(loaded),
+            Body::LoadFailure(_) => None,
         }
     }
 

@@ -4,9 +4,9 @@
 //! pass on the policy as written. A mutant no case notices survives: the suite would not
 //! catch that mistake. Mutants are evaluated in memory, in parallel across cores.
 
-use super::LoadedFile;
 use super::failure::expectation_holds;
 use super::root;
+use super::{Body, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{
@@ -352,7 +352,36 @@ enum Check<'a> {
     RouteAccess(&'a LoadedFile, &'a RouteAccess, Vec<String>),
 }
 
-impl Check<'_> {
+impl<'a> Check<'a> {
+    /// The check a test makes; `None` for a file that did not load or a query that does not
+    /// parse.
+    fn of(test: &'a Test) -> Option<Self> {
+        let listed = |keys: &[crate::policy::Spanned<String>]| {
+            let mut listed: Vec<String> = keys.iter().map(|key| key.value.clone()).collect();
+            listed.sort();
+            listed
+        };
+        Some(match &test.body {
+            Body::Case(loaded, index) => {
+                let case = &loaded.file.cases[*index];
+                Check::Case(loaded, case, query::parse(&case.query.text).ok()?)
+            }
+            Body::Access(loaded, index) => {
+                let assertion = &loaded.file.access[*index];
+                let query = query::parse(&assertion.query.text).ok()?;
+                Check::Access(loaded, query, listed(&assertion.keys))
+            }
+            Body::RootCase(loaded, index) => {
+                Check::RootCase(loaded, &loaded.file.root_cases[*index])
+            }
+            Body::RouteAccess(loaded, index) => {
+                let assertion = &loaded.file.route_access[*index];
+                Check::RouteAccess(loaded, assertion, listed(&assertion.keys))
+            }
+            Body::LoadFailure(_) => return None,
+        })
+    }
+
     fn key(&self) -> Option<&str> {
         match self {
             Check::Case(_, case, _) => Some(&case.key.value),
@@ -417,8 +446,14 @@ impl Check<'_> {
     }
 }
 
-/// Runs every mutant of every policy the loaded files test, on `threads` threads.
-pub fn mutation_test(files: &[Arc<LoadedFile>], threads: usize) -> Vec<PolicyMutation> {
+/// Runs every mutant of every policy the loaded files test, on `threads` threads, against
+/// the tests that ran and passed: a case that was ignored, filtered out or failed kills no
+/// mutant.
+pub fn mutation_test(
+    files: &[Arc<LoadedFile>],
+    passed: &[Test],
+    threads: usize,
+) -> Vec<PolicyMutation> {
     let mut policies: Vec<Arc<Policy>> = Vec::new();
     for loaded in files {
         let policy = &loaded.file.policy;
@@ -432,59 +467,35 @@ pub fn mutation_test(files: &[Arc<LoadedFile>], threads: usize) -> Vec<PolicyMut
     policies
         .iter()
         .map(|policy| {
-            let testing: Vec<&LoadedFile> = files
+            let testing = passed.iter().filter(|test| {
+                test.loaded()
+                    .is_some_and(|loaded| loaded.file.policy.source.path() == policy.source.path())
+            });
+            let first = files
                 .iter()
-                .filter(|loaded| loaded.file.policy.source.path() == policy.source.path())
-                .map(Arc::as_ref)
-                .collect();
+                .find(|loaded| loaded.file.policy.source.path() == policy.source.path());
             PolicyMutation {
                 source: policy.source.clone(),
-                mutants: mutate_policy(policy, &testing, threads),
+                mutants: mutate_policy(policy, first, testing, threads),
             }
         })
         .collect()
 }
 
-fn mutate_policy(policy: &Arc<Policy>, files: &[&LoadedFile], threads: usize) -> Vec<MutantResult> {
+fn mutate_policy<'t>(
+    policy: &Arc<Policy>,
+    first: Option<&Arc<LoadedFile>>,
+    passed: impl Iterator<Item = &'t Test>,
+    threads: usize,
+) -> Vec<MutantResult> {
     let original = Resolved::new(Arc::clone(policy));
-    let checks: Vec<Check> = files
-        .iter()
-        .flat_map(|loaded| {
-            let cases = loaded.file.cases.iter().filter_map(|case| {
-                let query = query::parse(&case.query.text).ok()?;
-                Some(Check::Case(loaded, case, query))
-            });
-            let access = loaded.file.access.iter().filter_map(|assertion| {
-                let query = query::parse(&assertion.query.text).ok()?;
-                let mut listed: Vec<String> =
-                    assertion.keys.iter().map(|key| key.value.clone()).collect();
-                listed.sort();
-                Some(Check::Access(loaded, query, listed))
-            });
-            let root_cases = loaded
-                .file
-                .root_cases
-                .iter()
-                .map(|case| Check::RootCase(loaded, case));
-            let route_access = loaded.file.route_access.iter().map(|assertion| {
-                let mut listed: Vec<String> =
-                    assertion.keys.iter().map(|key| key.value.clone()).collect();
-                listed.sort();
-                Check::RouteAccess(loaded, assertion, listed)
-            });
-            cases
-                .chain(access)
-                .chain(root_cases)
-                .chain(route_access)
-                .collect::<Vec<_>>()
-        })
+    let checks: Vec<Check> = passed
+        .filter_map(Check::of)
         .filter(|check| check.passes(&original, None))
         .collect();
-    let (semantics, now) = files
-        .first()
-        .map_or((policy.semantics, Timestamp::UNIX_EPOCH), |loaded| {
-            (loaded.semantics, loaded.now)
-        });
+    let (semantics, now) = first.map_or((policy.semantics, Timestamp::UNIX_EPOCH), |loaded| {
+        (loaded.semantics, loaded.now)
+    });
     let index = CheckIndex::new(&checks);
     let all = mutants(policy);
     crate::parallel::map_on(threads, all.iter().collect(), |mutant| {
