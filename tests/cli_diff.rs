@@ -6,7 +6,7 @@ mod support;
 use support::cli::{permspec, permspec_in};
 use support::git::git;
 
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 9] = [
     "grant-added",
     "grant-removed",
     "wildcard-widened",
@@ -15,6 +15,7 @@ const KINDS: [&str; 8] = [
     "semantics-switched",
     "acknowledged",
     "root-key-routes",
+    "catalog-entry-added",
 ];
 
 fn diff(kind: &str, format: &str) -> support::cli::Run {
@@ -51,6 +52,7 @@ fn unacknowledged_widening_fails_and_narrowing_passes() {
             ("semantics-switched", 1),
             ("acknowledged", 0),
             ("root-key-routes", 1),
+            ("catalog-entry-added", 1),
         ]
     );
     let run = permspec(&[
@@ -60,6 +62,54 @@ fn unacknowledged_widening_fails_and_narrowing_passes() {
         "--allow-widening",
     ]);
     assert_eq!(run.code, 0);
+}
+
+#[test]
+fn a_permission_entering_the_catalog_is_new_access_for_the_wildcards_covering_it() {
+    let json: serde_json::Value =
+        serde_json::from_str(&diff("catalog-entry-added", "json").stdout).unwrap();
+    let keys = &json["policies"][0]["keys"];
+    assert_eq!(keys.as_array().unwrap().len(), 1, "{keys}");
+    assert_eq!(keys[0]["key"], "partner_acme");
+    let gain = &keys[0]["gained"][0];
+    assert_eq!(gain["permission"], "reports.export_pii");
+    assert_eq!(gain["new_in_catalog"], true);
+    assert_eq!(gain["via"][0]["grant"], "reports.*");
+    assert_eq!(gain["via"][0]["role"], "analyst");
+}
+
+#[test]
+fn findings_whose_wording_changed_are_not_new() {
+    // W008 lists what `reports.*` reaches, which the new catalog entry lengthens.
+    let json: serde_json::Value =
+        serde_json::from_str(&diff("catalog-entry-added", "json").stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn route_cases_that_flip_are_listed_in_every_format() {
+    let json: serde_json::Value =
+        serde_json::from_str(&diff("root-key-routes", "json").stdout).unwrap();
+    assert_eq!(
+        json["flips"],
+        serde_json::json!([
+            {
+                "file": "fixtures/diff/root-key-routes/new.yaml",
+                "case": "support: keys.updateKey(apiId=api_payments, keyId=key_9)",
+                "line": 21, "column": 12,
+                "before": {"allowed": false, "status": 403}, "after": {"allowed": true, "status": 200},
+            },
+            {
+                "file": "fixtures/diff/root-key-routes/new.yaml",
+                "case": "the deployer stays out of the billing project",
+                "line": 26, "column": 12,
+                "before": {"allowed": false, "status": 403}, "after": {"allowed": true, "status": 200},
+            },
+        ])
+    );
+    let flip = "the deployer stays out of the billing project: deny (403)";
+    assert!(diff("root-key-routes", "human").stdout.contains(flip));
+    assert!(diff("root-key-routes", "markdown").stdout.contains(flip));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::eval::{Code, Matching, grant_matches};
 use crate::lint::{Config, Finding, lint_loaded};
 use crate::policy::{
     AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes,
-    SharedResolution, Source, TestFile,
+    SharedResolution, Source, TestFile, decide_root,
 };
 use crate::query;
 use crate::span::Span;
@@ -55,6 +55,9 @@ pub struct Gain {
     pub acknowledged: bool,
     /// A case that would assert the gain, as YAML flow.
     pub case: String,
+    /// The permission entered the catalog in the new version, which a grant of the old one
+    /// already covered: new access all the same.
+    pub new_in_catalog: bool,
 }
 
 /// How one key's access changed.
@@ -122,12 +125,49 @@ pub struct CaseFlip {
     pub source: Source,
     /// The case's name.
     pub case: String,
-    /// The case's query node.
+    /// The case's query, route or URN node.
     pub span: Span,
-    /// The code on the old version.
-    pub before: Code,
-    /// The code on the new version.
-    pub after: Code,
+    /// The answer on the old version.
+    pub before: Answer,
+    /// The answer on the new version.
+    pub after: Answer,
+}
+
+/// What Unkey answers a case: a decision code for a key's query, an HTTP status for a root
+/// key's route or URN check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// An API key's query.
+    Code(Code),
+    /// A root key's check.
+    Status {
+        /// Whether the check lets the call through.
+        allowed: bool,
+        /// The status Unkey answers with.
+        status: u16,
+    },
+}
+
+impl Answer {
+    /// Whether the call is let through.
+    pub fn allowed(self) -> bool {
+        match self {
+            Answer::Code(code) => code.allows(),
+            Answer::Status { allowed, .. } => allowed,
+        }
+    }
+}
+
+impl std::fmt::Display for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Code(code) => write!(f, "{code}"),
+            Answer::Status { allowed, status } => {
+                let verdict = if *allowed { "allow" } else { "deny" };
+                write!(f, "{verdict} ({status})")
+            }
+        }
+    }
 }
 
 /// Everything a change to the policies does.
@@ -294,9 +334,14 @@ fn compare_policies(
                 &version.resolved,
                 version.file.policy.semantics,
                 version.now,
-                &universe,
+                &universe.within_catalog_of(&version.file.policy),
             )
         })
+    };
+    let catalogued = |version: Option<&Version>, permission: &str| {
+        version
+            .and_then(|version| version.file.policy.catalog.as_ref())
+            .is_some_and(|catalog| catalog.iter().any(|entry| entry.value == permission))
     };
     let (old_map, new_map) = (map(old), map(new));
     let policies: Vec<&crate::policy::Policy> = [old, new]
@@ -379,7 +424,11 @@ fn compare_policies(
                     route_gain(permission, key, new, after, &route_probes)
                 } else {
                     let asserted = asserted.get_or_insert_with(|| allow_queries(key, new, after));
-                    gain(permission, key, new, asserted)
+                    let mut gain = gain(permission, key, new, asserted);
+                    gain.new_in_catalog = old.is_some_and(|old| {
+                        old.file.policy.catalog.is_some() && !catalogued(Some(old), permission)
+                    }) && catalogued(Some(new), permission);
+                    gain
                 }
             })
             .collect();
@@ -497,6 +546,7 @@ fn gain(permission: &str, key: &str, new: &Version, asserted: &[query::Query]) -
         via,
         acknowledged,
         case: format!("{{key: {key}, query: {permission}, expect: allow}}"),
+        new_in_catalog: false,
     }
 }
 
@@ -573,34 +623,56 @@ fn route_gain(label: &str, key: &str, new: &Version, after: &Loaded, probes: &Ro
         via,
         acknowledged,
         case: probes.case(label, key, "allow"),
+        new_in_catalog: false,
     }
 }
 
-/// The cases of `new` whose verdict on `old`'s policy differs.
+/// The cases of `new` whose verdict on `old`'s policy differs: queries, route calls and URN
+/// checks alike.
 fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     let mut flips = Vec::new();
+    let mut flip = |case: &str, span: Span, before: Answer, after: Answer| {
+        if before.allowed() != after.allowed() {
+            flips.push(CaseFlip {
+                source: new.file.source.clone(),
+                case: case.to_owned(),
+                span,
+                before,
+                after,
+            });
+        }
+    };
     for case in &new.file.cases {
         let Ok(parsed) = query::parse(&case.query.text) else {
             continue;
         };
         let decide = |version: &Version| {
-            version.resolved.verdict(
+            let verdict = version.resolved.verdict(
                 &case.key.value,
                 &parsed,
                 version.file.semantics,
                 version.now,
-            )
+            );
+            Answer::Code(verdict.code())
         };
-        let (before, after) = (decide(old), decide(new));
-        if before.allowed() != after.allowed() {
-            flips.push(CaseFlip {
-                source: new.file.source.clone(),
-                case: case.name.clone(),
-                span: case.query.span,
-                before: before.code(),
-                after: after.code(),
-            });
-        }
+        flip(&case.name, case.query.span, decide(old), decide(new));
+    }
+    for case in &new.file.root_cases {
+        let decide = |version: &Version| match version.file.policy.key(&case.key.value) {
+            Some(key) => {
+                let outcome = decide_root(key, &case.check, version.now);
+                Answer::Status {
+                    allowed: outcome.allowed,
+                    status: outcome.status,
+                }
+            }
+            // Unkey answers a root key it does not know with 401.
+            None => Answer::Status {
+                allowed: false,
+                status: 401,
+            },
+        };
+        flip(&case.name, case.check.span(), decide(old), decide(new));
     }
     flips
 }
@@ -631,19 +703,25 @@ fn side_findings(
         .collect()
 }
 
-/// Findings of the new side that the old did not have (by rule and message, per paired
-/// file, counting repeats).
+/// Findings of the new side that the old did not have: matched by paired file, rule and
+/// the node they are on (its text), counting repeats. The message is not compared: a
+/// finding whose wording changed (a longer list of cases, a count) is still the same one.
 fn fresh_findings(before: Vec<(String, Finding)>, after: Vec<(String, Finding)>) -> Vec<Finding> {
+    let identity = |name: String, finding: &Finding| {
+        let node = finding
+            .source
+            .text()
+            .get(finding.span.start..finding.span.end)
+            .unwrap_or_default();
+        (name, finding.rule.code, node.to_owned())
+    };
     let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
     for (name, finding) in before {
-        *seen
-            .entry((name, finding.rule.code, finding.message))
-            .or_default() += 1;
+        *seen.entry(identity(name, &finding)).or_default() += 1;
     }
     let mut fresh = Vec::new();
     for (name, finding) in after {
-        let identity = (name, finding.rule.code, finding.message.clone());
-        match seen.get_mut(&identity) {
+        match seen.get_mut(&identity(name, &finding)) {
             Some(count) if *count > 0 => *count -= 1,
             _ => fresh.push(finding),
         }

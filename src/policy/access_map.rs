@@ -47,6 +47,24 @@ impl Probes {
     }
 }
 
+impl Probes {
+    /// These probes as `policy` can be asked them: when it declares a catalog, a permission
+    /// outside it does not exist for its application, and no key of it holds one.
+    pub fn within_catalog_of(&self, policy: &Policy) -> Probes {
+        let Some(catalog) = &policy.catalog else {
+            return self.clone();
+        };
+        let entries: BTreeSet<&str> = catalog.iter().map(|entry| entry.value.as_str()).collect();
+        Probes {
+            api: (self.api.iter())
+                .filter(|probe| entries.contains(probe.as_str()))
+                .cloned()
+                .collect(),
+            root: self.root.clone(),
+        }
+    }
+}
+
 /// Probes, each with the one-permission query that asks it.
 pub type ProbeQueries = Vec<(String, Query)>;
 

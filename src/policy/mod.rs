@@ -8,6 +8,7 @@ mod model;
 mod raw;
 mod resolve;
 mod root_checks;
+mod root_decision;
 mod route_probes;
 mod source;
 mod spans;
@@ -23,6 +24,7 @@ pub use model::{
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
+pub use root_decision::{RootOutcome, decide_root, grants_used, root_leaves};
 pub use route_probes::{RouteProbes, route_case};
 pub use source::{Source, SourceFile};
 

@@ -3,7 +3,7 @@
 
 use super::{Renderer, finding_json};
 use crate::diagnostic::FileDiagnostic;
-use crate::diff::{Diff, Gain, KeyChange, PolicyChange, Presence};
+use crate::diff::{Answer, Diff, Gain, KeyChange, PolicyChange, Presence};
 use crate::policy::KeyKind;
 use crate::span::Span;
 use miette::Severity;
@@ -24,8 +24,19 @@ fn presence_word(presence: Presence) -> &'static str {
     }
 }
 
+/// A gained permission in words: `reports.export_pii (new in the catalog)`.
+fn gained(gain: &Gain) -> String {
+    if gain.new_in_catalog {
+        format!("{} ({NEW_IN_CATALOG})", gain.permission)
+    } else {
+        gain.permission.clone()
+    }
+}
+
+const NEW_IN_CATALOG: &str = "new in the catalog";
+
 fn permissions(gains: &[Gain]) -> String {
-    let names: Vec<&str> = gains.iter().map(|gain| gain.permission.as_str()).collect();
+    let names: Vec<String> = gains.iter().map(gained).collect();
     names.join(", ")
 }
 
@@ -221,7 +232,7 @@ pub fn diff_json(diff: &Diff) -> Value {
                                 })
                                 .collect();
                             json!({"permission": gain.permission, "acknowledged": gain.acknowledged,
-                                   "via": via})
+                                   "new_in_catalog": gain.new_in_catalog, "via": via})
                         })
                         .collect();
                     json!({
@@ -252,7 +263,7 @@ pub fn diff_json(diff: &Diff) -> Value {
         .map(|flip| {
             let (line, column) = flip.source.line_column(flip.span.start);
             json!({"file": flip.source.name(), "case": flip.case, "line": line, "column": column,
-                   "before": flip.before.name(), "after": flip.after.name()})
+                   "before": answer_json(flip.before), "after": answer_json(flip.after)})
         })
         .collect();
     json!({
@@ -262,6 +273,15 @@ pub fn diff_json(diff: &Diff) -> Value {
         "flips": flips,
         "findings": diff.findings.iter().map(finding_json).collect::<Vec<_>>(),
     })
+}
+
+/// An answer in JSON: a decision code's name (`"VALID"`), or a root key's verdict and
+/// status (`{"allowed": false, "status": 404}`).
+fn answer_json(answer: Answer) -> Value {
+    match answer {
+        Answer::Code(code) => json!(code.name()),
+        Answer::Status { allowed, status } => json!({"allowed": allowed, "status": status}),
+    }
 }
 
 /// The diff as Markdown for a pull-request comment: a table of key changes, widenings first.
@@ -296,7 +316,11 @@ pub fn diff_markdown(diff: &Diff) -> String {
                             None => code(&via.grant),
                         })
                         .collect();
-                    format!("+{} ({})", code(&gain.permission), via.join(", "))
+                    let mut via = via.join(", ");
+                    if gain.new_in_catalog {
+                        via.push_str(&format!("; {NEW_IN_CATALOG}"));
+                    }
+                    format!("+{} ({via})", code(&gain.permission))
                 })
                 .collect();
             detail.extend(key.lost.iter().map(|lost| format!("-{}", code(lost))));

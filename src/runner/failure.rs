@@ -373,7 +373,7 @@ pub fn root_case(
     loaded: &LoadedFile,
     case: &crate::policy::RootCase,
     key: &Key,
-    outcome: &super::root::RootOutcome,
+    outcome: &crate::policy::RootOutcome,
 ) -> FileDiagnostic {
     let actual = if outcome.allowed { "allow" } else { "deny" };
     let mut message = format!(
@@ -404,7 +404,7 @@ pub fn root_case(
             .in_cases
             .push((pinned.span, format!("pinned {}", pinned.value)));
     }
-    let leaves = super::root::leaves(key, &case.check, outcome);
+    let leaves = crate::policy::root_leaves(key, &case.check, outcome);
     root_key_places(&mut places, key, outcome, &leaves);
     places.diagnostic("test::case-failed", message, root_explanation(key, &leaves))
 }
@@ -413,7 +413,7 @@ pub fn root_case(
 pub fn route_access(
     loaded: &LoadedFile,
     assertion: &crate::policy::RouteAccess,
-    outcomes: &[(&Key, super::root::RootOutcome)],
+    outcomes: &[(&Key, crate::policy::RootOutcome)],
 ) -> FileDiagnostic {
     let listed = |name: &str| assertion.keys.iter().any(|key| key.value == name);
     let mut places = Places::new(loaded);
@@ -431,7 +431,7 @@ pub fn route_access(
             ),
             _ => continue,
         };
-        let leaves = super::root::leaves(key, &assertion.check, outcome);
+        let leaves = crate::policy::root_leaves(key, &assertion.check, outcome);
         root_key_places(&mut places, key, outcome, &leaves);
         lines.push(line);
     }
@@ -455,7 +455,7 @@ pub fn route_access(
 fn root_key_places(
     places: &mut Places<'_>,
     key: &Key,
-    outcome: &super::root::RootOutcome,
+    outcome: &crate::policy::RootOutcome,
     leaves: &[LeafReport],
 ) {
     if outcome.gated {

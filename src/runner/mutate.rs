@@ -10,7 +10,8 @@ use super::{Body, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{
-    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, route_case,
+    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source,
+    decide_root, route_case,
 };
 use crate::query::{self, Query};
 use crate::span::Span;
@@ -426,7 +427,7 @@ impl<'a> Check<'a> {
                 let Some(key) = resolved.policy.key(&case.key.value) else {
                     return false;
                 };
-                root::holds(case, &root::decide(key, &case.check, loaded.now))
+                root::holds(case, &decide_root(key, &case.check, loaded.now))
             }
             Check::RouteAccess(loaded, assertion, listed) => {
                 let keys = resolved
@@ -435,7 +436,7 @@ impl<'a> Check<'a> {
                     .iter()
                     .filter(|key| key.kind == KeyKind::Root);
                 let mut allowed: Vec<String> = keys
-                    .filter(|key| root::decide(key, &assertion.check, loaded.now).allowed)
+                    .filter(|key| decide_root(key, &assertion.check, loaded.now).allowed)
                     .map(|key| key.name.value.clone())
                     .collect();
                 allowed.extend(unchanged(listed));

@@ -1,132 +1,8 @@
-//! Running root-key cases and access assertions on routes: the key's state first (a
-//! disabled or expired root key gets Unkey's 401), then the route's checks or the URN leaf
-//! against the key's grants.
+//! Running root-key cases and access assertions on routes, decided by
+//! [`crate::policy::decide_root`].
 
 use super::{LoadedFile, TestResult, failure};
-use crate::eval::routes::{self, Arm, LeafReport};
-use crate::eval::urn;
-use crate::policy::{Expect, Key, RootCase, RootCheck, Spanned};
-use jiff::Timestamp;
-
-/// How Unkey answers a root key's check.
-#[derive(Clone, Debug)]
-pub struct RootOutcome {
-    /// Whether it passes.
-    pub allowed: bool,
-    /// The status of the answer (a URN check answers 200 or 403).
-    pub status: u16,
-    /// Why it was denied, in Unkey's words or permspec's.
-    pub message: Option<String>,
-    /// The arm that let it through.
-    pub arm: Option<Arm>,
-    /// The key is disabled or expired.
-    pub gated: bool,
-}
-
-/// Decides `check` for the root key `key` at `now`.
-pub fn decide(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
-    let gate = if !key.enabled.value {
-        Some("the root key is disabled".to_owned())
-    } else {
-        key.expires
-            .as_ref()
-            .filter(|expires| expires.value <= now)
-            .map(|expires| format!("the root key expired at {}", expires.value))
-    };
-    if let Some(message) = gate {
-        return RootOutcome {
-            allowed: false,
-            status: 401,
-            message: Some(message),
-            arm: None,
-            gated: true,
-        };
-    }
-    let grants = key.grant_texts();
-    match check {
-        RootCheck::Urn(required) => {
-            let grant = urn::covered(&required.value, &grants);
-            RootOutcome {
-                allowed: grant.is_some(),
-                status: if grant.is_some() { 200 } else { 403 },
-                message: grant
-                    .is_none()
-                    .then(|| format!("Missing permission: '{}'", required.value)),
-                arm: grant.map(|_| Arm::Urn),
-                gated: false,
-            }
-        }
-        RootCheck::Route { route, request, .. } => {
-            // The loader checked the route and its request against the table.
-            let route = routes::table()
-                .get(&route.value)
-                .expect("a loaded route exists");
-            match route.decide(request, &grants) {
-                Ok(decision) => RootOutcome {
-                    allowed: decision.allowed,
-                    status: decision.status,
-                    message: decision.message,
-                    arm: decision.arm,
-                    gated: false,
-                },
-                Err(error) => RootOutcome {
-                    allowed: false,
-                    status: 403,
-                    message: Some(error.to_string()),
-                    arm: None,
-                    gated: true,
-                },
-            }
-        }
-    }
-}
-
-/// Each leaf of a route check with the grant that satisfies it or nearly does, for the
-/// failure report and coverage; none for a URN check or a key its state stops (`outcome`).
-/// Worked out only when asked, since a passing case needs no report.
-pub fn leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<LeafReport> {
-    let RootCheck::Route { route, request, .. } = check else {
-        return Vec::new();
-    };
-    if outcome.gated {
-        return Vec::new();
-    }
-    let grants = key.grant_texts();
-    routes::table()
-        .get(&route.value)
-        .and_then(|route| route.explain(request, &grants))
-        .unwrap_or_default()
-}
-
-/// The grants of `key` that let `check` pass (none when it is denied): what coverage
-/// counts as exercised.
-pub fn grants_used<'k>(
-    key: &'k Key,
-    check: &RootCheck,
-    now: Timestamp,
-) -> Vec<&'k Spanned<String>> {
-    let outcome = decide(key, check, now);
-    if !outcome.allowed {
-        return Vec::new();
-    }
-    let matched: Vec<String> = match check {
-        RootCheck::Urn(required) => {
-            let grants = key.grant_texts();
-            urn::covered(&required.value, &grants)
-                .map(str::to_owned)
-                .into_iter()
-                .collect()
-        }
-        RootCheck::Route { .. } => leaves(key, check, &outcome)
-            .into_iter()
-            .filter_map(|leaf| leaf.matched)
-            .collect(),
-    };
-    key.permissions
-        .iter()
-        .filter(|grant| matched.contains(&grant.value))
-        .collect()
-}
+use crate::policy::{Expect, Key, RootCase, RootOutcome, decide_root};
 
 /// Whether `outcome` is what `case` expects: its verdict, and its pinned status if any.
 pub fn holds(case: &RootCase, outcome: &RootOutcome) -> bool {
@@ -149,7 +25,7 @@ pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
         .policy
         .key(&case.key.value)
         .expect("the loader checked the root key");
-    let outcome = decide(key, &case.check, loaded.now);
+    let outcome = decide_root(key, &case.check, loaded.now);
     let passed = holds(case, &outcome);
     TestResult {
         passed,
@@ -171,7 +47,7 @@ pub fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
         .iter()
         .filter(|key| key.kind == crate::policy::KeyKind::Root);
     let outcomes: Vec<(&Key, RootOutcome)> = root_keys
-        .map(|key| (key, decide(key, &assertion.check, loaded.now)))
+        .map(|key| (key, decide_root(key, &assertion.check, loaded.now)))
         .collect();
     let mut allowed: Vec<&str> = outcomes
         .iter()
