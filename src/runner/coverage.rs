@@ -76,9 +76,9 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
     for loaded in files {
         let policy = &loaded.file.policy;
         let path = policy.source.path().to_owned();
-        if !touched.contains_key(&path) {
-            order.push(path.clone());
-            touched.insert(path, (Arc::clone(policy), Touched::default()));
+        if let std::collections::btree_map::Entry::Vacant(entry) = touched.entry(path) {
+            order.push(entry.key().clone());
+            entry.insert((Arc::clone(policy), Touched::default()));
         }
     }
     for test in passed {
