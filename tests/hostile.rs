@@ -708,3 +708,70 @@ fn a_mutant_only_an_ignored_case_would_kill_survives() {
         "{survived:?}"
     );
 }
+
+// 5. A safe fix keeps the decisions of every case file that tests the policy, wherever it
+// is: here one beside it, in literal semantics, which an expansion of `documents.*` would
+// break.
+
+const WILDCARD_POLICY: &str = "version: 1\nsemantics: wildcard\n\
+                               permissions: [documents.read, documents.write]\n\
+                               roles:\n  editor: {permissions: [\"documents.*\"]}\n\
+                               keys:\n  alice: {roles: [editor]}\n";
+
+fn cases_in(semantics: &str) -> String {
+    format!(
+        "version: 1\npolicy: ../policy.yaml\nsemantics: {semantics}\ncases:\n\
+         \x20 - {{key: alice, query: documents.read, expect: {0}}}\n\
+         \x20 - {{key: alice, query: documents.write, expect: {0}}}\n",
+        if semantics == "literal" {
+            "deny"
+        } else {
+            "allow"
+        }
+    )
+}
+
+#[test]
+fn a_safe_fix_keeps_the_decisions_of_case_files_it_was_not_given() {
+    let dir = suite(&[
+        ("policy.yaml", WILDCARD_POLICY),
+        ("cases/literal.yaml", &cases_in("literal")),
+    ]);
+    let policy = dir.path().join("policy.yaml");
+    let run = permspec(&["lint", "--fix", arg(&policy)]);
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), WILDCARD_POLICY);
+    assert!(
+        run.stderr.contains("not applied: replace `documents.*`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(permspec(&["test", arg(dir.path())]).code, 0);
+}
+
+#[test]
+fn a_safe_fix_still_applies_when_every_case_file_agrees() {
+    let dir = suite(&[
+        ("policy.yaml", WILDCARD_POLICY),
+        ("cases/wildcard.yaml", &cases_in("wildcard")),
+    ]);
+    let policy = dir.path().join("policy.yaml");
+    permspec(&["lint", "--fix", arg(&policy)]);
+    let fixed = std::fs::read_to_string(&policy).unwrap();
+    assert!(
+        fixed.contains("[documents.read, documents.write]"),
+        "{fixed}"
+    );
+    assert_eq!(permspec(&["test", arg(dir.path())]).code, 0);
+}
+
+#[test]
+fn a_case_file_beside_that_does_not_load_keeps_semantic_fixes_out() {
+    let broken = "version: 1\npolicy: ../policy.yaml\nsemantics: literal\ncases: [oops\n";
+    let dir = suite(&[
+        ("policy.yaml", WILDCARD_POLICY),
+        ("cases/broken.yaml", broken),
+    ]);
+    let policy = dir.path().join("policy.yaml");
+    permspec(&["lint", "--fix", arg(&policy)]);
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), WILDCARD_POLICY);
+}

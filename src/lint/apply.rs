@@ -3,7 +3,7 @@
 //! decision (for safe fixes), and the file still holds what was linted; it is replaced
 //! atomically, never half-written.
 
-use super::preserve::{Probe, changed_decision, identity, probes};
+use super::preserve::{Probe, case_files_beside, changed_decision, fallback, identity, probes};
 use super::{Config, FileFindings, Fix, Safety, apply, lint_files};
 use crate::atomic_write::{ReplaceError, replace_file};
 use crate::diagnostic::FileDiagnostic;
@@ -29,7 +29,9 @@ pub struct FixReport {
 
 /// Applies every offered fix to `files` (and to the case files and policies among them that
 /// findings point into): the safe ones, and the unsafe ones too if `unsafe_fixes`. Nothing
-/// is written when a file cannot be loaded to begin with.
+/// is written when a file cannot be loaded to begin with. A safe fix keeps the decisions of
+/// every case file that tests a fixed policy, among `files` or beside them (see
+/// [`case_files_beside`]).
 pub fn fix_files(
     files: &[PathBuf],
     config: &Config,
@@ -38,6 +40,7 @@ pub fn fix_files(
 ) -> FixReport {
     let mut report = FixReport::default();
     let mut refused: Vec<PathBuf> = Vec::new();
+    let beside = case_files_beside(files, &config.default_paths());
     for _ in 0..MAX_PASSES {
         let (findings, errors) = lint_files(files, config, today);
         if !errors.is_empty() {
@@ -45,18 +48,27 @@ pub fn fix_files(
             break;
         }
         let loader = Loader::new(config.limits);
-        let loaded: Vec<_> = files
+        let mut loaded: Vec<_> = files
             .iter()
             .filter_map(|path| loader.load(path).ok())
             .collect();
-        let probes = probes(&loaded);
+        // A case file beside that does not load may test these policies in any mode.
+        let mut every_mode = false;
+        for path in &beside {
+            match loader.load(path) {
+                Ok(file) => loaded.push(file),
+                Err(_) => every_mode = true,
+            }
+        }
+        let probes = probes(&loaded, every_mode);
         let mut changed = false;
         for group in &findings {
             let path = group.source.path().to_owned();
             if refused.contains(&path) {
                 continue;
             }
-            let probe = probes.get(&identity(&path));
+            let fallback = fallback(every_mode);
+            let probe = probes.get(&identity(&path)).unwrap_or(&fallback);
             match fix_file(
                 group,
                 &config.limits,
@@ -91,7 +103,7 @@ pub fn fix_files(
 fn fix_file(
     group: &FileFindings,
     limits: &Limits,
-    probe: Option<&Probe>,
+    probe: &Probe,
     unsafe_fixes: bool,
     skipped: &mut Vec<String>,
 ) -> Result<usize, FileDiagnostic> {
@@ -114,8 +126,6 @@ fn fix_file(
     let before = Loader::new(*limits)
         .load_text(source.path(), source.text().to_owned())
         .map_err(|error| refuse(format!("the file no longer loads: {error}")))?;
-    let default = Probe::default();
-    let probe = probe.unwrap_or(&default);
     // The fixed text, if it loads and (unless an unsafe fix is among them) decides alike.
     let attempt = |chosen: &[&Fix]| -> Result<(String, usize), String> {
         let (text, applied) = apply(source.text(), chosen);

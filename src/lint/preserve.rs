@@ -1,12 +1,12 @@
 //! The promise of a safe fix: every key gets the same decision for every permission of the
-//! catalog and of the cases, under every semantics the policy is tested in. `--fix` checks
-//! it on the fixed text before writing anything.
+//! catalog and of the cases, under every semantics the policy is tested in, by any case
+//! file. `--fix` checks it on the fixed text before writing anything.
 
 use super::context::is_wildcard;
 use crate::eval::Semantics;
 use crate::policy::{Policy, Resolved, TestFile};
 use crate::query::{self, Query};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,10 +18,21 @@ pub struct Probe {
     permissions: BTreeSet<String>,
 }
 
-/// The probes of every policy that `files` test, by the policy file's canonical path.
-pub fn probes(files: &[TestFile]) -> HashMap<PathBuf, Probe> {
+/// The probes of every policy that `files` test, by the policy file's canonical path. With
+/// `every_mode` (a file that may test one of them could not be read), each policy is
+/// checked in every way of matching, so that no fix whose meaning depends on the semantics
+/// passes as safe.
+pub fn probes(files: &[TestFile], every_mode: bool) -> HashMap<PathBuf, Probe> {
     let mut probes: HashMap<PathBuf, Probe> = HashMap::new();
     for file in files {
+        if every_mode {
+            let probe = probes
+                .entry(identity(file.policy.source.path()))
+                .or_default();
+            probe
+                .semantics
+                .extend([Semantics::Wildcard, Semantics::Literal]);
+        }
         let probe = probes
             .entry(identity(file.policy.source.path()))
             .or_default();
@@ -40,6 +51,63 @@ pub fn probes(files: &[TestFile]) -> HashMap<PathBuf, Probe> {
         }
     }
     probes
+}
+
+/// A probe for a policy no loaded file tests: its own semantics, or every mode.
+pub fn fallback(every_mode: bool) -> Probe {
+    let mut probe = Probe::default();
+    if every_mode {
+        probe
+            .semantics
+            .extend([Semantics::Wildcard, Semantics::Literal]);
+    }
+    probe
+}
+
+/// The case files that may test the policies in `files` from elsewhere: the policy files
+/// under the configured `paths` and under the root of the git repository of each file (its
+/// own directory outside a repository) that declare a top-level `policy:`, other than
+/// `files` themselves. A case file of another mode of matching would make a fix that is
+/// safe under the policy's own semantics change its decisions.
+pub fn case_files_beside(files: &[PathBuf], configured: &[PathBuf]) -> Vec<PathBuf> {
+    let own: HashSet<PathBuf> = files.iter().map(|path| identity(path)).collect();
+    let mut roots: Vec<PathBuf> = configured
+        .iter()
+        .filter(|path| path.exists())
+        .cloned()
+        .collect();
+    for file in files {
+        let directory = identity(file)
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_owned);
+        let root = directory
+            .ancestors()
+            .find(|ancestor| ancestor.join(".git").exists())
+            .unwrap_or(&directory)
+            .to_owned();
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    let Ok(candidates) = crate::runner::policy_files(&roots) else {
+        return Vec::new();
+    };
+    candidates
+        .into_iter()
+        .filter(|path| !own.contains(&identity(path)))
+        .filter(|path| declares_policy(path))
+        .collect()
+}
+
+/// Whether the file at `path` has a top-level `policy:` key, read cheaply without loading
+/// it (a file that cannot be read is taken to have one, so that it is not overlooked).
+fn declares_policy(path: &Path) -> bool {
+    match crate::input::read_text(path, crate::policy::Limits::default().file_bytes) {
+        Ok(text) => text
+            .lines()
+            .any(|line| line.starts_with("policy:") || line.starts_with("\u{feff}policy:")),
+        Err(_) => true,
+    }
 }
 
 /// The path that identifies a file, however it was named.
