@@ -162,7 +162,10 @@ fn check_rejects_bad_queries_and_queries_over_unkeys_limits_with_exit_2() {
     let long = "p".repeat(1001);
     let run = permspec(&["check", &long, "--grant", "p"], "");
     assert_eq!((run.code, run.stdout.as_str()), (2, ""));
-    assert!(run.stderr.contains("Unkey rejects queries over 1000 bytes"));
+    assert!(
+        run.stderr
+            .contains("Unkey rejects queries over 1000 characters")
+    );
 }
 
 #[test]

@@ -775,3 +775,116 @@ fn a_case_file_beside_that_does_not_load_keeps_semantic_fixes_out() {
     permspec(&["lint", "--fix", arg(&policy)]);
     assert_eq!(std::fs::read_to_string(&policy).unwrap(), WILDCARD_POLICY);
 }
+
+// 6. Queries Unkey accepts are accepted: it reads up to a NUL, and any depth that its 1,000
+// characters allow.
+
+#[test]
+fn a_query_with_a_nul_is_decided_as_unkey_reads_it() {
+    let policy = "version: 1\nkeys:\n  k: {permissions: [documents.read]}\ncases:\n\
+                  \x20 - {key: k, query: \"documents.read\\0 AND admin\", expect: error}\n";
+    let dir = suite(&[("p.yaml", policy)]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 1, "Unkey allows it: {}", run.stdout);
+    assert!(
+        run.stdout.contains("expected error, got allow"),
+        "{}",
+        run.stdout
+    );
+    let lint = permspec(&["lint", arg(dir.path())]);
+    assert!(
+        lint.stdout.contains("N009(control-character)"),
+        "{}",
+        lint.stdout
+    );
+
+    let line = r#"{"grants": ["documents.read"], "query": "documents.read\u0000 AND admin"}"#;
+    let run = permspec_with_input(&["check", "--batch", "-"], line);
+    let answer: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (answer["allowed"].clone(), answer["valid"].clone()),
+        (true.into(), true.into())
+    );
+}
+
+#[test]
+fn a_query_nested_as_deep_as_unkey_allows_is_decided() {
+    let query = format!("{}documents.read{}", "(".repeat(129), ")".repeat(129));
+    assert!(query.len() < 1000);
+    let run = permspec(&["check", &query, "--grant", "documents.read"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let deepest = format!("{}a{}", "(".repeat(499), ")".repeat(499));
+    let run = permspec(&["check", &deepest, "--grant", "a", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+// 14, 15, 16. check --batch: bounded on an overlong line, answers as it reads, and every
+// answer has `allowed`, `valid` and `error`.
+
+#[test]
+fn an_overlong_batch_line_is_skipped_without_being_held() {
+    // 200 MB on one line, under a 120 MB address-space limit: kept, it could not fit.
+    let script = format!(
+        "ulimit -v 120000; (printf '{{\"grants\":[],\"query\":\"'; \
+         head -c 200000000 /dev/zero | tr '\\0' a; \
+         printf '\"}}\\n{{\"grants\":[\"a\"],\"query\":\"a\"}}\\n') | '{}' check --batch -",
+        env!("CARGO_BIN_EXE_permspec")
+    );
+    let output = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("the line is longer than"), "{}", lines[0]);
+    assert!(lines[1].contains(r#""allowed":true"#), "{}", lines[1]);
+}
+
+#[test]
+fn a_batch_answers_each_line_before_its_input_ends() {
+    use std::io::{BufRead, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_permspec"))
+        .args(["check", "--batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            sender.send(line.unwrap()).unwrap();
+        }
+    });
+    for query in ["a", "b"] {
+        writeln!(stdin, r#"{{"grants": ["a"], "query": "{query}"}}"#).unwrap();
+        stdin.flush().unwrap();
+        let answer = receiver
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("an answer while standard input is still open");
+        assert_eq!(
+            answer.contains(r#""allowed":true"#),
+            query == "a",
+            "{answer}"
+        );
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn every_batch_answer_says_whether_its_input_was_valid() {
+    let lines = [
+        r#"{"grants": ["api.*.read_key"], "root_query": {"or": [{"t": "api.*.read_key"}]}}"#,
+        r#"{"grants": [], "root_query": {"t": ""}}"#,
+        r#"{"grants": ["a"], "query": "a"}"#,
+        r#"{"grants": [], "urn": "unkey:v1:ws:**#read_key"}"#,
+    ];
+    let run = permspec_with_input(&["check", "--batch", "-"], &lines.join("\n"));
+    for answer in run.stdout.lines() {
+        let answer: serde_json::Value = serde_json::from_str(answer).unwrap();
+        for field in ["allowed", "valid", "error"] {
+            assert!(answer.get(field).is_some(), "{field} missing from {answer}");
+        }
+    }
+}

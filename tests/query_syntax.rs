@@ -176,13 +176,34 @@ fn characters_outside_the_set_are_named() {
     assert_eq!(error_kind("a && b"), SyntaxErrorKind::InvalidCharacter('&'));
     assert_eq!(error_kind("\"a\""), SyntaxErrorKind::InvalidCharacter('"'));
     assert_eq!(
-        error_kind("a\u{0}"),
-        SyntaxErrorKind::InvalidCharacter('\0')
+        error_kind("a\u{1}"),
+        SyntaxErrorKind::InvalidCharacter('\u{1}')
+    );
+    assert_eq!(
+        error_kind("a\u{b}b"),
+        SyntaxErrorKind::InvalidCharacter('\u{b}')
     );
 }
 
+/// Unkey's lexer takes a NUL for the end of the input: what follows is never read.
 #[test]
-fn non_ascii_is_an_error_even_where_it_looks_like_a_letter() {
+fn a_query_ends_at_its_first_nul() {
+    assert_eq!(canonical("documents.read\0 AND admin"), "documents.read");
+    assert_eq!(canonical("a OR b\0)))@@"), "a OR b");
+    assert_eq!(error_kind("\0documents.read"), SyntaxErrorKind::Empty);
+    assert_eq!(
+        error_kind("a AND\0b"),
+        SyntaxErrorKind::MissingRightOperand(Operator::And)
+    );
+}
+
+/// Unkey's lexer tests each byte as a Latin-1 character: a non-ASCII character is part of a
+/// permission exactly when each of its UTF-8 bytes is a Latin-1 letter (`ê` is C3 AA: `Ã`
+/// and `ª`); any other is an error, even where it looks like a letter.
+#[test]
+fn non_ascii_is_read_byte_by_byte_as_unkey_reads_it() {
+    assert_eq!(canonical("documents.rêad"), "documents.rêad");
+    assert_eq!(canonical("µ.x AND ú"), "µ.x AND ú");
     assert_eq!(error_kind("café"), SyntaxErrorKind::InvalidCharacter('é'));
     assert_eq!(
         error_kind("doc\u{0430}"),
@@ -203,6 +224,18 @@ fn the_first_error_from_the_left_is_reported() {
     );
     let error = parse("a b c").unwrap_err();
     assert_eq!((error.span().start, error.span().end), (2, 3));
+}
+
+/// Every query within Unkey's 1,000 characters parses, however deep: 499 levels is the most
+/// they allow.
+#[test]
+fn the_deepest_query_unkey_accepts_parses() {
+    let text = format!("{}a{}", "(".repeat(499), ")".repeat(499));
+    assert_eq!(text.len(), 999);
+    assert_eq!(canonical(&text), "a");
+    let alternating = format!("{}a{}", "(b AND (c OR ".repeat(60), "))".repeat(60));
+    assert!(alternating.len() < 1000);
+    assert_eq!(parse(&alternating).unwrap().permissions().len(), 121);
 }
 
 #[test]
@@ -272,7 +305,13 @@ fn unkey_limits_are_reported_for_queries_that_parse() {
     let too_long = "p".repeat(1001);
     let violations = unkey_limits(&too_long, &parse(&too_long).unwrap());
     assert_eq!(violations.len(), 1);
-    assert!(violations[0].to_string().contains("1001 bytes"));
+    assert!(violations[0].to_string().contains("1001 characters"));
+
+    // Unkey counts characters, over the whole text: what follows a NUL too.
+    let wide = "ê".repeat(1000);
+    assert!(unkey_limits(&wide, &parse(&wide).unwrap()).is_empty());
+    let padded = format!("p\0{}", "x".repeat(999));
+    assert_eq!(unkey_limits(&padded, &parse(&padded).unwrap()).len(), 1);
 }
 
 #[test]
@@ -304,6 +343,10 @@ fn diagnostics_render_for_each_error_kind() {
     for (name, text) in cases {
         insta::assert_snapshot!(format!("syntax_{name}"), rendered_error(text), text);
     }
-    let deep = format!("{}a{}", "(".repeat(129), ")".repeat(129));
+    let deep = format!(
+        "{}a{}",
+        "(".repeat(MAX_NESTING + 1),
+        ")".repeat(MAX_NESTING + 1)
+    );
     insta::assert_snapshot!("syntax_nesting_too_deep", rendered_error(&deep));
 }

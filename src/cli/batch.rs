@@ -65,9 +65,7 @@ pub fn run(path: &Path) -> Exit {
             break;
         }
         let answer = if line.len() as u64 > limit {
-            // Skip the rest of an overlong line, then report it.
-            let mut rest = Vec::new();
-            if let Err(error) = reader.read_until(b'\n', &mut rest) {
+            if let Err(error) = skip_line(&mut reader) {
                 eprintln!("error: cannot read `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
@@ -84,7 +82,17 @@ pub fn run(path: &Path) -> Exit {
                 writeln!(out, "{}", json!({ "error": error }))
             }
         };
-        if let Err(error) = written {
+        // The answers go out before the input runs dry: a caller may write one line and
+        // wait for its answer (a co-process), while a file or a pipe full of lines is
+        // answered in large writes.
+        let flushed = written.and_then(|()| {
+            if reader.buffer().is_empty() {
+                out.flush()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(error) = flushed {
             eprintln!("error: cannot write the output: {error}");
             return Exit::BadInput;
         }
@@ -97,6 +105,26 @@ pub fn run(path: &Path) -> Exit {
         Exit::BadInput
     } else {
         Exit::Success
+    }
+}
+
+/// Reads past the rest of the current line without keeping it, a buffer at a time.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|&byte| byte == b'\n') {
+            Some(newline) => {
+                reader.consume(newline + 1);
+                return Ok(());
+            }
+            None => {
+                let length = buffer.len();
+                reader.consume(length);
+            }
+        }
     }
 }
 
@@ -152,8 +180,10 @@ fn answer(line: &[u8]) -> Result<Value, String> {
     }
     let query = input.root_query.expect("exactly one was given");
     Ok(match query.evaluate(grants) {
-        Ok(missing) => json!({"allowed": missing.is_none(), "error": null, "message": missing}),
-        Err(error) => json!({"allowed": false, "error": error}),
+        Ok(missing) => {
+            json!({"allowed": missing.is_none(), "valid": true, "error": null, "message": missing})
+        }
+        Err(error) => json!({"allowed": false, "valid": false, "error": error}),
     })
 }
 

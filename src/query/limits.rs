@@ -5,18 +5,21 @@ use crate::span::Span;
 use miette::{Diagnostic, LabeledSpan};
 use std::fmt;
 
-/// Unkey rejects a `permissions` query longer than this many bytes.
-pub const MAX_QUERY_BYTES: usize = 1000;
+/// Unkey rejects a `permissions` query longer than this many characters (its request schema's
+/// `maxLength`, which counts characters, over the whole text, NUL and all).
+pub const MAX_QUERY_CHARS: usize = 1000;
 /// Unkey documents at most this many permissions in one query.
 pub const MAX_QUERY_PERMISSIONS: usize = 100;
 
 /// A query that parses but that Unkey's API would reject.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LimitViolation {
-    /// The query text is longer than [`MAX_QUERY_BYTES`].
+    /// The query text is longer than [`MAX_QUERY_CHARS`].
     TooLong {
-        /// Its length in bytes.
-        bytes: usize,
+        /// Its length in characters.
+        chars: usize,
+        /// The byte offset of its first character past the limit.
+        first_excess: usize,
     },
     /// The query names more than [`MAX_QUERY_PERMISSIONS`] permissions.
     TooManyPermissions {
@@ -30,8 +33,11 @@ pub enum LimitViolation {
 /// The limits of Unkey's API that `query` (parsed from `text`) breaks, if any.
 pub fn unkey_limits(text: &str, query: &Query) -> Vec<LimitViolation> {
     let mut violations = Vec::new();
-    if text.len() > MAX_QUERY_BYTES {
-        violations.push(LimitViolation::TooLong { bytes: text.len() });
+    if let Some((first_excess, _)) = text.char_indices().nth(MAX_QUERY_CHARS) {
+        violations.push(LimitViolation::TooLong {
+            chars: text.chars().count(),
+            first_excess,
+        });
     }
     let permissions = query.permissions();
     if permissions.len() > MAX_QUERY_PERMISSIONS {
@@ -46,9 +52,10 @@ pub fn unkey_limits(text: &str, query: &Query) -> Vec<LimitViolation> {
 impl fmt::Display for LimitViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LimitViolation::TooLong { bytes } => write!(
+            LimitViolation::TooLong { chars, .. } => write!(
                 f,
-                "query is {bytes} bytes long; Unkey rejects queries over {MAX_QUERY_BYTES} bytes"
+                "query is {chars} characters long; Unkey rejects queries over {MAX_QUERY_CHARS} \
+                 characters"
             ),
             LimitViolation::TooManyPermissions { count, .. } => write!(
                 f,
@@ -73,9 +80,9 @@ impl Diagnostic for LimitViolation {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = match self {
-            LimitViolation::TooLong { .. } => LabeledSpan::new_with_span(
-                Some(format!("byte {MAX_QUERY_BYTES} and beyond")),
-                (MAX_QUERY_BYTES, 0),
+            LimitViolation::TooLong { first_excess, .. } => LabeledSpan::new_with_span(
+                Some(format!("character {} and beyond", MAX_QUERY_CHARS + 1)),
+                (*first_excess, 0),
             ),
             LimitViolation::TooManyPermissions { first_excess, .. } => LabeledSpan::new_with_span(
                 Some(format!("permission number {}", MAX_QUERY_PERMISSIONS + 1)),

@@ -5,12 +5,14 @@
 //! assert_eq!(query.to_string(), "admin OR documents.read AND documents.write");
 //! ```
 
+mod lexeme;
 mod limits;
 mod parser;
 mod print;
 mod syntax_error;
 
-pub use limits::{LimitViolation, MAX_QUERY_BYTES, MAX_QUERY_PERMISSIONS, unkey_limits};
+pub use lexeme::read_by_unkey;
+pub use limits::{LimitViolation, MAX_QUERY_CHARS, MAX_QUERY_PERMISSIONS, unkey_limits};
 pub use parser::{MAX_NESTING, parse};
 pub use syntax_error::{SyntaxError, SyntaxErrorKind};
 

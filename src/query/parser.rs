@@ -1,33 +1,77 @@
 //! From query text to [`Query`]: a depth pre-scan, the pest grammar, then the AST.
 
+use super::lexeme::{is_permission_char, read_by_unkey};
 use super::syntax_error::{SyntaxError, SyntaxErrorKind, diagnose};
-use super::{Operator, Query};
+use super::{MAX_QUERY_CHARS, Operator, Query};
 use crate::span::Span;
 use pest::Parser as _;
 use pest::Token;
 use pest::iterators::Tokens;
+use std::borrow::Cow;
 
-/// Deepest nesting of parentheses a query may have.
+/// Deepest nesting of parentheses a query may have: more than any query within Unkey's
+/// limit of [`MAX_QUERY_CHARS`] characters can reach (499 levels around one permission), so
+/// every query Unkey's parser accepts, permspec accepts.
 ///
 /// Checked by a linear scan before the grammar runs, so that no input can exhaust the stack
-/// of the (recursive) parser, whatever the thread's stack size.
-pub const MAX_NESTING: usize = 128;
+/// of the (recursive) parser: the deepest query parses on a 512 KiB stack, unoptimized.
+pub const MAX_NESTING: usize = MAX_QUERY_CHARS / 2;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/query.pest"]
 struct QueryGrammar;
 
-/// Parses a permission query as Unkey's `keys.verifyKey` does.
+/// Parses a permission query as Unkey's `keys.verifyKey` does: up to its first NUL, with
+/// the permission characters of Unkey's byte-wise lexer.
 ///
 /// ```
 /// use permspec::query::{parse, Operator, SyntaxErrorKind};
 /// let query = parse("a OR b AND c").unwrap();
 /// assert_eq!(query.to_json()["operation"], "or");
 /// assert_eq!(parse("a AND").unwrap_err().kind(), &SyntaxErrorKind::MissingRightOperand(Operator::And));
+/// assert_eq!(parse("a\0 AND").unwrap().to_string(), "a");
 /// ```
 pub fn parse(text: &str) -> Result<Query, SyntaxError> {
-    check_nesting(text)?;
-    match QueryGrammar::parse(Rule::query, text) {
+    let text = read_by_unkey(text);
+    let depth = nesting(text)?;
+    if depth <= SHALLOW {
+        return parse_nested(text);
+    }
+    // The grammar recurses a few frames per level: a deep query gets a stack of its own,
+    // sized for its depth, whatever the stack of the calling thread.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("deep query".to_owned())
+            .stack_size(STACK_BASE + depth * STACK_PER_LEVEL)
+            .spawn_scoped(scope, || parse_nested(text))
+            .map_or_else(
+                |_| {
+                    let everything = Span::new(0, text.len());
+                    Err(SyntaxError::new(
+                        SyntaxErrorKind::NestingTooDeep,
+                        everything,
+                    ))
+                },
+                |parsing| {
+                    parsing
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                },
+            )
+    })
+}
+
+/// Queries nested at most this deep are parsed on the calling thread's stack.
+const SHALLOW: usize = 32;
+
+/// The stack of a thread parsing a deeper query: a base, and enough per level for the
+/// grammar's frames unoptimized (about 4 KiB a level), twice over.
+const STACK_BASE: usize = 256 * 1024;
+const STACK_PER_LEVEL: usize = 8 * 1024;
+
+/// Parses `text`, whose nesting is within [`MAX_NESTING`].
+fn parse_nested(text: &str) -> Result<Query, SyntaxError> {
+    match QueryGrammar::parse(Rule::query, &ascii_stand_in(text)) {
         Ok(pairs) => Ok(build(text, pairs.tokens())),
         Err(error) => Err(diagnose(text).unwrap_or_else(|| {
             // The token walk words every error the grammar can raise; should the two ever
@@ -41,12 +85,33 @@ pub fn parse(text: &str) -> Result<Query, SyntaxError> {
     }
 }
 
-fn check_nesting(text: &str) -> Result<(), SyntaxError> {
-    let mut depth = 0usize;
+/// `text` for the grammar, which knows only ASCII: each non-ASCII character that Unkey reads
+/// as part of a permission becomes as many `a`s as it has bytes (offsets stay the same, and
+/// a run of `a`s is never a keyword); every other character stays, for the grammar to
+/// refuse.
+fn ascii_stand_in(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut stand_in = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !c.is_ascii() && is_permission_char(c) {
+            stand_in.extend(std::iter::repeat_n('a', c.len_utf8()));
+        } else {
+            stand_in.push(c);
+        }
+    }
+    Cow::Owned(stand_in)
+}
+
+/// The deepest nesting of parentheses in `text`, or an error past [`MAX_NESTING`].
+fn nesting(text: &str) -> Result<usize, SyntaxError> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
     for (offset, byte) in text.bytes().enumerate() {
         match byte {
             b'(' => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > MAX_NESTING {
                     return Err(SyntaxError::new(
                         SyntaxErrorKind::NestingTooDeep,
@@ -58,7 +123,7 @@ fn check_nesting(text: &str) -> Result<(), SyntaxError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(deepest)
 }
 
 /// Builds the AST in one pass over the parse's tokens: each `and_expr` and `or_expr` opens

@@ -6,6 +6,7 @@
 //! parser would meet it, and names it.
 
 use super::Operator;
+use super::lexeme::is_permission_char;
 use crate::span::Span;
 use miette::{Diagnostic, LabeledSpan};
 use std::fmt;
@@ -161,8 +162,8 @@ impl Diagnostic for SyntaxError {
                 "join the operands with AND (both required) or OR (either suffices)".to_owned()
             }
             SyntaxErrorKind::InvalidCharacter(c) if !c.is_ascii() => format!(
-                "Unkey's permission slugs are ASCII-only, so no key can ever hold a permission \
-                 with {c:?} (U+{:04X}); replace it",
+                "Unkey rejects {c:?} (U+{:04X}) in a query, and its permission slugs are \
+                 ASCII-only: replace it",
                 u32::from(*c)
             ),
             SyntaxErrorKind::InvalidCharacter(_) => {
@@ -195,10 +196,6 @@ enum Token {
     Close,
     Invalid(char),
     End,
-}
-
-fn is_permission_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '*' | '/')
 }
 
 /// Splits `text` into tokens as the grammar does: a keyword is a whole maximal run.

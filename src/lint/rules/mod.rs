@@ -59,6 +59,7 @@ registry! {
     N006 unsatisfiable_query "unsatisfiable-query" Warning [file];
     N007 root_key_unknown_action "root-key-unknown-action" Error [policy];
     N008 root_key_inert_wildcard "root-key-inert-wildcard" Error [policy];
+    N009 control_character "control-character" Warning [policy file query];
     R001 invalid_urn_grant "invalid-urn-grant" Error [policy];
     R002 urn_admin_grant "urn-admin-grant" Error [policy];
     R003 urn_grant_unused "urn-grant-unused" Warning [policy];

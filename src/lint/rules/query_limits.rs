@@ -8,9 +8,9 @@ use crate::span::Span;
 
 /// The documentation of N005.
 pub static DOC: Doc = Doc {
-    summary: "a query over 1000 bytes or with more than 100 permissions",
+    summary: "a query over 1000 characters or with more than 100 permissions",
     what: "Finds queries in cases and access assertions that Unkey's API would reject for their \
-size: more than 1000 bytes, or more than 100 permissions.",
+size: more than 1000 characters, or more than 100 permissions.",
     why: "`keys.verifyKey` refuses such a query with a 400 error, so the check it expresses \
 never runs in production.",
     example: r#"keys:
