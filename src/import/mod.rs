@@ -313,13 +313,145 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
         apis: workspace.apis.clone(),
         partial: workspace.partial,
     };
-    let body = serde_yaml::to_string(&out).expect("a policy always serializes");
-    let yaml = format!("{}{body}", header(workspace, &summary, &read_at));
+    let header = header(workspace, &summary, &read_at);
+    let yaml = written(&out, &header).map_err(|error| vec![error])?;
     Ok(Imported {
         yaml,
         warnings,
         summary,
     })
+}
+
+/// The policy as text that permspec reads back exactly: YAML from serde_yaml, or, when a
+/// name or permission holds a character its emitter breaks (U+2028 and U+2029, which it
+/// writes raw with an indentation after them), the same document in JSON, which is YAML too,
+/// with those characters escaped. Either is read back and compared before it is returned.
+fn written(out: &PolicyOut, header: &str) -> Result<String, FileDiagnostic> {
+    let yaml = serde_yaml::to_string(out).expect("a policy always serializes");
+    let yaml = format!("{header}{yaml}");
+    if reads_back(out, &yaml) {
+        return Ok(yaml);
+    }
+    let mut json = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut json, EscapingFormatter::default());
+    out.serialize(&mut serializer)
+        .expect("a policy always serializes");
+    let json = String::from_utf8(json).expect("JSON is UTF-8");
+    let json = format!("{header}{json}\n");
+    if reads_back(out, &json) {
+        return Ok(json);
+    }
+    Err(FileDiagnostic::unreadable(
+        "Unkey",
+        "the state read cannot be written as a policy that reads back exactly as Unkey \
+         returned it (a name or permission permspec cannot represent)"
+            .to_owned(),
+    )
+    .with_code("import::round-trip"))
+}
+
+/// Whether `text`, read by permspec, holds exactly the names, grants and states of `out`.
+fn reads_back(out: &PolicyOut, text: &str) -> bool {
+    let loaded = crate::policy::Loader::default()
+        .load_text(std::path::Path::new("imported.yaml"), text.to_owned());
+    let Ok(file) = loaded else {
+        return false;
+    };
+    let policy = &file.policy;
+    let values = |list: &[crate::policy::Spanned<String>]| -> Vec<String> {
+        list.iter().map(|item| item.value.clone()).collect()
+    };
+    let roles: Vec<(String, Option<String>, Vec<String>)> = policy
+        .roles
+        .iter()
+        .map(|role| {
+            let permissions = values(&role.permissions);
+            (role.name.value.clone(), role.description.clone(), permissions)
+        })
+        .collect();
+    let wanted_roles: Vec<(String, Option<String>, Vec<String>)> = out
+        .roles
+        .iter()
+        .map(|(name, role)| {
+            (name.clone(), role.description.clone(), role.permissions.clone())
+        })
+        .collect();
+    let keys = policy.keys.iter().map(|key| {
+        let expires = key.expires.as_ref().map(|at| at.value.to_string());
+        let enabled = (!key.enabled.value).then_some(false);
+        let description = key.description.clone().unwrap_or_default();
+        let grants = (values(&key.roles), values(&key.permissions));
+        (key.name.value.clone(), description, grants, enabled, expires)
+    });
+    let wanted_keys = out.keys.iter().map(|(name, key)| {
+        let grants = (key.roles.clone(), key.permissions.clone());
+        let description = key.description.clone();
+        (name.clone(), description, grants, key.enabled, key.expires.clone())
+    });
+    let catalog = policy.catalog.as_deref().map(values);
+    catalog == out.permissions && roles == wanted_roles && keys.eq(wanted_keys)
+}
+
+/// serde_json's pretty output, with U+2028 and U+2029 escaped: YAML readers of version 1.1
+/// take them for line breaks.
+#[derive(Default)]
+struct EscapingFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for EscapingFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['\u{2028}', '\u{2029}']) {
+            writer.write_all(rest[..at].as_bytes())?;
+            let separator = rest[at..].chars().next().expect("found");
+            write!(writer, "\\u{:04x}", u32::from(separator))?;
+            rest = &rest[at + separator.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// The comment at the top of an imported policy: where it came from, what it means.
@@ -375,8 +507,9 @@ fn key_names<'k>(
     keys: impl Iterator<Item = &'k UnkeyKey> + Clone,
     warnings: &mut Vec<String>,
 ) -> Vec<String> {
-    let wanted = |key: &UnkeyKey| match key.name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => name.to_owned(),
+    // The name exactly as Unkey holds it; a blank one gives way to the keyId.
+    let wanted = |key: &UnkeyKey| match key.name.as_deref() {
+        Some(name) if !name.trim().is_empty() => name.to_owned(),
         _ => key.key_id.clone(),
     };
     let mut holders: BTreeMap<String, Vec<&str>> = BTreeMap::new();

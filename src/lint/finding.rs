@@ -37,6 +37,9 @@ pub struct Finding {
     pub owner: Option<Owner>,
     /// The mechanical fix `permspec lint --fix` applies, if there is one.
     pub fix: Option<Fix>,
+    /// The highest level this finding takes, whatever the rule's: a grant whose danger
+    /// depends on the reading of `*` is less than an error where it is inert.
+    pub cap: Option<Level>,
 }
 
 /// A report labels at most this many related places; a snippet spanning hundreds of keys
@@ -64,7 +67,14 @@ impl Finding {
             help: help.into(),
             owner: None,
             fix: None,
+            cap: None,
         }
+    }
+
+    /// Caps the finding's level at `level`, whatever the rule's configured level.
+    pub fn at_most(mut self, level: Level) -> Self {
+        self.cap = Some(level);
+        self
     }
 
     /// Offers a mechanical fix, if there is one.

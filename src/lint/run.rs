@@ -113,7 +113,7 @@ fn run_rules(
             check(context, &mut findings);
         }
         for finding in &mut findings {
-            finding.level = level;
+            finding.level = finding.cap.map_or(level, |cap| level.min(cap));
         }
         findings
     };
