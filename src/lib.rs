@@ -45,7 +45,7 @@
 //! use permspec::runner::{collect, policy_files};
 //!
 //! let files = policy_files(&["policies".into()]).expect("the directory exists");
-//! let tests = collect(&files, None, jiff::Timestamp::now(), &Limits::default());
+//! let tests = collect(&files, None, jiff::Timestamp::now(), &Limits::default()).tests;
 //! for test in &tests {
 //!     let result = test.run();
 //!     if let Some(failure) = &result.failure {

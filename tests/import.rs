@@ -179,3 +179,117 @@ fn an_error_in_a_minified_response_points_at_the_key_in_a_short_report() {
         run.stderr.len()
     );
 }
+
+/// A chain of saved pages, each naming the first key of the next as its cursor.
+fn key_pages(dir: &std::path::Path, pages: usize) -> Vec<String> {
+    (0..pages)
+        .map(|page| {
+            let pagination = if page + 1 < pages {
+                format!(r#"{{"cursor": "key_p{}", "hasMore": true}}"#, page + 1)
+            } else {
+                r#"{"hasMore": false}"#.to_owned()
+            };
+            let text = format!(
+                r#"{{"data": [{{"keyId": "key_p{page}", "name": "k{page}", "permissions": ["documents.read"]}}], "pagination": {pagination}}}"#
+            );
+            let path = dir.join(format!("keys-{page}.json"));
+            std::fs::write(&path, text).unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_middle_page_is_found_and_the_partial_file_says_so_to_test_and_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = key_pages(dir.path(), 3);
+    let all = permspec(&["import", "unkey", "--keys", &pages[0], &pages[1], &pages[2]]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert!(!all.stdout.contains("partial"), "{}", all.stdout);
+
+    let gap = permspec(&["import", "unkey", "--keys", &pages[0], &pages[2]]);
+    assert_eq!(gap.code, 2, "{}", gap.stdout);
+    assert!(
+        gap.stderr.contains("the page that starts at `key_p1`"),
+        "{}",
+        gap.stderr
+    );
+
+    let output = dir.path().join("partial.yaml");
+    let out = output.to_str().unwrap();
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        &pages[0],
+        &pages[2],
+        "--partial",
+        "-o",
+        out,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert!(text.starts_with("# PARTIAL IMPORT"), "{text}");
+    assert!(text.contains("\npartial: true\n"), "{text}");
+    let lint = permspec(&["lint", out]);
+    assert!(
+        lint.stdout.contains("X005(partial-import)"),
+        "{} {}{}",
+        lint.code,
+        lint.stdout,
+        lint.stderr
+    );
+    let test = permspec(&["test", out, "--no-tests", "pass"]);
+    assert!(
+        test.stderr.contains("is a partial import of Unkey's state"),
+        "{}",
+        test.stderr
+    );
+}
+
+#[test]
+fn a_role_listed_twice_is_reported_and_keeps_every_permission() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.json");
+    std::fs::write(
+        &keys,
+        r#"{"data": [{"keyId": "key_1", "name": "ci", "roles": ["reader"], "permissions": ["documents.read"]}]}"#,
+    )
+    .unwrap();
+    let role = |slug: &str| {
+        format!(
+            r#"{{"data": [{{"id": "role_1", "name": "reader", "permissions": [{{"id": "p", "name": "{slug}", "slug": "{slug}"}}]}}]}}"#
+        )
+    };
+    let (first, second) = (
+        dir.path().join("roles-1.json"),
+        dir.path().join("roles-2.json"),
+    );
+    std::fs::write(&first, role("documents.read")).unwrap();
+    std::fs::write(&second, role("documents.delete")).unwrap();
+    let (keys, first, second) = (
+        keys.to_str().unwrap(),
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+    );
+    let same = permspec(&["import", "unkey", "--keys", keys, "--roles", first, first]);
+    assert!(
+        same.stderr
+            .contains("role `reader` is listed more than once; it is written once"),
+        "{}",
+        same.stderr
+    );
+    let differing = permspec(&["import", "unkey", "--keys", keys, "--roles", first, second]);
+    assert!(
+        differing.stderr.contains("with different permissions"),
+        "{}",
+        differing.stderr
+    );
+    assert!(
+        differing
+            .stdout
+            .contains("- documents.delete\n    - documents.read"),
+        "{}",
+        differing.stdout
+    );
+}

@@ -559,3 +559,99 @@ fn an_unreachable_server_is_an_error_after_retries() {
     );
     assert!(!stderr.contains(ROOT_KEY));
 }
+
+#[test]
+fn a_redirect_is_never_followed() {
+    // The other origin would answer, unauthenticated, with a key that holds `*`.
+    let elsewhere = Server::start(Box::new(|_, _| {
+        let key = json!({"keyId": "key_x", "name": "attacker-chosen", "permissions": ["*"]});
+        (
+            200,
+            Vec::new(),
+            json!({"data": [key], "pagination": {"hasMore": false}}),
+        )
+    }));
+    let target = format!("{}/v2/apis.getApi", elsewhere.url());
+    let server = Server::start(Box::new(move |_, _| {
+        (302, vec![("Location", target.clone())], json!({}))
+    }));
+    let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr
+            .contains("answered 302 with a redirect to `http://")
+            && run.stderr.contains("which import does not follow"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        elsewhere.calls("apis.getApi"),
+        0,
+        "the other origin is never asked"
+    );
+}
+
+/// A server whose `apis.listKeys` says more follow on every page, with a fresh cursor.
+fn endless() -> Server {
+    let fixture = Fixture::new();
+    let page = Arc::new(Mutex::new(0usize));
+    Server::start(Box::new(move |endpoint, body| {
+        if endpoint != "apis.listKeys" {
+            return fixture.answer(endpoint, body);
+        }
+        let mut page = page.lock().unwrap();
+        *page += 1;
+        let key = json!({"keyId": format!("key_e{page}"), "name": format!("k{page}")});
+        let pagination = json!({"hasMore": true, "cursor": format!("c_{page}")});
+        (
+            200,
+            Vec::new(),
+            json!({"data": [key], "pagination": pagination}),
+        )
+    }))
+}
+
+#[test]
+fn endless_pagination_stops_at_a_cap_with_an_error() {
+    for (flag, value, message) in [
+        ("--max-pages", "25", "stopped after 25 pages"),
+        ("--max-keys", "10", "stopped after 10 keys"),
+    ] {
+        let server = endless();
+        let run = import(&server, &["--api", "api_1", flag, value], Some(ROOT_KEY));
+        assert_eq!(run.code, 2, "{flag}: {}", run.stdout);
+        assert!(run.stdout.is_empty());
+        assert!(run.stderr.contains(message), "{flag}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("raise {flag}")),
+            "{}",
+            run.stderr
+        );
+        assert!(server.calls("apis.listKeys") <= 26, "{flag}");
+    }
+}
+
+#[test]
+fn the_root_key_is_never_sent_in_clear_text_to_another_host() {
+    let mut command = assert_cmd::Command::cargo_bin("permspec").unwrap();
+    let output = command
+        .args([
+            "import",
+            "unkey",
+            "--api",
+            "api_1",
+            "--base-url",
+            "http://unkey.example.com",
+        ])
+        .env("UNKEY_ROOT_KEY", ROOT_KEY)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("would send the root key in clear text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-insecure-http"), "{stderr}");
+}

@@ -15,7 +15,8 @@ fn text() -> impl Strategy<Value = String> {
         '"', '\'', '\\', '#', ':', '-', '?', '&', '*', '!', '|', '>', '%', '@', '`', ' ', 'ê',
         '\u{200b}', '\u{fffe}', '😀',
     ]);
-    let character = prop_oneof![3 => any::<char>(), 2 => tricky, 2 => proptest::char::range('a', 'z')];
+    let character =
+        prop_oneof![3 => any::<char>(), 2 => tricky, 2 => proptest::char::range('a', 'z')];
     prop::collection::vec(character, 1..12).prop_map(|chars| chars.into_iter().collect())
 }
 

@@ -118,5 +118,9 @@ fn the_query_nesting_limit_names_itself() {
     let query = format!("{}a{}", "(".repeat(501), ")".repeat(501));
     let run = permspec(&["parse", &query]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("deeper than 500 levels"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("deeper than 500 levels"),
+        "{}",
+        run.stderr
+    );
 }

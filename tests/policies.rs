@@ -9,6 +9,6 @@ fn main() -> std::process::ExitCode {
     let arguments = libtest_mimic::Arguments::from_args();
     let roots = [PathBuf::from("policies"), PathBuf::from("fixtures/suites")];
     let files = policy_files(&roots).expect("the suite folders exist");
-    let tests = collect(&files, None, jiff::Timestamp::now(), &Default::default());
+    let tests = collect(&files, None, jiff::Timestamp::now(), &Default::default()).tests;
     run_libtest(tests, &arguments, false).conclusion.exit_code()
 }

@@ -158,7 +158,7 @@ proptest! {
         // JSON is YAML: the file goes through the same loader as any policy.
         std::fs::write(&path, serde_json::to_string_pretty(&policy_file(&policy)).unwrap()).unwrap();
         let files = policy_files(&[path]).unwrap();
-        let tests = collect(&files, None, jiff::Timestamp::now(), &Default::default());
+        let tests = collect(&files, None, jiff::Timestamp::now(), &Default::default()).tests;
         prop_assert_eq!(tests.len(), policy.cases.len());
         for test in &tests {
             let result = test.run();
@@ -173,7 +173,7 @@ proptest! {
         let file = json!({"version": 1, "roles": {"all": {"permissions": ["*"]}},
             "cases": [{"key": "ghost", "query": required, "expect": "deny", "code": "NOT_FOUND"}]});
         std::fs::write(&path, file.to_string()).unwrap();
-        let tests = collect(&policy_files(&[path]).unwrap(), None, jiff::Timestamp::now(), &Default::default());
+        let tests = collect(&policy_files(&[path]).unwrap(), None, jiff::Timestamp::now(), &Default::default()).tests;
         prop_assert!(tests[0].run().passed);
     }
 }

@@ -2,7 +2,7 @@
 //! responses.
 
 use super::{Context, Exit, Format};
-use permspec::import::live::{Client, DEFAULT_BASE_URL, Progress, Retry};
+use permspec::import::live::{Caps, Client, DEFAULT_BASE_URL, Progress, Retry};
 use permspec::import::{Imported, Responses, Workspace, from_responses, policy};
 use permspec::policy::{Limits, Source};
 use std::io::IsTerminal;
@@ -34,6 +34,22 @@ struct UnkeyArgs {
     /// Unkey's API.
     #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL, requires = "apis")]
     base_url: String,
+
+    /// Send the root key over plain `http://` to a host other than this machine.
+    #[arg(long, requires = "apis")]
+    allow_insecure_http: bool,
+
+    /// Stop with an error after this many pages.
+    #[arg(long, value_name = "N", default_value_t = Caps::default().pages, requires = "apis")]
+    max_pages: usize,
+
+    /// Stop with an error after this many keys.
+    #[arg(long, value_name = "N", default_value_t = Caps::default().keys, requires = "apis")]
+    max_keys: usize,
+
+    /// Stop with an error after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = Caps::default().time.as_secs(), requires = "apis")]
+    max_time: u64,
 
     /// Saved `apis.listKeys` pages or `keys.getKey` bodies.
     #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with = "apis")]
@@ -138,11 +154,44 @@ fn live(args: &UnkeyArgs) -> Option<Workspace> {
             return None;
         }
     };
-    let client = Client::new(&args.base_url, root_key, Retry::default());
+    if let Err(error) = safe_to_send(&args.base_url, args.allow_insecure_http) {
+        eprintln!("error: {error}");
+        return None;
+    }
+    let caps = Caps {
+        pages: args.max_pages,
+        keys: args.max_keys,
+        time: std::time::Duration::from_secs(args.max_time),
+    };
+    let client = Client::new(&args.base_url, root_key, Retry::default(), caps);
     let bar = ProgressBar::for_stderr();
     let result = client.workspace(&args.apis, &bar);
     bar.finish();
     result.map_err(|error| eprintln!("error: {error}")).ok()
+}
+
+/// Whether the root key may go to `base_url`: over TLS, or in clear text to this machine
+/// only, unless `insecure` allows any host.
+fn safe_to_send(base_url: &str, insecure: bool) -> Result<(), String> {
+    let uri: ureq::http::Uri = base_url
+        .parse()
+        .map_err(|error| format!("`{base_url}` is not a URL: {error}"))?;
+    let host = uri.host().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback());
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if loopback || insecure => Ok(()),
+        Some("http") => Err(format!(
+            "`{base_url}` would send the root key in clear text to `{host}`: use https://, or \
+             pass --allow-insecure-http if the network between is trusted"
+        )),
+        _ => Err(format!("`{base_url}` is not an http:// or https:// URL")),
+    }
 }
 
 fn saved(args: &UnkeyArgs, context: &Context) -> Option<Workspace> {

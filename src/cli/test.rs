@@ -7,8 +7,8 @@ use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
 use permspec::runner::{
-    LoadedFile, PolicyCoverage, Selection, Test, collect, coverage, execute, loaded_files,
-    mutation_test, percent, run_libtest,
+    LoadedFile, PolicyCoverage, Selection, Test, collect, coverage, execute, mutation_test,
+    percent, run_libtest,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -132,13 +132,14 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         Ok(files) => files,
         Err(exit) => return exit,
     };
-    let tests = collect(
+    let collected = collect(
         &files,
         args.semantics,
         jiff::Timestamp::now(),
         &config.limits,
     );
-    let loaded = loaded_files(&tests);
+    let (loaded, tests) = (collected.files, collected.tests);
+    warn_of_partial_imports(&loaded);
     let unloadable = tests.iter().any(|test| test.is_load_failure());
     let total = tests.len();
     let (mut failed, passed, ran) = match args.format {
@@ -239,6 +240,22 @@ fn nothing_ran(args: &Args, total: usize, gated: bool) -> Option<String> {
              `--no-tests pass` to allow a run that checks nothing)"
         )
     })
+}
+
+/// Says, on standard error, which policies are partial imports of Unkey's state: their
+/// cases pass or fail on a workspace with keys, roles or permissions missing.
+fn warn_of_partial_imports(loaded: &[Arc<LoadedFile>]) {
+    let mut warned = std::collections::BTreeSet::new();
+    for file in loaded {
+        let policy = &file.file.policy;
+        if policy.partial && warned.insert(policy.source.path().to_owned()) {
+            eprintln!(
+                "warning: `{}` is a partial import of Unkey's state (`partial: true`): keys, \
+                 roles or permissions may be missing, and no case checks them",
+                policy.source.name()
+            );
+        }
+    }
 }
 
 /// Prints the coverage in the run's format; false if it is under `--fail-under`.

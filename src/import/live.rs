@@ -33,6 +33,28 @@ pub struct Retry {
     pub max_delay: Duration,
 }
 
+/// How far an import goes before it stops with an error: a server that says more pages
+/// follow, forever, must not keep it paging (and growing) without end.
+#[derive(Clone, Copy, Debug)]
+pub struct Caps {
+    /// Pages read, over every endpoint.
+    pub pages: usize,
+    /// Keys read.
+    pub keys: usize,
+    /// Time from the first request.
+    pub time: Duration,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            pages: 10_000,
+            keys: 1_000_000,
+            time: Duration::from_secs(600),
+        }
+    }
+}
+
 impl Default for Retry {
     fn default() -> Self {
         Retry {
@@ -92,6 +114,22 @@ pub enum LiveError {
         /// What went wrong.
         message: String,
     },
+    /// A redirect, which is never followed: the answer must come from the API asked.
+    Redirected {
+        /// The endpoint.
+        endpoint: String,
+        /// The 3xx status.
+        status: u16,
+        /// Where the server sent the request (`Location`), if it said.
+        location: String,
+    },
+    /// A cap was reached: too many pages or keys, or too long.
+    Capped {
+        /// What was counted, in words: "10000 pages".
+        reached: String,
+        /// The flag that raises it.
+        flag: &'static str,
+    },
     /// An answer that is not what Unkey's API documents.
     Malformed {
         /// The endpoint.
@@ -145,6 +183,20 @@ impl fmt::Display for LiveError {
             LiveError::Connection { endpoint, message } => {
                 write!(f, "cannot reach Unkey for `{endpoint}`: {message}")
             }
+            LiveError::Redirected {
+                endpoint,
+                status,
+                location,
+            } => write!(
+                f,
+                "`{endpoint}` answered {status} with a redirect to `{location}`, which import \
+                 does not follow: the state must come from the API asked; check --base-url"
+            ),
+            LiveError::Capped { reached, flag } => write!(
+                f,
+                "stopped after {reached}: the server keeps saying more follow; if the \
+                 workspace is that large, raise {flag}"
+            ),
             LiveError::Malformed { endpoint, message } => {
                 write!(
                     f,
@@ -169,15 +221,55 @@ pub struct Client {
     base_url: String,
     root_key: String,
     retry: Retry,
+    caps: Caps,
+}
+
+/// What an import has read so far, against its [`Caps`].
+struct Budget {
+    caps: Caps,
+    started: std::time::Instant,
+    pages: usize,
+    keys: usize,
+}
+
+impl Budget {
+    fn new(caps: Caps) -> Self {
+        Budget {
+            caps,
+            started: std::time::Instant::now(),
+            pages: 0,
+            keys: 0,
+        }
+    }
+
+    /// Counts a page of `keys` keys; an error once a cap is passed.
+    fn spend(&mut self, keys: usize) -> Result<(), LiveError> {
+        self.pages += 1;
+        self.keys += keys;
+        let capped = |reached: String, flag| Err(LiveError::Capped { reached, flag });
+        if self.pages > self.caps.pages {
+            return capped(format!("{} pages", self.caps.pages), "--max-pages");
+        }
+        if self.keys > self.caps.keys {
+            return capped(format!("{} keys", self.caps.keys), "--max-keys");
+        }
+        if self.started.elapsed() > self.caps.time {
+            let seconds = self.caps.time.as_secs();
+            return capped(format!("{seconds} seconds"), "--max-time");
+        }
+        Ok(())
+    }
 }
 
 impl Client {
-    /// A client of the API at `base_url` (e.g. [`DEFAULT_BASE_URL`]) with `root_key`.
-    pub fn new(base_url: &str, root_key: String, retry: Retry) -> Self {
+    /// A client of the API at `base_url` (e.g. [`DEFAULT_BASE_URL`]) with `root_key`, that
+    /// stops at `caps`.
+    pub fn new(base_url: &str, root_key: String, retry: Retry, caps: Caps) -> Self {
         let agent = ureq::Agent::config_builder()
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_global(Some(Duration::from_secs(60)))
             .http_status_as_error(false)
+            .max_redirects(0)
             .user_agent(concat!("permspec/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -186,6 +278,7 @@ impl Client {
             base_url: base_url.trim_end_matches('/').to_owned(),
             root_key,
             retry,
+            caps,
         }
     }
 
@@ -195,19 +288,16 @@ impl Client {
         apis: &[String],
         progress: &dyn Progress,
     ) -> Result<Workspace, LiveError> {
-        let mut pages = 0;
+        let mut budget = Budget::new(self.caps);
         let mut keys = Vec::new();
         for api in apis {
             self.post("apis.getApi", &json!({ "apiId": api }), api)?;
-            let listed: Vec<UnkeyKey> = self.pages(
-                "apis.listKeys",
-                json!({ "apiId": api }),
-                api,
-                &mut |count| {
-                    pages += 1;
-                    progress.page(pages, keys.len() + count);
-                },
-            )?;
+            let listed: Vec<UnkeyKey> =
+                self.pages("apis.listKeys", json!({ "apiId": api }), api, &mut |page| {
+                    budget.spend(page)?;
+                    progress.page(budget.pages, budget.keys);
+                    Ok(())
+                })?;
             keys.extend(listed.into_iter().map(|key| {
                 let origin = Origin {
                     api: Some(api.clone()),
@@ -217,8 +307,9 @@ impl Client {
             }));
         }
         let mut counted = |_| {
-            pages += 1;
-            progress.page(pages, keys.len());
+            budget.spend(0)?;
+            progress.page(budget.pages, budget.keys);
+            Ok(())
         };
         let roles: Vec<UnkeyRole> =
             self.pages("permissions.listRoles", json!({}), "", &mut counted)?;
@@ -239,13 +330,14 @@ impl Client {
         })
     }
 
-    /// Every item of every page of `endpoint`, following the cursor until `hasMore` is false.
+    /// Every item of every page of `endpoint`, following the cursor until `hasMore` is false;
+    /// `on_page` is told how many items each page holds, and may stop the reading.
     fn pages<T: DeserializeOwned>(
         &self,
         endpoint: &str,
         body: Value,
         api: &str,
-        on_page: &mut dyn FnMut(usize),
+        on_page: &mut dyn FnMut(usize) -> Result<(), LiveError>,
     ) -> Result<Vec<T>, LiveError> {
         let malformed = |message: String| LiveError::Malformed {
             endpoint: endpoint.to_owned(),
@@ -263,7 +355,7 @@ impl Client {
             let mut page = self.post(endpoint, &request, api)?;
             let data: Vec<T> = serde_json::from_value(page["data"].take())
                 .map_err(|error| malformed(format!("`data`: {error}")))?;
-            on_page(items.len() + data.len());
+            on_page(data.len())?;
             items.extend(data);
             let pagination = &page["pagination"];
             if pagination["hasMore"] != Value::Bool(true) {
@@ -286,13 +378,21 @@ impl Client {
         let mut attempt = 1;
         loop {
             let failure = match self.send(&url, body) {
+                Ok((status @ 300..=399, response, _)) => {
+                    return Err(LiveError::Redirected {
+                        endpoint: endpoint.to_owned(),
+                        status,
+                        location: self.redact(&response.location.unwrap_or_default()),
+                    });
+                }
                 Ok((200, _, text)) => {
                     return serde_json::from_str(&text).map_err(|error| LiveError::Malformed {
                         endpoint: endpoint.to_owned(),
                         message: format!("invalid JSON: {error}"),
                     });
                 }
-                Ok((status, wait, text)) => {
+                Ok((status, response, text)) => {
+                    let wait = response.wait;
                     let detail = self.redact(&detail_of(&text));
                     let endpoint = endpoint.to_owned();
                     match status {
@@ -340,8 +440,8 @@ impl Client {
         }
     }
 
-    /// One request: the status, how long the server asks to wait (429), and the body.
-    fn send(&self, url: &str, body: &Value) -> Result<(u16, Option<Duration>, String), String> {
+    /// One request: the status, the headers that matter, and the body.
+    fn send(&self, url: &str, body: &Value) -> Result<(u16, Headers, String), String> {
         let response = self
             .agent
             .post(url)
@@ -361,13 +461,17 @@ impl Client {
         let wait = header("Retry-After")
             .or_else(|| header("RateLimit-Reset"))
             .map(Duration::from_secs);
+        let location = response
+            .headers()
+            .get("Location")
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         let text = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY_BYTES)
             .read_to_string()
             .map_err(|error| error.to_string())?;
-        Ok((status, wait, text))
+        Ok((status, Headers { wait, location }, text))
     }
 
     /// `text` with the root key replaced, should anything ever echo it.
@@ -378,6 +482,12 @@ impl Client {
             text.replace(&self.root_key, "<redacted>")
         }
     }
+}
+
+/// What a response's headers say: how long to wait (429), where a redirect points.
+struct Headers {
+    wait: Option<Duration>,
+    location: Option<String>,
 }
 
 /// The `detail` of an Unkey error body, or the body itself (shortened) when it is not one.

@@ -142,6 +142,8 @@ pub struct Summary {
 #[derive(Serialize)]
 struct PolicyOut {
     version: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     semantics: &'static str,
     now: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,10 +179,31 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
 
     let mut roles_out: IndexMap<String, RoleOut> = IndexMap::new();
     for role in &workspace.roles {
-        roles_out.entry(role.name.clone()).or_insert(RoleOut {
-            description: role.description.clone().filter(|text| !text.is_empty()),
-            permissions: sorted(role.permissions.iter().map(|p| p.slug.clone())),
-        });
+        let permissions = sorted(role.permissions.iter().map(|p| p.slug.clone()));
+        match roles_out.get_mut(&role.name) {
+            None => {
+                let description = role.description.clone().filter(|text| !text.is_empty());
+                let out = RoleOut {
+                    description,
+                    permissions,
+                };
+                roles_out.insert(role.name.clone(), out);
+            }
+            // A role listed twice (a page read twice, or a workspace changing as it is
+            // read) holds what either listing gives: the wider reading of its access.
+            Some(known) if known.permissions == permissions => warnings.push(format!(
+                "role `{}` is listed more than once; it is written once",
+                role.name
+            )),
+            Some(known) => {
+                warnings.push(format!(
+                    "role `{}` is listed more than once, with different permissions; it is \
+                     written with every permission of either listing",
+                    role.name
+                ));
+                known.permissions = sorted(known.permissions.drain(..).chain(permissions));
+            }
+        }
     }
     roles_out.sort_keys();
 
@@ -297,6 +320,7 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
     let read_at = workspace.read_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let out = PolicyOut {
         version: 1,
+        partial: workspace.partial,
         semantics: "literal",
         now: read_at.clone(),
         permissions: workspace
@@ -367,14 +391,22 @@ fn reads_back(out: &PolicyOut, text: &str) -> bool {
         .iter()
         .map(|role| {
             let permissions = values(&role.permissions);
-            (role.name.value.clone(), role.description.clone(), permissions)
+            (
+                role.name.value.clone(),
+                role.description.clone(),
+                permissions,
+            )
         })
         .collect();
     let wanted_roles: Vec<(String, Option<String>, Vec<String>)> = out
         .roles
         .iter()
         .map(|(name, role)| {
-            (name.clone(), role.description.clone(), role.permissions.clone())
+            (
+                name.clone(),
+                role.description.clone(),
+                role.permissions.clone(),
+            )
         })
         .collect();
     let keys = policy.keys.iter().map(|key| {
@@ -382,12 +414,24 @@ fn reads_back(out: &PolicyOut, text: &str) -> bool {
         let enabled = (!key.enabled.value).then_some(false);
         let description = key.description.clone().unwrap_or_default();
         let grants = (values(&key.roles), values(&key.permissions));
-        (key.name.value.clone(), description, grants, enabled, expires)
+        (
+            key.name.value.clone(),
+            description,
+            grants,
+            enabled,
+            expires,
+        )
     });
     let wanted_keys = out.keys.iter().map(|(name, key)| {
         let grants = (key.roles.clone(), key.permissions.clone());
         let description = key.description.clone();
-        (name.clone(), description, grants, key.enabled, key.expires.clone())
+        (
+            name.clone(),
+            description,
+            grants,
+            key.enabled,
+            key.expires.clone(),
+        )
     });
     let catalog = policy.catalog.as_deref().map(values);
     catalog == out.permissions && roles == wanted_roles && keys.eq(wanted_keys)
@@ -406,7 +450,7 @@ impl serde_json::ser::Formatter for EscapingFormatter {
     ) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some(at) = rest.find(['\u{2028}', '\u{2029}']) {
-            writer.write_all(rest[..at].as_bytes())?;
+            writer.write_all(&rest.as_bytes()[..at])?;
             let separator = rest[at..].chars().next().expect("found");
             write!(writer, "\\u{:04x}", u32::from(separator))?;
             rest = &rest[at + separator.len_utf8()..];
@@ -443,10 +487,7 @@ impl serde_json::ser::Formatter for EscapingFormatter {
     ) -> std::io::Result<()> {
         self.0.begin_object_key(w, first)
     }
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-    ) -> std::io::Result<()> {
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_object_value(w)
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

@@ -37,6 +37,27 @@ struct Response<'a> {
 struct Pagination {
     #[serde(default)]
     has_more: bool,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// The id that a page's cursor names: Unkey's cursor is the id of the first item of the
+/// next page (`svc/api/internal/pagination`: the row past the limit).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemId {
+    #[serde(default)]
+    key_id: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// A page given: where it is, the id of its first item, and the page it says follows.
+struct Page<'s> {
+    source: &'s Source,
+    span: Span,
+    first: Option<String>,
+    next: Option<Option<String>>,
 }
 
 /// The problem body of an Unkey error.
@@ -154,7 +175,7 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
         incomplete: false,
         missing_page: None,
     };
-    let mut last_page: Option<(&Source, Span, bool)> = None;
+    let mut pages: Vec<Page<'s>> = Vec::new();
     for source in sources {
         let text = source.text();
         if text.trim().is_empty() {
@@ -192,7 +213,19 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
                     pagination,
                     ..
                 }) => {
-                    last_page = Some((source, span, pagination.is_some_and(|p| p.has_more)));
+                    let first = serde_json::from_str::<Vec<ItemId>>(data.get())
+                        .ok()
+                        .and_then(|items| items.into_iter().next())
+                        .and_then(|item| item.key_id.or(item.id));
+                    let next = pagination
+                        .filter(|pagination| pagination.has_more)
+                        .map(|pagination| pagination.cursor);
+                    pages.push(Page {
+                        source,
+                        span,
+                        first,
+                        next,
+                    });
                     data
                 }
                 _ => value,
@@ -208,15 +241,33 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
             }
         }
     }
-    if let Some((source, span, true)) = last_page {
+    // Every page that says more follow must be followed by a page given: the one whose
+    // first item its cursor names. A missing page, last or in the middle, is found.
+    let firsts: std::collections::HashSet<&str> = pages
+        .iter()
+        .filter_map(|page| page.first.as_deref())
+        .collect();
+    let unfollowed = pages.iter().find(|page| match &page.next {
+        None => false,
+        Some(Some(cursor)) => !firsts.contains(cursor.as_str()),
+        Some(None) => true,
+    });
+    if let Some(page) = unfollowed {
+        let cursor = match &page.next {
+            Some(Some(cursor)) => format!(" (the page that starts at `{cursor}`)"),
+            _ => String::new(),
+        };
         items.incomplete = true;
         items.missing_page = Some(
             FileDiagnostic::at(
                 "import::incomplete",
-                source,
-                span,
-                format!("this {what} page says more follow (`\"hasMore\": true`), but no later page was given"),
-                "the last page given",
+                page.source,
+                page.span,
+                format!(
+                    "this {what} page says more follow (`\"hasMore\": true`), but the next page \
+                     was not given{cursor}"
+                ),
+                "more follow this page",
             )
             .with_help(
                 "fetch the following pages (send `pagination.cursor` back as `cursor`), or pass \

@@ -537,6 +537,7 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
         roles,
         keys,
         forbid,
+        partial: raw.partial,
     })
 }
 

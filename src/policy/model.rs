@@ -38,6 +38,8 @@ pub struct Policy {
     pub keys: Vec<Key>,
     /// Forbid rules, in file order.
     pub forbid: Vec<ForbidRule>,
+    /// The file is an incomplete import of Unkey's state (`partial: true`).
+    pub partial: bool,
 }
 
 impl Policy {
@@ -60,6 +62,7 @@ impl Policy {
             roles,
             keys,
             forbid,
+            partial,
         } = self;
         Policy {
             source: source.clone(),
@@ -72,6 +75,7 @@ impl Policy {
             roles: roles.clone(),
             keys: keys.iter().filter(|key| keep(key)).cloned().collect(),
             forbid: forbid.clone(),
+            partial: *partial,
         }
     }
 }

@@ -26,6 +26,10 @@ pub struct RawFile {
     pub now: Option<String>,
     /// The workspace the keys live in.
     pub workspace: Option<RawWorkspace>,
+    /// Set by `permspec import` when pages of Unkey's responses were missing: the file may
+    /// lack keys, roles or permissions, and `test` and `lint` say so.
+    #[serde(default)]
+    pub partial: bool,
     /// Path of the policy file these cases test, relative to this file. A file with
     /// `policy:` holds only cases and access assertions.
     pub policy: Option<String>,

@@ -112,15 +112,26 @@ impl Walk {
     }
 }
 
-/// Loads `files` within `limits` and returns one test per case and access assertion, in
+/// What a run checks: the loaded files (those without cases too), and their tests.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Every file that loaded, in order.
+    pub files: Vec<Arc<LoadedFile>>,
+    /// One test per case and access assertion, in file order, and one failing test per file
+    /// that did not load.
+    pub tests: Vec<Test>,
+}
+
+/// Loads `files` within `limits`: each file, and one test per case and access assertion, in
 /// file order.
 pub fn collect(
     files: &[PathBuf],
     forced: Option<Semantics>,
     now: Timestamp,
     limits: &Limits,
-) -> Vec<Test> {
+) -> Collected {
     let mut tests = Vec::new();
+    let mut loaded_files = Vec::new();
     let mut resolution = SharedResolution::default();
     for loaded in Loader::new(*limits).load_all(files) {
         match loaded {
@@ -142,9 +153,13 @@ pub fn collect(
                     (0..loaded.file.route_access.len())
                         .map(|index| Test::route_access(&loaded, index)),
                 );
+                loaded_files.push(loaded);
             }
             Err(error) => tests.push(Test::load_failure(error)),
         }
     }
-    tests
+    Collected {
+        files: loaded_files,
+        tests,
+    }
 }

@@ -9,7 +9,7 @@ mod mutate;
 mod root;
 mod select;
 
-pub use collect::{LoadedFile, PathError, collect, is_policy_file_name, policy_files};
+pub use collect::{Collected, LoadedFile, PathError, collect, is_policy_file_name, policy_files};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{LibtestRun, run_libtest};
 pub use mutate::{
@@ -47,19 +47,6 @@ enum Body {
     RootCase(Arc<LoadedFile>, usize),
     RouteAccess(Arc<LoadedFile>, usize),
     LoadFailure(Arc<LoadError>),
-}
-
-/// The loaded files behind `tests`, each once, in order.
-pub fn loaded_files(tests: &[Test]) -> Vec<Arc<LoadedFile>> {
-    let mut files: Vec<Arc<LoadedFile>> = Vec::new();
-    for test in tests {
-        if let Some(loaded) = test.loaded()
-            && !files.iter().any(|known| Arc::ptr_eq(known, loaded))
-        {
-            files.push(Arc::clone(loaded));
-        }
-    }
-    files
 }
 
 /// What running a test found.

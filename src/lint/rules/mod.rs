@@ -80,6 +80,7 @@ registry! {
     X002 disabled_key_with_broad_grants "disabled-key-with-broad-grants" Info [policy];
     X003 privilege_escalation "privilege-escalation" Error [policy];
     X004 forbidden_reachable "forbidden-reachable" Info [policy];
+    X005 partial_import "partial-import" Warning [policy];
 }
 
 impl RuleId {
