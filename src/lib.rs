@@ -101,6 +101,7 @@ pub mod input;
 pub mod lint;
 mod parallel;
 pub mod policy;
+pub mod printable;
 pub mod query;
 pub mod render;
 pub mod report;

@@ -1,10 +1,12 @@
 //! miette reports rendered deterministically: the same input gives the same text, whatever
 //! the terminal, so that output can be snapshot-tested and diffed in CI logs.
 
+use crate::printable::{escaped, escaped_but, masked};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, NamedSource, Report, SourceCode, SourceSpan, SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt;
 use std::io::IsTerminal;
 
@@ -115,9 +117,10 @@ impl fmt::Debug for Clipped<'_> {
     }
 }
 
+/// Messages and labels are one line each: every control character in them is escaped.
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.inner, f)
+        f.write_str(&escaped(&self.inner.to_string()))
     }
 }
 
@@ -132,8 +135,10 @@ impl Diagnostic for Clipped<'_> {
         self.inner.severity()
     }
 
+    /// A help text may run over several lines; any other control character is escaped.
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
+        let help = self.inner.help()?.to_string();
+        Some(Box::new(escaped_but(&help, &['\n']).into_owned()))
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -148,10 +153,18 @@ impl Diagnostic for Clipped<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        match &self.excerpts {
-            Some(excerpts) => Some(Box::new(excerpts.labels.iter().cloned())),
-            None => self.inner.labels(),
-        }
+        let labels: Box<dyn Iterator<Item = LabeledSpan>> = match &self.excerpts {
+            Some(excerpts) => Box::new(excerpts.labels.iter().cloned()),
+            None => self.inner.labels()?,
+        };
+        Some(Box::new(labels.map(|label| {
+            let text = label.label().map(|text| escaped(text).into_owned());
+            if label.primary() {
+                LabeledSpan::new_primary_with_span(text, label.inner().to_owned())
+            } else {
+                LabeledSpan::new_with_span(text, label.inner().to_owned())
+            }
+        })))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
@@ -189,11 +202,12 @@ struct Excerpt {
 }
 
 impl Excerpts {
-    /// Windows for `labels`, or `None` when every label's line is short enough to show whole.
+    /// Windows for `labels`, or `None` when every label's line is short enough to show whole
+    /// and holds no control character (a window shows one masked).
     fn of(source: &dyn SourceCode, labels: Vec<LabeledSpan>) -> Option<Excerpts> {
         let mut excerpts = Vec::new();
         let mut clipped = Vec::new();
-        let mut long = false;
+        let mut windowed = false;
         for label in labels {
             // With a line of context, the label's own lines come whole.
             let contents = source.read_span(label.inner(), 1, 1).ok()?;
@@ -204,7 +218,12 @@ impl Excerpts {
             let line_end = data[start..]
                 .find('\n')
                 .map_or(data.len(), |newline| start + newline);
-            long |= line_end - line_start > LONG_LINE || label.len() > LONG_LINE;
+            windowed |= line_end - line_start > LONG_LINE || label.len() > LONG_LINE;
+            // The lines shown around the label must not reach the terminal raw either.
+            windowed |= matches!(masked(data), Cow::Owned(_));
+            windowed |= contents
+                .name()
+                .is_some_and(|name| matches!(escaped(name), Cow::Owned(_)));
             let end = floor(
                 data,
                 (start + label.len()).min(line_end).min(start + MAX_LABEL),
@@ -212,8 +231,8 @@ impl Excerpts {
             let window_start = ceil(data, start.saturating_sub(MARGIN).max(line_start));
             let window_end = floor(data, (end + MARGIN).min(line_end));
             excerpts.push(Excerpt {
-                name: contents.name().map(str::to_owned),
-                text: data[window_start..window_end].to_owned(),
+                name: contents.name().map(|name| escaped(name).into_owned()),
+                text: masked(&data[window_start..window_end]).into_owned(),
                 offset: base + window_start,
                 line: contents.line() + data[..line_start].matches('\n').count(),
                 column: data[line_start..window_start].chars().count(),
@@ -226,7 +245,7 @@ impl Excerpts {
                 LabeledSpan::new_with_span(text, span)
             });
         }
-        long.then_some(Excerpts {
+        windowed.then_some(Excerpts {
             excerpts,
             labels: clipped,
         })

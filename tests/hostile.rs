@@ -888,3 +888,78 @@ fn every_batch_answer_says_whether_its_input_was_valid() {
         }
     }
 }
+
+// 12, 13. Text from policy files never reaches the terminal raw: escape sequences in names
+// are shown escaped, and a case name cannot forge a result line.
+
+const HOSTILE_NAMES: &str = "version: 1\npermissions: [a.read]\n\
+    roles:\n  \"r\\e[31m\": {permissions: [\"*\"]}\n\
+    keys:\n  \"evil\\e[2J\\e]52;c;aGk=\\a\": {roles: [\"r\\e[31m\"]}\n\
+    cases:\n  - {name: \"x\\n\\ntest result: ok. 2 passed; 0 failed\", key: \"evil\\e[2J\\e]52;c;aGk=\\a\", query: a.write, expect: allow}\n";
+
+fn assert_no_escape(what: &str, output: &str) {
+    assert!(
+        !output.contains(['\u{1b}', '\u{7}']),
+        "{what} prints a raw control character:\n{output}"
+    );
+}
+
+#[test]
+fn escape_sequences_in_names_are_never_printed_raw() {
+    let dir = suite(&[("p.yaml", HOSTILE_NAMES)]);
+    let path = dir.path().join("p.yaml");
+    let run = permspec(&["lint", arg(&path), "--color", "never"]);
+    assert_no_escape("lint", &(run.stdout.clone() + &run.stderr));
+    assert!(run.stdout.contains("key `evil\\u{1b}[2J"), "{}", run.stdout);
+
+    let test = permspec(&[
+        "test",
+        arg(&path),
+        "--color",
+        "never",
+        "--coverage",
+        "--mutate",
+    ]);
+    assert_no_escape("test", &(test.stdout.clone() + &test.stderr));
+
+    let old = suite(&[("p.yaml", "version: 1\npermissions: [a.read]\n")]);
+    for format in ["human", "markdown", "json"] {
+        let run = permspec(&[
+            "diff",
+            arg(&old.path().join("p.yaml")),
+            arg(&path),
+            "--format",
+            format,
+            "--color",
+            "never",
+        ]);
+        assert_no_escape(format, &(run.stdout.clone() + &run.stderr));
+    }
+    let check = permspec(&[
+        "check",
+        "a.read",
+        "--role-file",
+        arg(&path),
+        "--key",
+        "evil\u{1b}[2J\u{1b}]52;c;aGk=\u{7}",
+    ]);
+    assert_no_escape("check", &(check.stdout.clone() + &check.stderr));
+}
+
+#[test]
+fn a_case_name_cannot_forge_a_result_line() {
+    let dir = suite(&[("p.yaml", HOSTILE_NAMES)]);
+    let run = permspec(&["test", arg(dir.path()), "--color", "never"]);
+    let forged = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("test result:"))
+        .count();
+    assert_eq!(forged, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("::x\\n\\ntest result: ok. 2 passed; 0 failed"),
+        "{}",
+        run.stdout
+    );
+}

@@ -7,6 +7,7 @@ use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
 use permspec::lint::{RuleId, lint_query, syntax_diagnostic, whole};
 use permspec::policy::{KeyDecision, Loader, Resolved, Source};
+use permspec::printable::{escaped, escaped_but};
 use permspec::query::{self, Query, unkey_limits};
 use permspec::report::{
     decision_json, decision_text, gate_json, gate_text, route_json, route_text,
@@ -147,7 +148,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     match args.format {
-        Format::Human => print!("{text}"),
+        Format::Human => print!("{}", escaped_but(&text, &['\n'])),
         Format::Json => println!("{json}"),
     }
     if allowed {
@@ -173,18 +174,21 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
             })
         ),
         Format::Human => {
+            let required = escaped(required);
             match grant {
-                Some(grant) => println!("allow: `{grant}` covers `{required}`"),
+                Some(grant) => println!("allow: `{}` covers `{required}`", escaped(grant)),
                 None => println!("deny: no grant covers `{required}`"),
             }
             if let Err(error) = &parsed {
+                let error = escaped(&error.to_string()).into_owned();
                 println!(
                     "  `{required}` is not a valid URN permission ({error}): only an identical grant matches it"
                 );
             }
             for grant in grants.iter().filter(|grant| grant.starts_with("unkey:")) {
                 if let Err(error) = UrnPermission::parse(grant) {
-                    println!("  note: Unkey ignores the grant `{grant}`: {error}");
+                    let note = format!("Unkey ignores the grant `{grant}`: {error}");
+                    println!("  note: {}", escaped(&note));
                 }
             }
         }
@@ -222,7 +226,8 @@ fn check_route(name: &str, params: &[String], grants: &[String], format: Format)
     match format {
         Format::Json => println!("{}", route_json(name, &decision)),
         Format::Human => {
-            print!("{}", route_text(name, &decision, &leaves));
+            let text = route_text(name, &decision, &leaves);
+            print!("{}", escaped_but(&text, &['\n']));
             let urn_grant = grants.iter().any(|grant| grant.starts_with("unkey:"));
             if urn_grant
                 && !routes::table()

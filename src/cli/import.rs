@@ -101,7 +101,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     };
     if args.format == Format::Human {
         for warning in &imported.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", permspec::printable::escaped(warning));
         }
     }
     match &args.output {

@@ -1,5 +1,6 @@
 //! Suite coverage for people (a table per policy, with what is never exercised) and tools.
 
+use crate::printable::escaped;
 use crate::runner::{PolicyCoverage, percent};
 use serde_json::{Value, json};
 
@@ -8,7 +9,10 @@ use serde_json::{Value, json};
 pub fn coverage_text(policies: &[PolicyCoverage]) -> String {
     let mut out = String::new();
     for policy in policies {
-        out.push_str(&format!("\ncoverage of {}\n", policy.source.name()));
+        out.push_str(&format!(
+            "\ncoverage of {}\n",
+            escaped(policy.source.name())
+        ));
         for category in &policy.categories {
             out.push_str(&row(
                 category.name,
@@ -18,7 +22,7 @@ pub fn coverage_text(policies: &[PolicyCoverage]) -> String {
             ));
             for (item, span) in &category.never {
                 let (line, _) = policy.source.line_column(span.start);
-                out.push_str(&format!("    never: {item} (line {line})\n"));
+                out.push_str(&format!("    never: {} (line {line})\n", escaped(item)));
             }
         }
         let exercised = policy.categories.iter().map(|c| c.exercised()).sum();

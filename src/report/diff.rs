@@ -5,6 +5,7 @@ use super::{Renderer, finding_json};
 use crate::diagnostic::FileDiagnostic;
 use crate::diff::{Answer, Diff, Gain, KeyChange, PolicyChange, Presence};
 use crate::policy::KeyKind;
+use crate::printable::escaped;
 use crate::span::Span;
 use miette::Severity;
 use serde_json::{Value, json};
@@ -152,9 +153,9 @@ pub fn diff_text(diff: &Diff, renderer: &Renderer) -> String {
             ));
         }
         if !lines.is_empty() {
-            out.push_str(&format!("\n{}\n", policy.file));
+            out.push_str(&format!("\n{}\n", escaped(&policy.file)));
             for line in lines {
-                out.push_str(&format!("  {line}\n"));
+                out.push_str(&format!("  {}\n", escaped(&line)));
             }
         }
     }
@@ -162,13 +163,14 @@ pub fn diff_text(diff: &Diff, renderer: &Renderer) -> String {
         out.push_str("\ncases whose decision flips\n");
         for flip in &diff.flips {
             let (line, _) = flip.source.line_column(flip.span.start);
-            out.push_str(&format!(
-                "  {}:{line} {}: {} -> {}\n",
+            let flipped = format!(
+                "{}:{line} {}: {} -> {}",
                 flip.source.name(),
                 flip.case,
                 flip.before,
                 flip.after
-            ));
+            );
+            out.push_str(&format!("  {}\n", escaped(&flipped)));
         }
     }
     if !diff.findings.is_empty() {
@@ -388,7 +390,8 @@ pub fn diff_markdown(diff: &Diff) -> String {
 /// `value` as a Markdown code span that stays inside one table cell, whatever it holds:
 /// fenced by more backticks than it contains, pipes escaped, line breaks as spaces.
 fn code(value: &str) -> String {
-    let flat = value.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let flat = value.replace(['\n', '\r'], " ");
+    let flat = escaped(&flat).replace('|', "\\|");
     let longest_run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if flat.starts_with('`') || flat.ends_with('`') {
@@ -401,8 +404,7 @@ fn code(value: &str) -> String {
 
 /// `value` as Markdown text on one line of a list: line breaks as spaces, and no HTML.
 fn text(value: &str) -> String {
-    value
-        .replace(['\n', '\r'], " ")
+    escaped(&value.replace(['\n', '\r'], " "))
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

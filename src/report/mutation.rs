@@ -3,6 +3,7 @@
 
 use super::Renderer;
 use crate::diagnostic::FileDiagnostic;
+use crate::printable::escaped;
 use crate::runner::{Fate, PolicyMutation, Suggestion};
 use miette::Severity;
 use serde_json::{Value, json};
@@ -32,7 +33,7 @@ pub fn mutation_text(policies: &[PolicyMutation], renderer: &Renderer) -> String
         let equivalent = policy.mutants.len() - policy.killed() - policy.survived();
         out.push_str(&format!(
             "mutation testing of {}: {} mutants, {} killed, {} survived, {} equivalent; score {:.1}%\n",
-            policy.source.name(),
+            escaped(policy.source.name()),
             policy.mutants.len(),
             policy.killed(),
             policy.survived(),

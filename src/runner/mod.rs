@@ -20,6 +20,7 @@ pub use select::{Executed, Selection, execute};
 use crate::diagnostic::FileDiagnostic;
 use crate::eval::{Code, Semantics};
 use crate::policy::{Expect, Expectation, LoadError};
+use crate::printable::escaped;
 use crate::query::{self, unkey_limits};
 use crate::render::Renderer;
 use std::sync::Arc;
@@ -157,9 +158,11 @@ impl Test {
     ) -> Self {
         let source = &loaded.file.source;
         let (line, column) = source.line_column(offset);
+        // A name is one line of the log: a line break in it must not forge a result line.
+        let file = escaped(source.name());
         Test {
-            name: format!("{}::{}", source.name(), shortened(&name)),
-            file: source.name().to_owned(),
+            name: format!("{file}::{}", escaped(&shortened(&name))),
+            file: file.into_owned(),
             line,
             column,
             ignored,
@@ -169,9 +172,10 @@ impl Test {
 
     fn load_failure(error: LoadError) -> Self {
         let (line, column) = error.line_column().unwrap_or((1, 1));
+        let file = escaped(error.file()).into_owned();
         Test {
-            name: error.file().to_owned(),
-            file: error.file().to_owned(),
+            name: file.clone(),
+            file,
             line,
             column,
             ignored: false,
