@@ -963,3 +963,85 @@ fn a_case_name_cannot_forge_a_result_line() {
         run.stdout
     );
 }
+
+// 17, 18. Files written keep their other names, owner and group, and new ones follow the
+// umask; symbolic links are written through, by every command that writes.
+
+const EXPANDABLE: &str = "version: 1\npermissions: [documents.read, documents.write]\n\
+                          roles:\n  editor: {permissions: [\"documents.*\"]}\n\
+                          keys:\n  alice: {roles: [editor]}\n\
+                          cases:\n  - {key: alice, query: documents.read, expect: allow}\n";
+
+#[cfg(unix)]
+#[test]
+fn a_fix_keeps_hard_links_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = suite(&[("p.yaml", EXPANDABLE)]);
+    let path = dir.path().join("p.yaml");
+    let other = dir.path().join("same-file.yaml.bak");
+    std::fs::hard_link(&path, &other).unwrap();
+    let root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    // As root, the file belongs to someone else, whom it must stay with.
+    let owner = if root {
+        (4321, 4322)
+    } else {
+        let metadata = std::fs::metadata(&path).unwrap();
+        (metadata.uid(), metadata.gid())
+    };
+    if root {
+        std::os::unix::fs::chown(&path, Some(owner.0), Some(owner.1)).unwrap();
+    }
+    let run = permspec(&["lint", "--fix", arg(&path)]);
+    assert!(run.stderr.contains("fixed"), "{}", run.stderr);
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains("[documents.read, documents.write]"),
+        "{fixed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        fixed,
+        "both names, one file"
+    );
+    let metadata = std::fs::metadata(&path).unwrap();
+    assert_eq!((metadata.uid(), metadata.gid()), owner);
+    assert_eq!(metadata.nlink(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_follow_the_umask_and_links_are_written_through() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("policies");
+    let script = format!(
+        "umask 022; exec '{}' init '{}'",
+        env!("CARGO_BIN_EXE_permspec"),
+        arg(&target)
+    );
+    let status = Command::new("sh").arg("-c").arg(script).status().unwrap();
+    assert!(status.success());
+    for entry in std::fs::read_dir(&target).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "{}", path.display());
+        }
+    }
+
+    let keys = dir.path().join("keys.json");
+    std::fs::write(&keys, r#"{"data": [{"keyId": "key_1", "name": "ci"}]}"#).unwrap();
+    let real = dir.path().join("real.yaml");
+    std::fs::write(&real, "# to be replaced\n").unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = permspec(&["import", "unkey", "--keys", arg(&keys), "-o", arg(&link)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&real).unwrap().contains("ci:"));
+}
