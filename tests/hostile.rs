@@ -1045,3 +1045,41 @@ fn new_files_follow_the_umask_and_links_are_written_through() {
     );
     assert!(std::fs::read_to_string(&real).unwrap().contains("ci:"));
 }
+
+// 19. diff --base follows a symbolic link that stays in the revision's tree, and refuses one
+// that leaves it.
+
+#[cfg(unix)]
+#[test]
+fn diff_against_git_follows_links_inside_the_tree_and_refuses_links_out() {
+    let repo = suite(&[("shared/real.yaml", PASSING)]);
+    std::fs::create_dir_all(repo.path().join("policies")).unwrap();
+    std::os::unix::fs::symlink("../shared/real.yaml", repo.path().join("policies/p.yaml")).unwrap();
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "policies"]);
+    let widened = PASSING.replace("[a.read]", "[a.read, a.write]");
+    std::fs::write(repo.path().join("shared/real.yaml"), widened).unwrap();
+    let run = permspec_in(
+        repo.path(),
+        &["diff", "--base", "HEAD", "policies", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["policies"][0]["keys"][0]["gained"][0]["permission"],
+        "a.write"
+    );
+
+    std::os::unix::fs::symlink("../../outside.yaml", repo.path().join("policies/out.yaml"))
+        .unwrap();
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "a link out"]);
+    let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("which leaves the repository"),
+        "{}",
+        run.stderr
+    );
+}

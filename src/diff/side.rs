@@ -74,32 +74,19 @@ impl Side {
         .map_err(|_| format!("`{revision}` is not a commit of this repository"))?;
         let commit = commit.trim();
         let checkout = tempfile::tempdir().map_err(|error| error.to_string())?;
+        let tree = Tree { top: &top, commit };
         let mut files = Vec::new();
         for path in paths {
             let absolute = std::path::absolute(path).map_err(|error| error.to_string())?;
             let relative = repository_path(&top, &absolute)?;
-            // NUL-separated, so that git does not quote names with unusual characters.
-            let listed = git(
-                &top,
-                &[
-                    "ls-tree",
-                    "-r",
-                    "-z",
-                    "--name-only",
-                    commit,
-                    "--",
-                    &relative,
-                ],
-            )?;
-            let names = listed.split('\0').filter(|name| !name.is_empty());
-            for name in names.filter(|name| is_policy_file_name(name)) {
+            for name in tree.policy_files(&relative, 0)? {
                 let text = git(&top, &["show", &format!("{commit}:{name}")])?;
-                let file = checkout.path().join(name);
+                let file = checkout.path().join(&name);
                 if let Some(parent) = file.parent() {
                     std::fs::create_dir_all(parent).map_err(|error| error.to_string())?;
                 }
                 std::fs::write(&file, text).map_err(|error| error.to_string())?;
-                files.push((name.to_owned(), file));
+                files.push((name, file));
             }
         }
         files.sort();
@@ -109,6 +96,91 @@ impl Side {
             single_file: false,
             _checkout: Some(checkout),
         })
+    }
+}
+
+/// Most symbolic links followed from one path of a revision, as the kernel allows.
+const MAX_LINKS: usize = 40;
+
+/// The files of one commit, read with `git ls-tree` and `git show`.
+struct Tree<'a> {
+    top: &'a Path,
+    commit: &'a str,
+}
+
+/// One entry of `git ls-tree`: its mode and path.
+struct Entry {
+    mode: String,
+    path: String,
+}
+
+impl Tree<'_> {
+    /// The policy files at `path` in the commit, named by their own path: a symbolic link is
+    /// followed to what it names in the same tree, as the working tree's walk follows it
+    /// (and names the file by the path it leads to); a link that leaves the tree is refused.
+    fn policy_files(&self, path: &str, followed: usize) -> Result<Vec<String>, String> {
+        let mut files = Vec::new();
+        for entry in self.entries(path)? {
+            if entry.mode == "120000" {
+                let target = self.link_target(&entry.path)?;
+                if followed >= MAX_LINKS {
+                    return Err(format!(
+                        "`{}` at {}: too many symbolic links",
+                        entry.path, self.commit
+                    ));
+                }
+                files.extend(self.policy_files(&target, followed + 1)?);
+            } else if is_policy_file_name(&entry.path) {
+                files.push(entry.path);
+            }
+        }
+        Ok(files)
+    }
+
+    /// Every file and link under `path` (or `path` itself), recursively.
+    fn entries(&self, path: &str) -> Result<Vec<Entry>, String> {
+        // NUL-separated, so that git does not quote names with unusual characters.
+        let listed = git(self.top, &["ls-tree", "-r", "-z", self.commit, "--", path])?;
+        let entries = listed.split('\0').filter(|line| !line.is_empty());
+        entries
+            .map(|line| {
+                let (meta, path) = line
+                    .split_once('\t')
+                    .ok_or_else(|| format!("unexpected `git ls-tree` output: {line}"))?;
+                let mode = meta.split(' ').next().unwrap_or_default().to_owned();
+                Ok(Entry {
+                    mode,
+                    path: path.to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// The path in the tree that the link at `link` names, or an error if it leaves it.
+    fn link_target(&self, link: &str) -> Result<String, String> {
+        let target = git(self.top, &["show", &format!("{}:{link}", self.commit)])?;
+        let leaves = || {
+            format!(
+                "`{link}` at {} is a symbolic link to `{target}`, which leaves the repository: \
+                 it is not followed",
+                self.commit
+            )
+        };
+        if target.starts_with('/') {
+            return Err(leaves());
+        }
+        let mut parts: Vec<&str> = link.split('/').collect();
+        parts.pop();
+        for part in target.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop().ok_or_else(leaves)?;
+                }
+                part => parts.push(part),
+            }
+        }
+        Ok(parts.join("/"))
     }
 }
 
