@@ -1083,3 +1083,72 @@ fn diff_against_git_follows_links_inside_the_tree_and_refuses_links_out() {
         run.stderr
     );
 }
+
+// 20. check --route and --urn decide for a root key of a policy file, with its workspace
+// and APIs; --role-file without a key is refused.
+
+#[test]
+fn a_route_is_checked_for_a_root_key_of_a_policy_file() {
+    let file = "policies/root-keys.yaml";
+    let allowed = permspec(&[
+        "check",
+        "--route",
+        "keys.getKey",
+        "--param",
+        "apiId=api_payments",
+        "--param",
+        "keyId=key_1",
+        "--role-file",
+        file,
+        "--key",
+        "key_issuer",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&allowed.stdout).unwrap();
+    assert_eq!(answer["arm"], "urn", "the keyspace came from `apis:`");
+
+    let denied = permspec(&[
+        "check",
+        "--route",
+        "keys.getKey",
+        "--param",
+        "apiId=api_orders",
+        "--param",
+        "keyId=key_1",
+        "--role-file",
+        file,
+        "--key",
+        "key_issuer",
+    ]);
+    assert_eq!(denied.code, 1);
+    assert!(denied.stdout.contains("ks_orders"), "{}", denied.stdout);
+
+    let urn = permspec(&[
+        "check",
+        "--urn",
+        "unkey:v1:ws_acme:keyspaces/ks_payments/keys/k#read_key",
+        "--role-file",
+        file,
+        "--key",
+        "key_issuer",
+    ]);
+    assert_eq!(urn.code, 0, "{}", urn.stderr);
+
+    for args in [
+        &["check", "--route", "keys.getKey", "--role-file", file][..],
+        &[
+            "check",
+            "--route",
+            "keys.getKey",
+            "--role-file",
+            file,
+            "--key",
+            "nobody",
+        ],
+        &["check", "documents.read", "--role-file", file],
+    ] {
+        assert_eq!(permspec(args).code, 2, "{args:?}");
+    }
+}

@@ -6,7 +6,9 @@ use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
 use permspec::lint::{RuleId, lint_query, syntax_diagnostic, whole};
-use permspec::policy::{KeyDecision, Loader, Resolved, Source};
+use permspec::policy::{
+    KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, root_key_stopped,
+};
 use permspec::printable::{escaped, escaped_but};
 use permspec::query::{self, Query, unkey_limits};
 use permspec::report::{
@@ -26,12 +28,12 @@ pub struct Args {
     /// Instead of a query: a root key's required URN permission, e.g.
     /// `unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#read_key`, decided against the grants as
     /// Unkey decides a URN leaf.
-    #[arg(long, value_name = "PERMISSION", conflicts_with_all = ["query", "forbidden", "key", "semantics"])]
+    #[arg(long, value_name = "PERMISSION", conflicts_with_all = ["query", "forbidden", "semantics"])]
     urn: Option<String>,
 
     /// Instead of a query: an Unkey API route, e.g. `keys.getKey`, decided for a root key
     /// with the grants as Unkey's handler decides it (`permspec routes` lists them).
-    #[arg(long, value_name = "ROUTE", conflicts_with_all = ["query", "urn", "forbidden", "key", "semantics"])]
+    #[arg(long, value_name = "ROUTE", conflicts_with_all = ["query", "urn", "forbidden", "semantics"])]
     route: Option<String>,
 
     /// A request value of `--route` as `name=value` in Unkey's field names (`workspaceId`,
@@ -67,7 +69,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "key")]
     role_file: Option<PathBuf>,
 
-    /// The key of `--role-file` to check: its roles, grants, state and the policy's forbid rules.
+    /// The key of `--role-file` to check: its roles, grants, state and the policy's forbid
+    /// rules; with `--route` or `--urn`, a root key, with the file's workspace and APIs.
     #[arg(long, value_name = "KEY", requires = "role_file")]
     key: Option<String>,
 
@@ -88,12 +91,18 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(config) => config,
         Err(exit) => return exit,
     };
-    if let Some(route) = &args.route {
-        return check_route(route, &args.params, &args.grants, args.format);
+    if args.route.is_some() || args.urn.is_some() {
+        let root = match (&args.role_file, &args.key) {
+            (Some(file), Some(key)) => match root_key(file, key, context) {
+                Some(root) => Some(root),
+                None => return Exit::BadInput,
+            },
+            _ => None,
+        };
+        return check_root(args, root.as_ref());
     }
     let Some(query_text) = &args.query else {
-        let required = args.urn.as_deref().unwrap_or_default();
-        return check_urn(required, &args.grants, args.format);
+        unreachable!("clap asks for a query, a URN or a route");
     };
     let source = Source::new(Path::new("query"), query_text.clone());
     let text = whole(&source);
@@ -156,6 +165,111 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     } else {
         Exit::Failure
     }
+}
+
+/// A root key of a policy file, with the file's policy (its workspace and APIs complete a
+/// route's request) and clock.
+struct RootKey {
+    policy: Arc<permspec::policy::Policy>,
+    name: String,
+    now: jiff::Timestamp,
+}
+
+/// Loads `file` and finds its root key `key`; says why not on standard error.
+fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
+    let loaded = match Loader::default().load(file) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprint!("{}", context.renderer.render(&error));
+            return None;
+        }
+    };
+    let policy = Arc::clone(&loaded.policy);
+    match policy.key(key) {
+        Some(declared) if declared.kind == KeyKind::Root => Some(RootKey {
+            name: key.to_owned(),
+            now: loaded.now.unwrap_or_else(jiff::Timestamp::now),
+            policy,
+        }),
+        Some(_) => {
+            eprintln!(
+                "error: `{}` is an API key: routes and URN permissions are checked for root \
+                 keys (`root_keys:`)",
+                escaped(key)
+            );
+            None
+        }
+        None => {
+            let names = policy.keys.iter().filter(|k| k.kind == KeyKind::Root);
+            let names = names.map(|key| key.name.value.as_str());
+            eprintln!(
+                "error: `{}` declares no root key `{}`",
+                escaped(loaded.source.name()),
+                escaped(key)
+            );
+            if let Some(hint) = did_you_mean(key, names) {
+                eprintln!("  help: {}", escaped(&hint));
+            }
+            None
+        }
+    }
+}
+
+/// Decides `--route` or `--urn` for `--grant`s, or for a root key of a policy file: a
+/// disabled or expired key is stopped before any check, as Unkey stops it.
+fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
+    let Some(root) = root else {
+        return match &args.route {
+            Some(route) => check_route(route, &args.params, &args.grants, args.format),
+            None => check_urn(
+                args.urn.as_deref().unwrap_or_default(),
+                &args.grants,
+                args.format,
+            ),
+        };
+    };
+    let key = root.policy.key(&root.name).expect("the key was found");
+    if let Some(stopped) = root_key_stopped(key, root.now) {
+        return gated(&stopped, args.format);
+    }
+    let grants: Vec<String> = key.grant_texts().into_iter().map(str::to_owned).collect();
+    match &args.route {
+        Some(route) => {
+            let given = args.params.iter().filter_map(|pair| pair.split_once('='));
+            let given = given.map(|(name, value)| (name.to_owned(), value.to_owned()));
+            let mut params: Vec<String> = completed_params(&root.policy, given.collect())
+                .into_iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            // A malformed `--param` is reported as such, not dropped.
+            params.extend(
+                args.params
+                    .iter()
+                    .filter(|pair| !pair.contains('='))
+                    .cloned(),
+            );
+            check_route(route, &params, &grants, args.format)
+        }
+        None => check_urn(
+            args.urn.as_deref().unwrap_or_default(),
+            &grants,
+            args.format,
+        ),
+    }
+}
+
+/// The answer to a root key stopped by its state before any check.
+fn gated(outcome: &RootOutcome, format: Format) -> Exit {
+    let message = outcome.message.as_deref().unwrap_or_default();
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"allowed": false, "valid": true, "error": null,
+                               "status": outcome.status, "message": message})
+        ),
+        Format::Human => println!("deny ({}): {}", outcome.status, escaped(message)),
+    }
+    Exit::Failure
 }
 
 /// Decides a required URN permission against `grants`, as Unkey decides a URN leaf: the

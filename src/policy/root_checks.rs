@@ -149,27 +149,14 @@ pub fn check(
              tuple with `query:` instead",
         ));
     }
-    let mut pairs: Vec<(String, String)> = written
-        .params
-        .iter()
-        .map(|(name, value)| (name.clone(), value.text()))
-        .collect();
-    let given = |pairs: &[(String, String)], name: &str| pairs.iter().any(|(key, _)| key == name);
-    if !given(&pairs, "workspaceId")
-        && let Some(id) = &policy.workspace_id
-    {
-        pairs.push(("workspaceId".to_owned(), id.value.clone()));
-    }
-    let api = pairs
-        .iter()
-        .find(|(key, _)| key == "apiId")
-        .map(|(_, value)| value.clone());
-    if !given(&pairs, "keyAuthId")
-        && let Some(api) = api.as_deref()
-        && let Some(declared) = policy.apis.iter().find(|declared| declared.id.value == api)
-    {
-        pairs.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
-    }
+    let pairs = completed_params(
+        policy,
+        written
+            .params
+            .iter()
+            .map(|(name, value)| (name.clone(), value.text()))
+            .collect(),
+    );
     let request = Request::build(route, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .and_then(|request| route.stages(&request).map(|_| request))
         .map_err(|error| request_error(source, policy, written, params_span, &error))?;
@@ -186,6 +173,31 @@ pub fn check(
         request,
         written: shown.join(", "),
     })
+}
+
+/// A route request's params, completed from `policy` where they are not given: the
+/// workspace's id, and the keyspace of the API named (Unkey's URN checks name the keyspace).
+pub fn completed_params(
+    policy: &Policy,
+    mut pairs: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    let given = |pairs: &[(String, String)], name: &str| pairs.iter().any(|(key, _)| key == name);
+    if !given(&pairs, "workspaceId")
+        && let Some(id) = &policy.workspace_id
+    {
+        pairs.push(("workspaceId".to_owned(), id.value.clone()));
+    }
+    let api = pairs
+        .iter()
+        .find(|(key, _)| key == "apiId")
+        .map(|(_, value)| value.clone());
+    if !given(&pairs, "keyAuthId")
+        && let Some(api) = api.as_deref()
+        && let Some(declared) = policy.apis.iter().find(|declared| declared.id.value == api)
+    {
+        pairs.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+    }
+    pairs
 }
 
 /// A request the route refuses, at the param it names, with how to complete it.

@@ -22,8 +22,9 @@ pub struct RootOutcome {
     pub gated: bool,
 }
 
-/// Decides `check` for the root key `key` at `now`.
-pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
+/// How Unkey answers the root key `key` at `now` before any check: `None` when it goes on
+/// to the checks, else the denial of a disabled or expired key.
+pub fn root_key_stopped(key: &Key, now: Timestamp) -> Option<RootOutcome> {
     let gate = if !key.enabled.value {
         Some("the root key is disabled".to_owned())
     } else {
@@ -32,14 +33,19 @@ pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome 
             .filter(|expires| expires.value <= now)
             .map(|expires| format!("the root key expired at {}", expires.value))
     };
-    if let Some(message) = gate {
-        return RootOutcome {
-            allowed: false,
-            status: 401,
-            message: Some(message),
-            arm: None,
-            gated: true,
-        };
+    gate.map(|message| RootOutcome {
+        allowed: false,
+        status: 401,
+        message: Some(message),
+        arm: None,
+        gated: true,
+    })
+}
+
+/// Decides `check` for the root key `key` at `now`.
+pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
+    if let Some(stopped) = root_key_stopped(key, now) {
+        return stopped;
     }
     let grants = key.grant_texts();
     match check {
