@@ -1015,13 +1015,14 @@ fn new_files_follow_the_umask_and_links_are_written_through() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("policies");
     let script = format!(
-        "umask 022; exec '{}' init '{}'",
-        env!("CARGO_BIN_EXE_permspec"),
-        arg(&target)
+        "umask 022; cd '{}' && exec '{}' init policies",
+        arg(dir.path()),
+        env!("CARGO_BIN_EXE_permspec")
     );
     let status = Command::new("sh").arg("-c").arg(script).status().unwrap();
     assert!(status.success());
-    for entry in std::fs::read_dir(&target).unwrap() {
+    let written = std::fs::read_dir(&target).unwrap().chain(std::fs::read_dir(dir.path()).unwrap());
+    for entry in written {
         let path = entry.unwrap().path();
         if path.is_file() {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
