@@ -100,6 +100,16 @@ impl FileDiagnostic {
         self
     }
 
+    /// How many problems it reports: itself and those related to it.
+    pub fn count(&self) -> usize {
+        1 + self
+            .details
+            .related
+            .iter()
+            .map(FileDiagnostic::count)
+            .sum::<usize>()
+    }
+
     /// The file the error is about, as reports name it.
     pub fn file(&self) -> &str {
         &self.details.file

@@ -1021,7 +1021,9 @@ fn new_files_follow_the_umask_and_links_are_written_through() {
     );
     let status = Command::new("sh").arg("-c").arg(script).status().unwrap();
     assert!(status.success());
-    let written = std::fs::read_dir(&target).unwrap().chain(std::fs::read_dir(dir.path()).unwrap());
+    let written = std::fs::read_dir(&target)
+        .unwrap()
+        .chain(std::fs::read_dir(dir.path()).unwrap());
     for entry in written {
         let path = entry.unwrap().path();
         if path.is_file() {
@@ -1152,4 +1154,71 @@ fn a_route_is_checked_for_a_root_key_of_a_policy_file() {
     ] {
         assert_eq!(permspec(args).code, 2, "{args:?}");
     }
+}
+
+// 21. Load errors: counted in lint's summary, all independent ones reported in one run,
+// without cascades, at YAML's line numbers whatever the line endings.
+
+#[test]
+fn every_independent_error_of_a_file_is_reported_in_one_run() {
+    let typos = "version: 1\nkeys:\n  k: {permissions: [a.read]}\ncases:\n\
+                 \x20 - {key: k, qurey: a.read, expect: allow}\n\
+                 \x20 - {key: k, query: a.read, expcet: allow}\n\
+                 \x20 - {key: k, query: a.read, expect: alow}\n";
+    let dir = suite(&[("p.yaml", typos)]);
+    let run = permspec(&["lint", arg(dir.path()), "--color", "never"]);
+    assert_eq!(run.code, 2);
+    for expected in [
+        "cases[0]: unknown field `qurey`",
+        "cases[1]: unknown field `expcet`",
+        "cases[2].expect: unknown variant `alow`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    assert!(
+        run.stderr.trim_end().ends_with(
+            "3 errors (3 in input that could not be checked), 0 warnings, 0 infos in 1 file"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // A key holds an unknown role, another has a bad date: both are reported. Cases are
+    // checked once the policy loads, so a key whose own entry is wrong is not reported
+    // again by the cases that use it.
+    let references = "version: 1\nroles:\n  reader: {permissions: [a.read]}\nkeys:\n\
+                      \x20 k: {roles: [raeder]}\n  broken: {expires: soon}\ncases:\n\
+                      \x20 - {key: kk, query: a.read, expect: allow}\n\
+                      \x20 - {key: broken, query: a.read, expect: allow}\n";
+    let dir = suite(&[("p.yaml", references)]);
+    let run = permspec(&["test", arg(dir.path()), "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("undeclared role `raeder`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("soon"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("undeclared key `broken`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_file_with_old_mac_line_endings_is_placed_by_its_lines() {
+    let text = "version: 1\rkeys:\r  k: {permissions: [a.read]}\rcases:\r\
+                \x20 - {key: k, qurey: a.read, expect: allow}\r";
+    let dir = suite(&[("p.yaml", text)]);
+    let run = permspec(&[
+        "lint",
+        arg(dir.path()),
+        "--color",
+        "never",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("p.yaml:5:14"), "{}", run.stderr);
 }

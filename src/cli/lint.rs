@@ -190,7 +190,8 @@ fn run_once(args: &Args, context: &Context) -> Exit {
                     print!("{}", context.renderer.render(&finding.diagnostic()));
                 }
             }
-            eprintln!("{}", summary(&findings, checked));
+            let unusable = errors.iter().map(FileDiagnostic::count).sum();
+            eprintln!("{}", summary(&findings, unusable, checked));
         }
         LintFormat::Json => println!(
             "{}",
@@ -232,7 +233,9 @@ fn read_queries(path: &Path, limit: u64) -> Result<Source, FileDiagnostic> {
     })
 }
 
-fn summary(findings: &[permspec::lint::FileFindings], files: usize) -> String {
+/// One line: the findings by level, with the errors that kept files or queries from being
+/// checked among the errors.
+fn summary(findings: &[permspec::lint::FileFindings], unusable: usize, files: usize) -> String {
     let count = |level| {
         findings
             .iter()
@@ -241,9 +244,13 @@ fn summary(findings: &[permspec::lint::FileFindings], files: usize) -> String {
             .count()
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let errors = plural(count(Level::Error) + unusable, "error");
+    let errors = match unusable {
+        0 => errors,
+        n => format!("{errors} ({n} in input that could not be checked)"),
+    };
     format!(
-        "{}, {}, {} in {}",
-        plural(count(Level::Error), "error"),
+        "{errors}, {}, {} in {}",
         plural(count(Level::Warning), "warning"),
         plural(count(Level::Info), "info"),
         plural(files, "file")

@@ -7,10 +7,10 @@ use super::Source;
 use super::content::{self, ContentError, Mismatch};
 use super::limits::{Limit, Limits};
 use super::model::{
-    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, Spanned, Suppression,
-    TestFile,
+    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
+    RouteAccess, Spanned, Suppression, TestFile,
 };
-use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
+use super::raw::{OneOrMany, RawAccess, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
 use super::root_checks;
 use super::spans::{Node, NodeKind, StructureError, read_structure};
 use crate::eval::Code;
@@ -205,8 +205,10 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
         ));
     }
     refuse_nulls(&source, &root, false)?;
-    let raw: RawFile =
-        content::deserialize(&root).map_err(|error| content_error(&source, error))?;
+    let raw = match content::deserialize::<RawFile>(&root) {
+        Ok(raw) => raw,
+        Err(first) => return Err(every_content_error(&source, root.clone(), first)),
+    };
     if raw.version != 1 {
         return Err(LoadError::at(
             "policy::unsupported-version",
@@ -218,6 +220,137 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
         .with_help("write `version: 1`, or upgrade permspec"));
     }
     Ok(Document { source, root, raw })
+}
+
+/// At most this many errors of one file are reported at once: more would repeat them.
+const MAX_ERRORS: usize = 50;
+
+/// The errors found in one file as it is built, each item in error left out.
+#[derive(Default)]
+struct Errors(Vec<LoadError>);
+
+impl Errors {
+    /// The value built, or `None` with its error kept.
+    fn kept<T>(&mut self, built: Result<T, LoadError>) -> Option<T> {
+        built.map_err(|error| self.push(error)).ok()
+    }
+
+    fn push(&mut self, error: LoadError) {
+        if self.0.len() < MAX_ERRORS {
+            self.0.push(error);
+        }
+    }
+
+    /// Every error found, as one diagnostic; `Ok` if there was none.
+    fn finish(self) -> Result<(), LoadError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(all_of(self.0))
+        }
+    }
+}
+
+/// The errors of one file as one diagnostic: the first, with the others after it.
+fn all_of(mut errors: Vec<LoadError>) -> LoadError {
+    let first = errors.remove(0);
+    errors.into_iter().fold(first, LoadError::with_related)
+}
+
+/// Every independent error of `tree`, whose reading stopped at `first`: the item of a
+/// section (a case, a role, a key) that holds an error is set aside and the rest read again,
+/// so that three typos in three cases are three errors of one run. An error outside any item
+/// ends the reading.
+fn every_content_error(source: &Source, mut tree: Node, first: ContentError) -> LoadError {
+    let mut errors = Vec::new();
+    let mut set_aside: Vec<(&'static str, usize)> = Vec::new();
+    let mut next = Some(first);
+    while let Some(mut error) = next.take() {
+        error.path = original_path(&error.path, &set_aside);
+        let span = error.span;
+        errors.push(content_error(source, error));
+        if errors.len() < MAX_ERRORS
+            && let Some(removed) = set_aside_item_at(&mut tree, span)
+        {
+            if let Some(index) = removed.1 {
+                set_aside.push((removed.0, original_index(index, removed.0, &set_aside)));
+            }
+            next = content::deserialize::<RawFile>(&tree).err();
+        }
+    }
+    all_of(errors)
+}
+
+/// `path` (`cases[2].expect`) as it reads in the file before the items in `set_aside` were
+/// removed from their lists.
+fn original_path(path: &str, set_aside: &[(&str, usize)]) -> String {
+    let Some((section, rest)) = path.split_once('[') else {
+        return path.to_owned();
+    };
+    let Some((index, rest)) = rest.split_once(']') else {
+        return path.to_owned();
+    };
+    match index.parse::<usize>() {
+        Ok(index) => {
+            let original = original_index(index, section, set_aside);
+            format!("{section}[{original}]{rest}")
+        }
+        Err(_) => path.to_owned(),
+    }
+}
+
+/// The index in the file of the item now at `index` of `section`.
+fn original_index(index: usize, section: &str, set_aside: &[(&str, usize)]) -> usize {
+    let mut removed: Vec<usize> = set_aside
+        .iter()
+        .filter(|(of, _)| *of == section)
+        .map(|(_, at)| *at)
+        .collect();
+    removed.sort_unstable();
+    removed
+        .into_iter()
+        .fold(index, |at, gone| if gone <= at { at + 1 } else { at })
+}
+
+/// Removes from `tree` the item of a section that holds `span`: the section, and the item's
+/// index in its list (a mapping's entries keep their names); `None` if no item holds it.
+fn set_aside_item_at(tree: &mut Node, span: Span) -> Option<(&'static str, Option<usize>)> {
+    let within = |outer: Span| outer.start <= span.start && span.end <= outer.end;
+    let NodeKind::Mapping(sections) = &mut tree.kind else {
+        return None;
+    };
+    for section in [
+        "cases",
+        "access",
+        "forbid",
+        "roles",
+        "keys",
+        "root_keys",
+        "apis",
+    ] {
+        let Some((_, node)) = sections.get_mut(section) else {
+            continue;
+        };
+        match &mut node.kind {
+            NodeKind::Sequence(items) => {
+                if let Some(index) = items.iter().position(|item| within(item.span)) {
+                    items.remove(index);
+                    return Some((section, Some(index)));
+                }
+            }
+            NodeKind::Mapping(entries) => {
+                let found = entries
+                    .iter()
+                    .position(|(_, (key, value))| within(*key) || within(value.span));
+                if let Some(index) = found {
+                    entries.shift_remove_index(index);
+                    return Some((section, None));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Refuses a null (`~`, `null`, nothing) in a list or as a `permission`, `key` or `query`:
@@ -409,43 +542,41 @@ pub(super) fn spanned_strings(
         .collect()
 }
 
+/// The policy `document` declares, or every independent error in it: a role or key in
+/// error is left out, and references to it are not reported again.
 fn build_policy(document: &Document) -> Result<Policy, LoadError> {
     let Document { source, root, raw } = document;
+    let mut errors = Errors::default();
     let roles_node = root.get("roles");
-    let roles = raw
-        .roles
-        .iter()
-        .map(|(name, role)| {
-            let node = roles_node.and_then(|roles| roles.get(name));
-            let name_span = roles_node
-                .and_then(|roles| roles.key_span(name))
-                .unwrap_or_default();
-            Ok(Role {
-                name: Spanned {
-                    value: name.clone(),
-                    span: name_span,
-                },
-                description: role.description.clone(),
-                permissions: spanned_strings(
-                    node.and_then(|n| n.get("permissions")),
-                    &role.permissions,
-                    name_span,
-                ),
-                suppression: suppression(source, node, role.lint.as_ref())?,
-            })
-        })
-        .collect::<Result<Vec<_>, LoadError>>()?;
+    let mut roles = Vec::new();
+    for (name, role) in &raw.roles {
+        let node = roles_node.and_then(|roles| roles.get(name));
+        let name_span = roles_node
+            .and_then(|roles| roles.key_span(name))
+            .unwrap_or_default();
+        let Some(suppression) = errors.kept(suppression(source, node, role.lint.as_ref())) else {
+            continue;
+        };
+        roles.push(Role {
+            name: Spanned {
+                value: name.clone(),
+                span: name_span,
+            },
+            description: role.description.clone(),
+            permissions: spanned_strings(
+                node.and_then(|n| n.get("permissions")),
+                &role.permissions,
+                name_span,
+            ),
+            suppression,
+        });
+    }
 
     let mut keys = Vec::new();
     let keys_node = root.get("keys");
     for (name, key) in &raw.keys {
-        keys.push(build_key(
-            source,
-            keys_node,
-            name,
-            KeyKind::Api,
-            KeyFields::from(key),
-        )?);
+        let built = build_key(source, keys_node, name, KeyKind::Api, KeyFields::from(key));
+        keys.extend(errors.kept(built));
     }
     let root_keys_node = root.get("root_keys");
     for (name, key) in &raw.root_keys {
@@ -453,43 +584,50 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             let second = root_keys_node
                 .and_then(|n| n.key_span(name))
                 .unwrap_or_default();
-            return Err(LoadError::at(
-                "policy::duplicate-key",
-                source,
-                second,
-                format!("`{name}` is declared both as a key and as a root key"),
-                "root key",
-            )
-            .with_label(span, "key")
-            .with_help("cases name keys by name, so each name must be unique: rename one"));
+            errors.push(
+                LoadError::at(
+                    "policy::duplicate-key",
+                    source,
+                    second,
+                    format!("`{name}` is declared both as a key and as a root key"),
+                    "root key",
+                )
+                .with_label(span, "key")
+                .with_help("cases name keys by name, so each name must be unique: rename one"),
+            );
+            continue;
         }
-        keys.push(build_key(
+        let built = build_key(
             source,
             root_keys_node,
             name,
             KeyKind::Root,
             KeyFields::from(key),
-        )?);
+        );
+        keys.extend(errors.kept(built));
     }
 
+    // A role left out for its own error is declared all the same: no error for holding it.
     let role_names: HashSet<&str> = raw.roles.keys().map(String::as_str).collect();
     for key in &keys {
         for role in &key.roles {
             if !role_names.contains(role.value.as_str()) {
-                return Err(LoadError::at(
-                    "policy::undeclared-role",
-                    source,
-                    role.span,
-                    format!(
-                        "key `{}` holds undeclared role `{}`",
-                        key.name.value, role.value
+                errors.push(
+                    LoadError::at(
+                        "policy::undeclared-role",
+                        source,
+                        role.span,
+                        format!(
+                            "key `{}` holds undeclared role `{}`",
+                            key.name.value, role.value
+                        ),
+                        "no such role",
+                    )
+                    .with_help(
+                        did_you_mean(&role.value, role_names.iter().copied())
+                            .unwrap_or_else(|| format!("declare `{}` under `roles:`", role.value)),
                     ),
-                    "no such role",
-                )
-                .with_help(
-                    did_you_mean(&role.value, role_names.iter().copied())
-                        .unwrap_or_else(|| format!("declare `{}` under `roles:`", role.value)),
-                ));
+                );
             }
         }
     }
@@ -514,22 +652,32 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
         })
         .collect();
 
-    Ok(Policy {
-        source: source.clone(),
-        semantics: raw.semantics.unwrap_or_default(),
-        now: timestamp(source, root.get("now"), raw.now.as_deref())?,
-        workspace_enabled: raw
-            .workspace
-            .as_ref()
-            .is_none_or(|workspace| workspace.enabled),
-        workspace_id: root_checks::workspace_id(
+    let now = errors
+        .kept(timestamp(source, root.get("now"), raw.now.as_deref()))
+        .flatten();
+    let workspace_id = errors
+        .kept(root_checks::workspace_id(
             source,
             root.get("workspace"),
             raw.workspace
                 .as_ref()
                 .and_then(|workspace| workspace.id.as_ref()),
-        )?,
-        apis: root_checks::apis(source, root.get("apis"), &raw.apis)?,
+        ))
+        .flatten();
+    let apis = errors
+        .kept(root_checks::apis(source, root.get("apis"), &raw.apis))
+        .unwrap_or_default();
+    errors.finish()?;
+    Ok(Policy {
+        source: source.clone(),
+        semantics: raw.semantics.unwrap_or_default(),
+        now,
+        workspace_enabled: raw
+            .workspace
+            .as_ref()
+            .is_none_or(|workspace| workspace.enabled),
+        workspace_id,
+        apis,
         catalog: raw
             .permissions
             .as_ref()
@@ -759,93 +907,73 @@ fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
     .with_help("write a date such as `2026-11-01`")
 }
 
+/// What a file's cases and assertions are checked against: its policy's keys.
+struct Checking<'a> {
+    source: &'a Source,
+    policy: &'a Arc<Policy>,
+    key_names: HashSet<&'a str>,
+}
+
+impl Checking<'_> {
+    /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
+    fn key(&self, key: &Spanned<String>, pinned_not_found: bool) -> Result<(), LoadError> {
+        if pinned_not_found || self.key_names.contains(key.value.as_str()) {
+            return Ok(());
+        }
+        Err(LoadError::at(
+            "policy::undeclared-key",
+            self.source,
+            key.span,
+            format!("undeclared key `{}`", key.value),
+            "no such key in the policy",
+        )
+        .with_help(
+            did_you_mean(&key.value, self.key_names.iter().copied()).unwrap_or_else(|| {
+                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
+                    .to_owned()
+            }),
+        ))
+    }
+}
+
+/// The cases one `cases:` item stands for.
+enum CaseItem {
+    /// Queries of API keys.
+    Queries(Vec<Case>),
+    /// Route or URN checks of root keys.
+    RootChecks(Vec<RootCase>),
+}
+
+/// The assertion one `access:` item stands for.
+enum AccessItem {
+    /// Exactly these keys are allowed a query.
+    Query(AccessAssertion),
+    /// Exactly these root keys may call a route.
+    Route(RouteAccess),
+}
+
+/// The test file `document` declares, for `policy`, or every independent error in its cases
+/// and assertions (each item in error is left out).
 fn build_test_file(
     document: &Document,
     policy: Arc<Policy>,
     limits: &Limits,
 ) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
-    let key_names: HashSet<&str> = policy
-        .keys
-        .iter()
-        .map(|key| key.name.value.as_str())
-        .collect();
-    let check_key = |key: &Spanned<String>, pinned_not_found: bool| -> Result<(), LoadError> {
-        if pinned_not_found || key_names.contains(key.value.as_str()) {
-            return Ok(());
-        }
-        Err(LoadError::at(
-            "policy::undeclared-key",
-            source,
-            key.span,
-            format!("undeclared key `{}`", key.value),
-            "no such key in the policy",
-        )
-        .with_help(
-            did_you_mean(&key.value, key_names.iter().copied()).unwrap_or_else(|| {
-                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
-                    .to_owned()
-            }),
-        ))
+    let checking = Checking {
+        source,
+        policy: &policy,
+        key_names: policy
+            .keys
+            .iter()
+            .map(|key| key.name.value.as_str())
+            .collect(),
     };
-
+    let mut errors = Errors::default();
     let cases_node = root.get("cases");
-    let mut cases = Vec::new();
-    let mut root_cases = Vec::new();
+    let (mut cases, mut root_cases) = (Vec::new(), Vec::new());
     for (index, raw_case) in raw.cases.iter().enumerate() {
         let item = cases_node.and_then(|cases| cases.item(index));
-        let field_span = |field: &str| {
-            span_of(
-                item.and_then(|item| item.get(field)),
-                span_of(item, Span::default()),
-            )
-        };
-        let checks = [
-            raw_case.query.is_some(),
-            raw_case.route.is_some(),
-            raw_case.urn.is_some(),
-        ];
-        match checks.iter().filter(|&&given| given).count() {
-            0 => {
-                return Err(LoadError::at(
-                    "policy::missing-field",
-                    source,
-                    span_of(item, Span::default()),
-                    format!("cases[{index}]: missing field `query`"),
-                    "this entry is incomplete",
-                )
-                .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
-            }
-            1 => {}
-            _ => {
-                let second = ["route", "urn"]
-                    .into_iter()
-                    .rfind(|field| item.and_then(|item| item.get(field)).is_some())
-                    .unwrap_or("route");
-                return Err(LoadError::at(
-                    "policy::invalid-value",
-                    source,
-                    field_span(second),
-                    "a case checks one thing: a `query`, a `route` or a `urn`",
-                    "a second check",
-                )
-                .with_help("split it into one case per check"));
-            }
-        }
-        let mut lists = vec![("key", &raw_case.key)];
-        lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
-        for (field, values) in lists {
-            if values.len() == 0 {
-                return Err(LoadError::at(
-                    "policy::empty-list",
-                    source,
-                    field_span(field),
-                    format!("`{field}: []` lists nothing, so this case would test nothing"),
-                    "empty list",
-                )
-                .with_help(format!("name at least one {field}, or remove the case")));
-            }
-        }
         let queries = raw_case.query.as_ref().map_or(1, OneOrMany::len);
         let count = raw_case.key.len().saturating_mul(queries);
         if (cases.len() + root_cases.len()).saturating_add(count) > limits.cases {
@@ -862,35 +990,10 @@ fn build_test_file(
                 Limit::Cases.how_to_raise(limits.cases as u64)
             )));
         }
-        let Some(query) = &raw_case.query else {
-            root_cases.extend(root_checks::cases(source, &policy, item, raw_case)?);
-            continue;
-        };
-        for (field, given) in [
-            ("params", !raw_case.params.is_empty()),
-            ("status", raw_case.status.is_some()),
-        ] {
-            if given {
-                return Err(LoadError::at(
-                    "policy::invalid-value",
-                    source,
-                    field_span(field),
-                    format!("`{field}` goes with `route`, not with `query`"),
-                    "of no route",
-                )
-                .with_help(format!(
-                    "remove `{field}`, or check a `route` in its own case"
-                )));
-            }
-        }
-        for case in expand_case(source, item, raw_case, query) {
-            check_key(
-                &case.key,
-                case.code
-                    .as_ref()
-                    .is_some_and(|code| code.value == Code::NotFound),
-            )?;
-            cases.push(case);
+        match errors.kept(build_case(&checking, index, item, raw_case)) {
+            Some(CaseItem::Queries(built)) => cases.extend(built),
+            Some(CaseItem::RootChecks(built)) => root_cases.extend(built),
+            None => {}
         }
     }
     cases.shrink_to_fit();
@@ -912,54 +1015,161 @@ fn build_test_file(
     let mut route_access = Vec::new();
     for (index, assertion) in raw.access.iter().enumerate() {
         let item = access_node.and_then(|list| list.item(index));
-        let keys = spanned_strings(
-            item.and_then(|item| item.get("keys")),
-            &assertion.keys,
-            span_of(item, Span::default()),
-        );
-        match (&assertion.query, &assertion.route) {
-            (Some(query), None) if assertion.params.is_empty() => {
-                for key in &keys {
-                    check_key(key, false)?;
-                }
-                access.push(AccessAssertion {
-                    query: query_text(source, item.and_then(|item| item.get("query")), query),
-                    keys,
-                    span: span_of(item, Span::default()),
-                });
-            }
-            (None, Some(_)) => {
-                let written = root_checks::Written {
-                    item,
-                    route: assertion.route.as_ref(),
-                    params: &assertion.params,
-                    urn: None,
-                };
-                route_access.push(root_checks::route_access(source, &policy, &written, keys)?);
-            }
-            _ => {
-                return Err(LoadError::at(
-                    "policy::invalid-value",
-                    source,
-                    span_of(item, Span::default()),
-                    format!("access[{index}] needs a `query`, or a `route` (with `params`)"),
-                    "one of them, not both or neither",
-                )
-                .with_help("an access assertion checks one query or one route"));
-            }
+        match errors.kept(build_access(&checking, index, item, assertion)) {
+            Some(AccessItem::Query(built)) => access.push(built),
+            Some(AccessItem::Route(built)) => route_access.push(built),
+            None => {}
         }
     }
-
+    let now = errors.kept(timestamp(source, root.get("now"), raw.now.as_deref()));
+    errors.finish()?;
     Ok(TestFile {
         source: source.clone(),
         semantics: raw.semantics.unwrap_or(policy.semantics),
-        now: timestamp(source, root.get("now"), raw.now.as_deref())?.or(policy.now),
+        now: now.flatten().or(policy.now),
         policy,
         cases,
         access,
         root_cases,
         route_access,
     })
+}
+
+/// The cases of the `cases:` item `index`.
+fn build_case(
+    checking: &Checking<'_>,
+    index: usize,
+    item: Option<&Node>,
+    raw_case: &RawCase,
+) -> Result<CaseItem, LoadError> {
+    let source = checking.source;
+    let field_span = |field: &str| {
+        span_of(
+            item.and_then(|item| item.get(field)),
+            span_of(item, Span::default()),
+        )
+    };
+    let checks = [
+        raw_case.query.is_some(),
+        raw_case.route.is_some(),
+        raw_case.urn.is_some(),
+    ];
+    match checks.iter().filter(|&&given| given).count() {
+        0 => {
+            return Err(LoadError::at(
+                "policy::missing-field",
+                source,
+                span_of(item, Span::default()),
+                format!("cases[{index}]: missing field `query`"),
+                "this entry is incomplete",
+            )
+            .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
+        }
+        1 => {}
+        _ => {
+            let second = ["route", "urn"]
+                .into_iter()
+                .rfind(|field| item.and_then(|item| item.get(field)).is_some())
+                .unwrap_or("route");
+            return Err(LoadError::at(
+                "policy::invalid-value",
+                source,
+                field_span(second),
+                "a case checks one thing: a `query`, a `route` or a `urn`",
+                "a second check",
+            )
+            .with_help("split it into one case per check"));
+        }
+    }
+    let mut lists = vec![("key", &raw_case.key)];
+    lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
+    for (field, values) in lists {
+        if values.len() == 0 {
+            return Err(LoadError::at(
+                "policy::empty-list",
+                source,
+                field_span(field),
+                format!("`{field}: []` lists nothing, so this case would test nothing"),
+                "empty list",
+            )
+            .with_help(format!("name at least one {field}, or remove the case")));
+        }
+    }
+    let Some(query) = &raw_case.query else {
+        let built = root_checks::cases(source, checking.policy, item, raw_case)?;
+        return Ok(CaseItem::RootChecks(built));
+    };
+    for (field, given) in [
+        ("params", !raw_case.params.is_empty()),
+        ("status", raw_case.status.is_some()),
+    ] {
+        if given {
+            return Err(LoadError::at(
+                "policy::invalid-value",
+                source,
+                field_span(field),
+                format!("`{field}` goes with `route`, not with `query`"),
+                "of no route",
+            )
+            .with_help(format!(
+                "remove `{field}`, or check a `route` in its own case"
+            )));
+        }
+    }
+    let cases = expand_case(source, item, raw_case, query);
+    for case in &cases {
+        let pinned_not_found = case
+            .code
+            .as_ref()
+            .is_some_and(|code| code.value == Code::NotFound);
+        checking.key(&case.key, pinned_not_found)?;
+    }
+    Ok(CaseItem::Queries(cases))
+}
+
+/// The assertion of the `access:` item `index`.
+fn build_access(
+    checking: &Checking<'_>,
+    index: usize,
+    item: Option<&Node>,
+    assertion: &RawAccess,
+) -> Result<AccessItem, LoadError> {
+    let source = checking.source;
+    let keys = spanned_strings(
+        item.and_then(|item| item.get("keys")),
+        &assertion.keys,
+        span_of(item, Span::default()),
+    );
+    match (&assertion.query, &assertion.route) {
+        (Some(query), None) if assertion.params.is_empty() => {
+            for key in &keys {
+                checking.key(key, false)?;
+            }
+            Ok(AccessItem::Query(AccessAssertion {
+                query: query_text(source, item.and_then(|item| item.get("query")), query),
+                keys,
+                span: span_of(item, Span::default()),
+            }))
+        }
+        (None, Some(_)) => {
+            let written = root_checks::Written {
+                item,
+                route: assertion.route.as_ref(),
+                params: &assertion.params,
+                urn: None,
+            };
+            let built = root_checks::route_access(source, checking.policy, &written, keys)?;
+            Ok(AccessItem::Route(built))
+        }
+        _ => Err(LoadError::at(
+            "policy::invalid-value",
+            source,
+            span_of(item, Span::default()),
+            format!("access[{index}] needs a `query`, or a `route` (with `params`)"),
+            "one of them, not both or neither",
+        )
+        .with_help("an access assertion checks one query or one route")),
+    }
 }
 
 /// One case per key and query of a case whose `key` or `query` is a list.

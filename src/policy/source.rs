@@ -15,6 +15,10 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset of each line's start, built on first use.
     line_starts: OnceLock<Vec<usize>>,
+    /// The text as reports show it, when it differs: a lone carriage return (old Mac line
+    /// endings, which YAML reads as line breaks) as a line feed, so that line numbers are
+    /// YAML's. Offsets are the same in both.
+    shown: OnceLock<Option<String>>,
 }
 
 /// A cheap handle on a [`SourceFile`]; miette reads labels' context through it.
@@ -29,7 +33,24 @@ impl Source {
             name: display_name(path),
             text,
             line_starts: OnceLock::new(),
+            shown: OnceLock::new(),
         }))
+    }
+
+    /// The text with every line break a line feed, as reports count lines.
+    fn shown(&self) -> &str {
+        let shown = self.0.shown.get_or_init(|| {
+            let text = &self.0.text;
+            let lone = |(at, _): &(usize, &str)| text.as_bytes().get(at + 1) != Some(&b'\n');
+            text.match_indices('\r').any(|found| lone(&found)).then(|| {
+                let mut bytes = text.clone().into_bytes();
+                for (at, _) in text.match_indices('\r').filter(lone) {
+                    bytes[at] = b'\n';
+                }
+                String::from_utf8(bytes).expect("one ASCII byte for another")
+            })
+        });
+        shown.as_deref().unwrap_or(&self.0.text)
     }
 
     /// The named source that diagnostics attach.
@@ -55,7 +76,7 @@ impl Source {
     /// 1-based line and column (in characters) of a byte offset: a binary search over the
     /// line starts, so that placing every case of a large file stays linear.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let text = &self.0.text;
+        let text = self.shown();
         let offset = offset.min(text.len());
         let starts = self.line_starts();
         let line = starts.partition_point(|&start| start <= offset);
@@ -69,8 +90,7 @@ impl Source {
     fn line_starts(&self) -> &[usize] {
         self.0.line_starts.get_or_init(|| {
             let newlines = self
-                .0
-                .text
+                .shown()
                 .match_indices('\n')
                 .map(|(newline, _)| newline + 1);
             std::iter::once(0).chain(newlines).collect()
@@ -79,7 +99,7 @@ impl Source {
 
     /// The byte offset of a 1-based line and column (in characters).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let text = &self.0.text;
+        let text = self.shown();
         let line_start = if line <= 1 {
             0
         } else {
@@ -103,7 +123,7 @@ impl SourceCode for Source {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         // miette scans from the start of the text; hand it only the lines around the span,
         // so that reporting every finding of a large file stays linear.
-        let text = &self.0.text;
+        let text = self.shown();
         let starts = self.line_starts();
         let line_of = |offset: usize| starts.partition_point(|&start| start <= offset) - 1;
         // One line of slack each side: miette looks one line past the context it shows.
@@ -140,6 +160,18 @@ fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let source = Source::new(Path::new("t.yaml"), "a: 1\rb: 2\r\nc: 3\n".to_owned());
+        assert_eq!(source.line_column(5), (2, 1));
+        assert_eq!(source.line_column(11), (3, 1));
+        assert_eq!(
+            source.text(),
+            "a: 1\rb: 2\r\nc: 3\n",
+            "the text itself is kept"
+        );
+    }
 
     #[test]
     fn reading_a_span_matches_reading_the_whole_text() {
