@@ -432,12 +432,32 @@ fn check_route_shows_each_leaf_and_refuses_what_it_cannot_decide() {
         "a long value is clipped: {}",
         run.stderr.len()
     );
+    // Every route is decided; portal.createSession needs a scope, as Unkey's API does.
     let run = permspec(
         &["check", "--route", "permissions.createRole", "--grant", "x"],
         "",
     );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = permspec(
+        &[
+            "check",
+            "--route",
+            "portal.createSession",
+            "--param",
+            "portalId=pt_1",
+            "--param",
+            "apiId=api_1",
+            "--grant",
+            "x",
+        ],
+        "",
+    );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot be decided"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs one of the options"),
+        "{}",
+        run.stderr
+    );
     let run = permspec(&["check", "--route", "keys.getkey", "--grant", "x"], "");
     assert_eq!(run.code, 2);
     assert!(

@@ -46,10 +46,14 @@ fn route_cases_are_tests_in_every_format() {
 }
 
 #[test]
-fn a_case_on_an_undecidable_route_is_refused_before_anything_runs() {
-    let run = permspec(&["test", "fixtures/load-errors/route-unmodelled.yaml"]);
+fn a_case_on_a_request_unkey_refuses_before_any_check_is_refused_before_anything_runs() {
+    let run = permspec(&["test", "fixtures/load-errors/route-needs-an-option.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("cannot be decided"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("needs one of the options"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -62,17 +66,28 @@ fn routes_lists_the_table_with_the_unkey_commit_it_reflects() {
         "fc99b6b925b9f455886832261883f4086eb64d3d"
     );
     let routes = json["routes"].as_array().unwrap();
-    let modelled = routes
+    let checked = routes
         .iter()
-        .filter(|route| route["modelled"] == true)
+        .filter(|route| route["checked"] == true)
         .count();
-    assert_eq!((modelled, routes.len() - modelled), (49, 29));
-    let create_api = routes
-        .iter()
-        .find(|route| route["route"] == "apis.createApi")
-        .unwrap();
+    assert_eq!((checked, routes.len() - checked), (78, 5));
+    let find = |name: &str| routes.iter().find(|route| route["route"] == name).unwrap();
+    let create_api = find("apis.createApi");
     assert_eq!(create_api["urn_arm"], false);
     assert_eq!(create_api["check"], "api.*.create_api");
+    assert_eq!(
+        find("keys.getKey")["params"],
+        serde_json::json!(["workspaceId", "apiId", "keyAuthId", "keyId"])
+    );
+    assert_eq!(
+        find("analytics.getVerifications")["check_kind"],
+        "grant_shape"
+    );
+    assert_eq!(find("keys.verifyKey")["denied_code"], "NOT_FOUND");
+    assert_eq!(find("liveness")["answers"], 200);
+    assert_eq!(find("portal.listKeys")["answers"], 400);
+    let listed = permspec(&["routes"]);
+    assert!(!listed.stdout.contains("not modelled"), "{}", listed.stdout);
 
     let run = permspec(&["routes", "apis.listKeys"]);
     assert_eq!(run.code, 0);

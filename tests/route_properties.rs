@@ -91,9 +91,14 @@ fn build(route: &str, values: &[(&str, String)], flag: bool) -> Request {
             request = request.param(name, value);
         }
     }
-    match route.flags.first() {
-        Some(option) if flag => request.flag(&option.name),
+    let request = match route.options.first() {
+        Some(option) if flag => request.option(&option.name),
         _ => request,
+    };
+    // A request must set one of these, or Unkey answers 400 before any check.
+    match route.at_least_one_option.first() {
+        Some(needed) => request.option(needed),
+        None => request,
     }
 }
 

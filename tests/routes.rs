@@ -1,7 +1,7 @@
 //! Unkey's route table decided as Unkey's handlers decide it: for each route, the grants
 //! that pass its legacy arm, its URN arm, and those that do not (with the status).
 
-use permspec::eval::routes::{self, Arm, Request};
+use permspec::eval::routes::{self, Arm, Authorization, Request};
 
 /// Workspace `ws_1`; API `api_1` whose keyspace is `ks_1`; key `key_1`; identity `id_1`;
 /// namespace `ns_1` with override `ov_1`; project `p_1`, app `a_1`, environment `e_1`,
@@ -30,7 +30,7 @@ fn request(route: &str, flags: &[&str]) -> Request {
         );
     flags
         .iter()
-        .fold(request, |request, flag| request.flag(flag))
+        .fold(request, |request, option| request.option(option))
 }
 
 /// (route, options, grants, expected status, arm that lets it through)
@@ -140,7 +140,7 @@ const TABLE: &[Row] = &[
         "keys.verifyKey",
         &[],
         &["unkey:v1:ws_1:keyspaces/ks_1/keys/*#read_key"],
-        403,
+        200,
         None,
     ),
     (
@@ -255,14 +255,14 @@ const TABLE: &[Row] = &[
         "keys.createKey",
         &[],
         &["unkey:v1:ws_1:keyspaces/ks_1/keys/*#create_key"],
-        403,
+        404,
         None,
     ),
     (
         "keys.createKey",
         &["recoverable"],
         &["api.*.create_key"],
-        403,
+        404,
         None,
     ),
     (
@@ -384,11 +384,20 @@ const TABLE: &[Row] = &[
         200,
         Some(Arm::Urn),
     ),
-    ("portal.createSession", &[], &[ADMIN], 403, None),
     (
         "portal.createSession",
-        &[],
-        &["portal.pt_1.create_portal_session"],
+        &["scopeAnalyticsRead"],
+        &[ADMIN],
+        404,
+        None,
+    ),
+    (
+        "portal.createSession",
+        &["scopeAnalyticsRead"],
+        &[
+            "portal.pt_1.create_portal_session",
+            "api.api_1.read_analytics",
+        ],
         200,
         Some(Arm::Legacy),
     ),
@@ -404,7 +413,7 @@ const TABLE: &[Row] = &[
         200,
         Some(Arm::Legacy),
     ),
-    ("projects.getProject", &[], &[ADMIN], 403, None),
+    ("projects.getProject", &[], &[ADMIN], 404, None),
     (
         "apps.getApp",
         &[],
@@ -523,7 +532,7 @@ const TABLE: &[Row] = &[
         "environments.listEnvironments",
         &[],
         &["environment.e_1.read_environment"],
-        403,
+        404,
         None,
     ),
     (
@@ -551,7 +560,7 @@ const TABLE: &[Row] = &[
         "deployments.promoteDeployment",
         &[],
         &["unkey:v1:ws_1:projects/p_1/apps/a_1/environments/e_1#promote_deployment"],
-        403,
+        404,
         None,
     ),
     (
@@ -572,11 +581,11 @@ const TABLE: &[Row] = &[
         "deployments.stopDeployment",
         &[],
         &["unkey:v1:ws_1:projects/p_1/apps/a_1/environments/e_1/deployments/d_1#start_deployment"],
-        403,
+        404,
         None,
     ),
     (
-        "environments.updateEnvironment",
+        "environments.updateSettings",
         &[],
         &["environment.e_1.update_environment"],
         200,
@@ -603,11 +612,12 @@ fn every_row_of_the_route_table_is_decided_as_unkey_decides_it() {
     let mut failures = Vec::new();
     for (route_name, flags, grants, status, arm) in TABLE {
         let route = routes::table().get(route_name).unwrap();
-        let decision = route.decide(&request(route_name, flags), grants).unwrap();
-        if decision.status != *status
-            || decision.arm != *arm
-            || decision.allowed != (*status == 200)
-        {
+        let decision = route.decide(&request(route_name, flags), grants);
+        let Ok(decision) = decision else {
+            failures.push(format!("{route_name} {flags:?}: {decision:?}"));
+            continue;
+        };
+        if decision.status != *status || decision.arm != *arm || decision.allowed != arm.is_some() {
             failures.push(format!("{route_name} {flags:?} {grants:?}: {decision:?}"));
         }
     }
@@ -615,21 +625,207 @@ fn every_row_of_the_route_table_is_decided_as_unkey_decides_it() {
 }
 
 #[test]
-fn every_modelled_route_is_in_the_table_above_and_the_admin_grant_passes_exactly_the_urn_routes() {
-    for route in routes::table()
-        .routes()
-        .filter(|route| route.check.is_some())
-    {
-        assert!(
-            TABLE.iter().any(|row| row.0 == route.name),
-            "{} has no row",
-            route.name
-        );
-        let decision = route.decide(&request(&route.name, &[]), &[ADMIN]).unwrap();
-        let main = route.check.as_ref().unwrap();
-        let urn_arm = routes::leaves(main).any(|(arm, _)| arm == Arm::Urn);
+fn the_admin_grant_passes_exactly_the_routes_whose_main_check_has_a_urn_leaf() {
+    for route in routes::table().routes().filter(|route| route.is_checked()) {
+        let options: Vec<&str> = route
+            .at_least_one_option
+            .iter()
+            .take(1)
+            .map(String::as_str)
+            .collect();
+        let decision = route
+            .decide(&request(&route.name, &options), &[ADMIN])
+            .unwrap();
+        let Authorization::Checked { check, .. } = &route.authorization else {
+            unreachable!("checked")
+        };
+        let urn_arm = check.leaves().any(|(arm, _)| arm == Arm::Urn);
         assert_eq!(decision.allowed, urn_arm, "{}", route.name);
     }
+}
+
+/// (route, options, grants, status, stage that denied)
+type SpecialRow = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    u16,
+    Option<&'static str>,
+);
+
+/// The routes that answer otherwise than with a 403 for the main check.
+const SPECIAL: &[SpecialRow] = &[
+    // keys.verifyKey denies with HTTP 200 `{valid: false, code: NOT_FOUND}`.
+    (
+        "keys.verifyKey",
+        &[],
+        &["api.*.read_key"],
+        200,
+        Some("main"),
+    ),
+    // Masked as 404: the main check, and keys.createKey's recoverable stage too.
+    ("keys.createKey", &[], &[], 404, Some("main")),
+    (
+        "keys.createKey",
+        &["recoverable"],
+        &["api.*.create_key"],
+        404,
+        Some("recoverable"),
+    ),
+    ("apps.listApps", &[], &[], 404, Some("main")),
+    (
+        "domains.verifyDomain",
+        &[],
+        &["environment.e_2.verify_domain"],
+        404,
+        Some("main"),
+    ),
+    // An option stage answers with its own status: apis.listKeys masks its main check, not
+    // its decrypt stage.
+    (
+        "apis.listKeys",
+        &["decrypt"],
+        &["api.*.read_key", "api.*.read_api"],
+        403,
+        Some("decrypt"),
+    ),
+    // keys.rerollKey's encrypt check is in the main check, not a stage of its own.
+    (
+        "keys.rerollKey",
+        &["recoverable"],
+        &["api.*.create_key"],
+        403,
+        Some("main"),
+    ),
+    (
+        "keys.rerollKey",
+        &["recoverable"],
+        &["api.*.create_key", "api.api_1.encrypt_key"],
+        200,
+        None,
+    ),
+    // ratelimit.limit checks createsNamespace before the main check.
+    (
+        "ratelimit.limit",
+        &["createsNamespace"],
+        &[],
+        403,
+        Some("createsNamespace"),
+    ),
+    (
+        "ratelimit.multiLimit",
+        &["createsNamespace"],
+        &["ratelimit.*.create_namespace", "ratelimit.*.limit"],
+        200,
+        None,
+    ),
+    // permissions.createRole: createsPermissions implies withPermissions.
+    (
+        "permissions.createRole",
+        &["createsPermissions"],
+        &["rbac.*.create_role", "rbac.*.create_permission"],
+        403,
+        Some("withPermissions"),
+    ),
+    // portal.createSession: the portal check masked as 404, then one 403 stage per scope.
+    (
+        "portal.createSession",
+        &["scopeKeysRead"],
+        &[],
+        404,
+        Some("main"),
+    ),
+    (
+        "portal.createSession",
+        &["scopeKeysCreate", "keyspaceEncrypted"],
+        &["portal.*.create_portal_session", "api.*.create_key"],
+        403,
+        Some("scope:keys:create"),
+    ),
+    (
+        "portal.createSession",
+        &["scopeKeysRead", "scopeAnalyticsRead"],
+        &[
+            "portal.pt_1.create_portal_session",
+            "api.*.read_key",
+            "api.*.read_api",
+            "api.api_1.read_analytics",
+        ],
+        200,
+        None,
+    ),
+    // The analytics gate: any grant shaped `api.X.read_analytics`.
+    (
+        "analytics.getVerifications",
+        &[],
+        &["api.whatever.read_analytics"],
+        200,
+        None,
+    ),
+    (
+        "analytics.getVerifications",
+        &[],
+        &["api.a.b.read_analytics"],
+        403,
+        Some("main"),
+    ),
+    (
+        "analytics.getRatelimits",
+        &[],
+        &["ratelimit..read_analytics"],
+        200,
+        None,
+    ),
+    // Routes that check no root key.
+    ("liveness", &[], &[], 200, None),
+    ("portal.exchangeCode", &[], &[], 200, None),
+    ("portal.listKeys", &[], &["unkey:v1:ws_1:**#*"], 400, None),
+];
+
+#[test]
+fn the_special_answers_are_unkeys() {
+    let mut failures = Vec::new();
+    for (route_name, options, grants, status, stage) in SPECIAL {
+        let route = routes::table().get(route_name).unwrap();
+        let decision = route.decide(&request(route_name, options), grants).unwrap();
+        let allowed = *status == 200 && stage.is_none();
+        if decision.status != *status
+            || decision.stage.as_deref() != *stage
+            || decision.allowed != allowed
+        {
+            failures.push(format!("{route_name} {options:?} {grants:?}: {decision:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let verify = routes::table().get("keys.verifyKey").unwrap();
+    let denied = verify
+        .decide(&request("keys.verifyKey", &[]), &[""; 0])
+        .unwrap();
+    assert_eq!(denied.code, Some("NOT_FOUND"));
+}
+
+#[test]
+fn an_empty_page_of_identities_runs_no_check() {
+    let route = routes::table().get("identities.listIdentities").unwrap();
+    let empty = Request::new().param("workspaceId", "ws_1");
+    let decision = route.decide(&empty, &[""; 0]).unwrap();
+    assert_eq!((decision.allowed, decision.status), (true, 200));
+    let page = request("identities.listIdentities", &[]);
+    assert_eq!(route.decide(&page, &[""; 0]).unwrap().status, 403);
+}
+
+#[test]
+fn a_session_needs_a_scope() {
+    let route = routes::table().get("portal.createSession").unwrap();
+    let error = route
+        .decide(&request("portal.createSession", &[]), &[""; 0])
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("needs one of the options scopeKeysRead"),
+        "{error}"
+    );
 }
 
 #[test]

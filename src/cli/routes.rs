@@ -1,8 +1,8 @@
-//! `permspec routes [ROUTE]`: the Unkey routes permspec decides for root keys, or one
-//! route's checks.
+//! `permspec routes [ROUTE]`: every Unkey route and what it checks of a root key, or one
+//! route's stages and options.
 
 use super::{Exit, Format};
-use permspec::eval::routes::{self, Route};
+use permspec::eval::routes::{self, Authorization, Check, Denial, Route};
 use serde_json::json;
 
 /// Arguments of `permspec routes`.
@@ -42,59 +42,147 @@ pub fn run(args: &Args) -> Exit {
                 table.repository, table.commit, table.date
             );
             for route in selected {
-                let arms = match (&route.check, route.has_urn_arm()) {
-                    (None, _) => "legacy only, not modelled",
-                    (Some(_), true) => "legacy or URN",
-                    (Some(_), false) => "legacy only",
-                };
-                println!("{:<42} {arms}", route.name);
+                println!("{:<42} {}", route.name, kind(route));
             }
         }
     }
     Exit::Success
 }
 
+/// What a route checks, in a few words, for the list of routes.
+fn kind(route: &Route) -> String {
+    match &route.authorization {
+        Authorization::Unchecked { status: 200 } => "no root-key check: 200 for anyone".to_owned(),
+        Authorization::Unchecked { status } => {
+            format!("portal session only: {status} for a root key")
+        }
+        Authorization::Checked {
+            check: Check::GrantShaped { .. },
+            ..
+        } => "legacy only, a grant shape".to_owned(),
+        Authorization::Checked { .. } if route.has_urn_arm() => "legacy or URN".to_owned(),
+        Authorization::Checked { .. } => "legacy only".to_owned(),
+    }
+}
+
+/// A denial in words: `403`, or keys.verifyKey's `200 {valid: false, code: NOT_FOUND}`.
+fn denial(denied: Denial) -> String {
+    match denied.code() {
+        Some(code) => format!("{} {{valid: false, code: {code}}}", denied.status()),
+        None => denied.status().to_string(),
+    }
+}
+
+/// The params a request names: `workspaceId` (the root key's own), then the route's.
+fn params(route: &Route) -> Vec<&str> {
+    let own = route.is_checked().then_some("workspaceId");
+    own.into_iter()
+        .chain(route.params.iter().map(String::as_str))
+        .collect()
+}
+
 fn route_json(route: &Route) -> serde_json::Value {
-    let flags: Vec<_> = route
-        .flags
+    let options: Vec<_> = route
+        .options
         .iter()
-        .map(|flag| json!({"name": flag.name, "check": flag.check.grouped(), "before": flag.before, "denied": flag.denied}))
+        .map(|option| {
+            let adds = option.adds.as_ref().map(|stage| {
+                json!({"stage": stage.stage, "check": stage.check.grouped(),
+                       "before": stage.before, "denied": stage.denied.status(),
+                       "denied_code": stage.denied.code()})
+            });
+            let changes: Vec<_> = (option.changes.iter())
+                .map(|(stage, check)| json!({"stage": stage, "check": check.grouped()}))
+                .collect();
+            json!({"name": option.name, "adds": adds, "changes": changes, "implies": option.implies})
+        })
         .collect();
+    let (check, kind, denied, code, answers) = match &route.authorization {
+        Authorization::Checked { check, denied } => {
+            let kind = match check {
+                Check::Tree(_) => "tree",
+                Check::GrantShaped { .. } => "grant_shape",
+            };
+            (
+                Some(check.grouped()),
+                Some(kind),
+                Some(denied.status()),
+                denied.code(),
+                None,
+            )
+        }
+        Authorization::Unchecked { status } => (None, None, None, None, Some(*status)),
+    };
     json!({
         "route": route.name,
-        "params": route.params,
-        "modelled": route.check.is_some(),
+        "params": params(route),
+        "checked": route.is_checked(),
+        "answers": answers,
         "urn_arm": route.has_urn_arm(),
-        "check": route.check.as_ref().map(|check| check.grouped()),
-        "denied": route.denied,
-        "options": flags,
+        "check": check,
+        "check_kind": kind,
+        "denied": denied,
+        "denied_code": code,
+        "options": options,
+        "at_least_one_option": route.at_least_one_option,
+        "empty_without": route.empty_without,
     })
 }
 
 fn route_text(route: &Route) -> String {
-    let Some(check) = &route.check else {
-        return format!(
-            "{}: legacy only (URN grants do nothing); its check is not modelled\n",
-            route.name
-        );
+    let (check, denied) = match &route.authorization {
+        Authorization::Unchecked { status } => {
+            return format!("{}: {}\n  answers {status}\n", route.name, kind(route));
+        }
+        Authorization::Checked { check, denied } => (check, denied),
     };
-    let mut out = format!("{}\n  params: workspaceId", route.name);
-    for param in &route.params {
-        out.push_str(", ");
-        out.push_str(param);
-    }
+    let mut out = format!("{}\n  params: {}", route.name, params(route).join(", "));
     out.push_str(&format!(
         "\n  check: {}\n  denied: {}\n",
         check.grouped(),
-        route.denied
+        denial(*denied)
     ));
-    for flag in &route.flags {
-        let order = if flag.before { "before" } else { "after" };
+    if let Check::GrantShaped { first, last } = check {
         out.push_str(&format!(
-            "  option {}=true adds, {order} the check: {} (denied: {})\n",
-            flag.name,
-            flag.check.grouped(),
-            flag.denied
+            "  (no tree: any grant that splits on `.` into exactly `{first}`, one segment \
+             without a dot, `{last}` lets the request through)\n"
+        ));
+    }
+    if let Some(param) = &route.empty_without {
+        out.push_str(&format!(
+            "  without `{param}`: an empty page, 200, and no check runs\n"
+        ));
+    }
+    for option in &route.options {
+        if let Some(stage) = &option.adds {
+            let order = if stage.before { "before" } else { "after" };
+            out.push_str(&format!(
+                "  option {}=true adds the stage `{}`, {order} the main check: {} (denied: {})\n",
+                option.name,
+                stage.stage,
+                stage.check.grouped(),
+                denial(stage.denied)
+            ));
+        }
+        for (stage, check) in &option.changes {
+            out.push_str(&format!(
+                "  option {}=true makes the stage `{stage}`: {}\n",
+                option.name,
+                check.grouped()
+            ));
+        }
+        if !option.implies.is_empty() {
+            out.push_str(&format!(
+                "  option {}=true sets {} too\n",
+                option.name,
+                option.implies.join(", ")
+            ));
+        }
+    }
+    if !route.at_least_one_option.is_empty() {
+        out.push_str(&format!(
+            "  a request sets at least one of {} (else 400)\n",
+            route.at_least_one_option.join(", ")
         ));
     }
     out

@@ -1,7 +1,8 @@
-//! Unkey's route table: every v2 route that authorizes a root key, with the check its
-//! handler builds (legacy `t` leaves and URN `u` leaves under AND/OR), the request values
-//! the check names, the options that add checks, and the status of a denial. The table is
-//! data (`unkey_routes.yaml`), versioned with the Unkey commit it reflects.
+//! Unkey's route table: every v2 route, with what its handler checks before it lets a root
+//! key through: the check trees (legacy `t` leaves and URN `u` leaves under AND/OR, or the
+//! analytics routes' grant-shape gate), the request values they name, the options that add
+//! or change a stage, and the status of each stage's denial. The table is data
+//! (`unkey_routes.yaml`), versioned with the Unkey commit it reflects.
 //!
 //! ```
 //! use permspec::eval::routes::{self, Request};
@@ -40,6 +41,9 @@ pub const PARAMS: &[&str] = &[
     "portalId",
 ];
 
+/// The name of a route's main check among its stages.
+pub const MAIN: &str = "main";
+
 /// The route table with the Unkey commit it reflects.
 pub struct RouteTable {
     /// The repository of Unkey's code.
@@ -51,32 +55,108 @@ pub struct RouteTable {
     routes: IndexMap<String, Route>,
 }
 
-/// One route: its name (`keys.getKey`) and its checks.
+/// One route: its name (`keys.getKey`) and what it checks.
 #[derive(Debug)]
 pub struct Route {
     /// The route, as in Unkey's path `/v2/<name>`.
     pub name: String,
     /// The request values the checks name (besides `workspaceId`).
     pub params: Vec<String>,
-    /// The main check; `None` for a legacy-only route the table does not model.
-    pub check: Option<RootQuery>,
-    /// The status of a denial of the main check.
-    pub denied: u16,
-    /// Options of the request that add checks.
-    pub flags: Vec<Flag>,
+    /// Whether and how the route authorizes a root key.
+    pub authorization: Authorization,
+    /// Options of the request that add or change a stage, in Unkey's order.
+    pub options: Vec<RouteOption>,
+    /// The request must set one of these options (else Unkey answers 400 before any check).
+    pub at_least_one_option: Vec<String>,
+    /// Without this param the route answers an empty page, 200, and runs no check.
+    pub empty_without: Option<String>,
 }
 
-/// A request option that adds a check (`decrypt: true` on keys.getKey).
+/// Whether a route authorizes a root key.
 #[derive(Debug)]
-pub struct Flag {
+pub enum Authorization {
+    /// The main check, and the answer to its denial.
+    Checked {
+        /// The check.
+        check: Check,
+        /// The answer when it fails.
+        denied: Denial,
+    },
+    /// No root-key check: every caller gets `status` (200 on a public route, 400 on a
+    /// portal-session route, which refuses a root key whatever its grants).
+    Unchecked {
+        /// The status every root key gets.
+        status: u16,
+    },
+}
+
+/// One check of a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// A tree of leaves, as `principal.Authorize` evaluates it.
+    Tree(RootQuery),
+    /// No tree: the request goes through when any grant splits on `.` into exactly
+    /// `first.X.last`, X any text without a dot (even empty or unknown); else Unkey's
+    /// `Authorize(first.*.last)` fails. The analytics routes gate their rows this way.
+    GrantShaped {
+        /// The grant's first segment (`api`, `ratelimit`).
+        first: String,
+        /// Its last segment (`read_analytics`).
+        last: String,
+    },
+}
+
+/// What Unkey answers when a stage fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denial {
+    /// An error with this status: 403, or 404 where the handler masks the denial.
+    Status(u16),
+    /// keys.verifyKey: HTTP 200 with `{valid: false, code: NOT_FOUND}`.
+    NotFoundVerification,
+}
+
+impl Denial {
+    /// The HTTP status of the answer.
+    pub fn status(self) -> u16 {
+        match self {
+            Denial::Status(status) => status,
+            Denial::NotFoundVerification => 200,
+        }
+    }
+
+    /// The `code` of the answer's body, for keys.verifyKey's answer.
+    pub fn code(self) -> Option<&'static str> {
+        match self {
+            Denial::Status(_) => None,
+            Denial::NotFoundVerification => Some("NOT_FOUND"),
+        }
+    }
+}
+
+/// A request option (`decrypt: true` on keys.getKey) and what it does to the checks.
+#[derive(Debug)]
+pub struct RouteOption {
     /// The option's name.
     pub name: String,
-    /// The check it adds.
-    pub check: RootQuery,
+    /// The stage it adds, if it adds one.
+    pub adds: Option<AddedStage>,
+    /// The stages it changes, by name (`main`, `scope:keys:create`), and their new checks.
+    pub changes: Vec<(String, Check)>,
+    /// Options it sets too.
+    pub implies: Vec<String>,
+}
+
+/// A stage an option adds.
+#[derive(Debug)]
+pub struct AddedStage {
+    /// Its name (`decrypt`, `scope:keys:read`).
+    pub stage: String,
+    /// Its check.
+    pub check: Check,
     /// Whether Unkey checks it before the main check.
     pub before: bool,
-    /// The status of its denial.
-    pub denied: u16,
+    /// The answer when it fails.
+    pub denied: Denial,
 }
 
 #[derive(Deserialize)]
@@ -100,23 +180,79 @@ struct RawRoute {
     #[serde(default)]
     params: Vec<String>,
     #[serde(default)]
-    check: Option<RootQuery>,
+    check: Option<RawCheck>,
     #[serde(default)]
-    denied: Option<u16>,
+    denied: Option<RawDenial>,
     #[serde(default)]
-    flags: IndexMap<String, RawFlag>,
+    options: Vec<RawOption>,
     #[serde(default)]
-    unmodelled: bool,
+    at_least_one_option: Vec<String>,
+    #[serde(default)]
+    empty_without: Option<String>,
+    #[serde(default)]
+    answers: Option<u16>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCheck {
+    Shaped { grant_shaped: [String; 2] },
+    Tree(RootQuery),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDenial {
+    Status(u16),
+    Verify(VerifyWord),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum VerifyWord {
+    Verify,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFlag {
-    check: RootQuery,
+struct RawOption {
+    name: String,
+    #[serde(default)]
+    adds: Option<RawStage>,
+    #[serde(default)]
+    changes: IndexMap<String, RawCheck>,
+    #[serde(default)]
+    implies: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    stage: String,
+    check: RawCheck,
     #[serde(default)]
     before: bool,
     #[serde(default)]
-    denied: Option<u16>,
+    denied: Option<RawDenial>,
+}
+
+impl From<RawCheck> for Check {
+    fn from(raw: RawCheck) -> Check {
+        match raw {
+            RawCheck::Shaped {
+                grant_shaped: [first, last],
+            } => Check::GrantShaped { first, last },
+            RawCheck::Tree(tree) => Check::Tree(tree),
+        }
+    }
+}
+
+fn denial(raw: Option<RawDenial>) -> Denial {
+    match raw {
+        None => Denial::Status(403),
+        Some(RawDenial::Status(status)) => Denial::Status(status),
+        Some(RawDenial::Verify(VerifyWord::Verify)) => Denial::NotFoundVerification,
+    }
 }
 
 /// The table, read once. It is part of the program and tested, so a malformed table is a
@@ -132,26 +268,43 @@ impl RouteTable {
         let value: serde_json::Value = crate::policy::content::from_str(text)?;
         let raw: RawTable = serde_json::from_value(value).map_err(|error| error.to_string())?;
         let mut routes = IndexMap::new();
-        for (name, route) in raw.routes {
-            if route.unmodelled == route.check.is_some() {
-                return Err(format!("{name}: give either `check` or `unmodelled: true`"));
-            }
-            let flags = route
-                .flags
+        for (name, raw) in raw.routes {
+            let authorization = match (raw.check, raw.answers) {
+                (Some(check), None) => Authorization::Checked {
+                    check: check.into(),
+                    denied: denial(raw.denied),
+                },
+                (None, Some(status)) => Authorization::Unchecked { status },
+                _ => return Err(format!("{name}: give either `check` or `answers`")),
+            };
+            let options = raw
+                .options
                 .into_iter()
-                .map(|(flag, raw)| Flag {
-                    name: flag,
-                    check: raw.check,
-                    before: raw.before,
-                    denied: raw.denied.unwrap_or(403),
+                .map(|raw| RouteOption {
+                    name: raw.name,
+                    adds: raw.adds.map(|stage| AddedStage {
+                        stage: stage.stage,
+                        check: stage.check.into(),
+                        before: stage.before,
+                        denied: denial(stage.denied),
+                    }),
+                    changes: (raw.changes.into_iter())
+                        .map(|(stage, check)| (stage, check.into()))
+                        .collect(),
+                    implies: raw.implies,
                 })
                 .collect();
+            // Params in the order of a resource's path (API, keyspace, key), whatever order
+            // the handler finds them in.
+            let mut params = raw.params;
+            params.sort_by_key(|param| PARAMS.iter().position(|known| known == param));
             let route = Route {
                 name: name.clone(),
-                params: route.params,
-                check: route.check,
-                denied: route.denied.unwrap_or(403),
-                flags,
+                params,
+                authorization,
+                options,
+                at_least_one_option: raw.at_least_one_option,
+                empty_without: raw.empty_without,
             };
             routes.insert(name, route);
         }
@@ -183,7 +336,7 @@ impl RouteTable {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
     values: IndexMap<String, String>,
-    flags: Vec<String>,
+    options: Vec<String>,
 }
 
 impl Request {
@@ -192,15 +345,17 @@ impl Request {
         Request::default()
     }
 
-    /// The request with `name` set to `value` (a param or, as `true`/`false`, a flag).
+    /// The request with `name` set to `value`.
     pub fn param(mut self, name: &str, value: &str) -> Self {
         self.values.insert(name.to_owned(), value.to_owned());
         self
     }
 
     /// The request with the option `name` set.
-    pub fn flag(mut self, name: &str) -> Self {
-        self.flags.push(name.to_owned());
+    pub fn option(mut self, name: &str) -> Self {
+        if !self.has_option(name) {
+            self.options.push(name.to_owned());
+        }
         self
     }
 
@@ -212,13 +367,13 @@ impl Request {
     ) -> Result<Request, RouteError> {
         let mut request = Request::new();
         for (name, value) in pairs {
-            if route.flags.iter().any(|flag| flag.name == name) {
+            if route.option(name).is_some() {
                 match value {
-                    "true" => request = request.flag(name),
+                    "true" => request = request.option(name),
                     "false" => {}
                     _ => {
-                        return Err(RouteError::BadFlag {
-                            flag: name.to_owned(),
+                        return Err(RouteError::BadOption {
+                            option: name.to_owned(),
                             value: value.to_owned(),
                         });
                     }
@@ -231,8 +386,13 @@ impl Request {
     }
 
     /// Whether the option `name` is set.
-    pub fn has_flag(&self, name: &str) -> bool {
-        self.flags.iter().any(|flag| flag == name)
+    pub fn has_option(&self, name: &str) -> bool {
+        self.options.iter().any(|option| option == name)
+    }
+
+    /// The options set, in the order they were set.
+    pub fn options(&self) -> &[String] {
+        &self.options
     }
 
     /// The value of `name`, if given.
@@ -250,13 +410,6 @@ pub enum RouteError {
         name: String,
         /// A did-you-mean.
         hint: Option<String>,
-    },
-    /// A legacy-only route whose legacy check the table does not hold.
-    Unmodelled {
-        /// The route.
-        route: String,
-        /// The Unkey commit the table reflects.
-        commit: String,
     },
     /// A value the route's check names is missing.
     MissingParam {
@@ -280,18 +433,26 @@ pub enum RouteError {
         value: String,
     },
     /// An option the route does not have.
-    UnknownFlag {
+    UnknownOption {
         /// The route.
         route: String,
         /// The option given.
-        flag: String,
+        option: String,
     },
     /// An option set to something other than `true` or `false`.
-    BadFlag {
+    BadOption {
         /// The option.
-        flag: String,
+        option: String,
         /// Its value.
         value: String,
+    },
+    /// A request that sets none of the options one of which it must set: Unkey answers 400
+    /// before any check.
+    NeedsOption {
+        /// The route.
+        route: String,
+        /// The options, one of which is needed.
+        options: Vec<String>,
     },
 }
 
@@ -299,15 +460,9 @@ impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RouteError::UnknownRoute { name, hint } => {
-                write!(f, "no Unkey route `{name}` authorizes a root key")?;
+                write!(f, "no Unkey route `{name}`")?;
                 hint.iter().try_for_each(|hint| write!(f, "; {hint}"))
             }
-            RouteError::Unmodelled { route, commit } => write!(
-                f,
-                "`{route}` checks only legacy tuples (URN grants do nothing there), but its \
-                 check at Unkey {short} is not in permspec's route table, so it cannot be decided",
-                short = &commit[..commit.len().min(10)]
-            ),
             RouteError::MissingParam { route, param } => {
                 write!(f, "`{route}` needs the param `{param}`")
             }
@@ -321,16 +476,22 @@ impl fmt::Display for RouteError {
                  `_` and `-`",
                 clipped(value)
             ),
-            RouteError::UnknownFlag { route, flag } => {
-                write!(f, "`{route}` has no option `{flag}`")
+            RouteError::UnknownOption { route, option } => {
+                write!(f, "`{route}` has no option `{option}`")
             }
-            RouteError::BadFlag { flag, value } => {
+            RouteError::BadOption { option, value } => {
                 write!(
                     f,
-                    "option `{flag}` is `{}`: give `true` or `false`",
+                    "option `{option}` is `{}`: give `true` or `false`",
                     clipped(value)
                 )
             }
+            RouteError::NeedsOption { route, options } => write!(
+                f,
+                "`{route}` needs one of the options {} (Unkey answers 400 to a request with \
+                 none, before any check)",
+                options.join(", ")
+            ),
         }
     }
 }
@@ -355,6 +516,8 @@ pub enum Arm {
     Urn,
     /// Both kinds of leaf.
     Mixed,
+    /// The analytics routes' gate: a grant of the right shape ([`Check::GrantShaped`]).
+    Shape,
 }
 
 impl fmt::Display for Arm {
@@ -363,6 +526,7 @@ impl fmt::Display for Arm {
             Arm::Legacy => "legacy",
             Arm::Urn => "URN",
             Arm::Mixed => "mixed",
+            Arm::Shape => "shape",
         })
     }
 }
@@ -385,15 +549,74 @@ impl Arm {
     }
 }
 
-/// One check of a request: the main check or a flag's, with the values filled in.
+impl Check {
+    /// The check in words, with parentheses where Unkey's messages leave them out.
+    pub fn grouped(&self) -> String {
+        match self {
+            Check::Tree(tree) => tree.grouped(),
+            Check::GrantShaped { first, last } => {
+                format!("any grant shaped `{first}.X.{last}` (X without a dot)")
+            }
+        }
+    }
+
+    /// `None` when `grants` pass the check; else Unkey's message for the denial.
+    pub fn evaluate(&self, grants: &UrnGrants<'_>) -> Option<String> {
+        match self {
+            // Leaves are never empty after filling, so a tree always evaluates.
+            Check::Tree(tree) => tree
+                .evaluate_grants(grants)
+                .unwrap_or_else(|error| Some(error.to_owned())),
+            Check::GrantShaped { first, last } => {
+                let shaped = grants.texts().any(|grant| shaped(grant, first, last));
+                (!shaped).then(|| format!("Missing permission: '{first}.*.{last}'"))
+            }
+        }
+    }
+
+    /// The grant that passes a [`Check::GrantShaped`], if any.
+    pub fn shaped_grant<'g>(&self, grants: &UrnGrants<'g>) -> Option<&'g str> {
+        match self {
+            Check::GrantShaped { first, last } => {
+                grants.texts().find(|grant| shaped(grant, first, last))
+            }
+            Check::Tree(_) => None,
+        }
+    }
+
+    /// The leaves of the check, each with its kind, left to right (none for a grant shape).
+    pub fn leaves(&self) -> Box<dyn Iterator<Item = (Arm, &str)> + '_> {
+        match self {
+            Check::Tree(tree) => leaves(tree),
+            Check::GrantShaped { .. } => Box::new(std::iter::empty()),
+        }
+    }
+
+    fn fill(&self, route: &Route, request: &Request) -> Result<Check, RouteError> {
+        match self {
+            Check::Tree(tree) => route.fill(tree, request).map(Check::Tree),
+            shaped => Ok(shaped.clone()),
+        }
+    }
+}
+
+/// Whether `grant` splits on `.` into exactly `first`, one dot-free segment, `last`.
+fn shaped(grant: &str, first: &str, last: &str) -> bool {
+    let parts: Vec<&str> = grant.split('.').collect();
+    matches!(parts.as_slice(), [f, _, l] if *f == first && *l == last)
+}
+
+/// One check of a request: the main check or an option's, with the values filled in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stage {
-    /// The flag that adds it; `None` for the main check.
-    pub flag: Option<String>,
+    /// Its name: `main`, or the option's stage (`decrypt`, `scope:keys:read`).
+    pub name: String,
+    /// The option that adds it; `None` for the main check.
+    pub option: Option<String>,
     /// The check.
-    pub check: RootQuery,
-    /// The status of its denial.
-    pub denied: u16,
+    pub check: Check,
+    /// The answer when it fails.
+    pub denied: Denial,
 }
 
 /// How Unkey answers a request to a route.
@@ -401,31 +624,151 @@ pub struct Stage {
 pub struct RouteDecision {
     /// Whether every check passes.
     pub allowed: bool,
-    /// 200, or the status of the first failing check.
+    /// 200, or the status of the first failing stage (keys.verifyKey denies with 200).
     pub status: u16,
-    /// The flag whose check failed (`None`: the main check, if any failed).
-    pub failed_flag: Option<String>,
+    /// The stage that failed.
+    pub stage: Option<String>,
+    /// The body's `code` of a denial answered with 200 (keys.verifyKey's `NOT_FOUND`).
+    pub code: Option<&'static str>,
     /// Unkey's message for the denial.
     pub message: Option<String>,
     /// The arm of the main check that passed.
     pub arm: Option<Arm>,
 }
 
+impl RouteDecision {
+    fn allowed(arm: Option<Arm>) -> Self {
+        RouteDecision {
+            allowed: true,
+            status: 200,
+            stage: None,
+            code: None,
+            message: None,
+            arm,
+        }
+    }
+}
+
 impl Route {
-    /// Whether the route's checks have any URN leaf.
-    pub fn has_urn_arm(&self) -> bool {
-        let has = |check: &RootQuery| leaves(check).any(|(kind, _)| kind == Arm::Urn);
-        self.check.as_ref().is_some_and(has) || self.flags.iter().any(|flag| has(&flag.check))
+    /// The option called `name`.
+    pub fn option(&self, name: &str) -> Option<&RouteOption> {
+        self.options.iter().find(|option| option.name == name)
     }
 
-    /// The checks of `request`, in Unkey's order, with its values filled in.
-    pub fn stages(&self, request: &Request) -> Result<Vec<Stage>, RouteError> {
-        let Some(check) = &self.check else {
-            return Err(RouteError::Unmodelled {
-                route: self.name.clone(),
-                commit: table().commit.clone(),
-            });
+    /// Every check the route can run: the main check, the stages options add, and the
+    /// checks options change stages to.
+    pub fn checks(&self) -> impl Iterator<Item = &Check> {
+        self.named_checks().map(|(_, check)| check)
+    }
+
+    /// Every check with the option whose stage it is (`None`: the main check).
+    pub fn named_checks(&self) -> impl Iterator<Item = (Option<&str>, &Check)> {
+        let main = match &self.authorization {
+            Authorization::Checked { check, .. } => Some((None, check)),
+            Authorization::Unchecked { .. } => None,
         };
+        let options = self.options.iter().flat_map(|option| {
+            let name = Some(option.name.as_str());
+            let added = option.adds.iter().map(move |stage| (name, &stage.check));
+            added.chain(option.changes.iter().map(move |(_, check)| (name, check)))
+        });
+        main.into_iter().chain(options)
+    }
+
+    /// Whether the route's checks have any URN leaf.
+    pub fn has_urn_arm(&self) -> bool {
+        self.checks()
+            .any(|check| check.leaves().any(|(kind, _)| kind == Arm::Urn))
+    }
+
+    /// Whether the route checks a root key's grants at all.
+    pub fn is_checked(&self) -> bool {
+        matches!(self.authorization, Authorization::Checked { .. })
+    }
+
+    /// The checks of `request`, in Unkey's order, with its values filled in: none for a
+    /// route that checks no root key, or a page that is empty without a param.
+    pub fn stages(&self, request: &Request) -> Result<Vec<Stage>, RouteError> {
+        self.validate(request)?;
+        let Authorization::Checked { check, denied } = &self.authorization else {
+            return Ok(Vec::new());
+        };
+        if let Some(param) = &self.empty_without
+            && request.value(param).is_none()
+        {
+            return Ok(Vec::new());
+        }
+        let set = self.options_set(request);
+        if !self.at_least_one_option.is_empty()
+            && !self
+                .at_least_one_option
+                .iter()
+                .any(|name| set.contains(&name.as_str()))
+        {
+            return Err(RouteError::NeedsOption {
+                route: self.name.clone(),
+                options: self.at_least_one_option.clone(),
+            });
+        }
+        // A stage's check, as the options set change it.
+        let changed = |stage: &str, check: &Check| -> Check {
+            let changes = set.iter().filter_map(|name| self.option(name));
+            let change = changes
+                .flat_map(|option| &option.changes)
+                .rfind(|(changed, _)| changed == stage);
+            change.map_or_else(|| check.clone(), |(_, check)| check.clone())
+        };
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for option in self
+            .options
+            .iter()
+            .filter(|option| set.contains(&option.name.as_str()))
+        {
+            let Some(added) = &option.adds else { continue };
+            let stage = Stage {
+                name: added.stage.clone(),
+                option: Some(option.name.clone()),
+                check: changed(&added.stage, &added.check).fill(self, request)?,
+                denied: added.denied,
+            };
+            if added.before {
+                before.push(stage);
+            } else {
+                after.push(stage);
+            }
+        }
+        let main = Stage {
+            name: MAIN.to_owned(),
+            option: None,
+            check: changed(MAIN, check).fill(self, request)?,
+            denied: *denied,
+        };
+        Ok(before.into_iter().chain([main]).chain(after).collect())
+    }
+
+    /// The options `request` sets, with those they imply, in the table's order.
+    fn options_set(&self, request: &Request) -> Vec<&str> {
+        let mut set: Vec<&str> = Vec::new();
+        let mut pending: Vec<&str> = request.options.iter().map(String::as_str).collect();
+        while let Some(name) = pending.pop() {
+            if set.contains(&name) {
+                continue;
+            }
+            set.push(name);
+            if let Some(option) = self.option(name) {
+                pending.extend(option.implies.iter().map(String::as_str));
+            }
+        }
+        (self.options.iter())
+            .map(|option| option.name.as_str())
+            .filter(|name| set.contains(name))
+            .collect()
+    }
+
+    /// Refuses params permspec does not know, values that are not ids, and options the
+    /// route does not have.
+    fn validate(&self, request: &Request) -> Result<(), RouteError> {
         for (name, value) in &request.values {
             if !PARAMS.contains(&name.as_str()) {
                 return Err(RouteError::UnknownParam {
@@ -441,39 +784,15 @@ impl Route {
                 });
             }
         }
-        for flag in &request.flags {
-            if !self.flags.iter().any(|known| &known.name == flag) {
-                return Err(RouteError::UnknownFlag {
+        for option in &request.options {
+            if self.option(option).is_none() {
+                return Err(RouteError::UnknownOption {
                     route: self.name.clone(),
-                    flag: flag.clone(),
+                    option: option.clone(),
                 });
             }
         }
-        let fill = |check: &RootQuery| self.fill(check, request);
-        let main = Stage {
-            flag: None,
-            check: fill(check)?,
-            denied: self.denied,
-        };
-        let mut before = Vec::new();
-        let mut after = Vec::new();
-        for flag in self
-            .flags
-            .iter()
-            .filter(|flag| request.flags.contains(&flag.name))
-        {
-            let stage = Stage {
-                flag: Some(flag.name.clone()),
-                check: fill(&flag.check)?,
-                denied: flag.denied,
-            };
-            if flag.before {
-                before.push(stage);
-            } else {
-                after.push(stage);
-            }
-        }
-        Ok(before.into_iter().chain([main]).chain(after).collect())
+        Ok(())
     }
 
     /// Decides `request` against a root key's `grants` as Unkey's handler does.
@@ -483,34 +802,40 @@ impl Route {
         grants: &[G],
     ) -> Result<RouteDecision, RouteError> {
         let stages = self.stages(request)?;
+        if let Authorization::Unchecked { status } = self.authorization
+            && status != 200
+        {
+            return Ok(RouteDecision {
+                allowed: false,
+                status,
+                stage: None,
+                code: None,
+                message: Some(format!(
+                    "`{}` is called with a portal session, not a root key: Unkey answers \
+                     {status} to a root key, whatever its grants",
+                    self.name
+                )),
+                arm: None,
+            });
+        }
         let grants = UrnGrants::new(grants);
         let mut arm = None;
         for stage in &stages {
-            // Leaves are never empty after filling, so the check always evaluates.
-            let verdict = stage
-                .check
-                .evaluate_grants(&grants)
-                .unwrap_or_else(|error| Some(error.to_owned()));
-            if let Some(message) = verdict {
+            if let Some(message) = stage.check.evaluate(&grants) {
                 return Ok(RouteDecision {
                     allowed: false,
-                    status: stage.denied,
-                    failed_flag: stage.flag.clone(),
+                    status: stage.denied.status(),
+                    stage: Some(stage.name.clone()),
+                    code: stage.denied.code(),
                     message: Some(message),
                     arm: None,
                 });
             }
-            if stage.flag.is_none() {
+            if stage.option.is_none() {
                 arm = Some(passing_arm(&stage.check, &grants));
             }
         }
-        Ok(RouteDecision {
-            allowed: true,
-            status: 200,
-            failed_flag: None,
-            message: None,
-            arm,
-        })
+        Ok(RouteDecision::allowed(arm))
     }
 
     fn fill(&self, check: &RootQuery, request: &Request) -> Result<RootQuery, RouteError> {
@@ -553,8 +878,8 @@ impl Route {
 /// One leaf of a request's checks, and the grant that satisfies it or why none does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LeafReport {
-    /// The flag whose check holds the leaf (`None`: the main check).
-    pub flag: Option<String>,
+    /// The option whose stage holds the leaf (`None`: the main check).
+    pub option: Option<String>,
     /// `legacy` or `urn`.
     pub arm: Arm,
     /// The permission the leaf requires.
@@ -576,7 +901,8 @@ pub struct NearMiss {
 
 impl Route {
     /// Every leaf of `request`'s checks with the grant that satisfies it, or the nearest
-    /// URN grant and why it misses: what a failure report shows.
+    /// URN grant and why it misses: what a failure report shows. A grant-shape gate is one
+    /// report of its own, of the arm [`Arm::Shape`].
     pub fn explain<G: AsRef<str>>(
         &self,
         request: &Request,
@@ -586,7 +912,18 @@ impl Route {
         let parsed = UrnGrants::new(grants);
         let mut reports = Vec::new();
         for stage in &stages {
-            for (arm, required) in leaves(&stage.check) {
+            let option = stage.option.clone();
+            if let Check::GrantShaped { first, last } = &stage.check {
+                reports.push(LeafReport {
+                    option,
+                    arm: Arm::Shape,
+                    required: format!("{first}.X.{last}"),
+                    matched: stage.check.shaped_grant(&parsed).map(str::to_owned),
+                    near_miss: None,
+                });
+                continue;
+            }
+            for (arm, required) in stage.check.leaves() {
                 let matched = match arm {
                     Arm::Urn => parsed.covering(required).map(str::to_owned),
                     _ => parsed.literally(required).then(|| required.to_owned()),
@@ -602,7 +939,7 @@ impl Route {
                     _ => None,
                 };
                 reports.push(LeafReport {
-                    flag: stage.flag.clone(),
+                    option: option.clone(),
                     arm,
                     required: required.to_owned(),
                     matched,
@@ -675,7 +1012,11 @@ fn near_miss(required: &str, grant: &str, request: &Request) -> Option<String> {
 }
 
 /// The arm of a passing check that let it pass: its first passing alternative.
-fn passing_arm(check: &RootQuery, grants: &UrnGrants<'_>) -> Arm {
+fn passing_arm(check: &Check, grants: &UrnGrants<'_>) -> Arm {
+    let check = match check {
+        Check::Tree(tree) => tree,
+        Check::GrantShaped { .. } => return Arm::Shape,
+    };
     match check {
         RootQuery::Or(children) => children
             .iter()
@@ -715,40 +1056,42 @@ mod tests {
     fn every_route_is_well_formed() {
         let table = table();
         assert_eq!(table.commit.len(), 40);
-        let mut modelled = 0;
         for route in table.routes() {
-            assert!(route.name.contains('.'), "{}", route.name);
+            assert!(
+                route.name.contains('.') || route.name == "liveness",
+                "{}",
+                route.name
+            );
             for param in &route.params {
                 assert!(PARAMS.contains(&param.as_str()), "{}: {param}", route.name);
             }
-            let Some(check) = &route.check else {
-                assert!(route.flags.is_empty());
+            if !route.is_checked() {
+                assert!(route.options.is_empty() && route.params.is_empty());
                 continue;
-            };
-            modelled += 1;
-            // Every listed param is used, and every used one is listed.
-            let all = route.flags.iter().map(|flag| &flag.check).chain([check]);
-            let text: String = all
-                .flat_map(leaves)
-                .map(|(_, leaf)| leaf)
-                .collect::<Vec<_>>()
-                .join(" ");
-            for param in &route.params {
-                assert!(
-                    text.contains(&format!("{{{param}}}")),
-                    "{}: {param}",
-                    route.name
-                );
             }
-            let request = request_for(route);
-            let flags: Vec<&str> = route.flags.iter().map(|flag| flag.name.as_str()).collect();
-            let request = flags
-                .iter()
-                .fold(request, |request, flag| request.flag(flag));
+            // Every param a leaf names is listed (a listed one may only find the resource,
+            // as keys.rerollKey's keyId does).
+            for (_, leaf) in route.checks().flat_map(Check::leaves) {
+                let mut rest = leaf;
+                while let Some(start) = rest.find('{') {
+                    let end = start + rest[start..].find('}').unwrap();
+                    let param = &rest[start + 1..end];
+                    assert!(
+                        param == "workspaceId" || route.params.iter().any(|p| p == param),
+                        "{}: {param}",
+                        route.name
+                    );
+                    rest = &rest[end..];
+                }
+            }
+            let request = (route.options.iter()).fold(request_for(route), |request, option| {
+                request.option(&option.name)
+            });
             let stages = route.stages(&request).unwrap();
-            assert_eq!(stages.len(), 1 + route.flags.len());
+            let added = route.options.iter().filter(|option| option.adds.is_some());
+            assert_eq!(stages.len(), 1 + added.count(), "{}", route.name);
             for stage in &stages {
-                for (kind, leaf) in leaves(&stage.check) {
+                for (kind, leaf) in stage.check.leaves() {
                     match kind {
                         Arm::Urn => {
                             let parsed = UrnPermission::parse(leaf).unwrap();
@@ -759,11 +1102,11 @@ mod tests {
                 }
             }
         }
+        assert_eq!(table.routes().count(), 83);
         assert_eq!(
-            modelled,
-            table.routes().filter(|r| r.check.is_some()).count()
+            table.routes().filter(|route| route.is_checked()).count(),
+            78
         );
-        assert!(modelled >= 45, "{modelled} modelled routes");
     }
 
     #[test]
@@ -792,17 +1135,41 @@ mod tests {
             route.stages(&wild),
             Err(RouteError::BadValue { .. })
         ));
-        let flag = request_for(route).flag("decrypt");
+        let option = request_for(route).option("decrypt");
         assert_eq!(
-            route.stages(&flag).unwrap_err().to_string(),
+            route.stages(&option).unwrap_err().to_string(),
             "`keys.deleteKey` has no option `decrypt`"
         );
         let unknown = table().get("keys.getkey").unwrap_err().to_string();
         assert!(unknown.contains("did you mean `keys.getKey`?"), "{unknown}");
-        let legacy_only = table().get("permissions.createRole").unwrap();
-        assert!(matches!(
-            legacy_only.stages(&request_for(legacy_only)),
-            Err(RouteError::Unmodelled { .. })
-        ));
+    }
+
+    #[test]
+    fn a_grant_shape_is_no_tree() {
+        let route = table().get("analytics.getVerifications").unwrap();
+        let request = Request::new().param("workspaceId", "ws_1");
+        for shaped in [
+            "api.*.read_analytics",
+            "api..read_analytics",
+            "api.anything.read_analytics",
+        ] {
+            let decision = route.decide(&request, &[shaped]).unwrap();
+            assert_eq!(
+                (decision.allowed, decision.arm),
+                (true, Some(Arm::Shape)),
+                "{shaped}"
+            );
+        }
+        for other in [
+            "api.a.b.read_analytics",
+            "api.*.read_analytic",
+            "ratelimit.*.read_analytics",
+        ] {
+            assert_eq!(
+                route.decide(&request, &[other]).unwrap().status,
+                403,
+                "{other}"
+            );
+        }
     }
 }

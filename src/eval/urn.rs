@@ -218,6 +218,11 @@ impl<'g> UrnGrants<'g> {
         }
     }
 
+    /// Every grant, as written.
+    pub fn texts(&self) -> impl Iterator<Item = &'g str> + '_ {
+        self.all.iter().copied()
+    }
+
     /// Whether a grant is `value`, word for word (a literal leaf).
     pub fn literally(&self, value: &str) -> bool {
         self.all.contains(&value)

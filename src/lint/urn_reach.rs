@@ -4,8 +4,8 @@
 //! route on every resource).
 
 use crate::eval::root_query::RootQuery;
-use crate::eval::routes::{self, Arm, leaves};
-use crate::eval::urn::UrnPermission;
+use crate::eval::routes::{self, Arm, Check, leaves};
+use crate::eval::urn::{UrnGrants, UrnPermission};
 
 /// One URN leaf of a route's checks, its `{param}` placeholders unfilled.
 #[derive(Clone, Debug)]
@@ -115,16 +115,10 @@ fn path_matches(pattern: &str, path: &[Segment], param_ok: impl Fn((&str, &str))
 pub fn templates() -> Vec<Template> {
     let mut all = Vec::new();
     for route in routes::table().routes() {
-        let checks = route.check.iter().map(|check| (None, check)).chain(
-            route
-                .flags
-                .iter()
-                .map(|flag| (Some(flag.name.as_str()), &flag.check)),
-        );
-        for (flag, check) in checks {
-            for (arm, text) in leaves(check) {
+        for (option, check) in route.named_checks() {
+            for (arm, text) in check.leaves() {
                 if arm == Arm::Urn {
-                    all.extend(Template::new(&route.name, flag, text));
+                    all.extend(Template::new(&route.name, option, text));
                 }
             }
         }
@@ -144,11 +138,16 @@ pub fn redundant_tuple<'g>(
     let mut routes_covered = Vec::new();
     let mut covering = Vec::new();
     for route in routes::table().routes() {
-        let checks = route
-            .check
-            .iter()
-            .chain(route.flags.iter().map(|flag| &flag.check));
-        for check in checks {
+        for check in route.checks() {
+            let check = match check {
+                Check::Tree(tree) => tree,
+                // A tuple of the shape a grant-shape gate wants is needed there: such a
+                // route has no URN alternative.
+                shape => match shape.evaluate(&UrnGrants::new(&[tuple])) {
+                    None => return None,
+                    Some(_) => continue,
+                },
+            };
             let alternatives = match check {
                 RootQuery::Or(children) => children.as_slice(),
                 single => std::slice::from_ref(single),

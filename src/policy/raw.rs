@@ -169,8 +169,9 @@ pub struct RawCase {
     pub expect: Expectation,
     /// Pins the exact decision code.
     pub code: Option<Code>,
-    /// For a route case: pins the status of the answer (200; 401 for a disabled or expired
-    /// root key; 403; or 404 where Unkey masks a denial).
+    /// For a route case: pins the status of the answer (200, also keys.verifyKey's denial;
+    /// 403, also for a disabled or expired root key; 404 where Unkey masks a denial; 400 on
+    /// a portal-session route).
     pub status: Option<u16>,
     /// Skip the case unless run with `--ignored` or `--include-ignored`.
     #[serde(default)]

@@ -132,23 +132,12 @@ pub fn check(
         LoadError::at("policy::unknown-route", source, route_span, message, label)
     };
     let route = routes::table().get(name).map_err(|error| match error {
-        RouteError::UnknownRoute { hint, .. } => at_route(
-            format!("no Unkey route `{name}` authorizes a root key"),
-            "unknown route",
-        )
-        .with_help(hint.unwrap_or_else(|| "`permspec routes` lists the routes".to_owned())),
+        RouteError::UnknownRoute { hint, .. } => {
+            at_route(format!("no Unkey route `{name}`"), "unknown route")
+                .with_help(hint.unwrap_or_else(|| "`permspec routes` lists the routes".to_owned()))
+        }
         other => at_route(other.to_string(), "here"),
     })?;
-    if route.check.is_none() {
-        return Err(at_route(
-            format!("`{name}` cannot be decided: permspec's route table does not model its check"),
-            "legacy-only route",
-        )
-        .with_help(
-            "the route checks only legacy tuples (URN grants do nothing there); test the \
-             tuple with `query:` instead",
-        ));
-    }
     let pairs = completed_params(
         policy,
         written
@@ -238,26 +227,29 @@ fn request_error(
             hint.clone()
                 .unwrap_or_else(|| format!("the params are {}", routes::PARAMS.join(", "))),
         ),
-        RouteError::BadValue { param, .. } | RouteError::BadFlag { flag: param, .. } => (
+        RouteError::BadValue { param, .. } | RouteError::BadOption { option: param, .. } => (
             at_param(param).unwrap_or(params_span),
             "ids are strings of letters, digits, `_` and `-`; options are `true` or `false`"
                 .to_owned(),
         ),
-        RouteError::UnknownFlag { flag, .. } => (
-            at_param(flag).unwrap_or(params_span),
+        RouteError::UnknownOption { option, .. } => (
+            at_param(option).unwrap_or(params_span),
             "`permspec routes <route>` lists the route's options".to_owned(),
         ),
-        RouteError::UnknownRoute { .. } | RouteError::Unmodelled { .. } => {
-            (params_span, String::new())
-        }
+        RouteError::NeedsOption { options, .. } => (
+            params_span,
+            format!("set one of {} to `true` in `params`", options.join(", ")),
+        ),
+        RouteError::UnknownRoute { .. } => (params_span, String::new()),
     };
     let label = match error {
         RouteError::MissingParam { param, .. } => format!("no `{param}`"),
         RouteError::UnknownParam { .. } => "unknown param".to_owned(),
         RouteError::BadValue { .. } => "not an id".to_owned(),
-        RouteError::BadFlag { .. } => "not `true` or `false`".to_owned(),
-        RouteError::UnknownFlag { .. } => "no such option".to_owned(),
-        RouteError::UnknownRoute { .. } | RouteError::Unmodelled { .. } => "here".to_owned(),
+        RouteError::BadOption { .. } => "not `true` or `false`".to_owned(),
+        RouteError::UnknownOption { .. } => "no such option".to_owned(),
+        RouteError::NeedsOption { .. } => "no option set".to_owned(),
+        RouteError::UnknownRoute { .. } => "here".to_owned(),
     };
     LoadError::at(
         "policy::invalid-request",
@@ -355,18 +347,19 @@ pub fn cases(
         span: field("status"),
     });
     if let Some(status) = &status
-        && (raw.route.is_none() || ![200, 401, 403, 404].contains(&status.value))
+        && (raw.route.is_none() || ![200, 400, 403, 404].contains(&status.value))
     {
         return Err(LoadError::at(
             "policy::invalid-value",
             source,
             status.span,
-            "`status` is 200, 401, 403 or 404, on a route case",
+            "`status` is 200, 400, 403 or 404, on a route case",
             "not a status a route answers",
         )
         .with_help(
-            "Unkey answers 200 when allowed, 401 for a disabled or expired root key, 403 when \
-             denied, 404 where it masks the denial",
+            "Unkey answers 200 when allowed (and keys.verifyKey when it denies, with \
+             `valid: false`), 403 when denied and for a disabled or expired root key, 404 \
+             where it masks the denial, 400 to a root key on a portal-session route",
         ));
     }
     let written = Written {

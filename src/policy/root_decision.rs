@@ -1,6 +1,6 @@
 //! How Unkey answers a root key's check: the key's state first (a disabled or expired root
-//! key is stopped before any check), then the route's checks or the URN leaf against the
-//! key's grants. The runner, coverage, mutation testing and `diff` all decide with this.
+//! key gets 403 before any check, on every route that authorizes a root key), then the
+//! route's stages or the URN leaf against the key's grants. The runner, coverage, mutation testing and `diff` all decide with this.
 
 use super::{Key, RootCheck, Spanned};
 use crate::eval::routes::{self, Arm, LeafReport};
@@ -18,6 +18,10 @@ pub struct RootOutcome {
     pub message: Option<String>,
     /// The arm that let it through.
     pub arm: Option<Arm>,
+    /// The stage of the route's checks that denied it (`main`, `decrypt`, ...).
+    pub stage: Option<String>,
+    /// The `code` of a denial answered with 200 (keys.verifyKey's `NOT_FOUND`).
+    pub code: Option<&'static str>,
     /// The key is disabled or expired.
     pub gated: bool,
 }
@@ -33,18 +37,32 @@ pub fn root_key_stopped(key: &Key, now: Timestamp) -> Option<RootOutcome> {
             .filter(|expires| expires.value <= now)
             .map(|expires| format!("the root key expired at {}", expires.value))
     };
+    // Unkey answers 403 to a disabled or expired root key, before any check.
     gate.map(|message| RootOutcome {
         allowed: false,
-        status: 401,
+        status: 403,
         message: Some(message),
         arm: None,
+        stage: None,
+        code: None,
         gated: true,
     })
 }
 
 /// Decides `check` for the root key `key` at `now`.
 pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
-    if let Some(stopped) = root_key_stopped(key, now) {
+    // A route that checks no root key answers before the key is looked at.
+    let route = match check {
+        RootCheck::Route { route, .. } => Some(
+            routes::table()
+                .get(&route.value)
+                .expect("a loaded route exists"),
+        ),
+        RootCheck::Urn(_) => None,
+    };
+    if route.is_none_or(|route| route.is_checked())
+        && let Some(stopped) = root_key_stopped(key, now)
+    {
         return stopped;
     }
     let grants = key.grant_texts();
@@ -58,20 +76,22 @@ pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome 
                     .is_none()
                     .then(|| format!("Missing permission: '{}'", required.value)),
                 arm: grant.map(|_| Arm::Urn),
+                stage: None,
+                code: None,
                 gated: false,
             }
         }
-        RootCheck::Route { route, request, .. } => {
+        RootCheck::Route { request, .. } => {
             // The loader checked the route and its request against the table.
-            let route = routes::table()
-                .get(&route.value)
-                .expect("a loaded route exists");
+            let route = route.expect("a route check names its route");
             match route.decide(request, &grants) {
                 Ok(decision) => RootOutcome {
                     allowed: decision.allowed,
                     status: decision.status,
                     message: decision.message,
                     arm: decision.arm,
+                    stage: decision.stage,
+                    code: decision.code,
                     gated: false,
                 },
                 Err(error) => RootOutcome {
@@ -79,6 +99,8 @@ pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome 
                     status: 403,
                     message: Some(error.to_string()),
                     arm: None,
+                    stage: None,
+                    code: None,
                     gated: true,
                 },
             }

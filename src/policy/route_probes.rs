@@ -5,7 +5,7 @@
 //! testing compare root keys with them, as they compare API keys with [`super::AccessMap`].
 
 use super::{Key, KeyKind, Policy, RootCheck, TestFile};
-use crate::eval::routes::{self, Request, Route};
+use crate::eval::routes::{self, Check, Request, Route};
 use crate::eval::urn::is_urn;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ pub struct Probe {
     /// The request (ids of the policies, or [`OTHER`]).
     pub request: Request,
     /// The options set.
-    pub flags: Vec<String>,
+    pub options: Vec<String>,
     /// The probe in words: `keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=<other>)`.
     pub label: String,
 }
@@ -69,10 +69,11 @@ impl RouteProbes {
         workspaces.dedup();
         probes.single_workspace = workspaces.len() == 1;
         for route in routes::table().routes() {
-            let Some(check) = &route.check else { continue };
-            let checks = route.flags.iter().map(|flag| &flag.check).chain([check]);
-            let leaves: Vec<&str> = checks
-                .flat_map(routes::leaves)
+            if !route.is_checked() {
+                continue;
+            }
+            let leaves: Vec<&str> = (route.checks())
+                .flat_map(Check::leaves)
                 .map(|(_, leaf)| leaf)
                 .collect();
             // Root keys call in their own workspace: the declared one, else any.
@@ -113,10 +114,10 @@ impl RouteProbes {
         choices: &[Vec<&str>],
         pairs: &[(&str, &str)],
     ) {
-        let flag_sets = 1usize << route.flags.len();
+        let option_sets = 1usize << route.options.len();
         let combinations = choices
             .iter()
-            .try_fold(flag_sets, |total, choice| total.checked_mul(choice.len()))
+            .try_fold(option_sets, |total, choice| total.checked_mul(choice.len()))
             .unwrap_or(usize::MAX);
         if combinations > MAX_PROBES {
             self.skipped.push(&route.name);
@@ -130,8 +131,8 @@ impl RouteProbes {
                 .map(|(param, (choice, at))| (*param, choice[*at]))
                 .collect();
             if consistent(&values, pairs) {
-                for flags in 0..flag_sets {
-                    self.add_probe(route, &values, flags);
+                for options in 0..option_sets {
+                    self.add_probe(route, &values, options);
                 }
             }
             // The next combination, odometer style.
@@ -150,7 +151,7 @@ impl RouteProbes {
         }
     }
 
-    fn add_probe(&mut self, route: &'static Route, values: &[(&str, &str)], flags: usize) {
+    fn add_probe(&mut self, route: &'static Route, values: &[(&str, &str)], options: usize) {
         let mut request = Request::new();
         let mut shown = Vec::new();
         let mut workspace = None;
@@ -163,15 +164,20 @@ impl RouteProbes {
             }
         }
         let set: Vec<String> = route
-            .flags
+            .options
             .iter()
             .enumerate()
-            .filter(|(bit, _)| flags & (1 << bit) != 0)
-            .map(|(_, flag)| flag.name.clone())
+            .filter(|(bit, _)| options & (1 << bit) != 0)
+            .map(|(_, option)| option.name.clone())
             .collect();
-        for flag in &set {
-            request = request.flag(flag);
-            shown.push(format!("{flag}=true"));
+        for option in &set {
+            request = request.option(option);
+            shown.push(format!("{option}=true"));
+        }
+        // A request Unkey refuses before any check (no scope on portal.createSession) is
+        // no probe: no grant changes its answer.
+        if route.stages(&request).is_err() {
+            return;
         }
         let mut label = format!("{}({})", route.name, shown.join(", "));
         if let Some(workspace) = workspace.filter(|_| !self.single_workspace) {
@@ -182,7 +188,7 @@ impl RouteProbes {
             Probe {
                 route,
                 request,
-                flags: set,
+                options: set,
                 label,
             },
         );
@@ -222,9 +228,9 @@ impl RouteProbes {
             })
             .chain(
                 probe
-                    .flags
+                    .options
                     .iter()
-                    .map(|flag| (flag.clone(), "true".to_owned())),
+                    .map(|option| (option.clone(), "true".to_owned())),
             )
             .collect();
         Some((probe.route.name.clone(), params))
@@ -294,11 +300,9 @@ impl RouteProbes {
                                     named.is_none_or(|ids| !ids.iter().any(|id| id == given))
                                 }))
                     })
-                && probe
-                    .route
-                    .flags
-                    .iter()
-                    .all(|flag| probe.flags.contains(&flag.name) == request.has_flag(&flag.name))
+                && probe.route.options.iter().all(|option| {
+                    probe.options.contains(&option.name) == request.has_option(&option.name)
+                })
         })
     }
 }

@@ -1,7 +1,7 @@
 //! How a request to an Unkey route was decided: the answer, the arm that let it through or
 //! the check that stopped it, and each leaf with the grant that satisfies it or nearly does.
 
-use crate::eval::routes::{LeafReport, RouteDecision};
+use crate::eval::routes::{LeafReport, MAIN, RouteDecision};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -14,7 +14,8 @@ pub fn route_json(route: &str, decision: &RouteDecision) -> Value {
         "route": route,
         "status": decision.status,
         "arm": decision.arm,
-        "failed_option": decision.failed_flag,
+        "stage": decision.stage,
+        "code": decision.code,
         "message": decision.message,
     })
 }
@@ -30,22 +31,37 @@ pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) 
                 decision.status, arm
             );
         }
-        (None, message) => {
+        (None, message) if decision.allowed => {
             let _ = writeln!(
                 out,
-                "deny: {route} answers {}: {}",
+                "allow: {route} ({}): {}",
                 decision.status,
+                message.as_deref().unwrap_or("no check runs")
+            );
+        }
+        (None, message) => {
+            let answer = match decision.code {
+                Some(code) => format!("{} {{valid: false, code: {code}}}", decision.status),
+                None => decision.status.to_string(),
+            };
+            let stage = match &decision.stage {
+                Some(stage) if stage != MAIN => format!(" at the stage `{stage}`"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "deny: {route} answers {answer}{stage}: {}",
                 message.as_deref().unwrap_or("insufficient permissions")
             );
         }
     }
-    let mut last_flag = None;
+    let mut last_option = None;
     for leaf in leaves {
-        if leaf.flag.as_ref() != last_flag {
-            if let Some(flag) = &leaf.flag {
-                let _ = writeln!(out, "  and, with the option `{flag}`:");
+        if leaf.option.as_ref() != last_option {
+            if let Some(option) = &leaf.option {
+                let _ = writeln!(out, "  and, with the option `{option}`:");
             }
-            last_flag = leaf.flag.as_ref();
+            last_option = leaf.option.as_ref();
         }
         let state = match &leaf.matched {
             Some(grant) if grant == &leaf.required => "held".to_owned(),

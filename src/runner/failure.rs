@@ -504,9 +504,9 @@ fn root_explanation(key: &Key, leaves: &[LeafReport]) -> String {
     for leaf in leaves {
         let arm = format!("the {} arm needs", leaf.arm);
         let option = leaf
-            .flag
+            .option
             .as_ref()
-            .map(|flag| format!(" (option `{flag}`)"))
+            .map(|option| format!(" (option `{option}`)"))
             .unwrap_or_default();
         let state = match &leaf.matched {
             Some(grant) => format!("held through `{grant}`"),
