@@ -330,3 +330,22 @@ proptest! {
         prop_assert!(offered.is_empty(), "fixes left: {:?}\n{}", offered, fixed);
     }
 }
+
+#[test]
+fn an_urn_actions_typo_is_corrected_only_as_an_unsafe_fix() {
+    let (_dir, path) = scratch("fixtures/lint/urn-unchecked-action/violation.yaml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    permspec(&["lint", "--fix", path.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original,
+        "--fix is safe"
+    );
+    permspec(&["lint", "--fix", "--unsafe-fixes", path.to_str().unwrap()]);
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(fixed.contains("keyspaces/*/keys/*#read_key\""), "{fixed}");
+    assert!(
+        fixed.contains("#create_keyspace"),
+        "no typo, no fix: {fixed}"
+    );
+}

@@ -6,8 +6,9 @@ use crate::lint::{Doc, Finding, RuleId};
 /// The documentation of R006.
 pub static DOC: Doc = Doc {
     summary: "an API id where Unkey's URN checks name the API's keyspace id",
-    what: "When the policy declares `apis:`, reports URN grants whose `keyspaces/<id>` \
-segment is one of the API ids rather than a keyspace id.",
+    what: "Reports URN grants whose `keyspaces/<id>` segment is an API id rather than a \
+keyspace id: one of the ids the policy declares under `apis:`, or, whatever `apis:` says, an \
+id with the prefix of Unkey's API ids (`api_`), since Unkey's keyspace ids start with `ks_`.",
     why: "Key routes check `keyspaces/{keyAuthId}/...`, where `keyAuthId` is the API's \
 keyspace, a different id from the API's own (`api_...`). A grant on \
 `keyspaces/api_123/keys/*` looks right and matches nothing.",
@@ -39,12 +40,32 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let keyspace_too = apis.iter().any(|api| api.keyspace.value == named);
-        let Some(api) = apis.iter().find(|api| api.id.value == named) else {
-            continue;
-        };
         if keyspace_too {
             continue;
         }
+        let Some(api) = apis.iter().find(|api| api.id.value == named) else {
+            if named.starts_with("api_") {
+                out.push(
+                    Finding::new(
+                        RuleId::R006.rule(),
+                        cx.policy_source(),
+                        site.permission.span,
+                        format!(
+                            "`{named}` has the prefix of an API id; Unkey's URN checks name the \
+                             API's keyspace (`ks_...`)"
+                        ),
+                        "an API id, not a keyspace id",
+                        format!(
+                            "write the keyspace id of `{named}` (Unkey's dashboard or \
+                             `apis.getApi` shows it), and declare it: `apis: {{{named}: \
+                             {{keyspace: ks_...}}}}`"
+                        ),
+                    )
+                    .owned_by(site.owner),
+                );
+            }
+            continue;
+        };
         let corrected = site.permission.value.replacen(
             &format!(":keyspaces/{named}"),
             &format!(":keyspaces/{}", api.keyspace.value),

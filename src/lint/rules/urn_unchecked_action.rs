@@ -2,7 +2,7 @@
 
 use crate::lint::context::LintContext;
 use crate::lint::urn_reach::templates;
-use crate::lint::{Doc, Finding, RuleId};
+use crate::lint::{Doc, Finding, Fix, RuleId};
 use crate::suggest::typo_of;
 
 /// The documentation of R004.
@@ -37,12 +37,22 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let dotted = |action: &str| action.replace('_', ".");
         let candidates: Vec<String> = actions.iter().map(|action| dotted(action)).collect();
         let typo = typo_of(&dotted(grant.action), candidates.iter().map(String::as_str));
-        let help = match typo {
-            Some(action) => format!("did you mean `{}`?", action.replace('.', "_")),
+        let corrected = typo.map(|action| action.replace('.', "_"));
+        let help = match &corrected {
+            Some(action) => format!("did you mean `{action}`?"),
             None => "Unkey's docs name actions its handlers never check; the route you mean \
                      takes a legacy tuple (`permspec routes` lists what each route checks)"
                 .to_owned(),
         };
+        // The corrected grant opens what the typo did not: an unsafe fix.
+        let fix = corrected.map(|action| {
+            let permission = &site.permission.value;
+            let at = permission.rfind('#').map_or(permission.len(), |hash| hash + 1);
+            let replacement = format!("{}{action}", &permission[..at]);
+            let description = format!("replace `{permission}` by `{replacement}`");
+            let text = cx.policy_source().text();
+            Fix::replace_grant(text, site.permission.span, &replacement, description)
+        });
         out.push(
             Finding::new(
                 RuleId::R004.rule(),
@@ -52,6 +62,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 "an action no route checks",
                 help,
             )
+            .with_fix(fix)
             .owned_by(site.owner),
         );
     }
