@@ -260,3 +260,66 @@ fn a_route_with_too_many_named_ids_to_compare_counts_as_widened() {
         run.stdout
     );
 }
+
+#[test]
+fn an_admin_grant_is_summed_up_not_listed_call_by_call() {
+    let human = diff("admin-grant", "human");
+    assert!(
+        human
+            .stdout
+            .contains("root key `ops` gains the admin grant `unkey:v1:ws_acme:**#*`: every URN-"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.len() < 4000, "{}", human.stdout.len());
+    let markdown = diff("admin-grant", "markdown");
+    let row = markdown
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("| `ops`"))
+        .unwrap();
+    assert!(row.contains("every URN-checked route ("), "{row}");
+    assert!(!row.contains("<br>"), "{row}");
+    let json: serde_json::Value =
+        serde_json::from_str(&diff("admin-grant", "json").stdout).unwrap();
+    let gained = json["policies"][0]["keys"][0]["gained"].as_array().unwrap();
+    assert!(
+        gained.len() > 30,
+        "machines get every call: {}",
+        gained.len()
+    );
+}
+
+#[test]
+fn many_gains_are_grouped_by_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog: Vec<String> = (0..12)
+        .map(|i| format!("documents.p{i}"))
+        .chain((0..3).map(|i| format!("billing.p{i}")))
+        .collect();
+    let old = format!(
+        "version: 1\npermissions: [{}]\nkeys:\n  k: {{permissions: []}}\n",
+        catalog.join(", ")
+    );
+    let new = old.replace(
+        "permissions: []",
+        "permissions: [\"documents.*\", \"billing.*\"]",
+    );
+    let (old_path, new_path) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&old_path, old).unwrap();
+    std::fs::write(&new_path, new).unwrap();
+    let run = permspec(&[
+        "diff",
+        old_path.to_str().unwrap(),
+        new_path.to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    let message: String = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        message.contains(
+            "key `k` gains 15 permissions and route calls: billing.* (3), documents.* │ (12)"
+        ),
+        "{message}"
+    );
+}

@@ -36,9 +36,71 @@ fn gained(gain: &Gain) -> String {
 
 const NEW_IN_CATALOG: &str = "new in the catalog";
 
+/// Gains listed one by one; past this many, they are summed up by family.
+const LISTED: usize = 8;
+
 fn permissions(gains: &[Gain]) -> String {
-    let names: Vec<String> = gains.iter().map(gained).collect();
-    names.join(", ")
+    let gains: Vec<&Gain> = gains.iter().collect();
+    folded(&gains)
+}
+
+/// Gains in words: each one, or past [`LISTED`], the admin grant they all come through
+/// (`**#*`: every route with a URN leaf), else a count per family (`keys.*`, `documents.*`).
+fn folded(gains: &[&Gain]) -> String {
+    if gains.len() <= LISTED {
+        let names: Vec<String> = gains.iter().map(|gain| gained(gain)).collect();
+        return names.join(", ");
+    }
+    let admin = gains.first().and_then(|first| {
+        first
+            .via
+            .iter()
+            .map(|via| via.grant.as_str())
+            .find(|grant| {
+                is_admin_grant(grant)
+                    && gains
+                        .iter()
+                        .all(|gain| gain.via.iter().any(|via| via.grant == *grant))
+            })
+    });
+    if let Some(admin) = admin {
+        let mut routes: Vec<&str> = (gains.iter())
+            .map(|gain| gain.permission.split('(').next().unwrap_or_default())
+            .collect();
+        routes.sort_unstable();
+        routes.dedup();
+        return format!(
+            "the admin grant `{admin}`: every URN-checked route ({} routes, {} calls)",
+            routes.len(),
+            gains.len()
+        );
+    }
+    let mut families: Vec<(&str, usize)> = Vec::new();
+    for gain in gains {
+        let name = gain.permission.split('(').next().unwrap_or_default();
+        let family = name.split('.').next().unwrap_or(name);
+        match families.iter_mut().find(|(known, _)| *known == family) {
+            Some((_, count)) => *count += 1,
+            None => families.push((family, 1)),
+        }
+    }
+    let parts: Vec<String> = families
+        .iter()
+        .map(|(family, count)| format!("{family}.* ({count})"))
+        .collect();
+    format!(
+        "{} permissions and route calls: {}",
+        gains.len(),
+        parts.join(", ")
+    )
+}
+
+/// Whether `grant` is a URN admin grant of a workspace: `unkey:v1:<ws>:**#*`.
+fn is_admin_grant(grant: &str) -> bool {
+    grant
+        .strip_prefix("unkey:v1:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(_, path)| path == "**#*")
 }
 
 /// The widening of one key as a diagnostic on the grants that give it.
@@ -50,18 +112,18 @@ fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
         _ => format!("{} `{}`", kind_word(key.kind), key.key),
     };
     let message = format!("{subject} gains {}", permissions(&key.gained));
-    let mut labels: Vec<(Span, String, Vec<&str>)> = Vec::new();
+    let mut labels: Vec<(Span, String, Vec<&Gain>)> = Vec::new();
     for gain in &key.gained {
         for via in &gain.via {
             match labels.iter_mut().find(|(span, ..)| *span == via.span) {
-                Some((.., gained)) => gained.push(&gain.permission),
+                Some((.., gained)) => gained.push(gain),
                 None => {
                     let role = via
                         .role
                         .as_ref()
                         .map(|role| format!(" (role `{role}`)"))
                         .unwrap_or_default();
-                    labels.push((via.span, role, vec![&gain.permission]));
+                    labels.push((via.span, role, vec![gain]));
                 }
             }
         }
@@ -77,7 +139,7 @@ fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
                 Severity::Warning
             });
     for (span, role, gained) in labels {
-        diagnostic = diagnostic.with_label(span, format!("grants {}{role}", gained.join(", ")));
+        diagnostic = diagnostic.with_label(span, format!("grants {}{role}", folded(&gained)));
     }
     let mut newly_held: Vec<(Span, &str)> = Vec::new();
     for via in key.gained.iter().flat_map(|gain| &gain.via) {
@@ -306,25 +368,11 @@ pub fn diff_markdown(diff: &Diff) -> String {
             } else {
                 presence_word(key.presence)
             };
-            let mut detail: Vec<String> = key
-                .gained
-                .iter()
-                .map(|gain| {
-                    let via: Vec<String> = gain
-                        .via
-                        .iter()
-                        .map(|via| match &via.role {
-                            Some(role) => format!("{} via role {}", code(&via.grant), code(role)),
-                            None => code(&via.grant),
-                        })
-                        .collect();
-                    let mut via = via.join(", ");
-                    if gain.new_in_catalog {
-                        via.push_str(&format!("; {NEW_IN_CATALOG}"));
-                    }
-                    format!("+{} ({via})", code(&gain.permission))
-                })
-                .collect();
+            let mut detail: Vec<String> = if key.gained.len() > LISTED {
+                vec![format!("+{}", text(&permissions(&key.gained)))]
+            } else {
+                key.gained.iter().map(gain_markdown).collect()
+            };
             detail.extend(key.lost.iter().map(|lost| format!("-{}", code(lost))));
             detail.extend(
                 key.roles_added
@@ -385,6 +433,23 @@ pub fn diff_markdown(diff: &Diff) -> String {
         }
     }
     out
+}
+
+/// One gain as a Markdown line: the permission, and the grants behind it.
+fn gain_markdown(gain: &Gain) -> String {
+    let via: Vec<String> = gain
+        .via
+        .iter()
+        .map(|via| match &via.role {
+            Some(role) => format!("{} via role {}", code(&via.grant), code(role)),
+            None => code(&via.grant),
+        })
+        .collect();
+    let mut via = via.join(", ");
+    if gain.new_in_catalog {
+        via.push_str(&format!("; {NEW_IN_CATALOG}"));
+    }
+    format!("+{} ({via})", code(&gain.permission))
 }
 
 /// `value` as a Markdown code span that stays inside one table cell, whatever it holds:
