@@ -466,3 +466,46 @@ fn check_route_shows_each_leaf_and_refuses_what_it_cannot_decide() {
         run.stderr
     );
 }
+
+#[test]
+fn a_batch_answers_a_route_line_for_every_route_with_unkeys_status() {
+    let table: serde_json::Value =
+        serde_json::from_str(&permspec(&["routes", "--format", "json"], "").stdout).unwrap();
+    let routes = table["routes"].as_array().unwrap();
+    let lines: Vec<String> = routes
+        .iter()
+        .map(|route| {
+            let mut params = serde_json::Map::new();
+            for param in route["params"].as_array().unwrap() {
+                let param = param.as_str().unwrap();
+                params.insert(param.to_owned(), format!("{param}_1").into());
+            }
+            if let Some(needed) = route["at_least_one_option"].as_array().unwrap().first() {
+                params.insert(needed.as_str().unwrap().to_owned(), true.into());
+            }
+            serde_json::json!({"grants": [], "route": route["route"], "params": params}).to_string()
+        })
+        .collect();
+    let run = permspec(&["check", "--batch", "-"], &lines.join("\n"));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let answers: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(answers.len(), routes.len());
+    for (route, answer) in routes.iter().zip(&answers) {
+        assert_eq!(answer["error"], serde_json::Value::Null, "{answer}");
+        let expected = match (&route["answers"], &route["denied"]) {
+            (serde_json::Value::Number(status), _) => status.as_u64().unwrap(),
+            (_, denied) => denied.as_u64().unwrap(),
+        };
+        // No grant: each route answers as it answers a denial (or its fixed answer).
+        assert_eq!(
+            answer["status"].as_u64(),
+            Some(expected),
+            "{} {answer}",
+            route["route"]
+        );
+    }
+}
