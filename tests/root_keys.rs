@@ -100,3 +100,28 @@ fn routes_lists_the_table_with_the_unkey_commit_it_reflects() {
         run.stderr
     );
 }
+
+#[test]
+fn a_failure_names_the_stage_that_denied_and_the_answer_unkey_sends() {
+    let run = permspec(&[
+        "--color",
+        "never",
+        "test",
+        "fixtures/runner/root-key-stages",
+        "--test-threads",
+        "1",
+    ]);
+    assert_eq!(run.code, 1);
+    let report: String = run
+        .stdout
+        .lines()
+        .map(|line| line.split("; finished in ").next().unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        report.contains("got deny (200 {valid: false, code: NOT_FOUND})"),
+        "{report}"
+    );
+    assert!(report.contains("the stage `decrypt` denies"), "{report}");
+    insta::assert_snapshot!("root_key_stages_human", report);
+}

@@ -380,7 +380,7 @@ pub fn root_case(
         "case `{}`: expected {}, got {actual} ({})",
         case.name,
         case.expect.value.word(),
-        outcome.status
+        answer(outcome)
     );
     if let Some(pinned) = &case.status
         && pinned.value != outcome.status
@@ -388,9 +388,13 @@ pub fn root_case(
         message = format!("{message}; the case pins {}", pinned.value);
     }
     let mut places = Places::new(loaded);
-    let how = match (&outcome.arm, &outcome.message) {
-        (Some(arm), _) => format!("allowed through the {arm} arm"),
-        (None, message) => message.clone().unwrap_or_default(),
+    let how = match (&outcome.arm, &outcome.message, &outcome.stage) {
+        (Some(arm), ..) => format!("allowed through the {arm} arm"),
+        (None, message, Some(stage)) if stage != crate::eval::routes::MAIN => format!(
+            "the stage `{stage}` denies: {}",
+            message.as_deref().unwrap_or_default()
+        ),
+        (None, message, _) => message.clone().unwrap_or_default(),
     };
     places
         .in_cases
@@ -407,6 +411,14 @@ pub fn root_case(
     let leaves = crate::policy::root_leaves(key, &case.check, outcome);
     root_key_places(&mut places, key, outcome, &leaves);
     places.diagnostic("test::case-failed", message, root_explanation(key, &leaves))
+}
+
+/// The answer Unkey sends: its status, with keys.verifyKey's body for a denial it answers 200.
+fn answer(outcome: &crate::policy::RootOutcome) -> String {
+    match outcome.code {
+        Some(code) => format!("{} {{valid: false, code: {code}}}", outcome.status),
+        None => outcome.status.to_string(),
+    }
 }
 
 /// An access assertion on a route that does not hold: which root keys are allowed.
