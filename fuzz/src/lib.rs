@@ -24,7 +24,8 @@ pub fn exercise_policy(text: &[u8]) {
         None,
         jiff::Timestamp::UNIX_EPOCH,
         &Limits::default(),
-    );
+    )
+    .tests;
     for test in &tests {
         let result = test.run();
         if let Some(failure) = &result.failure {
