@@ -108,3 +108,4 @@ pub mod report;
 pub mod runner;
 pub mod span;
 pub mod suggest;
+mod wrap;

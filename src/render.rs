@@ -2,6 +2,7 @@
 //! the terminal, so that output can be snapshot-tested and diffed in CI logs.
 
 use crate::printable::{escaped, escaped_but, masked};
+use crate::wrap::wrapped;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, NamedSource, Report, SourceCode, SourceSpan, SpanContents,
@@ -50,9 +51,12 @@ impl Renderer {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        // Messages and help are wrapped by `crate::wrap` before miette sees them, so that
+        // a code span, a URN or a JSON value is never broken across lines.
         Renderer {
             handler: GraphicalReportHandler::new_themed(theme)
-                .with_width(80)
+                .with_width(WIDTH)
+                .with_wrap_lines(false)
                 .with_links(false),
         }
     }
@@ -77,6 +81,13 @@ impl Renderer {
         self.render(report.as_ref())
     }
 }
+
+/// The width of a report, in columns.
+const WIDTH: usize = 80;
+/// The columns a message has after miette's `  × ` and before the report's right margin.
+const MESSAGE_WIDTH: usize = WIDTH - 2 - 4;
+/// The columns a help text has after miette's `  help: `.
+const HELP_WIDTH: usize = WIDTH - 2 - 8;
 
 /// Lines longer than this (in bytes) are shown as a window around each label: miette would
 /// print the whole line once per finding, and fails on columns past 65,535.
@@ -120,7 +131,7 @@ impl fmt::Debug for Clipped<'_> {
 /// Messages and labels are one line each: every control character in them is escaped.
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&escaped(&self.inner.to_string()))
+        f.write_str(&wrapped(&escaped(&self.inner.to_string()), MESSAGE_WIDTH))
     }
 }
 
@@ -138,7 +149,7 @@ impl Diagnostic for Clipped<'_> {
     /// A help text may run over several lines; any other control character is escaped.
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = self.inner.help()?.to_string();
-        Some(Box::new(escaped_but(&help, &['\n']).into_owned()))
+        Some(Box::new(wrapped(&escaped_but(&help, &['\n']), HELP_WIDTH)))
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
