@@ -137,9 +137,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     }
     let (allowed, text, json) = match (&args.role_file, &args.key) {
         (Some(file), Some(key)) => match decide_for_key(args, &parsed, file, key, context) {
-            Some((decision, semantics)) => (
+            Some((decision, semantics, resolved)) => (
                 decision.allowed(),
-                gate_text(&decision, key),
+                gate_text(&decision, key, &resolved),
                 gate_json(&decision, semantics),
             ),
             None => return Exit::BadInput,
@@ -373,7 +373,7 @@ fn decide_for_key(
     file: &std::path::Path,
     key: &str,
     context: &Context,
-) -> Option<(KeyDecision, Semantics)> {
+) -> Option<(KeyDecision, Semantics, Resolved)> {
     let loaded = match Loader::default().load(file) {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -392,5 +392,6 @@ fn decide_for_key(
     }
     let semantics = args.semantics.unwrap_or(loaded.semantics);
     let now = loaded.now.unwrap_or_else(jiff::Timestamp::now);
-    Some((resolved.decide(key, parsed, semantics, now), semantics))
+    let decision = resolved.decide(key, parsed, semantics, now);
+    Some((decision, semantics, resolved))
 }

@@ -119,6 +119,12 @@ pub struct Outcome {
 impl Outcome {
     /// The explanation as text for people, each line starting with `indent`.
     pub fn describe(&self, indent: &str) -> String {
+        self.describe_with(indent, &|_| None)
+    }
+
+    /// [`Outcome::describe`], naming the role each grant comes through: `role_of` gives the
+    /// role of the grant at an index of the key's grants, if it comes through one.
+    pub fn describe_with(&self, indent: &str, role_of: &dyn Fn(usize) -> Option<String>) -> String {
         let outcome = self;
         let explanation = &outcome.explanation;
         let mut out = String::new();
@@ -131,6 +137,9 @@ impl Outcome {
                 "{indent}{} granted by `{}`",
                 leaf.permission, leaf.grant
             );
+            if let Some(role) = role_of(leaf.grant_index) {
+                let _ = write!(out, " via role `{role}`");
+            }
             if let Some(rule) = &leaf.forbidden_by {
                 let _ = write!(out, ", but forbidden by `{rule}`");
             }

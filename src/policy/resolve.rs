@@ -324,6 +324,12 @@ impl Resolved {
         }
     }
 
+    /// The role through which key `key` holds its grant at index `grant`, if any.
+    pub fn role_of(&self, key: usize, grant: usize) -> Option<&str> {
+        let role = self.grants(key).get(grant)?.via?;
+        Some(&self.policy.roles[role].name.value)
+    }
+
     /// Key `key`'s grants and the policy's forbid rules, compiled for `matching` on first use
     /// (once for all keys that share the grants).
     pub fn access(&self, key: usize, matching: Matching) -> &Access {

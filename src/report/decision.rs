@@ -1,12 +1,17 @@
 //! A decision and its explanation, as text for people and as JSON for tools.
 
 use crate::eval::{Decision, Semantics};
-use crate::policy::KeyDecision;
+use crate::policy::{KeyDecision, Resolved};
 use serde_json::json;
 use std::fmt::Write as _;
 
 /// The decision as people read it: the verdict line, then why.
 pub fn decision_text(decision: &Decision) -> String {
+    decision_text_with(decision, &|_| None)
+}
+
+/// [`decision_text`], naming the role each grant comes through (`role_of` a grant index).
+fn decision_text_with(decision: &Decision, role_of: &dyn Fn(usize) -> Option<String>) -> String {
     let mut out = String::new();
     let verdict = if decision.allowed() { "allow" } else { "deny" };
     let _ = write!(
@@ -30,11 +35,11 @@ pub fn decision_text(decision: &Decision) -> String {
                 outcome.matching.name(),
                 outcome.code
             );
-            out.push_str(&outcome.describe("    "));
+            out.push_str(&outcome.describe_with("    ", role_of));
         }
     } else {
         out.push('\n');
-        out.push_str(&decision.primary().describe("  "));
+        out.push_str(&decision.primary().describe_with("  ", role_of));
     }
     out
 }
@@ -50,10 +55,13 @@ pub fn decision_json(decision: &Decision) -> serde_json::Value {
     })
 }
 
-/// A key's decision as people read it: the gate that stopped it, or the evaluation.
-pub fn gate_text(decision: &KeyDecision, key: &str) -> String {
+/// A key's decision as people read it: the gate that stopped it, or the evaluation, with
+/// the role each grant of `resolved` comes through.
+pub fn gate_text(decision: &KeyDecision, key: &str, resolved: &Resolved) -> String {
     match &decision.decision {
-        Some(evaluated) => decision_text(evaluated),
+        Some(evaluated) => decision_text_with(evaluated, &|grant| {
+            resolved.role_of(decision.key?, grant).map(str::to_owned)
+        }),
         None => format!(
             "deny: {} (key `{key}` is refused before its permissions are checked)\n",
             decision.code

@@ -254,7 +254,11 @@ fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> S
                 outcome.matching.name(),
                 outcome.code
             ));
-            text.push_str(&outcome.describe("  "));
+            let role_of = |grant| {
+                let role = loaded.resolved.role_of(decision.key?, grant)?;
+                Some(role.to_owned())
+            };
+            text.push_str(&outcome.describe_with("  ", &role_of));
         }
     }
     let kind = decision
