@@ -509,3 +509,25 @@ fn a_batch_answers_a_route_line_for_every_route_with_unkeys_status() {
         );
     }
 }
+
+#[test]
+fn check_for_a_key_names_the_role_each_grant_comes_through() {
+    let run = permspec(
+        &[
+            "check",
+            "documents.read",
+            "--role-file",
+            "policies/documents.yaml",
+            "--key",
+            "alice",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("documents.read granted by `documents.read` via role `editor`"),
+        "{}",
+        run.stdout
+    );
+}
