@@ -44,11 +44,15 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let result = &run["results"][0];
     let region = &result["locations"][0]["physicalLocation"]["region"];
     assert!(region["startLine"].as_u64().unwrap() >= 1 && region["endColumn"].as_u64().is_some());
-    let results = run["results"].as_array().unwrap();
+    // The examples' wildcards reach destructive permissions, which no fix grants by name;
+    // a file with safe fixes carries them.
+    let fixable = permspec(&["lint", "fixtures/fix/messy.yaml", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&fixable.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
     let fixes = results
         .iter()
         .flat_map(|result| result["fixes"].as_array().unwrap());
-    assert!(fixes.count() >= 8, "the fixable findings carry their fixes");
+    assert!(fixes.count() >= 4, "the fixable findings carry their fixes");
 }
 
 #[test]

@@ -62,7 +62,7 @@ fn fix_edits_only_the_findings_nodes_and_clears_their_rules() {
         run.stderr
     );
     assert!(
-        run.stderr.starts_with("fixed 5 findings in "),
+        run.stderr.starts_with("fixed 4 findings in "),
         "{}",
         run.stderr
     );
@@ -348,4 +348,22 @@ fn an_urn_actions_typo_is_corrected_only_as_an_unsafe_fix() {
         fixed.contains("#create_keyspace"),
         "no typo, no fix: {fixed}"
     );
+}
+
+#[test]
+fn a_wildcard_that_reaches_a_destructive_permission_is_never_expanded_mechanically() {
+    let (_dir, path) = scratch("examples/findings/documents.yaml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    permspec(&["lint", "--fix", path.to_str().unwrap()]);
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains(r#""documents.*""#) && !after.contains("documents.delete]"),
+        "granting documents.delete by name is a person's decision:\n{after}"
+    );
+    assert_eq!(
+        left_of(&path, &["W003"]),
+        ["W003", "W003"],
+        "W003 is still reported"
+    );
+    assert!(before.contains(r#""documents.*""#));
 }

@@ -1,6 +1,7 @@
 //! What a rule sees: the file, its policy with grants resolved, the configuration, and
 //! helpers shared by several rules.
 
+use super::rules::wildcard_covers_destructive::is_destructive;
 use super::{Config, Fix, Owner};
 use crate::eval::urn::is_urn;
 use crate::eval::{Matching, Semantics, grant_matches};
@@ -169,10 +170,24 @@ impl<'a> LintContext<'a> {
             .collect()
     }
 
+    /// What a wildcard finding says of the file's semantics, when they make the grant inert:
+    /// under `literal` (Unkey's engine) a wildcard grants only the permission literally named
+    /// so. `None` under `wildcard` and `strict`, where it reaches what the docs say.
+    pub fn literal_reading(&self, pattern: &str, docs_reading: &str) -> Option<String> {
+        (self.semantics() == Semantics::Literal).then(|| {
+            format!(
+                "under `semantics: literal` (how Unkey's engine matches) `{pattern}` grants only \
+                 the permission literally named `{pattern}`: inert today; under Unkey's docs it \
+                 {docs_reading}, dangerous if that reading is ever implemented"
+            )
+        })
+    }
+
     /// The fix that replaces a wildcard grant by the catalog permissions it reaches, which
     /// keeps every decision over the catalog. Only under `wildcard` semantics, where that is
-    /// what the grant means. (A name already granted beside it becomes a repeat, which S008
-    /// then removes.)
+    /// what the grant means, and never for a wildcard that reaches a destructive permission:
+    /// granting that by name is a person's decision (W003), not a mechanical one. (A name
+    /// already granted beside it becomes a repeat, which S008 then removes.)
     pub fn expansion_fix(&self, site: GrantSite<'_>) -> Option<Fix> {
         if self.semantics() != Semantics::Wildcard {
             return None;
@@ -181,6 +196,9 @@ impl<'a> LintContext<'a> {
         let reach = self.reach(pattern);
         // A catalog entry with a `*` segment would grant as a wildcard again.
         if reach.is_empty() || reach.iter().any(|permission| is_wildcard(permission)) {
+            return None;
+        }
+        if reach.iter().any(|permission| is_destructive(permission)) {
             return None;
         }
         // A permission the catalog lacks but a case asks for, or a grant or forbid rule names,

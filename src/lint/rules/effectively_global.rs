@@ -1,8 +1,8 @@
 //! W009 effectively-global: a key or role that covers the whole catalog without `*`.
 
-use crate::eval::{Matching, PatternSet};
+use crate::eval::{Matching, PatternSet, Semantics};
 use crate::lint::context::LintContext;
-use crate::lint::{Doc, Finding, Owner, RuleId};
+use crate::lint::{Doc, Finding, Level, Owner, RuleId};
 use std::collections::{HashMap, HashSet};
 
 /// The documentation of W009.
@@ -96,16 +96,35 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 }
 
 fn finding(cx: &LintContext<'_>, owner: Owner, span: crate::span::Span, size: usize) -> Finding {
-    Finding::new(
-        RuleId::W009.rule(),
-        cx.policy_source(),
-        span,
-        format!(
-            "{} can exercise all {size} catalog permissions without holding `*`",
-            cx.owner_name(owner)
-        ),
-        "an admin in disguise",
-        "grant less; or, if it really needs everything, grant `*` with a reviewed suppression",
-    )
-    .owned_by(owner)
+    let help = "grant less; or, if it really needs everything, grant `*` with a reviewed suppression";
+    let finding = if cx.semantics() == Semantics::Literal {
+        // Under Unkey's engine a wildcard grants its literal name only: nothing is reached.
+        Finding::new(
+            RuleId::W009.rule(),
+            cx.policy_source(),
+            span,
+            format!(
+                "{} would exercise all {size} catalog permissions without holding `*` under \
+                 Unkey's docs' reading of its wildcards; under `semantics: literal` (Unkey's \
+                 engine) they grant only their literal names: inert today",
+                cx.owner_name(owner)
+            ),
+            "an admin in disguise, under the docs' reading",
+            help,
+        )
+        .at_most(Level::Warning)
+    } else {
+        Finding::new(
+            RuleId::W009.rule(),
+            cx.policy_source(),
+            span,
+            format!(
+                "{} can exercise all {size} catalog permissions without holding `*`",
+                cx.owner_name(owner)
+            ),
+            "an admin in disguise",
+            help,
+        )
+    };
+    finding.owned_by(owner)
 }

@@ -35,21 +35,28 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         } else {
             format!("list the permissions it needs, e.g. {}", reach.join(", "))
         };
-        out.push(
-            Finding::new(
+        let pattern = &site.permission.value;
+        let owner = cx.owner_name(site.owner);
+        let docs_reading = format!("grants every present and future permission under `{namespace}`");
+        let finding = match cx.literal_reading(pattern, &docs_reading) {
+            Some(reading) => Finding::new(
                 RuleId::W002.rule(),
                 cx.policy_source(),
                 site.permission.span,
-                format!(
-                    "{} grants `{}`: every present and future permission under `{namespace}`",
-                    cx.owner_name(site.owner),
-                    site.permission.value
-                ),
+                format!("{owner} grants `{pattern}`: {reading}"),
+                format!("inert today; all of `{namespace}` under the docs' reading"),
+                help,
+            ),
+            None => Finding::new(
+                RuleId::W002.rule(),
+                cx.policy_source(),
+                site.permission.span,
+                format!("{owner} grants `{pattern}`: every present and future permission under `{namespace}`"),
                 format!("all of `{namespace}`"),
                 help,
             )
-            .owned_by(site.owner)
             .with_fix(cx.expansion_fix(site)),
-        );
+        };
+        out.push(finding.owned_by(site.owner));
     }
 }

@@ -1,7 +1,7 @@
 //! W003 wildcard-covers-destructive: a wildcard that reaches destructive permissions.
 
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Doc, Finding, RuleId};
+use crate::lint::{Doc, Finding, Level, RuleId};
 
 /// The documentation of W003.
 pub static DOC: Doc = Doc {
@@ -11,7 +11,9 @@ that reach a destructive action (delete, destroy, manage, admin, decrypt, remove
 purge, and writes of keys), listing the concrete permissions reached.",
     why: "A wildcard written for convenience (`documents.*` to read and write) silently \
 includes `documents.delete`. Destructive permissions should be granted by name, so that \
-granting them is a visible decision.",
+granting them is a visible decision: no mechanical fix is offered. Under `semantics: \
+literal` (how Unkey's engine matches) the wildcard grants only its literal name; the finding \
+is then a warning, for the day Unkey's documented reading is implemented.",
     example: r#"permissions: [documents.read, documents.write, documents.delete]
 roles:
   editor:
@@ -72,21 +74,28 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                 safe.join(", ")
             )
         };
-        out.push(
-            Finding::new(
+        let owner = cx.owner_name(site.owner);
+        let reached = destructive.join(", ");
+        // No mechanical fix: which destructive permissions a role needs is a person's call.
+        let finding = match cx.literal_reading(pattern, &format!("reaches {reached}")) {
+            Some(reading) => Finding::new(
                 RuleId::W003.rule(),
                 cx.policy_source(),
                 site.permission.span,
-                format!(
-                    "{} grants `{pattern}`, which reaches destructive permissions: {}",
-                    cx.owner_name(site.owner),
-                    destructive.join(", ")
-                ),
-                format!("reaches {}", destructive.join(", ")),
+                format!("{owner} grants `{pattern}`: {reading}"),
+                format!("inert today; reaches {reached} under the docs' reading"),
                 help,
             )
-            .owned_by(site.owner)
-            .with_fix(cx.expansion_fix(site)),
-        );
+            .at_most(Level::Warning),
+            None => Finding::new(
+                RuleId::W003.rule(),
+                cx.policy_source(),
+                site.permission.span,
+                format!("{owner} grants `{pattern}`, which reaches destructive permissions: {reached}"),
+                format!("reaches {reached}"),
+                help,
+            ),
+        };
+        out.push(finding.owned_by(site.owner));
     }
 }
