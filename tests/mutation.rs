@@ -122,3 +122,34 @@ fn one_thread_or_many_give_the_same_fates() {
     };
     assert_eq!(mutation_line("1"), mutation_line("4"));
 }
+
+#[test]
+fn survivors_fail_the_run_in_every_format() {
+    let file = "fixtures/mutation/weak.yaml";
+    let human = permspec(&["test", file, "--mutate", "-q"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stderr
+            .contains("error: 5 mutants survived every case"),
+        "{}",
+        human.stderr
+    );
+    let json = permspec(&["test", file, "--mutate", "--format", "json"]);
+    let last: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (last["event"].as_str(), last["survived"].as_u64()),
+        (Some("failed"), Some(5))
+    );
+    let junit = permspec(&["test", file, "--mutate", "--format", "junit"]);
+    assert_eq!(junit.code, 1);
+    assert!(
+        junit
+            .stdout
+            .contains("<testsuites name=\"permspec\" tests=\"16\" failures=\"5\""),
+        "{}",
+        junit.stdout
+    );
+    assert_eq!(junit.stdout.matches("type=\"mutation\"").count(), 5);
+}

@@ -7,8 +7,8 @@ use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
 use permspec::runner::{
-    LoadedFile, PolicyCoverage, Selection, Test, collect, coverage, execute, mutation_test,
-    percent, run_libtest,
+    LoadedFile, PolicyCoverage, PolicyMutation, Selection, Test, collect, coverage, execute,
+    mutation_test, percent, run_libtest,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -142,6 +142,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     warn_of_partial_imports(&loaded);
     let unloadable = tests.iter().any(|test| test.is_load_failure());
     let total = tests.len();
+    let mut deferred_junit = None;
     let (mut failed, passed, ran) = match args.format {
         TestFormat::Human => {
             let run = run_libtest(
@@ -164,8 +165,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
                     eprintln!("error: cannot write the output: {error}");
                     return Exit::BadInput;
                 }
+            } else if !args.mutate || args.list {
+                print!("{}", junit(&executed, &[]));
             } else {
-                print!("{}", junit(&executed));
+                // Mutation testing's survivors join the report as failures.
+                deferred_junit = Some(executed.clone());
             }
             let failed = executed
                 .iter()
@@ -191,6 +195,9 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     }
     let gated = args.coverage || args.fail_under.is_some() || args.mutate;
     if ran == 0 {
+        if let Some(executed) = &deferred_junit {
+            print!("{}", junit(executed, &[]));
+        }
         if let Some(why) = nothing_ran(args, total, gated) {
             eprintln!("error: no case ran: {why}");
             return Exit::Failure;
@@ -201,7 +208,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         failed |= !report_coverage(args, &coverage(&loaded, &passed));
     }
     if args.mutate {
-        failed |= !report_mutation(args, &loaded, &passed, context);
+        let mutations = report_mutation(args, &loaded, &passed, context);
+        failed |= mutations.iter().any(|policy| policy.survived() > 0);
+        if let Some(executed) = &deferred_junit {
+            print!("{}", junit(executed, &mutations));
+        }
     }
     if failed { Exit::Failure } else { Exit::Success }
 }
@@ -283,20 +294,29 @@ fn threads(args: &Args) -> usize {
         .unwrap_or(1)
 }
 
-/// Runs and prints mutation testing in the run's format; false if a mutant survives.
+/// Runs and prints mutation testing in the run's format (JUnit: its text on standard
+/// error, its survivors in the report); says on standard error when a mutant survives.
 fn report_mutation(
     args: &Args,
     loaded: &[Arc<LoadedFile>],
     passed: &[Test],
     context: &Context,
-) -> bool {
+) -> Vec<PolicyMutation> {
     let policies = mutation_test(loaded, passed, threads(args));
     match args.format {
         TestFormat::Json => println!("{}", mutation_json(&policies)),
         TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),
         TestFormat::Junit => eprint!("{}", mutation_text(&policies, &context.renderer)),
     }
-    policies.iter().all(|policy| policy.survived() == 0)
+    let survived: usize = policies.iter().map(|policy| policy.survived()).sum();
+    if survived > 0 {
+        let plural = if survived == 1 { "" } else { "s" };
+        eprintln!(
+            "error: {survived} mutant{plural} survived every case: the suite would not notice \
+             those changes to the policy; add the suggested cases"
+        );
+    }
+    policies
 }
 
 /// A percentage from 0 to 100; NaN, infinities and anything outside are refused.

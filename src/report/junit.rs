@@ -1,10 +1,11 @@
-//! `permspec test --format junit`: one `<testsuite>` per file, one `<testcase>` per test.
+//! `permspec test --format junit`: one `<testsuite>` per file, one `<testcase>` per test,
+//! and with `--mutate` one `<testsuite>` per policy mutated, a survivor a failure.
 
-use crate::runner::Executed;
+use crate::runner::{Executed, Fate, PolicyMutation};
 use std::fmt::Write as _;
 
-/// The JUnit XML report of a run.
-pub fn junit(executed: &[Executed]) -> String {
+/// The JUnit XML report of a run, with its mutation testing (empty without `--mutate`).
+pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
     let mut files: Vec<&str> = Vec::new();
     for (test, _) in executed {
         if !files.contains(&test.file.as_str()) {
@@ -21,11 +22,13 @@ pub fn junit(executed: &[Executed]) -> String {
     let skipped = |(_, result): &Executed| result.is_none();
 
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mutants: usize = mutations.iter().map(|policy| policy.mutants.len()).sum();
+    let survivors: usize = mutations.iter().map(PolicyMutation::survived).sum();
     let _ = writeln!(
         xml,
         "<testsuites name=\"permspec\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        executed.len(),
-        count(None, failed),
+        executed.len() + mutants,
+        count(None, failed) + survivors,
         count(None, skipped)
     );
     for file in files {
@@ -71,8 +74,46 @@ pub fn junit(executed: &[Executed]) -> String {
         }
         xml.push_str("  </testsuite>\n");
     }
+    for policy in mutations {
+        mutation_suite(&mut xml, policy);
+    }
     xml.push_str("</testsuites>\n");
     xml
+}
+
+/// One policy's mutants as test cases: a survivor fails, with the case that would kill it.
+fn mutation_suite(xml: &mut String, policy: &PolicyMutation) {
+    let file = policy.source.name();
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"mutation testing of {}\" tests=\"{}\" failures=\"{}\" skipped=\"0\">",
+        escape(file),
+        policy.mutants.len(),
+        policy.survived()
+    );
+    for mutant in &policy.mutants {
+        let (line, column) = policy.source.line_column(mutant.span.start);
+        let _ = write!(
+            xml,
+            "    <testcase name=\"{}\" classname=\"mutation testing of {}\" file=\"{}\" line=\"{line}\"",
+            escape(&mutant.description),
+            escape(file),
+            escape(file)
+        );
+        match &mutant.fate {
+            Fate::Survived { key, asks, expect } => {
+                let case = asks.case(key, expect);
+                let _ = write!(
+                    xml,
+                    ">\n      <failure message=\"the mutant survives every case\" type=\"mutation\">{}:{line}:{column}\nadd a case that kills it: {}</failure>\n    </testcase>\n",
+                    escape(file),
+                    escape(&case)
+                );
+            }
+            Fate::Killed | Fate::Equivalent => xml.push_str("/>\n"),
+        }
+    }
+    xml.push_str("  </testsuite>\n");
 }
 
 fn escape(text: &str) -> String {

@@ -83,5 +83,7 @@ pub fn mutation_json(policies: &[PolicyMutation]) -> Value {
                    "survived": policy.survived(), "score": policy.score(), "mutants": mutants})
         })
         .collect();
-    json!({"type": "mutation", "files": files})
+    let survived: usize = policies.iter().map(PolicyMutation::survived).sum();
+    let event = if survived == 0 { "ok" } else { "failed" };
+    json!({"type": "mutation", "event": event, "survived": survived, "files": files})
 }
