@@ -327,3 +327,17 @@ fn many_gains_are_grouped_by_family() {
         "{message}"
     );
 }
+
+#[test]
+fn access_assertions_whose_keys_change_are_listed_as_flips() {
+    let json: serde_json::Value =
+        serde_json::from_str(&diff("access-flips", "json").stdout).unwrap();
+    assert_eq!(
+        json["flips"],
+        serde_json::json!([{
+            "file": "fixtures/diff/access-flips/new.yaml", "case": "access: invoices.delete",
+            "line": 9, "column": 12,
+            "before": {"keys": ["oncall"]}, "after": {"keys": ["oncall", "clerk_1"]},
+        }])
+    );
+}

@@ -236,7 +236,7 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
             .is_ok_and(|route| route.is_checked())
     });
     if checked && let Some(stopped) = root_key_stopped(key, root.now) {
-        return gated(&stopped, args.format);
+        return gated(&stopped, args);
     }
     let grants: Vec<String> = key.grant_texts().into_iter().map(str::to_owned).collect();
     match &args.route {
@@ -265,15 +265,32 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
 }
 
 /// The answer to a root key stopped by its state before any check.
-fn gated(outcome: &RootOutcome, format: Format) -> Exit {
+fn gated(outcome: &RootOutcome, args: &Args) -> Exit {
     let message = outcome.message.as_deref().unwrap_or_default();
-    match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::json!({"allowed": false, "valid": true, "error": null,
-                               "status": outcome.status, "message": message})
-        ),
-        Format::Human => println!("deny ({}): {}", outcome.status, escaped(message)),
+    match (args.format, &args.route) {
+        // The answer has every field a decided one has, as docs/cli.md gives them.
+        (Format::Json, Some(route)) => {
+            let decision = routes::RouteDecision {
+                allowed: false,
+                status: outcome.status,
+                stage: None,
+                code: None,
+                message: Some(message.to_owned()),
+                arm: None,
+            };
+            println!("{}", route_json(route, &decision));
+        }
+        (Format::Json, None) => {
+            let required = args.urn.as_deref().unwrap_or_default();
+            println!(
+                "{}",
+                serde_json::json!({"allowed": false,
+                                   "valid": UrnPermission::parse(required).is_ok(),
+                                   "error": null, "grant": null, "status": outcome.status,
+                                   "message": message})
+            );
+        }
+        (Format::Human, _) => println!("deny ({}): {}", outcome.status, escaped(message)),
     }
     Exit::Failure
 }

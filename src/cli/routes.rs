@@ -2,7 +2,7 @@
 //! route's stages and options.
 
 use super::{Exit, Format};
-use permspec::eval::routes::{self, Authorization, Check, Denial, Route};
+use permspec::eval::routes::{self, Arm, Authorization, Check, Denial, Route};
 use serde_json::json;
 
 /// Arguments of `permspec routes`.
@@ -60,8 +60,22 @@ fn kind(route: &Route) -> String {
             check: Check::GrantShaped { .. },
             ..
         } => "legacy only, a grant shape".to_owned(),
-        Authorization::Checked { .. } if route.has_urn_arm() => "legacy or URN".to_owned(),
-        Authorization::Checked { .. } => "legacy only".to_owned(),
+        Authorization::Checked { check, .. } if check.leaves().any(|(arm, _)| arm == Arm::Urn) => {
+            "legacy or URN".to_owned()
+        }
+        Authorization::Checked { .. } => {
+            let with_urn: Vec<&str> = (route.named_checks())
+                .filter(|(_, check)| check.leaves().any(|(arm, _)| arm == Arm::Urn))
+                .filter_map(|(option, _)| option)
+                .collect();
+            match with_urn.as_slice() {
+                [] => "legacy only".to_owned(),
+                options => format!(
+                    "legacy only, but for the URN arm of the option {}",
+                    options.join(", ")
+                ),
+            }
+        }
     }
 }
 

@@ -118,7 +118,7 @@ impl PolicyChange {
     }
 }
 
-/// A case of the new version whose decision differs on the old version.
+/// A case or access assertion of the new version whose decision differs on the old version.
 #[derive(Clone, Debug)]
 pub struct CaseFlip {
     /// The file holding the case.
@@ -134,8 +134,8 @@ pub struct CaseFlip {
 }
 
 /// What Unkey answers a case: a decision code for a key's query, an HTTP status for a root
-/// key's route or URN check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// key's route or URN check; for an access assertion, the keys allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     /// An API key's query.
     Code(Code),
@@ -146,14 +146,26 @@ pub enum Answer {
         /// The status Unkey answers with.
         status: u16,
     },
+    /// The keys an access assertion finds allowed, in the policy's order.
+    Keys(Vec<String>),
 }
 
 impl Answer {
-    /// Whether the call is let through.
-    pub fn allowed(self) -> bool {
+    /// Whether the call is let through (an access assertion: whether any key is).
+    pub fn allowed(&self) -> bool {
         match self {
             Answer::Code(code) => code.allows(),
-            Answer::Status { allowed, .. } => allowed,
+            Answer::Status { allowed, .. } => *allowed,
+            Answer::Keys(keys) => !keys.is_empty(),
+        }
+    }
+
+    /// Whether `self` and `after` decide the case differently: the verdict, or for an access
+    /// assertion, the keys.
+    pub fn flips_to(&self, after: &Answer) -> bool {
+        match (self, after) {
+            (Answer::Keys(before), Answer::Keys(after)) => before != after,
+            _ => self.allowed() != after.allowed(),
         }
     }
 }
@@ -166,6 +178,7 @@ impl std::fmt::Display for Answer {
                 let verdict = if *allowed { "allow" } else { "deny" };
                 write!(f, "{verdict} ({status})")
             }
+            Answer::Keys(keys) => write!(f, "[{}]", keys.join(", ")),
         }
     }
 }
@@ -632,7 +645,7 @@ fn route_gain(label: &str, key: &str, new: &Version, after: &Loaded, probes: &Ro
 fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     let mut flips = Vec::new();
     let mut flip = |case: &str, span: Span, before: Answer, after: Answer| {
-        if before.allowed() != after.allowed() {
+        if before.flips_to(&after) {
             flips.push(CaseFlip {
                 source: new.file.source.clone(),
                 case: case.to_owned(),
@@ -673,6 +686,32 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
             },
         };
         flip(&case.name, case.check.span(), decide(old), decide(new));
+    }
+    for assertion in &new.file.access {
+        let Ok(parsed) = query::parse(&assertion.query.text) else {
+            continue;
+        };
+        let allowed = |version: &Version| {
+            let keys = version.file.policy.keys.iter().filter(|key| {
+                let semantics = version.file.semantics;
+                (version.resolved)
+                    .verdict(&key.name.value, &parsed, semantics, version.now)
+                    .allowed()
+            });
+            Answer::Keys(keys.map(|key| key.name.value.clone()).collect())
+        };
+        let name = format!("access: {}", assertion.query.text);
+        flip(&name, assertion.query.span, allowed(old), allowed(new));
+    }
+    for assertion in &new.file.route_access {
+        let allowed = |version: &Version| {
+            let keys = version.file.policy.keys.iter().filter(|key| {
+                key.kind == KeyKind::Root && decide_root(key, &assertion.check, version.now).allowed
+            });
+            Answer::Keys(keys.map(|key| key.name.value.clone()).collect())
+        };
+        let name = format!("access: {}", assertion.check.describe());
+        flip(&name, assertion.check.span(), allowed(old), allowed(new));
     }
     flips
 }

@@ -327,7 +327,7 @@ pub fn diff_json(diff: &Diff) -> Value {
         .map(|flip| {
             let (line, column) = flip.source.line_column(flip.span.start);
             json!({"file": flip.source.name(), "case": flip.case, "line": line, "column": column,
-                   "before": answer_json(flip.before), "after": answer_json(flip.after)})
+                   "before": answer_json(&flip.before), "after": answer_json(&flip.after)})
         })
         .collect();
     json!({
@@ -339,12 +339,13 @@ pub fn diff_json(diff: &Diff) -> Value {
     })
 }
 
-/// An answer in JSON: a decision code's name (`"VALID"`), or a root key's verdict and
-/// status (`{"allowed": false, "status": 404}`).
-fn answer_json(answer: Answer) -> Value {
+/// An answer in JSON: a decision code's name (`"VALID"`), a root key's verdict and status
+/// (`{"allowed": false, "status": 404}`), or an access assertion's keys (`{"keys": [...]}`).
+fn answer_json(answer: &Answer) -> Value {
     match answer {
         Answer::Code(code) => json!(code.name()),
         Answer::Status { allowed, status } => json!({"allowed": allowed, "status": status}),
+        Answer::Keys(keys) => json!({"keys": keys}),
     }
 }
 

@@ -27,10 +27,21 @@ pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
         .expect("the loader checked the root key");
     let outcome = decide_root(key, &case.check, loaded.now);
     let passed = holds(case, &outcome);
+    // A case that pins a status is about the status too: it shows in both words.
+    let (expected, actual) = match &case.status {
+        Some(pinned) => (
+            format!("{} ({})", case.expect.value.word(), pinned.value),
+            format!("{} ({})", word(outcome.allowed), outcome.status),
+        ),
+        None => (
+            case.expect.value.word().to_owned(),
+            word(outcome.allowed).to_owned(),
+        ),
+    };
     TestResult {
         passed,
-        expected: case.expect.value.word().to_owned(),
-        actual: word(outcome.allowed).to_owned(),
+        expected,
+        actual,
         code: None,
         semantics: None,
         failure: (!passed).then(|| failure::root_case(loaded, case, key, &outcome)),
