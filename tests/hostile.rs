@@ -1222,3 +1222,93 @@ fn a_file_with_old_mac_line_endings_is_placed_by_its_lines() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("p.yaml:5:14"), "{}", run.stderr);
 }
+
+// Found in a later trial: route requests that contradict the policy, a disabled
+// workspace, and a diff that changes where root keys call.
+
+const ROOT_POLICY: &str = "version: 1\nworkspace: {id: ws_1}\napis: {api_1: {keyspace: ks_1}}\n\
+    root_keys:\n  rk: {permissions: [\"unkey:v1:ws_1:keyspaces/ks_1/keys/*#delete_key\"]}\n";
+
+#[test]
+fn a_route_request_cannot_choose_its_workspace_or_an_apis_keyspace() {
+    for params in [
+        "{apiId: api_1, keyAuthId: ks_typo, keyId: k1}",
+        "{apiId: api_1, workspaceId: ws_other, keyId: k1}",
+        "{apiId: api_1, apiId: api_2, keyId: k1}",
+    ] {
+        let text = format!(
+            "{ROOT_POLICY}cases:\n  - {{key: rk, route: keys.deleteKey, params: {params}, expect: deny}}\n"
+        );
+        let dir = suite(&[("p.yaml", &text)]);
+        assert_eq!(permspec(&["test", arg(dir.path())]).code, 2, "{params}");
+    }
+    let dir = suite(&[("p.yaml", ROOT_POLICY)]);
+    let file = dir.path().join("p.yaml");
+    for extra in [["--param", "workspaceId=ws_2"], ["--param", "apiId=api_1"]] {
+        let run = permspec(
+            &[
+                &[
+                    "check",
+                    "--route",
+                    "keys.deleteKey",
+                    "--role-file",
+                    arg(&file),
+                    "--key",
+                    "rk",
+                ][..],
+                &["--param", "apiId=api_1", "--param", "keyId=k1"],
+                &extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.stdout);
+    }
+    let line = r#"{"grants": [], "route": "keys.getKey", "params": {"apiId": "a", "apiId": "b", "keyAuthId": "k", "keyId": "k", "workspaceId": "w"}}"#;
+    let run = permspec_with_input(&["check", "--batch", "-"], line);
+    assert!(run.stdout.contains("more than once"), "{}", run.stdout);
+}
+
+#[test]
+fn a_disabled_workspace_stops_its_root_keys_and_enabling_it_widens() {
+    let disabled = ROOT_POLICY.replace("{id: ws_1}", "{id: ws_1, enabled: false}");
+    let case = "cases:\n  - {key: rk, route: keys.deleteKey, params: {apiId: api_1, keyId: k1}, expect: allow}\n";
+    let dir = suite(&[("p.yaml", &format!("{disabled}{case}"))]);
+    let run = permspec(&["test", arg(dir.path())]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("the workspace is disabled"),
+        "{}",
+        run.stdout
+    );
+
+    let versions = suite(&[("old/p.yaml", &disabled), ("new/p.yaml", ROOT_POLICY)]);
+    let run = permspec(&[
+        "diff",
+        arg(&versions.path().join("old")),
+        arg(&versions.path().join("new")),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+#[test]
+fn a_diff_sees_root_keys_move_to_another_workspace_or_keyspace() {
+    let grant = ROOT_POLICY.replace("ws_1:keyspaces", "ws_2:keyspaces");
+    let moved = grant.replace("{id: ws_1}", "{id: ws_2}");
+    let versions = suite(&[("old/p.yaml", &grant), ("new/p.yaml", &moved)]);
+    let run = permspec(&[
+        "diff",
+        arg(&versions.path().join("old")),
+        arg(&versions.path().join("new")),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+
+    let remapped = ROOT_POLICY.replace("ks_1/keys", "ks_2/keys");
+    let moved = remapped.replace("keyspace: ks_1", "keyspace: ks_2");
+    let versions = suite(&[("old/p.yaml", &remapped), ("new/p.yaml", &moved)]);
+    let run = permspec(&[
+        "diff",
+        arg(&versions.path().join("old")),
+        arg(&versions.path().join("new")),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}

@@ -31,7 +31,39 @@ struct Input {
     #[serde(default)]
     route: Option<String>,
     #[serde(default)]
-    params: Option<serde_json::Map<String, Value>>,
+    params: Option<Params>,
+}
+
+/// A route line's `params`, in order, refusing a name given twice (a JSON object keeps the
+/// last value of a repeated name, and which one the caller meant is anyone's guess).
+struct Params(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Params;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of params")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Params, A::Error> {
+                let mut pairs: Vec<(String, Value)> = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    if pairs.iter().any(|(known, _)| *known == name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "param `{name}` is given more than once"
+                        )));
+                    }
+                    pairs.push((name, value));
+                }
+                Ok(Params(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
 }
 
 /// Runs every check of `path` (`-` for standard input), writing one answer per line.
@@ -176,7 +208,8 @@ fn answer(line: &[u8]) -> Result<Value, String> {
         }));
     }
     if let Some(name) = &input.route {
-        return route_answer(name, input.params.as_ref(), grants);
+        let params = input.params.map(|params| params.0).unwrap_or_default();
+        return route_answer(name, &params, grants);
     }
     let query = input.root_query.expect("exactly one was given");
     Ok(match query.evaluate(grants) {
@@ -190,14 +223,14 @@ fn answer(line: &[u8]) -> Result<Value, String> {
 /// The answer to a `route` line: params are strings, options `true` or `false`.
 fn route_answer(
     name: &str,
-    params: Option<&serde_json::Map<String, Value>>,
+    params: &[(String, Value)],
     grants: &[String],
 ) -> Result<Value, String> {
     let route = routes::table()
         .get(name)
         .map_err(|error| error.to_string())?;
     let mut pairs = Vec::new();
-    for (param, value) in params.into_iter().flatten() {
+    for (param, value) in params {
         let value = match value {
             Value::String(text) => text.clone(),
             Value::Bool(flag) => flag.to_string(),

@@ -7,7 +7,8 @@ use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
 use permspec::lint::{RuleId, lint_query, syntax_diagnostic, whole};
 use permspec::policy::{
-    KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, root_key_stopped,
+    KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, contradiction,
+    root_key_stopped,
 };
 use permspec::printable::{escaped, escaped_but};
 use permspec::query::{self, Query, unkey_limits};
@@ -235,7 +236,7 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
             .get(name)
             .is_ok_and(|route| route.is_checked())
     });
-    if checked && let Some(stopped) = root_key_stopped(key, root.now) {
+    if checked && let Some(stopped) = root_key_stopped(&root.policy, key, root.now) {
         return gated(&stopped, args);
     }
     let grants: Vec<String> = key.grant_texts().into_iter().map(str::to_owned).collect();
@@ -243,7 +244,12 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
         Some(route) => {
             let given = args.params.iter().filter_map(|pair| pair.split_once('='));
             let given = given.map(|(name, value)| (name.to_owned(), value.to_owned()));
-            let mut params: Vec<String> = completed_params(&root.policy, given.collect())
+            let completed = completed_params(&root.policy, given.collect());
+            if let Some(why) = contradiction(&root.policy, &completed) {
+                eprintln!("error: {}", escaped(&why));
+                return Exit::BadInput;
+            }
+            let mut params: Vec<String> = completed
                 .into_iter()
                 .map(|(name, value)| format!("{name}={value}"))
                 .collect();

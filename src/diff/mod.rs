@@ -368,7 +368,7 @@ fn compare_policies(
         version
             .and_then(|version| {
                 let key = version.file.policy.key(name)?;
-                Some(route_probes.allowed(key, version.now))
+                Some(route_probes.allowed(&version.file.policy, key, version.now))
             })
             .unwrap_or_default()
     };
@@ -573,11 +573,17 @@ fn not_compared(route: &str) -> String {
     format!("{route}{NOT_COMPARED}")
 }
 
-/// A key's kind, `enabled`, whether it has expired, and its grants.
-type RootState<'v> = (KeyKind, bool, bool, Vec<&'v str>);
+/// A key's kind, `enabled`, whether it has expired, the workspace it calls in (its id and
+/// whether it is enabled) and the keyspaces of its APIs, and its grants: what decides a
+/// root key's route calls.
+type RootState<'v> = (KeyKind, bool, bool, Workspace<'v>, Vec<&'v str>);
+
+/// A policy's workspace id, whether it is enabled, and its APIs' keyspaces.
+type Workspace<'v> = (Option<&'v str>, bool, Vec<(&'v str, &'v str)>);
 
 /// Whether the root key `name` differs between the versions in anything that decides a
-/// route call: its grants, `enabled`, whether it has expired, or its presence.
+/// route call: its grants, `enabled`, whether it has expired, its presence, or the
+/// workspace and keyspaces its calls are made in.
 fn root_key_changed(old: Option<&Version>, new: Option<&Version>, name: &str) -> bool {
     let (before, after) = (root_state(old, name), root_state(new, name));
     let root = |state: &Option<RootState<'_>>| {
@@ -606,8 +612,17 @@ fn root_state<'v>(version: Option<&'v Version>, name: &str) -> Option<RootState<
         .expires
         .as_ref()
         .is_some_and(|at| at.value <= version.now);
+    let policy = &version.file.policy;
+    let apis = (policy.apis.iter())
+        .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
+        .collect();
+    let workspace = (
+        policy.workspace_id.as_ref().map(|id| id.value.as_str()),
+        policy.workspace_enabled,
+        apis,
+    );
     let grants = key.grant_texts();
-    Some((key.kind, key.enabled.value, expired, grants))
+    Some((key.kind, key.enabled.value, expired, workspace, grants))
 }
 
 /// The root key's grants behind a route it may newly call, and whether a route case of the
@@ -673,7 +688,7 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     for case in &new.file.root_cases {
         let decide = |version: &Version| match version.file.policy.key(&case.key.value) {
             Some(key) => {
-                let outcome = decide_root(key, &case.check, version.now);
+                let outcome = decide_root(&version.file.policy, key, &case.check, version.now);
                 Answer::Status {
                     allowed: outcome.allowed,
                     status: outcome.status,
@@ -706,7 +721,8 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     for assertion in &new.file.route_access {
         let allowed = |version: &Version| {
             let keys = version.file.policy.keys.iter().filter(|key| {
-                key.kind == KeyKind::Root && decide_root(key, &assertion.check, version.now).allowed
+                key.kind == KeyKind::Root
+                    && decide_root(&version.file.policy, key, &assertion.check, version.now).allowed
             });
             Answer::Keys(keys.map(|key| key.name.value.clone()).collect())
         };

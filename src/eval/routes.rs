@@ -366,7 +366,15 @@ impl Request {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Request, RouteError> {
         let mut request = Request::new();
+        let mut seen: Vec<&str> = Vec::new();
         for (name, value) in pairs {
+            // A name given twice is ambiguous: which value did the caller mean?
+            if seen.contains(&name) {
+                return Err(RouteError::Repeated {
+                    name: name.to_owned(),
+                });
+            }
+            seen.push(name);
             if route.option(name).is_some() {
                 match value {
                     "true" => request = request.option(name),
@@ -446,6 +454,11 @@ pub enum RouteError {
         /// Its value.
         value: String,
     },
+    /// A param or option given twice.
+    Repeated {
+        /// Its name.
+        name: String,
+    },
     /// A request that sets none of the options one of which it must set: Unkey answers 400
     /// before any check.
     NeedsOption {
@@ -485,6 +498,9 @@ impl fmt::Display for RouteError {
                     "option `{option}` is `{}`: give `true` or `false`",
                     clipped(value)
                 )
+            }
+            RouteError::Repeated { name } => {
+                write!(f, "`{name}` is given more than once: give each param once")
             }
             RouteError::NeedsOption { route, options } => write!(
                 f,

@@ -146,6 +146,16 @@ pub fn check(
             .map(|(name, value)| (name.clone(), value.text()))
             .collect(),
     );
+    if let Some(why) = contradiction(policy, &pairs) {
+        return Err(LoadError::at(
+            "policy::invalid-request",
+            source,
+            params_span,
+            why,
+            "contradicts the policy",
+        )
+        .with_help("leave the param out: permspec takes it from the policy"));
+    }
     let request = Request::build(route, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .and_then(|request| route.stages(&request).map(|_| request))
         .map_err(|error| request_error(source, policy, written, params_span, &error))?;
@@ -161,6 +171,35 @@ pub fn check(
         },
         request,
         written: shown.join(", "),
+    })
+}
+
+/// Why `pairs` contradict `policy`, if they do: a request cannot choose its workspace (a
+/// root key calls in its own) or the keyspace of an API (Unkey looks it up), so a
+/// `workspaceId` other than `workspace.id`, or a `keyAuthId` other than the keyspace `apis:`
+/// gives the API, would test a request Unkey never sees.
+pub fn contradiction(policy: &Policy, pairs: &[(String, String)]) -> Option<String> {
+    let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, v)| v);
+    if let (Some(given), Some(declared)) = (value("workspaceId"), &policy.workspace_id)
+        && *given != declared.value
+    {
+        return Some(format!(
+            "`workspaceId: {given}` is not the root keys' workspace `{}`: a root key calls \
+             in its own workspace",
+            declared.value
+        ));
+    }
+    let (api, keyspace) = (value("apiId")?, value("keyAuthId")?);
+    let declared = policy
+        .apis
+        .iter()
+        .find(|declared| declared.id.value == *api)?;
+    (declared.keyspace.value != *keyspace).then(|| {
+        format!(
+            "`keyAuthId: {keyspace}` is not the keyspace of `{api}`, which `apis:` gives as \
+             `{}`: Unkey looks the keyspace up from the API",
+            declared.keyspace.value
+        )
     })
 }
 
@@ -240,7 +279,9 @@ fn request_error(
             params_span,
             format!("set one of {} to `true` in `params`", options.join(", ")),
         ),
-        RouteError::UnknownRoute { .. } => (params_span, String::new()),
+        RouteError::UnknownRoute { .. } | RouteError::Repeated { .. } => {
+            (params_span, String::new())
+        }
     };
     let label = match error {
         RouteError::MissingParam { param, .. } => format!("no `{param}`"),
@@ -249,6 +290,7 @@ fn request_error(
         RouteError::BadOption { .. } => "not `true` or `false`".to_owned(),
         RouteError::UnknownOption { .. } => "no such option".to_owned(),
         RouteError::NeedsOption { .. } => "no option set".to_owned(),
+        RouteError::Repeated { .. } => "given twice".to_owned(),
         RouteError::UnknownRoute { .. } => "here".to_owned(),
     };
     LoadError::at(

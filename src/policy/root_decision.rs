@@ -2,7 +2,7 @@
 //! key gets 403 before any check, on every route that authorizes a root key), then the
 //! route's stages or the URN leaf against the key's grants. The runner, coverage, mutation testing and `diff` all decide with this.
 
-use super::{Key, RootCheck, Spanned};
+use super::{Key, Policy, RootCheck, Spanned};
 use crate::eval::routes::{self, Arm, LeafReport};
 use crate::eval::urn;
 use jiff::Timestamp;
@@ -26,10 +26,13 @@ pub struct RootOutcome {
     pub gated: bool,
 }
 
-/// How Unkey answers the root key `key` at `now` before any check: `None` when it goes on
-/// to the checks, else the denial of a disabled or expired key.
-pub fn root_key_stopped(key: &Key, now: Timestamp) -> Option<RootOutcome> {
-    let gate = if !key.enabled.value {
+/// How Unkey answers the root key `key` of `policy` at `now` before any check: `None` when
+/// it goes on to the checks, else the denial of a disabled workspace or a disabled or
+/// expired key.
+pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<RootOutcome> {
+    let gate = if !policy.workspace_enabled {
+        Some("the workspace is disabled".to_owned())
+    } else if !key.enabled.value {
         Some("the root key is disabled".to_owned())
     } else {
         key.expires
@@ -50,7 +53,7 @@ pub fn root_key_stopped(key: &Key, now: Timestamp) -> Option<RootOutcome> {
 }
 
 /// Decides `check` for the root key `key` at `now`.
-pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
+pub fn decide_root(policy: &Policy, key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
     // A route that checks no root key answers before the key is looked at.
     let route = match check {
         RootCheck::Route { route, .. } => Some(
@@ -61,7 +64,7 @@ pub fn decide_root(key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome 
         RootCheck::Urn(_) => None,
     };
     if route.is_none_or(|route| route.is_checked())
-        && let Some(stopped) = root_key_stopped(key, now)
+        && let Some(stopped) = root_key_stopped(policy, key, now)
     {
         return stopped;
     }
@@ -128,11 +131,12 @@ pub fn root_leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<L
 /// The grants of `key` that let `check` pass (none when it is denied): what coverage
 /// counts as exercised.
 pub fn grants_used<'k>(
+    policy: &Policy,
     key: &'k Key,
     check: &RootCheck,
     now: Timestamp,
 ) -> Vec<&'k Spanned<String>> {
-    let outcome = decide_root(key, check, now);
+    let outcome = decide_root(policy, key, check, now);
     if !outcome.allowed {
         return Vec::new();
     }

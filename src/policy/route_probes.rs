@@ -194,15 +194,26 @@ impl RouteProbes {
         );
     }
 
-    /// The probes `key` may call at `now` (none when it is disabled or expired).
-    pub fn allowed(&self, key: &Key, now: Timestamp) -> BTreeSet<String> {
-        let usable = key.enabled.value && key.expires.as_ref().is_none_or(|at| at.value > now);
-        if !usable || key.kind != KeyKind::Root {
+    /// The probes the root key `key` of `policy` may call at `now` (none when its workspace
+    /// or itself is disabled, or it has expired).
+    pub fn allowed(&self, policy: &Policy, key: &Key, now: Timestamp) -> BTreeSet<String> {
+        if key.kind != KeyKind::Root || super::root_key_stopped(policy, key, now).is_some() {
             return BTreeSet::new();
         }
         let grants = key.grant_texts();
         self.probes
             .values()
+            // A call in another workspace than the policy's, or on a keyspace its `apis:`
+            // does not give the API, is no call its root keys can make.
+            .filter(|probe| {
+                let pairs: Vec<(String, String)> = ["workspaceId", "apiId", "keyAuthId"]
+                    .into_iter()
+                    .filter_map(|name| {
+                        Some((name.to_owned(), probe.request.value(name)?.to_owned()))
+                    })
+                    .collect();
+                super::contradiction(policy, &pairs).is_none()
+            })
             .filter(|probe| {
                 probe
                     .route

@@ -133,7 +133,7 @@ fn touch_root(loaded: &LoadedFile, check: &RootCheck, only: Option<&String>, see
     });
     for (index, key) in keys {
         seen.keys.insert(index);
-        let used = crate::policy::grants_used(key, check, loaded.now);
+        let used = crate::policy::grants_used(&loaded.file.policy, key, check, loaded.now);
         seen.grants.extend(used.into_iter().map(|grant| grant.span));
     }
 }

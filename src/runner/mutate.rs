@@ -427,7 +427,10 @@ impl<'a> Check<'a> {
                 let Some(key) = resolved.policy.key(&case.key.value) else {
                     return false;
                 };
-                root::holds(case, &decide_root(key, &case.check, loaded.now))
+                root::holds(
+                    case,
+                    &decide_root(&resolved.policy, key, &case.check, loaded.now),
+                )
             }
             Check::RouteAccess(loaded, assertion, listed) => {
                 let keys = resolved
@@ -436,7 +439,9 @@ impl<'a> Check<'a> {
                     .iter()
                     .filter(|key| key.kind == KeyKind::Root);
                 let mut allowed: Vec<String> = keys
-                    .filter(|key| decide_root(key, &assertion.check, loaded.now).allowed)
+                    .filter(|key| {
+                        decide_root(&resolved.policy, key, &assertion.check, loaded.now).allowed
+                    })
                     .map(|key| key.name.value.clone())
                     .collect();
                 allowed.extend(unchanged(listed));
@@ -693,7 +698,10 @@ fn telling_route(
         let Some(changed) = mutant.policy.keys.iter().find(|k| k.name == key.name) else {
             continue;
         };
-        let (before, after) = (probes.allowed(key, now), probes.allowed(changed, now));
+        let (before, after) = (
+            probes.allowed(&original.policy, key, now),
+            probes.allowed(&mutant.policy, changed, now),
+        );
         let (label, expect) = match before.difference(&after).next() {
             Some(lost) => (lost, "allow"),
             None => (after.difference(&before).next()?, "deny"),

@@ -25,7 +25,7 @@ pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
         .policy
         .key(&case.key.value)
         .expect("the loader checked the root key");
-    let outcome = decide_root(key, &case.check, loaded.now);
+    let outcome = decide_root(&loaded.file.policy, key, &case.check, loaded.now);
     let passed = holds(case, &outcome);
     // A case that pins a status is about the status too: it shows in both words.
     let (expected, actual) = match &case.status {
@@ -58,7 +58,12 @@ pub fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
         .iter()
         .filter(|key| key.kind == crate::policy::KeyKind::Root);
     let outcomes: Vec<(&Key, RootOutcome)> = root_keys
-        .map(|key| (key, decide_root(key, &assertion.check, loaded.now)))
+        .map(|key| {
+            (
+                key,
+                decide_root(&loaded.file.policy, key, &assertion.check, loaded.now),
+            )
+        })
         .collect();
     let mut allowed: Vec<&str> = outcomes
         .iter()
