@@ -162,8 +162,8 @@ proptest! {
         let (old, new) = (policy(&before), policy(&after));
         let probes = RouteProbes::new(&[&old, &new]);
         let now = jiff::Timestamp::UNIX_EPOCH;
-        let was = probes.allowed(&old.keys[0], now);
-        let is = probes.allowed(&new.keys[0], now);
+        let was = probes.allowed(&old, &old.keys[0], now);
+        let is = probes.allowed(&new, &new.keys[0], now);
         for (route, values, flag) in requests {
             let request = build(route, &values, flag);
             if allowed(route, &request, &after) && !allowed(route, &request, &before) {
