@@ -4,7 +4,8 @@
 //!
 //! What a replacement keeps of the file it replaces:
 //! - a symbolic link: the link stays, and its target is replaced (`lint --fix`, `import -o`
-//!   and `init` alike); a link to nothing is refused;
+//!   and `init` alike); a link to nothing is refused, and so is anything but a regular file
+//!   (a device, a FIFO, a socket);
 //! - the mode, owner and group; a file permspec cannot give back to its owner is left alone;
 //! - its other hard links: a file with more than one name is written in place, through its
 //!   inode, after a copy of the old text is kept beside it until the write is synced;
@@ -72,13 +73,21 @@ pub fn write_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// Replaces the regular file `target` (no link) by `contents`, if it holds `expected`.
+/// Replaces the regular file `target` (no link) by `contents`, if it holds `expected`. A
+/// device, a FIFO or a socket is refused: replacing `/dev/null` with a file, or waiting on a
+/// FIFO forever, is no write of a policy.
 fn replace_existing(
     target: &Path,
     expected: Option<&[u8]>,
     contents: &[u8],
 ) -> Result<(), ReplaceError> {
     let metadata = std::fs::metadata(target)?;
+    if !metadata.is_file() {
+        return Err(ReplaceError::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file (a directory, a device, a FIFO or a socket)",
+        )));
+    }
     let unchanged = |read: &[u8]| expected.is_none_or(|expected| read == expected);
     if links(&metadata) > 1 {
         return write_in_place(target, contents, unchanged);
@@ -232,6 +241,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn hard_links_and_symbolic_links_are_kept() {
+        use std::os::unix::fs::FileTypeExt;
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("p.yaml");
         let other = directory.path().join("other-name.yaml");
@@ -259,5 +269,14 @@ mod tests {
 
         std::os::unix::fs::symlink("nowhere.yaml", directory.path().join("dangling.yaml")).unwrap();
         assert!(write_file(&directory.path().join("dangling.yaml"), b"x").is_err());
+        let device = directory.path().join("null.yaml");
+        std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+        assert!(write_file(&device, b"x").is_err());
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 }

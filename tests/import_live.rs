@@ -655,3 +655,90 @@ fn the_root_key_is_never_sent_in_clear_text_to_another_host() {
     );
     assert!(stderr.contains("--allow-insecure-http"), "{stderr}");
 }
+
+/// A body that a server sends one byte every half second.
+struct Dripping(usize);
+
+impl std::io::Read for Dripping {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.0 == 0 || buffer.is_empty() {
+            return Ok(0);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        self.0 -= 1;
+        buffer[0] = b' ';
+        Ok(1)
+    }
+}
+
+#[test]
+fn a_server_that_answers_a_byte_at_a_time_is_cut_off_at_max_time() {
+    // A server of its own: this one answers with a body that never ends in time.
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let serving = Arc::clone(&server);
+    std::thread::spawn(move || {
+        while let Ok(request) = serving.recv() {
+            std::thread::spawn(move || {
+                let response =
+                    tiny_http::Response::new(200.into(), Vec::new(), Dripping(10_000), None, None);
+                let _ = request.respond(response);
+            });
+        }
+    });
+    let started = Instant::now();
+    let output = assert_cmd::Command::cargo_bin("permspec")
+        .unwrap()
+        .args([
+            "import",
+            "unkey",
+            "--api",
+            "api_1",
+            "--base-url",
+            &url,
+            "--max-time",
+            "2",
+        ])
+        .env("UNKEY_ROOT_KEY", ROOT_KEY)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    server.unblock();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stopped after 2 seconds"), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_that_is_no_regular_file_is_refused() {
+    let fixture = Arc::new(Fixture::new());
+    let server = {
+        let fixture = Arc::clone(&fixture);
+        Server::start(Box::new(move |endpoint, body| {
+            fixture.answer(endpoint, body)
+        }))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("null.yaml");
+    std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+    let run = import(
+        &server,
+        &["--api", "api_2", "-o", device.to_str().unwrap()],
+        Some(ROOT_KEY),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

@@ -19,8 +19,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.unkey.com";
 
 /// A page size Unkey accepts for every list endpoint.
 const PAGE_SIZE: u32 = 100;
-/// The largest response body read.
-const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest response body read: a policy file's own limit.
+const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+/// The longest one request may take.
+const REQUEST_TIME: Duration = Duration::from_secs(60);
 
 /// How failed reads are retried.
 #[derive(Clone, Copy, Debug)]
@@ -242,6 +244,11 @@ impl Budget {
         }
     }
 
+    /// When reading must have ended.
+    fn deadline(&self) -> std::time::Instant {
+        self.started + self.caps.time
+    }
+
     /// Counts a page of `keys` keys; an error once a cap is passed.
     fn spend(&mut self, keys: usize) -> Result<(), LiveError> {
         self.pages += 1;
@@ -254,10 +261,17 @@ impl Budget {
             return capped(format!("{} keys", self.caps.keys), "--max-keys");
         }
         if self.started.elapsed() > self.caps.time {
-            let seconds = self.caps.time.as_secs();
-            return capped(format!("{seconds} seconds"), "--max-time");
+            return Err(out_of_time(self.caps));
         }
         Ok(())
+    }
+}
+
+/// The error of a read that ran out of `--max-time`.
+fn out_of_time(caps: Caps) -> LiveError {
+    LiveError::Capped {
+        reached: format!("{} seconds", caps.time.as_secs()),
+        flag: "--max-time",
     }
 }
 
@@ -267,7 +281,7 @@ impl Client {
     pub fn new(base_url: &str, root_key: String, retry: Retry, caps: Caps) -> Self {
         let agent = ureq::Agent::config_builder()
             .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(REQUEST_TIME))
             .http_status_as_error(false)
             .max_redirects(0)
             .user_agent(concat!("permspec/", env!("CARGO_PKG_VERSION")))
@@ -291,13 +305,19 @@ impl Client {
         let mut budget = Budget::new(self.caps);
         let mut keys = Vec::new();
         for api in apis {
-            self.post("apis.getApi", &json!({ "apiId": api }), api)?;
-            let listed: Vec<UnkeyKey> =
-                self.pages("apis.listKeys", json!({ "apiId": api }), api, &mut |page| {
+            let deadline = budget.deadline();
+            self.post("apis.getApi", &json!({ "apiId": api }), api, deadline)?;
+            let listed: Vec<UnkeyKey> = self.pages(
+                "apis.listKeys",
+                json!({ "apiId": api }),
+                api,
+                deadline,
+                &mut |page| {
                     budget.spend(page)?;
                     progress.page(budget.pages, budget.keys);
                     Ok(())
-                })?;
+                },
+            )?;
             keys.extend(listed.into_iter().map(|key| {
                 let origin = Origin {
                     api: Some(api.clone()),
@@ -306,15 +326,26 @@ impl Client {
                 (key, origin)
             }));
         }
+        let deadline = budget.deadline();
         let mut counted = |_| {
             budget.spend(0)?;
             progress.page(budget.pages, budget.keys);
             Ok(())
         };
-        let roles: Vec<UnkeyRole> =
-            self.pages("permissions.listRoles", json!({}), "", &mut counted)?;
-        let permissions: Vec<UnkeyPermission> =
-            self.pages("permissions.listPermissions", json!({}), "", &mut counted)?;
+        let roles: Vec<UnkeyRole> = self.pages(
+            "permissions.listRoles",
+            json!({}),
+            "",
+            deadline,
+            &mut counted,
+        )?;
+        let permissions: Vec<UnkeyPermission> = self.pages(
+            "permissions.listPermissions",
+            json!({}),
+            "",
+            deadline,
+            &mut counted,
+        )?;
         Ok(Workspace {
             keys,
             roles,
@@ -337,6 +368,7 @@ impl Client {
         endpoint: &str,
         body: Value,
         api: &str,
+        deadline: std::time::Instant,
         on_page: &mut dyn FnMut(usize) -> Result<(), LiveError>,
     ) -> Result<Vec<T>, LiveError> {
         let malformed = |message: String| LiveError::Malformed {
@@ -352,7 +384,7 @@ impl Client {
             if let Some(cursor) = &cursor {
                 request["cursor"] = json!(cursor);
             }
-            let mut page = self.post(endpoint, &request, api)?;
+            let mut page = self.post(endpoint, &request, api, deadline)?;
             let data: Vec<T> = serde_json::from_value(page["data"].take())
                 .map_err(|error| malformed(format!("`data`: {error}")))?;
             on_page(data.len())?;
@@ -371,13 +403,24 @@ impl Client {
         }
     }
 
-    /// POSTs `body` to `endpoint`, retrying what can be retried; the parsed 200 body.
-    fn post(&self, endpoint: &str, body: &Value, api: &str) -> Result<Value, LiveError> {
+    /// POSTs `body` to `endpoint`, retrying what can be retried, until `deadline` at the
+    /// latest (a server that answers a byte at a time is cut off); the parsed 200 body.
+    fn post(
+        &self,
+        endpoint: &str,
+        body: &Value,
+        api: &str,
+        deadline: std::time::Instant,
+    ) -> Result<Value, LiveError> {
         let url = format!("{}/v2/{endpoint}", self.base_url);
         let mut delay = self.retry.first_delay;
         let mut attempt = 1;
         loop {
-            let failure = match self.send(&url, body) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(out_of_time(self.caps));
+            }
+            let failure = match self.send(&url, body, left.min(REQUEST_TIME)) {
                 Ok((status @ 300..=399, response, _)) => {
                     return Err(LiveError::Redirected {
                         endpoint: endpoint.to_owned(),
@@ -434,17 +477,29 @@ impl Client {
             if attempt >= self.retry.attempts {
                 return Err(failure);
             }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if delay.min(self.retry.max_delay) >= left {
+                return Err(out_of_time(self.caps));
+            }
             std::thread::sleep(delay.min(self.retry.max_delay));
             delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
         }
     }
 
-    /// One request: the status, the headers that matter, and the body.
-    fn send(&self, url: &str, body: &Value) -> Result<(u16, Headers, String), String> {
+    /// One request, over within `time`: the status, the headers that matter, and the body.
+    fn send(
+        &self,
+        url: &str,
+        body: &Value,
+        time: Duration,
+    ) -> Result<(u16, Headers, String), String> {
         let response = self
             .agent
             .post(url)
+            .config()
+            .timeout_global(Some(time))
+            .build()
             .header("Authorization", &format!("Bearer {}", self.root_key))
             .header("Accept", "application/json")
             .content_type("application/json")
