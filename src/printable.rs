@@ -2,14 +2,23 @@
 //! character in a name (an escape sequence that clears the screen or writes the clipboard, a
 //! line break that forges a result line) is shown escaped, never sent to the terminal.
 
+use serde::Serialize;
 use std::borrow::Cow;
+use std::fmt::Write;
+use unicode_general_category::{GeneralCategory, get_general_category};
 
 /// Whether `c` must never reach the output raw: control characters (C0, DEL, C1), the line
-/// and paragraph separators, and the bidirectional overrides and isolates, which reorder
-/// what a reader sees.
+/// and paragraph separators, and the format characters, which are invisible or reorder
+/// what a reader sees (bidirectional overrides and isolates, zero-width spaces and joiners,
+/// the soft hyphen, the byte-order mark, tag characters).
 pub fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// `text` with every unprintable character escaped: `\n`, `\r`, `\t`, and `\u{1b}` for the
@@ -59,6 +68,37 @@ pub fn masked(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `value` as one line of JSON whose bytes are all printable: every unprintable character in
+/// a string is written as a `\\u` escape, so that a reader decodes the exact text while a
+/// terminal or log viewer shows nothing raw.
+pub fn json(value: &impl Serialize) -> String {
+    json_escaped(serde_json::to_string(value).expect("JSON values serialize"))
+}
+
+/// `value` as indented JSON, printable as [`json`] is.
+pub fn json_pretty(value: &impl Serialize) -> String {
+    json_escaped(serde_json::to_string_pretty(value).expect("JSON values serialize"))
+}
+
+/// Serialized JSON with its unprintable characters as `\\u` escapes: outside strings, JSON
+/// has only ASCII punctuation and whitespace, so every such character is inside a string.
+fn json_escaped(serialized: String) -> String {
+    if !serialized.chars().any(is_unprintable) {
+        return serialized;
+    }
+    let mut out = String::with_capacity(serialized.len() + 16);
+    for c in serialized.chars() {
+        if is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t') {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +111,34 @@ mod tests {
         assert_eq!(escaped_but("a\nb\r", &['\n']), "a\nb\\r");
         assert_eq!(masked("a\u{1b}b\u{85}c\n"), "a?b??c\n");
         assert_eq!(masked("a\u{1b}b").len(), "a\u{1b}b".len());
+    }
+
+    #[test]
+    fn invisible_format_characters_are_escaped() {
+        for c in [
+            '\u{ad}', '\u{61c}', '\u{200b}', '\u{200f}', '\u{2060}', '\u{feff}',
+        ] {
+            assert!(is_unprintable(c), "{c:?}");
+        }
+        assert_eq!(escaped("a\u{e0041}b"), "a\\u{e0041}b");
+        assert!(!is_unprintable('é') && !is_unprintable(' ') && !is_unprintable('*'));
+    }
+
+    #[test]
+    fn json_is_printable_and_reads_back_exactly() {
+        let name = "ci\u{1b}[2J\u{9b}\u{202e}\u{e0041}\u{2028}\n\u{7f}";
+        let line = json(&serde_json::json!({ "name": name }));
+        assert!(!line.chars().any(is_unprintable), "{line}");
+        assert_eq!(
+            line,
+            r#"{"name":"ci\u001b[2J\u009b\u202e\udb40\udc41\u2028\n\u007f"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["name"], name);
+        assert!(
+            !json_pretty(&[name])
+                .chars()
+                .any(|c| is_unprintable(c) && c != '\n')
+        );
     }
 }

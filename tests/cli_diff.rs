@@ -109,6 +109,7 @@ fn route_cases_that_flip_are_listed_in_every_format() {
     );
     let flip = "the deployer stays out of the billing project: deny (403)";
     assert!(diff("root-key-routes", "human").stdout.contains(flip));
+    let flip = "`the deployer stays out of the billing project`: deny (403)";
     assert!(diff("root-key-routes", "markdown").stdout.contains(flip));
 }
 

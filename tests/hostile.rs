@@ -1312,3 +1312,90 @@ fn a_diff_sees_root_keys_move_to_another_workspace_or_keyspace() {
     ]);
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+// Third trial.
+
+/// Names that hold every kind of character a reader must not get raw: an 8-bit CSI, a
+/// right-to-left override, a zero-width space, a tag character, a line separator; and
+/// Markdown that would render a link, an image and an @mention.
+const INVISIBLE_NAMES: &str = "version: 1\npermissions: [a.read]\n\
+    roles:\n  \"r\\x9b31m\\u202etxt\": {permissions: [\"*\"]}\n\
+    keys:\n  \"ev\\u200bil\\U000E0041\\u2028\": {roles: [\"r\\x9b31m\\u202etxt\"]}\n\
+    cases:\n  - {name: \"@org/admins [click](https://x.test) ![i](https://x.test/i.png) <b>\", key: \"ev\\u200bil\\U000E0041\\u2028\", query: a.write, expect: allow}\n";
+
+fn assert_printable(what: &str, output: &str) {
+    let raw: Vec<char> = output
+        .chars()
+        .filter(|&c| permspec::printable::is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    assert!(raw.is_empty(), "{what} prints {raw:?} raw:\n{output}");
+}
+
+#[test]
+fn machine_formats_never_carry_invisible_or_control_characters_raw() {
+    let dir = suite(&[("p.yaml", INVISIBLE_NAMES)]);
+    let path = arg(dir.path());
+    for format in ["human", "json", "junit"] {
+        let run = permspec(&["test", path, "--format", format, "--color", "never"]);
+        assert_ne!(run.code, 2, "{}", run.stderr);
+        assert_printable(&format!("test --format {format}"), &run.stdout);
+        assert_printable(&format!("test --format {format} (stderr)"), &run.stderr);
+    }
+    let run = permspec(&["test", path, "--format", "json", "--coverage", "--mutate"]);
+    assert_printable("coverage and mutation JSON", &run.stdout);
+    for format in ["human", "json", "sarif", "github"] {
+        let run = permspec(&["lint", path, "--format", format, "--color", "never"]);
+        assert_printable(&format!("lint --format {format}"), &run.stdout);
+    }
+    let old = suite(&[("p.yaml", "version: 1\npermissions: [a.read]\n")]);
+    for format in ["human", "markdown", "json"] {
+        let run = permspec(&[
+            "diff",
+            arg(&old.path().join("p.yaml")),
+            arg(&dir.path().join("p.yaml")),
+            "--format",
+            format,
+        ]);
+        assert_printable(&format!("diff --format {format}"), &run.stdout);
+    }
+}
+
+#[test]
+fn json_keeps_the_exact_name_while_printing_it_escaped() {
+    let dir = suite(&[("p.yaml", INVISIBLE_NAMES)]);
+    let run = permspec(&["test", arg(dir.path()), "--format", "json"]);
+    let names: Vec<String> = run
+        .stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|event| event["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        names.iter().any(|name| name.ends_with(
+            "p.yaml::@org/admins [click](https://x.test) ![i](https://x.test/i.png) <b>"
+        )),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_markdown_diff_shows_policy_text_only_in_code_spans() {
+    let new = "version: 1\npermissions: [a.read]\nroles:\n  r: {permissions: [a.read]}\n\
+               keys:\n  k: {roles: [r]}\ncases:\n\
+               \x20 - {name: \"@org/admins [click](https://x.test) ![i](https://x.test/i.png) <b>\", key: k, query: a.read, expect: allow}\n";
+    let old = new.replace("{permissions: [a.read]}", "{permissions: []}");
+    let versions = suite(&[("old/p.yaml", &old), ("new/p.yaml", new)]);
+    let run = permspec(&[
+        "diff",
+        arg(&versions.path().join("old")),
+        arg(&versions.path().join("new")),
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        run.stdout
+            .contains("`@org/admins [click](https://x.test) ![i](https://x.test/i.png) <b>`"),
+        "{}",
+        run.stdout
+    );
+}

@@ -9,6 +9,7 @@ use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
 use permspec::policy::Limits;
+use permspec::printable::json as json_line;
 use permspec::report::route_json;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -108,10 +109,10 @@ pub fn run(path: &Path) -> Exit {
             answer(&line)
         };
         let written = match answer {
-            Ok(answer) => writeln!(out, "{answer}"),
+            Ok(answer) => writeln!(out, "{}", json_line(&answer)),
             Err(error) => {
                 malformed = true;
-                writeln!(out, "{}", json!({ "error": error }))
+                writeln!(out, "{}", json_line(&json!({ "error": error })))
             }
         };
         // The answers go out before the input runs dry: a caller may write one line and

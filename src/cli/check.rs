@@ -10,7 +10,7 @@ use permspec::policy::{
     KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, contradiction,
     root_key_stopped,
 };
-use permspec::printable::{escaped, escaped_but};
+use permspec::printable::{escaped, escaped_but, json};
 use permspec::query::{self, Query, unkey_limits};
 use permspec::report::{
     decision_json, decision_text, gate_json, gate_text, route_json, route_text,
@@ -136,7 +136,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
         return Exit::BadInput;
     }
-    let (allowed, text, json) = match (&args.role_file, &args.key) {
+    let (allowed, text, json_value) = match (&args.role_file, &args.key) {
         (Some(file), Some(key)) => match decide_for_key(args, &parsed, file, key, context) {
             Some((decision, semantics, resolved)) => (
                 decision.allowed(),
@@ -159,7 +159,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     };
     match args.format {
         Format::Human => print!("{}", escaped_but(&text, &['\n'])),
-        Format::Json => println!("{json}"),
+        Format::Json => println!("{}", json(&json_value)),
     }
     if allowed {
         Exit::Success
@@ -284,16 +284,16 @@ fn gated(outcome: &RootOutcome, args: &Args) -> Exit {
                 message: Some(message.to_owned()),
                 arm: None,
             };
-            println!("{}", route_json(route, &decision));
+            println!("{}", json(&route_json(route, &decision)));
         }
         (Format::Json, None) => {
             let required = args.urn.as_deref().unwrap_or_default();
             println!(
                 "{}",
-                serde_json::json!({"allowed": false,
+                json(&serde_json::json!({"allowed": false,
                                    "valid": UrnPermission::parse(required).is_ok(),
                                    "error": null, "grant": null, "status": outcome.status,
-                                   "message": message})
+                                   "message": message}))
             );
         }
         (Format::Human, _) => println!("deny ({}): {}", outcome.status, escaped(message)),
@@ -309,12 +309,12 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
     match format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({
+            json(&serde_json::json!({
                 "allowed": grant.is_some(),
                 "valid": parsed.is_ok(),
                 "error": parsed.as_ref().err().map(ToString::to_string),
                 "grant": grant,
-            })
+            }))
         ),
         Format::Human => {
             let required = escaped(required);
@@ -367,7 +367,7 @@ fn check_route(name: &str, params: &[String], grants: &[String], format: Format)
         }
     };
     match format {
-        Format::Json => println!("{}", route_json(name, &decision)),
+        Format::Json => println!("{}", json(&route_json(name, &decision))),
         Format::Human => {
             let text = route_text(name, &decision, &leaves);
             print!("{}", escaped_but(&text, &['\n']));

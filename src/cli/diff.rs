@@ -3,6 +3,7 @@
 
 use super::{Context, Exit};
 use permspec::diff::{Side, diff};
+use permspec::printable::json_pretty;
 use permspec::report::{diff_json, diff_markdown, diff_text};
 use std::path::PathBuf;
 
@@ -86,10 +87,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     };
     match args.format {
         DiffFormat::Human => print!("{}", diff_text(&diff, &context.renderer)),
-        DiffFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&diff_json(&diff)).expect("JSON")
-        ),
+        DiffFormat::Json => println!("{}", json_pretty(&diff_json(&diff))),
         DiffFormat::Markdown => print!("{}", diff_markdown(&diff)),
     }
     if diff.unacknowledged() > 0 && !args.allow_widening {

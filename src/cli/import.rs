@@ -131,7 +131,7 @@ fn report(imported: &Imported, path: &Path, format: Format) {
         ),
         Format::Json => println!(
             "{}",
-            serde_json::json!({
+            permspec::printable::json(&serde_json::json!({
                 "output": path.display().to_string(),
                 "keys": summary.keys,
                 "roles": summary.roles,
@@ -139,7 +139,7 @@ fn report(imported: &Imported, path: &Path, format: Format) {
                 "apis": summary.apis,
                 "partial": summary.partial,
                 "warnings": imported.warnings,
-            })
+            }))
         ),
     }
 }

@@ -6,6 +6,7 @@ use permspec::lint::{
     Config, Level, LevelSetting, Selector, fix_files, lint_files, lint_query_file,
 };
 use permspec::policy::Source;
+use permspec::printable::json_pretty;
 use permspec::report::{github_annotations, lint_json, sarif};
 use std::path::{Path, PathBuf};
 
@@ -193,14 +194,8 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             let unusable = errors.iter().map(FileDiagnostic::count).sum();
             eprintln!("{}", summary(&findings, unusable, checked));
         }
-        LintFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&lint_json(&findings)).expect("JSON")
-        ),
-        LintFormat::Sarif => println!(
-            "{}",
-            serde_json::to_string_pretty(&sarif(&findings, config.file.as_deref())).expect("JSON")
-        ),
+        LintFormat::Json => println!("{}", json_pretty(&lint_json(&findings))),
+        LintFormat::Sarif => println!("{}", json_pretty(&sarif(&findings, config.file.as_deref()))),
         LintFormat::Github => print!("{}", github_annotations(&findings)),
     }
     let failing = findings

@@ -4,6 +4,7 @@
 use super::{Context, Exit, Format};
 use permspec::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, whole};
 use permspec::policy::{QueryText, Source};
+use permspec::printable;
 use permspec::query::{self, SyntaxError};
 use serde_json::json;
 use std::path::Path;
@@ -54,7 +55,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
                         Format::Human => println!("{parsed}"),
                         Format::Json => println!(
                             "{}",
-                            json!({"ok": true, "canonical": parsed.to_string(), "ast": parsed})
+                            printable::json(
+                                &json!({"ok": true, "canonical": parsed.to_string(), "ast": parsed})
+                            )
                         ),
                     }
                     let findings = lint_query(source, text, &parsed, &config);
@@ -74,7 +77,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
                                 .renderer
                                 .render(&syntax_diagnostic(source, text, &error))
                         ),
-                        Format::Json => println!("{}", error_json(&error)),
+                        Format::Json => println!("{}", printable::json(&error_json(&error))),
                     }
                 }
             }

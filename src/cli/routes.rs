@@ -3,6 +3,7 @@
 
 use super::{Exit, Format};
 use permspec::eval::routes::{self, Arm, Authorization, Check, Denial, Route};
+use permspec::printable;
 use serde_json::json;
 
 /// Arguments of `permspec routes`.
@@ -33,7 +34,10 @@ pub fn run(args: &Args) -> Exit {
             let routes: Vec<_> = selected.iter().map(|route| route_json(route)).collect();
             let unkey =
                 json!({"repository": table.repository, "commit": table.commit, "date": table.date});
-            println!("{}", json!({"unkey": unkey, "routes": routes}));
+            println!(
+                "{}",
+                printable::json(&json!({"unkey": unkey, "routes": routes}))
+            );
         }
         Format::Human if args.route.is_some() => print!("{}", route_text(selected[0])),
         Format::Human => {

@@ -3,6 +3,7 @@
 
 use super::{Context, Exit};
 use permspec::eval::Semantics;
+use permspec::printable::json;
 use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
@@ -273,7 +274,7 @@ fn warn_of_partial_imports(loaded: &[Arc<LoadedFile>]) {
 fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     match args.format {
         TestFormat::Human => print!("{}", coverage_text(policies)),
-        TestFormat::Json => println!("{}", coverage_json(policies)),
+        TestFormat::Json => println!("{}", json(&coverage_json(policies))),
         TestFormat::Junit => eprint!("{}", coverage_text(policies)),
     }
     let total = percent(policies.iter().flat_map(|policy| &policy.categories));
@@ -304,7 +305,7 @@ fn report_mutation(
 ) -> Vec<PolicyMutation> {
     let policies = mutation_test(loaded, passed, threads(args));
     match args.format {
-        TestFormat::Json => println!("{}", mutation_json(&policies)),
+        TestFormat::Json => println!("{}", json(&mutation_json(&policies))),
         TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),
         TestFormat::Junit => eprint!("{}", mutation_text(&policies, &context.renderer)),
     }

@@ -370,7 +370,7 @@ pub fn diff_markdown(diff: &Diff) -> String {
                 presence_word(key.presence)
             };
             let mut detail: Vec<String> = if key.gained.len() > LISTED {
-                vec![format!("+{}", text(&permissions(&key.gained)))]
+                vec![format!("+{}", code(&permissions(&key.gained)))]
             } else {
                 key.gained.iter().map(gain_markdown).collect()
             };
@@ -415,7 +415,7 @@ pub fn diff_markdown(diff: &Diff) -> String {
             out.push_str(&format!(
                 "- {} {}: {} → {}\n",
                 code(flip.source.name()),
-                text(&flip.case),
+                code(&flip.case),
                 flip.before,
                 flip.after
             ));
@@ -429,7 +429,7 @@ pub fn diff_markdown(diff: &Diff) -> String {
                 "- {} {} {}\n",
                 code(&format!("{}:{line}", finding.source.name())),
                 finding.rule.label(),
-                text(&finding.message)
+                code(&finding.message)
             ));
         }
     }
@@ -454,7 +454,9 @@ fn gain_markdown(gain: &Gain) -> String {
 }
 
 /// `value` as a Markdown code span that stays inside one table cell, whatever it holds:
-/// fenced by more backticks than it contains, pipes escaped, line breaks as spaces.
+/// fenced by more backticks than it contains, pipes escaped, line breaks as spaces. Text
+/// from policy files is only ever shown this way: inside a code span no emphasis, link,
+/// HTML or @mention of a name is rendered.
 fn code(value: &str) -> String {
     let flat = value.replace(['\n', '\r'], " ");
     let flat = escaped(&flat).replace('|', "\\|");
@@ -466,11 +468,4 @@ fn code(value: &str) -> String {
         ""
     };
     format!("{fence}{pad}{flat}{pad}{fence}")
-}
-
-/// `value` as Markdown text on one line of a list: line breaks as spaces, and no HTML.
-fn text(value: &str) -> String {
-    escaped(&value.replace(['\n', '\r'], " "))
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

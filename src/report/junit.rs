@@ -1,6 +1,7 @@
 //! `permspec test --format junit`: one `<testsuite>` per file, one `<testcase>` per test,
 //! and with `--mutate` one `<testsuite>` per policy mutated, a survivor a failure.
 
+use crate::printable::escaped_but;
 use crate::runner::{Executed, Fate, PolicyMutation};
 use std::fmt::Write as _;
 
@@ -116,9 +117,11 @@ fn mutation_suite(xml: &mut String, policy: &PolicyMutation) {
     xml.push_str("  </testsuite>\n");
 }
 
+/// `text` for an XML attribute or element: markup characters as entities, unprintable
+/// characters but the line break escaped as everywhere else.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in escaped_but(text, &['\n']).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

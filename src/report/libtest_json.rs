@@ -66,8 +66,7 @@ struct SuiteFinished {
 }
 
 fn line(out: &mut impl Write, event: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, event)?;
-    out.write_all(b"\n")
+    writeln!(out, "{}", crate::printable::json(event))
 }
 
 /// Writes the events of a run, one per line, in order: suite started, each test started

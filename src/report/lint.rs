@@ -1,12 +1,13 @@
 //! Lint findings for tools: JSON, SARIF 2.1.0 (code scanning) and GitHub workflow commands.
 
 use crate::lint::{FileFindings, Finding, Level, Rule, Safety, rules};
+use crate::printable::{escaped, escaped_but};
 use serde_json::{Value, json};
 
 fn location(finding: &Finding) -> Value {
     let (line, column) = finding.line_column();
     let (end_line, end_column) = finding.end_line_column();
-    json!({"file": finding.source.name(), "line": line, "column": column,
+    json!({"file": escaped(finding.source.name()), "line": line, "column": column,
            "end_line": end_line, "end_column": end_column})
 }
 
@@ -22,15 +23,15 @@ pub fn finding_json(finding: &Finding) -> Value {
     value["code"] = json!(finding.rule.code);
     value["name"] = json!(finding.rule.name);
     value["severity"] = json!(finding.level);
-    value["message"] = json!(finding.message);
-    value["label"] = json!(finding.label);
-    value["help"] = json!(finding.help);
+    value["message"] = json!(escaped(&finding.message));
+    value["label"] = json!(escaped(&finding.label));
+    value["help"] = json!(help(&finding.help));
     value["related"] = finding
         .related
         .iter()
         .map(|(span, label)| {
             let (line, column) = finding.source.line_column(span.start);
-            json!({"line": line, "column": column, "label": label})
+            json!({"line": line, "column": column, "label": escaped(label)})
         })
         .collect();
     value["fix"] = finding.fix.as_ref().map_or(Value::Null, |fix| {
@@ -45,9 +46,15 @@ pub fn finding_json(finding: &Finding) -> Value {
                        "end": edit.span.end, "replacement": edit.replacement})
             })
             .collect();
-        json!({"description": fix.description, "safety": fix.safety, "edits": edits})
+        json!({"description": escaped(&fix.description), "safety": fix.safety, "edits": edits})
     });
     value
+}
+
+/// A finding's help, which may run over several lines, with every other unprintable
+/// character escaped: messages, labels and help are prose for a reader, not data.
+fn help(text: &str) -> std::borrow::Cow<'_, str> {
+    escaped_but(text, &['\n'])
 }
 
 fn sarif_level(level: Level) -> &'static str {
@@ -83,14 +90,14 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
         .flat_map(|file| &file.findings)
         .map(|finding| {
             let rule_index = finding.rule.id as usize;
-            let artifact = json!({"uri": finding.source.name()});
+            let artifact = json!({"uri": escaped(finding.source.name())});
             let related: Vec<Value> = finding
                 .related
                 .iter()
                 .enumerate()
                 .map(|(id, (span, label))| json!({
                     "id": id,
-                    "message": {"text": label},
+                    "message": {"text": escaped(label)},
                     "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start, span.end)},
                 }))
                 .collect();
@@ -109,7 +116,7 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
                         }))
                         .collect();
                     json!({
-                        "description": {"text": fix.description},
+                        "description": {"text": escaped(&fix.description)},
                         "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
                     })
                 })
@@ -118,7 +125,7 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
                 "ruleId": finding.rule.code,
                 "ruleIndex": rule_index,
                 "level": sarif_level(finding.level),
-                "message": {"text": format!("{}\n{}", finding.message, finding.help)},
+                "message": {"text": format!("{}\n{}", escaped(&finding.message), help(&finding.help))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": artifact,
@@ -168,12 +175,16 @@ pub fn github_annotations(files: &[FileFindings]) -> String {
     out
 }
 
+/// A workflow command's message: unprintable characters escaped but for the line breaks,
+/// which the command's own encoding carries.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    escaped_but(text, &['\n', '\r'])
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// A workflow command's property: escaped as a message is, and its separators encoded.
 fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
+    data(&escaped(text)).replace(':', "%3A").replace(',', "%2C")
 }
