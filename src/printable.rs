@@ -21,6 +21,11 @@ pub fn is_unprintable(c: char) -> bool {
     )
 }
 
+/// Whether `c` is unprintable and more than a line break or tab: what [`masked`] hides.
+pub fn is_unprintable_inline(c: char) -> bool {
+    is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t')
+}
+
 /// `text` with every unprintable character escaped: `\n`, `\r`, `\t`, and `\u{1b}` for the
 /// rest.
 pub fn escaped(text: &str) -> Cow<'_, str> {
@@ -53,7 +58,7 @@ pub fn escaped_but<'t>(text: &'t str, kept: &[char]) -> Cow<'t, str> {
 /// `text` with every unprintable character but the line breaks and tabs replaced by as many
 /// `?` as it has bytes: source shown around a label keeps its byte offsets.
 pub fn masked(text: &str) -> Cow<'_, str> {
-    let shown = |c: char| !is_unprintable(c) || matches!(c, '\n' | '\r' | '\t');
+    let shown = |c: char| !is_unprintable_inline(c);
     if text.chars().all(shown) {
         return Cow::Borrowed(text);
     }
@@ -88,7 +93,7 @@ fn json_escaped(serialized: String) -> String {
     }
     let mut out = String::with_capacity(serialized.len() + 16);
     for c in serialized.chars() {
-        if is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t') {
+        if is_unprintable_inline(c) {
             for unit in c.encode_utf16(&mut [0; 2]) {
                 let _ = write!(out, "\\u{unit:04x}");
             }

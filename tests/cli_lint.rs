@@ -348,3 +348,27 @@ fn the_readme_counts_the_rules_there_are() {
         "README.md should say `the {count} rules of`"
     );
 }
+
+#[test]
+fn a_broken_configuration_is_a_diagnostic_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "version: 1\npermissions: [a.read]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("permspec.toml"),
+        "paths = [\"p.yaml\"]\n[lint]\ndeny-warnings = \"yes\"\n",
+    )
+    .unwrap();
+    for command in ["lint", "test"] {
+        let run = support::cli::permspec_in(dir.path(), &[command, "--color", "never"]);
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{command}: {}", run.stdout);
+        insta::assert_snapshot!(
+            format!("broken_configuration_{command}"),
+            run.stderr.replace(&dir.path().display().to_string(), "DIR")
+        );
+    }
+}

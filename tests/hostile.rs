@@ -1326,7 +1326,7 @@ const INVISIBLE_NAMES: &str = "version: 1\npermissions: [a.read]\n\
 fn assert_printable(what: &str, output: &str) {
     let raw: Vec<char> = output
         .chars()
-        .filter(|&c| permspec::printable::is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t'))
+        .filter(|&c| permspec::printable::is_unprintable_inline(c))
         .collect();
     assert!(raw.is_empty(), "{what} prints {raw:?} raw:\n{output}");
 }
@@ -1398,4 +1398,43 @@ fn a_markdown_diff_shows_policy_text_only_in_code_spans() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn arguments_echoed_in_errors_are_escaped() {
+    let evil = "x\u{1b}[2J\u{9b}y";
+    let dir = suite(&[("p.yaml", PASSING)]);
+    let policy = dir.path().join("p.yaml");
+    let missing = dir.path().join(evil);
+    let runs = [
+        permspec(&["routes", evil]),
+        permspec(&[
+            "check",
+            "a.read",
+            "--role-file",
+            arg(&policy),
+            "--key",
+            evil,
+        ]),
+        permspec(&[
+            "check",
+            "--route",
+            evil,
+            "--role-file",
+            arg(&policy),
+            "--key",
+            "k",
+        ]),
+        permspec(&["lint", arg(&missing)]),
+        permspec(&["test", arg(&missing)]),
+        permspec(&["lint", arg(&policy), "--config", arg(&missing)]),
+        permspec(&["lint", arg(&policy), "--deny", evil]),
+        permspec(&["diff", arg(&policy), arg(&missing)]),
+        permspec(&["test", "--format", evil]),
+        permspec(&[evil]),
+    ];
+    for run in runs {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert_printable("an error", &(run.stdout + &run.stderr));
+    }
 }

@@ -108,7 +108,8 @@ fn impossible_limits_are_a_configuration_error() {
         std::fs::write(&config, format!("[limits]\n{setting}\n")).unwrap();
         let run = permspec_in(dir.path(), &["test", "."]);
         assert_eq!(run.code, 2);
-        assert!(run.stderr.contains(message), "{setting}: {}", run.stderr);
+        let unwrapped = run.stderr.replace("\n  │ ", " ");
+        assert!(unwrapped.contains(message), "{setting}: {}", run.stderr);
         assert!(run.stdout.is_empty());
     }
 }

@@ -76,7 +76,7 @@ pub fn run(path: &Path) -> Exit {
         match permspec::input::open_regular(path) {
             Ok(file) => Box::new(file),
             Err(error) => {
-                eprintln!("error: cannot read `{}`: {error}", path.display());
+                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
         }
@@ -90,7 +90,7 @@ pub fn run(path: &Path) -> Exit {
         let read = match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
             Ok(read) => read,
             Err(error) => {
-                eprintln!("error: cannot read `{}`: {error}", path.display());
+                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
         };
@@ -99,7 +99,7 @@ pub fn run(path: &Path) -> Exit {
         }
         let answer = if line.len() as u64 > limit {
             if let Err(error) = skip_line(&mut reader) {
-                eprintln!("error: cannot read `{}`: {error}", path.display());
+                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
             Err(format!("the line is longer than {limit} bytes"))
@@ -126,12 +126,12 @@ pub fn run(path: &Path) -> Exit {
             }
         });
         if let Err(error) = flushed {
-            eprintln!("error: cannot write the output: {error}");
+            eprintln_escaped!("error: cannot write the output: {error}");
             return Exit::BadInput;
         }
     }
     if let Err(error) = out.flush() {
-        eprintln!("error: cannot write the output: {error}");
+        eprintln_escaped!("error: cannot write the output: {error}");
         return Exit::BadInput;
     }
     if malformed {

@@ -88,7 +88,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     if let Some(path) = &args.batch {
         return super::batch::run(path);
     }
-    let config = match super::configuration(None, &[]) {
+    let config = match super::configuration(&[], context) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -193,7 +193,7 @@ fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
             policy,
         }),
         Some(_) => {
-            eprintln!(
+            eprintln_escaped!(
                 "error: `{}` is an API key: routes and URN permissions are checked for root \
                  keys (`root_keys:`)",
                 escaped(key)
@@ -203,13 +203,13 @@ fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
         None => {
             let names = policy.keys.iter().filter(|k| k.kind == KeyKind::Root);
             let names = names.map(|key| key.name.value.as_str());
-            eprintln!(
+            eprintln_escaped!(
                 "error: `{}` declares no root key `{}`",
                 escaped(loaded.source.name()),
                 escaped(key)
             );
             if let Some(hint) = did_you_mean(key, names) {
-                eprintln!("  help: {}", escaped(&hint));
+                eprintln_escaped!("  help: {}", escaped(&hint));
             }
             None
         }
@@ -246,7 +246,7 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
             let given = given.map(|(name, value)| (name.to_owned(), value.to_owned()));
             let completed = completed_params(&root.policy, given.collect());
             if let Some(why) = contradiction(&root.policy, &completed) {
-                eprintln!("error: {}", escaped(&why));
+                eprintln_escaped!("error: {}", escaped(&why));
                 return Exit::BadInput;
             }
             let mut params: Vec<String> = completed
@@ -347,7 +347,7 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
 /// leaf of the route's checks with the grant that satisfies it or the near miss.
 fn check_route(name: &str, params: &[String], grants: &[String], format: Format) -> Exit {
     if let Some(bare) = params.iter().find(|pair| !pair.contains('=')) {
-        eprintln!("error: `--param {bare}`: give NAME=VALUE, e.g. `--param keyId=key_123`");
+        eprintln_escaped!("error: `--param {bare}`: give NAME=VALUE, e.g. `--param keyId=key_123`");
         return Exit::BadInput;
     }
     let answer = (|| {
@@ -362,7 +362,7 @@ fn check_route(name: &str, params: &[String], grants: &[String], format: Format)
     let (decision, leaves) = match answer {
         Ok(answer) => answer,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln_escaped!("error: {error}");
             return Exit::BadInput;
         }
     };
@@ -407,9 +407,9 @@ fn decide_for_key(
     let resolved = Resolved::new(Arc::clone(&loaded.policy));
     if resolved.key_index(key).is_none() {
         let names = loaded.policy.keys.iter().map(|key| key.name.value.as_str());
-        eprintln!("error: `{}` declares no key `{key}`", loaded.source.name());
+        eprintln_escaped!("error: `{}` declares no key `{key}`", loaded.source.name());
         if let Some(hint) = did_you_mean(key, names) {
-            eprintln!("  help: {hint}");
+            eprintln_escaped!("  help: {hint}");
         }
         return None;
     }

@@ -62,7 +62,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     let (old, new) = match sides(args) {
         Ok(sides) => sides,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln_escaped!("error: {error}");
             return Exit::BadInput;
         }
     };
@@ -71,7 +71,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         (None, [_, new]) => std::slice::from_ref(new),
         (_, paths) => paths,
     };
-    let config = match super::configuration(None, checked) {
+    let config = match super::configuration(checked, context) {
         Ok(config) => config,
         Err(exit) => return exit,
     };

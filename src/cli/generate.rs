@@ -23,7 +23,7 @@ pub fn run(args: &Args) -> Exit {
             Exit::Success
         }
         Err(error) => {
-            eprintln!(
+            eprintln_escaped!(
                 "error: cannot write the suite into `{}`: {error}",
                 args.directory.display()
             );

@@ -101,14 +101,14 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     };
     if args.format == Format::Human {
         for warning in &imported.warnings {
-            eprintln!("warning: {}", permspec::printable::escaped(warning));
+            eprintln_escaped!("warning: {}", permspec::printable::escaped(warning));
         }
     }
     match &args.output {
         None => print!("{}", imported.yaml),
         Some(path) => {
             if let Err(error) = permspec::atomic_write::write_file(path, imported.yaml.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
+                eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
                 return Exit::BadInput;
             }
             report(&imported, path, args.format);
@@ -121,7 +121,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 fn report(imported: &Imported, path: &Path, format: Format) {
     let summary = &imported.summary;
     match format {
-        Format::Human => eprintln!(
+        Format::Human => eprintln_escaped!(
             "wrote {}: {} keys, {} roles, {} catalog permissions{}",
             path.display(),
             summary.keys,
@@ -148,14 +148,14 @@ fn live(args: &UnkeyArgs) -> Option<Workspace> {
     let root_key = match std::env::var(ROOT_KEY) {
         Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
         _ => {
-            eprintln!(
+            eprintln_escaped!(
                 "error: set {ROOT_KEY} to a root key that may read the APIs, their keys, roles and permissions"
             );
             return None;
         }
     };
     if let Err(error) = safe_to_send(&args.base_url, args.allow_insecure_http) {
-        eprintln!("error: {error}");
+        eprintln_escaped!("error: {error}");
         return None;
     }
     let caps = Caps {
@@ -167,7 +167,9 @@ fn live(args: &UnkeyArgs) -> Option<Workspace> {
     let bar = ProgressBar::for_stderr();
     let result = client.workspace(&args.apis, &bar);
     bar.finish();
-    result.map_err(|error| eprintln!("error: {error}")).ok()
+    result
+        .map_err(|error| eprintln_escaped!("error: {error}"))
+        .ok()
 }
 
 /// Whether the root key may go to `base_url`: over TLS, or in clear text to this machine
@@ -205,7 +207,7 @@ fn saved(args: &UnkeyArgs, context: &Context) -> Option<Workspace> {
             permissions,
         },
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => {
-            eprintln!("error: {error}");
+            eprintln_escaped!("error: {error}");
             return None;
         }
     };

@@ -31,11 +31,11 @@ pub fn run(args: &Args) -> Exit {
             Exit::Success
         }
         Err(error @ InitError::Exists(_)) => {
-            eprintln!("error: {error}; nothing was written (`--force` overwrites them)");
+            eprintln_escaped!("error: {error}; nothing was written (`--force` overwrites them)");
             Exit::BadInput
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln_escaped!("error: {error}");
             Exit::BadInput
         }
     }

@@ -81,7 +81,8 @@ pub struct Args {
     watch: bool,
 }
 
-fn configuration(args: &Args) -> Result<Config, String> {
+/// The configuration file's, with the command line's selections and levels on top.
+fn configuration(args: &Args) -> Result<Config, FileDiagnostic> {
     let mut config = Config::discover(args.config.as_deref(), &args.paths)?;
     config.select.extend(args.select.iter().cloned());
     config.ignore.extend(args.ignore.iter().cloned());
@@ -89,7 +90,11 @@ fn configuration(args: &Args) -> Result<Config, String> {
         if selector == "warnings" {
             config.fail_level = Level::Warning;
         } else {
-            config.set_level(&Selector::parse(selector)?, LevelSetting::Error);
+            let selector = Selector::parse(selector).map_err(|error| {
+                FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
+                    .with_code("cli::selector")
+            })?;
+            config.set_level(&selector, LevelSetting::Error);
         }
     }
     for selector in &args.warn {
@@ -106,7 +111,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         let mut watched = match configuration(args) {
             Ok(config) => policy_paths(args, &config),
             Err(error) => {
-                eprintln!("error: {error}");
+                eprint!("{}", context.renderer.render(&error));
                 return Exit::BadInput;
             }
         };
@@ -135,13 +140,13 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let config = match configuration(args) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprint!("{}", context.renderer.render(&error));
             return Exit::BadInput;
         }
     };
     let paths = policy_paths(args, &config);
     if let (Some(file), LintFormat::Human) = (&config.file, args.format) {
-        eprintln!("configuration: {}", file.display());
+        eprintln_escaped!("configuration: {}", file.display());
     }
     let files = if paths.is_empty() {
         Vec::new()
@@ -155,11 +160,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     if args.fix {
         let report = fix_files(&files, &config, today, args.unsafe_fixes);
         for skipped in &report.skipped {
-            eprintln!("warning: {skipped}");
+            eprintln_escaped!("warning: {skipped}");
         }
         for (file, count) in &report.fixed {
             let plural = if *count == 1 { "" } else { "s" };
-            eprintln!("fixed {count} finding{plural} in {file}");
+            eprintln_escaped!("fixed {count} finding{plural} in {file}");
         }
         if !report.errors.is_empty() {
             for error in &report.errors {
@@ -192,7 +197,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
                 }
             }
             let unusable = errors.iter().map(FileDiagnostic::count).sum();
-            eprintln!("{}", summary(&findings, unusable, checked));
+            eprintln_escaped!("{}", summary(&findings, unusable, checked));
         }
         LintFormat::Json => println!("{}", json_pretty(&lint_json(&findings))),
         LintFormat::Sarif => println!("{}", json_pretty(&sarif(&findings, config.file.as_deref()))),

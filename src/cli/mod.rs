@@ -1,6 +1,14 @@
 //! The `permspec` command line: argument definitions and dispatch. Each command lives in a
 //! module of its own; this one only routes.
 
+/// `eprintln!` for messages that echo arguments, paths, names or server text: every
+/// unprintable character in the line is escaped, so none reaches the terminal raw.
+macro_rules! eprintln_escaped {
+    ($($arg:tt)*) => {
+        eprintln!("{}", permspec::printable::escaped(&format!($($arg)*)))
+    };
+}
+
 mod batch;
 mod check;
 mod diff;
@@ -102,11 +110,11 @@ pub struct Context {
 /// above them within the repository, else the defaults); a bad file is reported on standard
 /// error and ends the command with [`Exit::BadInput`].
 fn configuration(
-    explicit: Option<&std::path::Path>,
     paths: &[std::path::PathBuf],
+    context: &Context,
 ) -> Result<permspec::lint::Config, Exit> {
-    permspec::lint::Config::discover(explicit, paths).map_err(|error| {
-        eprintln!("error: {error}");
+    permspec::lint::Config::discover(None, paths).map_err(|error| {
+        eprint!("{}", context.renderer.render(&error));
         Exit::BadInput
     })
 }
@@ -120,7 +128,7 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
                 .iter()
                 .map(|path| format!("`{}`", path.display()))
                 .collect();
-            eprintln!(
+            eprintln_escaped!(
                 "error: no policy files (*.yaml, *.yml) under {}",
                 names.join(", ")
             );
@@ -128,7 +136,7 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
         }
         Ok(files) => Ok(files),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln_escaped!("error: {error}");
             Err(Exit::BadInput)
         }
     }
@@ -141,7 +149,7 @@ pub fn main() -> ExitCode {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| match output_failure(info) {
         Some(error) => {
-            eprintln!("error: cannot write the output: {error}");
+            eprintln_escaped!("error: cannot write the output: {error}");
             OUTPUT_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
         }
         None => default_hook(info),
@@ -150,7 +158,7 @@ pub fn main() -> ExitCode {
         Ok(exit) => match std::io::Write::flush(&mut std::io::stdout()) {
             Ok(()) => exit.into(),
             Err(error) => {
-                eprintln!("error: cannot write the output: {error}");
+                eprintln_escaped!("error: cannot write the output: {error}");
                 Exit::BadInput.into()
             }
         },
@@ -181,8 +189,23 @@ fn output_failure(info: &std::panic::PanicHookInfo<'_>) -> Option<String> {
     Some(error.split('"').next().unwrap_or(error).to_owned())
 }
 
+/// Ends the process on a command-line error, `--help` or `--version` as clap does; an error
+/// when an argument holds unprintable characters is printed plain and escaped, as clap
+/// would otherwise send them to a terminal raw.
+fn exit_on(error: clap::Error) -> ! {
+    let hostile = std::env::args_os().any(|argument| {
+        (argument.to_string_lossy().chars()).any(permspec::printable::is_unprintable_inline)
+    });
+    if hostile && error.use_stderr() {
+        let plain = error.render().to_string();
+        eprint!("{}", permspec::printable::escaped_but(&plain, &['\n']));
+        std::process::exit(error.exit_code());
+    }
+    error.exit()
+}
+
 fn run() -> Exit {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
     let color = cli.color.for_stderr();
     let context = Context {
         color,

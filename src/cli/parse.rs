@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
-    let config = match super::configuration(None, &[]) {
+    let config = match super::configuration(&[], context) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -30,7 +30,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         let text = match permspec::input::read_stdin(config.limits.file_bytes) {
             Ok(text) => text,
             Err(error) => {
-                eprintln!("error: cannot read queries from standard input: {error}");
+                eprintln_escaped!("error: cannot read queries from standard input: {error}");
                 return Exit::BadInput;
             }
         };

@@ -24,7 +24,7 @@ pub fn run(args: &Args) -> Exit {
         Some(name) => match table.get(name) {
             Ok(route) => vec![route],
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln_escaped!("error: {error}");
                 return Exit::BadInput;
             }
         },

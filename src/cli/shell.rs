@@ -38,7 +38,7 @@ pub fn man(args: &ManArgs) -> Exit {
                 Exit::Success
             }
             Err(error) => {
-                eprintln!("error: cannot render the man page: {error}");
+                eprintln_escaped!("error: cannot render the man page: {error}");
                 Exit::BadInput
             }
         };
@@ -54,7 +54,7 @@ pub fn man(args: &ManArgs) -> Exit {
         pages.push((name, page));
     }
     if let Err(error) = std::fs::create_dir_all(directory) {
-        eprintln!("error: cannot create `{}`: {error}", directory.display());
+        eprintln_escaped!("error: cannot create `{}`: {error}", directory.display());
         return Exit::BadInput;
     }
     for (name, page) in pages {
@@ -62,7 +62,7 @@ pub fn man(args: &ManArgs) -> Exit {
         let written =
             page.and_then(|page| permspec::atomic_write::write_file(&path, page.as_bytes()));
         if let Err(error) = written {
-            eprintln!("error: cannot write `{}`: {error}", path.display());
+            eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
             return Exit::BadInput;
         }
     }

@@ -109,7 +109,7 @@ pub enum NoTests {
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     if args.watch {
-        let paths = match super::configuration(None, &args.paths) {
+        let paths = match super::configuration(&args.paths, context) {
             Ok(config) if args.paths.is_empty() => config.default_paths(),
             Ok(_) => args.paths.clone(),
             Err(exit) => return exit,
@@ -120,7 +120,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 }
 
 fn run_once(args: &Args, context: &Context) -> Exit {
-    let config = match super::configuration(None, &args.paths) {
+    let config = match super::configuration(&args.paths, context) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -163,7 +163,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
                 let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
                     .and_then(|()| out.flush());
                 if let Err(error) = written {
-                    eprintln!("error: cannot write the output: {error}");
+                    eprintln_escaped!("error: cannot write the output: {error}");
                     return Exit::BadInput;
                 }
             } else if !args.mutate || args.list {
@@ -200,7 +200,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             print!("{}", junit(executed, &[]));
         }
         if let Some(why) = nothing_ran(args, total, gated) {
-            eprintln!("error: no case ran: {why}");
+            eprintln_escaped!("error: no case ran: {why}");
             return Exit::Failure;
         }
         return Exit::Success;
@@ -261,7 +261,7 @@ fn warn_of_partial_imports(loaded: &[Arc<LoadedFile>]) {
     for file in loaded {
         let policy = &file.file.policy;
         if policy.partial && warned.insert(policy.source.path().to_owned()) {
-            eprintln!(
+            eprintln_escaped!(
                 "warning: `{}` is a partial import of Unkey's state (`partial: true`): keys, \
                  roles or permissions may be missing, and no case checks them",
                 policy.source.name()
@@ -280,7 +280,7 @@ fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     let total = percent(policies.iter().flat_map(|policy| &policy.categories));
     match args.fail_under {
         Some(minimum) if total < minimum => {
-            eprintln!("error: coverage is {total:.1}%, under --fail-under {minimum}");
+            eprintln_escaped!("error: coverage is {total:.1}%, under --fail-under {minimum}");
             false
         }
         _ => true,
@@ -312,7 +312,7 @@ fn report_mutation(
     let survived: usize = policies.iter().map(|policy| policy.survived()).sum();
     if survived > 0 {
         let plural = if survived == 1 { "" } else { "s" };
-        eprintln!(
+        eprintln_escaped!(
             "error: {survived} mutant{plural} survived every case: the suite would not notice \
              those changes to the policy; add the suggested cases"
         );

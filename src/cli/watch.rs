@@ -21,7 +21,7 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
         Err(error) => {
-            eprintln!("error: cannot watch for changes: {error}");
+            eprintln_escaped!("error: cannot watch for changes: {error}");
             return Exit::BadInput;
         }
     };
@@ -40,7 +40,7 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
             )
         };
         if let Err(error) = watcher.watch(target, mode) {
-            eprintln!("error: cannot watch `{}`: {error}", path.display());
+            eprintln_escaped!("error: cannot watch `{}`: {error}", path.display());
             return Exit::BadInput;
         }
     }
@@ -82,7 +82,7 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
 }
 
 fn announce_waiting() {
-    eprintln!("[watching for changes; Ctrl-C ends]");
+    eprintln_escaped!("[watching for changes; Ctrl-C ends]");
     let _ = std::io::stdout().flush();
 }
 

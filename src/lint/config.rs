@@ -2,7 +2,9 @@
 //! and the loader's limits.
 
 use super::{Level, Rule, RuleId, Selector};
-use crate::policy::Limits;
+use crate::diagnostic::FileDiagnostic;
+use crate::policy::{Limits, Source};
+use crate::span::Span;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -133,10 +135,15 @@ impl Config {
     /// The configuration in `explicit`, else in the nearest `permspec.toml` above the first
     /// of `paths` (the paths being checked; the current directory when there are none), else
     /// the defaults.
-    pub fn discover(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
+    pub fn discover(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, FileDiagnostic> {
         let start = match paths.first() {
             Some(path) => path.clone(),
-            None => std::env::current_dir().map_err(|error| error.to_string())?,
+            None => std::env::current_dir().map_err(|error| {
+                FileDiagnostic::unreadable(
+                    ".",
+                    format!("cannot find the current directory: {error}"),
+                )
+            })?,
         };
         match explicit
             .map(Path::to_owned)
@@ -156,16 +163,33 @@ impl Config {
         }
     }
 
-    /// Reads `permspec.toml`.
-    pub fn read(path: &Path) -> Result<Config, String> {
-        let text = crate::input::read_text(path, Limits::default().file_bytes)
-            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-        let file: File = toml::from_str(&text).map_err(|error| {
-            format!("`{}` is not a valid configuration: {error}", path.display())
+    /// Reads `permspec.toml`; what is wrong with it is a diagnostic at its place in the file.
+    pub fn read(path: &Path) -> Result<Config, FileDiagnostic> {
+        let source = crate::input::read_text(path, Limits::default().file_bytes)
+            .map(|text| Source::new(path, text))
+            .map_err(|error| {
+                let file = crate::printable::escaped(&path.display().to_string()).into_owned();
+                FileDiagnostic::unreadable(file.clone(), format!("cannot read `{file}`: {error}"))
+                    .with_code("config::unreadable")
+            })?;
+        let invalid = |message: String| {
+            FileDiagnostic::unreadable(source.name(), format!("`{}`: {message}", source.name()))
+                .with_code("config::invalid")
+        };
+        let file: File = toml::from_str(source.text()).map_err(|error| {
+            let span = error.span().unwrap_or(0..0);
+            FileDiagnostic::at(
+                "config::invalid",
+                &source,
+                Span::new(span.start, span.end),
+                "not a valid permspec.toml",
+                error.message().trim_end(),
+            )
+            .with_help("docs/cli.md, section Configuration, lists what permspec.toml holds")
         })?;
         file.limits
             .validate()
-            .map_err(|error| format!("{}: {error}", path.display()))?;
+            .map_err(|error| invalid(format!("`[limits]`: {error}")))?;
         let mut config = Config {
             select: file.lint.select,
             ignore: file.lint.ignore,
@@ -186,7 +210,7 @@ impl Config {
         }
         for (selector, setting) in file.lint.rules {
             let selector = Selector::parse(&selector)
-                .map_err(|error| format!("{}: `[lint.rules]`: {error}", path.display()))?;
+                .map_err(|error| invalid(format!("`[lint.rules]`: {error}")))?;
             config.set_level(&selector, setting);
         }
         Ok(config)
