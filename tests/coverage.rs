@@ -71,6 +71,30 @@ fn fail_under_fails_a_weak_suite() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("coverage is 57.1%, under --fail-under 60")
+            .contains("coverage of `fixtures/coverage/suite.yaml` is 57.1%, under --fail-under 60"),
+        "{}",
+        run.stderr
     );
+}
+
+#[test]
+fn fail_under_holds_for_each_policy_not_for_their_average() {
+    let full = std::fs::read_to_string("policies/documents.yaml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-full.yaml"), &full).unwrap();
+    std::fs::write(
+        dir.path().join("b-untested.yaml"),
+        "version: 1\npermissions: [a.read, a.write, a.delete]\n\
+         roles:\n  r: {permissions: [a.read, a.write, a.delete]}\nkeys:\n  k: {roles: [r]}\n\
+         cases:\n  - {key: k, query: a.read, expect: allow}\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let run = permspec(&["test", path, "--format", "json", "--fail-under", "70"]);
+    let report: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    assert!(report["percent"].as_f64().unwrap() >= 70.0, "{report}");
+    assert_eq!(run.code, 1, "the pooled figure passes, one file does not");
+    assert!(run.stderr.contains("b-untested.yaml` is "), "{}", run.stderr);
+    assert!(!run.stderr.contains("a-full.yaml"), "{}", run.stderr);
 }
