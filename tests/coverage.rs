@@ -95,6 +95,10 @@ fn fail_under_holds_for_each_policy_not_for_their_average() {
         serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
     assert!(report["percent"].as_f64().unwrap() >= 70.0, "{report}");
     assert_eq!(run.code, 1, "the pooled figure passes, one file does not");
-    assert!(run.stderr.contains("b-untested.yaml` is "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("b-untested.yaml` is "),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("a-full.yaml"), "{}", run.stderr);
 }

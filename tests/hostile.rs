@@ -1438,3 +1438,29 @@ fn arguments_echoed_in_errors_are_escaped() {
         assert_printable("an error", &(run.stdout + &run.stderr));
     }
 }
+
+#[test]
+fn a_wildcard_moved_to_another_role_is_a_new_finding() {
+    let old = "version: 1\npermissions: [a.read, a.write]\nroles:\n  \
+               breakglass: {permissions: [\"*\"]}\n  ci: {permissions: [a.read]}\n\
+               keys:\n  oncall: {roles: [breakglass]}\n  deployer: {roles: [ci]}\n";
+    let new = old
+        .replace("breakglass: {permissions: [\"*\"]}", "breakglass: {permissions: [a.read]}")
+        .replace("ci: {permissions: [a.read]}", "ci: {permissions: [\"*\"]}");
+    let versions = suite(&[("old/p.yaml", old), ("new/p.yaml", &new)]);
+    let run = permspec(&[
+        "diff",
+        arg(&versions.path().join("old")),
+        arg(&versions.path().join("new")),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding["code"].as_str())
+        .collect();
+    assert!(rules.contains(&"W001"), "{}", run.stdout);
+}

@@ -8,9 +8,9 @@ mod side;
 pub use side::Side;
 
 use crate::eval::{Code, Matching, grant_matches};
-use crate::lint::{Config, Finding, lint_loaded};
+use crate::lint::{Config, Finding, Owner, lint_loaded};
 use crate::policy::{
-    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Probes, Resolved, RouteProbes,
+    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes, Resolved, RouteProbes,
     SharedResolution, Source, TestFile, decide_root,
 };
 use crate::query;
@@ -732,51 +732,70 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     flips
 }
 
-/// The lint findings of one side, each with the name that pairs its file with the other
-/// side's.
+/// A finding as the diff tells findings apart: the name that pairs its file with the other
+/// side's, its rule, the role or key it is on (by name) and the node it is on (its text).
+type FindingIdentity = (String, &'static str, Option<String>, String);
+
+/// The lint findings of one side, each with its identity.
 fn side_findings(
     side: &Loaded,
     today: jiff::civil::Date,
     config: &Config,
-) -> Vec<(String, Finding)> {
+) -> Vec<(FindingIdentity, Finding)> {
     let files: Vec<&TestFile> = side.files.values().map(|version| &version.file).collect();
     let names: BTreeMap<&std::path::Path, &str> = side
         .files
         .iter()
         .map(|(name, version)| (version.file.source.path(), name.as_str()))
         .collect();
+    let policies: BTreeMap<&std::path::Path, &Policy> = files
+        .iter()
+        .map(|file| (file.policy.source.path(), &*file.policy))
+        .collect();
     lint_loaded(&files, config, today)
         .into_iter()
         .flat_map(|group| group.findings)
         .map(|finding| {
-            let name = names
-                .get(finding.source.path())
-                .copied()
+            let path = finding.source.path();
+            let name = names.get(path).copied().unwrap_or_default();
+            let owner = finding
+                .owner
+                .zip(policies.get(path))
+                .map(|(owner, policy)| owner_name(owner, policy));
+            let node = finding
+                .source
+                .text()
+                .get(finding.span.start..finding.span.end)
                 .unwrap_or_default();
-            (name.to_owned(), finding)
+            let identity = (name.to_owned(), finding.rule.code, owner, node.to_owned());
+            (identity, finding)
         })
         .collect()
 }
 
-/// Findings of the new side that the old did not have: matched by paired file, rule and
-/// the node they are on (its text), counting repeats. The message is not compared: a
-/// finding whose wording changed (a longer list of cases, a count) is still the same one.
-fn fresh_findings(before: Vec<(String, Finding)>, after: Vec<(String, Finding)>) -> Vec<Finding> {
-    let identity = |name: String, finding: &Finding| {
-        let node = finding
-            .source
-            .text()
-            .get(finding.span.start..finding.span.end)
-            .unwrap_or_default();
-        (name, finding.rule.code, node.to_owned())
-    };
-    let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
-    for (name, finding) in before {
-        *seen.entry(identity(name, &finding)).or_default() += 1;
+/// The role or key a finding is on, by kind and name: a grant moved from one role to
+/// another is a new finding.
+fn owner_name(owner: Owner, policy: &Policy) -> String {
+    match owner {
+        Owner::Role(index) => format!("role {}", policy.roles[index].name.value),
+        Owner::Key(index) => format!("key {}", policy.keys[index].name.value),
+    }
+}
+
+/// Findings of the new side that the old did not have: matched by identity, counting
+/// repeats. The message is not compared: a finding whose wording changed (a longer list of
+/// cases, a count) is still the same one.
+fn fresh_findings(
+    before: Vec<(FindingIdentity, Finding)>,
+    after: Vec<(FindingIdentity, Finding)>,
+) -> Vec<Finding> {
+    let mut seen: HashMap<FindingIdentity, usize> = HashMap::new();
+    for (identity, _) in before {
+        *seen.entry(identity).or_default() += 1;
     }
     let mut fresh = Vec::new();
-    for (name, finding) in after {
-        match seen.get_mut(&identity(name, &finding)) {
+    for (identity, finding) in after {
+        match seen.get_mut(&identity) {
             Some(count) if *count > 0 => *count -= 1,
             _ => fresh.push(finding),
         }
