@@ -1445,7 +1445,10 @@ fn a_wildcard_moved_to_another_role_is_a_new_finding() {
                breakglass: {permissions: [\"*\"]}\n  ci: {permissions: [a.read]}\n\
                keys:\n  oncall: {roles: [breakglass]}\n  deployer: {roles: [ci]}\n";
     let new = old
-        .replace("breakglass: {permissions: [\"*\"]}", "breakglass: {permissions: [a.read]}")
+        .replace(
+            "breakglass: {permissions: [\"*\"]}",
+            "breakglass: {permissions: [a.read]}",
+        )
         .replace("ci: {permissions: [a.read]}", "ci: {permissions: [\"*\"]}");
     let versions = suite(&[("old/p.yaml", old), ("new/p.yaml", &new)]);
     let run = permspec(&[

@@ -293,3 +293,80 @@ fn a_role_listed_twice_is_reported_and_keeps_every_permission() {
         differing.stdout
     );
 }
+
+#[test]
+fn a_key_listed_twice_keeps_the_access_of_every_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let roles = page(
+        "roles.json",
+        r#"{"data": [{"name": "admin", "permissions": [{"slug": "documents.delete"}]}]}"#,
+    );
+    let first = page(
+        "keys-1.json",
+        r#"{"data": [{"keyId": "key_1", "name": "ci", "enabled": false, "expires": 1000,
+                      "permissions": ["documents.read"]}]}"#,
+    );
+    let second = page(
+        "keys-2.json",
+        r#"{"data": [{"keyId": "key_1", "name": "ci", "roles": ["admin"],
+                      "permissions": ["documents.delete"]}]}"#,
+    );
+    let run = permspec(&[
+        "import", "unkey", "--keys", &first, &second, "--roles", &roles,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("key `key_1` is listed more than once, with different data"),
+        "{}",
+        run.stderr
+    );
+    let policy: serde_yaml::Value = serde_yaml::from_str(&run.stdout).unwrap();
+    let key = &policy["keys"]["ci"];
+    assert_eq!(
+        key["roles"],
+        serde_yaml::to_value(["admin"]).unwrap(),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        key["permissions"],
+        serde_yaml::to_value(["documents.read"]).unwrap()
+    );
+    assert!(
+        key["enabled"].is_null(),
+        "enabled in one listing: {}",
+        run.stdout
+    );
+    assert!(
+        key["expires"].is_null(),
+        "no expiry in one listing: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_name_made_distinct_by_a_counter_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.json");
+    std::fs::write(
+        &keys,
+        r#"{"data": [{"keyId": "key_3", "name": "alice"}, {"keyId": "key_4", "name": "alice"},
+                     {"keyId": "key_5", "name": "alice (key_3)"}]}"#,
+    )
+    .unwrap();
+    let run = permspec(&["import", "unkey", "--keys", keys.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "key `key_3` is written as `alice (key_3) 2`: `alice (key_3)` is another key's name"
+        ),
+        "{}",
+        run.stderr
+    );
+}

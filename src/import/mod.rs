@@ -52,7 +52,7 @@ const KEY_MATERIAL: [&str; 4] = ["plaintext", "key", "hash", "secret"];
 const NOT_MODELLED: [&str; 4] = ["identity", "ratelimits", "credits", "meta"];
 
 /// A key as Unkey's v2 API returns it (`KeyResponseData`).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnkeyKey {
     key_id: String,
@@ -207,17 +207,10 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
     }
     roles_out.sort_keys();
 
-    let mut seen_ids = BTreeSet::new();
+    let merged = merged_keys(&workspace.keys, &mut warnings);
     let mut dropped: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unique = Vec::new();
-    for (key, origin) in &workspace.keys {
-        if !seen_ids.insert(key.key_id.as_str()) {
-            warnings.push(format!(
-                "key `{}` is listed more than once; it is written once",
-                key.key_id
-            ));
-            continue;
-        }
+    for (key, origin) in &merged {
         for field in KEY_MATERIAL
             .iter()
             .filter(|field| key.other.contains_key(**field))
@@ -542,6 +535,55 @@ fn problem(origin: &Origin, code: &str, message: String, help: &str) -> FileDiag
     }
 }
 
+/// Each key once. A key listed more than once (a page read twice, or a workspace changing
+/// as it is read) holds what any listing gives, the wider reading of its access: every
+/// permission and role, enabled unless every listing disables it, and no expiry unless
+/// every listing has one (then the latest). Its name is the first listing's.
+fn merged_keys<'w>(
+    keys: &'w [(UnkeyKey, Origin)],
+    warnings: &mut Vec<String>,
+) -> Vec<(UnkeyKey, &'w Origin)> {
+    let mut merged: IndexMap<&str, (UnkeyKey, &Origin)> = IndexMap::new();
+    for (key, origin) in keys {
+        let Some((known, _)) = merged.get_mut(key.key_id.as_str()) else {
+            merged.insert(&key.key_id, (key.clone(), origin));
+            continue;
+        };
+        let set = |values: &[String]| values.iter().cloned().collect::<BTreeSet<_>>();
+        let same = set(&known.permissions) == set(&key.permissions)
+            && set(&known.roles) == set(&key.roles)
+            && known.enabled.unwrap_or(true) == key.enabled.unwrap_or(true)
+            && known.expires == key.expires
+            && known.name == key.name;
+        if same {
+            warnings.push(format!(
+                "key `{}` is listed more than once; it is written once",
+                key.key_id
+            ));
+        } else {
+            warnings.push(format!(
+                "key `{}` is listed more than once, with different data; it is written with \
+                 the access of every listing (every permission and role, enabled if any \
+                 listing is, the latest expiry)",
+                key.key_id
+            ));
+        }
+        known.permissions = sorted(known.permissions.drain(..).chain(key.permissions.clone()));
+        known.roles = sorted(known.roles.drain(..).chain(key.roles.clone()));
+        if key.enabled.unwrap_or(true) {
+            known.enabled = key.enabled;
+        }
+        known.expires = known.expires.zip(key.expires).map(|(a, b)| a.max(b));
+        for (field, value) in &key.other {
+            known
+                .other
+                .entry(field.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    merged.into_values().collect()
+}
+
 /// One distinct name per key: its `name`, else its keyId. Keys that share a name are each
 /// named `name (keyId)`, whatever order they came in, and each collision is reported.
 fn key_names<'k>(
@@ -582,6 +624,12 @@ fn key_names<'k>(
         while !taken.insert(candidate.clone()) {
             counter += 1;
             candidate = format!("{base} {counter}");
+        }
+        if counter > 1 {
+            warnings.push(format!(
+                "key `{}` is written as `{candidate}`: `{base}` is another key's name",
+                key.key_id
+            ));
         }
         candidate
     })
