@@ -1,4 +1,5 @@
-//! `permspec init`: the starter suite passes `test` and `lint` as written.
+//! `permspec init`: the starter suite passes `test`, `lint` and the gated run
+//! (`--coverage --fail-under 80 --mutate`) as written.
 
 mod support;
 
@@ -19,7 +20,14 @@ fn the_starter_suite_passes_test_and_lint_without_arguments() {
 
     let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
-    assert!(test.stdout.contains("8 passed"), "{}", test.stdout);
+    assert!(test.stdout.contains("10 passed"), "{}", test.stdout);
+    let gate = ["test", "--coverage", "--fail-under", "80", "--mutate"];
+    let gated = permspec_in(dir.path(), &gate);
+    assert_eq!(
+        gated.code, 0,
+        "the README's CI gate: {}{}",
+        gated.stdout, gated.stderr
+    );
 
     for args in [
         &["lint"][..],
@@ -113,7 +121,14 @@ fn the_root_key_starter_passes_test_and_lint() {
     assert!(dir.path().join("access/root-keys.yaml").is_file());
     let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
-    assert!(test.stdout.contains("12 passed"), "{}", test.stdout);
+    assert!(test.stdout.contains("16 passed"), "{}", test.stdout);
+    let gate = ["test", "--coverage", "--fail-under", "80", "--mutate"];
+    let gated = permspec_in(dir.path(), &gate);
+    assert_eq!(
+        gated.code, 0,
+        "the README's CI gate: {}{}",
+        gated.stdout, gated.stderr
+    );
     let lint = permspec_in(dir.path(), &["lint"]);
     assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
     assert!(

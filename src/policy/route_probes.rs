@@ -224,8 +224,9 @@ impl RouteProbes {
             .collect()
     }
 
-    /// The route and params of a case that asks the probe `label` (`<id>` where the probe
-    /// stands for ids the policies do not name; options as `true`).
+    /// The route and params of a case that asks the probe `label` (`other_api`,
+    /// `other_key`, ... where the probe stands for ids the policies do not name; options as
+    /// `true`): a case that can be pasted as it is.
     pub fn case_params(&self, label: &str) -> Option<(String, Vec<(String, String)>)> {
         let probe = self.probes.get(label)?;
         let params = probe
@@ -234,8 +235,12 @@ impl RouteProbes {
             .iter()
             .filter_map(|param| {
                 let value = probe.request.value(param)?;
-                let shown = if value == OTHER { "<id>" } else { value };
-                Some((param.clone(), shown.to_owned()))
+                let shown = if value == OTHER {
+                    format!("{OTHER}_{}", param.trim_end_matches("Id"))
+                } else {
+                    value.to_owned()
+                };
+                Some((param.clone(), shown))
             })
             .chain(
                 probe

@@ -138,7 +138,7 @@ pub enum Suggestion {
     Route {
         /// The route.
         route: String,
-        /// Its params and options, `<id>` for an id the policy does not name.
+        /// Its params and options, `other_api` and the like for an id the policy does not name.
         params: Vec<(String, String)>,
     },
 }
