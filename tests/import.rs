@@ -370,3 +370,40 @@ fn a_name_made_distinct_by_a_counter_is_reported() {
         run.stderr
     );
 }
+
+#[test]
+fn a_response_given_to_the_wrong_flag_names_the_right_one() {
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        "fixtures/import/unkey/roles.json",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("this is not a key: `permissions[0]`: invalid type: map"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("this looks like a role: pass its file with `--roles`"),
+        "{}",
+        run.stderr
+    );
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        "fixtures/import/unkey/keys-page-2.json",
+        "--permissions",
+        "fixtures/import/unkey/keys-page-2.json",
+    ]);
+    assert!(
+        run.stderr
+            .contains("this looks like a key: pass its file with `--keys`"),
+        "{}",
+        run.stderr
+    );
+}

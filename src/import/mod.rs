@@ -53,7 +53,10 @@ const NOT_MODELLED: [&str; 4] = ["identity", "ratelimits", "credits", "meta"];
 
 /// A key as Unkey's v2 API returns it (`KeyResponseData`).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    expecting = "a key object with a `keyId`, as `apis.listKeys` returns"
+)]
 pub struct UnkeyKey {
     key_id: String,
     #[serde(default)]
@@ -72,6 +75,9 @@ pub struct UnkeyKey {
 
 /// A role as Unkey's v2 API returns it.
 #[derive(Debug, Deserialize)]
+#[serde(
+    expecting = "a role object with a `name` and `permissions`, as `permissions.listRoles` returns"
+)]
 pub struct UnkeyRole {
     name: String,
     #[serde(default)]
@@ -82,6 +88,7 @@ pub struct UnkeyRole {
 
 /// A permission as Unkey's v2 API returns it.
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a permission object with a `slug`, as `permissions.listPermissions` returns")]
 pub struct UnkeyPermission {
     slug: String,
 }

@@ -147,24 +147,59 @@ fn parsed<'s, T: DeserializeOwned>(
 ) -> Vec<(T, &'s Source, Span)> {
     let mut items = Vec::new();
     for (source, span, text) in found {
-        match serde_json::from_str(text) {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(item) => items.push((item, source, span)),
-            Err(error) => errors.push(
-                FileDiagnostic::at(
-                    "import::shape",
-                    source,
-                    span,
-                    format!("this is not a {what}: {}", without_position(&error)),
-                    format!("not a {what}"),
-                )
-                .with_help(
-                    "pass the JSON body that Unkey's v2 API returns; see \
-                     `permspec import unkey --help` for which response goes where",
-                ),
-            ),
+            Err(error) => {
+                let field = match error.path().to_string().as_str() {
+                    "." => String::new(),
+                    path => format!("`{path}`: "),
+                };
+                let help = match looks_like(text) {
+                    Some((kind, flag)) if kind != what => format!(
+                        "this looks like a {kind}: pass its file with `{flag}`; \
+                         docs/cli.md (Importing saved responses) shows each file"
+                    ),
+                    _ => "pass the JSON body that Unkey's v2 API returns; docs/cli.md \
+                          (Importing saved responses) shows each file"
+                        .to_owned(),
+                };
+                errors.push(
+                    FileDiagnostic::at(
+                        "import::shape",
+                        source,
+                        span,
+                        format!(
+                            "this is not a {what}: {field}{}",
+                            without_position(error.inner())
+                        ),
+                        format!("not a {what}"),
+                    )
+                    .with_help(help),
+                );
+            }
         }
     }
     items
+}
+
+/// Which response an item seems to come from, by the fields only it has, and the flag
+/// that takes its file.
+fn looks_like(item: &str) -> Option<(&'static str, &'static str)> {
+    let item: serde_json::Map<String, serde_json::Value> = serde_json::from_str(item).ok()?;
+    let role_like = item
+        .get("permissions")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|permissions| permissions.iter().any(serde_json::Value::is_object));
+    if item.contains_key("keyId") {
+        Some(("key", "--keys"))
+    } else if role_like {
+        Some(("role", "--roles"))
+    } else if item.contains_key("slug") {
+        Some(("permission", "--permissions"))
+    } else {
+        None
+    }
 }
 
 /// Every item of every response in `sources`, with its span; errors for empty files,
