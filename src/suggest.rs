@@ -36,6 +36,37 @@ pub fn did_you_mean<'a>(
     closest(wrong, candidates).map(|name| format!("did you mean `{name}`?"))
 }
 
+/// `did you mean ...?` for dotted names (`keys.verifyKey`): a name given without its
+/// prefix (`verifyKey`, `verifykey`) or with a typo in it finds every full name it may be.
+///
+/// ```
+/// use permspec::suggest::did_you_mean_dotted;
+/// let routes = ["keys.verifyKey", "keys.getKey", "apis.getApi"];
+/// assert_eq!(did_you_mean_dotted("verifyKey", routes).unwrap(), "did you mean `keys.verifyKey`?");
+/// assert_eq!(did_you_mean_dotted("keys.verifyKye", routes).unwrap(), "did you mean `keys.verifyKey`?");
+/// assert_eq!(did_you_mean_dotted("verifyKye", routes).unwrap(), "did you mean `keys.verifyKey`?");
+/// assert_eq!(did_you_mean_dotted("listThings", routes), None);
+/// ```
+pub fn did_you_mean_dotted<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<String> {
+    if let Some(hint) = did_you_mean(wrong, candidates.clone()) {
+        return Some(hint);
+    }
+    let tail = |name: &'a str| name.rsplit('.').next().unwrap_or(name);
+    let tails: Vec<&str> = candidates.clone().into_iter().map(tail).collect();
+    let wanted = closest(wrong, tails)?;
+    let names: Vec<String> = (candidates.into_iter())
+        .filter(|name| tail(name) == wanted)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    match names.as_slice() {
+        [one] => Some(format!("did you mean {one}?")),
+        many => Some(format!("did you mean one of {}?", many.join(", "))),
+    }
+}
+
 /// The one candidate that `wrong` is a near-certain misspelling of: the same dotted segments
 /// but one, and that one within a keystroke or two of the candidate's (a letter per four).
 /// `documents.raed` is a typo of `documents.read`; `documents.update` is not one of

@@ -531,3 +531,53 @@ fn check_for_a_key_names_the_role_each_grant_comes_through() {
         run.stdout
     );
 }
+
+#[test]
+fn a_route_or_key_not_found_points_at_what_exists() {
+    let run = permspec(&["routes", "verifyKey"], "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no Unkey route `verifyKey`; did you mean `keys.verifyKey`?"),
+        "{}",
+        run.stderr
+    );
+    let run = permspec(
+        &[
+            "check",
+            "documents.read",
+            "--role-file",
+            "policies/documents.yaml",
+            "--key",
+            "dashboard",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("help: it declares the keys `ci_bot`, `alice`,"),
+        "{}",
+        run.stderr
+    );
+    let run = permspec(
+        &[
+            "check",
+            "--route",
+            "keys.getKey",
+            "--param",
+            "keyId=key_1",
+            "--role-file",
+            "policies/documents.yaml",
+            "--key",
+            "ci_bot",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`ci_bot` is an API key"),
+        "{}",
+        run.stderr
+    );
+}

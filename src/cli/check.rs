@@ -208,9 +208,7 @@ fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
                 escaped(loaded.source.name()),
                 escaped(key)
             );
-            if let Some(hint) = did_you_mean(key, names) {
-                eprintln_escaped!("  help: {}", escaped(&hint));
-            }
+            eprintln_escaped!("  help: {}", key_hint(key, "root keys", names));
             None
         }
     }
@@ -408,13 +406,34 @@ fn decide_for_key(
     if resolved.key_index(key).is_none() {
         let names = loaded.policy.keys.iter().map(|key| key.name.value.as_str());
         eprintln_escaped!("error: `{}` declares no key `{key}`", loaded.source.name());
-        if let Some(hint) = did_you_mean(key, names) {
-            eprintln_escaped!("  help: {hint}");
-        }
+        eprintln_escaped!("  help: {}", key_hint(key, "keys", names));
         return None;
     }
     let semantics = args.semantics.unwrap_or(loaded.semantics);
     let now = loaded.now.unwrap_or_else(jiff::Timestamp::now);
     let decision = resolved.decide(key, parsed, semantics, now);
     Some((decision, semantics, resolved))
+}
+
+/// What to say of a key name the file does not declare: the name it is likely a typo of,
+/// else the names it declares (the first few).
+fn key_hint<'a>(key: &str, kind: &str, names: impl Iterator<Item = &'a str> + Clone) -> String {
+    const SHOWN: usize = 8;
+    if let Some(hint) = did_you_mean(key, names.clone()) {
+        return hint;
+    }
+    let all: Vec<&str> = names.collect();
+    if all.is_empty() {
+        return format!("it declares no {kind}");
+    }
+    let shown: Vec<String> = all
+        .iter()
+        .take(SHOWN)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    let more = match all.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        rest => format!(" and {rest} more"),
+    };
+    format!("it declares the {kind} {}{more}", shown.join(", "))
 }

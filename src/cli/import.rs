@@ -122,11 +122,9 @@ fn report(imported: &Imported, path: &Path, format: Format) {
     let summary = &imported.summary;
     match format {
         Format::Human => eprintln_escaped!(
-            "wrote {}: {} keys, {} roles, {} catalog permissions{}",
+            "wrote {}: {}{}",
             path.display(),
-            summary.keys,
-            summary.roles,
-            summary.permissions,
+            summary.counts(),
             if summary.partial { " (partial)" } else { "" }
         ),
         Format::Json => println!(

@@ -322,7 +322,10 @@ impl RouteTable {
             .get(name)
             .ok_or_else(|| RouteError::UnknownRoute {
                 name: name.to_owned(),
-                hint: crate::suggest::did_you_mean(name, self.routes.keys().map(String::as_str)),
+                hint: crate::suggest::did_you_mean_dotted(
+                    name,
+                    self.routes.keys().map(String::as_str),
+                ),
             })
     }
 

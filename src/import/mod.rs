@@ -146,6 +146,19 @@ pub struct Summary {
     pub partial: bool,
 }
 
+impl Summary {
+    /// What was written, in words: `1 key, 2 roles, 0 catalog permissions`.
+    pub fn counts(&self) -> String {
+        let count = |n: usize, word: &str| format!("{n} {word}{}", plural(n));
+        format!(
+            "{}, {}, {}",
+            count(self.keys, "key"),
+            count(self.roles, "role"),
+            count(self.permissions, "catalog permission")
+        )
+    }
+}
+
 #[derive(Serialize)]
 struct PolicyOut {
     version: u32,
@@ -511,14 +524,14 @@ fn header(workspace: &Workspace, summary: &Summary, read_at: &str) -> String {
     }
     header.push_str(&format!(
         "# Imported from Unkey by `permspec import unkey` at {read_at}{from}:\n\
-         # {} keys, {} roles, {} catalog permissions.\n\
+         # {}.\n\
          # A key's direct `permissions` are the permissions Unkey lists for it minus those its\n\
          # roles give (Unkey's API returns their union).\n\
          # `semantics: literal` is how Unkey's verification engine matches: `documents.*` is a\n\
          # slug like any other. Unkey's docs read `*` as a wildcard (`semantics: wildcard`);\n\
          # `semantics: strict` checks both readings. `now` pins `expires` to the import time.\n\
          # Add cases and `access:` assertions, then run `permspec test` and `permspec lint`.\n",
-        summary.keys, summary.roles, summary.permissions
+        summary.counts()
     ));
     header
 }

@@ -42,17 +42,20 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if receivers.len() <= threshold {
             continue;
         }
+        let keys = match receivers.len() {
+            1 => "1 key".to_owned(),
+            n => format!("{n} keys"),
+        };
         let mut finding = Finding::new(
             RuleId::W005.rule(),
             cx.policy_source(),
             site.permission.span,
             format!(
-                "`{}` is held by {} keys through {} (more than {threshold})",
+                "`{}` is held by {keys} through {} (more than {threshold})",
                 site.permission.value,
-                receivers.len(),
                 cx.owner_name(site.owner)
             ),
-            format!("held by {} keys", receivers.len()),
+            format!("held by {keys}"),
             "give most keys a narrower role; keep the wildcard for the few that need it",
         )
         .owned_by(site.owner);
