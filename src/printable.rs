@@ -12,6 +12,9 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 /// what a reader sees (bidirectional overrides and isolates, zero-width spaces and joiners,
 /// the soft hyphen, the byte-order mark, tag characters).
 pub fn is_unprintable(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     matches!(
         get_general_category(c),
         GeneralCategory::Control

@@ -229,12 +229,13 @@ impl Excerpts {
             let line_end = data[start..]
                 .find('\n')
                 .map_or(data.len(), |newline| start + newline);
-            windowed |= line_end - line_start > LONG_LINE || label.len() > LONG_LINE;
-            // The lines shown around the label must not reach the terminal raw either.
-            windowed |= matches!(masked(data), Cow::Owned(_));
-            windowed |= contents
-                .name()
-                .is_some_and(|name| matches!(escaped(name), Cow::Owned(_)));
+            // A long line is windowed anyway; else the lines shown around the label must
+            // not reach the terminal raw either, nor the file's name.
+            windowed = windowed
+                || line_end - line_start > LONG_LINE
+                || label.len() > LONG_LINE
+                || matches!(masked(data), Cow::Owned(_))
+                || (contents.name()).is_some_and(|name| matches!(escaped(name), Cow::Owned(_)));
             let end = floor(
                 data,
                 (start + label.len()).min(line_end).min(start + MAX_LABEL),
