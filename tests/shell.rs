@@ -77,6 +77,10 @@ fn every_page_the_man_page_refers_to_is_written_with_its_exit_status() {
             "{command}"
         );
         assert!(text.contains(".SH \"EXIT STATUS\""), "{command}");
+        assert!(
+            text.contains(&format!(".SH SYNOPSIS\n\\fBpermspec {command}\\fR")),
+            "the synopsis of {command} reads as it is typed"
+        );
     }
     assert!(main.contains(".SH \"EXIT STATUS\""));
     let lint = std::fs::read_to_string(dir.path().join("permspec-lint.1")).unwrap();

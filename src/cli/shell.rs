@@ -49,6 +49,8 @@ pub fn man(args: &ManArgs) -> Exit {
         let page = sub
             .clone()
             .name(name.clone())
+            // The synopsis shows how the command is typed: `permspec lint`.
+            .bin_name(format!("permspec {}", sub.get_name()))
             .version(env!("CARGO_PKG_VERSION"));
         let page = render(&page, Some(sub.get_name()));
         pages.push((name, page));
