@@ -372,3 +372,57 @@ fn a_broken_configuration_is_a_diagnostic_at_its_place() {
         );
     }
 }
+
+#[test]
+fn queries_linted_with_policies_are_checked_against_their_catalogs() {
+    let queries = "orders.raed\ndocuments.raed OR documents.read\n";
+    let with_policy = support::cli::permspec_with_input(
+        &[
+            "lint",
+            "policies/documents.yaml",
+            "--queries",
+            "-",
+            "--format",
+            "json",
+        ],
+        queries,
+    );
+    assert_eq!(
+        with_policy.code, 1,
+        "N001 is an error: {}",
+        with_policy.stderr
+    );
+    let findings: serde_json::Value = serde_json::from_str(&with_policy.stdout).unwrap();
+    let found: Vec<(String, u64, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["code"].as_str().unwrap().to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["help"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "N001".to_owned(),
+                1,
+                "add it to `permissions:`, or fix the name".to_owned()
+            ),
+            (
+                "N001".to_owned(),
+                2,
+                "did you mean `documents.read`?".to_owned()
+            ),
+        ]
+    );
+    let alone = support::cli::permspec_with_input(&["lint", "--queries", "-"], queries);
+    assert_eq!(
+        alone.code, 0,
+        "without a policy there is no catalog to check against"
+    );
+}

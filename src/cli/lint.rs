@@ -2,9 +2,7 @@
 
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
-use permspec::lint::{
-    Config, Level, LevelSetting, Selector, fix_files, lint_files, lint_query_file,
-};
+use permspec::lint::{Config, Level, LevelSetting, Selector, fix_files, lint_files_and_queries};
 use permspec::policy::Source;
 use permspec::printable::json_pretty;
 use permspec::report::{github_annotations, lint_json, sarif};
@@ -173,17 +171,16 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     }
-    let (mut findings, mut errors) = lint_files(&files, &config, today);
-    for path in &args.queries {
-        match read_queries(path, config.limits.file_bytes) {
-            Ok(source) => {
-                let (file_findings, syntax_errors) = lint_query_file(&source, &config);
-                findings.push(file_findings);
-                errors.extend(syntax_errors);
-            }
-            Err(error) => errors.push(error),
-        }
-    }
+    let mut unreadable = Vec::new();
+    let queries: Vec<Source> = (args.queries.iter())
+        .filter_map(|path| {
+            read_queries(path, config.limits.file_bytes)
+                .map_err(|error| unreadable.push(error))
+                .ok()
+        })
+        .collect();
+    let (mut findings, mut errors) = lint_files_and_queries(&files, &queries, &config, today);
+    errors.extend(unreadable);
     findings.retain(|file| !file.findings.is_empty());
     for error in &errors {
         eprint!("{}", context.renderer.render(error));

@@ -25,7 +25,7 @@ pub use finding::{Finding, Owner};
 pub use fix::{Edit, Fix, Safety, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use rules::RuleId;
-pub use run::{FileFindings, lint_files, lint_loaded};
+pub use run::{FileFindings, lint_files, lint_files_and_queries, lint_loaded};
 pub use selector::Selector;
 
 use crate::policy::{QueryText, Source};

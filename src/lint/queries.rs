@@ -1,7 +1,7 @@
 //! Linting bare queries, outside any policy: the rules with a `query` check, for
 //! `permspec parse`, `permspec check` and `permspec lint --queries FILE`.
 
-use super::{Config, FileFindings, Finding, rules};
+use super::{Config, FileFindings, Finding, RuleId, rules};
 use crate::diagnostic::FileDiagnostic;
 use crate::policy::{QueryText, Source};
 use crate::query::{self, Query, SyntaxError};
@@ -78,13 +78,35 @@ pub fn syntax_diagnostic(source: &Source, text: &QueryText, error: &SyntaxError)
     )
 }
 
-/// Lints every query of a file of queries; syntax errors come back as diagnostics.
-pub fn lint_query_file(source: &Source, config: &Config) -> (FileFindings, Vec<FileDiagnostic>) {
+/// Lints every query of a file of queries, and with `catalog` (those of the policies linted
+/// with it) reports the permissions none of them lists (N001); syntax errors come back as
+/// diagnostics.
+pub fn lint_query_file(
+    source: &Source,
+    config: &Config,
+    catalog: Option<&[&str]>,
+) -> (FileFindings, Vec<FileDiagnostic>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
+    let unknown = RuleId::N001.rule();
     for text in query_lines(source) {
         match query::parse(&text.text) {
-            Ok(parsed) => findings.extend(lint_query(source, &text, &parsed, config)),
+            Ok(parsed) => {
+                findings.extend(lint_query(source, &text, &parsed, config));
+                if let (Some(known), Some(level)) = (catalog, config.level(unknown)) {
+                    let start = findings.len();
+                    rules::unknown_permission::queried(
+                        source,
+                        &text,
+                        &parsed,
+                        known,
+                        &mut findings,
+                    );
+                    for finding in &mut findings[start..] {
+                        finding.level = level;
+                    }
+                }
+            }
             Err(error) => errors.push(syntax_diagnostic(source, &text, &error)),
         }
     }

@@ -2,7 +2,7 @@
 //! suppressions that excused nothing, and group the findings by file in position order.
 
 use super::context::LintContext;
-use super::{Check, Checks, Config, Finding, Owner, Selector, rules};
+use super::{Check, Checks, Config, Finding, Owner, Selector, lint_query_file, rules};
 use crate::policy::{LoadError, Loader, SharedResolution, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -23,6 +23,19 @@ pub fn lint_files(
     config: &Config,
     today: jiff::civil::Date,
 ) -> (Vec<FileFindings>, Vec<LoadError>) {
+    lint_files_and_queries(files, &[], config, today)
+}
+
+/// Lints policy files as [`lint_files`] does, then files of queries (see
+/// [`super::lint_query_file`]) against the catalogs of those policies: a query that
+/// requires a permission none lists is N001. Findings come in the order given, policy
+/// files first.
+pub fn lint_files_and_queries(
+    files: &[PathBuf],
+    queries: &[Source],
+    config: &Config,
+    today: jiff::civil::Date,
+) -> (Vec<FileFindings>, Vec<LoadError>) {
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for file in Loader::new(config.limits).load_all(files) {
@@ -32,7 +45,25 @@ pub fn lint_files(
         }
     }
     let loaded: Vec<&TestFile> = loaded.iter().collect();
-    (lint_loaded(&loaded, config, today), errors)
+    let mut findings = lint_loaded(&loaded, config, today);
+    let mut catalogs: Vec<&str> = Vec::new();
+    let mut any_catalog = false;
+    for catalog in loaded
+        .iter()
+        .filter_map(|file| file.policy.catalog.as_ref())
+    {
+        any_catalog = true;
+        catalogs.extend(catalog.iter().map(|entry| entry.value.as_str()));
+    }
+    catalogs.sort_unstable();
+    catalogs.dedup();
+    for source in queries {
+        let catalog = any_catalog.then_some(catalogs.as_slice());
+        let (file_findings, syntax_errors) = lint_query_file(source, config, catalog);
+        findings.push(file_findings);
+        errors.extend(syntax_errors);
+    }
+    (findings, errors)
 }
 
 /// Lints files loaded already (those whose suppressions name unknown rules are left out,

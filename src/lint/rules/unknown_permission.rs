@@ -3,7 +3,8 @@
 use crate::lint::context::{LintContext, is_wildcard};
 use crate::lint::rules::invalid_slug::slug_problem;
 use crate::lint::{Doc, Finding, Fix, RuleId};
-use crate::policy::KeyKind;
+use crate::policy::{KeyKind, QueryText, Source};
+use crate::query::Query;
 use crate::suggest::typo_of;
 use std::collections::HashSet;
 
@@ -29,7 +30,12 @@ struct Catalog<'a> {
     listed: HashSet<&'a str>,
 }
 
-impl Catalog<'_> {
+impl<'a> Catalog<'a> {
+    fn new(known: Vec<&'a str>) -> Self {
+        let listed = known.iter().copied().collect();
+        Catalog { known, listed }
+    }
+
     fn lists(&self, permission: &str) -> bool {
         self.listed.contains(permission)
     }
@@ -44,8 +50,34 @@ impl Catalog<'_> {
 
 fn catalog<'a>(cx: &LintContext<'a>) -> Option<Catalog<'a>> {
     let known: Vec<&str> = cx.catalog()?.iter().map(|entry| entry.value.as_str()).collect();
-    let listed = known.iter().copied().collect();
-    Some(Catalog { known, listed })
+    Some(Catalog::new(known))
+}
+
+/// Checks a query of a file of queries against `known`, the catalogs of the policies linted
+/// with it: the permissions it requires that none lists.
+pub fn queried(
+    source: &Source,
+    text: &QueryText,
+    parsed: &Query,
+    known: &[&str],
+    out: &mut Vec<Finding>,
+) {
+    let catalog = Catalog::new(known.to_vec());
+    for (permission, span) in parsed.permissions() {
+        if !catalog.lists(permission) {
+            out.push(Finding::new(
+                RuleId::N001.rule(),
+                source,
+                text.span_in_file(span),
+                format!(
+                    "the query requires `{permission}`, which is not in the catalog of the \
+                     policies linted"
+                ),
+                "unknown permission",
+                catalog.help(permission),
+            ));
+        }
+    }
 }
 
 /// Checks the policy a file declares: its grants.
