@@ -342,3 +342,60 @@ fn access_assertions_whose_keys_change_are_listed_as_flips() {
         }])
     );
 }
+
+/// The JSON of `diff` between two versions of one policy written into a temporary folder.
+fn diff_versions(old: &str, new: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    for (side, text) in [("old", old), ("new", new)] {
+        std::fs::create_dir(dir.path().join(side)).unwrap();
+        std::fs::write(dir.path().join(side).join("p.yaml"), text).unwrap();
+    }
+    let run = permspec_in(dir.path(), &["diff", "old", "new", "--format", "json"]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn gains(report: &serde_json::Value) -> Vec<String> {
+    let keys = report["policies"].as_array().unwrap().iter();
+    let keys = keys.flat_map(|policy| policy["keys"].as_array().unwrap());
+    keys.flat_map(|key| key["gained"].as_array().unwrap())
+        .map(|gain| gain["permission"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn what_star_means_decides_what_diff_calls_a_widening() {
+    let old = "version: 1\nsemantics: SEMANTICS\npermissions: [documents.read, documents.write]\n\
+               keys:\n  bot: {permissions: [documents.read]}\n";
+    let new = old.replace("[documents.read]}", "[documents.read, \"*\"]}");
+    let widened = |semantics: &str| {
+        gains(&diff_versions(
+            &old.replace("SEMANTICS", semantics),
+            &new.replace("SEMANTICS", semantics),
+        ))
+    };
+    assert_eq!(widened("wildcard"), ["documents.write"]);
+    assert_eq!(
+        widened("strict"),
+        ["documents.write"],
+        "widened under one reading"
+    );
+    assert!(
+        widened("literal").is_empty(),
+        "`*` is inert to Unkey's engine"
+    );
+
+    // Unkey's engine reads `documents.*` literally: a literal grant is new access to it,
+    // even where the docs' reading already gave it.
+    let old = "version: 1\nsemantics: strict\npermissions: [documents.read]\n\
+               keys:\n  bot: {permissions: [\"documents.*\"]}\n";
+    let new = old.replace("[\"documents.*\"]", "[\"documents.*\", documents.read]");
+    assert_eq!(gains(&diff_versions(old, &new)), ["documents.read"]);
+}
+
+#[test]
+fn a_root_key_tuple_that_no_route_asks_for_is_no_widening() {
+    let old = "version: 1\nroot_keys:\n  ops: {permissions: [api.api_1.read_key]}\n";
+    let new = old.replace("[api.api_1.read_key]", "[api.api_1.read_key, \"api.*.*\"]");
+    assert!(gains(&diff_versions(old, &new)).is_empty());
+}

@@ -153,3 +153,26 @@ fn survivors_fail_the_run_in_every_format() {
     );
     assert_eq!(junit.stdout.matches("type=\"mutation\"").count(), 5);
 }
+
+#[test]
+fn under_strict_a_change_under_either_reading_is_not_equivalent() {
+    let (code, fates) = fates("fixtures/mutation/strict-readings.yaml");
+    assert_eq!(code, 1);
+    let survived: Vec<_> = fates
+        .iter()
+        .filter(|(fate, ..)| fate == "survived")
+        .collect();
+    assert_eq!(
+        survived,
+        [&(
+            "survived".to_owned(),
+            "widen `documents.*` to `*` in key `bot`".to_owned(),
+            "bot users.view deny".to_owned()
+        )],
+        "{fates:?}"
+    );
+    assert!(
+        fates.iter().all(|(fate, ..)| fate != "equivalent"),
+        "{fates:?}"
+    );
+}

@@ -7,7 +7,8 @@ mod side;
 
 pub use side::Side;
 
-use crate::eval::{Code, Matching, grant_matches};
+use crate::eval::{Code, Matching, Semantics, grant_matches};
+use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Config, Finding, Owner, lint_loaded};
 use crate::policy::{
     AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes, Resolved, RouteProbes,
@@ -341,22 +342,47 @@ fn compare_policies(
     for version in [old, new].into_iter().flatten() {
         universe.add(&version.file.policy, catalog);
     }
-    let map = |version: Option<&Version>| {
-        version.map(|version| {
-            AccessMap::new(
-                &version.resolved,
-                version.file.policy.semantics,
-                version.now,
-                &universe.within_catalog_of(&version.file.policy),
-            )
-        })
+    // One access map per reading of `*` a version is decided in: two under `strict`, where
+    // access that widens under either reading widens.
+    let maps = |version: Option<&Version>| -> Vec<(Semantics, AccessMap)> {
+        let Some(version) = version else {
+            return Vec::new();
+        };
+        let probes = universe.within_catalog_of(&version.file.policy);
+        readings(version.file.policy.semantics)
+            .iter()
+            .map(|&reading| {
+                let map = AccessMap::new(&version.resolved, reading, version.now, &probes);
+                (reading, map)
+            })
+            .collect()
     };
     let catalogued = |version: Option<&Version>, permission: &str| {
         version
             .and_then(|version| version.file.policy.catalog.as_ref())
             .is_some_and(|catalog| catalog.iter().any(|entry| entry.value == permission))
     };
-    let (old_map, new_map) = (map(old), map(new));
+    let (old_maps, new_maps) = (maps(old), maps(new));
+    // Each reading of either side against the same reading of the other, or the other's own
+    // when it is not decided that way.
+    let mut pairs: Vec<(Option<&AccessMap>, Option<&AccessMap>)> = Vec::new();
+    for &(reading, _) in old_maps.iter().chain(&new_maps) {
+        let pair = (
+            reading_of(&old_maps, reading),
+            reading_of(&new_maps, reading),
+        );
+        let same = |a: Option<&AccessMap>, b: Option<&AccessMap>| match (a, b) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !pairs
+            .iter()
+            .any(|known| same(known.0, pair.0) && same(known.1, pair.1))
+        {
+            pairs.push(pair);
+        }
+    }
     let policies: Vec<&crate::policy::Policy> = [old, new]
         .into_iter()
         .flatten()
@@ -373,8 +399,8 @@ fn compare_policies(
             .unwrap_or_default()
     };
     let empty = BTreeMap::new();
-    let old_keys = old_map.as_ref().map_or(&empty, |map| &map.keys);
-    let new_keys = new_map.as_ref().map_or(&empty, |map| &map.keys);
+    let old_keys = old_maps.first().map_or(&empty, |(_, map)| &map.keys);
+    let new_keys = new_maps.first().map_or(&empty, |(_, map)| &map.keys);
 
     let mut keys = Vec::new();
     let names: BTreeSet<&String> = old_keys.keys().chain(new_keys.keys()).collect();
@@ -383,19 +409,37 @@ fn compare_policies(
     // difference of two sets is computed once for all the keys that have them.
     let mut differences: HashMap<(usize, usize), Arc<GainedLost>> = HashMap::new();
     for key in names {
-        let was_access = old_keys.get(key).map_or(&none, |access| &access.allowed);
-        let is_access = new_keys.get(key).map_or(&none, |access| &access.allowed);
-        let pair = (
-            Arc::as_ptr(was_access) as usize,
-            Arc::as_ptr(is_access) as usize,
-        );
-        let difference = differences.entry(pair).or_insert_with(|| {
-            let gained = is_access.difference(was_access).cloned().collect();
-            let lost = was_access.difference(is_access).cloned().collect();
-            Arc::new((gained, lost))
-        });
-        let (mut was, mut is) = (BTreeSet::new(), difference.0.clone());
-        let mut lost = difference.1.clone();
+        let (mut was, mut is) = (BTreeSet::new(), BTreeSet::new());
+        let mut lost = BTreeSet::new();
+        for (old_map, new_map) in &pairs {
+            let was_access =
+                (old_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
+            let is_access =
+                (new_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
+            let pair = (
+                Arc::as_ptr(was_access) as usize,
+                Arc::as_ptr(is_access) as usize,
+            );
+            let difference = differences.entry(pair).or_insert_with(|| {
+                let gained = is_access.difference(was_access).cloned().collect();
+                let lost = was_access.difference(is_access).cloned().collect();
+                Arc::new((gained, lost))
+            });
+            is.extend(difference.0.iter().cloned());
+            lost.extend(difference.1.iter().cloned());
+        }
+        // A permission gained under one reading and lost under the other is a gain.
+        lost.retain(|permission| !is.contains(permission));
+        let root = (new_keys.get(key).or_else(|| old_keys.get(key)))
+            .is_some_and(|access| access.kind == KeyKind::Root);
+        if root {
+            // A tuple with `*` outside the resource id matches no route's check (N008):
+            // holding it, or losing it, is no change of access.
+            let live =
+                |permission: &String| check_tuple(permission) != Some(TupleProblem::InertWildcard);
+            is.retain(live);
+            lost.retain(live);
+        }
         // A root key whose grants and state are the same on both sides calls the same
         // routes: only changed keys are asked (so the cost follows the change, not the size).
         if root_key_changed(old, new, key) {
@@ -565,6 +609,22 @@ fn gain(permission: &str, key: &str, new: &Version, asserted: &[query::Query]) -
 
 /// The permissions gained and lost between two allowed sets.
 type GainedLost = (BTreeSet<String>, BTreeSet<String>);
+
+/// The map of `maps` decided in `reading`, else the first (the side's own reading).
+fn reading_of(maps: &[(Semantics, AccessMap)], reading: Semantics) -> Option<&AccessMap> {
+    (maps.iter().find(|(own, _)| *own == reading))
+        .or(maps.first())
+        .map(|(_, map)| map)
+}
+
+/// The readings of `*` a policy's keys are decided in: both under `strict`.
+fn readings(semantics: Semantics) -> &'static [Semantics] {
+    match semantics {
+        Semantics::Strict => &[Semantics::Wildcard, Semantics::Literal],
+        Semantics::Wildcard => &[Semantics::Wildcard],
+        Semantics::Literal => &[Semantics::Literal],
+    }
+}
 
 /// The suffix of a route that could not be compared.
 const NOT_COMPARED: &str = " (not compared: too many named ids)";

@@ -10,7 +10,7 @@ use super::{Body, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{
-    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source,
+    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, Verdict,
     decide_root, route_case,
 };
 use crate::query::{self, Query};
@@ -584,6 +584,22 @@ fn fate(
 }
 
 /// A case that tells the mutant from the policy: a key and permission whose verdict differs.
+/// The expectation a case states for `verdict`: `allow` or `deny`, or one per reading when
+/// the readings of a `strict` policy disagree.
+fn expectation(verdict: &Verdict) -> &'static str {
+    let allows = |wanted: Matching| {
+        (verdict.codes().iter())
+            .find(|(matching, _)| *matching == wanted)
+            .map(|(_, code)| code.allows())
+    };
+    match (allows(Matching::Wildcard), allows(Matching::Literal)) {
+        (Some(true), Some(false)) => "{wildcard: allow, literal: deny}",
+        (Some(false), Some(true)) => "{wildcard: deny, literal: allow}",
+        _ if verdict.allowed() => "allow",
+        _ => "deny",
+    }
+}
+
 fn telling_case(
     original: &Resolved,
     mutant: &Resolved,
@@ -622,18 +638,25 @@ fn telling_case(
         let signature = signature(original, before, mutant, after);
         let difference = *decided.entry(signature).or_insert_with(|| {
             let verdicts = asked.iter().map(|(_, query)| {
-                let was = original.verdict(name, query, semantics, now).allowed();
-                let is = mutant.verdict(name, query, semantics, now).allowed();
+                let was = original.verdict(name, query, semantics, now);
+                let is = mutant.verdict(name, query, semantics, now);
                 (was, is)
             });
             // A lost permission first, as the suite most needs it; else the first gained.
+            // Under `strict`, a change under either reading counts, and the case expects the
+            // original's answer under each.
             let mut gained = None;
             for (position, (was, is)) in verdicts.enumerate() {
-                match (was, is) {
-                    (true, false) => return Some((position, "allow")),
-                    (false, true) if gained.is_none() => gained = Some((position, "deny")),
-                    _ => {}
+                let (expected, changed) = (expectation(&was), expectation(&is));
+                if expected == changed {
+                    continue;
                 }
+                let lost = (was.codes().iter().zip(is.codes()))
+                    .any(|((_, before), (_, after))| before.allows() && !after.allows());
+                if lost {
+                    return Some((position, expected));
+                }
+                gained.get_or_insert((position, expected));
             }
             gained
         });

@@ -31,7 +31,9 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
                     cx.policy_source(),
                     site.permission.span,
                     format!(
-                        "`{}` grants nothing: Unkey matches `*` only as the resource id",
+                        "`{}` grants nothing: Unkey matches legacy tuples literally, and no route \
+                         asks for this one (a route on resource X asks for `type.X.action` or \
+                         `type.*.action`)",
                         site.permission.value
                     ),
                     "never matches",
