@@ -44,7 +44,9 @@ fn the_examples_of_findings_have_findings_and_passing_cases() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     let run = permspec(&["lint", "examples/findings"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    for rule in ["W001", "W003", "W009", "N001", "N008"] {
+    for rule in [
+        "W001", "W003", "W009", "N001", "N008", "R001", "R002", "R006", "R008",
+    ] {
         assert!(run.stdout.contains(rule), "examples/findings shows {rule}");
     }
 }
@@ -197,4 +199,39 @@ fn the_published_schema_is_the_one_the_loader_derives() {
     );
     let run = permspec(&["schema"]);
     assert_eq!(run.stdout, committed);
+}
+
+#[test]
+fn the_readme_opens_on_the_main_job_as_it_runs() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let first_screen: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
+    assert!(first_screen.contains("cargo run --release -- test policies/"));
+    let run = permspec(&["test", "policies/"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let summary = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("test result: ok."))
+        .unwrap();
+    let counts = summary.split("; finished").next().unwrap();
+    assert!(
+        first_screen.contains(counts),
+        "the README shows `{counts}` on its first screen"
+    );
+    let running = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("running "))
+        .unwrap();
+    assert!(first_screen.contains(running), "{running}");
+    for line in first_screen
+        .lines()
+        .filter(|line| line.starts_with("test policies/"))
+    {
+        let name = line.trim_end_matches(" ... ok");
+        assert!(
+            run.stdout.contains(name),
+            "the README shows a case that runs: {name}"
+        );
+    }
 }

@@ -63,12 +63,14 @@ struct Step {
     env: Vec<(String, String)>,
 }
 
-/// The action's steps, with `${{ inputs.NAME }}` replaced by `inputs`.
+/// The action's script steps (not the steps that use another action), with
+/// `${{ inputs.NAME }}` replaced by `inputs`.
 fn action_steps(inputs: &[(&str, &str)]) -> Vec<Step> {
     let action = yaml("action.yml");
     let steps = action["runs"]["steps"].as_sequence().unwrap();
     steps
         .iter()
+        .filter(|step| step.get("run").is_some())
         .map(|step| {
             let env = step["env"]
                 .as_mapping()
@@ -97,12 +99,27 @@ fn action_steps(inputs: &[(&str, &str)]) -> Vec<Step> {
 /// Runs a step's script as GitHub runs a `shell: bash` step, its output captured (a
 /// deliberately failing suite must not look like a failure of `cargo test`).
 fn run_step(step: &Step, repo: &Path, summary: &Path) -> i32 {
+    run_step_with(
+        step,
+        repo,
+        &[("GITHUB_STEP_SUMMARY", summary.as_os_str())],
+        &path_with_permspec(),
+    )
+}
+
+/// Runs a step's script with `environment` and `path` as `PATH`.
+fn run_step_with(
+    step: &Step,
+    directory: &Path,
+    environment: &[(&str, &std::ffi::OsStr)],
+    path: &str,
+) -> i32 {
     Command::new("bash")
         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &step.run])
         .envs(step.env.iter().map(|(name, value)| (name, value)))
-        .env("PATH", path_with_permspec())
-        .env("GITHUB_STEP_SUMMARY", summary)
-        .current_dir(repo)
+        .envs(environment.iter().copied())
+        .env("PATH", path)
+        .current_dir(directory)
         .output()
         .unwrap()
         .status
@@ -121,12 +138,15 @@ fn the_action_is_composite_installs_only_crates_and_uses_bash() {
         ("allow-widening", "false"),
     ]);
     let ids: Vec<&str> = steps.iter().map(|step| step.id.as_str()).collect();
-    assert_eq!(ids, ["install", "test", "lint", "diff"]);
+    assert_eq!(ids, ["key", "install", "test", "lint", "diff"]);
     for step in action["runs"]["steps"].as_sequence().unwrap() {
-        assert_eq!(step["shell"], "bash");
-        assert!(step.get("uses").is_none(), "no other action is pulled in");
+        match step.get("uses") {
+            // The one other action: GitHub's cache, for the built binary.
+            Some(uses) => assert_eq!(uses, "actions/cache@v4"),
+            None => assert_eq!(step["shell"], "bash"),
+        }
     }
-    let install = &steps[0].run;
+    let install = &steps[1].run;
     assert!(install.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
     for step in &steps {
         for fetcher in ["curl", "wget", "http://", "https://", "git clone"] {
@@ -253,7 +273,132 @@ fn the_example_workflow_uses_the_action_and_uploads_its_sarif() {
         "${{ steps.permspec.outputs.sarif-file }}"
     );
     let readme = std::fs::read_to_string("README.md").unwrap();
-    let example = std::fs::read_to_string("examples/github-workflow.yml").unwrap();
     assert!(readme.contains("examples/github-workflow.yml"));
-    assert!(!example.is_empty());
+    assert!(
+        uses.contains(&"permspec/permspec@main"),
+        "no release is tagged: the example pins what exists"
+    );
+}
+
+#[test]
+fn no_example_pins_a_release_that_does_not_exist() {
+    // permspec has no tagged release yet: an example that pins `v0.1.0` fails for whoever
+    // copies it.
+    for file in [
+        "README.md",
+        ".pre-commit-hooks.yaml",
+        "examples/github-workflow.yml",
+    ] {
+        let text = std::fs::read_to_string(file).unwrap();
+        for line in text.lines() {
+            let pins_a_tag = ["rev: v", "permspec@v"]
+                .iter()
+                .any(|pin| line.contains(pin));
+            assert!(!pins_a_tag, "{file}: {line}");
+        }
+    }
+}
+
+/// The action's script step `id`, its inputs all given.
+fn action_step(id: &str) -> Step {
+    let inputs = [
+        ("paths", "p"),
+        ("sarif-file", "s"),
+        ("base", "b"),
+        ("allow-widening", "false"),
+    ];
+    let steps = action_steps(&inputs);
+    steps.into_iter().find(|step| step.id == id).unwrap()
+}
+
+#[test]
+fn the_cache_key_changes_with_the_sources_and_nothing_else() {
+    let source = tempfile::tempdir().unwrap();
+    for (file, text) in [
+        ("Cargo.toml", "[package]\n"),
+        ("Cargo.lock", "version = 4\n"),
+        ("src/main.rs", "fn main() {}\n"),
+        ("grammar/query.pest", "query = { ANY }\n"),
+        ("README.md", "# readme\n"),
+    ] {
+        let path = source.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let key = || {
+        let output = source.path().join("output");
+        let environment = [
+            ("GITHUB_ACTION_PATH", source.path().as_os_str()),
+            ("GITHUB_OUTPUT", output.as_os_str()),
+            ("RUNNER_OS", "Linux".as_ref()),
+            ("RUNNER_ARCH", "X64".as_ref()),
+        ];
+        let path = std::env::var("PATH").unwrap();
+        assert_eq!(
+            run_step_with(&action_step("key"), source.path(), &environment, &path),
+            0
+        );
+        let written = std::fs::read_to_string(&output).unwrap();
+        std::fs::remove_file(&output).unwrap();
+        written.trim().strip_prefix("key=").unwrap().to_owned()
+    };
+    let first = key();
+    assert!(first.starts_with("permspec-Linux-X64-"), "{first}");
+    assert_eq!(first.len(), "permspec-Linux-X64-".len() + 64, "{first}");
+    assert_eq!(key(), first, "the same sources, the same key");
+    std::fs::write(source.path().join("README.md"), "# changed\n").unwrap();
+    assert_eq!(key(), first, "documentation does not go into the binary");
+    std::fs::write(source.path().join("src/main.rs"), "fn main() { }\n").unwrap();
+    let changed = key();
+    assert_ne!(changed, first, "a change of source builds again");
+    std::fs::write(source.path().join("Cargo.lock"), "version = 3\n").unwrap();
+    assert_ne!(key(), changed, "a change of dependencies builds again");
+}
+
+#[test]
+fn a_cached_binary_is_used_and_cargo_runs_only_without_one() {
+    let runner = tempfile::tempdir().unwrap();
+    // A `cargo` that records its arguments and fails: the step must not need it when the
+    // binary is cached.
+    let stubs = runner.path().join("stubs");
+    std::fs::create_dir(&stubs).unwrap();
+    let called = runner.path().join("cargo-called");
+    let stub = stubs.join("cargo");
+    std::fs::write(
+        &stub,
+        format!("#!/bin/sh\necho \"$@\" > '{}'\nexit 1\n", called.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let temp = runner.path().join("temp");
+    let github_path = runner.path().join("github-path");
+    let environment = [
+        ("RUNNER_TEMP", temp.as_os_str()),
+        ("GITHUB_PATH", github_path.as_os_str()),
+        ("GITHUB_ACTION_PATH", runner.path().as_os_str()),
+    ];
+    let path = format!("{}:{}", stubs.display(), std::env::var("PATH").unwrap());
+    let install = action_step("install");
+
+    assert_ne!(
+        run_step_with(&install, runner.path(), &environment, &path),
+        0
+    );
+    let arguments = std::fs::read_to_string(&called).unwrap();
+    assert!(arguments.starts_with("install --locked"), "{arguments}");
+
+    std::fs::remove_file(&called).unwrap();
+    let cached = temp.join("permspec/bin");
+    std::fs::create_dir_all(&cached).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_permspec"), cached.join("permspec")).unwrap();
+    assert_eq!(
+        run_step_with(&install, runner.path(), &environment, &path),
+        0
+    );
+    assert!(
+        !called.exists(),
+        "cargo is not run when the binary is cached"
+    );
+    let added = std::fs::read_to_string(&github_path).unwrap();
+    assert_eq!(added.trim(), cached.display().to_string());
 }
