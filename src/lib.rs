@@ -98,6 +98,7 @@ pub mod generate;
 pub mod import;
 pub mod init;
 pub mod input;
+pub mod least_privilege;
 pub mod lint;
 mod parallel;
 pub mod policy;

@@ -13,6 +13,7 @@ mod batch;
 mod check;
 mod diff;
 mod generate;
+mod grants_for;
 mod import;
 mod init;
 mod lint;
@@ -58,6 +59,9 @@ enum Command {
     Routes(routes::Args),
     /// The access a policy change grants or removes, key by key.
     Diff(diff::Args),
+    /// The smallest root-key grants that let these route calls through, and what else
+    /// they open.
+    GrantsFor(grants_for::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff).
@@ -220,6 +224,7 @@ fn run() -> Exit {
         Command::Rules(args) => rules::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
+        Command::GrantsFor(args) => grants_for::run(&args),
         Command::Import(args) => import::run(&args, &context),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => shell::completions(&args),

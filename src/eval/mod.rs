@@ -17,6 +17,7 @@ mod explain;
 mod grants;
 mod pattern_set;
 pub mod root_query;
+pub mod route_call;
 pub mod routes;
 mod semantics;
 pub mod urn;

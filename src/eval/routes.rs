@@ -41,6 +41,9 @@ pub const PARAMS: &[&str] = &[
     "portalId",
 ];
 
+/// The value of a param that stands for every id ([`Request::any_id`]).
+pub const ANY_ID: &str = "*";
+
 /// The name of a route's main check among its stages.
 pub const MAIN: &str = "main";
 
@@ -340,6 +343,8 @@ impl RouteTable {
 pub struct Request {
     values: IndexMap<String, String>,
     options: Vec<String>,
+    /// Params that stand for every id ([`Request::any_id`]).
+    any: Vec<String>,
 }
 
 impl Request {
@@ -352,6 +357,29 @@ impl Request {
     pub fn param(mut self, name: &str, value: &str) -> Self {
         self.values.insert(name.to_owned(), value.to_owned());
         self
+    }
+
+    /// The request with `name` standing for every id: its checks name `*` there, which
+    /// only a grant for every id passes (`api.*.read_key`, `.../keys/*#read_key`). For
+    /// asking which grants a call on any id needs; a policy's cases name ids.
+    pub fn any_id(mut self, name: &str) -> Self {
+        self.values.insert(name.to_owned(), ANY_ID.to_owned());
+        if !self.any.iter().any(|any| any == name) {
+            self.any.push(name.to_owned());
+        }
+        self
+    }
+
+    /// Whether `name` stands for every id.
+    pub fn is_any_id(&self, name: &str) -> bool {
+        self.any.iter().any(|any| any == name)
+    }
+
+    /// The params and their values, in the order they were given.
+    pub fn values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     /// The request with the option `name` set.
@@ -796,7 +824,8 @@ impl Route {
                 });
             }
             let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-            if value.is_empty() || !value.chars().all(id_like) {
+            let any = value == ANY_ID && request.is_any_id(name);
+            if !any && (value.is_empty() || !value.chars().all(id_like)) {
                 return Err(RouteError::BadValue {
                     param: name.clone(),
                     value: value.clone(),

@@ -131,6 +131,36 @@ impl Fix {
     }
 }
 
+impl Fix {
+    /// Replaces the whole sequence whose first and last items are at `first` and `last` by
+    /// `values`, in the layout and quoting of its first item (comments between items go).
+    /// It grants something else, so it is unsafe.
+    pub fn replace_sequence(
+        text: &str,
+        first: Span,
+        last: Span,
+        values: &[&str],
+        description: String,
+    ) -> Option<Fix> {
+        let original = &text[first.start..first.end];
+        let written: Vec<String> = values
+            .iter()
+            .map(|value| scalar_like(original, value))
+            .collect();
+        let replacement = match layout(text, first)? {
+            Layout::Block { line } => {
+                let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+                written.join(&format!("{newline}{}", &text[line..first.start]))
+            }
+            Layout::Flow { .. } => written.join(", "),
+        };
+        (!written.is_empty()).then(|| Fix {
+            safety: Safety::Unsafe,
+            ..Fix::single(description, Span::new(first.start, last.end), replacement)
+        })
+    }
+}
+
 /// Where a node stands.
 enum Layout {
     /// An item of a block sequence, whose line starts at `line`.

@@ -667,6 +667,27 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
     let apis = errors
         .kept(root_checks::apis(source, root.get("apis"), &raw.apis))
         .unwrap_or_default();
+    for key in keys.iter_mut().filter(|key| key.kind == KeyKind::Root) {
+        let Some(raw_key) = raw.root_keys.get(&key.name.value) else {
+            continue;
+        };
+        let node = root_keys_node
+            .and_then(|keys| keys.get(&key.name.value))
+            .and_then(|node| node.get("uses"));
+        for (at, text) in spanned_strings(node, &raw_key.uses, key.name.span)
+            .into_iter()
+            .enumerate()
+        {
+            let call = root_checks::declared_use(
+                source,
+                workspace_id.as_ref(),
+                &apis,
+                &text,
+                &raw_key.uses[..at],
+            );
+            key.uses.extend(errors.kept(call));
+        }
+    }
     errors.finish()?;
     Ok(Policy {
         source: source.clone(),
@@ -757,6 +778,7 @@ fn build_key(
             }
         }),
         suppression: suppression(source, node, fields.lint)?,
+        uses: Vec::new(),
     })
 }
 

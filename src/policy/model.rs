@@ -1,6 +1,7 @@
 //! What a policy file describes, every part carrying the span of its YAML node.
 
 use super::Source;
+use crate::eval::route_call::Call;
 use crate::eval::{Code, Semantics};
 use crate::span::Span;
 use jiff::Timestamp;
@@ -121,6 +122,8 @@ pub struct Key {
     pub expires: Option<Spanned<Timestamp>>,
     /// Lint findings excused on it.
     pub suppression: Option<Suppression>,
+    /// The route calls a root key declares it is for (`uses:`).
+    pub uses: Vec<Spanned<Call>>,
 }
 
 impl Key {

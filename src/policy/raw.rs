@@ -129,6 +129,11 @@ pub struct RawRootKey {
     pub enabled: bool,
     /// When the key stops working.
     pub expires: Option<String>,
+    /// The route calls the key is for: `keys.getKey(keyId=*)`, `keys.createKey`; `*`
+    /// stands for every id, and ids the policy knows (workspace, an API's keyspace) are
+    /// filled in. Lint flags grants that open more (R009) and calls they do not allow (R010).
+    #[serde(default)]
+    pub uses: Vec<String>,
     /// Lint findings excused on this key.
     pub lint: Option<RawSuppression>,
 }

@@ -6,6 +6,7 @@ use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
 use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
 use super::spans::Node;
 use super::{KeyKind, LoadError, Source};
+use crate::eval::route_call::{Call, CallError};
 use crate::eval::routes::{self, Request, RouteError};
 use crate::span::Span;
 use crate::suggest::did_you_mean;
@@ -171,6 +172,101 @@ pub fn check(
         },
         request,
         written: shown.join(", "),
+    })
+}
+
+/// A root key's `uses:` entry as a call, its workspace and an API's keyspace filled in from
+/// the policy; `earlier` are the entries before it, for a repeated one.
+pub fn declared_use(
+    source: &Source,
+    workspace: Option<&Spanned<String>>,
+    apis: &[Api],
+    text: &Spanned<String>,
+    earlier: &[String],
+) -> Result<Spanned<Call>, LoadError> {
+    let at = |message: String, label: &str, help: &str| {
+        LoadError::at("policy::invalid-use", source, text.span, message, label)
+            .with_help(help.to_owned())
+    };
+    if earlier.contains(&text.value) {
+        return Err(at(
+            format!("`{}` is listed twice", text.value),
+            "repeated",
+            "list each call once",
+        ));
+    }
+    let mut defaults: Vec<(String, String)> = workspace
+        .map(|id| ("workspaceId".to_owned(), id.value.clone()))
+        .into_iter()
+        .collect();
+    let call = Call::split(&text.value).and_then(|(name, pairs)| {
+        // The keyspace of a named API, as Unkey looks it up.
+        let api = pairs.iter().find(|(param, _)| param == "apiId");
+        let declared =
+            api.and_then(|(_, api)| apis.iter().find(|declared| declared.id.value == *api));
+        if let Some(declared) = declared {
+            defaults.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+        }
+        Call::new(name, pairs, &defaults)
+    });
+    let call = match call {
+        Ok(call) => call,
+        Err(CallError::Missing { route, params }) if params.iter().any(|p| p == "keyAuthId") => {
+            // Without `apiId` known, the keyspace can come from `apis:` only when given.
+            return Err(at(
+                CallError::Missing { route, params }.to_string(),
+                "incomplete call",
+                "write the ids into the call (`keyAuthId=ks_1`), `*` for every id, or declare \
+                 the API's keyspace under `apis:`",
+            ));
+        }
+        Err(error @ CallError::Missing { .. }) => {
+            let help = if workspace.is_none() {
+                "declare `workspace: {id: ws_...}`, or write the ids into the call (`*` for \
+                 every id)"
+            } else {
+                "write the ids into the call: `route(name=value, ...)`, `*` for every id"
+            };
+            return Err(at(error.to_string(), "incomplete call", help));
+        }
+        Err(error) => {
+            return Err(at(
+                error.to_string(),
+                "no such call",
+                "write `route` or `route(name=value, ...)`; `permspec routes ROUTE` lists a \
+                 route's params and options",
+            ));
+        }
+    };
+    if let (Some(given), Some(declared)) = (call.request.value("workspaceId"), workspace)
+        && given != declared.value
+    {
+        return Err(at(
+            format!(
+                "`workspaceId={given}` is not the root keys' workspace `{}`",
+                declared.value
+            ),
+            "another workspace",
+            "a root key calls in its own workspace: leave `workspaceId` out",
+        ));
+    }
+    if let (Some(api), Some(keyspace)) =
+        (call.request.value("apiId"), call.request.value("keyAuthId"))
+        && let Some(declared) = apis.iter().find(|declared| declared.id.value == api)
+        && declared.keyspace.value != keyspace
+    {
+        return Err(at(
+            format!(
+                "`keyAuthId={keyspace}` is not the keyspace of `{api}`, which `apis:` gives as `{}`",
+                declared.keyspace.value
+            ),
+            "another keyspace",
+            "leave `keyAuthId` out: permspec takes it from `apis:`, as Unkey looks it up",
+        ));
+    }
+    Ok(Spanned {
+        value: call,
+        span: text.span,
     })
 }
 

@@ -45,7 +45,6 @@ pub struct RouteProbes {
 impl RouteProbes {
     /// The probes for the root keys of `policies`.
     pub fn new(policies: &[&Policy]) -> Self {
-        let mut probes = RouteProbes::default();
         let grants: Vec<&str> = policies
             .iter()
             .flat_map(|policy| &policy.keys)
@@ -53,9 +52,6 @@ impl RouteProbes {
             .flat_map(|key| &key.permissions)
             .map(|grant| grant.value.as_str())
             .collect();
-        if grants.is_empty() {
-            return probes;
-        }
         let pairs: Vec<(&str, &str)> = policies
             .iter()
             .flat_map(|policy| &policy.apis)
@@ -67,6 +63,17 @@ impl RouteProbes {
             .map(|id| id.value.as_str())
             .collect();
         workspaces.dedup();
+        RouteProbes::for_grants(&grants, &pairs, &workspaces)
+    }
+
+    /// The probes for root keys holding any of `grants`, in a workspace whose APIs have the
+    /// keyspaces `pairs` give, in one of `workspaces` (any, when none is given).
+    pub fn for_grants(grants: &[&str], pairs: &[(&str, &str)], workspaces: &[&str]) -> Self {
+        let mut probes = RouteProbes::default();
+        if grants.is_empty() {
+            return probes;
+        }
+        let workspaces = workspaces.to_vec();
         probes.single_workspace = workspaces.len() == 1;
         for route in routes::table().routes() {
             if !route.is_checked() {
@@ -88,7 +95,7 @@ impl RouteProbes {
                     if *param == "workspaceId" && !workspaces.is_empty() {
                         return workspaces.clone();
                     }
-                    let mut named = named_ids(param, &leaves, &grants);
+                    let mut named = named_ids(param, &leaves, grants);
                     match *param {
                         "apiId" => named.extend(pairs.iter().map(|(api, _)| *api)),
                         "keyAuthId" => named.extend(pairs.iter().map(|(_, keyspace)| *keyspace)),
@@ -102,7 +109,7 @@ impl RouteProbes {
                 let ids = choice.iter().map(|id| (*id).to_owned()).collect();
                 probes.named.insert((&route.name, (*param).to_owned()), ids);
             }
-            probes.add_route(route, &params, &choices, &pairs);
+            probes.add_route(route, &params, &choices, pairs);
         }
         probes
     }
@@ -200,28 +207,39 @@ impl RouteProbes {
         if key.kind != KeyKind::Root || super::root_key_stopped(policy, key, now).is_some() {
             return BTreeSet::new();
         }
-        let grants = key.grant_texts();
-        self.probes
-            .values()
-            // A call in another workspace than the policy's, or on a keyspace its `apis:`
-            // does not give the API, is no call its root keys can make.
-            .filter(|probe| {
-                let pairs: Vec<(String, String)> = ["workspaceId", "apiId", "keyAuthId"]
-                    .into_iter()
-                    .filter_map(|name| {
-                        Some((name.to_owned(), probe.request.value(name)?.to_owned()))
-                    })
-                    .collect();
-                super::contradiction(policy, &pairs).is_none()
-            })
-            .filter(|probe| {
-                probe
-                    .route
-                    .decide(&probe.request, &grants)
-                    .is_ok_and(|decision| decision.allowed)
-            })
+        self.callable(policy, &key.grant_texts())
             .map(|probe| probe.label.clone())
             .collect()
+    }
+
+    /// The probes a root key of `policy` holding `grants` may call, whatever its state: a
+    /// call in another workspace than the policy's, or on a keyspace its `apis:` does not
+    /// give the API, is no call its root keys can make.
+    pub fn callable<'p, G: AsRef<str>>(
+        &'p self,
+        policy: &'p Policy,
+        grants: &'p [G],
+    ) -> impl Iterator<Item = &'p Probe> + 'p {
+        self.opened(grants).filter(|probe| {
+            let pairs: Vec<(String, String)> = ["workspaceId", "apiId", "keyAuthId"]
+                .into_iter()
+                .filter_map(|name| Some((name.to_owned(), probe.request.value(name)?.to_owned())))
+                .collect();
+            super::contradiction(policy, &pairs).is_none()
+        })
+    }
+
+    /// The probes a root key holding `grants` may call, whatever its state.
+    pub fn opened<'p, G: AsRef<str>>(
+        &'p self,
+        grants: &'p [G],
+    ) -> impl Iterator<Item = &'p Probe> + 'p {
+        self.probes.values().filter(|probe| {
+            probe
+                .route
+                .decide(&probe.request, grants)
+                .is_ok_and(|decision| decision.allowed)
+        })
     }
 
     /// The route and params of a case that asks the probe `label` (`other_api`,

@@ -68,6 +68,8 @@ registry! {
     R006 urn_api_id_for_keyspace "urn-api-id-for-keyspace" Error [policy];
     R007 legacy_urn_duplicate "legacy-urn-duplicate" Info [policy];
     R008 urn_privilege_escalation "urn-privilege-escalation" Error [policy];
+    R009 grant_outside_uses "grant-outside-uses" Warning [policy];
+    R010 uses_not_allowed "uses-not-allowed" Error [policy];
     S001 redundant_grant "redundant-grant" Info [policy];
     S002 unused_role "unused-role" Warning [policy];
     S003 empty_role "empty-role" Warning [policy];

@@ -1,17 +1,10 @@
 //! R008 urn-privilege-escalation: a URN grant that lets a root key give keys any permission.
 
+use crate::least_privilege::ESCALATING_ROUTES;
 use crate::lint::context::LintContext;
 use crate::lint::urn_reach::templates;
 use crate::lint::{Doc, Finding, RuleId};
 
-/// Routes whose URN check is `update_key` alone, yet which change a key's permissions or
-/// roles.
-const ESCALATING_ROUTES: &[&str] = &[
-    "keys.addPermissions",
-    "keys.setPermissions",
-    "keys.addRoles",
-    "keys.setRoles",
-];
 
 /// The documentation of R008.
 pub static DOC: Doc = Doc {

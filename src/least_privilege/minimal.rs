@@ -1,0 +1,242 @@
+//! The smallest grant set that lets a set of route calls through: each stage of each call
+//! passed by its narrowest alternative in the form asked for (URN leaves, or legacy tuples),
+//! then every grant another one makes redundant dropped, and the result decided again.
+
+use crate::eval::root_query::RootQuery;
+use crate::eval::route_call::Call;
+use crate::eval::routes::{Arm, Authorization, Check, MAIN};
+use serde::Serialize;
+
+/// The kind of grant a set prefers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// URN permissions, with legacy tuples only where a route checks no URN.
+    Urn,
+    /// Legacy tuples, with URN permissions only where a route checks no tuple.
+    Legacy,
+}
+
+impl Form {
+    /// How well an alternative of `kind` suits the form: lower is better.
+    fn rank(self, kind: Arm) -> u8 {
+        match (self, kind) {
+            (Form::Urn, Arm::Urn) | (Form::Legacy, Arm::Legacy | Arm::Shape) => 0,
+            (_, Arm::Mixed) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// One grant of a minimal set and the calls it serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NeededGrant {
+    /// The grant, as a root key holds it.
+    pub grant: String,
+    /// `urn`, `legacy`, or `shape` (the analytics routes' gate).
+    pub kind: Arm,
+    /// The calls it lets through, with the stage (`main`, `decrypt`, ...) it passes.
+    pub serves: Vec<String>,
+    /// The form asked for URN grants, yet some call's stage checks no URN leaf.
+    pub no_urn_arm: bool,
+}
+
+/// What a call needs beyond grants, or why no grant helps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallNote {
+    /// The call.
+    pub call: String,
+    /// What Unkey does with it.
+    pub note: String,
+    /// No root key can make this call.
+    pub unreachable: bool,
+}
+
+/// The smallest grants, of one form, that let the calls through.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MinimalSet {
+    /// The form.
+    pub form: Form,
+    /// The grants, in the order the calls need them.
+    pub grants: Vec<NeededGrant>,
+}
+
+impl MinimalSet {
+    /// The grant texts.
+    pub fn texts(&self) -> Vec<&str> {
+        self.grants
+            .iter()
+            .map(|grant| grant.grant.as_str())
+            .collect()
+    }
+}
+
+/// The calls whose stages no grant decides: routes without a root-key check, and pages
+/// that are empty without a param.
+pub fn notes(calls: &[Call]) -> Vec<CallNote> {
+    calls
+        .iter()
+        .filter_map(|call| {
+            let note = |note: String, unreachable| CallNote {
+                call: call.to_string(),
+                note,
+                unreachable,
+            };
+            match call.route.authorization {
+                Authorization::Unchecked { status: 200 } => Some(note(
+                    "checks no root key: Unkey answers 200 to anyone".to_owned(),
+                    false,
+                )),
+                Authorization::Unchecked { status } => Some(note(
+                    format!(
+                        "is called with a portal session, not a root key: Unkey answers \
+                         {status} to a root key, whatever its grants"
+                    ),
+                    true,
+                )),
+                Authorization::Checked { .. } => {
+                    let stages = call.route.stages(&call.request).unwrap_or_default();
+                    stages.is_empty().then(|| {
+                        note(
+                            "runs no check without its filter: Unkey answers 200 with an \
+                             empty page"
+                                .to_owned(),
+                            false,
+                        )
+                    })
+                }
+            }
+        })
+        .collect()
+}
+
+/// The smallest set of grants of `form` that lets every call that a root key can make
+/// through; `None` if the set found does not (a fault in the table, reported, never hidden).
+pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
+    let mut chosen: Vec<(String, Arm)> = Vec::new();
+    for call in calls.iter().filter(|call| call.route.is_checked()) {
+        for stage in call.route.stages(&call.request).ok()? {
+            let best = alternatives(&stage.check)
+                .into_iter()
+                .enumerate()
+                .min_by_key(|(position, way)| {
+                    let kind = kind_of(way);
+                    let stars: usize = way.iter().map(|(_, leaf)| breadth(leaf)).sum();
+                    (form.rank(kind), stars, way.len(), *position)
+                })
+                .map(|(_, way)| way)?;
+            for leaf in best {
+                if !chosen.iter().any(|(grant, _)| *grant == leaf.1) {
+                    chosen.push((leaf.1, leaf.0));
+                }
+            }
+        }
+    }
+    let decided: Vec<&Call> = calls
+        .iter()
+        .filter(|call| call.route.is_checked())
+        .collect();
+    let allows = |grants: &[&str]| {
+        decided.iter().all(|call| {
+            call.route
+                .decide(&call.request, grants)
+                .is_ok_and(|decision| decision.allowed)
+        })
+    };
+    // Drop what the others make redundant, narrowest first: a broad grant another call
+    // needs stays, the narrow one it covers goes.
+    let mut order: Vec<usize> = (0..chosen.len()).collect();
+    order.sort_by_key(|&at| breadth(&chosen[at].0));
+    let mut kept = vec![true; chosen.len()];
+    for at in order {
+        kept[at] = false;
+        let rest: Vec<&str> = (chosen.iter().zip(&kept))
+            .filter(|(_, keep)| **keep)
+            .map(|((grant, _), _)| grant.as_str())
+            .collect();
+        if !allows(&rest) {
+            kept[at] = true;
+        }
+    }
+    let chosen: Vec<(String, Arm)> = chosen
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(grant, keep)| keep.then_some(grant))
+        .collect();
+    let texts: Vec<&str> = chosen.iter().map(|(grant, _)| grant.as_str()).collect();
+    if !allows(&texts) {
+        return None;
+    }
+    let grants = chosen
+        .iter()
+        .map(|(grant, kind)| {
+            let mut serves = Vec::new();
+            for call in &decided {
+                for report in call.route.explain(&call.request, &texts).ok()? {
+                    if report.matched.as_deref() == Some(grant.as_str()) {
+                        let stage = report.option.as_deref().unwrap_or(MAIN);
+                        let label = format!("{call} [{stage}]");
+                        if !serves.contains(&label) {
+                            serves.push(label);
+                        }
+                    }
+                }
+            }
+            Some(NeededGrant {
+                grant: grant.clone(),
+                kind: *kind,
+                serves,
+                // URN alternatives rank first: a grant of another kind is there because a
+                // stage has no URN alternative.
+                no_urn_arm: form == Form::Urn && *kind != Arm::Urn,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(MinimalSet { form, grants })
+}
+
+/// Every way to pass `check`: sets of leaves (each with its kind), one per alternative.
+fn alternatives(check: &Check) -> Vec<Vec<(Arm, String)>> {
+    match check {
+        Check::GrantShaped { first, last } => vec![vec![(Arm::Shape, format!("{first}.*.{last}"))]],
+        Check::Tree(tree) => ways(tree),
+    }
+}
+
+/// The ways to pass `query`: an OR's are its children's, an AND's every combination.
+fn ways(query: &RootQuery) -> Vec<Vec<(Arm, String)>> {
+    match query {
+        RootQuery::Tuple(leaf) | RootQuery::Literal(leaf) => {
+            vec![vec![(Arm::Legacy, leaf.clone())]]
+        }
+        RootQuery::Urn(leaf) => vec![vec![(Arm::Urn, leaf.clone())]],
+        RootQuery::Or(children) => children.iter().flat_map(ways).collect(),
+        RootQuery::And(children) => children.iter().fold(vec![Vec::new()], |acc, child| {
+            let child_ways = ways(child);
+            acc.iter()
+                .flat_map(|way| {
+                    child_ways.iter().map(move |more| {
+                        let mut joined = way.clone();
+                        joined.extend(more.iter().filter(|leaf| !way.contains(leaf)).cloned());
+                        joined
+                    })
+                })
+                .collect()
+        }),
+    }
+}
+
+/// The kind of an alternative's leaves.
+fn kind_of(way: &[(Arm, String)]) -> Arm {
+    let mut kinds = way.iter().map(|(kind, _)| *kind);
+    match kinds.next() {
+        None => Arm::Legacy,
+        Some(first) if kinds.all(|kind| kind == first) => first,
+        Some(_) => Arm::Mixed,
+    }
+}
+
+/// How broad a grant is: its wildcards (`*` ids, `**` paths).
+fn breadth(grant: &str) -> usize {
+    grant.matches('*').count()
+}

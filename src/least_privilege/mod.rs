@@ -1,0 +1,131 @@
+//! Least privilege for root keys: from the route calls a service makes to the smallest
+//! grant set that lets exactly those through, in URN and in legacy form, and what else each
+//! set opens, found with the probes `diff` compares root keys with.
+
+mod minimal;
+
+pub use crate::eval::route_call::{Call, CallError};
+pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, notes};
+
+use crate::eval::routes::Route;
+use crate::policy::RouteProbes;
+use serde::Serialize;
+
+/// Routes that attach permissions or roles to keys: a root key that can call them can give
+/// any key, itself included, any permission.
+pub const ESCALATING_ROUTES: &[&str] = &[
+    "keys.addPermissions",
+    "keys.setPermissions",
+    "keys.addRoles",
+    "keys.setRoles",
+];
+
+/// The grants a set of calls needs, in each form, and what each form opens beyond them.
+#[derive(Debug, Serialize)]
+pub struct GrantsFor {
+    /// The calls asked for, as written.
+    pub calls: Vec<String>,
+    /// Calls no grant decides (no root-key check, or no root key can make them).
+    pub notes: Vec<CallNote>,
+    /// Calls whose route checks no URN permission: legacy tuples only.
+    pub legacy_only: Vec<String>,
+    /// The URN form, then the legacy form.
+    pub sets: Vec<Opening>,
+}
+
+/// A minimal set and the other calls it lets through.
+#[derive(Debug, Serialize)]
+pub struct Opening {
+    /// The set.
+    #[serde(flatten)]
+    pub set: MinimalSet,
+    /// The route calls it opens that were not asked for (`<other>`: ids not named).
+    pub also_opens: Vec<OtherCall>,
+    /// Routes with too many combinations of ids to compare.
+    pub not_compared: Vec<String>,
+}
+
+/// A call a set opens beyond those asked for.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct OtherCall {
+    /// The call: `keys.addRoles(keyAuthId=ks_1, keyId=<other>)`.
+    pub call: String,
+    /// It attaches permissions or roles to keys (R008, X003).
+    pub escalates: bool,
+}
+
+/// Why a set could not be found.
+#[derive(Debug, thiserror::Error)]
+#[error("no {form:?} grant set lets every call through; the route table may be wrong for: {calls}")]
+pub struct NoSet {
+    form: Form,
+    calls: String,
+}
+
+/// The grants `calls` need in each form, and what each opens beyond them, in `workspace`
+/// whose APIs have the keyspaces `pairs` give.
+pub fn grants_for(
+    calls: &[Call],
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> Result<GrantsFor, NoSet> {
+    let mut sets = Vec::new();
+    for form in [Form::Urn, Form::Legacy] {
+        let set = minimal(calls, form).ok_or_else(|| NoSet {
+            form,
+            calls: calls
+                .iter()
+                .map(Call::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+        sets.push(opening(set, calls, pairs, workspace));
+    }
+    Ok(GrantsFor {
+        calls: calls.iter().map(Call::to_string).collect(),
+        notes: notes(calls),
+        legacy_only: calls
+            .iter()
+            .filter(|call| call.route.is_checked() && !call.route.has_urn_arm())
+            .map(Call::to_string)
+            .collect(),
+        sets,
+    })
+}
+
+/// `set` with the calls it opens that `calls` do not ask for.
+pub fn opening(
+    set: MinimalSet,
+    calls: &[Call],
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> Opening {
+    let texts = set.texts();
+    let probes = RouteProbes::for_grants(&texts, pairs, workspace.as_slice());
+    let also_opens = probes
+        .opened(&texts)
+        .filter(|probe| {
+            !calls
+                .iter()
+                .any(|call| call.includes(probe.route, &probe.request))
+        })
+        .map(|probe| OtherCall {
+            call: probe.label.clone(),
+            escalates: escalates(probe.route),
+        })
+        .collect();
+    Opening {
+        set,
+        also_opens,
+        not_compared: probes
+            .skipped
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect(),
+    }
+}
+
+/// Whether a root key that can call `route` can give keys permissions.
+pub fn escalates(route: &Route) -> bool {
+    ESCALATING_ROUTES.contains(&route.name.as_str())
+}
