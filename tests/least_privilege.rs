@@ -252,3 +252,122 @@ proptest! {
         }
     }
 }
+
+/// The call and Unkey's answer in `fixtures/denials/<name>`, diagnosed.
+fn diagnosed(call: &str, name: &str) -> permspec::least_privilege::denial::Diagnosis {
+    use permspec::least_privilege::denial;
+    let defaults = [("workspaceId".to_owned(), WORKSPACE.to_owned())];
+    let call = Call::parse(call, &defaults).unwrap();
+    let body = std::fs::read_to_string(format!("fixtures/denials/{name}")).unwrap();
+    let answer = denial::read(&body).unwrap();
+    denial::diagnose(&call, answer, &[("api_1", "ks_1")], Some(WORKSPACE)).unwrap()
+}
+
+fn fix_grants(diagnosis: &permspec::least_privilege::denial::Diagnosis) -> Vec<Vec<String>> {
+    diagnosis
+        .fixes
+        .iter()
+        .map(|fix| fix.grants.clone())
+        .collect()
+}
+
+#[test]
+fn a_403_of_an_option_stage_names_the_stage_and_its_narrowest_grant() {
+    let diagnosis = diagnosed(
+        "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=key_1, decrypt=true)",
+        "decrypt-403.json",
+    );
+    assert_eq!(diagnosis.stage.as_deref(), Some("decrypt"));
+    assert_eq!(
+        fix_grants(&diagnosis),
+        [
+            vec!["unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#decrypt_key".to_owned()],
+            vec!["api.api_1.decrypt_key".to_owned()]
+        ]
+    );
+    assert!(diagnosis.fixes.iter().all(|fix| fix.also_opens.is_empty()));
+}
+
+#[test]
+fn a_403_of_an_and_arm_names_the_missing_part_and_says_the_rest_must_pass() {
+    let diagnosis = diagnosed("permissions.setRolePermissions", "and-arm-403.json");
+    assert_eq!(diagnosis.stage.as_deref(), Some("main"));
+    assert_eq!(
+        diagnosis.failed.as_deref(),
+        Some("rbac.*.remove_permission_from_role")
+    );
+    assert_eq!(
+        fix_grants(&diagnosis),
+        [vec!["rbac.*.remove_permission_from_role".to_owned()]]
+    );
+    assert!(
+        diagnosis.meaning.contains("one part of an AND"),
+        "{}",
+        diagnosis.meaning
+    );
+}
+
+#[test]
+fn a_masked_404_asks_for_what_the_masked_stage_checks() {
+    let diagnosis = diagnosed(
+        "apis.listKeys(apiId=api_1, keyAuthId=ks_1)",
+        "masked-404.json",
+    );
+    assert_eq!(diagnosis.stage, None);
+    assert_eq!(
+        fix_grants(&diagnosis),
+        [
+            vec![
+                "unkey:v1:ws_1:keyspaces/ks_1/keys/*#read_key".to_owned(),
+                "unkey:v1:ws_1:keyspaces/ks_1#read_keyspace".to_owned()
+            ],
+            vec![
+                "api.api_1.read_key".to_owned(),
+                "api.api_1.read_api".to_owned()
+            ]
+        ]
+    );
+    let verify = diagnosed(
+        "keys.verifyKey(apiId=api_1, keyAuthId=ks_1, keyId=key_1)",
+        "verify-not-found.json",
+    );
+    assert_eq!(
+        fix_grants(&verify)[0],
+        ["unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#verify_key"]
+    );
+    // A route that does not mask: a 404 there is a real not-found.
+    let real = diagnosed("apis.deleteApi(apiId=api_1)", "masked-404.json");
+    assert!(real.fixes.is_empty());
+}
+
+#[test]
+fn bodies_that_are_no_denial_of_the_call_are_refused() {
+    use permspec::least_privilege::denial::{self, DenialError};
+    assert!(matches!(
+        denial::read("not json"),
+        Err(DenialError::NotJson(_))
+    ));
+    let unauthorized = r#"{"meta":{"requestId":"r"},"error":{"title":"Unauthorized","type":"https://unkey.com/docs/errors/unkey/authentication/key_not_found","detail":"x","status":401}}"#;
+    assert!(matches!(
+        denial::read(unauthorized),
+        Err(DenialError::NotADenial(_))
+    ));
+    let verified =
+        r#"{"meta":{"requestId":"r"},"data":{"valid":false,"code":"INSUFFICIENT_PERMISSIONS"}}"#;
+    assert!(matches!(
+        denial::read(verified),
+        Err(DenialError::NotADenial(_))
+    ));
+    let call = Call::parse("permissions.setRolePermissions", &[]).unwrap();
+    let other = denial::Answer::Forbidden {
+        detail: "Missing permission: 'api.*.read_key'".to_owned(),
+    };
+    assert!(matches!(
+        denial::diagnose(&call, other, &[], None),
+        Err(DenialError::UnknownMessage { .. })
+    ));
+    let huge = denial::Answer::Forbidden {
+        detail: format!("Missing permission: '{}'", "a".repeat(1 << 20)),
+    };
+    assert!(denial::diagnose(&call, huge, &[], None).is_err());
+}

@@ -3,9 +3,10 @@
 
 use super::Exit;
 use permspec::input;
-use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening};
+use permspec::least_privilege::denial::{self, Diagnosis};
+use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall};
 use permspec::printable::{escaped, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Most bytes read from a file of calls.
 const MAX_CALLS_FILE: u64 = 1 << 20;
@@ -30,6 +31,12 @@ pub struct Args {
     /// Calls from FILE, one per line (`#` starts a comment); `-` for standard input.
     #[arg(long, value_name = "FILE")]
     calls_file: Option<PathBuf>,
+
+    /// The body Unkey answered to the one CALL (`-` for standard input): a 403, a masked
+    /// 404, or keys.verifyKey's `{valid: false, code: NOT_FOUND}`; says which grant would
+    /// have let the call through.
+    #[arg(long, value_name = "FILE", conflicts_with = "calls_file")]
+    denial: Option<PathBuf>,
 
     /// The name of the root key in `--format yaml`.
     #[arg(long, value_name = "NAME", default_value = "service")]
@@ -62,6 +69,14 @@ pub fn run(args: &Args) -> Exit {
         defaults.push((name.to_owned(), value.to_owned()));
     }
     if let Some(workspace) = &args.workspace {
+        let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if workspace.is_empty() || !workspace.chars().all(id_like) {
+            eprintln_escaped!(
+                "error: `--workspace {workspace}` is no workspace id: ids are made of letters, \
+                 digits, `_` and `-` (a root key calls in its own workspace, never `*`)"
+            );
+            return Exit::BadInput;
+        }
         defaults.push(("workspaceId".to_owned(), workspace.clone()));
     }
     let mut texts = args.calls.clone();
@@ -114,6 +129,9 @@ pub fn run(args: &Args) -> Exit {
         })
         .filter(|(api, keyspace)| *api != "*" && *keyspace != "*")
         .collect();
+    if let Some(path) = &args.denial {
+        return denial(args, path, &calls, &pairs);
+    }
     let found = match least_privilege::grants_for(&calls, &pairs, args.workspace.as_deref()) {
         Ok(found) => found,
         Err(error) => {
@@ -127,6 +145,83 @@ pub fn run(args: &Args) -> Exit {
         GrantsFormat::Human => print!("{}", text(&found)),
     }
     Exit::Success
+}
+
+/// Reads the denial at `path` and says what would have let the one call through.
+fn denial(args: &Args, path: &Path, calls: &[Call], pairs: &[(&str, &str)]) -> Exit {
+    let [call] = calls else {
+        eprintln_escaped!(
+            "error: `--denial` explains the answer to one call; {} given",
+            calls.len()
+        );
+        return Exit::BadInput;
+    };
+    let read = if path.as_os_str() == "-" {
+        input::read_stdin(MAX_CALLS_FILE)
+    } else {
+        input::read_text(path, MAX_CALLS_FILE)
+    };
+    let diagnosis = read
+        .map_err(|error| error.to_string())
+        .and_then(|body| denial::read(&body).map_err(|error| error.to_string()))
+        .and_then(|answer| {
+            denial::diagnose(call, answer, pairs, args.workspace.as_deref())
+                .map_err(|error| error.to_string())
+        });
+    let diagnosis = match diagnosis {
+        Ok(diagnosis) => diagnosis,
+        Err(error) => {
+            eprintln_escaped!("error: {error}");
+            return Exit::BadInput;
+        }
+    };
+    match args.format {
+        GrantsFormat::Json => println!("{}", json(&diagnosis)),
+        GrantsFormat::Human | GrantsFormat::Yaml => print!("{}", diagnosis_text(&diagnosis)),
+    }
+    Exit::Success
+}
+
+/// What a denial means, for people.
+fn diagnosis_text(diagnosis: &Diagnosis) -> String {
+    let mut out = format!("{}\n  {}\n", diagnosis.call, diagnosis.meaning);
+    if let Some(failed) = &diagnosis.failed {
+        out.push_str(&format!("  missing: {failed}\n"));
+    }
+    for (at, fix) in diagnosis.fixes.iter().enumerate() {
+        let word = match (at, diagnosis.fixes.len()) {
+            (_, 1) => "add:".to_owned(),
+            (0, _) => format!("add ({} form):", form_name(fix.form)),
+            _ => format!("or add ({} form):", form_name(fix.form)),
+        };
+        out.push_str(&format!("  {word} {}\n", fix.grants.join(", ")));
+        out.push_str(&others_text(&fix.also_opens, "    "));
+    }
+    escaped_lines(&out)
+}
+
+/// The calls a set opens beyond those asked, indented.
+fn others_text(others: &[OtherCall], indent: &str) -> String {
+    if others.is_empty() {
+        return format!("{indent}opens nothing else\n");
+    }
+    let mut out = format!("{indent}also opens:\n");
+    for other in others {
+        let flag = if other.escalates {
+            "  (escalates: it attaches permissions or roles to keys)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("{indent}  {}{flag}\n", other.call));
+    }
+    out
+}
+
+fn form_name(form: Form) -> &'static str {
+    match form {
+        Form::Urn => "URN",
+        Form::Legacy => "legacy",
+    }
 }
 
 /// The report for people.
@@ -149,11 +244,11 @@ pub fn text(found: &GrantsFor) -> String {
 
 fn set_text(opening: &Opening) -> String {
     let set = &opening.set;
-    let title = match set.form {
-        Form::Urn => "URN form",
-        Form::Legacy => "legacy form",
-    };
-    let mut out = format!("\n{title}: {}\n", count(set.grants.len(), "grant"));
+    let mut out = format!(
+        "\n{} form: {}\n",
+        form_name(set.form),
+        count(set.grants.len(), "grant")
+    );
     if set.grants.is_empty() {
         out.push_str("  (none: no call checks a root key's grants)\n");
     }
@@ -168,20 +263,7 @@ fn set_text(opening: &Opening) -> String {
             out.push_str(&format!("      for {serves}\n"));
         }
     }
-    match opening.also_opens.as_slice() {
-        [] => out.push_str("  opens nothing else\n"),
-        others => {
-            out.push_str("  also opens:\n");
-            for other in others {
-                let flag = if other.escalates {
-                    "  (escalates: it attaches permissions or roles to keys)"
-                } else {
-                    ""
-                };
-                out.push_str(&format!("    {}{flag}\n", other.call));
-            }
-        }
-    }
+    out.push_str(&others_text(&opening.also_opens, "  "));
     if !opening.not_compared.is_empty() {
         out.push_str(&format!(
             "  not compared (too many ids): {}\n",

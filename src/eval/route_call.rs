@@ -97,13 +97,13 @@ impl Call {
                 pairs.push((key.clone(), value.clone()));
             }
         }
-        let wanted = names_workspace(route)
-            .then_some("workspaceId")
+        let set: Vec<&str> = (pairs.iter())
+            .filter(|(name, value)| value == "true" && route.option(name).is_some())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let missing: Vec<String> = needed_params(route, &set)
             .into_iter()
-            .chain(route.params.iter().map(String::as_str));
-        let missing: Vec<String> = wanted
             .filter(|param| !pairs.iter().any(|(given, _)| given == param))
-            .map(str::to_owned)
             .collect();
         if !missing.is_empty() && route.is_checked() {
             return Err(CallError::Missing {
@@ -167,4 +167,23 @@ fn names_workspace(route: &Route) -> bool {
         .checks()
         .flat_map(|check| check.leaves())
         .any(|(_, leaf)| leaf.contains("{workspaceId}"))
+}
+
+/// The params the checks of a call to `route` setting the options `set` name: the
+/// workspace first when a URN leaf names it, then the route's, in its order.
+fn needed_params(route: &Route, set: &[&str]) -> Vec<String> {
+    let checks = route
+        .named_checks()
+        .filter(|(option, _)| option.is_none_or(|option| set.contains(&option)));
+    let leaves: Vec<&str> = checks
+        .flat_map(|(_, check)| check.leaves().map(|(_, leaf)| leaf))
+        .collect();
+    std::iter::once("workspaceId")
+        .chain(route.params.iter().map(String::as_str))
+        .filter(|param| {
+            let placeholder = format!("{{{param}}}");
+            leaves.iter().any(|leaf| leaf.contains(&placeholder))
+        })
+        .map(str::to_owned)
+        .collect()
 }

@@ -116,16 +116,7 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
     let mut chosen: Vec<(String, Arm)> = Vec::new();
     for call in calls.iter().filter(|call| call.route.is_checked()) {
         for stage in call.route.stages(&call.request).ok()? {
-            let best = alternatives(&stage.check)
-                .into_iter()
-                .enumerate()
-                .min_by_key(|(position, way)| {
-                    let kind = kind_of(way);
-                    let stars: usize = way.iter().map(|(_, leaf)| breadth(leaf)).sum();
-                    (form.rank(kind), stars, way.len(), *position)
-                })
-                .map(|(_, way)| way)?;
-            for leaf in best {
+            for leaf in cheapest(&stage.check, form)? {
                 if !chosen.iter().any(|(grant, _)| *grant == leaf.1) {
                     chosen.push((leaf.1, leaf.0));
                 }
@@ -193,6 +184,19 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
         })
         .collect::<Option<Vec<_>>>()?;
     Some(MinimalSet { form, grants })
+}
+
+/// The narrowest way to pass `check` in `form`: the leaves of its alternative that suits
+/// the form best, with the fewest wildcards, then the fewest leaves, then the first.
+pub(super) fn cheapest(check: &Check, form: Form) -> Option<Vec<(Arm, String)>> {
+    alternatives(check)
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(position, way)| {
+            let stars: usize = way.iter().map(|(_, leaf)| breadth(leaf)).sum();
+            (form.rank(kind_of(way)), stars, way.len(), *position)
+        })
+        .map(|(_, way)| way)
 }
 
 /// Every way to pass `check`: sets of leaves (each with its kind), one per alternative.

@@ -2,6 +2,7 @@
 //! grant set that lets exactly those through, in URN and in legacy form, and what else each
 //! set opens, found with the probes `diff` compares root keys with.
 
+pub mod denial;
 mod minimal;
 
 pub use crate::eval::route_call::{Call, CallError};
@@ -46,7 +47,7 @@ pub struct Opening {
 }
 
 /// A call a set opens beyond those asked for.
-#[derive(Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OtherCall {
     /// The call: `keys.addRoles(keyAuthId=ks_1, keyId=<other>)`.
     pub call: String,
@@ -100,10 +101,25 @@ pub fn opening(
     pairs: &[(&str, &str)],
     workspace: Option<&str>,
 ) -> Opening {
-    let texts = set.texts();
-    let probes = RouteProbes::for_grants(&texts, pairs, workspace.as_slice());
-    let also_opens = probes
-        .opened(&texts)
+    let (also_opens, not_compared) = also_opens(&set.texts(), calls, pairs, workspace);
+    Opening {
+        set,
+        also_opens,
+        not_compared,
+    }
+}
+
+/// The calls `grants` open that `calls` do not ask for, and the routes with too many ids to
+/// compare.
+pub fn also_opens(
+    grants: &[&str],
+    calls: &[Call],
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> (Vec<OtherCall>, Vec<String>) {
+    let probes = RouteProbes::for_grants(grants, pairs, workspace.as_slice());
+    let others = probes
+        .opened(grants)
         .filter(|probe| {
             !calls
                 .iter()
@@ -114,15 +130,12 @@ pub fn opening(
             escalates: escalates(probe.route),
         })
         .collect();
-    Opening {
-        set,
-        also_opens,
-        not_compared: probes
-            .skipped
-            .iter()
-            .map(|name| (*name).to_owned())
-            .collect(),
-    }
+    let skipped = probes
+        .skipped
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
+    (others, skipped)
 }
 
 /// Whether a root key that can call `route` can give keys permissions.

@@ -1,0 +1,347 @@
+//! From a denial Unkey answered to the grant that would have let the call through. Unkey
+//! words a 403 as `rbac.Check` does (`Missing permission: '<leaf>'`, or `Missing one of
+//! these permissions: <a> or <b>` for an OR), in the problem body its error middleware
+//! writes; masked routes answer 404 (`Not Found`), and keys.verifyKey answers 200 with
+//! `{valid: false, code: NOT_FOUND}`, which say nothing of the check.
+
+use super::minimal::{Form, cheapest};
+use super::{OtherCall, also_opens};
+use crate::eval::root_query::RootQuery;
+use crate::eval::route_call::Call;
+use crate::eval::routes::{Check, Denial, Stage};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The `type` of Unkey's 403 body.
+pub const FORBIDDEN_TYPE: &str =
+    "https://unkey.com/docs/errors/unkey/authorization/insufficient_permissions";
+
+/// The longest message of a check, with room: longer details are no check's message.
+const MAX_DETAIL: usize = 4096;
+
+/// What a denial body says, read as Unkey writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    /// 403 Insufficient Permissions, with its `detail`.
+    Forbidden {
+        /// The message of the check that failed.
+        detail: String,
+    },
+    /// 404 Not Found, with its `detail`: a real not-found, or a denial the route masks.
+    NotFound {
+        /// The route's public message.
+        detail: String,
+    },
+    /// keys.verifyKey's HTTP 200 `{valid: false, code: NOT_FOUND}`.
+    VerificationNotFound,
+}
+
+/// Why a body cannot be read as a denial of the call.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DenialError {
+    /// Not JSON.
+    #[error("the body is not JSON: {0}")]
+    NotJson(String),
+    /// JSON, but no denial of a root key's grants.
+    #[error("{0}")]
+    NotADenial(String),
+    /// A 403 whose message no check of the call writes.
+    #[error(
+        "no check of `{call}` writes `{detail}` (Unkey at the route table's commit): were \
+         the ids or options of the call others? Its checks write: {expected}"
+    )]
+    UnknownMessage {
+        /// The call.
+        call: String,
+        /// The body's message.
+        detail: String,
+        /// The messages its checks write, `; `-separated.
+        expected: String,
+    },
+}
+
+/// What a denial means for the call, and the grants that fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// The call.
+    pub call: String,
+    /// The body, as read.
+    pub answer: Answer,
+    /// The stage whose check wrote the message (`main`, `decrypt`, ...); `None` when the
+    /// body does not say (a masked denial).
+    pub stage: Option<String>,
+    /// The part of that check that failed, as Unkey writes it.
+    pub failed: Option<String>,
+    /// What the answer means.
+    pub meaning: String,
+    /// The grants that pass the failed part, narrowest first: URN form, then legacy form
+    /// (none when the answer is no denial).
+    pub fixes: Vec<Fixing>,
+}
+
+/// Grants that would have let the call through, and what else they open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fixing {
+    /// URN or legacy.
+    pub form: Form,
+    /// The grants to add.
+    pub grants: Vec<String>,
+    /// The calls they open besides the one denied.
+    pub also_opens: Vec<OtherCall>,
+    /// Routes with too many ids to compare.
+    pub not_compared: Vec<String>,
+}
+
+/// Reads `body`, the answer Unkey gave to `call`.
+pub fn read(body: &str) -> Result<Answer, DenialError> {
+    let value: Value =
+        serde_json::from_str(body).map_err(|error| DenialError::NotJson(error.to_string()))?;
+    if let Some(error) = value.get("error") {
+        let status = error.get("status").and_then(Value::as_u64);
+        let detail = (error.get("detail").and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_owned();
+        let kind = error
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return match status {
+            Some(403) if kind == FORBIDDEN_TYPE => Ok(Answer::Forbidden { detail }),
+            Some(404) => Ok(Answer::NotFound { detail }),
+            _ => Err(DenialError::NotADenial(format!(
+                "the body is an error with status {} and type `{kind}`, not a denial of the \
+                 root key's grants (403 `{FORBIDDEN_TYPE}`, or a masked 404)",
+                status.map_or_else(|| "none".to_owned(), |status| status.to_string()),
+            ))),
+        };
+    }
+    let data = value.get("data");
+    let field = |name: &str| data.and_then(|data| data.get(name));
+    match (
+        field("valid").and_then(Value::as_bool),
+        field("code").and_then(Value::as_str),
+    ) {
+        (Some(false), Some("NOT_FOUND")) => Ok(Answer::VerificationNotFound),
+        (Some(false), Some(code)) => Err(DenialError::NotADenial(format!(
+            "keys.verifyKey answered `{code}`: that is the verified key's outcome, not a \
+             denial of the root key"
+        ))),
+        _ => Err(DenialError::NotADenial(
+            "the body has neither `error` nor `data.valid: false`".to_owned(),
+        )),
+    }
+}
+
+/// What `answer` means for `call`, and the grants that fix it with what else they open, in
+/// `workspace` whose APIs have the keyspaces `pairs` give.
+pub fn diagnose(
+    call: &Call,
+    answer: Answer,
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> Result<Diagnosis, DenialError> {
+    let fixing = |fixes: Vec<(Form, Vec<String>)>| -> Vec<Fixing> {
+        fixes
+            .into_iter()
+            .map(|(form, grants)| {
+                let texts: Vec<&str> = grants.iter().map(String::as_str).collect();
+                let (also_opens, not_compared) =
+                    also_opens(&texts, std::slice::from_ref(call), pairs, workspace);
+                Fixing {
+                    form,
+                    grants,
+                    also_opens,
+                    not_compared,
+                }
+            })
+            .collect()
+    };
+    let stages = call
+        .route
+        .stages(&call.request)
+        .map_err(|error| DenialError::NotADenial(error.to_string()))?;
+    let diagnosis = |stage: Option<String>, failed: Option<String>, meaning, fixes| Diagnosis {
+        call: call.to_string(),
+        answer: answer.clone(),
+        stage,
+        failed,
+        meaning,
+        fixes: fixing(fixes),
+    };
+    match &answer {
+        Answer::Forbidden { detail } => {
+            for stage in &stages {
+                for (message, part) in messages(&stage.check) {
+                    if matches(&message, detail) {
+                        let fixes = fixes(&part);
+                        let meaning = format!(
+                            "the stage `{}` of `{}` failed: the key {}",
+                            stage.name,
+                            call.route.name,
+                            if message.starts_with("Missing one") {
+                                "holds none of these permissions, and one would do"
+                            } else {
+                                "lacks this permission"
+                            }
+                        );
+                        let meaning = if part == stage.check {
+                            meaning
+                        } else {
+                            format!(
+                                "{meaning}; it is one part of an AND, whose other parts must \
+                                 pass too (`permspec grants-for` lists the whole set)"
+                            )
+                        };
+                        let failed = message_part(detail);
+                        return Ok(diagnosis(
+                            Some(stage.name.clone()),
+                            Some(failed),
+                            meaning,
+                            fixes,
+                        ));
+                    }
+                }
+            }
+            let expected: Vec<String> = (stages.iter())
+                .flat_map(|stage| {
+                    messages(&stage.check)
+                        .into_iter()
+                        .map(|(message, _)| message)
+                })
+                .collect();
+            Err(DenialError::UnknownMessage {
+                call: call.to_string(),
+                detail: detail.clone(),
+                expected: expected.join("; "),
+            })
+        }
+        Answer::NotFound { .. } | Answer::VerificationNotFound => {
+            let masking = |stage: &&Stage| {
+                matches!(
+                    (&answer, stage.denied),
+                    (Answer::NotFound { .. }, Denial::Status(404))
+                        | (Answer::VerificationNotFound, Denial::NotFoundVerification)
+                )
+            };
+            let masked: Vec<&Stage> = stages.iter().filter(masking).collect();
+            if masked.is_empty() {
+                return Ok(diagnosis(
+                    None,
+                    None,
+                    format!(
+                        "`{}` does not mask a denial this way: the answer is a real not-found, \
+                         not a missing grant",
+                        call.route.name
+                    ),
+                    Vec::new(),
+                ));
+            }
+            let names: Vec<&str> = masked.iter().map(|stage| stage.name.as_str()).collect();
+            let fixes = [Form::Urn, Form::Legacy]
+                .into_iter()
+                .filter_map(|form| {
+                    let grants: Option<Vec<String>> = masked
+                        .iter()
+                        .map(|stage| cheapest(&stage.check, form))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|ways| ways.into_iter().flatten().map(|(_, leaf)| leaf).collect());
+                    grants.map(|mut grants| {
+                        grants.dedup();
+                        (form, grants)
+                    })
+                })
+                .collect();
+            Ok(diagnosis(
+                None,
+                None,
+                format!(
+                    "`{}` answers a denial of its stage{} {} this way, exactly as a resource \
+                     that does not exist: if it exists, the key lacks what those checks ask",
+                    call.route.name,
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ),
+                fixes,
+            ))
+        }
+    }
+}
+
+/// The grants that pass `part`, in each form (one entry when both forms agree).
+fn fixes(part: &Check) -> Vec<(Form, Vec<String>)> {
+    let mut fixes: Vec<(Form, Vec<String>)> = Vec::new();
+    for form in [Form::Urn, Form::Legacy] {
+        let Some(way) = cheapest(part, form) else {
+            continue;
+        };
+        let grants: Vec<String> = way.into_iter().map(|(_, leaf)| leaf).collect();
+        if !fixes.iter().any(|(_, known)| *known == grants) {
+            fixes.push((form, grants));
+        }
+    }
+    fixes
+}
+
+/// Every message a denial of `check` can carry, with the part of the check that wrote it:
+/// a leaf's own, an OR's list of its children, or any child's message of an AND (the first
+/// that fails).
+fn messages(check: &Check) -> Vec<(String, Check)> {
+    match check {
+        Check::GrantShaped { first, last } => {
+            vec![(
+                format!("Missing permission: '{first}.*.{last}'"),
+                check.clone(),
+            )]
+        }
+        Check::Tree(tree) => tree_messages(tree),
+    }
+}
+
+fn tree_messages(tree: &RootQuery) -> Vec<(String, Check)> {
+    match tree {
+        RootQuery::Tuple(value) | RootQuery::Literal(value) | RootQuery::Urn(value) => vec![(
+            format!("Missing permission: '{value}'"),
+            Check::Tree(tree.clone()),
+        )],
+        RootQuery::Or(children) => {
+            let listed: Vec<String> = children.iter().map(RootQuery::format).collect();
+            vec![(
+                format!("Missing one of these permissions: {}", listed.join(" or ")),
+                Check::Tree(tree.clone()),
+            )]
+        }
+        RootQuery::And(children) => children.iter().flat_map(tree_messages).collect(),
+    }
+}
+
+/// The permissions a message names: what follows `Missing ...: `.
+fn message_part(message: &str) -> String {
+    message
+        .split_once(": ")
+        .map_or(message, |(_, rest)| rest.trim_matches('\''))
+        .to_owned()
+}
+
+/// Whether Unkey's `detail` is `expected`, where a `*` the call stands for every id may be
+/// any id (and the table's own `*` only itself, which an id pattern also matches).
+fn matches(expected: &str, detail: &str) -> bool {
+    // Unkey's messages are short; a long detail is none of them (and bounds the search).
+    if detail.len() > MAX_DETAIL {
+        return false;
+    }
+    let id = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    fn go(expected: &[u8], detail: &[u8], id: &dyn Fn(u8) -> bool) -> bool {
+        match expected.split_first() {
+            None => detail.is_empty(),
+            Some((b'*', rest)) => {
+                (detail.first() == Some(&b'*') && go(rest, &detail[1..], id))
+                    || (1..=detail.len())
+                        .take_while(|&n| id(detail[n - 1]))
+                        .any(|n| go(rest, &detail[n..], id))
+            }
+            Some((c, rest)) => detail.first() == Some(c) && go(rest, &detail[1..], id),
+        }
+    }
+    go(expected.as_bytes(), detail.as_bytes(), &id)
+}
