@@ -22,7 +22,7 @@ fn without_timing(text: &str) -> String {
 fn the_example_policies_pass_every_gate_the_readme_recommends() {
     let run = permspec(&["test", "policies"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("test result: ok. 50 passed; 0 failed"));
+    assert!(run.stdout.contains("test result: ok. 54 passed; 0 failed"));
     let run = permspec(&["lint", "policies"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.stderr, "0 errors, 0 warnings, 0 infos in 4 files\n");

@@ -102,3 +102,30 @@ fn fail_under_holds_for_each_policy_not_for_their_average() {
     );
     assert!(!run.stderr.contains("a-full.yaml"), "{}", run.stderr);
 }
+
+#[test]
+fn a_uses_entry_is_covered_by_an_allowed_route_case_within_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("uses.yaml");
+    let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
+        .unwrap()
+        .replace(
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\", \"keys.whoami(apiId=api_1, keyId=*)\"]",
+        );
+    std::fs::write(&path, policy).unwrap();
+    let run = permspec(&[
+        "test",
+        path.to_str().unwrap(),
+        "--coverage",
+        "--format",
+        "json",
+    ]);
+    let coverage: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().last().unwrap()).unwrap();
+    let uses = &coverage["files"][0]["categories"]["uses"];
+    assert_eq!(uses["total"], 2, "{uses}");
+    assert_eq!(uses["exercised"], 1, "{uses}");
+    let never = uses["never"].to_string();
+    assert!(never.contains("keys.whoami"), "{never}");
+}

@@ -176,3 +176,32 @@ fn under_strict_a_change_under_either_reading_is_not_equivalent() {
         "{fates:?}"
     );
 }
+
+#[test]
+fn a_root_key_wider_than_its_uses_survives_being_narrowed_to_them() {
+    let (code, wide) = fates("fixtures/mutation/narrow-to-uses.yaml");
+    assert_eq!(code, 1);
+    let survived: Vec<&String> = (wide.iter())
+        .filter(|(fate, ..)| fate == "survived")
+        .map(|(_, mutation, _)| mutation)
+        .collect();
+    assert_eq!(
+        survived,
+        ["narrow key `support_tool` to the grants its `uses:` need: `api.api_1.read_key`"],
+        "{wide:?}"
+    );
+    // Narrowed to exactly what `uses:` needs, no such mutant is made.
+    let directory = tempfile::tempdir().unwrap();
+    let narrow = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
+        .unwrap()
+        .replace("[api.*.read_key]", "[api.api_1.read_key]");
+    let path = directory.path().join("narrow.yaml");
+    std::fs::write(&path, narrow).unwrap();
+    let (_, fates) = fates(path.to_str().unwrap());
+    assert!(
+        fates
+            .iter()
+            .all(|(_, mutation, _)| !mutation.starts_with("narrow key")),
+        "{fates:?}"
+    );
+}

@@ -30,6 +30,16 @@ pub enum CallError {
     /// The route refuses the request.
     #[error("{0}")]
     Route(#[from] RouteError),
+    /// A value the route does not take.
+    #[error("`{route}` takes no `{param}` (it takes {takes})")]
+    NotTaken {
+        /// The route.
+        route: String,
+        /// The param given.
+        param: String,
+        /// What it takes, `, `-separated.
+        takes: String,
+    },
     /// Ids the route's checks name that the call does not give.
     #[error(
         "`{route}` needs {}: give each an id, or `*` for every id",
@@ -89,6 +99,22 @@ impl Call {
         defaults: &[(String, String)],
     ) -> Result<Call, CallError> {
         let route = routes::table().get(name)?;
+        if let Some((param, _)) = pairs.iter().find(|(param, _)| {
+            param != "workspaceId" && !route.params.contains(param) && route.option(param).is_none()
+        }) {
+            let takes: Vec<&str> = (route.params.iter().map(String::as_str))
+                .chain(route.options.iter().map(|option| option.name.as_str()))
+                .collect();
+            return Err(CallError::NotTaken {
+                route: route.name.clone(),
+                param: param.clone(),
+                takes: if takes.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    takes.join(", ")
+                },
+            });
+        }
         for (key, value) in defaults {
             let taken = route.params.contains(key)
                 || route.option(key).is_some()
@@ -101,8 +127,10 @@ impl Call {
             .filter(|(name, value)| value == "true" && route.option(name).is_some())
             .map(|(name, _)| name.as_str())
             .collect();
+        // Without the param a page is empty and runs no check: a call all the same.
         let missing: Vec<String> = needed_params(route, &set)
             .into_iter()
+            .filter(|param| route.empty_without.as_ref() != Some(param))
             .filter(|param| !pairs.iter().any(|(given, _)| given == param))
             .collect();
         if !missing.is_empty() && route.is_checked() {

@@ -4,7 +4,8 @@
 //! never exercised and a percentage.
 
 use super::{Body, LoadedFile, Test};
-use crate::policy::{KeyKind, Policy, RootCheck, Source};
+use crate::eval::routes;
+use crate::policy::{Expect, KeyKind, Policy, RootCheck, Source};
 use crate::query::{self, Query};
 use crate::span::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -14,7 +15,8 @@ use std::sync::Arc;
 /// One kind of item and how much of it the cases exercise.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
-    /// `keys`, `roles`, `grants` or `catalog`.
+    /// `keys`, `roles`, `grants`, `catalog`, or `uses` (a root key's `uses:` entries with
+    /// an allowed route case).
     pub name: &'static str,
     /// How many items there are.
     pub total: usize,
@@ -66,6 +68,7 @@ struct Touched {
     grants: HashSet<Span>,
     roles: HashSet<usize>,
     asked: HashSet<String>,
+    uses: HashSet<Span>,
 }
 
 /// The coverage of every policy the loaded files test, in the order first met, by the tests
@@ -100,6 +103,9 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
             Body::RootCase(_, index) => {
                 let case = &loaded.file.root_cases[*index];
                 touch_root(loaded, &case.check, Some(&case.key.value), seen);
+                if case.expect.value == Expect::Allow {
+                    touch_uses(policy, &case.key.value, &case.check, seen);
+                }
                 continue;
             }
             Body::RouteAccess(_, index) => {
@@ -136,6 +142,21 @@ fn touch_root(loaded: &LoadedFile, check: &RootCheck, only: Option<&String>, see
         let used = crate::policy::grants_used(&loaded.file.policy, key, check, loaded.now);
         seen.grants.extend(used.into_iter().map(|grant| grant.span));
     }
+}
+
+/// Marks the `uses:` entries of the root key `key` that an allowed route case asks.
+fn touch_uses(policy: &Policy, key: &str, check: &RootCheck, seen: &mut Touched) {
+    let RootCheck::Route { route, request, .. } = check else {
+        return;
+    };
+    let (Some(key), Ok(route)) = (policy.key(key), routes::table().get(&route.value)) else {
+        return;
+    };
+    let asked = key
+        .uses
+        .iter()
+        .filter(|call| call.value.includes(route, request));
+    seen.uses.extend(asked.map(|call| call.span));
 }
 
 fn touch(loaded: &LoadedFile, parsed: &Query, keys: &[usize], seen: &mut Touched) {
@@ -185,6 +206,15 @@ fn categories(policy: &Policy, seen: &Touched) -> Vec<Category> {
             (seen.grants.contains(&grant.span), name, grant.span)
         })
     });
+    let uses = policy.keys.iter().flat_map(|key| {
+        key.uses.iter().map(move |call| {
+            let name = format!(
+                "`{}` in the `uses:` of key `{}`",
+                call.value, key.name.value
+            );
+            (seen.uses.contains(&call.span), name, call.span)
+        })
+    });
     let catalog = policy.catalog.iter().flatten().map(|entry| {
         let name = format!("`{}`", entry.value);
         (seen.asked.contains(&entry.value), name, entry.span)
@@ -194,6 +224,7 @@ fn categories(policy: &Policy, seen: &Touched) -> Vec<Category> {
         category("roles", roles),
         category("grants", role_grants.chain(key_grants)),
         category("catalog", catalog),
+        category("uses", uses),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! Mutation testing of a suite: systematic small changes to the policy (drop a grant, drop a
 //! role from a key, widen a grant to its parent wildcard or to `*`, narrow a wildcard to one
-//! catalog permission, flip `enabled`, remove a forbid rule), each run against the cases that
+//! catalog permission, narrow a root key to the grants its `uses:` need, flip `enabled`,
+//! remove a forbid rule), each run against the cases that
 //! pass on the policy as written. A mutant no case notices survives: the suite would not
 //! catch that mistake. Mutants are evaluated in memory, in parallel across cores.
 
@@ -9,6 +10,7 @@ use super::root;
 use super::{Body, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
+use crate::least_privilege::{Form, minimal};
 use crate::policy::{
     Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, Verdict,
     decide_root, route_case,
@@ -16,7 +18,7 @@ use crate::policy::{
 use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// What a mutant changes.
@@ -53,6 +55,13 @@ pub enum Change {
         grant: usize,
         /// The replacement, if not dropped.
         to: Option<String>,
+    },
+    /// Replace every grant of key `key` (a root key's, by the grants its `uses:` need).
+    KeyGrants {
+        /// Index of the key.
+        key: usize,
+        /// The grants it holds instead.
+        to: Vec<String>,
     },
     /// Drop the `held`th role of key `key`.
     DropRole {
@@ -96,6 +105,20 @@ impl Change {
             Change::KeyGrant { key, grant, to } => {
                 let at = key_at(&mutated, *key);
                 replace(&mut mutated.keys[at].permissions, *grant, to)
+            }
+            Change::KeyGrants { key, to } => {
+                let at = key_at(&mutated, *key);
+                let permissions = &mut mutated.keys[at].permissions;
+                let span = permissions
+                    .first()
+                    .map(|grant| grant.span)
+                    .unwrap_or_default();
+                *permissions = (to.iter())
+                    .map(|value| crate::policy::Spanned {
+                        value: value.clone(),
+                        span,
+                    })
+                    .collect();
             }
             Change::DropRole { key, held } => {
                 let at = key_at(&mutated, *key);
@@ -249,6 +272,21 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
                 push(description, grant.span, &affects, change);
             }
         }
+        if let Some(to) = narrowed_to_uses(policy, key) {
+            let description = format!(
+                "narrow {owner} to the grants its `uses:` need: {}",
+                to.iter()
+                    .map(|grant| format!("`{grant}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            push(
+                description,
+                key.name.span,
+                &affects,
+                Change::KeyGrants { key: k, to },
+            );
+        }
         for (h, held) in key.roles.iter().enumerate() {
             let description = format!("drop role `{}` from {owner}", held.value);
             push(
@@ -281,6 +319,39 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
         );
     }
     out
+}
+
+/// The smallest grants a root key's `uses:` need (in URN form if it holds a URN grant), when
+/// they open strictly less than its grants: a mutant that survives is access no case needs.
+fn narrowed_to_uses(policy: &Policy, key: &crate::policy::Key) -> Option<Vec<String>> {
+    if key.uses.is_empty() {
+        return None;
+    }
+    let form = if key.permissions.iter().any(|grant| is_urn(&grant.value)) {
+        Form::Urn
+    } else {
+        Form::Legacy
+    };
+    let calls: Vec<_> = key.uses.iter().map(|call| call.value.clone()).collect();
+    let set = minimal(&calls, form)?;
+    let narrow = set.texts();
+    let held = key.grant_texts();
+    let pairs: Vec<(&str, &str)> = (policy.apis.iter())
+        .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
+        .collect();
+    let workspace: Vec<&str> = (policy.workspace_id.iter())
+        .map(|id| id.value.as_str())
+        .collect();
+    let naming: Vec<&str> = held.iter().chain(&narrow).copied().collect();
+    let probes = RouteProbes::for_grants(&naming, &pairs, &workspace);
+    let opened = |grants: &[&str]| -> BTreeSet<String> {
+        (probes.callable(policy, grants))
+            .map(|probe| probe.label.clone())
+            .collect()
+    };
+    let (by_key, by_uses) = (opened(&held), opened(&narrow));
+    (by_uses.is_subset(&by_key) && by_uses != by_key)
+        .then(|| narrow.iter().map(|grant| (*grant).to_owned()).collect())
 }
 
 /// The mutations of one API grant: drop it (`None`), or replace it.
@@ -573,6 +644,10 @@ fn fate(
         .any(|position| !checks[position].passes(&resolved, affects));
     let fate = if killed {
         Fate::Killed
+    } else if matches!(mutant.change, Change::KeyGrants { .. }) {
+        // A root key narrowed to its `uses:`: the call it no longer makes tells it.
+        telling_route(original, &resolved, now, &mutant.affects)
+            .unwrap_or_else(|| telling_case(original, &resolved, semantics, now, &mutant.affects))
     } else {
         telling_case(original, &resolved, semantics, now, &mutant.affects)
     };
