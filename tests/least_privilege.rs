@@ -371,3 +371,23 @@ fn bodies_that_are_no_denial_of_the_call_are_refused() {
     };
     assert!(denial::diagnose(&call, huge, &[], None).is_err());
 }
+
+#[test]
+fn a_403_from_a_stage_that_masks_its_denial_is_no_answer_unkey_sends() {
+    use permspec::least_privilege::denial::{self, DenialError};
+    let defaults = [("workspaceId".to_owned(), WORKSPACE.to_owned())];
+    let call = Call::parse(
+        "keys.createKey(apiId=api_1, keyAuthId=ks_1, recoverable=true)",
+        &defaults,
+    )
+    .unwrap();
+    let answer = denial::Answer::Forbidden {
+        detail: "Missing one of these permissions: api.*.encrypt_key or api.api_1.encrypt_key or \
+                 unkey:v1:ws_1:keyspaces/ks_1/keys/*#encrypt_key"
+            .to_owned(),
+    };
+    assert!(matches!(
+        denial::diagnose(&call, answer, &[], Some(WORKSPACE)),
+        Err(DenialError::UnknownMessage { .. })
+    ));
+}

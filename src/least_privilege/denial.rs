@@ -171,7 +171,13 @@ pub fn diagnose(
     };
     match &answer {
         Answer::Forbidden { detail } => {
-            for stage in &stages {
+            // A stage that masks its denial never answers 403.
+            let forbidding = || {
+                stages
+                    .iter()
+                    .filter(|stage| stage.denied == Denial::Status(403))
+            };
+            for stage in forbidding() {
                 for (message, part) in messages(&stage.check) {
                     if matches(&message, detail) {
                         let fixes = fixes(&part);
@@ -203,7 +209,7 @@ pub fn diagnose(
                     }
                 }
             }
-            let expected: Vec<String> = (stages.iter())
+            let expected: Vec<String> = forbidding()
                 .flat_map(|stage| {
                     messages(&stage.check)
                         .into_iter()
@@ -213,7 +219,11 @@ pub fn diagnose(
             Err(DenialError::UnknownMessage {
                 call: call.to_string(),
                 detail: detail.clone(),
-                expected: expected.join("; "),
+                expected: if expected.is_empty() {
+                    "no 403 at all: each of its stages answers a denial as 404".to_owned()
+                } else {
+                    expected.join("; ")
+                },
             })
         }
         Answer::NotFound { .. } | Answer::VerificationNotFound => {
