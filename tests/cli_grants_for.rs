@@ -102,3 +102,142 @@ fn incomplete_unknown_and_hostile_calls_are_refused_with_exit_2() {
         assert!(!run.stderr.contains('\u{1b}'), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn params_that_fit_no_call_repeated_values_and_two_workspaces_are_refused() {
+    let call = "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=key_1)";
+    for (args, says) in [
+        (
+            vec![
+                "grants-for",
+                call,
+                "--workspace",
+                "ws_1",
+                "--param",
+                "decrpyt=true",
+            ],
+            "did you mean `decrypt`",
+        ),
+        (
+            vec![
+                "grants-for",
+                "keys.getKey(keyId=key_1)",
+                "--param",
+                "apiId=a",
+                "--param",
+                "apiId=b",
+                "--param",
+                "keyAuthId=k",
+                "--workspace",
+                "ws_1",
+            ],
+            "more than once",
+        ),
+        (
+            vec![
+                "grants-for",
+                "keys.getKey(apiId=a, keyAuthId=k, keyId=*, keyId=k)",
+                "--workspace",
+                "ws_1",
+            ],
+            "more than once",
+        ),
+        (
+            vec![
+                "grants-for",
+                "keys.getKey(apiId=a, keyAuthId=k)(keyId=b)",
+                "--workspace",
+                "ws_1",
+            ],
+            "one pair of parentheses",
+        ),
+        (
+            vec![
+                "grants-for",
+                "keys.getKey(apiId=a, keyAuthId=k, keyId=x, workspaceId=w2)",
+                "--workspace",
+                "ws_1",
+            ],
+            "its own workspace",
+        ),
+        (
+            vec![
+                "grants-for",
+                "keys.getKey(apiId=a, keyAuthId=k, keyId=x, workspaceId=w2)",
+                "keys.getKey(apiId=a, keyAuthId=k, keyId=x, workspaceId=w3)",
+            ],
+            "its own workspace",
+        ),
+        (
+            vec![
+                "grants-for",
+                call,
+                "--workspace",
+                "ws_1",
+                "--format",
+                "yaml",
+                "--name",
+                "",
+            ],
+            "no key name",
+        ),
+        (
+            vec![
+                "grants-for",
+                call,
+                "--workspace",
+                "ws_1",
+                "--denial",
+                "/nonexistent/body.json",
+            ],
+            "`--denial /nonexistent/body.json`",
+        ),
+    ] {
+        let run = permspec(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_call_no_root_key_can_make_fails_the_run_and_stays_out_of_the_entry() {
+    let run = permspec(&[
+        "grants-for",
+        "portal.listKeys",
+        "keys.createKey(apiId=a, keyAuthId=k)",
+        "--workspace",
+        "ws_1",
+        "--format",
+        "yaml",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no root key can make portal.listKeys"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("# not portal.listKeys"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("- \"portal.listKeys\""),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_long_message_in_a_body_is_clipped_when_shown_back() {
+    let body = format!(
+        r#"{{"meta":{{"requestId":"r"}},"error":{{"title":"Insufficient Permissions","type":"https://unkey.com/docs/errors/unkey/authorization/insufficient_permissions","detail":"Missing permission: '{}'","status":403}}}}"#,
+        "a".repeat(100_000)
+    );
+    let run = permspec_with_input(
+        &["grants-for", "apis.getApi(apiId=api_1)", "--denial", "-"],
+        &body,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.len() < 2_000, "{} bytes", run.stderr.len());
+}

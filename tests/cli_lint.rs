@@ -426,3 +426,50 @@ fn queries_linted_with_policies_are_checked_against_their_catalogs() {
         "without a policy there is no catalog to check against"
     );
 }
+
+#[test]
+fn the_unsafe_fix_of_r009_leaves_grants_another_key_reads_through_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "version: 1
+workspace: {id: ws_acme}
+apis: {api_payments: {keyspace: ks_payments}}
+root_keys:
+  reader:
+    permissions: [api.*.read_key, \"api.*.create_key\"]  # flow list
+    uses: [\"keys.getKey(apiId=api_payments, keyId=*)\"]
+  shared:
+    permissions: &grants
+      - api.*.read_key
+      - api.*.delete_key
+    uses: [\"keys.getKey(apiId=api_payments, keyId=*)\"]
+  deleter:
+    permissions: *grants
+    uses: [\"keys.deleteKey(apiId=api_payments, keyId=*)\"]
+";
+    let path = dir.path().join("p.yaml");
+    std::fs::write(&path, policy).unwrap();
+    let run = support::cli::permspec_in(
+        dir.path(),
+        &[
+            "lint",
+            "p.yaml",
+            "--select",
+            "R009,R010",
+            "--fix",
+            "--unsafe-fixes",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains("permissions: [api.api_payments.read_key]  # flow list"),
+        "{fixed}"
+    );
+    let untouched = policy.split_once("  shared:").unwrap().1;
+    assert!(fixed.ends_with(untouched), "{fixed}");
+    let after = support::cli::permspec_in(dir.path(), &["lint", "p.yaml", "--select", "R009,R010"]);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    // The warnings on the aliased grants stay, unfixed; none on the fixed key.
+    assert!(after.stdout.contains("key `shared`"), "{}", after.stdout);
+    assert!(!after.stdout.contains("key `reader`"), "{}", after.stdout);
+}

@@ -8,8 +8,11 @@ use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall}
 use permspec::printable::{escaped, json};
 use std::path::{Path, PathBuf};
 
-/// Most bytes read from a file of calls.
-const MAX_CALLS_FILE: u64 = 1 << 20;
+/// Most bytes read from a file of calls or a denial body.
+const MAX_INPUT: u64 = 1 << 20;
+
+/// Most calls asked at once.
+const MAX_CALLS: usize = 1000;
 
 /// Arguments of `permspec grants-for`.
 #[derive(Debug, clap::Args)]
@@ -60,79 +63,52 @@ pub enum GrantsFormat {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let mut defaults = Vec::new();
-    for pair in &args.params {
-        let Some((name, value)) = pair.split_once('=') else {
-            eprintln_escaped!("error: `--param {pair}` is not `name=value`");
-            return Exit::BadInput;
-        };
-        defaults.push((name.to_owned(), value.to_owned()));
-    }
-    if let Some(workspace) = &args.workspace {
-        let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        if workspace.is_empty() || !workspace.chars().all(id_like) {
+    let Some(defaults) = defaults(args) else {
+        return Exit::BadInput;
+    };
+    let Some(calls) = calls(args, &defaults) else {
+        return Exit::BadInput;
+    };
+    // One workspace: the root key's own.
+    let mut workspaces: Vec<&str> = (calls.iter())
+        .filter_map(|call| call.request.value("workspaceId"))
+        .collect();
+    workspaces.sort_unstable();
+    workspaces.dedup();
+    let workspace = match workspaces.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        many => {
             eprintln_escaped!(
-                "error: `--workspace {workspace}` is no workspace id: ids are made of letters, \
-                 digits, `_` and `-` (a root key calls in its own workspace, never `*`)"
+                "error: the calls name the workspaces {}: a root key calls in its own \
+                 workspace only",
+                many.join(", ")
             );
             return Exit::BadInput;
         }
-        defaults.push(("workspaceId".to_owned(), workspace.clone()));
-    }
-    let mut texts = args.calls.clone();
-    if let Some(path) = &args.calls_file {
-        let read = if path.as_os_str() == "-" {
-            input::read_stdin(MAX_CALLS_FILE)
-        } else {
-            input::read_text(path, MAX_CALLS_FILE)
-        };
-        match read {
-            Ok(text) => texts.extend(
-                text.lines()
-                    .map(|line| line.split('#').next().unwrap_or(line).trim())
-                    .filter(|line| !line.is_empty())
-                    .map(str::to_owned),
-            ),
-            Err(error) => {
-                eprintln_escaped!("error: {error}");
-                return Exit::BadInput;
-            }
-        }
-    }
-    if texts.is_empty() {
-        eprintln_escaped!("error: no route calls to find grants for");
+    };
+    if let (Some(given), Some(named)) = (&args.workspace, workspace)
+        && given != named
+    {
+        eprintln_escaped!(
+            "error: a call names the workspace `{named}`, `--workspace` names `{given}`: a root \
+             key calls in its own workspace only"
+        );
         return Exit::BadInput;
     }
-    let mut calls = Vec::new();
-    for text in &texts {
-        match Call::parse(text, &defaults) {
-            Ok(call) => calls.push(call),
-            Err(error) => {
-                eprintln_escaped!("error: {error}");
-                if matches!(error, least_privilege::CallError::Missing { .. }) {
-                    eprintln_escaped!(
-                        "  help: `--param name=value` gives a value to every call; \
-                         `--workspace ws_...` names the workspace"
-                    );
-                }
-                return Exit::BadInput;
-            }
-        }
+    if args.format == GrantsFormat::Yaml && !is_key_name(&args.name) {
+        eprintln_escaped!(
+            "error: `--name {}` is no key name for a policy: letters, digits, `_`, `-` and `.`, \
+             at most {MAX_NAME} of them",
+            args.name
+        );
+        return Exit::BadInput;
     }
-    let pairs: Vec<(&str, &str)> = calls
-        .iter()
-        .filter_map(|call| {
-            Some((
-                call.request.value("apiId")?,
-                call.request.value("keyAuthId")?,
-            ))
-        })
-        .filter(|(api, keyspace)| *api != "*" && *keyspace != "*")
-        .collect();
+    let pairs = least_privilege::call_pairs(&calls);
     if let Some(path) = &args.denial {
-        return denial(args, path, &calls, &pairs);
+        return denial(args, path, &calls, &pairs, workspace);
     }
-    let found = match least_privilege::grants_for(&calls, &pairs, args.workspace.as_deref()) {
+    let found = match least_privilege::grants_for(&calls, &pairs, workspace) {
         Ok(found) => found,
         Err(error) => {
             eprintln_escaped!("error: {error}");
@@ -144,11 +120,154 @@ pub fn run(args: &Args) -> Exit {
         GrantsFormat::Yaml => print!("{}", yaml_entry(&args.name, &found)),
         GrantsFormat::Human => print!("{}", text(&found)),
     }
-    Exit::Success
+    // A call no root key can make has no grant: asking for it is a mistake to see.
+    let unreachable: Vec<&str> = (found.notes.iter())
+        .filter(|note| note.unreachable)
+        .map(|note| note.call.as_str())
+        .collect();
+    if unreachable.is_empty() {
+        Exit::Success
+    } else {
+        eprintln_escaped!(
+            "error: no root key can make {}: Unkey refuses a root key there, whatever its grants",
+            unreachable.join(", ")
+        );
+        Exit::Failure
+    }
+}
+
+/// Most characters of a key name in `--format yaml`.
+const MAX_NAME: usize = 128;
+
+/// Whether `name` can name a root key in a policy, written plain or quoted.
+fn is_key_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= MAX_NAME
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The values `--param` and `--workspace` give every call; `None` (reported) when one is
+/// malformed, repeated, or taken by no route named.
+fn defaults(args: &Args) -> Option<Vec<(String, String)>> {
+    let mut defaults: Vec<(String, String)> = Vec::new();
+    for pair in &args.params {
+        let Some((name, value)) = pair
+            .split_once('=')
+            .filter(|(name, value)| !name.trim().is_empty() && !value.trim().is_empty())
+        else {
+            eprintln_escaped!("error: `--param {pair}` is not `name=value`");
+            return None;
+        };
+        if defaults.iter().any(|(given, _)| given == name) {
+            eprintln_escaped!("error: `--param {name}` is given more than once");
+            return None;
+        }
+        defaults.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    if let Some(workspace) = &args.workspace {
+        let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if workspace.is_empty() || !workspace.chars().all(id_like) {
+            eprintln_escaped!(
+                "error: `--workspace {workspace}` is no workspace id: ids are made of letters, \
+                 digits, `_` and `-` (a root key calls in its own workspace, never `*`)"
+            );
+            return None;
+        }
+        defaults.push(("workspaceId".to_owned(), workspace.clone()));
+    }
+    Some(defaults)
+}
+
+/// The calls of the arguments and `--calls-file`, each once, completed from `defaults`;
+/// `None` (reported) when one cannot be asked, or a default fits none of them.
+fn calls(args: &Args, defaults: &[(String, String)]) -> Option<Vec<Call>> {
+    let mut texts = args.calls.clone();
+    if let Some(path) = &args.calls_file {
+        let text = read(path, "--calls-file")?;
+        texts.extend(
+            text.lines()
+                .map(|line| line.split('#').next().unwrap_or(line).trim())
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    if texts.is_empty() {
+        eprintln_escaped!("error: no route calls to find grants for");
+        return None;
+    }
+    if texts.len() > MAX_CALLS {
+        eprintln_escaped!(
+            "error: {} calls: at most {MAX_CALLS} are asked at once; split them by service",
+            texts.len()
+        );
+        return None;
+    }
+    let mut calls: Vec<Call> = Vec::new();
+    for text in &texts {
+        match Call::parse(text, defaults) {
+            Ok(call) => {
+                if !calls.iter().any(|known| {
+                    known.route.name == call.route.name && known.request == call.request
+                }) {
+                    calls.push(call);
+                }
+            }
+            Err(error) => {
+                eprintln_escaped!("error: {error}");
+                if matches!(error, least_privilege::CallError::Missing { .. }) {
+                    eprintln_escaped!(
+                        "  help: `--param name=value` gives a value to every call; \
+                         `--workspace ws_...` names the workspace"
+                    );
+                }
+                return None;
+            }
+        }
+    }
+    for (name, _) in defaults.iter().filter(|(name, _)| name != "workspaceId") {
+        let taken = calls
+            .iter()
+            .any(|call| call.route.params.contains(name) || call.route.option(name).is_some());
+        if !taken {
+            let known = calls.iter().flat_map(|call| {
+                (call.route.params.iter().map(String::as_str))
+                    .chain(call.route.options.iter().map(|option| option.name.as_str()))
+            });
+            let hint = permspec::suggest::did_you_mean(name, known)
+                .map_or_else(String::new, |hint| format!("; {hint}"));
+            eprintln_escaped!("error: `--param {name}` fits none of the calls' routes{hint}");
+            return None;
+        }
+    }
+    Some(calls)
+}
+
+/// The text of `path` (`-`: standard input), or `None` with the error reported.
+fn read(path: &Path, flag: &str) -> Option<String> {
+    let read = if path.as_os_str() == "-" {
+        input::read_stdin(MAX_INPUT)
+    } else {
+        input::read_text(path, MAX_INPUT)
+    };
+    read.map_err(|error| {
+        eprintln_escaped!(
+            "error: `{flag} {}`: {error} (`{flag} -` reads standard input)",
+            path.display()
+        )
+    })
+    .ok()
 }
 
 /// Reads the denial at `path` and says what would have let the one call through.
-fn denial(args: &Args, path: &Path, calls: &[Call], pairs: &[(&str, &str)]) -> Exit {
+fn denial(
+    args: &Args,
+    path: &Path,
+    calls: &[Call],
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> Exit {
     let [call] = calls else {
         eprintln_escaped!(
             "error: `--denial` explains the answer to one call; {} given",
@@ -156,18 +275,12 @@ fn denial(args: &Args, path: &Path, calls: &[Call], pairs: &[(&str, &str)]) -> E
         );
         return Exit::BadInput;
     };
-    let read = if path.as_os_str() == "-" {
-        input::read_stdin(MAX_CALLS_FILE)
-    } else {
-        input::read_text(path, MAX_CALLS_FILE)
+    let Some(body) = read(path, "--denial") else {
+        return Exit::BadInput;
     };
-    let diagnosis = read
-        .map_err(|error| error.to_string())
-        .and_then(|body| denial::read(&body).map_err(|error| error.to_string()))
-        .and_then(|answer| {
-            denial::diagnose(call, answer, pairs, args.workspace.as_deref())
-                .map_err(|error| error.to_string())
-        });
+    let diagnosis = denial::read(&body)
+        .and_then(|answer| denial::diagnose(call, answer, pairs, workspace))
+        .map_err(|error| error.to_string());
     let diagnosis = match diagnosis {
         Ok(diagnosis) => diagnosis,
         Err(error) => {
@@ -286,7 +399,14 @@ pub fn yaml_entry(name: &str, found: &GrantsFor) -> String {
     }
     out.push_str("    uses:\n");
     for call in &found.calls {
-        out.push_str(&format!("      - {}\n", quote(call)));
+        match found
+            .notes
+            .iter()
+            .find(|note| note.call == *call && note.unreachable)
+        {
+            Some(_) => out.push_str(&format!("      # not {call}: no root key can make it\n")),
+            None => out.push_str(&format!("      - {}\n", quote(call))),
+        }
     }
     out
 }

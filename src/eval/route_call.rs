@@ -42,7 +42,8 @@ pub enum CallError {
     },
     /// Ids the route's checks name that the call does not give.
     #[error(
-        "`{route}` needs {}: give each an id, or `*` for every id",
+        "`{route}` needs {}: give each an id (or `*` for every id; the workspace is always \
+         one id)",
         params.iter().map(|param| format!("`{param}`")).collect::<Vec<_>>().join(", ")
     )]
     Missing {
@@ -77,6 +78,9 @@ impl Call {
                     .ok_or_else(|| syntax("it opens `(` without closing it at the end"))?,
             ),
         };
+        if inner.contains(['(', ')']) {
+            return Err(syntax("a call has one pair of parentheses"));
+        }
         let mut pairs = Vec::new();
         for pair in inner
             .split(',')
@@ -99,6 +103,15 @@ impl Call {
         defaults: &[(String, String)],
     ) -> Result<Call, CallError> {
         let route = routes::table().get(name)?;
+        // A name given twice is ambiguous: which value did the caller mean?
+        for (at, (param, _)) in pairs.iter().enumerate() {
+            if pairs[..at].iter().any(|(earlier, _)| earlier == param) {
+                return Err(RouteError::Repeated {
+                    name: param.clone(),
+                }
+                .into());
+            }
+        }
         if let Some((param, _)) = pairs.iter().find(|(param, _)| {
             param != "workspaceId" && !route.params.contains(param) && route.option(param).is_none()
         }) {

@@ -19,6 +19,9 @@ pub const FORBIDDEN_TYPE: &str =
 /// The longest message of a check, with room: longer details are no check's message.
 const MAX_DETAIL: usize = 4096;
 
+/// Most characters of a body's message shown back.
+const MAX_SHOWN: usize = 300;
+
 /// What a denial body says, read as Unkey writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -218,7 +221,7 @@ pub fn diagnose(
                 .collect();
             Err(DenialError::UnknownMessage {
                 call: call.to_string(),
-                detail: detail.clone(),
+                detail: clipped(detail),
                 expected: if expected.is_empty() {
                     "no 403 at all: each of its stages answers a denial as 404".to_owned()
                 } else {
@@ -322,6 +325,14 @@ fn tree_messages(tree: &RootQuery) -> Vec<(String, Check)> {
             )]
         }
         RootQuery::And(children) => children.iter().flat_map(tree_messages).collect(),
+    }
+}
+
+/// `detail`, cut to a length a message can have.
+fn clipped(detail: &str) -> String {
+    match detail.char_indices().nth(MAX_SHOWN) {
+        Some((end, _)) => format!("{}...", &detail[..end]),
+        None => detail.to_owned(),
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::eval::root_query::RootQuery;
 use crate::eval::route_call::Call;
 use crate::eval::routes::{Arm, Authorization, Check, MAIN};
+use crate::eval::urn::UrnGrants;
 use serde::Serialize;
 
 /// The kind of grant a set prefers.
@@ -127,12 +128,29 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
         .iter()
         .filter(|call| call.route.is_checked())
         .collect();
-    let allows = |grants: &[&str]| {
-        decided.iter().all(|call| {
-            call.route
-                .decide(&call.request, grants)
-                .is_ok_and(|decision| decision.allowed)
+    let allowed = |call: &Call, grants: &[&str]| {
+        (call.route.decide(&call.request, grants)).is_ok_and(|decision| decision.allowed)
+    };
+    // The calls a grant can matter to: those with a leaf it passes on its own.
+    let leaves: Vec<Vec<String>> = (decided.iter())
+        .map(|call| {
+            let stages = call.route.stages(&call.request).unwrap_or_default();
+            (stages.iter())
+                .flat_map(|stage| stage_leaves(&stage.check))
+                .collect()
         })
+        .collect();
+    let relevant = |grant: &str| -> Vec<usize> {
+        let alone = UrnGrants::new(std::slice::from_ref(&grant));
+        (0..decided.len())
+            .filter(|&at| {
+                leaves[at].iter().any(|leaf| {
+                    alone.literally(leaf)
+                        || alone.covering(leaf).is_some()
+                        || shaped_by(leaf, grant)
+                })
+            })
+            .collect()
     };
     // Drop what the others make redundant, narrowest first: a broad grant another call
     // needs stays, the narrow one it covers goes.
@@ -145,7 +163,7 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
             .filter(|(_, keep)| **keep)
             .map(|((grant, _), _)| grant.as_str())
             .collect();
-        if !allows(&rest) {
+        if !(relevant(&chosen[at].0).into_iter()).all(|call| allowed(decided[call], &rest)) {
             kept[at] = true;
         }
     }
@@ -155,35 +173,53 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
         .filter_map(|(grant, keep)| keep.then_some(grant))
         .collect();
     let texts: Vec<&str> = chosen.iter().map(|(grant, _)| grant.as_str()).collect();
-    if !allows(&texts) {
+    if !decided.iter().all(|call| allowed(call, &texts)) {
         return None;
     }
-    let grants = chosen
-        .iter()
-        .map(|(grant, kind)| {
-            let mut serves = Vec::new();
-            for call in &decided {
-                for report in call.route.explain(&call.request, &texts).ok()? {
-                    if report.matched.as_deref() == Some(grant.as_str()) {
-                        let stage = report.option.as_deref().unwrap_or(MAIN);
-                        let label = format!("{call} [{stage}]");
-                        if !serves.contains(&label) {
-                            serves.push(label);
-                        }
-                    }
-                }
+    // What each grant passes, from one explanation per call.
+    let mut serves: Vec<Vec<String>> = vec![Vec::new(); chosen.len()];
+    for call in &decided {
+        for report in call.route.explain(&call.request, &texts).ok()? {
+            let Some(at) = (report.matched.as_deref())
+                .and_then(|matched| texts.iter().position(|grant| *grant == matched))
+            else {
+                continue;
+            };
+            let stage = report.option.as_deref().unwrap_or(MAIN);
+            let label = format!("{call} [{stage}]");
+            if !serves[at].contains(&label) {
+                serves[at].push(label);
             }
-            Some(NeededGrant {
-                grant: grant.clone(),
-                kind: *kind,
-                serves,
-                // URN alternatives rank first: a grant of another kind is there because a
-                // stage has no URN alternative.
-                no_urn_arm: form == Form::Urn && *kind != Arm::Urn,
-            })
+        }
+    }
+    let grants = (chosen.into_iter().zip(serves))
+        .map(|((grant, kind), serves)| NeededGrant {
+            grant,
+            kind,
+            serves,
+            // URN alternatives rank first: a grant of another kind is there because a
+            // stage has no URN alternative.
+            no_urn_arm: form == Form::Urn && kind != Arm::Urn,
         })
-        .collect::<Option<Vec<_>>>()?;
+        .collect();
     Some(MinimalSet { form, grants })
+}
+
+/// The leaves of a stage's check; a grant shape as its `first.*.last` form.
+fn stage_leaves(check: &Check) -> Vec<String> {
+    match check {
+        Check::GrantShaped { first, last } => vec![format!("{first}.*.{last}")],
+        Check::Tree(_) => check.leaves().map(|(_, leaf)| leaf.to_owned()).collect(),
+    }
+}
+
+/// Whether `grant` passes the grant-shape gate whose `first.*.last` form is `leaf`.
+fn shaped_by(leaf: &str, grant: &str) -> bool {
+    let (Some((first, _)), Some((_, last))) = (leaf.split_once('.'), leaf.rsplit_once('.')) else {
+        return false;
+    };
+    let parts: Vec<&str> = grant.split('.').collect();
+    matches!(parts.as_slice(), [f, _, l] if *f == first && *l == last)
 }
 
 /// The narrowest way to pass `check` in `form`: the leaves of its alternative that suits

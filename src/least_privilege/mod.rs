@@ -8,8 +8,9 @@ mod minimal;
 pub use crate::eval::route_call::{Call, CallError};
 pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, notes};
 
-use crate::eval::routes::Route;
-use crate::policy::RouteProbes;
+use crate::eval::routes::{ANY_ID, Route};
+use crate::eval::urn::is_urn;
+use crate::policy::{Key, Policy, RouteProbes};
 use serde::Serialize;
 
 /// Routes that attach permissions or roles to keys: a root key that can call them can give
@@ -136,6 +137,63 @@ pub fn also_opens(
         .map(|name| (*name).to_owned())
         .collect();
     (others, skipped)
+}
+
+/// The API and keyspace pairs the calls name (both given, neither `*`): Unkey looks an
+/// API's keyspace up, so no call names the API with another keyspace.
+pub fn call_pairs(calls: &[Call]) -> Vec<(&str, &str)> {
+    let mut pairs: Vec<(&str, &str)> = calls
+        .iter()
+        .filter_map(|call| {
+            Some((
+                call.request.value("apiId")?,
+                call.request.value("keyAuthId")?,
+            ))
+        })
+        .filter(|(api, keyspace)| *api != ANY_ID && *keyspace != ANY_ID)
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// The calls a root key's `uses:` lists.
+pub fn uses_calls(key: &Key) -> Vec<Call> {
+    key.uses.iter().map(|call| call.value.clone()).collect()
+}
+
+/// The form a root key's grants are written in: URN if it holds any URN grant.
+pub fn form_of(key: &Key) -> Form {
+    if key.permissions.iter().any(|grant| is_urn(&grant.value)) {
+        Form::Urn
+    } else {
+        Form::Legacy
+    }
+}
+
+/// The probes that tell the calls of a root key's `uses:` from others: for its grants and
+/// the grants its `uses:` need (so the ids they name are asked), in the policy's workspace,
+/// with the API pairs of `apis:` and of the calls.
+pub fn uses_probes(policy: &Policy, key: &Key) -> RouteProbes {
+    let calls = uses_calls(key);
+    let needed: Vec<String> = [Form::Urn, Form::Legacy]
+        .into_iter()
+        .filter_map(|form| minimal(&calls, form))
+        .flat_map(|set| set.grants.into_iter().map(|grant| grant.grant))
+        .collect();
+    let naming: Vec<&str> = (key.permissions.iter().map(|grant| grant.value.as_str()))
+        .chain(needed.iter().map(String::as_str))
+        .collect();
+    let mut pairs: Vec<(&str, &str)> = (policy.apis.iter())
+        .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
+        .collect();
+    pairs.extend(call_pairs(&calls));
+    pairs.sort_unstable();
+    pairs.dedup();
+    let workspace: Vec<&str> = (policy.workspace_id.iter())
+        .map(|id| id.value.as_str())
+        .collect();
+    RouteProbes::for_grants(&naming, &pairs, &workspace)
 }
 
 /// Whether a root key that can call `route` can give keys permissions.

@@ -75,6 +75,7 @@ impl RouteProbes {
         }
         let workspaces = workspaces.to_vec();
         probes.single_workspace = workspaces.len() == 1;
+        let pairing = Pairing::new(pairs);
         for route in routes::table().routes() {
             if !route.is_checked() {
                 continue;
@@ -109,7 +110,7 @@ impl RouteProbes {
                 let ids = choice.iter().map(|id| (*id).to_owned()).collect();
                 probes.named.insert((&route.name, (*param).to_owned()), ids);
             }
-            probes.add_route(route, &params, &choices, pairs);
+            probes.add_route(route, &params, &choices, &pairing);
         }
         probes
     }
@@ -119,7 +120,7 @@ impl RouteProbes {
         route: &'static Route,
         params: &[&str],
         choices: &[Vec<&str>],
-        pairs: &[(&str, &str)],
+        pairing: &Pairing<'_>,
     ) {
         let option_sets = 1usize << route.options.len();
         let combinations = choices
@@ -137,7 +138,7 @@ impl RouteProbes {
                 .zip(choices.iter().zip(&index))
                 .map(|(param, (choice, at))| (*param, choice[*at]))
                 .collect();
-            if consistent(&values, pairs) {
+            if pairing.consistent(&values) {
                 for options in 0..option_sets {
                     self.add_probe(route, &values, options);
                 }
@@ -382,29 +383,47 @@ fn parts(text: &str) -> Vec<&str> {
     std::iter::once(workspace).chain(path.split('/')).collect()
 }
 
-/// Whether the request names an API and a keyspace that `apis:` pairs differently. When the
-/// versions pair them differently themselves, every combination is asked.
-fn consistent(values: &[(&str, &str)], pairs: &[(&str, &str)]) -> bool {
-    let conflicting = pairs.iter().any(|(api, keyspace)| {
-        pairs
-            .iter()
-            .any(|(other_api, other_keyspace)| (api == other_api) != (keyspace == other_keyspace))
-    });
-    if conflicting {
-        return true;
+/// Which keyspace each API has, and which API each keyspace belongs to, as `apis:` pair
+/// them; empty when the versions pair them differently themselves (an API with two
+/// keyspaces): every combination is asked then.
+#[derive(Default)]
+struct Pairing<'p> {
+    by_api: BTreeMap<&'p str, &'p str>,
+    by_keyspace: BTreeMap<&'p str, &'p str>,
+}
+
+impl<'p> Pairing<'p> {
+    fn new(pairs: &[(&'p str, &'p str)]) -> Self {
+        let mut pairing = Pairing::default();
+        for (api, keyspace) in pairs {
+            let keyspace_of = *pairing.by_api.entry(api).or_insert(keyspace);
+            let api_of = *pairing.by_keyspace.entry(keyspace).or_insert(api);
+            if keyspace_of != *keyspace || api_of != *api {
+                return Pairing::default();
+            }
+        }
+        pairing
     }
-    let value = |name: &str| {
-        values
-            .iter()
-            .find(|(param, _)| *param == name)
-            .map(|(_, v)| *v)
-    };
-    let (Some(api), Some(keyspace)) = (value("apiId"), value("keyAuthId")) else {
-        return true;
-    };
-    pairs.iter().all(|(declared_api, declared_keyspace)| {
-        (api == *declared_api) == (keyspace == *declared_keyspace)
-    })
+
+    /// Whether the request names an API and a keyspace that are paired differently.
+    fn consistent(&self, values: &[(&str, &str)]) -> bool {
+        let value = |name: &str| {
+            values
+                .iter()
+                .find(|(param, _)| *param == name)
+                .map(|(_, v)| *v)
+        };
+        let (Some(api), Some(keyspace)) = (value("apiId"), value("keyAuthId")) else {
+            return true;
+        };
+        self.by_api
+            .get(api)
+            .is_none_or(|declared| *declared == keyspace)
+            && self
+                .by_keyspace
+                .get(keyspace)
+                .is_none_or(|declared| *declared == api)
+    }
 }
 
 fn is_id(word: &str) -> bool {

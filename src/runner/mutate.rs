@@ -10,7 +10,7 @@ use super::root;
 use super::{Body, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
-use crate::least_privilege::{Form, minimal};
+use crate::least_privilege::{form_of, minimal, uses_calls, uses_probes};
 use crate::policy::{
     Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, Verdict,
     decide_root, route_case,
@@ -327,23 +327,10 @@ fn narrowed_to_uses(policy: &Policy, key: &crate::policy::Key) -> Option<Vec<Str
     if key.uses.is_empty() {
         return None;
     }
-    let form = if key.permissions.iter().any(|grant| is_urn(&grant.value)) {
-        Form::Urn
-    } else {
-        Form::Legacy
-    };
-    let calls: Vec<_> = key.uses.iter().map(|call| call.value.clone()).collect();
-    let set = minimal(&calls, form)?;
+    let set = minimal(&uses_calls(key), form_of(key))?;
     let narrow = set.texts();
     let held = key.grant_texts();
-    let pairs: Vec<(&str, &str)> = (policy.apis.iter())
-        .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
-        .collect();
-    let workspace: Vec<&str> = (policy.workspace_id.iter())
-        .map(|id| id.value.as_str())
-        .collect();
-    let naming: Vec<&str> = held.iter().chain(&narrow).copied().collect();
-    let probes = RouteProbes::for_grants(&naming, &pairs, &workspace);
+    let probes = uses_probes(policy, key);
     let opened = |grants: &[&str]| -> BTreeSet<String> {
         (probes.callable(policy, grants))
             .map(|probe| probe.label.clone())

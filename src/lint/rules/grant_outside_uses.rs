@@ -1,12 +1,12 @@
 //! R009 grant-outside-uses: a root-key grant that opens a route call its `uses:` does not
 //! list.
 
-use crate::eval::urn::is_urn;
-use crate::least_privilege::{Form, minimal};
+use crate::least_privilege::{form_of, minimal, uses_calls, uses_probes};
 use crate::lint::context::LintContext;
 use crate::lint::finding::Owner;
 use crate::lint::{Doc, Finding, Fix, RuleId};
-use crate::policy::{Key, Policy, RouteProbes};
+use crate::policy::{Key, Policy};
+use std::collections::BTreeSet;
 
 /// Calls named in a message; the rest are counted.
 const SHOWN: usize = 4;
@@ -16,7 +16,8 @@ pub static DOC: Doc = Doc {
     summary: "a root-key grant opens route calls that the key's `uses:` does not list",
     what: "For each root key that declares `uses:`, asks every Unkey route, on the ids the \
 policy names and on any other id, which calls its grants let through, and reports each grant \
-that opens a call outside `uses:`.",
+that opens a call outside `uses:` that the smallest grants for `uses:` (in the key's form) \
+would not open too.",
     why: "A root key should open what its service calls and nothing else. `api.*.read_key` \
 for one `keys.getKey` also reads every key of every API; `.../keys/*#update_key` also \
 attaches permissions to keys. The unsafe fix replaces the key's grants with the smallest set \
@@ -113,33 +114,20 @@ struct Outside {
 
 fn outside_calls(policy: &Policy, key: &Key) -> Outside {
     let grants = key.grant_texts();
-    let pairs: Vec<(&str, &str)> = (policy.apis.iter())
-        .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str()))
+    let probes = uses_probes(policy, key);
+    // What the smallest grants for `uses:` open anyway is no grant's fault.
+    let needed = minimal(&uses_calls(key), form_of(key));
+    let needed = needed.as_ref().map(|set| set.texts()).unwrap_or_default();
+    let unavoidable: BTreeSet<&str> = (probes.callable(policy, &needed))
+        .map(|probe| probe.label.as_str())
         .collect();
-    let workspace: Vec<&str> = policy
-        .workspace_id
-        .iter()
-        .map(|id| id.value.as_str())
-        .collect();
-    // The ids `uses:` names are probed too, through the grants its calls need, so that a
-    // call on them is told from a call on other ids.
-    let calls: Vec<_> = key.uses.iter().map(|call| call.value.clone()).collect();
-    let needed: Vec<String> = [Form::Urn, Form::Legacy]
-        .into_iter()
-        .filter_map(|form| minimal(&calls, form))
-        .flat_map(|set| set.grants.into_iter().map(|grant| grant.grant))
-        .collect();
-    let naming: Vec<&str> = (grants.iter().copied())
-        .chain(needed.iter().map(String::as_str))
-        .collect();
-    let probes = RouteProbes::for_grants(&naming, &pairs, &workspace);
     let mut by_grant = vec![Vec::new(); key.permissions.len()];
     for probe in probes.callable(policy, &grants) {
         let listed = key
             .uses
             .iter()
             .any(|call| call.value.includes(probe.route, &probe.request));
-        if listed {
+        if listed || unavoidable.contains(probe.label.as_str()) {
             continue;
         }
         for used in probes.grants_used(&probe.label, key) {
@@ -157,13 +145,7 @@ fn outside_calls(policy: &Policy, key: &Key) -> Outside {
 /// The smallest grants the key's `uses:` need, in the form the key holds (URN if it holds
 /// any), and the unsafe fix that puts them in place of its grants.
 fn minimal_fix(cx: &LintContext<'_>, key: &Key) -> Option<(String, Option<Fix>)> {
-    let form = if key.permissions.iter().any(|grant| is_urn(&grant.value)) {
-        Form::Urn
-    } else {
-        Form::Legacy
-    };
-    let calls: Vec<_> = key.uses.iter().map(|call| call.value.clone()).collect();
-    let set = minimal(&calls, form)?;
+    let set = minimal(&uses_calls(key), form_of(key))?;
     let texts = set.texts();
     let shown = texts
         .iter()
@@ -171,6 +153,20 @@ fn minimal_fix(cx: &LintContext<'_>, key: &Key) -> Option<(String, Option<Fix>)>
         .collect::<Vec<_>>()
         .join(", ");
     let (first, last) = (key.permissions.first()?, key.permissions.last()?);
+    let mut held = key.grant_texts();
+    let mut needed = texts.clone();
+    held.sort_unstable();
+    needed.sort_unstable();
+    if held == needed {
+        return Some((shown, None));
+    }
+    // Grants under a YAML anchor may be read by another key through an alias, and grants
+    // read through an alias are written elsewhere: either way, no fix.
+    let text = cx.policy_source().text();
+    let field = text[..first.span.start].rfind("permissions").unwrap_or(first.span.start);
+    if text[first.span.start..].starts_with('*') || text[field..last.span.end].contains('&') {
+        return Some((shown, None));
+    }
     let fix = Fix::replace_sequence(
         cx.policy_source().text(),
         first.span,
