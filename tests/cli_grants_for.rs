@@ -241,3 +241,49 @@ fn a_long_message_in_a_body_is_clipped_when_shown_back() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.len() < 2_000, "{} bytes", run.stderr.len());
 }
+
+#[test]
+fn a_root_keys_uses_are_the_calls_and_its_policy_completes_them() {
+    let run = permspec(&[
+        "grants-for",
+        "--policy",
+        "policies/root-keys.yaml",
+        "--key",
+        "key_issuer",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let urn: Vec<&str> = (found["sets"][0]["grants"].as_array().unwrap().iter())
+        .map(|grant| grant["grant"].as_str().unwrap())
+        .collect();
+    // Exactly the grants the policy gives the key: its `uses:` need no less and no more.
+    assert_eq!(
+        urn,
+        [
+            "unkey:v1:ws_acme:keyspaces/ks_payments#create_key",
+            "unkey:v1:ws_acme:keyspaces/ks_payments/keys/*#read_key"
+        ]
+    );
+    let completed = permspec(&[
+        "grants-for",
+        "--policy",
+        "policies/root-keys.yaml",
+        "keys.getKey(apiId=api_payments, keyId=*)",
+    ]);
+    assert_eq!(completed.code, 0, "{}", completed.stderr);
+    assert!(
+        completed
+            .stdout
+            .contains("keyspaces/ks_payments/keys/*#read_key")
+    );
+    let none = permspec(&[
+        "grants-for",
+        "--policy",
+        "policies/root-keys.yaml",
+        "--key",
+        "nobody",
+    ]);
+    assert_eq!(none.code, 2);
+}

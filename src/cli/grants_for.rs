@@ -1,12 +1,14 @@
 //! `permspec grants-for CALL...`: the smallest root-key grants that let these Unkey route
 //! calls through, in URN and legacy form, and what else each set opens.
 
-use super::Exit;
+use super::{Context, Exit};
 use permspec::input;
 use permspec::least_privilege::denial::{self, Diagnosis};
-use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall};
+use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall, uses_calls};
+use permspec::policy::{KeyKind, Loader, Policy};
 use permspec::printable::{escaped, json};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Most bytes read from a file of calls or a denial body.
 const MAX_INPUT: u64 = 1 << 20;
@@ -19,7 +21,7 @@ const MAX_CALLS: usize = 1000;
 pub struct Args {
     /// Route calls: `keys.getKey` or `keys.getKey(keyId=key_1, decrypt=true)`; `*` for
     /// every id (`keyId=*`).
-    #[arg(value_name = "CALL", required_unless_present = "calls_file")]
+    #[arg(value_name = "CALL", required_unless_present_any = ["calls_file", "key"])]
     calls: Vec<String>,
 
     /// A value for every call whose route takes it, as `name=value` (`apiId=api_1`,
@@ -34,6 +36,15 @@ pub struct Args {
     /// Calls from FILE, one per line (`#` starts a comment); `-` for standard input.
     #[arg(long, value_name = "FILE")]
     calls_file: Option<PathBuf>,
+
+    /// A policy file whose workspace and `apis:` complete the calls (`workspaceId`, and an
+    /// API's `keyAuthId`).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+
+    /// A root key of `--policy`: the calls of its `uses:`, besides any given.
+    #[arg(long, value_name = "NAME", requires = "policy")]
+    key: Option<String>,
 
     /// The body Unkey answered to the one CALL (`-` for standard input): a 403, a masked
     /// 404, or keys.verifyKey's `{valid: false, code: NOT_FOUND}`; says which grant would
@@ -62,11 +73,28 @@ pub enum GrantsFormat {
     Yaml,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let Some(defaults) = defaults(args) else {
+pub fn run(args: &Args, context: &Context) -> Exit {
+    let policy = match &args.policy {
+        None => None,
+        Some(path) => match Loader::default().load(path) {
+            Ok(loaded) => Some(Arc::clone(&loaded.policy)),
+            Err(error) => {
+                eprint!("{}", context.renderer.render(&error));
+                return Exit::BadInput;
+            }
+        },
+    };
+    let Some(mut defaults) = defaults(args) else {
         return Exit::BadInput;
     };
-    let Some(calls) = calls(args, &defaults) else {
+    if let Some(id) = policy
+        .as_ref()
+        .and_then(|policy| policy.workspace_id.as_ref())
+        && args.workspace.is_none()
+    {
+        defaults.push(("workspaceId".to_owned(), id.value.clone()));
+    }
+    let Some(calls) = calls(args, &defaults, policy.as_deref()) else {
         return Exit::BadInput;
     };
     // One workspace: the root key's own.
@@ -104,7 +132,13 @@ pub fn run(args: &Args) -> Exit {
         );
         return Exit::BadInput;
     }
-    let pairs = least_privilege::call_pairs(&calls);
+    let mut pairs = least_privilege::call_pairs(&calls);
+    pairs.extend(
+        (policy.iter().flat_map(|policy| &policy.apis))
+            .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str())),
+    );
+    pairs.sort_unstable();
+    pairs.dedup();
     if let Some(path) = &args.denial {
         return denial(args, path, &calls, &pairs, workspace);
     }
@@ -182,7 +216,21 @@ fn defaults(args: &Args) -> Option<Vec<(String, String)>> {
 
 /// The calls of the arguments and `--calls-file`, each once, completed from `defaults`;
 /// `None` (reported) when one cannot be asked, or a default fits none of them.
-fn calls(args: &Args, defaults: &[(String, String)]) -> Option<Vec<Call>> {
+fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) -> Option<Vec<Call>> {
+    let mut calls: Vec<Call> = Vec::new();
+    if let (Some(policy), Some(name)) = (policy, &args.key) {
+        match policy.key(name).filter(|key| key.kind == KeyKind::Root) {
+            Some(key) if !key.uses.is_empty() => calls.extend(uses_calls(key)),
+            Some(_) => {
+                eprintln_escaped!("error: root key `{name}` declares no `uses:`");
+                return None;
+            }
+            None => {
+                eprintln_escaped!("error: the policy declares no root key `{name}`");
+                return None;
+            }
+        }
+    }
     let mut texts = args.calls.clone();
     if let Some(path) = &args.calls_file {
         let text = read(path, "--calls-file")?;
@@ -193,7 +241,7 @@ fn calls(args: &Args, defaults: &[(String, String)]) -> Option<Vec<Call>> {
                 .map(str::to_owned),
         );
     }
-    if texts.is_empty() {
+    if texts.is_empty() && calls.is_empty() {
         eprintln_escaped!("error: no route calls to find grants for");
         return None;
     }
@@ -204,9 +252,8 @@ fn calls(args: &Args, defaults: &[(String, String)]) -> Option<Vec<Call>> {
         );
         return None;
     }
-    let mut calls: Vec<Call> = Vec::new();
     for text in &texts {
-        match Call::parse(text, defaults) {
+        match parse_call(text, defaults, policy) {
             Ok(call) => {
                 if !calls.iter().any(|known| {
                     known.route.name == call.route.name && known.request == call.request
@@ -242,6 +289,24 @@ fn calls(args: &Args, defaults: &[(String, String)]) -> Option<Vec<Call>> {
         }
     }
     Some(calls)
+}
+
+/// The call `text`, completed from `defaults` and, for an API `policy` declares, with the
+/// keyspace `apis:` gives it.
+fn parse_call(
+    text: &str,
+    defaults: &[(String, String)],
+    policy: Option<&Policy>,
+) -> Result<Call, least_privilege::CallError> {
+    let (name, pairs) = Call::split(text)?;
+    let api = pairs.iter().find(|(param, _)| param == "apiId");
+    let declared = (policy.iter().flat_map(|policy| &policy.apis))
+        .find(|declared| api.is_some_and(|(_, api)| declared.id.value == *api));
+    let mut defaults = defaults.to_vec();
+    if let Some(declared) = declared {
+        defaults.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+    }
+    Call::new(name, pairs, &defaults)
 }
 
 /// The text of `path` (`-`: standard input), or `None` with the error reported.

@@ -17,6 +17,7 @@ mod grants_for;
 mod import;
 mod init;
 mod lint;
+mod migrate_urn;
 mod parse;
 mod routes;
 mod rules;
@@ -62,6 +63,8 @@ enum Command {
     /// The smallest root-key grants that let these route calls through, and what else
     /// they open.
     GrantsFor(grants_for::Args),
+    /// URN grants for root keys' legacy tuples that open the same route calls, proven.
+    MigrateUrn(migrate_urn::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff).
@@ -224,7 +227,8 @@ fn run() -> Exit {
         Command::Rules(args) => rules::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
-        Command::GrantsFor(args) => grants_for::run(&args),
+        Command::GrantsFor(args) => grants_for::run(&args, &context),
+        Command::MigrateUrn(args) => migrate_urn::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => shell::completions(&args),

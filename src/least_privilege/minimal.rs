@@ -114,10 +114,20 @@ pub fn notes(calls: &[Call]) -> Vec<CallNote> {
 /// The smallest set of grants of `form` that lets every call that a root key can make
 /// through; `None` if the set found does not (a fault in the table, reported, never hidden).
 pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
+    minimal_by(calls, form, |_| form)
+}
+
+/// [`minimal`] with each call's grants in the form `form_of` gives it; the set reports
+/// `form` as its own.
+pub fn minimal_by(
+    calls: &[Call],
+    form: Form,
+    form_of: impl Fn(&Call) -> Form,
+) -> Option<MinimalSet> {
     let mut chosen: Vec<(String, Arm)> = Vec::new();
     for call in calls.iter().filter(|call| call.route.is_checked()) {
         for stage in call.route.stages(&call.request).ok()? {
-            for leaf in cheapest(&stage.check, form)? {
+            for leaf in cheapest(&stage.check, form_of(call))? {
                 if !chosen.iter().any(|(grant, _)| *grant == leaf.1) {
                     chosen.push((leaf.1, leaf.0));
                 }

@@ -3,10 +3,11 @@
 //! set opens, found with the probes `diff` compares root keys with.
 
 pub mod denial;
+pub mod migrate;
 mod minimal;
 
 pub use crate::eval::route_call::{Call, CallError};
-pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, notes};
+pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, minimal_by, notes};
 
 use crate::eval::routes::{ANY_ID, Route};
 use crate::eval::urn::is_urn;

@@ -134,7 +134,9 @@ impl Fix {
 impl Fix {
     /// Replaces the whole sequence whose first and last items are at `first` and `last` by
     /// `values`, in the layout and quoting of its first item (comments between items go).
-    /// It grants something else, so it is unsafe.
+    /// It grants something else, so it is unsafe. Declines a sequence under a YAML anchor
+    /// (another node may read it through an alias) or read through an alias (it is written
+    /// elsewhere).
     pub fn replace_sequence(
         text: &str,
         first: Span,
@@ -142,6 +144,10 @@ impl Fix {
         values: &[&str],
         description: String,
     ) -> Option<Fix> {
+        let field = text[..first.start].rfind(':').unwrap_or(first.start);
+        if text[first.start..].starts_with('*') || text[field..last.end].contains('&') {
+            return None;
+        }
         let original = &text[first.start..first.end];
         let written: Vec<String> = values
             .iter()

@@ -160,13 +160,6 @@ fn minimal_fix(cx: &LintContext<'_>, key: &Key) -> Option<(String, Option<Fix>)>
     if held == needed {
         return Some((shown, None));
     }
-    // Grants under a YAML anchor may be read by another key through an alias, and grants
-    // read through an alias are written elsewhere: either way, no fix.
-    let text = cx.policy_source().text();
-    let field = text[..first.span.start].rfind("permissions").unwrap_or(first.span.start);
-    if text[first.span.start..].starts_with('*') || text[field..last.span.end].contains('&') {
-        return Some((shown, None));
-    }
     let fix = Fix::replace_sequence(
         cx.policy_source().text(),
         first.span,

@@ -1,0 +1,219 @@
+//! `permspec migrate-urn FILE`: URN grants for each root key that open the same route calls
+//! as its legacy tuples, proven with the route probes; `--write` puts them in the file.
+
+use super::{Context, Exit, Format};
+use permspec::atomic_write::replace_file;
+use permspec::eval::urn::is_urn;
+use permspec::least_privilege::migrate::{Migration, migrate};
+use permspec::lint::Fix;
+use permspec::policy::{Key, KeyKind, Loader};
+use permspec::printable::{escaped, json};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Arguments of `permspec migrate-urn`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy file whose root keys to migrate.
+    file: PathBuf,
+
+    /// Only these root keys (repeatable; default: every root key holding a legacy tuple).
+    #[arg(long = "key", value_name = "NAME")]
+    keys: Vec<String>,
+
+    /// Replace the grants of each key in the file (only when every proposal is proven to
+    /// open nothing new; the file is replaced atomically).
+    #[arg(long)]
+    write: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: &Args, context: &Context) -> Exit {
+    let loaded = match Loader::default().load(&args.file) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprint!("{}", context.renderer.render(&error));
+            return Exit::BadInput;
+        }
+    };
+    let policy = &loaded.policy;
+    for name in &args.keys {
+        if !policy
+            .keys
+            .iter()
+            .any(|key| key.kind == KeyKind::Root && key.name.value == *name)
+        {
+            eprintln_escaped!(
+                "error: `{}` declares no root key `{name}`",
+                args.file.display()
+            );
+            return Exit::BadInput;
+        }
+    }
+    let chosen: Vec<&Key> = (policy.keys.iter())
+        .filter(|key| key.kind == KeyKind::Root)
+        .filter(|key| args.keys.is_empty() || args.keys.contains(&key.name.value))
+        .filter(|key| !args.keys.is_empty() || key.permissions.iter().any(|g| !is_urn(&g.value)))
+        .collect();
+    let mut migrations = Vec::new();
+    for key in &chosen {
+        match migrate(policy, key) {
+            Ok(migration) => migrations.push(migration),
+            Err(error) => {
+                eprintln_escaped!("error: {}: {error}", args.file.display());
+                return Exit::BadInput;
+            }
+        }
+    }
+    let proven = migrations.iter().all(Migration::proven);
+    let written = if args.write && proven {
+        match write(args, loaded.source.text(), &chosen, &migrations) {
+            Ok(written) => written,
+            Err(exit) => return exit,
+        }
+    } else {
+        0
+    };
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            json(
+                &json!({"file": args.file.display().to_string(), "proven": proven,
+                         "written": written, "keys": migrations})
+            )
+        ),
+        Format::Human => print!("{}", text(&migrations, proven, written, args.write)),
+    }
+    if proven { Exit::Success } else { Exit::Failure }
+}
+
+/// Replaces the grants of each changed key in the file; the number of keys written.
+fn write(args: &Args, text: &str, keys: &[&Key], migrations: &[Migration]) -> Result<usize, Exit> {
+    let mut fixes = Vec::new();
+    for (key, migration) in keys.iter().zip(migrations).filter(|(_, m)| m.changes()) {
+        let after: Vec<&str> = (migration.after.iter())
+            .map(|grant| grant.grant.as_str())
+            .collect();
+        let fix = match (key.permissions.first(), key.permissions.last()) {
+            (Some(first), Some(last)) => Fix::replace_sequence(
+                text,
+                first.span,
+                last.span,
+                &after,
+                format!("migrate `{}`", key.name.value),
+            ),
+            _ => None,
+        };
+        let Some(fix) = fix else {
+            eprintln_escaped!(
+                "error: cannot rewrite the grants of `{}` in place (an anchor, an alias, or a \
+                 layout permspec does not edit): nothing written",
+                key.name.value
+            );
+            return Err(Exit::BadInput);
+        };
+        fixes.push(fix);
+    }
+    if fixes.is_empty() {
+        return Ok(0);
+    }
+    let (new_text, applied) = permspec::lint::apply(text, &fixes.iter().collect::<Vec<_>>());
+    // The new file must load, with each key holding exactly the proposal.
+    let reloaded = Loader::default().load_text(&args.file, new_text.clone());
+    let faithful = reloaded.as_ref().is_ok_and(|file| {
+        keys.iter().zip(migrations).all(|(key, migration)| {
+            let after: Vec<&str> = (migration.after.iter())
+                .map(|grant| grant.grant.as_str())
+                .collect();
+            file.policy
+                .key(&key.name.value)
+                .is_some_and(|written| written.grant_texts() == after || !migration.changes())
+        })
+    });
+    if !faithful || applied.iter().any(|done| !done) {
+        eprintln_escaped!(
+            "error: the rewritten `{}` would not hold the proposed grants: nothing written",
+            args.file.display()
+        );
+        return Err(Exit::BadInput);
+    }
+    if let Err(error) = replace_file(&args.file, text.as_bytes(), new_text.as_bytes()) {
+        eprintln_escaped!("error: cannot write `{}`: {error}", args.file.display());
+        return Err(Exit::BadInput);
+    }
+    Ok(fixes.len())
+}
+
+fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> String {
+    let mut out = String::new();
+    if migrations.is_empty() {
+        out.push_str("no root key holds a legacy tuple: nothing to migrate\n");
+    }
+    for migration in migrations {
+        out.push_str(&format!("root key `{}`\n", migration.key));
+        out.push_str(&format!("  before: {}\n", migration.before.join(", ")));
+        if migration.after.is_empty() {
+            out.push_str("  opens no route call: left as it is\n");
+            continue;
+        }
+        out.push_str("  after:\n");
+        for grant in &migration.after {
+            let kept = if is_urn(&grant.grant) {
+                ""
+            } else {
+                "  (legacy tuple kept)"
+            };
+            out.push_str(&format!("    {}{kept}\n", grant.grant));
+            for serves in &grant.serves {
+                out.push_str(&format!("        for {serves}\n"));
+            }
+        }
+        if !migration.legacy_only.is_empty() {
+            out.push_str(&format!(
+                "  calls with no URN equivalent (Unkey checks legacy tuples only): {}\n",
+                migration.legacy_only.join(", ")
+            ));
+        }
+        if !migration.widening_urn.is_empty() {
+            out.push_str(&format!(
+                "  calls kept legacy because their URN grant would open more: {}\n",
+                migration.widening_urn.join(", ")
+            ));
+        }
+        if !migration.lost.is_empty() {
+            out.push_str(&format!(
+                "  narrower: no longer opens {}\n",
+                migration.lost.join(", ")
+            ));
+        }
+        if migration.gained.is_empty() {
+            out.push_str("  proven: opens no call the old grants did not\n");
+        } else {
+            out.push_str(&format!(
+                "  WIDER: also opens {} (declare each API's keyspace under `apis:` so URN \
+                 grants can name it)\n",
+                migration.gained.join(", ")
+            ));
+        }
+        if !migration.not_compared.is_empty() {
+            out.push_str(&format!(
+                "  not compared (too many ids): {}\n",
+                migration.not_compared.join(", ")
+            ));
+        }
+    }
+    match (proven, write) {
+        (true, true) => out.push_str(&format!("wrote the grants of {written} keys\n")),
+        (true, false) if !migrations.is_empty() => {
+            out.push_str("proven for every key; `--write` puts the proposals in the file\n")
+        }
+        (false, _) => out.push_str("not proven for every key: nothing written\n"),
+        _ => {}
+    }
+    out.lines()
+        .map(|line| escaped(line).into_owned() + "\n")
+        .collect()
+}
