@@ -404,26 +404,28 @@ fn form_name(form: Form) -> &'static str {
 
 /// The report for people.
 pub fn text(found: &GrantsFor) -> String {
-    let mut out = String::new();
-    for note in &found.notes {
-        out.push_str(&format!("{} {}\n", note.call, note.note));
+    let mut sections: Vec<String> = Vec::new();
+    if !found.notes.is_empty() {
+        let notes = found
+            .notes
+            .iter()
+            .map(|note| format!("{} {}\n", note.call, note.note));
+        sections.push(notes.collect());
     }
-    for opening in &found.sets {
-        out.push_str(&set_text(opening));
-    }
+    sections.extend(found.sets.iter().map(set_text));
     if !found.legacy_only.is_empty() {
-        out.push_str(&format!(
-            "\nlegacy only (the route checks no URN permission): {}\n",
+        sections.push(format!(
+            "legacy only (the route checks no URN permission): {}\n",
             found.legacy_only.join(", ")
         ));
     }
-    escaped_lines(&out)
+    escaped_lines(&sections.join("\n"))
 }
 
 fn set_text(opening: &Opening) -> String {
     let set = &opening.set;
     let mut out = format!(
-        "\n{} form: {}\n",
+        "{} form: {}\n",
         form_name(set.form),
         count(set.grants.len(), "grant")
     );
