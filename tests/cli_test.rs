@@ -31,6 +31,7 @@ fn the_example_policies_pass_every_gate_the_readme_recommends() {
         "--coverage",
         "--fail-under",
         "80",
+        "--require-uses",
         "--mutate",
         "policies/",
     ];

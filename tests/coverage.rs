@@ -129,3 +129,30 @@ fn a_uses_entry_is_covered_by_an_allowed_route_case_within_it() {
     let never = uses["never"].to_string();
     assert!(never.contains("keys.whoami"), "{never}");
 }
+
+#[test]
+fn require_uses_fails_a_run_that_leaves_a_uses_entry_without_an_allowed_case() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("uses.yaml");
+    let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
+        .unwrap()
+        .replace(
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\", \"keys.whoami(apiId=api_1, keyId=*)\"]",
+        );
+    std::fs::write(&path, policy).unwrap();
+    let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("no allowed route case asks `keys.whoami"),
+        "{}",
+        run.stderr
+    );
+    let covered = permspec(&[
+        "test",
+        "fixtures/mutation/narrow-to-uses.yaml",
+        "--require-uses",
+    ]);
+    assert_eq!(covered.code, 0, "{}", covered.stderr);
+}

@@ -89,6 +89,11 @@ pub struct Args {
     #[arg(long, value_name = "PERCENT", value_parser = percentage)]
     fail_under: Option<f64>,
 
+    /// Fail when a root key's `uses:` lists a call that no allowed route case asks
+    /// (implies `--coverage`).
+    #[arg(long)]
+    require_uses: bool,
+
     /// What a run in which no case ran does: `fail` (the default, unless a filter left
     /// every case out) or `pass`.
     #[arg(long, value_enum, value_name = "ACTION")]
@@ -195,7 +200,8 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             Exit::Success
         };
     }
-    let gated = args.coverage || args.fail_under.is_some() || args.mutate;
+    let covering = args.coverage || args.fail_under.is_some() || args.require_uses;
+    let gated = covering || args.mutate;
     if ran == 0 {
         if let Some(executed) = &deferred_junit {
             print!("{}", junit(executed, &[]));
@@ -206,7 +212,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         }
         return Exit::Success;
     }
-    if args.coverage || args.fail_under.is_some() {
+    if covering {
         failed |= !report_coverage(args, &coverage(&loaded, &passed));
     }
     if args.mutate {
@@ -271,19 +277,28 @@ fn warn_of_partial_imports(loaded: &[Arc<LoadedFile>]) {
     }
 }
 
-/// Prints the coverage in the run's format; false if it is under `--fail-under`.
+/// Prints the coverage in the run's format; false if it is under `--fail-under`, or a
+/// `uses:` entry has no allowed case under `--require-uses`.
 fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     match args.format {
         TestFormat::Human => print!("{}", coverage_text(policies)),
         TestFormat::Json => println!("{}", json(&coverage_json(policies))),
         TestFormat::Junit => eprint!("{}", coverage_text(policies)),
     }
+    let mut under = false;
+    if args.require_uses {
+        let uses = (policies.iter().flat_map(|policy| &policy.categories))
+            .filter(|category| category.name == "uses");
+        for (call, _) in uses.flat_map(|category| &category.never) {
+            eprintln_escaped!("error: no allowed route case asks {call} (--require-uses)");
+            under = true;
+        }
+    }
     let Some(minimum) = args.fail_under else {
-        return true;
+        return !under;
     };
     // Each policy must reach the threshold: a well-tested file must not carry an untested
     // one (and the whole suite's coverage, an average, is then above it too).
-    let mut under = false;
     for policy in policies.iter().filter(|policy| policy.percent() < minimum) {
         eprintln_escaped!(
             "error: coverage of `{}` is {:.1}%, under --fail-under {minimum}",
