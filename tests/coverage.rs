@@ -156,3 +156,19 @@ fn require_uses_fails_a_run_that_leaves_a_uses_entry_without_an_allowed_case() {
     ]);
     assert_eq!(covered.code, 0, "{}", covered.stderr);
 }
+
+#[test]
+fn a_case_without_an_option_covers_no_uses_entry_that_sets_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("uses.yaml");
+    let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
+        .unwrap()
+        .replace(
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
+            "uses: [\"keys.getKey(apiId=api_1, keyId=*, decrypt=true)\"]",
+        );
+    std::fs::write(&path, policy).unwrap();
+    let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("decrypt=true"), "{}", run.stderr);
+}

@@ -285,7 +285,7 @@ fn a_403_of_an_option_stage_names_the_stage_and_its_narrowest_grant() {
             vec!["api.api_1.decrypt_key".to_owned()]
         ]
     );
-    assert!(diagnosis.fixes.iter().all(|fix| fix.also_opens.is_empty()));
+    assert!(diagnosis.fixes[0].also_opens.is_empty());
 }
 
 #[test]
@@ -390,4 +390,54 @@ fn a_403_from_a_stage_that_masks_its_denial_is_no_answer_unkey_sends() {
         denial::diagnose(&call, answer, &[], Some(WORKSPACE)),
         Err(DenialError::UnknownMessage { .. })
     ));
+}
+
+#[test]
+fn a_denial_names_one_request_and_a_fix_shows_what_it_adds_to_the_other_stages() {
+    use permspec::least_privilege::denial::{self, DenialError};
+    let defaults = [("workspaceId".to_owned(), WORKSPACE.to_owned())];
+    let body = std::fs::read_to_string("fixtures/denials/decrypt-403.json").unwrap();
+    let any = Call::parse(
+        "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=*, decrypt=true)",
+        &defaults,
+    )
+    .unwrap();
+    assert!(matches!(
+        denial::diagnose(&any, denial::read(&body).unwrap(), &[], Some(WORKSPACE)),
+        Err(DenialError::NotADenial(_))
+    ));
+    // With read access to the API's keys, `api.api_1.decrypt_key` decrypts every key of it.
+    let diagnosis = diagnosed(
+        "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=key_1, decrypt=true)",
+        "decrypt-403.json",
+    );
+    let legacy = &diagnosis.fixes[1];
+    assert_eq!(legacy.grants, ["api.api_1.decrypt_key"]);
+    let opened: Vec<&str> = legacy
+        .also_opens
+        .iter()
+        .map(|other| other.call.as_str())
+        .collect();
+    assert_eq!(
+        opened,
+        ["keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=<other>, decrypt=true)"]
+    );
+    assert!(diagnosis.fixes[0].also_opens.is_empty());
+}
+
+#[test]
+fn calls_that_attach_permissions_to_keys_are_said_to() {
+    let defaults = [("workspaceId".to_owned(), WORKSPACE.to_owned())];
+    let calls = [
+        Call::parse("keys.createKey(apiId=api_1, keyAuthId=ks_1)", &defaults).unwrap(),
+        Call::parse(
+            "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=*)",
+            &defaults,
+        )
+        .unwrap(),
+    ];
+    let found = grants_for(&calls, &[("api_1", "ks_1")], Some(WORKSPACE)).unwrap();
+    let noted: Vec<&str> = found.notes.iter().map(|note| note.call.as_str()).collect();
+    assert_eq!(noted, ["keys.createKey(apiId=api_1, keyAuthId=ks_1)"]);
+    assert!(found.notes[0].note.contains("any permission"));
 }

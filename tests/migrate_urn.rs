@@ -196,3 +196,28 @@ proptest! {
         prop_assert_eq!(no_wider(policy, &after), Ok(()));
     }
 }
+
+#[test]
+fn diff_after_a_migration_says_the_route_calls_are_the_same() {
+    let temp = tempfile::tempdir().unwrap();
+    let after = temp.path().join("legacy.yaml");
+    std::fs::copy("fixtures/migrate/legacy.yaml", &after).unwrap();
+    assert_eq!(
+        permspec(&["migrate-urn", after.to_str().unwrap(), "--write"]).code,
+        0
+    );
+    let diff = permspec(&[
+        "diff",
+        "fixtures/migrate/legacy.yaml",
+        after.to_str().unwrap(),
+    ]);
+    assert_eq!(diff.code, 0, "{}{}", diff.stdout, diff.stderr);
+    assert!(
+        diff.stdout.contains(
+            "narrowed root key `verifier`: no longer holds the strings api.*.verify_key (a query \
+             asks them; the route calls it may make are the same)"
+        ),
+        "{}",
+        diff.stdout
+    );
+}

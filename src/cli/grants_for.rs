@@ -386,7 +386,7 @@ fn others_text(others: &[OtherCall], indent: &str) -> String {
     let mut out = format!("{indent}also opens:\n");
     for other in others {
         let flag = if other.escalates {
-            "  (escalates: it attaches permissions or roles to keys)"
+            "  (escalates: it attaches permissions or roles to a key)"
         } else {
             ""
         };

@@ -183,6 +183,13 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
                 migration.widening_urn.join(", ")
             ));
         }
+        if !migration.undeclared_apis.is_empty() {
+            out.push_str(&format!(
+                "  hint: declare the keyspace of {} under `apis:`: URN grants name keyspaces, \
+                 and without it they could only name every keyspace\n",
+                migration.undeclared_apis.join(", ")
+            ));
+        }
         if !migration.lost.is_empty() {
             out.push_str(&format!(
                 "  narrower: no longer opens {}\n",

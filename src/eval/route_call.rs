@@ -184,6 +184,13 @@ impl Call {
                 .iter()
                 .all(|option| self.request.has_option(option))
     }
+
+    /// Whether `request` to `route` is this call: [`Call::includes`], with the same
+    /// options (a case without `decrypt` tests no call with it).
+    pub fn asks(&self, route: &Route, request: &Request) -> bool {
+        self.includes(route, request)
+            && (self.request.options().iter()).all(|option| request.has_option(option))
+    }
 }
 
 impl fmt::Display for Call {

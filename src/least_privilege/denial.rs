@@ -4,7 +4,7 @@
 //! writes; masked routes answer 404 (`Not Found`), and keys.verifyKey answers 200 with
 //! `{valid: false, code: NOT_FOUND}`, which say nothing of the check.
 
-use super::minimal::{Form, cheapest};
+use super::minimal::{Form, MinimalSet, cheapest, minimal};
 use super::{OtherCall, also_opens};
 use crate::eval::root_query::RootQuery;
 use crate::eval::route_call::Call;
@@ -90,7 +90,8 @@ pub struct Fixing {
     pub form: Form,
     /// The grants to add.
     pub grants: Vec<String>,
-    /// The calls they open besides the one denied.
+    /// The calls they open besides the one denied, beyond what the grants the call's other
+    /// stages need open already.
     pub also_opens: Vec<OtherCall>,
     /// Routes with too many ids to compare.
     pub not_compared: Vec<String>,
@@ -144,17 +145,36 @@ pub fn diagnose(
     pairs: &[(&str, &str)],
     workspace: Option<&str>,
 ) -> Result<Diagnosis, DenialError> {
+    // A denial answers one request: a `*` would make the fix a grant for every id.
+    if let Some((param, _)) =
+        (call.request.values()).find(|(param, _)| call.request.is_any_id(param))
+    {
+        return Err(DenialError::NotADenial(format!(
+            "`{param}=*`: a denial answers one request; give the ids of the call that was denied"
+        )));
+    }
+    // What a fix opens, beside what the call's other stages need anyway: the key passed
+    // them (or would, with the fix), so the fix adds to grants like theirs.
     let fixing = |fixes: Vec<(Form, Vec<String>)>| -> Vec<Fixing> {
+        let call = std::slice::from_ref(call);
         fixes
             .into_iter()
             .map(|(form, grants)| {
-                let texts: Vec<&str> = grants.iter().map(String::as_str).collect();
-                let (also_opens, not_compared) =
-                    also_opens(&texts, std::slice::from_ref(call), pairs, workspace);
+                let fix: Vec<&str> = grants.iter().map(String::as_str).collect();
+                let needed = minimal(call, form);
+                let mut with: Vec<&str> = (needed.iter().flat_map(MinimalSet::texts))
+                    .filter(|grant| !fix.contains(grant))
+                    .collect();
+                let (before, _) = also_opens(&with, call, pairs, workspace);
+                with.extend(&fix);
+                let (after, not_compared) = also_opens(&with, call, pairs, workspace);
                 Fixing {
                     form,
                     grants,
-                    also_opens,
+                    also_opens: after
+                        .into_iter()
+                        .filter(|other| !before.contains(other))
+                        .collect(),
                     not_compared,
                 }
             })

@@ -26,6 +26,9 @@ pub struct Migration {
     /// Calls whose URN leaf would open calls the old grants did not: they keep their legacy
     /// form.
     pub widening_urn: Vec<String>,
+    /// APIs the calls name whose keyspace `apis:` does not give: their URN grants could
+    /// only name every keyspace, so their calls keep legacy tuples.
+    pub undeclared_apis: Vec<String>,
     /// Calls the grants opened that the proposed ones do not (narrower).
     pub lost: Vec<String>,
     /// Calls the proposed grants open that the old ones did not (must be none to apply).
@@ -137,6 +140,14 @@ pub fn migrate(policy: &Policy, key: &Key) -> Result<Migration, MigrateError> {
         after: set.grants,
         legacy_only,
         widening_urn: widening.iter().map(|call| call.to_string()).collect(),
+        undeclared_apis: (widening.iter())
+            .filter(|call| call.request.is_any_id("keyAuthId"))
+            .filter_map(|call| call.request.value("apiId"))
+            .filter(|api| *api != ANY_ID)
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         lost: old.difference(&new).cloned().collect(),
         gained: new.difference(&old).cloned().collect(),
         not_compared: (probes.skipped.iter().chain(&proof.skipped))

@@ -97,14 +97,23 @@ pub fn notes(calls: &[Call]) -> Vec<CallNote> {
                 )),
                 Authorization::Checked { .. } => {
                     let stages = call.route.stages(&call.request).unwrap_or_default();
-                    stages.is_empty().then(|| {
-                        note(
+                    if stages.is_empty() {
+                        Some(note(
                             "runs no check without its filter: Unkey answers 200 with an \
                              empty page"
                                 .to_owned(),
                             false,
-                        )
-                    })
+                        ))
+                    } else {
+                        super::escalates(call.route).then(|| {
+                            note(
+                                "attaches the permissions and roles a request names to a key: \
+                                 a root key that makes it can give a key any permission"
+                                    .to_owned(),
+                                false,
+                            )
+                        })
+                    }
                 }
             }
         })

@@ -14,13 +14,25 @@ use crate::eval::urn::is_urn;
 use crate::policy::{Key, Policy, RouteProbes};
 use serde::Serialize;
 
-/// Routes that attach permissions or roles to keys: a root key that can call them can give
-/// any key, itself included, any permission.
+/// Routes whose URN check is `update_key` alone, yet which attach permissions or roles to
+/// a key (R008).
 pub const ESCALATING_ROUTES: &[&str] = &[
     "keys.addPermissions",
     "keys.setPermissions",
     "keys.addRoles",
     "keys.setRoles",
+];
+
+/// Every route that attaches the permissions or roles a request names to a key, with no
+/// `rbac` action on some arm: a root key that can call one can give a key, itself included,
+/// any permission (keys.createKey and updateKey do it with `create_key` or `update_key`).
+pub const ATTACHING_ROUTES: &[&str] = &[
+    "keys.addPermissions",
+    "keys.setPermissions",
+    "keys.addRoles",
+    "keys.setRoles",
+    "keys.createKey",
+    "keys.updateKey",
 ];
 
 /// The grants a set of calls needs, in each form, and what each form opens beyond them.
@@ -199,5 +211,5 @@ pub fn uses_probes(policy: &Policy, key: &Key) -> RouteProbes {
 
 /// Whether a root key that can call `route` can give keys permissions.
 pub fn escalates(route: &Route) -> bool {
-    ESCALATING_ROUTES.contains(&route.name.as_str())
+    ATTACHING_ROUTES.contains(&route.name.as_str())
 }

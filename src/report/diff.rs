@@ -175,7 +175,16 @@ fn other_changes(key: &KeyChange) -> Vec<String> {
         Presence::Removed => lines.push(format!("removed  {name}")),
         _ => {}
     }
-    if !key.lost.is_empty() {
+    // A root key's route calls read `route(...)`; when it loses none, what it loses are
+    // permission strings that only a query asks.
+    let strings_only = key.kind == KeyKind::Root && !key.lost.iter().any(|lost| lost.contains('('));
+    if !key.lost.is_empty() && strings_only {
+        lines.push(format!(
+            "narrowed {name}: no longer holds the strings {} (a query asks them; the route \
+             calls it may make are the same)",
+            key.lost.join(", ")
+        ));
+    } else if !key.lost.is_empty() {
         lines.push(format!("narrowed {name}: loses {}", key.lost.join(", ")));
     }
     let mut roles: Vec<String> = key

@@ -155,7 +155,7 @@ fn touch_uses(policy: &Policy, key: &str, check: &RootCheck, seen: &mut Touched)
     let asked = key
         .uses
         .iter()
-        .filter(|call| call.value.includes(route, request));
+        .filter(|call| call.value.asks(route, request));
     seen.uses.extend(asked.map(|call| call.span));
 }
 
