@@ -2,7 +2,7 @@
 //! diagnostics in other files. Load errors and test failures are built from it; rendering
 //! happens in one place ([`crate::report::Renderer`]).
 
-use crate::policy::Source;
+use crate::source::Source;
 use crate::span::Span;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
 use std::fmt;

@@ -107,6 +107,8 @@ pub mod query;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod source;
 pub mod span;
 pub mod suggest;
 mod wrap;
+pub mod yaml;

@@ -1,7 +1,7 @@
 //! One side of a diff: the policy files of a path, or of a git revision read with
 //! `git show` (no checkout), each under the name that pairs it with the other side.
 
-use crate::runner::{is_policy_file_name, policy_files};
+use crate::policy::{is_policy_file_name, policy_files};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,8 @@
 //! Deciding a query against compiled grants and forbid rules, with the reason why.
 
-use super::explain::{Explanation, LeafMatch, SatisfiedLeaf, smallest_missing_sets, unkey_message};
+use super::explain::{
+    Explanation, LeafMatch, SatisfiedLeaf, fold_leaves, smallest_missing_sets, unkey_message,
+};
 use super::semantics::{Matching, Semantics};
 use super::{Grants, PatternSet};
 use crate::query::Query;
@@ -258,33 +260,6 @@ fn holds(query: &Query, granted: &impl Fn(&str) -> bool) -> bool {
         Query::And { children, .. } => children.iter().all(|child| holds(child, granted)),
         Query::Or { children, .. } => children.iter().any(|child| holds(child, granted)),
     }
-}
-
-/// Walks `query` with its leaves in order, asking `holds` of each leaf.
-pub(super) fn fold_leaves<'q, T>(
-    query: &'q Query,
-    leaves: &'q [LeafMatch],
-    leaf: &mut impl FnMut(&'q LeafMatch) -> T,
-    combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
-) -> T {
-    fn go<'q, T>(
-        query: &'q Query,
-        leaves: &mut std::slice::Iter<'q, LeafMatch>,
-        leaf: &mut impl FnMut(&'q LeafMatch) -> T,
-        combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
-    ) -> T {
-        match query {
-            Query::Permission { .. } => leaf(leaves.next().expect("one match per leaf")),
-            Query::And { children, .. } | Query::Or { children, .. } => {
-                let values = children
-                    .iter()
-                    .map(|child| go(child, leaves, leaf, combine))
-                    .collect();
-                combine(query, values)
-            }
-        }
-    }
-    go(query, &mut leaves.iter(), leaf, combine)
 }
 
 fn satisfied(query: &Query, leaves: &[LeafMatch], holds: &dyn Fn(&LeafMatch) -> bool) -> bool {

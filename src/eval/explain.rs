@@ -2,7 +2,6 @@
 //! deny, and the smallest sets of permissions that would turn a deny into an allow.
 
 use super::Grants;
-use super::decision::fold_leaves;
 use crate::query::Query;
 use crate::span::Span;
 use serde::Serialize;
@@ -142,4 +141,31 @@ fn smallest(mut sets: Vec<PermissionSet<'_>>) -> Vec<PermissionSet<'_>> {
         }
     }
     kept
+}
+
+/// Walks `query` with its leaves in order, asking `holds` of each leaf.
+pub(super) fn fold_leaves<'q, T>(
+    query: &'q Query,
+    leaves: &'q [LeafMatch],
+    leaf: &mut impl FnMut(&'q LeafMatch) -> T,
+    combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
+) -> T {
+    fn go<'q, T>(
+        query: &'q Query,
+        leaves: &mut std::slice::Iter<'q, LeafMatch>,
+        leaf: &mut impl FnMut(&'q LeafMatch) -> T,
+        combine: &mut impl FnMut(&'q Query, Vec<T>) -> T,
+    ) -> T {
+        match query {
+            Query::Permission { .. } => leaf(leaves.next().expect("one match per leaf")),
+            Query::And { children, .. } | Query::Or { children, .. } => {
+                let values = children
+                    .iter()
+                    .map(|child| go(child, leaves, leaf, combine))
+                    .collect();
+                combine(query, values)
+            }
+        }
+    }
+    go(query, &mut leaves.iter(), leaf, combine)
 }

@@ -268,7 +268,7 @@ pub fn table() -> &'static RouteTable {
 impl RouteTable {
     fn parse(text: &str) -> Result<RouteTable, String> {
         // Through a JSON value: the checks are `{or: [...]}` maps, the form JSON checks take.
-        let value: serde_json::Value = crate::policy::content::from_str(text)?;
+        let value: serde_json::Value = crate::yaml::content::from_str(text)?;
         let raw: RawTable = serde_json::from_value(value).map_err(|error| error.to_string())?;
         let mut routes = IndexMap::new();
         for (name, raw) in raw.routes {

@@ -14,6 +14,15 @@ pub enum Owner {
     Key(usize),
 }
 
+/// The findings in one file, in position order.
+#[derive(Debug)]
+pub struct FileFindings {
+    /// The file.
+    pub source: Source,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+}
+
 /// One finding of one rule.
 #[derive(Clone, Debug)]
 pub struct Finding {

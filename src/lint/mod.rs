@@ -21,11 +21,11 @@ mod urn_reach;
 pub use apply::{FixReport, fix_files};
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
-pub use finding::{Finding, Owner};
+pub use finding::{FileFindings, Finding, Owner};
 pub use fix::{Edit, Fix, Safety, apply};
 pub use queries::{lint_query, lint_query_file, query_lines, syntax_diagnostic, whole};
 pub use rules::RuleId;
-pub use run::{FileFindings, lint_files, lint_files_and_queries, lint_loaded};
+pub use run::{lint_files, lint_files_and_queries, lint_loaded};
 pub use selector::Selector;
 
 use crate::policy::{QueryText, Source};

@@ -89,7 +89,7 @@ pub fn case_files_beside(files: &[PathBuf], configured: &[PathBuf]) -> Vec<PathB
             roots.push(root);
         }
     }
-    let Ok(candidates) = crate::runner::policy_files(&roots) else {
+    let Ok(candidates) = crate::policy::policy_files(&roots) else {
         return Vec::new();
     };
     candidates

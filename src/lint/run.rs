@@ -2,19 +2,12 @@
 //! suppressions that excused nothing, and group the findings by file in position order.
 
 use super::context::LintContext;
-use super::{Check, Checks, Config, Finding, Owner, Selector, lint_query_file, rules};
+use super::{
+    Check, Checks, Config, FileFindings, Finding, Owner, Selector, lint_query_file, rules,
+};
 use crate::policy::{LoadError, Loader, SharedResolution, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-
-/// The findings in one file, in position order.
-#[derive(Debug)]
-pub struct FileFindings {
-    /// The file.
-    pub source: Source,
-    /// Its findings.
-    pub findings: Vec<Finding>,
-}
 
 /// Lints `files`; returns the findings grouped by file (in the order given) and the files
 /// that could not be loaded.

@@ -4,19 +4,20 @@
 
 use super::LoadError;
 use super::Source;
-use super::content::{self, ContentError, Mismatch};
-use super::limits::{Limit, Limits};
 use super::model::{
     AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
     RouteAccess, Spanned, Suppression, TestFile,
 };
+use super::nodes::{span_of, spanned_strings};
 use super::raw::{OneOrMany, RawAccess, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
 use super::root_checks;
-use super::spans::{Node, NodeKind, StructureError, read_structure};
 use crate::eval::Code;
 use crate::input::ReadError;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
+use crate::yaml::content::{self, ContentError, Mismatch};
+use crate::yaml::spans::{Node, NodeKind, StructureError, read_structure};
+use crate::yaml::{Limit, Limits};
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -518,28 +519,6 @@ fn content_error(source: &Source, error: ContentError) -> LoadError {
         }
     };
     LoadError::at(code, source, error.span, message, label).with_optional_help(help)
-}
-
-fn span_of(node: Option<&Node>, fallback: Span) -> Span {
-    node.map_or(fallback, |node| node.span)
-}
-
-pub(super) fn spanned_strings(
-    list: Option<&Node>,
-    values: &[String],
-    fallback: Span,
-) -> Vec<Spanned<String>> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(index, value)| Spanned {
-            value: value.clone(),
-            span: span_of(
-                list.and_then(|list| list.item(index)),
-                span_of(list, fallback),
-            ),
-        })
-        .collect()
 }
 
 /// The policy `document` declares, or every independent error in it: a role or key in

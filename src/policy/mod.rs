@@ -1,22 +1,22 @@
 //! Policy files: loading YAML with the span of every node, and the model they describe.
 
 mod access_map;
-pub(crate) mod content;
-mod limits;
+mod files;
 mod load;
 mod model;
+mod nodes;
 mod raw;
 mod resolve;
 mod root_checks;
 mod root_decision;
 mod route_probes;
-mod source;
-mod spans;
 
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;
+pub use crate::source::{Source, SourceFile};
+pub use crate::yaml::{Limit, Limits, MAX_YAML_DEPTH};
 pub use access_map::{AccessMap, KeyAccess, Probes};
-pub use limits::{Limit, Limits, MAX_YAML_DEPTH};
+pub use files::{PathError, is_policy_file_name, policy_files};
 pub use load::Loader;
 pub use model::{
     AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
@@ -27,7 +27,6 @@ pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Ver
 pub use root_checks::{completed_params, contradiction};
 pub use root_decision::{RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves};
 pub use route_probes::{OTHER, Probe, RouteProbes, route_case};
-pub use source::{Source, SourceFile};
 
 /// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds
 /// it: derived from the types the loader reads.

@@ -1,20 +1,16 @@
 //! The root-key parts of policy files: the workspace id, the APIs and their keyspaces, and
 //! the cases and access assertions that name an Unkey route or a URN permission.
 
-use super::load::spanned_strings;
 use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
+use super::nodes::{span_of, spanned_strings};
 use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
-use super::spans::Node;
 use super::{KeyKind, LoadError, Source};
 use crate::eval::route_call::{Call, CallError};
 use crate::eval::routes::{self, Request, RouteError};
 use crate::span::Span;
 use crate::suggest::did_you_mean;
+use crate::yaml::spans::Node;
 use indexmap::IndexMap;
-
-fn span_of(node: Option<&Node>, fallback: Span) -> Span {
-    node.map_or(fallback, |node| node.span)
-}
 
 /// The workspace id of `workspace: {id: ...}`, checked as Unkey checks a URN's workspace.
 pub fn workspace_id(

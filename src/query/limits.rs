@@ -92,3 +92,11 @@ impl Diagnostic for LimitViolation {
         Some(Box::new(std::iter::once(label)))
     }
 }
+
+/// Deepest nesting of parentheses a query may have: more than any query within Unkey's
+/// limit of [`MAX_QUERY_CHARS`] characters can reach (499 levels around one permission), so
+/// every query Unkey's parser accepts, permspec accepts.
+///
+/// Checked by a linear scan before the grammar runs, so that no input can exhaust the stack
+/// of the (recursive) parser: the deepest query parses on a 512 KiB stack, unoptimized.
+pub const MAX_NESTING: usize = MAX_QUERY_CHARS / 2;

@@ -12,8 +12,10 @@ mod print;
 mod syntax_error;
 
 pub use lexeme::read_by_unkey;
-pub use limits::{LimitViolation, MAX_QUERY_CHARS, MAX_QUERY_PERMISSIONS, unkey_limits};
-pub use parser::{MAX_NESTING, parse};
+pub use limits::{
+    LimitViolation, MAX_NESTING, MAX_QUERY_CHARS, MAX_QUERY_PERMISSIONS, unkey_limits,
+};
+pub use parser::parse;
 pub use syntax_error::{SyntaxError, SyntaxErrorKind};
 
 use crate::span::Span;

@@ -2,20 +2,12 @@
 
 use super::lexeme::{is_permission_char, read_by_unkey};
 use super::syntax_error::{SyntaxError, SyntaxErrorKind, diagnose};
-use super::{MAX_QUERY_CHARS, Operator, Query};
+use super::{MAX_NESTING, Operator, Query};
 use crate::span::Span;
 use pest::Parser as _;
 use pest::Token;
 use pest::iterators::Tokens;
 use std::borrow::Cow;
-
-/// Deepest nesting of parentheses a query may have: more than any query within Unkey's
-/// limit of [`MAX_QUERY_CHARS`] characters can reach (499 levels around one permission), so
-/// every query Unkey's parser accepts, permspec accepts.
-///
-/// Checked by a linear scan before the grammar runs, so that no input can exhaust the stack
-/// of the (recursive) parser: the deepest query parses on a 512 KiB stack, unoptimized.
-pub const MAX_NESTING: usize = MAX_QUERY_CHARS / 2;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/query.pest"]

@@ -9,7 +9,8 @@ mod mutate;
 mod root;
 mod select;
 
-pub use collect::{Collected, LoadedFile, PathError, collect, is_policy_file_name, policy_files};
+pub use crate::policy::{PathError, is_policy_file_name, policy_files};
+pub use collect::{Collected, LoadedFile, collect};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{LibtestRun, run_libtest};
 pub use mutate::{

@@ -597,7 +597,7 @@ impl<'n: 'p, 'p> de::MapAccess<'n> for Entries<'n, 'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::raw::RawFile;
+    use crate::policy::RawFile;
     use proptest::prelude::*;
     use std::path::Path as FsPath;
     use std::sync::LazyLock;

@@ -1,0 +1,10 @@
+//! Reading YAML with the span of every node: one saphyr parse into a span tree
+//! ([`spans`]), bounded by [`Limits`], deserialized into serde types from that tree
+//! ([`content`]) with every error placed at its node. Policy files and the route table are
+//! read through it.
+
+pub(crate) mod content;
+mod limits;
+pub(crate) mod spans;
+
+pub use limits::{Limit, Limits, MAX_YAML_DEPTH};
