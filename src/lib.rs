@@ -94,6 +94,7 @@ pub mod atomic_write;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+#[cfg(feature = "generate")]
 pub mod generate;
 pub mod import;
 pub mod init;
