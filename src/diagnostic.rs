@@ -2,6 +2,7 @@
 //! diagnostics in other files. Load errors and test failures are built from it; rendering
 //! happens in one place ([`crate::report::Renderer`]).
 
+pub use crate::error_code::ErrorCode;
 use crate::source::Source;
 use crate::span::Span;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
@@ -30,14 +31,36 @@ impl FileDiagnostic {
     /// A diagnostic about `source`, labelled at `span`. `code` names the kind, e.g.
     /// `policy::unknown-field`; reports show it as `permspec::policy::unknown-field`.
     pub fn at(
-        code: &str,
+        code: ErrorCode,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        FileDiagnostic::labelled(code.code().to_owned(), source, span, message, label)
+    }
+
+    /// A lint finding of the rule labelled `rule` (`W001(global-wildcard)`) about
+    /// `source`, at `span`; reports show its code as `permspec::lint::<rule>`.
+    pub fn finding(
+        rule: &str,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        FileDiagnostic::labelled(format!("lint::{rule}"), source, span, message, label)
+    }
+
+    fn labelled(
+        code: String,
         source: &Source,
         span: Span,
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Self {
         FileDiagnostic::from(Details {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             file: source.name().to_owned(),
             source: Some(source.clone()),
@@ -52,7 +75,7 @@ impl FileDiagnostic {
     /// An error about a file that could not be read at all.
     pub fn unreadable(file: impl Into<String>, message: impl Into<String>) -> Self {
         FileDiagnostic::from(Details {
-            code: "policy::io".to_owned(),
+            code: ErrorCode::PolicyIo.code().to_owned(),
             message: message.into(),
             file: file.into(),
             source: None,
@@ -65,8 +88,8 @@ impl FileDiagnostic {
     }
 
     /// Replaces the diagnostic's code.
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.details.code = code.into();
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
+        self.details.code = code.code().to_owned();
         self
     }
 

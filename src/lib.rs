@@ -93,6 +93,7 @@ extern crate alloc;
 pub mod atomic_write;
 pub mod diagnostic;
 pub mod diff;
+pub mod error_code;
 pub mod eval;
 #[cfg(feature = "generate")]
 pub mod generate;

@@ -2,6 +2,7 @@
 
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
+use permspec::error_code::ErrorCode;
 use permspec::lint::{Config, Level, LevelSetting, Selector, fix_files, lint_files_and_queries};
 use permspec::policy::Source;
 use permspec::printable::json_pretty;
@@ -90,7 +91,7 @@ fn configuration(args: &Args) -> Result<Config, FileDiagnostic> {
         } else {
             let selector = Selector::parse(selector).map_err(|error| {
                 FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
-                    .with_code("cli::selector")
+                    .with_code(ErrorCode::CliSelector)
             })?;
             config.set_level(&selector, LevelSetting::Error);
         }

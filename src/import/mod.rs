@@ -40,6 +40,7 @@ mod saved;
 pub use saved::{Responses, from_responses};
 
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::policy::Source;
 use crate::span::Span;
 use indexmap::IndexMap;
@@ -255,7 +256,7 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
         if !undeclared.is_empty() {
             errors.push(problem(
                 origin,
-                "import::unknown-role",
+                ErrorCode::ImportUnknownRole,
                 format!(
                     "key `{}` holds role `{}`, which the roles read do not list",
                     key.key_id, undeclared[0]
@@ -271,7 +272,7 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
             Some(Err(_)) => {
                 errors.push(problem(
                     origin,
-                    "import::shape",
+                    ErrorCode::ImportShape,
                     format!(
                         "key `{}` expires at {} ms since 1970, which is not a representable time",
                         key.key_id,
@@ -386,7 +387,7 @@ fn written(out: &PolicyOut, header: &str) -> Result<String, FileDiagnostic> {
          returned it (a name or permission permspec cannot represent)"
             .to_owned(),
     )
-    .with_code("import::round-trip"))
+    .with_code(ErrorCode::ImportRoundTrip))
 }
 
 /// Whether `text`, read by permspec, holds exactly the names, grants and states of `out`.
@@ -539,7 +540,7 @@ fn header(workspace: &Workspace, summary: &Summary, read_at: &str) -> String {
 
 /// A diagnostic about a key: at its place in a saved response, or naming the API it came
 /// from.
-fn problem(origin: &Origin, code: &str, message: String, help: &str) -> FileDiagnostic {
+fn problem(origin: &Origin, code: ErrorCode, message: String, help: &str) -> FileDiagnostic {
     match &origin.at {
         Some((source, span)) => {
             FileDiagnostic::at(code, source, *span, message, "this key").with_help(help)

@@ -5,6 +5,7 @@
 
 use super::{Origin, UnkeyKey, UnkeyPermission, UnkeyRole, Workspace};
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::policy::Source;
 use crate::span::Span;
 use serde::Deserialize;
@@ -166,7 +167,7 @@ fn parsed<'s, T: DeserializeOwned>(
                 };
                 errors.push(
                     FileDiagnostic::at(
-                        "import::shape",
+                        ErrorCode::ImportShape,
                         source,
                         span,
                         format!(
@@ -216,7 +217,7 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
         if text.trim().is_empty() {
             errors.push(
                 FileDiagnostic::at(
-                    "import::empty",
+                    ErrorCode::ImportEmpty,
                     source,
                     Span::default(),
                     format!("`{}` is empty: it holds no {what} response", source.name()),
@@ -295,7 +296,7 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
         items.incomplete = true;
         items.missing_page = Some(
             FileDiagnostic::at(
-                "import::incomplete",
+                ErrorCode::ImportIncomplete,
                 page.source,
                 page.span,
                 format!(
@@ -321,7 +322,7 @@ fn span_in(text: &str, part: &str) -> Span {
 
 fn unkey_error(source: &Source, span: Span, error: &UnkeyError) -> FileDiagnostic {
     FileDiagnostic::at(
-        "import::unkey-error",
+        ErrorCode::ImportUnkeyError,
         source,
         span,
         format!(
@@ -347,7 +348,7 @@ fn without_position(error: &serde_json::Error) -> String {
 fn json_error(source: &Source, error: &serde_json::Error) -> FileDiagnostic {
     let offset = source.offset_of(error.line(), error.column());
     FileDiagnostic::at(
-        "import::json",
+        ErrorCode::ImportJson,
         source,
         Span::new(offset, offset),
         format!("invalid JSON: {}", without_position(error)),

@@ -3,6 +3,7 @@
 
 use super::{Level, Rule, RuleId, Selector};
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::policy::{Limits, Source};
 use crate::span::Span;
 use serde::Deserialize;
@@ -170,16 +171,16 @@ impl Config {
             .map_err(|error| {
                 let file = crate::printable::escaped(&path.display().to_string()).into_owned();
                 FileDiagnostic::unreadable(file.clone(), format!("cannot read `{file}`: {error}"))
-                    .with_code("config::unreadable")
+                    .with_code(ErrorCode::ConfigUnreadable)
             })?;
         let invalid = |message: String| {
             FileDiagnostic::unreadable(source.name(), format!("`{}`: {message}", source.name()))
-                .with_code("config::invalid")
+                .with_code(ErrorCode::ConfigInvalid)
         };
         let file: File = toml::from_str(source.text()).map_err(|error| {
             let span = error.span().unwrap_or(0..0);
             FileDiagnostic::at(
-                "config::invalid",
+                ErrorCode::ConfigInvalid,
                 &source,
                 Span::new(span.start, span.end),
                 "not a valid permspec.toml",

@@ -121,8 +121,8 @@ impl Finding {
             Level::Warning => miette::Severity::Warning,
             Level::Info => miette::Severity::Advice,
         };
-        let mut diagnostic = FileDiagnostic::at(
-            &format!("lint::{}", self.rule.label()),
+        let mut diagnostic = FileDiagnostic::finding(
+            &self.rule.label(),
             &self.source,
             self.span,
             self.message.clone(),

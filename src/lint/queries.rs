@@ -3,6 +3,7 @@
 
 use super::{Config, FileFindings, Finding, RuleId, rules};
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::policy::{QueryText, Source};
 use crate::query::{self, Query, SyntaxError};
 use crate::span::Span;
@@ -72,8 +73,14 @@ pub fn syntax_diagnostic(source: &Source, text: &QueryText, error: &SyntaxError)
         .next()
         .unwrap_or((text.span_in_file(error.span()), String::new()));
     labels.fold(
-        FileDiagnostic::at("query::syntax", source, span, error.to_string(), label)
-            .with_optional_help(error.help().map(|help| help.to_string())),
+        FileDiagnostic::at(
+            ErrorCode::QuerySyntax,
+            source,
+            span,
+            error.to_string(),
+            label,
+        )
+        .with_optional_help(error.help().map(|help| help.to_string())),
         |diagnostic, (span, label)| diagnostic.with_label(span, label),
     )
 }

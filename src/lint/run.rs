@@ -5,6 +5,7 @@ use super::context::LintContext;
 use super::{
     Check, Checks, Config, FileFindings, Finding, Owner, Selector, lint_query_file, rules,
 };
+use crate::error_code::ErrorCode;
 use crate::policy::{LoadError, Loader, SharedResolution, Source, Suppression, TestFile};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -202,7 +203,7 @@ fn check_suppressions(file: &TestFile) -> Result<(), LoadError> {
     {
         if let Err(error) = Selector::parse(&selector.value) {
             return Err(LoadError::at(
-                "lint::unknown-rule",
+                ErrorCode::LintUnknownRule,
                 &policy.source,
                 selector.span,
                 error,

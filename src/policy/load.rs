@@ -11,6 +11,7 @@ use super::model::{
 use super::nodes::{span_of, spanned_strings};
 use super::raw::{OneOrMany, RawAccess, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
 use super::root_checks;
+use crate::error_code::ErrorCode;
 use crate::eval::Code;
 use crate::input::ReadError;
 use crate::span::Span;
@@ -111,7 +112,7 @@ impl Loader {
         ] {
             if let Some(span) = document.root.key_span(section) {
                 return Err(LoadError::at(
-                    "policy::reference",
+                    ErrorCode::PolicyReference,
                     &document.source,
                     span,
                     format!("a file with `policy:` holds only cases, but this one declares `{section}`"),
@@ -134,7 +135,7 @@ impl Loader {
             read_document(&path, &self.limits).and_then(|referenced| {
                 match referenced.root.get("policy") {
                     Some(node) => Err(LoadError::at(
-                        "policy::reference",
+                        ErrorCode::PolicyReference,
                         &referenced.source,
                         node.span,
                         "a policy referred to by `policy:` must declare the policy itself",
@@ -147,7 +148,7 @@ impl Loader {
         match loaded {
             Ok(policy) => Ok(Arc::clone(policy)),
             Err(error) => Err(LoadError::at(
-                "policy::reference",
+                ErrorCode::PolicyReference,
                 &document.source,
                 reference_span,
                 format!("cannot load the policy `{reference}` that these cases test"),
@@ -169,7 +170,7 @@ fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
             &name,
             format!("`{name}` is over the limit on the size of a policy file ({limit} bytes)"),
         )
-        .with_code("policy::limit")
+        .with_code(ErrorCode::PolicyLimit)
         .with_help(format!(
             "split the suite into several files (cases can refer to a shared policy with \
              `policy:`), or {}",
@@ -186,7 +187,7 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
         Ok(Some(root)) => root,
         Ok(None) => {
             return Err(LoadError::at(
-                "policy::empty-file",
+                ErrorCode::PolicyEmptyFile,
                 &source,
                 Span::default(),
                 "policy file is empty",
@@ -198,7 +199,7 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
     };
     if !matches!(root.kind, NodeKind::Mapping(_)) {
         return Err(LoadError::at(
-            "policy::invalid-type",
+            ErrorCode::PolicyInvalidType,
             &source,
             root.span,
             "a policy file must be a mapping",
@@ -212,7 +213,7 @@ fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document
     };
     if raw.version != 1 {
         return Err(LoadError::at(
-            "policy::unsupported-version",
+            ErrorCode::PolicyUnsupportedVersion,
             &source,
             span_of(root.get("version"), root.span),
             format!("unsupported policy format version {}", raw.version),
@@ -359,7 +360,7 @@ fn set_aside_item_at(tree: &mut Node, span: Span) -> Option<(&'static str, Optio
 fn refuse_nulls(source: &Source, node: &Node, names_a_thing: bool) -> Result<(), LoadError> {
     match &node.kind {
         NodeKind::Null(text) if names_a_thing => Err(LoadError::at(
-            "policy::invalid-type",
+            ErrorCode::PolicyInvalidType,
             source,
             node.span,
             format!(
@@ -393,7 +394,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
                     .trim_end()
                     .ends_with('*');
             let error = LoadError::at(
-                "policy::yaml-syntax",
+                ErrorCode::PolicyYamlSyntax,
                 source,
                 at,
                 format!("invalid YAML: {message}"),
@@ -406,7 +407,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             }
         }
         StructureError::DuplicateKey { key, first, second } => LoadError::at(
-            "policy::duplicate-key",
+            ErrorCode::PolicyDuplicateKey,
             source,
             second,
             format!("duplicate key `{key}`"),
@@ -417,7 +418,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             "YAML would silently keep only the last one: merge the two entries or rename one",
         ),
         StructureError::TooDeep { at, limit } => LoadError::at(
-            "policy::limit",
+            ErrorCode::PolicyLimit,
             source,
             at,
             format!("YAML nests more than {limit} lists and mappings deep"),
@@ -428,7 +429,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             Limit::YamlDepth.how_to_raise(limit as u64)
         )),
         StructureError::AliasExpansion { at, limit } => LoadError::at(
-            "policy::limit",
+            ErrorCode::PolicyLimit,
             source,
             at,
             format!("aliases repeat more than {limit} YAML nodes"),
@@ -439,7 +440,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             Limit::AliasExpansion.how_to_raise(limit as u64)
         )),
         StructureError::AliasBytes { at, limit } => LoadError::at(
-            "policy::limit",
+            ErrorCode::PolicyLimit,
             source,
             at,
             format!("aliases expand the document past {limit} bytes"),
@@ -450,14 +451,14 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
             Limit::FileBytes.how_to_raise(limit)
         )),
         StructureError::ComplexKey { at } => LoadError::at(
-            "policy::invalid-type",
+            ErrorCode::PolicyInvalidType,
             source,
             at,
             "mapping keys must be plain strings",
             "a list or mapping used as a key",
         ),
         StructureError::SeveralDocuments { at } => LoadError::at(
-            "policy::yaml-syntax",
+            ErrorCode::PolicyYamlSyntax,
             source,
             at,
             "a policy file holds one YAML document, this one has several",
@@ -465,7 +466,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
         )
         .with_help("split the documents into separate files"),
         StructureError::Tag { at } => LoadError::at(
-            "policy::yaml-tag",
+            ErrorCode::PolicyYamlTag,
             source,
             at,
             "policy files do not use YAML tags",
@@ -473,7 +474,7 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
         )
         .with_help("remove the tag; quote the value if it should be read as text"),
         StructureError::RecursiveAlias { at } => LoadError::at(
-            "policy::recursive-alias",
+            ErrorCode::PolicyRecursiveAlias,
             source,
             at,
             "this alias refers to a node that contains it, which would repeat forever",
@@ -489,7 +490,7 @@ fn content_error(source: &Source, error: ContentError) -> LoadError {
     let message = error.to_string();
     let (code, label, help) = match &error.mismatch {
         Mismatch::UnknownField { field, expected } => (
-            "policy::unknown-field",
+            ErrorCode::PolicyUnknownField,
             "unknown field",
             did_you_mean(field, expected.iter().copied()).or_else(|| {
                 (!expected.is_empty()).then(|| {
@@ -500,22 +501,22 @@ fn content_error(source: &Source, error: ContentError) -> LoadError {
             }),
         ),
         Mismatch::UnknownVariant { variant, expected } => (
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             "not one of the allowed values",
             did_you_mean(variant, expected.iter().copied()),
         ),
         Mismatch::MissingField { field } => (
-            "policy::missing-field",
+            ErrorCode::PolicyMissingField,
             "this entry is incomplete",
             Some(format!("add `{field}:` to this entry")),
         ),
         Mismatch::Quoted(_) => (
-            "policy::invalid-type",
+            ErrorCode::PolicyInvalidType,
             "quoted, so text",
             Some("remove the quotes: YAML reads a quoted value as text".to_owned()),
         ),
         Mismatch::InvalidType(_) | Mismatch::Other(_) => {
-            ("policy::invalid-type", "unexpected value", None)
+            (ErrorCode::PolicyInvalidType, "unexpected value", None)
         }
     };
     LoadError::at(code, source, error.span, message, label).with_optional_help(help)
@@ -565,7 +566,7 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
                 .unwrap_or_default();
             errors.push(
                 LoadError::at(
-                    "policy::duplicate-key",
+                    ErrorCode::PolicyDuplicateKey,
                     source,
                     second,
                     format!("`{name}` is declared both as a key and as a root key"),
@@ -593,7 +594,7 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             if !role_names.contains(role.value.as_str()) {
                 errors.push(
                     LoadError::at(
-                        "policy::undeclared-role",
+                        ErrorCode::PolicyUndeclaredRole,
                         source,
                         role.span,
                         format!(
@@ -782,7 +783,7 @@ fn suppression(
     };
     if raw.reason.trim().is_empty() {
         return Err(LoadError::at(
-            "policy::missing-field",
+            ErrorCode::PolicyMissingField,
             source,
             span_of(node.and_then(|node| node.get("reason")), span),
             "a lint suppression needs a reason",
@@ -806,7 +807,7 @@ fn timestamp(
     let Some(text) = text else { return Ok(None) };
     parse_time(text).map(Some).ok_or_else(|| {
         LoadError::at(
-            "policy::invalid-date",
+            ErrorCode::PolicyInvalidDate,
             source,
             span_of(node, Span::default()),
             format!("invalid date `{text}`"),
@@ -899,7 +900,7 @@ fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
 
 fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
     LoadError::at(
-        "policy::invalid-date",
+        ErrorCode::PolicyInvalidDate,
         source,
         span,
         format!("invalid date `{text}`"),
@@ -922,7 +923,7 @@ impl Checking<'_> {
             return Ok(());
         }
         Err(LoadError::at(
-            "policy::undeclared-key",
+            ErrorCode::PolicyUndeclaredKey,
             self.source,
             key.span,
             format!("undeclared key `{}`", key.value),
@@ -979,7 +980,7 @@ fn build_test_file(
         let count = raw_case.key.len().saturating_mul(queries);
         if (cases.len() + root_cases.len()).saturating_add(count) > limits.cases {
             return Err(LoadError::at(
-                "policy::limit",
+                ErrorCode::PolicyLimit,
                 source,
                 span_of(item, Span::default()),
                 format!("the file holds more than {} cases", limits.cases),
@@ -1058,7 +1059,7 @@ fn build_case(
     match checks.iter().filter(|&&given| given).count() {
         0 => {
             return Err(LoadError::at(
-                "policy::missing-field",
+                ErrorCode::PolicyMissingField,
                 source,
                 span_of(item, Span::default()),
                 format!("cases[{index}]: missing field `query`"),
@@ -1073,7 +1074,7 @@ fn build_case(
                 .rfind(|field| item.and_then(|item| item.get(field)).is_some())
                 .unwrap_or("route");
             return Err(LoadError::at(
-                "policy::invalid-value",
+                ErrorCode::PolicyInvalidValue,
                 source,
                 field_span(second),
                 "a case checks one thing: a `query`, a `route` or a `urn`",
@@ -1087,7 +1088,7 @@ fn build_case(
     for (field, values) in lists {
         if values.len() == 0 {
             return Err(LoadError::at(
-                "policy::empty-list",
+                ErrorCode::PolicyEmptyList,
                 source,
                 field_span(field),
                 format!("`{field}: []` lists nothing, so this case would test nothing"),
@@ -1106,7 +1107,7 @@ fn build_case(
     ] {
         if given {
             return Err(LoadError::at(
-                "policy::invalid-value",
+                ErrorCode::PolicyInvalidValue,
                 source,
                 field_span(field),
                 format!("`{field}` goes with `route`, not with `query`"),
@@ -1163,7 +1164,7 @@ fn build_access(
             Ok(AccessItem::Route(built))
         }
         _ => Err(LoadError::at(
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             source,
             span_of(item, Span::default()),
             format!("access[{index}] needs a `query`, or a `route` (with `params`)"),

@@ -5,6 +5,7 @@ use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
 use super::nodes::{span_of, spanned_strings};
 use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
 use super::{KeyKind, LoadError, Source};
+use crate::error_code::ErrorCode;
 use crate::eval::route_call::{Call, CallError};
 use crate::eval::routes::{self, Request, RouteError};
 use crate::span::Span;
@@ -22,7 +23,7 @@ pub fn workspace_id(
     let span = span_of(node.and_then(|node| node.get("id")), Span::default());
     if id.is_empty() || id.contains([':', '#', '/']) || id.contains(char::is_whitespace) {
         return Err(LoadError::at(
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             source,
             span,
             format!("`{id}` is not a workspace id"),
@@ -55,7 +56,7 @@ pub fn apis(
             for (value, span) in [(id, id_span), (&api.keyspace, keyspace_span)] {
                 if !is_id(value) {
                     return Err(LoadError::at(
-                        "policy::invalid-value",
+                        ErrorCode::PolicyInvalidValue,
                         source,
                         span,
                         format!("`{value}` is not an Unkey id"),
@@ -109,7 +110,7 @@ pub fn check(
     if let Some(urn) = written.urn {
         if !written.params.is_empty() {
             return Err(LoadError::at(
-                "policy::invalid-value",
+                ErrorCode::PolicyInvalidValue,
                 source,
                 span_of(field("params"), item_span),
                 "`params` go with `route`, not with `urn`",
@@ -126,7 +127,13 @@ pub fn check(
     let route_span = span_of(field("route"), item_span);
     let params_span = span_of(field("params"), route_span);
     let at_route = |message: String, label: &str| {
-        LoadError::at("policy::unknown-route", source, route_span, message, label)
+        LoadError::at(
+            ErrorCode::PolicyUnknownRoute,
+            source,
+            route_span,
+            message,
+            label,
+        )
     };
     let route = routes::table().get(name).map_err(|error| match error {
         RouteError::UnknownRoute { hint, .. } => {
@@ -145,7 +152,7 @@ pub fn check(
     );
     if let Some(why) = contradiction(policy, &pairs) {
         return Err(LoadError::at(
-            "policy::invalid-request",
+            ErrorCode::PolicyInvalidRequest,
             source,
             params_span,
             why,
@@ -181,8 +188,14 @@ pub fn declared_use(
     earlier: &[String],
 ) -> Result<Spanned<Call>, LoadError> {
     let at = |message: String, label: &str, help: &str| {
-        LoadError::at("policy::invalid-use", source, text.span, message, label)
-            .with_help(help.to_owned())
+        LoadError::at(
+            ErrorCode::PolicyInvalidUse,
+            source,
+            text.span,
+            message,
+            label,
+        )
+        .with_help(help.to_owned())
     };
     if earlier.contains(&text.value) {
         return Err(at(
@@ -386,7 +399,7 @@ fn request_error(
         RouteError::UnknownRoute { .. } => "here".to_owned(),
     };
     LoadError::at(
-        "policy::invalid-request",
+        ErrorCode::PolicyInvalidRequest,
         source,
         span,
         error.to_string(),
@@ -400,7 +413,7 @@ pub fn expect(source: &Source, span: Span, expectation: Expectation) -> Result<E
     match expectation {
         Expectation::Same(expect @ (Expect::Allow | Expect::Deny)) => Ok(expect),
         _ => Err(LoadError::at(
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             source,
             span,
             "a route or URN case expects `allow` or `deny`",
@@ -422,7 +435,7 @@ pub fn root_key(source: &Source, policy: &Policy, key: &Spanned<String>) -> Resu
     match found {
         Some(declared) if declared.kind == KeyKind::Root => Ok(()),
         Some(_) => Err(LoadError::at(
-            "policy::not-a-root-key",
+            ErrorCode::PolicyNotARootKey,
             source,
             key.span,
             format!(
@@ -433,7 +446,7 @@ pub fn root_key(source: &Source, policy: &Policy, key: &Spanned<String>) -> Resu
         )
         .with_help("declare it under `root_keys:`, or check it with `query:`")),
         None => Err(LoadError::at(
-            "policy::undeclared-key",
+            ErrorCode::PolicyUndeclaredKey,
             source,
             key.span,
             format!("undeclared root key `{}`", key.value),
@@ -464,7 +477,7 @@ pub fn cases(
     let field = |name: &str| span_of(item.and_then(|item| item.get(name)), span);
     if raw.code.is_some() {
         return Err(LoadError::at(
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             source,
             field("code"),
             "`code` pins an API key's decision code; a route case pins `status`",
@@ -484,7 +497,7 @@ pub fn cases(
         && (raw.route.is_none() || ![200, 400, 403, 404].contains(&status.value))
     {
         return Err(LoadError::at(
-            "policy::invalid-value",
+            ErrorCode::PolicyInvalidValue,
             source,
             status.span,
             "`status` is 200, 400, 403 or 404, on a route case",

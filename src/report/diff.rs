@@ -4,6 +4,7 @@
 use super::{Renderer, finding_json};
 use crate::diagnostic::FileDiagnostic;
 use crate::diff::{Answer, Diff, Gain, KeyChange, PolicyChange, Presence};
+use crate::error_code::ErrorCode;
 use crate::policy::KeyKind;
 use crate::printable::escaped;
 use crate::span::Span;
@@ -131,13 +132,18 @@ fn widening(policy: &PolicyChange, key: &KeyChange) -> Option<FileDiagnostic> {
     let primary = key
         .span
         .unwrap_or_else(|| labels.first().map_or(Span::default(), |l| l.0));
-    let mut diagnostic =
-        FileDiagnostic::at("diff::widened", source, primary, message, "gains access")
-            .with_severity(if acknowledged {
-                Severity::Advice
-            } else {
-                Severity::Warning
-            });
+    let mut diagnostic = FileDiagnostic::at(
+        ErrorCode::DiffWidened,
+        source,
+        primary,
+        message,
+        "gains access",
+    )
+    .with_severity(if acknowledged {
+        Severity::Advice
+    } else {
+        Severity::Warning
+    });
     for (span, role, gained) in labels {
         diagnostic = diagnostic.with_label(span, format!("grants {}{role}", folded(&gained)));
     }

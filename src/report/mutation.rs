@@ -3,6 +3,7 @@
 
 use super::Renderer;
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::printable::escaped;
 use crate::runner::{Fate, PolicyMutation, Suggestion};
 use miette::Severity;
@@ -17,7 +18,7 @@ pub fn mutation_text(policies: &[PolicyMutation], renderer: &Renderer) -> String
                 continue;
             };
             let diagnostic = FileDiagnostic::at(
-                "mutation::survived",
+                ErrorCode::MutationSurvived,
                 &policy.source,
                 mutant.span,
                 format!("mutant survives: {}", mutant.description),

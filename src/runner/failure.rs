@@ -3,6 +3,7 @@
 
 use super::LoadedFile;
 use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
 use crate::eval::Code;
 use crate::eval::routes::LeafReport;
 use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText, Verdict};
@@ -41,7 +42,7 @@ impl<'a> Places<'a> {
         }
     }
 
-    fn diagnostic(self, code: &str, message: String, help: String) -> FileDiagnostic {
+    fn diagnostic(self, code: ErrorCode, message: String, help: String) -> FileDiagnostic {
         let file = &self.loaded.file;
         let mut labels = self.in_cases.into_iter();
         let (span, label) = labels.next().unwrap_or_default();
@@ -56,7 +57,7 @@ impl<'a> Places<'a> {
             }
         } else if let Some(((span, label), rest)) = self.in_policy.split_first() {
             let mut related = FileDiagnostic::at(
-                "test::decided-by",
+                ErrorCode::TestDecidedBy,
                 &file.policy.source,
                 *span,
                 "where the policy decides it",
@@ -108,7 +109,7 @@ fn rejected(
         .map(|help| help.to_string())
         .unwrap_or_default();
     places.diagnostic(
-        "test::query-rejected",
+        ErrorCode::TestQueryRejected,
         format!("case `{}`: the query is rejected: {problem}", case.name),
         format!("{help}\nUnkey rejects such a query with a 400 error; write `expect: error` if that is the point of the case"),
     )
@@ -151,7 +152,7 @@ pub fn decision(loaded: &LoadedFile, case: &Case, decision: &KeyDecision) -> Fil
     }
     deciding_places(&mut places, decision, Some(&case.key));
     let help = explanation(loaded, &case.key.value, decision);
-    places.diagnostic("test::case-failed", message, help)
+    places.diagnostic(ErrorCode::TestCaseFailed, message, help)
 }
 
 /// Labels on whatever decided `decision`: the gate that stopped it, or the grants, roles and
@@ -311,7 +312,7 @@ pub fn access_syntax(
         first_label(error),
     ));
     places.diagnostic(
-        "test::query-rejected",
+        ErrorCode::TestQueryRejected,
         format!("access assertion: the query is rejected: {error}"),
         error
             .help()
@@ -358,7 +359,7 @@ pub fn access(
         }
     }
     places.diagnostic(
-        "test::access-failed",
+        ErrorCode::TestAccessFailed,
         format!("access to `{}`: {}", assertion.query.text, wrong.join("; ")),
         access_help(&assertion.query),
     )
@@ -414,7 +415,11 @@ pub fn root_case(
     }
     let leaves = crate::policy::root_leaves(key, &case.check, outcome);
     root_key_places(&mut places, key, outcome, &leaves);
-    places.diagnostic("test::case-failed", message, root_explanation(key, &leaves))
+    places.diagnostic(
+        ErrorCode::TestCaseFailed,
+        message,
+        root_explanation(key, &leaves),
+    )
 }
 
 /// The answer Unkey sends: its status, with keys.verifyKey's body for a denial it answers 200.
@@ -452,7 +457,7 @@ pub fn route_access(
         lines.push(line);
     }
     places.diagnostic(
-        "test::access-failed",
+        ErrorCode::TestAccessFailed,
         format!(
             "access to {} is not exactly [{}]",
             assertion.check.describe(),
