@@ -72,7 +72,10 @@ fn every_code_is_reported_somewhere_and_none_is_written_as_a_string() {
     let seen = seen_in_src();
     for code in ErrorCode::ALL {
         let variant = format!("{code:?}");
-        assert!(seen.variants.contains(&variant), "`ErrorCode::{variant}` is never used");
+        assert!(
+            seen.variants.contains(&variant),
+            "`ErrorCode::{variant}` is never used"
+        );
         assert!(
             !seen.strings.iter().any(|text| text == code.code()),
             "`{}` is written as a string: use `ErrorCode::{variant}`",

@@ -3,7 +3,8 @@
 
 use crate::eval::{Matching, Semantics};
 use crate::lint::context::{LintContext, is_wildcard};
-use crate::lint::{Doc, Finding, RuleId};
+use crate::lint::{Doc, Finding, Owner, RuleId};
+use std::collections::HashMap;
 
 /// The documentation of W008.
 pub static DOC: Doc = Doc {
@@ -29,6 +30,10 @@ roles:
 
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+    // The file's cases by key, and the flipped cases of each owner, found once: an owner
+    // may hold many wildcard grants, and a file many cases.
+    let mut cases_by_key: Option<HashMap<usize, Vec<usize>>> = None;
+    let mut flipped_by_owner: HashMap<Owner, Vec<String>> = HashMap::new();
     for site in cx.api_grant_sites() {
         let pattern = &site.permission.value;
         if !is_wildcard(pattern) {
@@ -39,7 +44,10 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
             .into_iter()
             .filter(|p| p != pattern)
             .collect();
-        let flipped = flipped_cases(cx, site.owner);
+        let cases_by_key = cases_by_key.get_or_insert_with(|| by_key(cx));
+        let flipped = flipped_by_owner
+            .entry(site.owner)
+            .or_insert_with(|| flipped_cases(cx, site.owner, cases_by_key));
         let mut parts = Vec::new();
         if !only_documented.is_empty() {
             parts.push(format!(
@@ -67,23 +75,35 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The indices of the file's cases, by the index of the key they name (in file order).
+fn by_key(cx: &LintContext<'_>) -> HashMap<usize, Vec<usize>> {
+    let mut cases: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, case) in cx.file.cases.iter().enumerate() {
+        if let Some(key) = cx.resolved.key_index(&case.key.value) {
+            cases.entry(key).or_default().push(index);
+        }
+    }
+    cases
+}
+
 /// Names of the file's cases, for keys receiving `owner`'s grants, whose decision differs
-/// between the two readings.
-fn flipped_cases(cx: &LintContext<'_>, owner: crate::lint::Owner) -> Vec<String> {
-    let receivers: Vec<usize> = cx
-        .receivers(owner)
-        .into_iter()
-        .map(|(key, _)| key)
+/// between the two readings, in file order.
+fn flipped_cases(
+    cx: &LintContext<'_>,
+    owner: Owner,
+    cases_by_key: &HashMap<usize, Vec<usize>>,
+) -> Vec<String> {
+    let mut indices: Vec<usize> = (cx.receivers(owner).into_iter())
+        .filter_map(|(key, _)| cases_by_key.get(&key))
+        .flatten()
+        .copied()
         .collect();
+    indices.sort_unstable();
+    indices.dedup();
     let now = cx.file.now.unwrap_or_else(jiff::Timestamp::now);
-    cx.file
-        .cases
-        .iter()
-        .filter(|case| {
-            cx.resolved
-                .key_index(&case.key.value)
-                .is_some_and(|key| receivers.contains(&key))
-        })
+    indices
+        .into_iter()
+        .map(|index| &cx.file.cases[index])
         .filter(|case| {
             let Some(parsed) = cx.parsed(&case.query) else {
                 return false;
