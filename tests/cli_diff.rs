@@ -399,3 +399,45 @@ fn a_root_key_tuple_that_no_route_asks_for_is_no_widening() {
     let new = old.replace("[api.api_1.read_key]", "[api.api_1.read_key, \"api.*.*\"]");
     assert!(gains(&diff_versions(old, &new)).is_empty());
 }
+
+#[test]
+fn a_case_flips_for_every_kind_of_change_to_its_key_and_for_no_other_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |extra: &str, reader: &str| {
+        format!(
+            "version: 1\nnow: 2026-06-01T00:00:00Z\nroles:\n  r: {{permissions: [documents.read]}}\n\
+             keys:\n  reader: {{{reader}}}\n  writer: {{permissions: [documents.write]}}\n{extra}\
+             cases:\n  - {{key: reader, query: documents.read, expect: allow}}\n  - {{key: writer, query: documents.write, expect: allow}}\n"
+        )
+    };
+    let old = dir.path().join("old.yaml");
+    std::fs::write(&old, policy("", "roles: [r]")).unwrap();
+    for (extra, reader) in [
+        ("forbid:\n  - {permission: documents.read}\n", "roles: [r]"),
+        ("", "roles: [r], enabled: false"),
+        ("", "roles: [r], expires: 2026-01-01"),
+        ("", "permissions: [documents.list]"),
+        ("workspace: {enabled: false}\n", "roles: [r]"),
+    ] {
+        let new = dir.path().join("new.yaml");
+        std::fs::write(&new, policy(extra, reader)).unwrap();
+        let run = permspec(&[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let flipped: Vec<&str> = (report["flips"].as_array().unwrap().iter())
+            .map(|flip| flip["case"].as_str().unwrap())
+            .collect();
+        let expected = if extra.starts_with("workspace") { 2 } else { 1 };
+        assert_eq!(flipped.len(), expected, "{extra}{reader}: {}", run.stdout);
+        assert!(
+            flipped[0].contains("reader"),
+            "{extra}{reader}: {}",
+            run.stdout
+        );
+    }
+}
