@@ -6,7 +6,8 @@
 //! - a symbolic link: the link stays, and its target is replaced (`lint --fix`, `import -o`
 //!   and `init` alike); a link to nothing is refused, and so is anything but a regular file
 //!   (a device, a FIFO, a socket);
-//! - the mode, owner and group; a file permspec cannot give back to its owner is left alone;
+//! - the mode, owner and group; a file permspec cannot give back to its owner is left alone,
+//!   and so is a read-only one;
 //! - its other hard links: a file with more than one name is written in place, through its
 //!   inode, after a copy of the old text is kept beside it until the write is synced;
 //! - a new file gets the mode the umask leaves of `rw-rw-rw-`, as any editor's would.
@@ -88,6 +89,13 @@ fn replace_existing(
             "it is not a regular file (a directory, a device, a FIFO or a socket)",
         )));
     }
+    // A mode without write bits protects the file, from root too.
+    if metadata.permissions().readonly() {
+        return Err(ReplaceError::Io(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "it is read-only: permspec does not replace a file its mode protects",
+        )));
+    }
     let unchanged = |read: &[u8]| expected.is_none_or(|expected| read == expected);
     if links(&metadata) > 1 {
         return write_in_place(target, contents, unchanged);
@@ -118,6 +126,10 @@ fn write_in_place(
         return Err(ReplaceError::Changed);
     }
     let backup = write_beside(target, &old, None)?;
+    // Once more, now that the copy is synced: an edit made meanwhile is not overwritten.
+    if !unchanged(&std::fs::read(target)?) {
+        return Err(ReplaceError::Changed);
+    }
     let mut file = OpenOptions::new().write(true).open(target)?;
     let written = file
         .write_all(contents)

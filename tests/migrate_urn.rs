@@ -221,3 +221,24 @@ fn diff_after_a_migration_says_the_route_calls_are_the_same() {
         diff.stdout
     );
 }
+
+#[test]
+fn a_read_only_file_is_not_rewritten_and_grants_that_open_nothing_are_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("drop.yaml");
+    let text = "version: 1\nworkspace: {id: ws_1}\napis:\n  api_1: {keyspace: ks_1}\nroot_keys:\n  r:\n    permissions: [api.api_1.read_key, \"api.*.*\"]\n";
+    std::fs::write(&path, text).unwrap();
+    let run = permspec(&["migrate-urn", path.to_str().unwrap()]);
+    assert!(
+        run.stdout
+            .contains("dropped (they open no route call): api.*.*"),
+        "{}",
+        run.stdout
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = permspec(&["migrate-urn", path.to_str().unwrap(), "--write"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}

@@ -22,7 +22,7 @@ pub struct Args {
     keys: Vec<String>,
 
     /// Replace the grants of each key in the file (only when every proposal is proven to
-    /// open nothing new; the file is replaced atomically).
+    /// open nothing new; through a temporary file renamed over it).
     #[arg(long)]
     write: bool,
 
@@ -155,8 +155,16 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
     for migration in migrations {
         out.push_str(&format!("root key `{}`\n", migration.key));
         out.push_str(&format!("  before: {}\n", migration.before.join(", ")));
+        if !migration.not_compared.is_empty() {
+            out.push_str(&format!(
+                "  not proven: too many ids to compare on {} (name fewer APIs or keyspaces)\n",
+                migration.not_compared.join(", ")
+            ));
+        }
         if migration.after.is_empty() {
-            out.push_str("  opens no route call: left as it is\n");
+            if migration.not_compared.is_empty() {
+                out.push_str("  opens no route call: left as it is\n");
+            }
             continue;
         }
         out.push_str("  after:\n");
@@ -183,6 +191,12 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
                 migration.widening_urn.join(", ")
             ));
         }
+        if !migration.dropped.is_empty() {
+            out.push_str(&format!(
+                "  dropped (they open no route call): {}\n",
+                migration.dropped.join(", ")
+            ));
+        }
         if !migration.undeclared_apis.is_empty() {
             out.push_str(&format!(
                 "  hint: declare the keyspace of {} under `apis:`: URN grants name keyspaces, \
@@ -203,12 +217,6 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
                 "  WIDER: also opens {} (declare each API's keyspace under `apis:` so URN \
                  grants can name it)\n",
                 migration.gained.join(", ")
-            ));
-        }
-        if !migration.not_compared.is_empty() {
-            out.push_str(&format!(
-                "  not compared (too many ids): {}\n",
-                migration.not_compared.join(", ")
             ));
         }
     }

@@ -29,6 +29,9 @@ pub struct Migration {
     /// APIs the calls name whose keyspace `apis:` does not give: their URN grants could
     /// only name every keyspace, so their calls keep legacy tuples.
     pub undeclared_apis: Vec<String>,
+    /// Grants that open no route call on their own and serve none of the calls: the proposal
+    /// leaves them out (`api.*.*`, `*`, a URN of another workspace).
+    pub dropped: Vec<String>,
     /// Calls the grants opened that the proposed ones do not (narrower).
     pub lost: Vec<String>,
     /// Calls the proposed grants open that the old ones did not (must be none to apply).
@@ -134,6 +137,33 @@ pub fn migrate(policy: &Policy, key: &Key) -> Result<Migration, MigrateError> {
         })
         .map(Call::to_string)
         .collect();
+    let served: BTreeSet<&str> = (calls.iter())
+        .flat_map(|call| {
+            (call
+                .route
+                .explain(&call.request, &before)
+                .unwrap_or_default()
+                .into_iter())
+            .filter_map(|report| report.matched)
+        })
+        .map(|grant| {
+            before
+                .iter()
+                .copied()
+                .find(|held| *held == grant)
+                .unwrap_or_default()
+        })
+        .collect();
+    let dropped = (before.iter())
+        .filter(|grant| !after.contains(grant) && !served.contains(**grant))
+        .filter(|grant| {
+            proof
+                .callable(policy, std::slice::from_ref(*grant))
+                .next()
+                .is_none()
+        })
+        .map(|grant| (*grant).to_owned())
+        .collect();
     Ok(Migration {
         key: key.name.value.clone(),
         before: before.iter().map(|grant| (*grant).to_owned()).collect(),
@@ -148,6 +178,7 @@ pub fn migrate(policy: &Policy, key: &Key) -> Result<Migration, MigrateError> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
+        dropped,
         lost: old.difference(&new).cloned().collect(),
         gained: new.difference(&old).cloned().collect(),
         not_compared: (probes.skipped.iter().chain(&proof.skipped))
