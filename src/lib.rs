@@ -84,7 +84,7 @@
 //! let changes = diff(&old, &new, now, today, &Config::default()).expect("both versions load");
 //! assert!(changes.key_changes().any(|key| key.widened()));
 //! assert!(changes.unacknowledged() > 0);
-//! # Ok::<(), String>(())
+//! # Ok::<(), permspec::diff::SideError>(())
 //! ```
 
 // pest_derive builds without `std` (see `query::parser`), and its code names `alloc`.

@@ -48,12 +48,14 @@ fn sides(args: &Args) -> Result<(Side, Side), String> {
             } else {
                 paths.to_vec()
             };
-            Ok((
-                Side::at_revision(revision, &paths)?,
-                Side::working_tree(&paths)?,
-            ))
+            let old = Side::at_revision(revision, &paths).map_err(|error| error.to_string())?;
+            let new = Side::working_tree(&paths).map_err(|error| error.to_string())?;
+            Ok((old, new))
         }
-        (None, [old, new]) => Ok((Side::from_path(old)?, Side::from_path(new)?)),
+        (None, [old, new]) => {
+            let side = |path| Side::from_path(path).map_err(|error| error.to_string());
+            Ok((side(old)?, side(new)?))
+        }
         (None, _) => Err("give OLD and NEW, or --base REV with the paths to compare".to_owned()),
     }
 }

@@ -5,7 +5,7 @@
 
 mod side;
 
-pub use side::Side;
+pub use side::{Side, SideError};
 
 use crate::eval::{Code, Matching, Semantics, grant_matches};
 use crate::lint::root_keys::{TupleProblem, check_tuple};

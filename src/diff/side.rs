@@ -1,9 +1,60 @@
 //! One side of a diff: the policy files of a path, or of a git revision read with
 //! `git show` (no checkout), each under the name that pairs it with the other side.
 
-use crate::policy::{is_policy_file_name, policy_files};
+use crate::policy::{PathError, is_policy_file_name, policy_files};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// Why one side of a diff cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SideError {
+    /// A path given cannot be walked for policy files.
+    #[error("{0}")]
+    Paths(#[from] PathError),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// git could not be run at all.
+    #[error("cannot run git: {0}")]
+    NoGit(std::io::Error),
+    /// git ran and failed.
+    #[error("`git {command}` failed: {said}")]
+    Git {
+        /// The git command's arguments.
+        command: String,
+        /// What git said on standard error.
+        said: String,
+    },
+    /// git printed text that is not UTF-8.
+    #[error("git printed non-UTF-8 text")]
+    NotUtf8,
+    /// The revision names no commit.
+    #[error("`{0}` is not a commit of this repository")]
+    NotACommit(String),
+    /// A path outside the repository.
+    #[error("`{}` is outside the git repository", .0.display())]
+    Outside(PathBuf),
+    /// A chain of symbolic links of the revision longer than the kernel follows.
+    #[error("`{link}` at {commit}: too many symbolic links")]
+    TooManyLinks {
+        /// The link's path.
+        link: String,
+        /// The commit.
+        commit: String,
+    },
+    /// A symbolic link of the revision that leaves the repository.
+    #[error(
+        "`{link}` at {commit} is a symbolic link to `{target}`, which leaves the repository: it is not followed"
+    )]
+    LinkLeaves {
+        /// The link's path.
+        link: String,
+        /// The commit.
+        commit: String,
+        /// Where it points.
+        target: String,
+    },
+}
 
 /// The policy files of one version, each with the name that pairs it with the other version
 /// (its path relative to the side's root).
@@ -20,8 +71,8 @@ pub struct Side {
 
 impl Side {
     /// The policy files at `path`: the file itself, or every policy file under the directory.
-    pub fn from_path(path: &Path) -> Result<Side, String> {
-        let files = policy_files(&[path.to_owned()]).map_err(|missing| missing.to_string())?;
+    pub fn from_path(path: &Path) -> Result<Side, SideError> {
+        let files = policy_files(&[path.to_owned()])?;
         let files = files
             .into_iter()
             .map(|file| {
@@ -42,13 +93,13 @@ impl Side {
     }
 
     /// The working tree's policy files under `paths`, named by their path in the repository.
-    pub fn working_tree(paths: &[PathBuf]) -> Result<Side, String> {
+    pub fn working_tree(paths: &[PathBuf]) -> Result<Side, SideError> {
         let top = toplevel()?;
-        let files = policy_files(paths).map_err(|missing| missing.to_string())?;
+        let files = policy_files(paths)?;
         let files = files
             .into_iter()
             .map(|file| Ok((repository_path(&top, &file)?, file)))
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, SideError>>()?;
         Ok(Side {
             files,
             single_file: false,
@@ -58,7 +109,7 @@ impl Side {
 
     /// The policy files under `paths` as they are at git revision `revision`, written to a
     /// temporary directory with the repository's layout (so `policy:` references resolve).
-    pub fn at_revision(revision: &str, paths: &[PathBuf]) -> Result<Side, String> {
+    pub fn at_revision(revision: &str, paths: &[PathBuf]) -> Result<Side, SideError> {
         let top = toplevel()?;
         // The revision is the user's text: never let git read it as an option.
         let commit = git(
@@ -71,21 +122,21 @@ impl Side {
                 &format!("{revision}^{{commit}}"),
             ],
         )
-        .map_err(|_| format!("`{revision}` is not a commit of this repository"))?;
+        .map_err(|_| SideError::NotACommit(revision.to_owned()))?;
         let commit = commit.trim();
-        let checkout = tempfile::tempdir().map_err(|error| error.to_string())?;
+        let checkout = tempfile::tempdir()?;
         let tree = Tree { top: &top, commit };
         let mut files = Vec::new();
         for path in paths {
-            let absolute = std::path::absolute(path).map_err(|error| error.to_string())?;
+            let absolute = std::path::absolute(path)?;
             let relative = repository_path(&top, &absolute)?;
             for name in tree.policy_files(&relative, 0)? {
                 let text = git(&top, &["show", &format!("{commit}:{name}")])?;
                 let file = checkout.path().join(&name);
                 if let Some(parent) = file.parent() {
-                    std::fs::create_dir_all(parent).map_err(|error| error.to_string())?;
+                    std::fs::create_dir_all(parent)?;
                 }
-                std::fs::write(&file, text).map_err(|error| error.to_string())?;
+                std::fs::write(&file, text)?;
                 files.push((name, file));
             }
         }
@@ -118,16 +169,16 @@ impl Tree<'_> {
     /// The policy files at `path` in the commit, named by their own path: a symbolic link is
     /// followed to what it names in the same tree, as the working tree's walk follows it
     /// (and names the file by the path it leads to); a link that leaves the tree is refused.
-    fn policy_files(&self, path: &str, followed: usize) -> Result<Vec<String>, String> {
+    fn policy_files(&self, path: &str, followed: usize) -> Result<Vec<String>, SideError> {
         let mut files = Vec::new();
         for entry in self.entries(path)? {
             if entry.mode == "120000" {
                 let target = self.link_target(&entry.path)?;
                 if followed >= MAX_LINKS {
-                    return Err(format!(
-                        "`{}` at {}: too many symbolic links",
-                        entry.path, self.commit
-                    ));
+                    return Err(SideError::TooManyLinks {
+                        link: entry.path,
+                        commit: self.commit.to_owned(),
+                    });
                 }
                 files.extend(self.policy_files(&target, followed + 1)?);
             } else if is_policy_file_name(&entry.path) {
@@ -138,15 +189,16 @@ impl Tree<'_> {
     }
 
     /// Every file and link under `path` (or `path` itself), recursively.
-    fn entries(&self, path: &str) -> Result<Vec<Entry>, String> {
+    fn entries(&self, path: &str) -> Result<Vec<Entry>, SideError> {
         // NUL-separated, so that git does not quote names with unusual characters.
         let listed = git(self.top, &["ls-tree", "-r", "-z", self.commit, "--", path])?;
         let entries = listed.split('\0').filter(|line| !line.is_empty());
         entries
             .map(|line| {
-                let (meta, path) = line
-                    .split_once('\t')
-                    .ok_or_else(|| format!("unexpected `git ls-tree` output: {line}"))?;
+                let (meta, path) = line.split_once('\t').ok_or_else(|| SideError::Git {
+                    command: "ls-tree".to_owned(),
+                    said: format!("unexpected output: {line}"),
+                })?;
                 let mode = meta.split(' ').next().unwrap_or_default().to_owned();
                 Ok(Entry {
                     mode,
@@ -157,14 +209,12 @@ impl Tree<'_> {
     }
 
     /// The path in the tree that the link at `link` names, or an error if it leaves it.
-    fn link_target(&self, link: &str) -> Result<String, String> {
+    fn link_target(&self, link: &str) -> Result<String, SideError> {
         let target = git(self.top, &["show", &format!("{}:{link}", self.commit)])?;
-        let leaves = || {
-            format!(
-                "`{link}` at {} is a symbolic link to `{target}`, which leaves the repository: \
-                 it is not followed",
-                self.commit
-            )
+        let leaves = || SideError::LinkLeaves {
+            link: link.to_owned(),
+            commit: self.commit.to_owned(),
+            target: target.clone(),
         };
         if target.starts_with('/') {
             return Err(leaves());
@@ -189,39 +239,38 @@ fn slashed(path: &Path) -> String {
 }
 
 /// The root of the git work tree around the current directory.
-fn toplevel() -> Result<PathBuf, String> {
-    let here = std::env::current_dir().map_err(|error| error.to_string())?;
+fn toplevel() -> Result<PathBuf, SideError> {
+    let here = std::env::current_dir()?;
     let top = git(&here, &["rev-parse", "--show-toplevel"])?;
-    std::fs::canonicalize(top.trim()).map_err(|error| error.to_string())
+    Ok(std::fs::canonicalize(top.trim())?)
 }
 
 /// `path` relative to the repository root `top`, with `/` separators.
-fn repository_path(top: &Path, path: &Path) -> Result<String, String> {
+fn repository_path(top: &Path, path: &Path) -> Result<String, SideError> {
     let absolute = match std::fs::canonicalize(path) {
         Ok(absolute) => absolute,
         // A path deleted from the work tree may still exist in the revision.
-        Err(_) => std::path::absolute(path).map_err(|error| error.to_string())?,
+        Err(_) => std::path::absolute(path)?,
     };
     absolute
         .strip_prefix(top)
         .map(slashed)
-        .map_err(|_| format!("`{}` is outside the git repository", path.display()))
+        .map_err(|_| SideError::Outside(path.to_owned()))
 }
 
 /// Runs git in `directory`; its standard output, or what it said went wrong.
-fn git(directory: &Path, args: &[&str]) -> Result<String, String> {
+fn git(directory: &Path, args: &[&str]) -> Result<String, SideError> {
     let output = Command::new("git")
         .args(args)
         .current_dir(directory)
         .output()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(SideError::NoGit)?;
     if output.status.success() {
-        String::from_utf8(output.stdout).map_err(|_| "git printed non-UTF-8 text".to_owned())
+        String::from_utf8(output.stdout).map_err(|_| SideError::NotUtf8)
     } else {
-        Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))
+        Err(SideError::Git {
+            command: args.join(" "),
+            said: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        })
     }
 }

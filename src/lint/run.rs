@@ -206,7 +206,7 @@ fn check_suppressions(file: &TestFile) -> Result<(), LoadError> {
                 ErrorCode::LintUnknownRule,
                 &policy.source,
                 selector.span,
-                error,
+                error.to_string(),
                 "no such rule",
             )
             .with_help("`permspec rules` lists the rules; a suppression names a code, a code prefix or a name"));

@@ -25,10 +25,10 @@ enum Kind {
 
 impl Selector {
     /// Parses one selector.
-    pub fn parse(text: &str) -> Result<Selector, String> {
+    pub fn parse(text: &str) -> Result<Selector, SelectorError> {
         let written = text.trim();
         if written.is_empty() {
-            return Err("an empty rule selector selects nothing; name a rule, a code or a code prefix such as `W`".to_owned());
+            return Err(SelectorError::Empty);
         }
         let exact = rules::ALL.iter().find(|rule| {
             rule.code.eq_ignore_ascii_case(written) || rule.name.eq_ignore_ascii_case(written)
@@ -40,7 +40,10 @@ impl Selector {
                 let shaped = upper.starts_with(|c: char| c.is_ascii_alphabetic())
                     && upper[1..].bytes().all(|byte| byte.is_ascii_digit());
                 if !shaped || !rules::ALL.iter().any(|rule| rule.code.starts_with(&upper)) {
-                    return Err(unknown(written));
+                    return Err(SelectorError::Unknown {
+                        written: written.to_owned(),
+                        closest: closest_rule(written),
+                    });
                 }
                 Kind::Prefix(upper)
             }
@@ -52,7 +55,7 @@ impl Selector {
     }
 
     /// Parses a comma-separated list of selectors.
-    pub fn parse_list(text: &str) -> Result<Vec<Selector>, String> {
+    pub fn parse_list(text: &str) -> Result<Vec<Selector>, SelectorError> {
         text.split(',').map(Selector::parse).collect()
     }
 
@@ -75,16 +78,35 @@ impl Selector {
     }
 }
 
-fn unknown(written: &str) -> String {
+/// A rule selector that selects nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SelectorError {
+    /// An empty selector.
+    #[error(
+        "an empty rule selector selects nothing; name a rule, a code or a code prefix such as `W`"
+    )]
+    Empty,
+    /// A selector no rule's code or name matches.
+    #[error("no lint rule matches `{written}`; {}", match closest {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => "`permspec rules` lists them".to_owned(),
+    })]
+    Unknown {
+        /// The selector as written.
+        written: String,
+        /// The nearest rule code or name, if one is near.
+        closest: Option<&'static str>,
+    },
+}
+
+/// The rule code or name nearest `written`.
+fn closest_rule(written: &str) -> Option<&'static str> {
     let names = rules::ALL.iter().flat_map(|rule| [rule.code, rule.name]);
-    match closest(written, names) {
-        Some(name) => format!("no lint rule matches `{written}`; did you mean `{name}`?"),
-        None => format!("no lint rule matches `{written}`; `permspec rules` lists them"),
-    }
+    closest(written, names)
 }
 
 impl FromStr for Selector {
-    type Err = String;
+    type Err = SelectorError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Selector::parse(text)
@@ -141,7 +163,12 @@ mod tests {
             assert!(Selector::parse(wrong).is_err(), "{wrong:?}");
         }
         let error = Selector::parse("global-wildcrd").unwrap_err();
-        assert!(error.contains("did you mean `global-wildcard`?"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("did you mean `global-wildcard`?"),
+            "{error}"
+        );
         assert_eq!(
             Selector::parse_list("W001,W003").unwrap().len(),
             2,

@@ -13,6 +13,8 @@ pub enum PathError {
     Unreadable(PathBuf, std::io::Error),
 }
 
+impl std::error::Error for PathError {}
+
 impl std::fmt::Display for PathError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -14,7 +14,7 @@ mod route_probes;
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;
 pub use crate::source::{Source, SourceFile};
-pub use crate::yaml::{Limit, Limits, MAX_YAML_DEPTH};
+pub use crate::yaml::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};
 pub use access_map::{AccessMap, KeyAccess, Probes};
 pub use files::{PathError, is_policy_file_name, policy_files};
 pub use load::Loader;

@@ -23,7 +23,7 @@ pub fn deserialize<'n, T: de::Deserialize<'n>>(node: &'n Node) -> Result<T, Cont
 
 /// Reads `text`, one YAML document, into `T` as policy files are read: for the data that
 /// permspec bundles (the route table), so that one reader reads all YAML.
-pub fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, String> {
+pub(crate) fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, String> {
     match read_structure(text, &Limits::default()) {
         Ok(Some(root)) => deserialize(&root).map_err(|error| error.to_string()),
         Ok(None) => Err("the document is empty".to_owned()),

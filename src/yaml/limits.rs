@@ -72,9 +72,26 @@ impl Limit {
     }
 }
 
+/// A setting of `[limits]` that permspec cannot use.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitsError {
+    /// A limit of 0, which would refuse every file.
+    #[error("`limits.{setting}` must be at least 1")]
+    Zero {
+        /// The setting, as `permspec.toml` names it.
+        setting: &'static str,
+    },
+    /// A YAML depth beyond what the parser can be trusted with.
+    #[error("`limits.yaml-depth` can be at most {MAX_YAML_DEPTH}, not {given}")]
+    TooDeep {
+        /// The depth asked for.
+        given: usize,
+    },
+}
+
 impl Limits {
     /// Checks settings read from a file: every limit at least 1, YAML depth within reach.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), LimitsError> {
         let values = [
             (Limit::FileBytes, self.file_bytes),
             (Limit::YamlDepth, self.yaml_depth as u64),
@@ -82,13 +99,14 @@ impl Limits {
             (Limit::Cases, self.cases as u64),
         ];
         if let Some((limit, _)) = values.iter().find(|(_, value)| *value == 0) {
-            return Err(format!("`limits.{}` must be at least 1", limit.setting()));
+            return Err(LimitsError::Zero {
+                setting: limit.setting(),
+            });
         }
         if self.yaml_depth > MAX_YAML_DEPTH {
-            return Err(format!(
-                "`limits.yaml-depth` can be at most {MAX_YAML_DEPTH}, not {}",
-                self.yaml_depth
-            ));
+            return Err(LimitsError::TooDeep {
+                given: self.yaml_depth,
+            });
         }
         Ok(())
     }
@@ -106,14 +124,19 @@ mod tests {
             ..Limits::default()
         };
         assert_eq!(
-            zero.validate(),
-            Err("`limits.cases` must be at least 1".to_owned())
+            zero.validate().unwrap_err().to_string(),
+            "`limits.cases` must be at least 1"
         );
         let deep = Limits {
             yaml_depth: 500,
             ..Limits::default()
         };
-        assert!(deep.validate().unwrap_err().contains("at most 120"));
+        assert!(
+            deep.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("at most 120")
+        );
     }
 
     #[test]

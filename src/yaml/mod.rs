@@ -7,4 +7,4 @@ pub(crate) mod content;
 mod limits;
 pub(crate) mod spans;
 
-pub use limits::{Limit, Limits, MAX_YAML_DEPTH};
+pub use limits::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};
