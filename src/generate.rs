@@ -201,3 +201,136 @@ fn query_tree(shape: &Shape, leaves: &Leaves<'_>, depth: usize, rng: &mut ChaCha
         Query::Or { children, span }
     }
 }
+
+/// The reference workload's shape: one file holding the policy and its cases, under
+/// `semantics: literal`, as Unkey's engine matches. Namespaces of eight actions (and owned
+/// variants of three), roles of 1 to 12 grants, keys of up to 3 roles and 5 grants of their
+/// own, queries up to two operators deep over the catalog.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// Seed: the same seed and shape give the same file.
+    pub seed: u64,
+    /// Number of roles.
+    pub roles: usize,
+    /// Number of API keys.
+    pub keys: usize,
+    /// Number of cases.
+    pub cases: usize,
+    /// Share of grants that are wildcards (`ns3.*`, `ns1.*.own`), from 0 to 1.
+    pub wildcard_share: f64,
+}
+
+impl Default for Reference {
+    /// Seed 7, 100 roles, 1,000 keys, 100,000 cases, a fifth of the grants wildcards: about
+    /// 10 MB.
+    fn default() -> Self {
+        Reference {
+            seed: 7,
+            roles: 100,
+            keys: 1000,
+            cases: 100_000,
+            wildcard_share: 0.2,
+        }
+    }
+}
+
+/// Writes the reference workload to `path`: one policy file with its cases, each expecting
+/// what the evaluator decides under `semantics: literal`.
+pub fn generate_reference(shape: &Reference, path: &Path) -> std::io::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
+    let namespaces: Vec<String> = (0..40).map(|n| format!("ns{n}")).collect();
+    let actions = [
+        "read", "write", "delete", "list", "admin", "update", "create", "view",
+    ];
+    let mut catalog: Vec<String> = (namespaces.iter())
+        .flat_map(|ns| actions.iter().map(move |action| format!("{ns}.{action}")))
+        .collect();
+    catalog.extend((namespaces[..10].iter()).flat_map(|ns| {
+        actions[..3]
+            .iter()
+            .map(move |action| format!("{ns}.{action}.own"))
+    }));
+    let grant = |rng: &mut ChaCha8Rng| {
+        if rng.random_bool(shape.wildcard_share.clamp(0.0, 1.0)) {
+            if rng.random_bool(0.5) {
+                format!("{}.*", namespaces[rng.random_range(0..namespaces.len())])
+            } else {
+                format!("{}.*.own", namespaces[rng.random_range(0..10)])
+            }
+        } else {
+            catalog[rng.random_range(0..catalog.len())].clone()
+        }
+    };
+    let mut text = String::from("version: 1\nsemantics: literal\npermissions:\n");
+    for permission in &catalog {
+        writeln!(text, "  - {permission}").expect("writing to a String");
+    }
+    text.push_str("roles:\n");
+    for role in 0..shape.roles {
+        let grants: Vec<String> = (0..rng.random_range(1..=12))
+            .map(|_| grant(&mut rng))
+            .collect();
+        writeln!(
+            text,
+            "  role{role}: {{permissions: {}}}",
+            flow_list(&dedup(grants))
+        )
+        .expect("writing to a String");
+    }
+    text.push_str("keys:\n");
+    for key in 0..shape.keys {
+        let held: Vec<String> = (0..rng.random_range(0..=3))
+            .filter(|_| shape.roles > 0)
+            .map(|_| format!("role{}", rng.random_range(0..shape.roles)))
+            .collect();
+        let own: Vec<String> = (0..rng.random_range(0..=5))
+            .map(|_| grant(&mut rng))
+            .collect();
+        writeln!(
+            text,
+            "  key{key}: {{roles: [{}], permissions: {}}}",
+            dedup(held).join(", "),
+            flow_list(&dedup(own))
+        )
+        .expect("writing to a String");
+    }
+    // The policy alone decides the expectations, then the cases follow it in the same file.
+    let policy = Loader::default()
+        .load_text(path, text.clone())
+        .map_err(|error| std::io::Error::other(error.to_string()))?;
+    let resolved = Resolved::new(Arc::clone(&policy.policy));
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    text.push_str("cases:\n");
+    for case in 0..shape.cases {
+        let key = format!("key{}", rng.random_range(0..shape.keys.max(1)));
+        let query = reference_query(&catalog, 0, &mut rng);
+        let parsed = query::parse(&query).expect("generated queries parse");
+        let allowed = resolved
+            .verdict(&key, &parsed, Semantics::Literal, now)
+            .allowed();
+        let expect = if allowed { "allow" } else { "deny" };
+        writeln!(
+            text,
+            "  - {{name: c{case}, key: {key}, query: \"{query}\", expect: {expect}}}"
+        )
+        .expect("writing to a String");
+    }
+    std::fs::write(path, text)
+}
+
+/// A query of the reference shape: a catalog permission, or up to two levels of 2 or 3
+/// operands joined by one operator.
+fn reference_query(catalog: &[String], depth: usize, rng: &mut ChaCha8Rng) -> String {
+    if depth >= 2 || rng.random_bool(0.4) {
+        return catalog[rng.random_range(0..catalog.len())].clone();
+    }
+    let operator = if rng.random_bool(0.5) {
+        " AND "
+    } else {
+        " OR "
+    };
+    let operands: Vec<String> = (0..rng.random_range(2..=3))
+        .map(|_| reference_query(catalog, depth + 1, rng))
+        .collect();
+    format!("({})", operands.join(operator))
+}

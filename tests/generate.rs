@@ -58,3 +58,27 @@ fn a_generated_suite_passes_and_lints() {
     let run = permspec(&["lint", path, "--format", "json"]);
     assert_ne!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn the_reference_workload_is_one_literal_file_that_passes() {
+    use permspec::generate::{Reference, generate_reference};
+    let dir = tempfile::tempdir().unwrap();
+    let shape = Reference {
+        cases: 2_000,
+        ..Reference::default()
+    };
+    let (first, second) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+    generate_reference(&shape, &first).unwrap();
+    generate_reference(&shape, &second).unwrap();
+    let text = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(
+        text,
+        std::fs::read_to_string(&second).unwrap(),
+        "deterministic"
+    );
+    assert!(text.starts_with("version: 1\nsemantics: literal\n"));
+    assert_eq!(text.matches("\n  - {name: c").count(), 2_000);
+    let run = permspec(&["test", "-q", first.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("2000 passed"), "{}", run.stdout);
+}
