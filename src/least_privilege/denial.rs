@@ -153,152 +153,168 @@ pub fn diagnose(
             "`{param}=*`: a denial answers one request; give the ids of the call that was denied"
         )));
     }
-    // What a fix opens, beside what the call's other stages need anyway: the key passed
-    // them (or would, with the fix), so the fix adds to grants like theirs.
-    let fixing = |fixes: Vec<(Form, Vec<String>)>| -> Vec<Fixing> {
-        let call = std::slice::from_ref(call);
-        fixes
-            .into_iter()
-            .map(|(form, grants)| {
-                let fix: Vec<&str> = grants.iter().map(String::as_str).collect();
-                let needed = minimal(call, form);
-                let mut with: Vec<&str> = (needed.iter().flat_map(MinimalSet::texts))
-                    .filter(|grant| !fix.contains(grant))
-                    .collect();
-                let (before, _) = also_opens(&with, call, pairs, workspace);
-                with.extend(&fix);
-                let (after, not_compared) = also_opens(&with, call, pairs, workspace);
-                Fixing {
-                    form,
-                    grants,
-                    also_opens: after
-                        .into_iter()
-                        .filter(|other| !before.contains(other))
-                        .collect(),
-                    not_compared,
-                }
-            })
-            .collect()
-    };
     let stages = call
         .route
         .stages(&call.request)
         .map_err(|error| DenialError::NotADenial(error.to_string()))?;
-    let diagnosis = |stage: Option<String>, failed: Option<String>, meaning, fixes| Diagnosis {
-        call: call.to_string(),
-        answer: answer.clone(),
-        stage,
-        failed,
-        meaning,
-        fixes: fixing(fixes),
+    let reading = match &answer {
+        Answer::Forbidden { detail } => forbidden(call, &stages, detail)?,
+        Answer::NotFound { .. } | Answer::VerificationNotFound => masked(call, &stages, &answer),
     };
-    match &answer {
-        Answer::Forbidden { detail } => {
-            // A stage that masks its denial never answers 403.
-            let forbidding = || {
-                stages
-                    .iter()
-                    .filter(|stage| stage.denied == Denial::Status(403))
-            };
-            for stage in forbidding() {
-                for (message, part) in messages(&stage.check) {
-                    if matches(&message, detail) {
-                        let fixes = fixes(&part);
-                        let meaning = format!(
-                            "the stage `{}` of `{}` failed: the key {}",
-                            stage.name,
-                            call.route.name,
-                            if message.starts_with("Missing one") {
-                                "holds none of these permissions, and one would do"
-                            } else {
-                                "lacks this permission"
-                            }
-                        );
-                        let meaning = if part == stage.check {
-                            meaning
-                        } else {
-                            format!(
-                                "{meaning}; it is one part of an AND, whose other parts must \
-                                 pass too (`permspec grants-for` lists the whole set)"
-                            )
-                        };
-                        let failed = message_part(detail);
-                        return Ok(diagnosis(
-                            Some(stage.name.clone()),
-                            Some(failed),
-                            meaning,
-                            fixes,
-                        ));
-                    }
-                }
+    Ok(Diagnosis {
+        call: call.to_string(),
+        answer,
+        stage: reading.stage,
+        failed: reading.failed,
+        meaning: reading.meaning,
+        fixes: fixing(call, reading.fixes, pairs, workspace),
+    })
+}
+
+/// What an answer says of a call, before its fixes are weighed.
+struct Reading {
+    stage: Option<String>,
+    failed: Option<String>,
+    meaning: String,
+    fixes: Vec<(Form, Vec<String>)>,
+}
+
+/// The stage and check part whose message a 403's `detail` is (a stage that masks its
+/// denial never answers 403).
+fn forbidden(call: &Call, stages: &[Stage], detail: &str) -> Result<Reading, DenialError> {
+    let forbidding = || {
+        stages
+            .iter()
+            .filter(|stage| stage.denied == Denial::Status(403))
+    };
+    for stage in forbidding() {
+        for (message, part) in messages(&stage.check) {
+            if !matches(&message, detail) {
+                continue;
             }
-            let expected: Vec<String> = forbidding()
-                .flat_map(|stage| {
-                    messages(&stage.check)
-                        .into_iter()
-                        .map(|(message, _)| message)
-                })
-                .collect();
-            Err(DenialError::UnknownMessage {
-                call: call.to_string(),
-                detail: clipped(detail),
-                expected: if expected.is_empty() {
-                    "no 403 at all: each of its stages answers a denial as 404".to_owned()
-                } else {
-                    expected.join("; ")
-                },
-            })
-        }
-        Answer::NotFound { .. } | Answer::VerificationNotFound => {
-            let masking = |stage: &&Stage| {
-                matches!(
-                    (&answer, stage.denied),
-                    (Answer::NotFound { .. }, Denial::Status(404))
-                        | (Answer::VerificationNotFound, Denial::NotFoundVerification)
-                )
+            let lacks = if message.starts_with("Missing one") {
+                "holds none of these permissions, and one would do"
+            } else {
+                "lacks this permission"
             };
-            let masked: Vec<&Stage> = stages.iter().filter(masking).collect();
-            if masked.is_empty() {
-                return Ok(diagnosis(
-                    None,
-                    None,
-                    format!(
-                        "`{}` does not mask a denial this way: the answer is a real not-found, \
-                         not a missing grant",
-                        call.route.name
-                    ),
-                    Vec::new(),
-                ));
+            let mut meaning = format!(
+                "the stage `{}` of `{}` failed: the key {lacks}",
+                stage.name, call.route.name
+            );
+            if part != stage.check {
+                meaning.push_str(
+                    "; it is one part of an AND, whose other parts must pass too \
+                     (`permspec grants-for` lists the whole set)",
+                );
             }
-            let names: Vec<&str> = masked.iter().map(|stage| stage.name.as_str()).collect();
-            let fixes = [Form::Urn, Form::Legacy]
-                .into_iter()
-                .filter_map(|form| {
-                    let grants: Option<Vec<String>> = masked
-                        .iter()
-                        .map(|stage| cheapest(&stage.check, form))
-                        .collect::<Option<Vec<_>>>()
-                        .map(|ways| ways.into_iter().flatten().map(|(_, leaf)| leaf).collect());
-                    grants.map(|mut grants| {
-                        grants.dedup();
-                        (form, grants)
-                    })
-                })
-                .collect();
-            Ok(diagnosis(
-                None,
-                None,
-                format!(
-                    "`{}` answers a denial of its stage{} {} this way, exactly as a resource \
-                     that does not exist: if it exists, the key lacks what those checks ask",
-                    call.route.name,
-                    if names.len() == 1 { "" } else { "s" },
-                    names.join(", ")
-                ),
-                fixes,
-            ))
+            return Ok(Reading {
+                stage: Some(stage.name.clone()),
+                failed: Some(message_part(detail)),
+                meaning,
+                fixes: fixes(&part),
+            });
         }
     }
+    let expected: Vec<String> = forbidding()
+        .flat_map(|stage| {
+            messages(&stage.check)
+                .into_iter()
+                .map(|(message, _)| message)
+        })
+        .collect();
+    Err(DenialError::UnknownMessage {
+        call: call.to_string(),
+        detail: clipped(detail),
+        expected: if expected.is_empty() {
+            "no 403 at all: each of its stages answers a denial as 404".to_owned()
+        } else {
+            expected.join("; ")
+        },
+    })
+}
+
+/// The stages that answer a denial as `answer` does (a masked 404, or keys.verifyKey's
+/// `NOT_FOUND`), and the grants they check; none when the route does not mask this way.
+fn masked(call: &Call, stages: &[Stage], answer: &Answer) -> Reading {
+    let masking = |stage: &&Stage| {
+        matches!(
+            (answer, stage.denied),
+            (Answer::NotFound { .. }, Denial::Status(404))
+                | (Answer::VerificationNotFound, Denial::NotFoundVerification)
+        )
+    };
+    let masked: Vec<&Stage> = stages.iter().filter(masking).collect();
+    if masked.is_empty() {
+        return Reading {
+            stage: None,
+            failed: None,
+            meaning: format!(
+                "`{}` does not mask a denial this way: the answer is a real not-found, not a \
+                 missing grant",
+                call.route.name
+            ),
+            fixes: Vec::new(),
+        };
+    }
+    let names: Vec<&str> = masked.iter().map(|stage| stage.name.as_str()).collect();
+    let fixes = [Form::Urn, Form::Legacy]
+        .into_iter()
+        .filter_map(|form| {
+            let ways: Option<Vec<_>> = masked
+                .iter()
+                .map(|stage| cheapest(&stage.check, form))
+                .collect();
+            let mut grants: Vec<String> =
+                ways?.into_iter().flatten().map(|(_, leaf)| leaf).collect();
+            grants.dedup();
+            Some((form, grants))
+        })
+        .collect();
+    Reading {
+        stage: None,
+        failed: None,
+        meaning: format!(
+            "`{}` answers a denial of its stage{} {} this way, exactly as a resource that does \
+             not exist: if it exists, the key lacks what those checks ask",
+            call.route.name,
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ),
+        fixes,
+    }
+}
+
+/// Each fix with what it opens beside what the call's other stages need anyway: the key
+/// passed them (or would, with the fix), so the fix adds to grants like theirs.
+fn fixing(
+    call: &Call,
+    fixes: Vec<(Form, Vec<String>)>,
+    pairs: &[(&str, &str)],
+    workspace: Option<&str>,
+) -> Vec<Fixing> {
+    let call = std::slice::from_ref(call);
+    fixes
+        .into_iter()
+        .map(|(form, grants)| {
+            let fix: Vec<&str> = grants.iter().map(String::as_str).collect();
+            let needed = minimal(call, form);
+            let mut with: Vec<&str> = (needed.iter().flat_map(MinimalSet::texts))
+                .filter(|grant| !fix.contains(grant))
+                .collect();
+            let (before, _) = also_opens(&with, call, pairs, workspace);
+            with.extend(&fix);
+            let (after, not_compared) = also_opens(&with, call, pairs, workspace);
+            Fixing {
+                form,
+                grants,
+                also_opens: after
+                    .into_iter()
+                    .filter(|other| !before.contains(other))
+                    .collect(),
+                not_compared,
+            }
+        })
+        .collect()
 }
 
 /// The grants that pass `part`, in each form (one entry when both forms agree).
