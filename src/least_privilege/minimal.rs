@@ -147,10 +147,33 @@ pub fn minimal_by(
         .iter()
         .filter(|call| call.route.is_checked())
         .collect();
-    let allowed = |call: &Call, grants: &[&str]| {
-        (call.route.decide(&call.request, grants)).is_ok_and(|decision| decision.allowed)
-    };
-    // The calls a grant can matter to: those with a leaf it passes on its own.
+    let chosen = pruned(chosen, &decided);
+    let texts: Vec<&str> = chosen.iter().map(|(grant, _)| grant.as_str()).collect();
+    if !decided.iter().all(|call| allowed(call, &texts)) {
+        return None;
+    }
+    let serves = served(&decided, &texts)?;
+    let grants = (chosen.into_iter().zip(serves))
+        .map(|((grant, kind), serves)| NeededGrant {
+            grant,
+            kind,
+            serves,
+            // URN alternatives rank first: a grant of another kind is there because a
+            // stage has no URN alternative.
+            no_urn_arm: form == Form::Urn && kind != Arm::Urn,
+        })
+        .collect();
+    Some(MinimalSet { form, grants })
+}
+
+fn allowed(call: &Call, grants: &[&str]) -> bool {
+    (call.route.decide(&call.request, grants)).is_ok_and(|decision| decision.allowed)
+}
+
+/// `chosen` without the grants the others make redundant, narrowest first: a broad grant
+/// another call needs stays, the narrow one it covers goes. Removing a grant re-decides
+/// only the calls it can matter to: those with a leaf it passes on its own.
+fn pruned(chosen: Vec<(String, Arm)>, decided: &[&Call]) -> Vec<(String, Arm)> {
     let leaves: Vec<Vec<String>> = (decided.iter())
         .map(|call| {
             let stages = call.route.stages(&call.request).unwrap_or_default();
@@ -171,8 +194,6 @@ pub fn minimal_by(
             })
             .collect()
     };
-    // Drop what the others make redundant, narrowest first: a broad grant another call
-    // needs stays, the narrow one it covers goes.
     let mut order: Vec<usize> = (0..chosen.len()).collect();
     order.sort_by_key(|&at| breadth(&chosen[at].0));
     let mut kept = vec![true; chosen.len()];
@@ -186,19 +207,16 @@ pub fn minimal_by(
             kept[at] = true;
         }
     }
-    let chosen: Vec<(String, Arm)> = chosen
-        .into_iter()
-        .zip(kept)
+    (chosen.into_iter().zip(kept))
         .filter_map(|(grant, keep)| keep.then_some(grant))
-        .collect();
-    let texts: Vec<&str> = chosen.iter().map(|(grant, _)| grant.as_str()).collect();
-    if !decided.iter().all(|call| allowed(call, &texts)) {
-        return None;
-    }
-    // What each grant passes, from one explanation per call.
-    let mut serves: Vec<Vec<String>> = vec![Vec::new(); chosen.len()];
-    for call in &decided {
-        for report in call.route.explain(&call.request, &texts).ok()? {
+        .collect()
+}
+
+/// For each of `texts`, the calls and stages it passes, from one explanation per call.
+fn served(decided: &[&Call], texts: &[&str]) -> Option<Vec<Vec<String>>> {
+    let mut serves: Vec<Vec<String>> = vec![Vec::new(); texts.len()];
+    for call in decided {
+        for report in call.route.explain(&call.request, texts).ok()? {
             let Some(at) = (report.matched.as_deref())
                 .and_then(|matched| texts.iter().position(|grant| *grant == matched))
             else {
@@ -211,17 +229,7 @@ pub fn minimal_by(
             }
         }
     }
-    let grants = (chosen.into_iter().zip(serves))
-        .map(|((grant, kind), serves)| NeededGrant {
-            grant,
-            kind,
-            serves,
-            // URN alternatives rank first: a grant of another kind is there because a
-            // stage has no URN alternative.
-            no_urn_arm: form == Form::Urn && kind != Arm::Urn,
-        })
-        .collect();
-    Some(MinimalSet { form, grants })
+    Some(serves)
 }
 
 /// The leaves of a stage's check; a grant shape as its `first.*.last` form.
