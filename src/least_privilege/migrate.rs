@@ -130,63 +130,78 @@ pub fn migrate(policy: &Policy, key: &Key) -> Result<Migration, MigrateError> {
         .ok_or_else(|| MigrateError::NoSet(key.name.value.clone()))?;
     let after = set.texts();
     let new = opened(&after);
-    let legacy_only = (calls.iter())
-        .filter(|call| {
-            (call.route.stages(&call.request).unwrap_or_default().iter())
-                .any(|stage| stage.check.leaves().all(|(kind, _)| kind != Arm::Urn))
-        })
-        .map(Call::to_string)
-        .collect();
-    let served: BTreeSet<&str> = (calls.iter())
-        .flat_map(|call| {
-            (call
-                .route
-                .explain(&call.request, &before)
-                .unwrap_or_default()
-                .into_iter())
-            .filter_map(|report| report.matched)
-        })
-        .map(|grant| {
-            before
-                .iter()
-                .copied()
-                .find(|held| *held == grant)
-                .unwrap_or_default()
-        })
-        .collect();
-    let dropped = (before.iter())
-        .filter(|grant| !after.contains(grant) && !served.contains(**grant))
-        .filter(|grant| {
-            proof
-                .callable(policy, std::slice::from_ref(*grant))
-                .next()
-                .is_none()
-        })
-        .map(|grant| (*grant).to_owned())
-        .collect();
+    let opens_nothing = |grant: &str| {
+        (proof.callable(policy, std::slice::from_ref(&grant)))
+            .next()
+            .is_none()
+    };
+    let dropped = dropped(&calls, &before, &after, opens_nothing);
+    let (lost, gained) = (
+        old.difference(&new).cloned().collect(),
+        new.difference(&old).cloned().collect(),
+    );
     Ok(Migration {
         key: key.name.value.clone(),
         before: before.iter().map(|grant| (*grant).to_owned()).collect(),
         after: set.grants,
-        legacy_only,
+        legacy_only: legacy_only(&calls),
         widening_urn: widening.iter().map(|call| call.to_string()).collect(),
-        undeclared_apis: (widening.iter())
-            .filter(|call| call.request.is_any_id("keyAuthId"))
-            .filter_map(|call| call.request.value("apiId"))
-            .filter(|api| *api != ANY_ID)
-            .map(str::to_owned)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        undeclared_apis: undeclared_apis(&widening),
         dropped,
-        lost: old.difference(&new).cloned().collect(),
-        gained: new.difference(&old).cloned().collect(),
+        lost,
+        gained,
         not_compared: (probes.skipped.iter().chain(&proof.skipped))
             .map(|route| (*route).to_owned())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
     })
+}
+
+/// The calls with a stage that checks no URN leaf.
+fn legacy_only(calls: &[Call]) -> Vec<String> {
+    (calls.iter())
+        .filter(|call| {
+            (call.route.stages(&call.request).unwrap_or_default().iter())
+                .any(|stage| stage.check.leaves().all(|(kind, _)| kind != Arm::Urn))
+        })
+        .map(Call::to_string)
+        .collect()
+}
+
+/// The APIs of widening calls that name no keyspace: `apis:` does not give theirs.
+fn undeclared_apis(widening: &[&Call]) -> Vec<String> {
+    (widening.iter())
+        .filter(|call| call.request.is_any_id("keyAuthId"))
+        .filter_map(|call| call.request.value("apiId"))
+        .filter(|api| *api != ANY_ID)
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The grants of `before` that the proposal `after` leaves out, that pass no leaf of the
+/// calls and open no call alone.
+fn dropped(
+    calls: &[Call],
+    before: &[&str],
+    after: &[&str],
+    opens_nothing: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let served: BTreeSet<String> = (calls.iter())
+        .flat_map(|call| {
+            call.route
+                .explain(&call.request, before)
+                .unwrap_or_default()
+        })
+        .filter_map(|report| report.matched)
+        .collect();
+    (before.iter())
+        .filter(|grant| !after.contains(grant) && !served.contains(**grant))
+        .filter(|grant| opens_nothing(grant))
+        .map(|grant| (*grant).to_owned())
+        .collect()
 }
 
 /// The call a probe asks, `*` where it stands for ids not named.
