@@ -238,62 +238,8 @@ impl Default for Reference {
 /// what the evaluator decides under `semantics: literal`.
 pub fn generate_reference(shape: &Reference, path: &Path) -> std::io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
-    let namespaces: Vec<String> = (0..40).map(|n| format!("ns{n}")).collect();
-    let actions = [
-        "read", "write", "delete", "list", "admin", "update", "create", "view",
-    ];
-    let mut catalog: Vec<String> = (namespaces.iter())
-        .flat_map(|ns| actions.iter().map(move |action| format!("{ns}.{action}")))
-        .collect();
-    catalog.extend((namespaces[..10].iter()).flat_map(|ns| {
-        actions[..3]
-            .iter()
-            .map(move |action| format!("{ns}.{action}.own"))
-    }));
-    let grant = |rng: &mut ChaCha8Rng| {
-        if rng.random_bool(shape.wildcard_share.clamp(0.0, 1.0)) {
-            if rng.random_bool(0.5) {
-                format!("{}.*", namespaces[rng.random_range(0..namespaces.len())])
-            } else {
-                format!("{}.*.own", namespaces[rng.random_range(0..10)])
-            }
-        } else {
-            catalog[rng.random_range(0..catalog.len())].clone()
-        }
-    };
-    let mut text = String::from("version: 1\nsemantics: literal\npermissions:\n");
-    for permission in &catalog {
-        writeln!(text, "  - {permission}").expect("writing to a String");
-    }
-    text.push_str("roles:\n");
-    for role in 0..shape.roles {
-        let grants: Vec<String> = (0..rng.random_range(1..=12))
-            .map(|_| grant(&mut rng))
-            .collect();
-        writeln!(
-            text,
-            "  role{role}: {{permissions: {}}}",
-            flow_list(&dedup(grants))
-        )
-        .expect("writing to a String");
-    }
-    text.push_str("keys:\n");
-    for key in 0..shape.keys {
-        let held: Vec<String> = (0..rng.random_range(0..=3))
-            .filter(|_| shape.roles > 0)
-            .map(|_| format!("role{}", rng.random_range(0..shape.roles)))
-            .collect();
-        let own: Vec<String> = (0..rng.random_range(0..=5))
-            .map(|_| grant(&mut rng))
-            .collect();
-        writeln!(
-            text,
-            "  key{key}: {{roles: [{}], permissions: {}}}",
-            dedup(held).join(", "),
-            flow_list(&dedup(own))
-        )
-        .expect("writing to a String");
-    }
+    let catalog = reference_catalog();
+    let mut text = reference_policy(shape, &catalog, &mut rng);
     // The policy alone decides the expectations, then the cases follow it in the same file.
     let policy = Loader::default()
         .load_text(path, text.clone())
@@ -316,6 +262,68 @@ pub fn generate_reference(shape: &Reference, path: &Path) -> std::io::Result<()>
         .expect("writing to a String");
     }
     std::fs::write(path, text)
+}
+
+/// Forty namespaces of eight actions, and owned variants of three actions in ten of them.
+fn reference_catalog() -> Vec<String> {
+    let actions = [
+        "read", "write", "delete", "list", "admin", "update", "create", "view",
+    ];
+    let mut catalog: Vec<String> = (0..40)
+        .flat_map(|ns| actions.iter().map(move |action| format!("ns{ns}.{action}")))
+        .collect();
+    catalog.extend((0..10).flat_map(|ns| {
+        actions[..3]
+            .iter()
+            .map(move |action| format!("ns{ns}.{action}.own"))
+    }));
+    catalog
+}
+
+/// The policy part of the reference workload: catalog, roles of 1 to 12 grants, keys of
+/// up to 3 roles and 5 grants of their own.
+fn reference_policy(shape: &Reference, catalog: &[String], rng: &mut ChaCha8Rng) -> String {
+    let grant = |rng: &mut ChaCha8Rng| {
+        if rng.random_bool(shape.wildcard_share.clamp(0.0, 1.0)) {
+            if rng.random_bool(0.5) {
+                format!("ns{}.*", rng.random_range(0..40))
+            } else {
+                format!("ns{}.*.own", rng.random_range(0..10))
+            }
+        } else {
+            catalog[rng.random_range(0..catalog.len())].clone()
+        }
+    };
+    let mut text = String::from("version: 1\nsemantics: literal\npermissions:\n");
+    for permission in catalog {
+        writeln!(text, "  - {permission}").expect("writing to a String");
+    }
+    text.push_str("roles:\n");
+    for role in 0..shape.roles {
+        let grants: Vec<String> = (0..rng.random_range(1..=12)).map(|_| grant(rng)).collect();
+        writeln!(
+            text,
+            "  role{role}: {{permissions: {}}}",
+            flow_list(&dedup(grants))
+        )
+        .expect("writing to a String");
+    }
+    text.push_str("keys:\n");
+    for key in 0..shape.keys {
+        let held: Vec<String> = (0..rng.random_range(0..=3))
+            .filter(|_| shape.roles > 0)
+            .map(|_| format!("role{}", rng.random_range(0..shape.roles)))
+            .collect();
+        let own: Vec<String> = (0..rng.random_range(0..=5)).map(|_| grant(rng)).collect();
+        writeln!(
+            text,
+            "  key{key}: {{roles: [{}], permissions: {}}}",
+            dedup(held).join(", "),
+            flow_list(&dedup(own))
+        )
+        .expect("writing to a String");
+    }
+    text
 }
 
 /// A query of the reference shape: a catalog permission, or up to two levels of 2 or 3

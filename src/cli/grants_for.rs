@@ -5,7 +5,7 @@ use super::{Context, Exit};
 use permspec::input;
 use permspec::least_privilege::denial::{self, Diagnosis};
 use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall, uses_calls};
-use permspec::policy::{KeyKind, Loader, Policy};
+use permspec::policy::{KeyKind, Loader, Policy, completed_call};
 use permspec::printable::{escaped, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,33 +97,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     let Some(calls) = calls(args, &defaults, policy.as_deref()) else {
         return Exit::BadInput;
     };
-    // One workspace: the root key's own.
-    let mut workspaces: Vec<&str> = (calls.iter())
-        .filter_map(|call| call.request.value("workspaceId"))
-        .collect();
-    workspaces.sort_unstable();
-    workspaces.dedup();
-    let workspace = match workspaces.as_slice() {
-        [] => None,
-        [one] => Some(*one),
-        many => {
-            eprintln_escaped!(
-                "error: the calls name the workspaces {}: a root key calls in its own \
-                 workspace only",
-                many.join(", ")
-            );
-            return Exit::BadInput;
-        }
-    };
-    if let (Some(given), Some(named)) = (&args.workspace, workspace)
-        && given != named
-    {
-        eprintln_escaped!(
-            "error: a call names the workspace `{named}`, `--workspace` names `{given}`: a root \
-             key calls in its own workspace only"
-        );
+    let Some(workspace) = one_workspace(args, &calls) else {
         return Exit::BadInput;
-    }
+    };
     if args.format == GrantsFormat::Yaml && !is_key_name(&args.name) {
         eprintln_escaped!(
             "error: `--name {}` is no key name for a policy: letters, digits, `_`, `-` and `.`, \
@@ -180,6 +156,38 @@ fn is_key_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The one workspace the calls name, if any (`Some(None)`: none); `None`, reported, when
+/// they name several, or another than `--workspace`: a root key calls in its own only.
+fn one_workspace<'c>(args: &Args, calls: &'c [Call]) -> Option<Option<&'c str>> {
+    let mut workspaces: Vec<&str> = (calls.iter())
+        .filter_map(|call| call.request.value("workspaceId"))
+        .collect();
+    workspaces.sort_unstable();
+    workspaces.dedup();
+    let named = match workspaces.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        many => {
+            eprintln_escaped!(
+                "error: the calls name the workspaces {}: a root key calls in its own \
+                 workspace only",
+                many.join(", ")
+            );
+            return None;
+        }
+    };
+    if let (Some(given), Some(named)) = (&args.workspace, named)
+        && given != named
+    {
+        eprintln_escaped!(
+            "error: a call names the workspace `{named}`, `--workspace` names `{given}`: a root \
+             key calls in its own workspace only"
+        );
+        return None;
+    }
+    Some(named)
 }
 
 /// The values `--param` and `--workspace` give every call; `None` (reported) when one is
@@ -253,7 +261,7 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
         return None;
     }
     for text in &texts {
-        match parse_call(text, defaults, policy) {
+        match completed_call(text, defaults, policy.map_or(&[], |policy| &policy.apis)) {
             Ok(call) => {
                 if !calls.iter().any(|known| {
                     known.route.name == call.route.name && known.request == call.request
@@ -289,24 +297,6 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
         }
     }
     Some(calls)
-}
-
-/// The call `text`, completed from `defaults` and, for an API `policy` declares, with the
-/// keyspace `apis:` gives it.
-fn parse_call(
-    text: &str,
-    defaults: &[(String, String)],
-    policy: Option<&Policy>,
-) -> Result<Call, least_privilege::CallError> {
-    let (name, pairs) = Call::split(text)?;
-    let api = pairs.iter().find(|(param, _)| param == "apiId");
-    let declared = (policy.iter().flat_map(|policy| &policy.apis))
-        .find(|declared| api.is_some_and(|(_, api)| declared.id.value == *api));
-    let mut defaults = defaults.to_vec();
-    if let Some(declared) = declared {
-        defaults.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
-    }
-    Call::new(name, pairs, &defaults)
 }
 
 /// The text of `path` (`-`: standard input), or `None` with the error reported.

@@ -153,72 +153,7 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
         out.push_str("no root key holds a legacy tuple: nothing to migrate\n");
     }
     for migration in migrations {
-        out.push_str(&format!("root key `{}`\n", migration.key));
-        out.push_str(&format!("  before: {}\n", migration.before.join(", ")));
-        if !migration.not_compared.is_empty() {
-            out.push_str(&format!(
-                "  not proven: too many ids to compare on {} (name fewer APIs or keyspaces)\n",
-                migration.not_compared.join(", ")
-            ));
-        }
-        if migration.after.is_empty() {
-            if migration.not_compared.is_empty() {
-                out.push_str("  opens no route call: left as it is\n");
-            }
-            continue;
-        }
-        out.push_str("  after:\n");
-        for grant in &migration.after {
-            let kept = if is_urn(&grant.grant) {
-                ""
-            } else {
-                "  (legacy tuple kept)"
-            };
-            out.push_str(&format!("    {}{kept}\n", grant.grant));
-            for serves in &grant.serves {
-                out.push_str(&format!("        for {serves}\n"));
-            }
-        }
-        if !migration.legacy_only.is_empty() {
-            out.push_str(&format!(
-                "  calls with no URN equivalent (Unkey checks legacy tuples only): {}\n",
-                migration.legacy_only.join(", ")
-            ));
-        }
-        if !migration.widening_urn.is_empty() {
-            out.push_str(&format!(
-                "  calls kept legacy because their URN grant would open more: {}\n",
-                migration.widening_urn.join(", ")
-            ));
-        }
-        if !migration.dropped.is_empty() {
-            out.push_str(&format!(
-                "  dropped (they open no route call): {}\n",
-                migration.dropped.join(", ")
-            ));
-        }
-        if !migration.undeclared_apis.is_empty() {
-            out.push_str(&format!(
-                "  hint: declare the keyspace of {} under `apis:`: URN grants name keyspaces, \
-                 and without it they could only name every keyspace\n",
-                migration.undeclared_apis.join(", ")
-            ));
-        }
-        if !migration.lost.is_empty() {
-            out.push_str(&format!(
-                "  narrower: no longer opens {}\n",
-                migration.lost.join(", ")
-            ));
-        }
-        if migration.gained.is_empty() {
-            out.push_str("  proven: opens no call the old grants did not\n");
-        } else {
-            out.push_str(&format!(
-                "  WIDER: also opens {} (declare each API's keyspace under `apis:` so URN \
-                 grants can name it)\n",
-                migration.gained.join(", ")
-            ));
-        }
+        out.push_str(&migration_text(migration));
     }
     match (proven, write) {
         (true, true) => out.push_str(&format!("wrote the grants of {written} keys\n")),
@@ -231,4 +166,81 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
     out.lines()
         .map(|line| escaped(line).into_owned() + "\n")
         .collect()
+}
+
+/// `words` with `{}` replaced by `items`, appended to `out` when there are items.
+fn listed(out: &mut String, items: &[String], words: &str) {
+    if !items.is_empty() {
+        out.push_str(&words.replace("{}", &items.join(", ")));
+    }
+}
+
+/// One key's proposal: the grants before and after, what stays legacy and why, and the
+/// proof.
+fn migration_text(migration: &Migration) -> String {
+    let mut out = format!(
+        "root key `{}`\n  before: {}\n",
+        migration.key,
+        migration.before.join(", ")
+    );
+    listed(
+        &mut out,
+        &migration.not_compared,
+        "  not proven: too many ids to compare on {} (name fewer APIs or keyspaces)\n",
+    );
+    if migration.after.is_empty() {
+        if migration.not_compared.is_empty() {
+            out.push_str("  opens no route call: left as it is\n");
+        }
+        return out;
+    }
+    out.push_str("  after:\n");
+    for grant in &migration.after {
+        let kept = if is_urn(&grant.grant) {
+            ""
+        } else {
+            "  (legacy tuple kept)"
+        };
+        out.push_str(&format!("    {}{kept}\n", grant.grant));
+        for serves in &grant.serves {
+            out.push_str(&format!("        for {serves}\n"));
+        }
+    }
+    listed(
+        &mut out,
+        &migration.legacy_only,
+        "  calls with no URN equivalent (Unkey checks legacy tuples only): {}\n",
+    );
+    listed(
+        &mut out,
+        &migration.widening_urn,
+        "  calls kept legacy because their URN grant would open more: {}\n",
+    );
+    listed(
+        &mut out,
+        &migration.dropped,
+        "  dropped (they open no route call): {}\n",
+    );
+    listed(
+        &mut out,
+        &migration.undeclared_apis,
+        "  hint: declare the keyspace of {} under `apis:`: URN grants name keyspaces, and \
+         without it they could only name every keyspace\n",
+    );
+    listed(
+        &mut out,
+        &migration.lost,
+        "  narrower: no longer opens {}\n",
+    );
+    if migration.gained.is_empty() {
+        out.push_str("  proven: opens no call the old grants did not\n");
+    } else {
+        listed(
+            &mut out,
+            &migration.gained,
+            "  WIDER: also opens {} (declare each API's keyspace under `apis:` so URN grants \
+             can name it)\n",
+        );
+    }
+    out
 }

@@ -24,7 +24,7 @@ pub use model::{
 };
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
-pub use root_checks::{completed_params, contradiction};
+pub use root_checks::{completed_call, completed_params, contradiction};
 pub use root_decision::{RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves};
 pub use route_probes::{OTHER, Probe, RouteProbes, route_case};
 

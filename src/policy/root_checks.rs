@@ -187,7 +187,7 @@ pub fn declared_use(
     text: &Spanned<String>,
     earlier: &[String],
 ) -> Result<Spanned<Call>, LoadError> {
-    let at = |message: String, label: &str, help: &str| {
+    let at = |(message, label, help): (String, &str, &str)| {
         LoadError::at(
             ErrorCode::PolicyInvalidUse,
             source,
@@ -198,59 +198,79 @@ pub fn declared_use(
         .with_help(help.to_owned())
     };
     if earlier.contains(&text.value) {
-        return Err(at(
+        return Err(at((
             format!("`{}` is listed twice", text.value),
             "repeated",
             "list each call once",
-        ));
+        )));
     }
-    let mut defaults: Vec<(String, String)> = workspace
+    let defaults: Vec<(String, String)> = workspace
         .map(|id| ("workspaceId".to_owned(), id.value.clone()))
         .into_iter()
         .collect();
-    let call = Call::split(&text.value).and_then(|(name, pairs)| {
-        // The keyspace of a named API, as Unkey looks it up.
-        let api = pairs.iter().find(|(param, _)| param == "apiId");
-        let declared =
-            api.and_then(|(_, api)| apis.iter().find(|declared| declared.id.value == *api));
-        if let Some(declared) = declared {
-            defaults.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+    let call = completed_call(&text.value, &defaults, apis)
+        .map_err(|error| at(use_error(&error, workspace.is_some())))?;
+    if let Some(contradiction) = foreign_use(&call, workspace, apis) {
+        return Err(at(contradiction));
+    }
+    Ok(Spanned {
+        value: call,
+        span: text.span,
+    })
+}
+
+/// The call `text`, completed from `defaults` and, for an API `apis:` declares, with the
+/// keyspace it gives (as Unkey looks it up).
+pub fn completed_call(
+    text: &str,
+    defaults: &[(String, String)],
+    apis: &[Api],
+) -> Result<Call, CallError> {
+    let (name, pairs) = Call::split(text)?;
+    let api = pairs.iter().find(|(param, _)| param == "apiId");
+    let declared = api.and_then(|(_, api)| apis.iter().find(|declared| declared.id.value == *api));
+    let mut defaults = defaults.to_vec();
+    if let Some(declared) = declared {
+        defaults.push(("keyAuthId".to_owned(), declared.keyspace.value.clone()));
+    }
+    Call::new(name, pairs, &defaults)
+}
+
+/// The message, label and help of a `uses:` entry that is no call.
+fn use_error(error: &CallError, has_workspace: bool) -> (String, &'static str, &'static str) {
+    let help = match error {
+        CallError::Missing { params, .. } if params.iter().any(|param| param == "keyAuthId") => {
+            "write the ids into the call (`keyAuthId=ks_1`), `*` for every id, or declare the \
+             API's keyspace under `apis:`"
         }
-        Call::new(name, pairs, &defaults)
-    });
-    let call = match call {
-        Ok(call) => call,
-        Err(CallError::Missing { route, params }) if params.iter().any(|p| p == "keyAuthId") => {
-            // Without `apiId` known, the keyspace can come from `apis:` only when given.
-            return Err(at(
-                CallError::Missing { route, params }.to_string(),
-                "incomplete call",
-                "write the ids into the call (`keyAuthId=ks_1`), `*` for every id, or declare \
-                 the API's keyspace under `apis:`",
-            ));
+        CallError::Missing { .. } if !has_workspace => {
+            "declare `workspace: {id: ws_...}`, or write the ids into the call (`*` for every id)"
         }
-        Err(error @ CallError::Missing { .. }) => {
-            let help = if workspace.is_none() {
-                "declare `workspace: {id: ws_...}`, or write the ids into the call (`*` for \
-                 every id)"
-            } else {
-                "write the ids into the call: `route(name=value, ...)`, `*` for every id"
-            };
-            return Err(at(error.to_string(), "incomplete call", help));
+        CallError::Missing { .. } => {
+            "write the ids into the call: `route(name=value, ...)`, `*` for every id"
         }
-        Err(error) => {
-            return Err(at(
+        _ => {
+            return (
                 error.to_string(),
                 "no such call",
                 "write `route` or `route(name=value, ...)`; `permspec routes ROUTE` lists a \
                  route's params and options",
-            ));
+            );
         }
     };
+    (error.to_string(), "incomplete call", help)
+}
+
+/// Why a `uses:` call names another workspace or keyspace than the policy's, if it does.
+fn foreign_use(
+    call: &Call,
+    workspace: Option<&Spanned<String>>,
+    apis: &[Api],
+) -> Option<(String, &'static str, &'static str)> {
     if let (Some(given), Some(declared)) = (call.request.value("workspaceId"), workspace)
         && given != declared.value
     {
-        return Err(at(
+        return Some((
             format!(
                 "`workspaceId={given}` is not the root keys' workspace `{}`",
                 declared.value
@@ -259,23 +279,20 @@ pub fn declared_use(
             "a root key calls in its own workspace: leave `workspaceId` out",
         ));
     }
-    if let (Some(api), Some(keyspace)) =
-        (call.request.value("apiId"), call.request.value("keyAuthId"))
-        && let Some(declared) = apis.iter().find(|declared| declared.id.value == api)
-        && declared.keyspace.value != keyspace
-    {
-        return Err(at(
+    let (api, keyspace) = (
+        call.request.value("apiId")?,
+        call.request.value("keyAuthId")?,
+    );
+    let declared = apis.iter().find(|declared| declared.id.value == api)?;
+    (declared.keyspace.value != keyspace).then(|| {
+        (
             format!(
                 "`keyAuthId={keyspace}` is not the keyspace of `{api}`, which `apis:` gives as `{}`",
                 declared.keyspace.value
             ),
             "another keyspace",
             "leave `keyAuthId` out: permspec takes it from `apis:`, as Unkey looks it up",
-        ));
-    }
-    Ok(Spanned {
-        value: call,
-        span: text.span,
+        )
     })
 }
 
