@@ -5,7 +5,7 @@
 use super::LoadError;
 use super::Source;
 use super::model::{
-    AccessAssertion, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
+    AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
     RouteAccess, Spanned, Suppression, TestFile,
 };
 use super::nodes::{span_of, spanned_strings};
@@ -527,6 +527,56 @@ fn content_error(source: &Source, error: ContentError) -> LoadError {
 fn build_policy(document: &Document) -> Result<Policy, LoadError> {
     let Document { source, root, raw } = document;
     let mut errors = Errors::default();
+    let roles = build_roles(document, &mut errors);
+    let mut keys = build_keys(document, &mut errors);
+    undeclared_roles(document, &keys, &mut errors);
+    let now = errors
+        .kept(timestamp(source, root.get("now"), raw.now.as_deref()))
+        .flatten();
+    let workspace_id = errors
+        .kept(root_checks::workspace_id(
+            source,
+            root.get("workspace"),
+            raw.workspace
+                .as_ref()
+                .and_then(|workspace| workspace.id.as_ref()),
+        ))
+        .flatten();
+    let apis = errors
+        .kept(root_checks::apis(source, root.get("apis"), &raw.apis))
+        .unwrap_or_default();
+    build_uses(
+        document,
+        &mut keys,
+        workspace_id.as_ref(),
+        &apis,
+        &mut errors,
+    );
+    errors.finish()?;
+    Ok(Policy {
+        source: source.clone(),
+        semantics: raw.semantics.unwrap_or_default(),
+        now,
+        workspace_enabled: raw
+            .workspace
+            .as_ref()
+            .is_none_or(|workspace| workspace.enabled),
+        workspace_id,
+        apis,
+        catalog: raw
+            .permissions
+            .as_ref()
+            .map(|catalog| spanned_strings(root.get("permissions"), catalog, Span::default())),
+        roles,
+        keys,
+        forbid: build_forbid(document),
+        partial: raw.partial,
+    })
+}
+
+/// The roles; one whose suppression is in error is left out (and its error kept).
+fn build_roles(document: &Document, errors: &mut Errors) -> Vec<Role> {
+    let Document { source, root, raw } = document;
     let roles_node = root.get("roles");
     let mut roles = Vec::new();
     for (name, role) in &raw.roles {
@@ -551,7 +601,13 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             suppression,
         });
     }
+    roles
+}
 
+/// API keys, then root keys; a name declared as both is an error, and the root key is left
+/// out.
+fn build_keys(document: &Document, errors: &mut Errors) -> Vec<Key> {
+    let Document { source, root, raw } = document;
     let mut keys = Vec::new();
     let keys_node = root.get("keys");
     for (name, key) in &raw.keys {
@@ -586,16 +642,20 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
         );
         keys.extend(errors.kept(built));
     }
+    keys
+}
 
-    // A role left out for its own error is declared all the same: no error for holding it.
-    let role_names: HashSet<&str> = raw.roles.keys().map(String::as_str).collect();
-    for key in &keys {
+/// An error for each role a key holds that `roles:` does not declare. A role left out for
+/// its own error is declared all the same: no error for holding it.
+fn undeclared_roles(document: &Document, keys: &[Key], errors: &mut Errors) {
+    let role_names: HashSet<&str> = document.raw.roles.keys().map(String::as_str).collect();
+    for key in keys {
         for role in &key.roles {
             if !role_names.contains(role.value.as_str()) {
                 errors.push(
                     LoadError::at(
                         ErrorCode::PolicyUndeclaredRole,
-                        source,
+                        &document.source,
                         role.span,
                         format!(
                             "key `{}` holds undeclared role `{}`",
@@ -611,12 +671,12 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             }
         }
     }
+}
 
-    let forbid_node = root.get("forbid");
-    let forbid = raw
-        .forbid
-        .iter()
-        .enumerate()
+/// The forbid rules, each at its `permission` node.
+fn build_forbid(document: &Document) -> Vec<ForbidRule> {
+    let forbid_node = document.root.get("forbid");
+    (document.raw.forbid.iter().enumerate())
         .map(|(index, rule)| {
             let item = forbid_node.and_then(|list| list.item(index));
             ForbidRule {
@@ -630,25 +690,20 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
                 reason: rule.reason.clone(),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let now = errors
-        .kept(timestamp(source, root.get("now"), raw.now.as_deref()))
-        .flatten();
-    let workspace_id = errors
-        .kept(root_checks::workspace_id(
-            source,
-            root.get("workspace"),
-            raw.workspace
-                .as_ref()
-                .and_then(|workspace| workspace.id.as_ref()),
-        ))
-        .flatten();
-    let apis = errors
-        .kept(root_checks::apis(source, root.get("apis"), &raw.apis))
-        .unwrap_or_default();
+/// The `uses:` of each root key, completed from the policy's workspace and APIs.
+fn build_uses(
+    document: &Document,
+    keys: &mut [Key],
+    workspace_id: Option<&Spanned<String>>,
+    apis: &[Api],
+    errors: &mut Errors,
+) {
+    let root_keys_node = document.root.get("root_keys");
     for key in keys.iter_mut().filter(|key| key.kind == KeyKind::Root) {
-        let Some(raw_key) = raw.root_keys.get(&key.name.value) else {
+        let Some(raw_key) = document.raw.root_keys.get(&key.name.value) else {
             continue;
         };
         let node = root_keys_node
@@ -659,35 +714,15 @@ fn build_policy(document: &Document) -> Result<Policy, LoadError> {
             .enumerate()
         {
             let call = root_checks::declared_use(
-                source,
-                workspace_id.as_ref(),
-                &apis,
+                &document.source,
+                workspace_id,
+                apis,
                 &text,
                 &raw_key.uses[..at],
             );
             key.uses.extend(errors.kept(call));
         }
     }
-    errors.finish()?;
-    Ok(Policy {
-        source: source.clone(),
-        semantics: raw.semantics.unwrap_or_default(),
-        now,
-        workspace_enabled: raw
-            .workspace
-            .as_ref()
-            .is_none_or(|workspace| workspace.enabled),
-        workspace_id,
-        apis,
-        catalog: raw
-            .permissions
-            .as_ref()
-            .map(|catalog| spanned_strings(root.get("permissions"), catalog, Span::default())),
-        roles,
-        keys,
-        forbid,
-        partial: raw.partial,
-    })
 }
 
 /// The fields API keys and root keys share.
