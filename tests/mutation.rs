@@ -205,3 +205,28 @@ fn a_root_key_wider_than_its_uses_survives_being_narrowed_to_them() {
         "{fates:?}"
     );
 }
+
+#[test]
+fn a_surviving_root_key_mutant_is_told_by_a_route_case() {
+    let run = permspec(&[
+        "test",
+        "examples/findings/root-keys.yaml",
+        "--mutate",
+        "--format",
+        "json",
+    ]);
+    let last = run.stdout.lines().last().unwrap();
+    let mutation: serde_json::Value = serde_json::from_str(last).unwrap();
+    let survivors: Vec<&serde_json::Value> = (mutation["files"][0]["mutants"].as_array().unwrap())
+        .iter()
+        .filter(|mutant| mutant["fate"] == "survived")
+        .collect();
+    assert!(!survivors.is_empty(), "{last}");
+    for mutant in survivors {
+        let case = &mutant["suggested_case"];
+        assert!(
+            case["route"].is_string() && case["query"].is_null(),
+            "{mutant}"
+        );
+    }
+}

@@ -321,6 +321,16 @@ pub fn mutants(policy: &Policy) -> Vec<Mutant> {
     out
 }
 
+/// Whether `change` changes a root key's grants.
+fn of_root_key(policy: &Policy, change: &Change) -> bool {
+    match change {
+        Change::KeyGrant { key, .. } | Change::KeyGrants { key, .. } => {
+            policy.keys[*key].kind == KeyKind::Root
+        }
+        _ => false,
+    }
+}
+
 /// The smallest grants a root key's `uses:` need (in URN form if it holds a URN grant), when
 /// they open strictly less than its grants: a mutant that survives is access no case needs.
 fn narrowed_to_uses(policy: &Policy, key: &crate::policy::Key) -> Option<Vec<String>> {
@@ -631,8 +641,9 @@ fn fate(
         .any(|position| !checks[position].passes(&resolved, affects));
     let fate = if killed {
         Fate::Killed
-    } else if matches!(mutant.change, Change::KeyGrants { .. }) {
-        // A root key narrowed to its `uses:`: the call it no longer makes tells it.
+    } else if of_root_key(policy, &mutant.change) {
+        // A root key's grants change the route calls it makes: a call tells the mutant
+        // best, and a query case only where no call does.
         telling_route(original, &resolved, now, &mutant.affects)
             .unwrap_or_else(|| telling_case(original, &resolved, semantics, now, &mutant.affects))
     } else {
