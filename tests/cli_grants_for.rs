@@ -287,3 +287,20 @@ fn a_root_keys_uses_are_the_calls_and_its_policy_completes_them() {
     ]);
     assert_eq!(none.code, 2);
 }
+
+#[test]
+fn a_403_that_names_a_urn_gives_the_workspace() {
+    let run = permspec(&[
+        "grants-for",
+        "keys.getKey(apiId=api_1, keyAuthId=ks_1, keyId=key_1, decrypt=true)",
+        "--denial",
+        "fixtures/denials/decrypt-403.json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("add (URN form): unkey:v1:ws_1:keyspaces/ks_1/keys/key_1#decrypt_key"),
+        "{}",
+        run.stdout
+    );
+}

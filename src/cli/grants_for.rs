@@ -94,6 +94,20 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     {
         defaults.push(("workspaceId".to_owned(), id.value.clone()));
     }
+    // A denial is read before the calls: its message may name the workspace.
+    let answer = match &args.denial {
+        None => None,
+        Some(path) => match read(path, "--denial") {
+            Some(body) => Some(denial::read(&body)),
+            None => return Exit::BadInput,
+        },
+    };
+    if let Some(Ok(answer)) = &answer
+        && let Some(named) = answer.workspace()
+        && !defaults.iter().any(|(name, _)| name == "workspaceId")
+    {
+        defaults.push(("workspaceId".to_owned(), named.to_owned()));
+    }
     let Some(calls) = calls(args, &defaults, policy.as_deref()) else {
         return Exit::BadInput;
     };
@@ -115,8 +129,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     );
     pairs.sort_unstable();
     pairs.dedup();
-    if let Some(path) = &args.denial {
-        return denial(args, path, &calls, &pairs, workspace);
+    if let Some(answer) = answer {
+        return explain_denial(args, answer, &calls, &pairs, workspace);
     }
     let found = match least_privilege::grants_for(&calls, &pairs, workspace) {
         Ok(found) => found,
@@ -315,10 +329,10 @@ fn read(path: &Path, flag: &str) -> Option<String> {
     .ok()
 }
 
-/// Reads the denial at `path` and says what would have let the one call through.
-fn denial(
+/// Says what would have let the one call through, given the answer Unkey sent.
+fn explain_denial(
     args: &Args,
-    path: &Path,
+    answer: Result<denial::Answer, denial::DenialError>,
     calls: &[Call],
     pairs: &[(&str, &str)],
     workspace: Option<&str>,
@@ -330,10 +344,7 @@ fn denial(
         );
         return Exit::BadInput;
     };
-    let Some(body) = read(path, "--denial") else {
-        return Exit::BadInput;
-    };
-    let diagnosis = denial::read(&body)
+    let diagnosis = answer
         .and_then(|answer| denial::diagnose(call, answer, pairs, workspace))
         .map_err(|error| error.to_string());
     let diagnosis = match diagnosis {

@@ -137,6 +137,20 @@ pub fn read(body: &str) -> Result<Answer, DenialError> {
     }
 }
 
+impl Answer {
+    /// The workspace a 403's message names in a URN permission (`unkey:v1:<workspace>:`),
+    /// for a call that does not name one.
+    pub fn workspace(&self) -> Option<&str> {
+        let Answer::Forbidden { detail } = self else {
+            return None;
+        };
+        let (_, rest) = detail.split_once("unkey:v1:")?;
+        let (workspace, _) = rest.split_once(':')?;
+        let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        (!workspace.is_empty() && workspace.chars().all(id_like)).then_some(workspace)
+    }
+}
+
 /// What `answer` means for `call`, and the grants that fix it with what else they open, in
 /// `workspace` whose APIs have the keyspaces `pairs` give.
 pub fn diagnose(
