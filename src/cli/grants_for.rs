@@ -285,10 +285,16 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
             }
             Err(error) => {
                 eprintln_escaped!("error: {error}");
-                if matches!(error, least_privilege::CallError::Missing { .. }) {
+                if let least_privilege::CallError::Missing { params, .. } = &error {
+                    let keyspace = if params.iter().any(|param| param == "keyAuthId") {
+                        "; `--policy FILE` takes an API's keyspace from its `apis:` (URN \
+                         grants name keyspaces, not APIs)"
+                    } else {
+                        ""
+                    };
                     eprintln_escaped!(
                         "  help: `--param name=value` gives a value to every call; \
-                         `--workspace ws_...` names the workspace"
+                         `--workspace ws_...` names the workspace{keyspace}"
                     );
                 }
                 return None;
