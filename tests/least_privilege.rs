@@ -437,7 +437,23 @@ fn calls_that_attach_permissions_to_keys_are_said_to() {
         .unwrap(),
     ];
     let found = grants_for(&calls, &[("api_1", "ks_1")], Some(WORKSPACE)).unwrap();
-    let noted: Vec<&str> = found.notes.iter().map(|note| note.call.as_str()).collect();
-    assert_eq!(noted, ["keys.createKey(apiId=api_1, keyAuthId=ks_1)"]);
-    assert!(found.notes[0].note.contains("any permission"));
+    let attaching: Vec<&str> = (found.notes.iter())
+        .filter(|note| note.note.contains("any permission"))
+        .map(|note| note.call.as_str())
+        .collect();
+    assert_eq!(attaching, ["keys.createKey(apiId=api_1, keyAuthId=ks_1)"]);
+    // Options a call leaves out are named: they would add checks.
+    let unasked: Vec<&str> = (found.notes.iter())
+        .filter(|note| note.note.starts_with("does not set"))
+        .map(|note| note.note.as_str())
+        .collect();
+    assert_eq!(
+        unasked,
+        [
+            "does not set `recoverable`, which adds a check: add `recoverable=true` to the call \
+             if the service sets it",
+            "does not set `decrypt`, which adds a check: add `decrypt=true` to the call if the \
+             service sets it"
+        ]
+    );
 }

@@ -72,52 +72,84 @@ impl MinimalSet {
     }
 }
 
-/// The calls whose stages no grant decides: routes without a root-key check, and pages
-/// that are empty without a param.
+/// What each call needs beyond grants, or why no grant helps it: routes without a root-key
+/// check, pages empty without a param, calls that attach permissions to keys, and options
+/// the call does not set that would add a check.
 pub fn notes(calls: &[Call]) -> Vec<CallNote> {
-    calls
-        .iter()
-        .filter_map(|call| {
-            let note = |note: String, unreachable| CallNote {
-                call: call.to_string(),
-                note,
-                unreachable,
-            };
-            match call.route.authorization {
-                Authorization::Unchecked { status: 200 } => Some(note(
-                    "checks no root key: Unkey answers 200 to anyone".to_owned(),
-                    false,
-                )),
-                Authorization::Unchecked { status } => Some(note(
-                    format!(
-                        "is called with a portal session, not a root key: Unkey answers \
-                         {status} to a root key, whatever its grants"
-                    ),
-                    true,
-                )),
-                Authorization::Checked { .. } => {
-                    let stages = call.route.stages(&call.request).unwrap_or_default();
-                    if stages.is_empty() {
-                        Some(note(
-                            "runs no check without its filter: Unkey answers 200 with an \
-                             empty page"
-                                .to_owned(),
-                            false,
-                        ))
-                    } else {
-                        super::escalates(call.route).then(|| {
-                            note(
-                                "attaches the permissions and roles a request names to a key: \
-                                 a root key that makes it can give a key any permission"
-                                    .to_owned(),
-                                false,
-                            )
-                        })
-                    }
-                }
-            }
-        })
-        .collect()
+    calls.iter().flat_map(call_notes).collect()
+}
+
+fn call_notes(call: &Call) -> Vec<CallNote> {
+    let note = |note: String, unreachable| CallNote {
+        call: call.to_string(),
+        note,
+        unreachable,
+    };
+    let mut notes = Vec::new();
+    match call.route.authorization {
+        Authorization::Unchecked { status: 200 } => {
+            notes.push(note(
+                "checks no root key: Unkey answers 200 to anyone".to_owned(),
+                false,
+            ));
+            return notes;
+        }
+        Authorization::Unchecked { status } => {
+            notes.push(note(
+                format!(
+                    "is called with a portal session, not a root key: Unkey answers {status} \
+                     to a root key, whatever its grants"
+                ),
+                true,
+            ));
+            return notes;
+        }
+        Authorization::Checked { .. } => {}
+    }
+    if call
+        .route
+        .stages(&call.request)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        notes.push(note(
+            "runs no check without its filter: Unkey answers 200 with an empty page".to_owned(),
+            false,
+        ));
+    } else if super::escalates(call.route) {
+        notes.push(note(
+            "attaches the permissions and roles a request names to a key: a root key that \
+             makes it can give a key any permission"
+                .to_owned(),
+            false,
+        ));
+    }
+    let unasked: Vec<&str> = (call.route.options.iter())
+        .filter(|option| option.adds.is_some() || !option.changes.is_empty())
+        .map(|option| option.name.as_str())
+        .filter(|name| !call.request.has_option(name))
+        .collect();
+    let named: Vec<String> = unasked.iter().map(|name| format!("`{name}`")).collect();
+    match named.as_slice() {
+        [] => {}
+        [one] => notes.push(note(
+            format!(
+                "does not set {one}, which adds a check: add `{}=true` to the call if the \
+                 service sets it",
+                unasked[0]
+            ),
+            false,
+        )),
+        many => notes.push(note(
+            format!(
+                "does not set {}, each of which adds a check: add `name=true` to the call for \
+                 those the service sets",
+                many.join(", ")
+            ),
+            false,
+        )),
+    }
+    notes
 }
 
 /// The smallest set of grants of `form` that lets every call that a root key can make
