@@ -328,188 +328,37 @@ fn compare(before: &Loaded, after: &Loaded) -> (Vec<PolicyChange>, Vec<CaseFlip>
     (policies, flips)
 }
 
+/// The changes in one policy file between its two versions (either may be missing).
 fn compare_policies(
     name: &str,
     old: Option<&Version>,
     new: Option<&Version>,
     after: &Loaded,
 ) -> PolicyChange {
-    let has_catalog = |version: Option<&Version>| {
-        version.is_some_and(|version| version.file.policy.catalog.is_some())
-    };
-    let catalog = has_catalog(old) || has_catalog(new);
-    let mut universe = Probes::default();
-    for version in [old, new].into_iter().flatten() {
-        universe.add(&version.file.policy, catalog);
-    }
-    // One access map per reading of `*` a version is decided in: two under `strict`, where
-    // access that widens under either reading widens.
-    let maps = |version: Option<&Version>| -> Vec<(Semantics, AccessMap)> {
-        let Some(version) = version else {
-            return Vec::new();
-        };
-        let probes = universe.within_catalog_of(&version.file.policy);
-        readings(version.file.policy.semantics)
-            .iter()
-            .map(|&reading| {
-                let map = AccessMap::new(&version.resolved, reading, version.now, &probes);
-                (reading, map)
-            })
-            .collect()
-    };
-    let catalogued = |version: Option<&Version>, permission: &str| {
-        version
-            .and_then(|version| version.file.policy.catalog.as_ref())
-            .is_some_and(|catalog| catalog.iter().any(|entry| entry.value == permission))
-    };
-    let (old_maps, new_maps) = (maps(old), maps(new));
-    // Each reading of either side against the same reading of the other, or the other's own
-    // when it is not decided that way.
-    let mut pairs: Vec<(Option<&AccessMap>, Option<&AccessMap>)> = Vec::new();
-    for &(reading, _) in old_maps.iter().chain(&new_maps) {
-        let pair = (
-            reading_of(&old_maps, reading),
-            reading_of(&new_maps, reading),
-        );
-        let same = |a: Option<&AccessMap>, b: Option<&AccessMap>| match (a, b) {
-            (Some(a), Some(b)) => std::ptr::eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        if !pairs
-            .iter()
-            .any(|known| same(known.0, pair.0) && same(known.1, pair.1))
-        {
-            pairs.push(pair);
-        }
-    }
-    let policies: Vec<&crate::policy::Policy> = [old, new]
-        .into_iter()
-        .flatten()
-        .map(|version| &*version.file.policy)
-        .collect();
-    let route_probes = RouteProbes::new(&policies);
-    // What a root key may call on Unkey's routes, by probe label.
-    let routes_of = |version: Option<&Version>, name: &str| -> BTreeSet<String> {
-        version
-            .and_then(|version| {
-                let key = version.file.policy.key(name)?;
-                Some(route_probes.allowed(&version.file.policy, key, version.now))
-            })
-            .unwrap_or_default()
-    };
+    let sides = Sides::new(old, new);
+    let pairs = sides.reading_pairs();
     let empty = BTreeMap::new();
-    let old_keys = old_maps.first().map_or(&empty, |(_, map)| &map.keys);
-    let new_keys = new_maps.first().map_or(&empty, |(_, map)| &map.keys);
-
-    let mut keys = Vec::new();
+    let old_keys = sides.old_maps.first().map_or(&empty, |(_, map)| &map.keys);
+    let new_keys = sides.new_maps.first().map_or(&empty, |(_, map)| &map.keys);
     let names: BTreeSet<&String> = old_keys.keys().chain(new_keys.keys()).collect();
-    let none = Arc::new(BTreeSet::new());
     // Keys share their allowed sets with the keys of the same grants and state: the
     // difference of two sets is computed once for all the keys that have them.
     let mut differences: HashMap<(usize, usize), Arc<GainedLost>> = HashMap::new();
-    for key in names {
-        let (mut was, mut is) = (BTreeSet::new(), BTreeSet::new());
-        let mut lost = BTreeSet::new();
-        for (old_map, new_map) in &pairs {
-            let was_access =
-                (old_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
-            let is_access =
-                (new_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
-            let pair = (
-                Arc::as_ptr(was_access) as usize,
-                Arc::as_ptr(is_access) as usize,
-            );
-            let difference = differences.entry(pair).or_insert_with(|| {
-                let gained = is_access.difference(was_access).cloned().collect();
-                let lost = was_access.difference(is_access).cloned().collect();
-                Arc::new((gained, lost))
-            });
-            is.extend(difference.0.iter().cloned());
-            lost.extend(difference.1.iter().cloned());
-        }
-        // A permission gained under one reading and lost under the other is a gain.
-        lost.retain(|permission| !is.contains(permission));
-        let root = (new_keys.get(key).or_else(|| old_keys.get(key)))
-            .is_some_and(|access| access.kind == KeyKind::Root);
-        if root {
-            // A tuple with `*` outside the resource id matches no route's check (N008):
-            // holding it, or losing it, is no change of access.
-            let live =
-                |permission: &String| check_tuple(permission) != Some(TupleProblem::InertWildcard);
-            is.retain(live);
-            lost.retain(live);
-        }
-        // A root key whose grants and state are the same on both sides calls the same
-        // routes: only changed keys are asked (so the cost follows the change, not the size).
-        if root_key_changed(old, new, key) {
-            was.extend(routes_of(old, key));
-            is.extend(routes_of(new, key));
-        }
-        if grants_differ(old, new, key) {
-            // Routes with too many named ids to compare count as widened, to be reviewed.
-            is.extend(route_probes.skipped.iter().map(|route| not_compared(route)));
-        }
-        // `was` holds the routes called before: what is called still is neither gained nor
-        // lost.
-        lost.extend(was.difference(&is).cloned());
-        is.retain(|permission| !was.contains(permission));
-        let presence = match (old_keys.contains_key(key), new_keys.contains_key(key)) {
-            (false, _) => Presence::Added,
-            (_, false) => Presence::Removed,
-            _ => Presence::Kept,
-        };
-        let held = |version: Option<&Version>| -> BTreeSet<String> {
-            version
-                .and_then(|version| version.file.policy.key(key))
-                .map(|k| k.roles.iter().map(|role| role.value.clone()).collect())
-                .unwrap_or_default()
-        };
-        let (roles_before, roles_after) = (held(old), held(new));
-        let kind = new_keys
-            .get(key)
-            .or_else(|| old_keys.get(key))
-            .map_or(KeyKind::Api, |access| access.kind);
-        let mut asserted = None;
-        let gained: Vec<Gain> = is
-            .iter()
-            .map(|permission| {
-                let new = new.expect("a gain exists on the new side");
-                if route_probes.probes.contains_key(permission)
-                    || permission.ends_with(NOT_COMPARED)
-                {
-                    route_gain(permission, key, new, after, &route_probes)
-                } else {
-                    let asserted = asserted.get_or_insert_with(|| allow_queries(key, new, after));
-                    let mut gain = gain(permission, key, new, asserted);
-                    gain.new_in_catalog = old.is_some_and(|old| {
-                        old.file.policy.catalog.is_some() && !catalogued(Some(old), permission)
-                    }) && catalogued(Some(new), permission);
-                    gain
-                }
-            })
-            .collect();
-        let change = KeyChange {
-            key: key.clone(),
-            kind,
-            presence,
-            gained,
-            lost: lost.into_iter().collect(),
-            roles_added: roles_after.difference(&roles_before).cloned().collect(),
-            roles_removed: roles_before.difference(&roles_after).cloned().collect(),
-            span: new.and_then(|version| version.file.policy.key(key).map(|k| k.name.span)),
-        };
-        let changed = presence != Presence::Kept
-            || !change.gained.is_empty()
-            || !change.lost.is_empty()
-            || !change.roles_added.is_empty()
-            || !change.roles_removed.is_empty();
-        if changed {
-            keys.push(change);
-        }
-    }
+    let mut keys: Vec<KeyChange> = names
+        .into_iter()
+        .filter_map(|key| {
+            let kind = (new_keys.get(key).or_else(|| old_keys.get(key)))
+                .map_or(KeyKind::Api, |access| access.kind);
+            let presence = match (old_keys.contains_key(key), new_keys.contains_key(key)) {
+                (false, _) => Presence::Added,
+                (_, false) => Presence::Removed,
+                _ => Presence::Kept,
+            };
+            let (is, lost) = sides.gained_and_lost(key, kind, &pairs, &mut differences);
+            key_change(&sides, key, kind, presence, (is, lost), after)
+        })
+        .collect();
     keys.sort_by_key(|change| (!change.widened(), change.key.clone()));
-
     let roles = |version: Option<&Version>| -> BTreeSet<String> {
         version
             .map(|version| {
@@ -533,6 +382,211 @@ fn compare_policies(
         roles_added: roles_after.difference(&roles_before).cloned().collect(),
         roles_removed: roles_before.difference(&roles_after).cloned().collect(),
     }
+}
+
+/// The two versions of a policy file as they are compared: one access map per reading of
+/// `*` each is decided in (two under `strict`, where access that widens under either
+/// reading widens), and the route probes of their root keys.
+struct Sides<'v> {
+    old: Option<&'v Version>,
+    new: Option<&'v Version>,
+    old_maps: Vec<(Semantics, AccessMap)>,
+    new_maps: Vec<(Semantics, AccessMap)>,
+    route_probes: RouteProbes,
+}
+
+impl<'v> Sides<'v> {
+    fn new(old: Option<&'v Version>, new: Option<&'v Version>) -> Self {
+        let has_catalog = |version: Option<&Version>| {
+            version.is_some_and(|version| version.file.policy.catalog.is_some())
+        };
+        let catalog = has_catalog(old) || has_catalog(new);
+        let mut universe = Probes::default();
+        for version in [old, new].into_iter().flatten() {
+            universe.add(&version.file.policy, catalog);
+        }
+        let maps = |version: Option<&Version>| -> Vec<(Semantics, AccessMap)> {
+            let Some(version) = version else {
+                return Vec::new();
+            };
+            let probes = universe.within_catalog_of(&version.file.policy);
+            readings(version.file.policy.semantics)
+                .iter()
+                .map(|&reading| {
+                    let map = AccessMap::new(&version.resolved, reading, version.now, &probes);
+                    (reading, map)
+                })
+                .collect()
+        };
+        let policies: Vec<&crate::policy::Policy> = [old, new]
+            .into_iter()
+            .flatten()
+            .map(|version| &*version.file.policy)
+            .collect();
+        Sides {
+            old,
+            new,
+            old_maps: maps(old),
+            new_maps: maps(new),
+            route_probes: RouteProbes::new(&policies),
+        }
+    }
+
+    /// Each reading of either side against the same reading of the other, or the other's
+    /// own when it is not decided that way; each pair once.
+    fn reading_pairs(&self) -> Vec<(Option<&AccessMap>, Option<&AccessMap>)> {
+        let mut pairs: Vec<(Option<&AccessMap>, Option<&AccessMap>)> = Vec::new();
+        for &(reading, _) in self.old_maps.iter().chain(&self.new_maps) {
+            let pair = (
+                reading_of(&self.old_maps, reading),
+                reading_of(&self.new_maps, reading),
+            );
+            let same = |a: Option<&AccessMap>, b: Option<&AccessMap>| match (a, b) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if !pairs
+                .iter()
+                .any(|known| same(known.0, pair.0) && same(known.1, pair.1))
+            {
+                pairs.push(pair);
+            }
+        }
+        pairs
+    }
+
+    /// What a root key may call on Unkey's routes in `version`, by probe label.
+    fn routes_of(&self, version: Option<&Version>, name: &str) -> BTreeSet<String> {
+        version
+            .and_then(|version| {
+                let key = version.file.policy.key(name)?;
+                Some(
+                    self.route_probes
+                        .allowed(&version.file.policy, key, version.now),
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// The permissions and route calls `key` gains and loses, under every pair of readings.
+    fn gained_and_lost(
+        &self,
+        key: &String,
+        kind: KeyKind,
+        pairs: &[(Option<&AccessMap>, Option<&AccessMap>)],
+        differences: &mut HashMap<(usize, usize), Arc<GainedLost>>,
+    ) -> (BTreeSet<String>, BTreeSet<String>) {
+        let none = Arc::new(BTreeSet::new());
+        let (mut was, mut is) = (BTreeSet::new(), BTreeSet::new());
+        let mut lost = BTreeSet::new();
+        for (old_map, new_map) in pairs {
+            let was_access =
+                (old_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
+            let is_access =
+                (new_map.and_then(|map| map.keys.get(key))).map_or(&none, |access| &access.allowed);
+            let pair = (
+                Arc::as_ptr(was_access) as usize,
+                Arc::as_ptr(is_access) as usize,
+            );
+            let difference = differences.entry(pair).or_insert_with(|| {
+                let gained = is_access.difference(was_access).cloned().collect();
+                let lost = was_access.difference(is_access).cloned().collect();
+                Arc::new((gained, lost))
+            });
+            is.extend(difference.0.iter().cloned());
+            lost.extend(difference.1.iter().cloned());
+        }
+        // A permission gained under one reading and lost under the other is a gain.
+        lost.retain(|permission| !is.contains(permission));
+        if kind == KeyKind::Root {
+            // A tuple with `*` outside the resource id matches no route's check (N008):
+            // holding it, or losing it, is no change of access.
+            let live =
+                |permission: &String| check_tuple(permission) != Some(TupleProblem::InertWildcard);
+            is.retain(live);
+            lost.retain(live);
+        }
+        // A root key whose grants and state are the same on both sides calls the same
+        // routes: only changed keys are asked (so the cost follows the change, not the size).
+        if root_key_changed(self.old, self.new, key) {
+            was.extend(self.routes_of(self.old, key));
+            is.extend(self.routes_of(self.new, key));
+        }
+        if grants_differ(self.old, self.new, key) {
+            // Routes with too many named ids to compare count as widened, to be reviewed.
+            is.extend(
+                self.route_probes
+                    .skipped
+                    .iter()
+                    .map(|route| not_compared(route)),
+            );
+        }
+        // `was` holds the routes called before: what is called still is neither gained nor
+        // lost.
+        lost.extend(was.difference(&is).cloned());
+        is.retain(|permission| !was.contains(permission));
+        (is, lost)
+    }
+}
+
+/// The change of `key`, if anything about it changed: its gains (each with the case that
+/// would assert it), losses and roles.
+fn key_change(
+    sides: &Sides<'_>,
+    key: &str,
+    kind: KeyKind,
+    presence: Presence,
+    (is, lost): (BTreeSet<String>, BTreeSet<String>),
+    after: &Loaded,
+) -> Option<KeyChange> {
+    let (old, new) = (sides.old, sides.new);
+    let catalogued = |version: &Version, permission: &str| {
+        (version.file.policy.catalog.as_ref())
+            .is_some_and(|catalog| catalog.iter().any(|entry| entry.value == permission))
+    };
+    let held = |version: Option<&Version>| -> BTreeSet<String> {
+        version
+            .and_then(|version| version.file.policy.key(key))
+            .map(|k| k.roles.iter().map(|role| role.value.clone()).collect())
+            .unwrap_or_default()
+    };
+    let (roles_before, roles_after) = (held(old), held(new));
+    let mut asserted = None;
+    let gained: Vec<Gain> = is
+        .iter()
+        .map(|permission| {
+            let new = new.expect("a gain exists on the new side");
+            if sides.route_probes.probes.contains_key(permission)
+                || permission.ends_with(NOT_COMPARED)
+            {
+                route_gain(permission, key, new, after, &sides.route_probes)
+            } else {
+                let asserted = asserted.get_or_insert_with(|| allow_queries(key, new, after));
+                let mut gain = gain(permission, key, new, asserted);
+                gain.new_in_catalog = old.is_some_and(|old| {
+                    old.file.policy.catalog.is_some() && !catalogued(old, permission)
+                }) && catalogued(new, permission);
+                gain
+            }
+        })
+        .collect();
+    let change = KeyChange {
+        key: key.to_owned(),
+        kind,
+        presence,
+        gained,
+        lost: lost.into_iter().collect(),
+        roles_added: roles_after.difference(&roles_before).cloned().collect(),
+        roles_removed: roles_before.difference(&roles_after).cloned().collect(),
+        span: new.and_then(|version| version.file.policy.key(key).map(|k| k.name.span)),
+    };
+    let changed = presence != Presence::Kept
+        || !change.gained.is_empty()
+        || !change.lost.is_empty()
+        || !change.roles_added.is_empty()
+        || !change.roles_removed.is_empty();
+    changed.then_some(change)
 }
 
 /// The queries that cases of the new version (not ignored) expect `key` to be allowed in
