@@ -196,40 +196,10 @@ struct KeyOut {
 
 /// Writes the policy `workspace` describes; every problem found is returned.
 pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
-    let mut errors = Vec::new();
     let mut warnings = Vec::new();
-
-    let mut roles_out: IndexMap<String, RoleOut> = IndexMap::new();
-    for role in &workspace.roles {
-        let permissions = sorted(role.permissions.iter().map(|p| p.slug.clone()));
-        match roles_out.get_mut(&role.name) {
-            None => {
-                let description = role.description.clone().filter(|text| !text.is_empty());
-                let out = RoleOut {
-                    description,
-                    permissions,
-                };
-                roles_out.insert(role.name.clone(), out);
-            }
-            // A role listed twice (a page read twice, or a workspace changing as it is
-            // read) holds what either listing gives: the wider reading of its access.
-            Some(known) if known.permissions == permissions => warnings.push(format!(
-                "role `{}` is listed more than once; it is written once",
-                role.name
-            )),
-            Some(known) => {
-                warnings.push(format!(
-                    "role `{}` is listed more than once, with different permissions; it is \
-                     written with every permission of either listing",
-                    role.name
-                ));
-                known.permissions = sorted(known.permissions.drain(..).chain(permissions));
-            }
-        }
-    }
-    roles_out.sort_keys();
-
+    let roles_out = roles_out(workspace, &mut warnings);
     let merged = merged_keys(&workspace.keys, &mut warnings);
+    let mut errors = Vec::new();
     let mut dropped: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unique = Vec::new();
     for (key, origin) in &merged {
@@ -248,68 +218,10 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
         {
             *dropped.entry(field).or_default() += 1;
         }
-        let undeclared: Vec<&String> = key
-            .roles
-            .iter()
-            .filter(|role| !roles_out.contains_key(*role))
-            .collect();
-        if !undeclared.is_empty() {
-            errors.push(problem(
-                origin,
-                ErrorCode::ImportUnknownRole,
-                format!(
-                    "key `{}` holds role `{}`, which the roles read do not list",
-                    key.key_id, undeclared[0]
-                ),
-                "read every page of `permissions.listRoles`: a key's access cannot be known \
-                 without its roles' permissions",
-            ));
-            continue;
+        match key_out(key, origin, &roles_out) {
+            Ok(out) => unique.push((key, out)),
+            Err(error) => errors.push(error),
         }
-        let expires = match key.expires.map(jiff::Timestamp::from_millisecond) {
-            None => None,
-            Some(Ok(at)) => Some(at.to_string()),
-            Some(Err(_)) => {
-                errors.push(problem(
-                    origin,
-                    ErrorCode::ImportShape,
-                    format!(
-                        "key `{}` expires at {} ms since 1970, which is not a representable time",
-                        key.key_id,
-                        key.expires.unwrap_or_default()
-                    ),
-                    "`expires` is a Unix time in milliseconds, as Unkey returns it",
-                ));
-                continue;
-            }
-        };
-        // Unkey returns the union of direct and role grants: what no role gives is direct.
-        let from_roles: BTreeSet<&str> = key
-            .roles
-            .iter()
-            .flat_map(|role| &roles_out[role].permissions)
-            .map(String::as_str)
-            .collect();
-        let direct = sorted(
-            key.permissions
-                .iter()
-                .filter(|permission| !from_roles.contains(permission.as_str()))
-                .cloned(),
-        );
-        let description = match &origin.api {
-            Some(api) => format!("Unkey key {} of API {api}", key.key_id),
-            None => format!("Unkey key {}", key.key_id),
-        };
-        unique.push((
-            key,
-            KeyOut {
-                description,
-                roles: sorted(key.roles.iter().cloned()),
-                permissions: direct,
-                enabled: key.enabled.filter(|enabled| !enabled),
-                expires,
-            },
-        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -358,6 +270,101 @@ pub fn policy(workspace: &Workspace) -> Result<Imported, Vec<FileDiagnostic>> {
         yaml,
         warnings,
         summary,
+    })
+}
+
+/// The workspace's roles by name, each once: a role listed twice (a page read twice, or a
+/// workspace changing as it is read) holds what either listing gives, the wider reading of
+/// its access.
+fn roles_out(workspace: &Workspace, warnings: &mut Vec<String>) -> IndexMap<String, RoleOut> {
+    let mut roles_out: IndexMap<String, RoleOut> = IndexMap::new();
+    for role in &workspace.roles {
+        let permissions = sorted(role.permissions.iter().map(|p| p.slug.clone()));
+        match roles_out.get_mut(&role.name) {
+            None => {
+                let description = role.description.clone().filter(|text| !text.is_empty());
+                let out = RoleOut {
+                    description,
+                    permissions,
+                };
+                roles_out.insert(role.name.clone(), out);
+            }
+            Some(known) if known.permissions == permissions => warnings.push(format!(
+                "role `{}` is listed more than once; it is written once",
+                role.name
+            )),
+            Some(known) => {
+                warnings.push(format!(
+                    "role `{}` is listed more than once, with different permissions; it is \
+                     written with every permission of either listing",
+                    role.name
+                ));
+                known.permissions = sorted(known.permissions.drain(..).chain(permissions));
+            }
+        }
+    }
+    roles_out.sort_keys();
+    roles_out
+}
+
+/// A key as the policy writes it, or why it cannot be: a role the roles read do not list,
+/// or an expiry that is no time.
+fn key_out(
+    key: &UnkeyKey,
+    origin: &Origin,
+    roles_out: &IndexMap<String, RoleOut>,
+) -> Result<KeyOut, FileDiagnostic> {
+    if let Some(undeclared) = key.roles.iter().find(|role| !roles_out.contains_key(*role)) {
+        return Err(problem(
+            origin,
+            ErrorCode::ImportUnknownRole,
+            format!(
+                "key `{}` holds role `{undeclared}`, which the roles read do not list",
+                key.key_id
+            ),
+            "read every page of `permissions.listRoles`: a key's access cannot be known \
+             without its roles' permissions",
+        ));
+    }
+    let expires = match key.expires.map(jiff::Timestamp::from_millisecond) {
+        None => None,
+        Some(Ok(at)) => Some(at.to_string()),
+        Some(Err(_)) => {
+            return Err(problem(
+                origin,
+                ErrorCode::ImportShape,
+                format!(
+                    "key `{}` expires at {} ms since 1970, which is not a representable time",
+                    key.key_id,
+                    key.expires.unwrap_or_default()
+                ),
+                "`expires` is a Unix time in milliseconds, as Unkey returns it",
+            ));
+        }
+    };
+    // Unkey returns the union of direct and role grants: what no role gives is direct.
+    let from_roles: BTreeSet<&str> = key
+        .roles
+        .iter()
+        .flat_map(|role| &roles_out[role].permissions)
+        .map(String::as_str)
+        .collect();
+    let direct = sorted(
+        key.permissions
+            .iter()
+            .filter(|permission| !from_roles.contains(permission.as_str()))
+            .cloned(),
+    );
+    let description = match &origin.api {
+        Some(api) => format!("Unkey key {} of API {api}", key.key_id),
+        None => format!("Unkey key {}", key.key_id),
+    };
+    Ok(KeyOut {
+        description,
+        roles: sorted(key.roles.iter().cloned()),
+        permissions: direct,
+        enabled: key.enabled.filter(|enabled| !enabled),
+        expires,
     })
 }
 
