@@ -122,42 +122,51 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         );
         return Exit::BadInput;
     }
-    let mut pairs = least_privilege::call_pairs(&calls);
+    let pairs = api_pairs(&calls, policy.as_deref());
+    if let Some(answer) = answer {
+        return explain_denial(args, answer, &calls, &pairs, workspace);
+    }
+    match least_privilege::grants_for(&calls, &pairs, workspace) {
+        Ok(found) => report(args, &found),
+        Err(error) => {
+            eprintln_escaped!("error: {error}");
+            Exit::BadInput
+        }
+    }
+}
+
+/// The API and keyspace pairs the calls and the policy's `apis:` name.
+fn api_pairs<'a>(calls: &'a [Call], policy: Option<&'a Policy>) -> Vec<(&'a str, &'a str)> {
+    let mut pairs = least_privilege::call_pairs(calls);
     pairs.extend(
         (policy.iter().flat_map(|policy| &policy.apis))
             .map(|api| (api.id.value.as_str(), api.keyspace.value.as_str())),
     );
     pairs.sort_unstable();
     pairs.dedup();
-    if let Some(answer) = answer {
-        return explain_denial(args, answer, &calls, &pairs, workspace);
-    }
-    let found = match least_privilege::grants_for(&calls, &pairs, workspace) {
-        Ok(found) => found,
-        Err(error) => {
-            eprintln_escaped!("error: {error}");
-            return Exit::BadInput;
-        }
-    };
+    pairs
+}
+
+/// Prints the sets in the format asked; a call no root key can make fails the run: it has
+/// no grant, and asking for it is a mistake to see.
+fn report(args: &Args, found: &GrantsFor) -> Exit {
     match args.format {
-        GrantsFormat::Json => println!("{}", json(&found)),
-        GrantsFormat::Yaml => print!("{}", yaml_entry(&args.name, &found)),
-        GrantsFormat::Human => print!("{}", text(&found)),
+        GrantsFormat::Json => println!("{}", json(found)),
+        GrantsFormat::Yaml => print!("{}", yaml_entry(&args.name, found)),
+        GrantsFormat::Human => print!("{}", text(found)),
     }
-    // A call no root key can make has no grant: asking for it is a mistake to see.
     let unreachable: Vec<&str> = (found.notes.iter())
         .filter(|note| note.unreachable)
         .map(|note| note.call.as_str())
         .collect();
     if unreachable.is_empty() {
-        Exit::Success
-    } else {
-        eprintln_escaped!(
-            "error: no root key can make {}: Unkey refuses a root key there, whatever its grants",
-            unreachable.join(", ")
-        );
-        Exit::Failure
+        return Exit::Success;
     }
+    eprintln_escaped!(
+        "error: no root key can make {}: Unkey refuses a root key there, whatever its grants",
+        unreachable.join(", ")
+    );
+    Exit::Failure
 }
 
 /// Most characters of a key name in `--format yaml`.
