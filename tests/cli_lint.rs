@@ -473,3 +473,33 @@ root_keys:
     assert!(after.stdout.contains("key `shared`"), "{}", after.stdout);
     assert!(!after.stdout.contains("key `reader`"), "{}", after.stdout);
 }
+
+#[test]
+fn w008_names_the_flipped_cases_of_case_files_beside_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "version: 1\nsemantics: strict\npermissions: [documents.read, documents.write]\n\
+         roles:\n  editor: {permissions: [\"documents.*\"]}\nkeys:\n  alice: {roles: [editor]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        "version: 1\npolicy: policy.yaml\ncases:\n  - name: alice reads\n    key: alice\n    \
+         query: documents.read\n    expect: {wildcard: allow, literal: deny}\n",
+    )
+    .unwrap();
+    let run = support::cli::permspec_in(
+        dir.path(),
+        &["lint", ".", "--select", "W008", "--format", "json"],
+    );
+    assert!(
+        run.stdout
+            .contains("cases decided differently: `alice reads` in `./cases.yaml`")
+            || run
+                .stdout
+                .contains("cases decided differently: `alice reads` in `cases.yaml`"),
+        "{}",
+        run.stdout
+    );
+}

@@ -22,6 +22,9 @@ pub struct LintContext<'a> {
     pub owns_policy: bool,
     /// Keys that some loaded case exercises, across every file testing this policy.
     pub exercised_keys: &'a HashSet<String>,
+    /// Every loaded file testing this policy (its own file among them if it has cases), in
+    /// the order given.
+    pub testing: &'a [&'a TestFile],
     /// Today, for suppressions' `until`.
     pub today: jiff::civil::Date,
     /// Suppressions that excused a finding, as (owner, index into its `allow` list); filled
@@ -50,6 +53,7 @@ impl<'a> LintContext<'a> {
         resolved: &'a Resolved,
         config: &'a Config,
         exercised_keys: &'a HashSet<String>,
+        testing: &'a [&'a TestFile],
         today: jiff::civil::Date,
         used_suppressions: &'a HashSet<(Owner, usize)>,
     ) -> Self {
@@ -86,6 +90,7 @@ impl<'a> LintContext<'a> {
             config,
             owns_policy: file.owns_policy(),
             exercised_keys,
+            testing,
             today,
             used_suppressions,
             sites: roles.chain(keys).collect(),

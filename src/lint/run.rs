@@ -73,7 +73,12 @@ pub fn lint_loaded(
         .filter(|file| check_suppressions(file).is_ok())
         .collect();
     let mut exercised: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut testing: HashMap<PathBuf, Vec<&TestFile>> = HashMap::new();
     for file in &loaded {
+        testing
+            .entry(file.policy.source.path().to_owned())
+            .or_default()
+            .push(file);
         exercised
             .entry(file.policy.source.path().to_owned())
             .or_default()
@@ -92,9 +97,17 @@ pub fn lint_loaded(
         let resolved = resolution.of(&file.policy);
         let mut used = HashSet::new();
         let none_used = HashSet::new();
-        let exercised_keys = &exercised[file.policy.source.path()];
-        let mut context =
-            LintContext::new(file, &resolved, config, exercised_keys, today, &none_used);
+        let path = file.policy.source.path();
+        let (exercised_keys, testing) = (&exercised[path], &testing[path]);
+        let mut context = LintContext::new(
+            file,
+            &resolved,
+            config,
+            exercised_keys,
+            testing,
+            today,
+            &none_used,
+        );
         let owns_policy = context.owns_policy;
         let mut findings = run_rules(&context, |checks| {
             [checks.policy.filter(|_| owns_policy), checks.file]

@@ -32,7 +32,7 @@ roles:
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     // The file's cases by key, and the flipped cases of each owner, found once: an owner
     // may hold many wildcard grants, and a file many cases.
-    let mut cases_by_key: Option<HashMap<usize, Vec<usize>>> = None;
+    let mut cases_by_key: Option<HashMap<usize, Vec<(usize, usize)>>> = None;
     let mut flipped_by_owner: HashMap<Owner, Vec<String>> = HashMap::new();
     for site in cx.api_grant_sites() {
         let pattern = &site.permission.value;
@@ -75,50 +75,61 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The indices of the file's cases, by the index of the key they name (in file order).
-fn by_key(cx: &LintContext<'_>) -> HashMap<usize, Vec<usize>> {
-    let mut cases: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (index, case) in cx.file.cases.iter().enumerate() {
-        if let Some(key) = cx.resolved.key_index(&case.key.value) {
-            cases.entry(key).or_default().push(index);
+/// The cases of every file testing the policy, as (file, case) indices, by the index of
+/// the key they name (in file order).
+fn by_key(cx: &LintContext<'_>) -> HashMap<usize, Vec<(usize, usize)>> {
+    let mut cases: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (at, file) in cx.testing.iter().enumerate() {
+        for (index, case) in file.cases.iter().enumerate() {
+            if let Some(key) = cx.resolved.key_index(&case.key.value) {
+                cases.entry(key).or_default().push((at, index));
+            }
         }
     }
     cases
 }
 
-/// Names of the file's cases, for keys receiving `owner`'s grants, whose decision differs
-/// between the two readings, in file order.
+/// Names of the cases, of every file testing the policy, for keys receiving `owner`'s
+/// grants, whose decision differs between the two readings, in file order (a case of
+/// another file than the policy's named with its file).
 fn flipped_cases(
     cx: &LintContext<'_>,
     owner: Owner,
-    cases_by_key: &HashMap<usize, Vec<usize>>,
+    cases_by_key: &HashMap<usize, Vec<(usize, usize)>>,
 ) -> Vec<String> {
-    let mut indices: Vec<usize> = (cx.receivers(owner).into_iter())
+    let mut indices: Vec<(usize, usize)> = (cx.receivers(owner).into_iter())
         .filter_map(|(key, _)| cases_by_key.get(&key))
         .flatten()
         .copied()
         .collect();
     indices.sort_unstable();
     indices.dedup();
-    let now = cx.file.now.unwrap_or_else(jiff::Timestamp::now);
     indices
         .into_iter()
-        .map(|index| &cx.file.cases[index])
-        .filter(|case| {
-            let Some(parsed) = cx.parsed(&case.query) else {
-                return false;
+        .filter_map(|(at, index)| {
+            let file = cx.testing[at];
+            let case = &file.cases[index];
+            let parsed = match cx.parsed(&case.query) {
+                Some(parsed) => std::borrow::Cow::Borrowed(parsed),
+                None => std::borrow::Cow::Owned(crate::query::parse(&case.query.text).ok()?),
             };
+            let now = file.now.unwrap_or_else(jiff::Timestamp::now);
             let verdict = cx
                 .resolved
-                .verdict(&case.key.value, parsed, Semantics::Strict, now);
+                .verdict(&case.key.value, &parsed, Semantics::Strict, now);
             let code = |wanted: Matching| {
                 let mut codes = verdict.codes().iter();
                 codes
                     .find(|(matching, _)| *matching == wanted)
                     .map(|(_, code)| *code)
             };
-            code(Matching::Wildcard) != code(Matching::Literal)
+            (code(Matching::Wildcard) != code(Matching::Literal)).then(|| {
+                if std::ptr::eq(file, cx.file) {
+                    format!("`{}`", case.name)
+                } else {
+                    format!("`{}` in `{}`", case.name, file.source.name())
+                }
+            })
         })
-        .map(|case| format!("`{}`", case.name))
         .collect()
 }
