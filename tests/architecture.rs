@@ -3,8 +3,11 @@
 //! sibling that imports it back (a re-export in `mod.rs` counts as the file that defines
 //! it). Test modules are left out: they may reach anywhere.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use support::source::rust_files;
 use syn::visit::Visit;
 
 /// The paths a file names (`crate::a::b`, `super::c`), outside `#[cfg(test)]` items.
@@ -78,20 +81,6 @@ fn paths_of(file: &Path) -> Vec<Vec<String>> {
     let mut paths = Paths::default();
     paths.visit_file(&syntax);
     paths.0
-}
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The edges of `graph` that close a cycle.

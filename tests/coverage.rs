@@ -105,15 +105,8 @@ fn fail_under_holds_for_each_policy_not_for_their_average() {
 
 #[test]
 fn a_uses_entry_is_covered_by_an_allowed_route_case_within_it() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("uses.yaml");
-    let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
-        .unwrap()
-        .replace(
-            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
-            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\", \"keys.whoami(apiId=api_1, keyId=*)\"]",
-        );
-    std::fs::write(&path, policy).unwrap();
+    let (_directory, path) =
+        with_uses(r#""keys.getKey(apiId=api_1, keyId=*)", "keys.whoami(apiId=api_1, keyId=*)""#);
     let run = permspec(&[
         "test",
         path.to_str().unwrap(),
@@ -132,15 +125,8 @@ fn a_uses_entry_is_covered_by_an_allowed_route_case_within_it() {
 
 #[test]
 fn require_uses_fails_a_run_that_leaves_a_uses_entry_without_an_allowed_case() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("uses.yaml");
-    let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
-        .unwrap()
-        .replace(
-            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
-            "uses: [\"keys.getKey(apiId=api_1, keyId=*)\", \"keys.whoami(apiId=api_1, keyId=*)\"]",
-        );
-    std::fs::write(&path, policy).unwrap();
+    let (_directory, path) =
+        with_uses(r#""keys.getKey(apiId=api_1, keyId=*)", "keys.whoami(apiId=api_1, keyId=*)""#);
     let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -159,16 +145,24 @@ fn require_uses_fails_a_run_that_leaves_a_uses_entry_without_an_allowed_case() {
 
 #[test]
 fn a_case_without_an_option_covers_no_uses_entry_that_sets_it() {
+    let (_directory, path) = with_uses(r#""keys.getKey(apiId=api_1, keyId=*, decrypt=true)""#);
+    let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("decrypt=true"), "{}", run.stderr);
+}
+
+/// The root key of `fixtures/mutation/narrow-to-uses.yaml` with `uses: [<entries>]`, written
+/// to a temporary directory (kept alive by the first value).
+fn with_uses(entries: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("uses.yaml");
     let policy = std::fs::read_to_string("fixtures/mutation/narrow-to-uses.yaml")
         .unwrap()
         .replace(
             "uses: [\"keys.getKey(apiId=api_1, keyId=*)\"]",
-            "uses: [\"keys.getKey(apiId=api_1, keyId=*, decrypt=true)\"]",
+            &format!("uses: [{entries}]"),
         );
+    assert!(policy.contains(entries), "the fixture's uses: changed");
     std::fs::write(&path, policy).unwrap();
-    let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("decrypt=true"), "{}", run.stderr);
+    (directory, path)
 }

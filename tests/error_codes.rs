@@ -1,22 +1,12 @@
 //! The registry of diagnostic codes: `docs/errors.md` is generated from it, every code in it
 //! is reported somewhere, and no code is written as a string beside it (read with `syn`).
 
-use permspec::error_code::{ErrorCode, reference_markdown};
-use std::path::{Path, PathBuf};
-use syn::visit::Visit;
+mod support;
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            files.push(path);
-        }
-    }
-    files
-}
+use permspec::error_code::{ErrorCode, reference_markdown};
+use std::path::Path;
+use support::source::rust_files;
+use syn::visit::Visit;
 
 /// String literals and `ErrorCode::` paths of a file.
 #[derive(Default)]

@@ -1055,14 +1055,14 @@ fn new_files_follow_the_umask_and_links_are_written_through() {
 #[cfg(unix)]
 #[test]
 fn diff_against_git_follows_links_inside_the_tree_and_refuses_links_out() {
-    let repo = suite(&[("shared/real.yaml", PASSING)]);
+    let repo = suite(&[("common/real.yaml", PASSING)]);
     std::fs::create_dir_all(repo.path().join("policies")).unwrap();
-    std::os::unix::fs::symlink("../shared/real.yaml", repo.path().join("policies/p.yaml")).unwrap();
+    std::os::unix::fs::symlink("../common/real.yaml", repo.path().join("policies/p.yaml")).unwrap();
     git(repo.path(), &["init", "-q"]);
     git(repo.path(), &["add", "."]);
     git(repo.path(), &["commit", "-q", "-m", "policies"]);
     let widened = PASSING.replace("[a.read]", "[a.read, a.write]");
-    std::fs::write(repo.path().join("shared/real.yaml"), widened).unwrap();
+    std::fs::write(repo.path().join("common/real.yaml"), widened).unwrap();
     let run = permspec_in(
         repo.path(),
         &["diff", "--base", "HEAD", "policies", "--format", "json"],

@@ -21,13 +21,7 @@ fn the_starter_suite_passes_test_and_lint_without_arguments() {
     let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     assert!(test.stdout.contains("10 passed"), "{}", test.stdout);
-    let gate = ["test", "--coverage", "--fail-under", "80", "--mutate"];
-    let gated = permspec_in(dir.path(), &gate);
-    assert_eq!(
-        gated.code, 0,
-        "the README's CI gate: {}{}",
-        gated.stdout, gated.stderr
-    );
+    passes_the_gate(dir.path());
 
     for args in [
         &["lint"][..],
@@ -122,18 +116,23 @@ fn the_root_key_starter_passes_test_and_lint() {
     let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     assert!(test.stdout.contains("16 passed"), "{}", test.stdout);
-    let gate = ["test", "--coverage", "--fail-under", "80", "--mutate"];
-    let gated = permspec_in(dir.path(), &gate);
-    assert_eq!(
-        gated.code, 0,
-        "the README's CI gate: {}{}",
-        gated.stdout, gated.stderr
-    );
+    passes_the_gate(dir.path());
     let lint = permspec_in(dir.path(), &["lint"]);
     assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
     assert!(
         lint.stderr.contains("0 errors, 0 warnings, 0 infos"),
         "{}",
         lint.stderr
+    );
+}
+
+/// The starter suite in `directory` passes the README's CI gate.
+fn passes_the_gate(directory: &std::path::Path) {
+    let gate = ["test", "--coverage", "--fail-under", "80", "--mutate"];
+    let gated = permspec_in(directory, &gate);
+    assert_eq!(
+        gated.code, 0,
+        "the README's CI gate: {}{}",
+        gated.stdout, gated.stderr
     );
 }

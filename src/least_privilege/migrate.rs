@@ -7,7 +7,7 @@
 use super::minimal::{Form, MinimalSet, NeededGrant, minimal, minimal_by};
 use crate::eval::route_call::Call;
 use crate::eval::routes::{ANY_ID, Arm};
-use crate::policy::{Key, OTHER, Policy, Probe, RouteProbes};
+use crate::policy::{Key, Policy, Probe, RouteProbes};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -206,17 +206,6 @@ fn dropped(
 
 /// The call a probe asks, `*` where it stands for ids not named.
 fn call_of(probe: &Probe) -> Option<Call> {
-    let pairs = (probe.request.values())
-        .map(|(name, value)| {
-            let value = if value == OTHER { ANY_ID } else { value };
-            (name.to_owned(), value.to_owned())
-        })
-        .chain(
-            probe
-                .options
-                .iter()
-                .map(|option| (option.clone(), "true".to_owned())),
-        )
-        .collect();
+    let pairs = probe.pairs(|_| ANY_ID.to_owned());
     Call::new(&probe.route.name, pairs, &[]).ok()
 }

@@ -26,7 +26,7 @@ pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use root_checks::{completed_call, completed_params, contradiction};
 pub use root_decision::{RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves};
-pub use route_probes::{OTHER, Probe, RouteProbes, route_case};
+pub use route_probes::{Probe, RouteProbes, route_case};
 
 /// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds
 /// it: derived from the types the loader reads.

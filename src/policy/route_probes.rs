@@ -29,6 +29,24 @@ pub struct Probe {
     pub label: String,
 }
 
+impl Probe {
+    /// The probe's values as `name=value` pairs, in the request's order, `<other>` written
+    /// as `other(param)` gives it, then each option set as `true`.
+    pub fn pairs(&self, other: impl Fn(&str) -> String) -> Vec<(String, String)> {
+        (self.request.values())
+            .map(|(name, value)| {
+                let value = if value == OTHER {
+                    other(name)
+                } else {
+                    value.to_owned()
+                };
+                (name.to_owned(), value)
+            })
+            .chain((self.options.iter()).map(|option| (option.clone(), "true".to_owned())))
+            .collect()
+    }
+}
+
 /// The probes for the root keys of two versions of a policy.
 #[derive(Debug, Default)]
 pub struct RouteProbes {
@@ -249,24 +267,10 @@ impl RouteProbes {
     pub fn case_params(&self, label: &str) -> Option<(String, Vec<(String, String)>)> {
         let probe = self.probes.get(label)?;
         let params = probe
-            .route
-            .params
-            .iter()
-            .filter_map(|param| {
-                let value = probe.request.value(param)?;
-                let shown = if value == OTHER {
-                    format!("{OTHER}_{}", param.trim_end_matches("Id"))
-                } else {
-                    value.to_owned()
-                };
-                Some((param.clone(), shown))
-            })
-            .chain(
-                probe
-                    .options
-                    .iter()
-                    .map(|option| (option.clone(), "true".to_owned())),
-            )
+            .pairs(|param| format!("{OTHER}_{}", param.trim_end_matches("Id")))
+            .into_iter()
+            // A case's workspace is the policy's.
+            .filter(|(name, _)| name != "workspaceId")
             .collect();
         Some((probe.route.name.clone(), params))
     }

@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod git;
 pub mod naive;
+pub mod source;
 pub mod strategies;

@@ -1,7 +1,7 @@
 //! R009 grant-outside-uses: a root-key grant that opens a route call its `uses:` does not
 //! list.
 
-use crate::least_privilege::{form_of, minimal, uses_calls, uses_probes};
+use crate::least_privilege::{MinimalSet, form_of, minimal, uses_calls, uses_probes};
 use crate::lint::context::LintContext;
 use crate::lint::finding::Owner;
 use crate::lint::{Doc, Finding, Fix, RuleId};
@@ -43,8 +43,10 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         if key.uses.is_empty() || key.permissions.is_empty() {
             continue;
         }
-        let outside = outside_calls(policy, key);
-        let fix = minimal_fix(cx, key);
+        // The smallest grants the key's `uses:` need, in the form it holds (URN if any).
+        let needed = minimal(&uses_calls(key), form_of(key));
+        let outside = outside_calls(policy, key, needed.as_ref());
+        let fix = needed.as_ref().and_then(|set| minimal_fix(cx, key, set));
         for (grant, calls) in key.permissions.iter().zip(&outside.by_grant) {
             if calls.is_empty() {
                 continue;
@@ -112,12 +114,11 @@ struct Outside {
     not_compared: Vec<&'static str>,
 }
 
-fn outside_calls(policy: &Policy, key: &Key) -> Outside {
+fn outside_calls(policy: &Policy, key: &Key, needed: Option<&MinimalSet>) -> Outside {
     let grants = key.grant_texts();
     let probes = uses_probes(policy, key);
     // What the smallest grants for `uses:` open anyway is no grant's fault.
-    let needed = minimal(&uses_calls(key), form_of(key));
-    let needed = needed.as_ref().map(|set| set.texts()).unwrap_or_default();
+    let needed = needed.map(MinimalSet::texts).unwrap_or_default();
     let unavoidable: BTreeSet<&str> = (probes.callable(policy, &needed))
         .map(|probe| probe.label.as_str())
         .collect();
@@ -142,10 +143,9 @@ fn outside_calls(policy: &Policy, key: &Key) -> Outside {
     }
 }
 
-/// The smallest grants the key's `uses:` need, in the form the key holds (URN if it holds
-/// any), and the unsafe fix that puts them in place of its grants.
-fn minimal_fix(cx: &LintContext<'_>, key: &Key) -> Option<(String, Option<Fix>)> {
-    let set = minimal(&uses_calls(key), form_of(key))?;
+/// The grants `set` (the smallest the key's `uses:` need), as the help names them, and the
+/// unsafe fix that puts them in place of the key's grants.
+fn minimal_fix(cx: &LintContext<'_>, key: &Key, set: &MinimalSet) -> Option<(String, Option<Fix>)> {
     let texts = set.texts();
     let shown = texts
         .iter()
