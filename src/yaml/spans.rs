@@ -504,6 +504,38 @@ impl Builder<'_> {
         }
     }
 
+    /// Reads a scalar: a plain null, or text.
+    fn scalar(&mut self, text: String, style: ScalarStyle, anchor: usize, span: Span) {
+        self.count_scalar(anchor, text.len());
+        let plain = style == ScalarStyle::Plain;
+        let kind = if plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+            NodeKind::Null(text)
+        } else {
+            NodeKind::Scalar { text, plain }
+        };
+        self.finish(anchor, Node { span, kind })
+    }
+
+    /// Closes the list or mapping being read, which ends at `end`.
+    fn close(&mut self, end: usize) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        if frame.anchor != 0 {
+            let size = Size {
+                nodes: self.nodes - frame.nodes_before + 1,
+                bytes: self.scalar_bytes - frame.bytes_before,
+            };
+            self.anchor_sizes.insert(frame.anchor, size);
+        }
+        let span = Span::new(frame.start, end.max(frame.start));
+        let kind = match frame.kind {
+            FrameKind::Sequence(items) => NodeKind::Sequence(items),
+            FrameKind::Mapping { entries, .. } => NodeKind::Mapping(entries),
+        };
+        self.finish(frame.anchor, Node { span, kind });
+    }
+
     fn open(&mut self, start: usize, end: usize, anchor: usize, kind: FrameKind) {
         if self.stack.len() + self.placement.depth >= self.limits.yaml_depth {
             self.fail(StructureError::TooDeep {
@@ -565,20 +597,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                 })
             }
             Event::Scalar(value, style, anchor, None) => {
-                self.count_scalar(anchor, value.len());
-                let null = style == ScalarStyle::Plain
-                    && matches!(&*value, "" | "~" | "null" | "Null" | "NULL");
-                let text = value.into_owned();
-                let kind = if null {
-                    NodeKind::Null(text)
-                } else {
-                    NodeKind::Scalar {
-                        text,
-                        plain: style == ScalarStyle::Plain,
-                    }
-                };
-                let span = Span::new(start, end);
-                self.finish(anchor, Node { span, kind })
+                self.scalar(value.into_owned(), style, anchor, Span::new(start, end))
             }
             Event::Alias(anchor) => {
                 let span = Span::new(start, end);
@@ -603,24 +622,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     pending_key: None,
                 },
             ),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return;
-                };
-                if frame.anchor != 0 {
-                    let size = Size {
-                        nodes: self.nodes - frame.nodes_before + 1,
-                        bytes: self.scalar_bytes - frame.bytes_before,
-                    };
-                    self.anchor_sizes.insert(frame.anchor, size);
-                }
-                let span = Span::new(frame.start, end.max(frame.start));
-                let kind = match frame.kind {
-                    FrameKind::Sequence(items) => NodeKind::Sequence(items),
-                    FrameKind::Mapping { entries, .. } => NodeKind::Mapping(entries),
-                };
-                self.finish(frame.anchor, Node { span, kind });
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(end),
             _ => {}
         }
     }
