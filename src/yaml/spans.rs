@@ -195,6 +195,7 @@ fn read_in_pieces(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Nod
             limits,
             Placement {
                 gap: Some((cut.list.start, cut.list.len())),
+                file_bytes: Some(text.len()),
                 ..Placement::default()
             },
         ),
@@ -232,6 +233,11 @@ fn read_in_pieces(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Nod
     let NodeKind::Mapping(sections) = &mut root.kind else {
         return None;
     };
+    // A block mapping opens at its first key; in a flow mapping (`{…}`) the list's `-`
+    // lines would not be list items at all.
+    if sections.values().next().map(|(key, _)| key.start) != Some(root.span.start) {
+        return None;
+    }
     match sections.get_mut("cases") {
         Some((key, list)) if *key == Span::new(cut.key.start, cut.key.end) => {
             if !matches!(&list.kind, NodeKind::Null(text) if text.is_empty()) {
@@ -264,7 +270,7 @@ fn read_placed(
         nodes: 0,
         repeated: 0,
         scalar_bytes: 0,
-        bytes: text.len() as u64,
+        bytes: placement.file_bytes.unwrap_or(text.len()) as u64,
         anchor_sizes: HashMap::new(),
         anchored: HashMap::new(),
         error: None,
@@ -306,6 +312,9 @@ struct Placement {
     /// A piece of a list: anchors and aliases, which may be referred to or refer outside
     /// it, are refused.
     piece: bool,
+    /// The size of the whole file, which what aliases repeat adds to, if the text is part
+    /// of it.
+    file_bytes: Option<usize>,
 }
 
 impl Placement {
@@ -727,9 +736,30 @@ mod tests {
             "cases:\n  - a\n  - b\ncases:\n  - c\n",
             // A tag in the list.
             "cases:\n  - !!str a\n  - b\n",
+            // The whole file a flow mapping, where `-` cannot open an item.
+            "{version: 1,\ncases:\n  - a\n  - b\n}\n",
+            "&root {version: 1,\ncases:\n  - a\n  - b\n}\n",
+            "--- {version: 1,\ncases:\n  - a\n  - b\n}\n",
+            // A carriage return, which YAML reads as a line break: `...` ends the document.
+            "cases:\n  - a\r...\r\n  - b\nkeys: {}\n",
         ] {
             assert!(!pieces_agree(text, 1), "read in pieces: {text:?}");
         }
+    }
+
+    #[test]
+    fn pieces_count_what_aliases_repeat_against_the_whole_file() {
+        let text = format!(
+            "a: &a \"{}\"\nb: *a\ncases:\n  - {}\n  - c\n",
+            "x".repeat(100),
+            "y".repeat(100)
+        );
+        let limits = Limits {
+            file_bytes: (text.len() + 50) as u64,
+            ..Limits::default()
+        };
+        assert!(read_placed(&text, &limits, Placement::default()).is_err());
+        assert!(read_in_pieces(&text, &limits, 1).is_none());
     }
 
     #[test]
@@ -808,10 +838,13 @@ mod tests {
                     "keys: {}\n",
                     "---\n",
                     "\t- tab\n",
+                    "  - a\r...\r\n",
+                    "  - a\r\n",
+                    "}\n",
                 ]),
             ], 1..24),
-            before in proptest::sample::select(vec!["", "version: 1\n", "x: &a {}\n"]),
-            after in proptest::sample::select(vec!["", "keys: {k: {}}\n", "y: *a\n", "now: x"]),
+            before in proptest::sample::select(vec!["", "version: 1\n", "x: &a {}\n", "{v: 1,\n"]),
+            after in proptest::sample::select(vec!["", "keys: {k: {}}\n", "y: *a\n", "now: x", "}\n"]),
             piece_bytes in 1usize..120,
         ) {
             let text = format!("{before}cases:\n{}{after}", lines.concat());

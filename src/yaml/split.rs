@@ -1,11 +1,14 @@
 //! A big file's `cases:` list cut at its items, so that every core parses a share of it.
 //!
 //! The cut is a guess made on lines, checked by parsing: the file without the list must
-//! read as a mapping whose `cases:` holds nothing, and each piece must read as a list of
-//! items on its own, without anchors or aliases. A cut inside a quoted scalar or a flow collection
-//! leaves a piece unterminated, and a `cases:` line that is not the top-level key leaves
-//! no empty `cases` entry there; either way the whole file is read in one parse instead, so
-//! a cut never changes what a file means, only how fast it is read.
+//! read as a block mapping whose `cases:` holds nothing, and each piece must read as a list
+//! of items on its own, without anchors or aliases. A cut inside a quoted scalar or a flow
+//! collection leaves a piece unterminated; a `cases:` line that is not the top-level key of
+//! a block mapping leaves no empty `cases` entry there; a file with a carriage return (a
+//! line break to YAML, not to the cut) is not cut at all. Either way the whole file is read
+//! in one parse instead, so a cut never changes what a file means, only how fast it is
+//! read; what the whole file is measured against (the bytes aliases may repeat) is
+//! measured against the whole file.
 
 use std::ops::Range;
 
@@ -40,8 +43,13 @@ impl Cut {
 }
 
 /// Where `text` would be cut into pieces of about `piece_bytes`, if it has a `cases:` line
-/// at the first column followed by a list whose items are indented; `None` otherwise.
+/// at the first column followed by a list whose items are indented, and no carriage
+/// return; `None` otherwise.
 pub(super) fn cut(text: &str, piece_bytes: usize) -> Option<Cut> {
+    // YAML breaks lines at a carriage return too, where the cut sees none.
+    if text.contains('\r') {
+        return None;
+    }
     let key_start = lines(text, 0)
         .find(|line| &text[line.clone()] == "cases:\n")?
         .start;
