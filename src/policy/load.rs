@@ -4,21 +4,21 @@
 
 use super::LoadError;
 use super::Source;
+use super::items::{AccessItem, CaseItem, Checking, build_access, build_case};
 use super::model::{
-    AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
-    RouteAccess, Spanned, Suppression, TestFile,
+    Api, Case, ForbidRule, Key, KeyKind, Policy, Role, RootCase, Spanned, Suppression, TestFile,
 };
 use super::nodes::{span_of, spanned_strings};
-use super::raw::{OneOrMany, RawAccess, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
+use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
 use super::root_checks;
 use crate::error_code::ErrorCode;
-use crate::eval::Code;
 use crate::input::ReadError;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::content::{self, ContentError, Mismatch};
-use crate::yaml::spans::{Node, NodeKind, StructureError, read_structure};
-use crate::yaml::{Limit, Limits};
+use crate::yaml::spans::{Node, NodeKind, StructureError};
+use crate::yaml::split::read_structure;
+use crate::yaml::{Limit, Limits, split};
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -54,7 +54,7 @@ impl Loader {
 
     /// Loads the file at `path` with the policy it tests.
     pub fn load(&self, path: &Path) -> Result<TestFile, LoadError> {
-        self.finish(path, read_document(path, &self.limits)?)
+        self.load_source(read_source(path, &self.limits)?)
     }
 
     /// Loads the files at `paths`, in order, each on the next free core: a file is parsed,
@@ -66,26 +66,75 @@ impl Loader {
     /// Loads `text` as if it were the file at `path` (say, a fixed version not yet written),
     /// with the policy it tests.
     pub fn load_text(&self, path: &Path, text: String) -> Result<TestFile, LoadError> {
-        self.finish(path, parse_document(path, text, &self.limits)?)
+        self.load_source(Source::new(path, text))
     }
 
-    fn finish(&self, path: &Path, document: Document) -> Result<TestFile, LoadError> {
-        let policy = match &document.raw.policy {
-            Some(reference) => self.referenced_policy(&document, reference)?,
+    /// A big file whose cases all build is read piece by piece; any other file, or any
+    /// error, is read whole, which reports every error as one parse finds them.
+    fn load_source(&self, source: Source) -> Result<TestFile, LoadError> {
+        if let Some(file) = self.load_in_pieces(&source) {
+            return Ok(file);
+        }
+        let document = parse_document(source, &self.limits)?;
+        let policy = self.policy_of(&document)?;
+        build_test_file(&document, policy, &self.limits)
+    }
+
+    /// The test file in `source`, its `cases:` list read and built piece by piece on every
+    /// core, each piece's YAML dropped once its cases are built; `None` if the file cannot
+    /// be read so, or holds any error (the whole read reports it).
+    fn load_in_pieces(&self, source: &Source) -> Option<TestFile> {
+        let (root, pieces) = split::read_parts(source.text(), &self.limits, split::PIECE_BYTES)?;
+        refuse_nulls(source, &root, false).ok()?;
+        let raw = content::deserialize::<RawFile>(&root).ok()?;
+        let document = (raw.version == 1).then(|| Document {
+            source: source.clone(),
+            root,
+            raw,
+        })?;
+        let policy = self.policy_of(&document).ok()?;
+        let checking = Checking::new(source, &policy);
+        let built = crate::parallel::map((0..pieces.count()).collect(), |index| {
+            let (_, items) = pieces.read(index)?;
+            (items.iter())
+                .map(|item| build_case_quietly(&checking, item))
+                .collect::<Option<Vec<_>>>()
+        });
+        let (mut cases, mut root_cases) = (Vec::new(), Vec::new());
+        for (count, built) in built
+            .into_iter()
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+        {
+            if (cases.len() + root_cases.len()).saturating_add(count) > self.limits.cases {
+                return None;
+            }
+            match built {
+                CaseItem::Queries(built) => cases.extend(built),
+                CaseItem::RootChecks(built) => root_cases.extend(built),
+            }
+        }
+        complete_test_file(&document, &checking, (cases, root_cases), Errors::default()).ok()
+    }
+
+    /// The policy `document` tests: its own, or the one its `policy:` refers to.
+    fn policy_of(&self, document: &Document) -> Result<Arc<Policy>, LoadError> {
+        Ok(match &document.raw.policy {
+            Some(reference) => self.referenced_policy(document, reference)?,
             None => {
-                let policy = Arc::new(build_policy(&document)?);
+                let policy = Arc::new(build_policy(document)?);
                 // Cases elsewhere that refer to this file share one copy of it, whichever
                 // of the files loading at the same time read it first.
                 match self
-                    .slot(canonical(path))
+                    .slot(canonical(document.source.path()))
                     .get_or_init(|| Ok(Arc::clone(&policy)))
                 {
                     Ok(shared) => Arc::clone(shared),
                     Err(_) => policy,
                 }
             }
-        };
-        build_test_file(&document, policy, &self.limits)
+        })
     }
 
     fn slot(&self, path: PathBuf) -> Arc<PolicySlot> {
@@ -164,6 +213,10 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
+    parse_document(read_source(path, limits)?, limits)
+}
+
+fn read_source(path: &Path, limits: &Limits) -> Result<Source, LoadError> {
     let name = Source::new(path, String::new()).name().to_owned();
     let text = crate::input::read_text(path, limits.file_bytes).map_err(|error| match error {
         ReadError::TooLarge { limit } => LoadError::unreadable(
@@ -178,11 +231,10 @@ fn read_document(path: &Path, limits: &Limits) -> Result<Document, LoadError> {
         )),
         error => LoadError::unreadable(&name, format!("cannot read `{name}`: {error}")),
     })?;
-    parse_document(path, text, limits)
+    Ok(Source::new(path, text))
 }
 
-fn parse_document(path: &Path, text: String, limits: &Limits) -> Result<Document, LoadError> {
-    let source = Source::new(path, text);
+fn parse_document(source: Source, limits: &Limits) -> Result<Document, LoadError> {
     let root = match read_structure(source.text(), limits) {
         Ok(Some(root)) => root,
         Ok(None) => {
@@ -944,49 +996,15 @@ fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
     .with_help("write a date such as `2026-11-01`")
 }
 
-/// What a file's cases and assertions are checked against: its policy's keys.
-struct Checking<'a> {
-    source: &'a Source,
-    policy: &'a Arc<Policy>,
-    key_names: HashSet<&'a str>,
-}
-
-impl Checking<'_> {
-    /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
-    fn key(&self, key: &Spanned<String>, pinned_not_found: bool) -> Result<(), LoadError> {
-        if pinned_not_found || self.key_names.contains(key.value.as_str()) {
-            return Ok(());
-        }
-        Err(LoadError::at(
-            ErrorCode::PolicyUndeclaredKey,
-            self.source,
-            key.span,
-            format!("undeclared key `{}`", key.value),
-            "no such key in the policy",
-        )
-        .with_help(
-            did_you_mean(&key.value, self.key_names.iter().copied()).unwrap_or_else(|| {
-                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
-                    .to_owned()
-            }),
-        ))
-    }
-}
-
-/// The cases one `cases:` item stands for.
-enum CaseItem {
-    /// Queries of API keys.
-    Queries(Vec<Case>),
-    /// Route or URN checks of root keys.
-    RootChecks(Vec<RootCase>),
-}
-
-/// The assertion one `access:` item stands for.
-enum AccessItem {
-    /// Exactly these keys are allowed a query.
-    Query(AccessAssertion),
-    /// Exactly these root keys may call a route.
-    Route(RouteAccess),
+/// The cases of one `cases:` item and how many the limit counts, if the item holds no
+/// error; errors are left to the whole read, which names the item by its index.
+fn build_case_quietly(checking: &Checking<'_>, item: &Node) -> Option<(usize, CaseItem)> {
+    refuse_nulls(checking.source, item, true).ok()?;
+    let raw_case = content::deserialize_item::<RawCase>(item, "cases", 0).ok()?;
+    let queries = raw_case.query.as_ref().map_or(1, OneOrMany::len);
+    let count = raw_case.key.len().saturating_mul(queries);
+    let built = build_case(checking, 0, Some(item), &raw_case).ok()?;
+    Some((count, built))
 }
 
 /// The test file `document` declares, for `policy`, or every independent error in its cases
@@ -997,15 +1015,7 @@ fn build_test_file(
     limits: &Limits,
 ) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
-    let checking = Checking {
-        source,
-        policy: &policy,
-        key_names: policy
-            .keys
-            .iter()
-            .map(|key| key.name.value.as_str())
-            .collect(),
-    };
+    let checking = Checking::new(source, &policy);
     let mut errors = Errors::default();
     let cases_node = root.get("cases");
     let (mut cases, mut root_cases) = (Vec::new(), Vec::new());
@@ -1033,6 +1043,18 @@ fn build_test_file(
             None => {}
         }
     }
+    complete_test_file(document, &checking, (cases, root_cases), errors)
+}
+
+/// The test file `document` declares, from its cases (named apart where names repeat), its
+/// assertions and its `now:`, or every error of them and of `errors`, those found before.
+fn complete_test_file(
+    document: &Document,
+    checking: &Checking<'_>,
+    (mut cases, mut root_cases): (Vec<Case>, Vec<RootCase>),
+    mut errors: Errors,
+) -> Result<TestFile, LoadError> {
+    let Document { source, root, raw } = document;
     cases.shrink_to_fit();
     let mut names = HashMap::new();
     let all_names = cases
@@ -1052,7 +1074,7 @@ fn build_test_file(
     let mut route_access = Vec::new();
     for (index, assertion) in raw.access.iter().enumerate() {
         let item = access_node.and_then(|list| list.item(index));
-        match errors.kept(build_access(&checking, index, item, assertion)) {
+        match errors.kept(build_access(checking, index, item, assertion)) {
             Some(AccessItem::Query(built)) => access.push(built),
             Some(AccessItem::Route(built)) => route_access.push(built),
             None => {}
@@ -1060,6 +1082,7 @@ fn build_test_file(
     }
     let now = errors.kept(timestamp(source, root.get("now"), raw.now.as_deref()));
     errors.finish()?;
+    let policy = Arc::clone(checking.policy);
     Ok(TestFile {
         source: source.clone(),
         semantics: raw.semantics.unwrap_or(policy.semantics),
@@ -1072,223 +1095,104 @@ fn build_test_file(
     })
 }
 
-/// The cases of the `cases:` item `index`.
-fn build_case(
-    checking: &Checking<'_>,
-    index: usize,
-    item: Option<&Node>,
-    raw_case: &RawCase,
-) -> Result<CaseItem, LoadError> {
-    let source = checking.source;
-    let field_span = |field: &str| {
-        span_of(
-            item.and_then(|item| item.get(field)),
-            span_of(item, Span::default()),
-        )
-    };
-    let checks = [
-        raw_case.query.is_some(),
-        raw_case.route.is_some(),
-        raw_case.urn.is_some(),
-    ];
-    match checks.iter().filter(|&&given| given).count() {
-        0 => {
-            return Err(LoadError::at(
-                ErrorCode::PolicyMissingField,
-                source,
-                span_of(item, Span::default()),
-                format!("cases[{index}]: missing field `query`"),
-                "this entry is incomplete",
-            )
-            .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
-        }
-        1 => {}
-        _ => {
-            let second = ["route", "urn"]
-                .into_iter()
-                .rfind(|field| item.and_then(|item| item.get(field)).is_some())
-                .unwrap_or("route");
-            return Err(LoadError::at(
-                ErrorCode::PolicyInvalidValue,
-                source,
-                field_span(second),
-                "a case checks one thing: a `query`, a `route` or a `urn`",
-                "a second check",
-            )
-            .with_help("split it into one case per check"));
-        }
-    }
-    let mut lists = vec![("key", &raw_case.key)];
-    lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
-    for (field, values) in lists {
-        if values.len() == 0 {
-            return Err(LoadError::at(
-                ErrorCode::PolicyEmptyList,
-                source,
-                field_span(field),
-                format!("`{field}: []` lists nothing, so this case would test nothing"),
-                "empty list",
-            )
-            .with_help(format!("name at least one {field}, or remove the case")));
-        }
-    }
-    let Some(query) = &raw_case.query else {
-        let built = root_checks::cases(source, checking.policy, item, raw_case)?;
-        return Ok(CaseItem::RootChecks(built));
-    };
-    for (field, given) in [
-        ("params", !raw_case.params.is_empty()),
-        ("status", raw_case.status.is_some()),
-    ] {
-        if given {
-            return Err(LoadError::at(
-                ErrorCode::PolicyInvalidValue,
-                source,
-                field_span(field),
-                format!("`{field}` goes with `route`, not with `query`"),
-                "of no route",
-            )
-            .with_help(format!(
-                "remove `{field}`, or check a `route` in its own case"
-            )));
-        }
-    }
-    let cases = expand_case(source, item, raw_case, query);
-    for case in &cases {
-        let pinned_not_found = case
-            .code
-            .as_ref()
-            .is_some_and(|code| code.value == Code::NotFound);
-        checking.key(&case.key, pinned_not_found)?;
-    }
-    Ok(CaseItem::Queries(cases))
-}
-
-/// The assertion of the `access:` item `index`.
-fn build_access(
-    checking: &Checking<'_>,
-    index: usize,
-    item: Option<&Node>,
-    assertion: &RawAccess,
-) -> Result<AccessItem, LoadError> {
-    let source = checking.source;
-    let keys = spanned_strings(
-        item.and_then(|item| item.get("keys")),
-        &assertion.keys,
-        span_of(item, Span::default()),
-    );
-    match (&assertion.query, &assertion.route) {
-        (Some(query), None) if assertion.params.is_empty() => {
-            for key in &keys {
-                checking.key(key, false)?;
-            }
-            Ok(AccessItem::Query(AccessAssertion {
-                query: query_text(source, item.and_then(|item| item.get("query")), query),
-                keys,
-                span: span_of(item, Span::default()),
-            }))
-        }
-        (None, Some(_)) => {
-            let written = root_checks::Written {
-                item,
-                route: assertion.route.as_ref(),
-                params: &assertion.params,
-                urn: None,
-            };
-            let built = root_checks::route_access(source, checking.policy, &written, keys)?;
-            Ok(AccessItem::Route(built))
-        }
-        _ => Err(LoadError::at(
-            ErrorCode::PolicyInvalidValue,
-            source,
-            span_of(item, Span::default()),
-            format!("access[{index}] needs a `query`, or a `route` (with `params`)"),
-            "one of them, not both or neither",
-        )
-        .with_help("an access assertion checks one query or one route")),
-    }
-}
-
-/// One case per key and query of a case whose `key` or `query` is a list.
-fn expand_case(
-    source: &Source,
-    item: Option<&Node>,
-    raw: &RawCase,
-    query: &OneOrMany,
-) -> Vec<Case> {
-    let span = span_of(item, Span::default());
-    let field = |name: &str| item.and_then(|item| item.get(name));
-    let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
-        let node = field(name);
-        match values {
-            OneOrMany::One(value) => vec![(value.clone(), node)],
-            OneOrMany::Many(values) => values
-                .iter()
-                .enumerate()
-                .map(|(index, value)| {
-                    (
-                        value.clone(),
-                        node.and_then(|node| node.item(index)).or(node),
-                    )
-                })
-                .collect(),
-        }
-    };
-    let keys = values("key", &raw.key);
-    let queries = values("query", query);
-    let expanded = keys.len() * queries.len() > 1;
-    let mut cases = Vec::new();
-    for (key, key_node) in &keys {
-        for (query, query_node) in &queries {
-            let derived = format!("{key}: {query}");
-            let name = match &raw.name {
-                Some(name) if expanded => format!("{name} [{derived}]"),
-                Some(name) => name.clone(),
-                None => derived,
-            };
-            cases.push(Case {
-                name,
-                key: Spanned {
-                    value: key.clone(),
-                    span: span_of(*key_node, span),
-                },
-                query: query_text(source, *query_node, query),
-                expect: Spanned {
-                    value: raw.expect,
-                    span: span_of(field("expect"), span),
-                },
-                code: raw.code.map(|code| Spanned {
-                    value: code,
-                    span: span_of(field("code"), span),
-                }),
-                ignore: raw.ignore,
-                span,
-            });
-        }
-    }
-    cases
-}
-
-fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
-    let span = span_of(node, Span::default());
-    let written = source.text().get(span.start..span.end).unwrap_or_default();
-    let offset = if written == text {
-        Some(span.start)
-    } else if written.len() == text.len() + 2 && written.get(1..written.len() - 1) == Some(text) {
-        Some(span.start + 1)
-    } else {
-        None
-    };
-    QueryText {
-        text: text.to_owned(),
-        span,
-        offset,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse_time;
+    use super::*;
+
+    /// Every bundled file with a `cases:` list, its list repeated until the file is read in
+    /// pieces.
+    fn inflated_suites() -> Vec<(PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut suites = Vec::new();
+        for folder in ["policies", "examples/findings", "fixtures/migrate"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(folder))
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let Some(list_start) = text.find("\ncases:\n").map(|at| at + "\ncases:\n".len())
+                else {
+                    continue;
+                };
+                let list_end = (text[list_start..].match_indices('\n'))
+                    .map(|(at, _)| list_start + at + 1)
+                    .find(|&at| text[at..].starts_with(|c: char| !matches!(c, ' ' | '#' | '\n')))
+                    .unwrap_or(text.len());
+                let list = &text[list_start..list_end];
+                let times = 2 * 4 * split::PIECE_BYTES / list.len().max(1) + 1;
+                let inflated = format!(
+                    "{}{}{}",
+                    &text[..list_start],
+                    list.repeat(times),
+                    &text[list_end..]
+                );
+                suites.push((path, inflated));
+            }
+        }
+        suites
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_is_the_file_read_whole() {
+        let mut read_in_pieces = 0;
+        for (path, text) in inflated_suites() {
+            let loader = Loader::default();
+            let source = Source::new(&path, text);
+            let whole = parse_document(source.clone(), &loader.limits).and_then(|document| {
+                let policy = loader.policy_of(&document)?;
+                build_test_file(&document, policy, &loader.limits)
+            });
+            match (loader.load_in_pieces(&source), whole) {
+                (Some(pieces), Ok(whole)) => {
+                    assert_eq!(format!("{pieces:?}"), format!("{whole:?}"), "{path:?}");
+                    read_in_pieces += 1;
+                }
+                (Some(_), Err(error)) => panic!("{path:?} read in pieces, but whole: {error}"),
+                (None, _) => {}
+            }
+        }
+        assert!(
+            read_in_pieces >= 5,
+            "only {read_in_pieces} files read in pieces"
+        );
+    }
+
+    #[test]
+    fn a_file_with_any_error_is_left_to_the_whole_read() {
+        let (path, text) = inflated_suites()
+            .into_iter()
+            .find(|(path, _)| path.ends_with("policies/documents.yaml"))
+            .unwrap();
+        // Just before an item in the middle of the list.
+        let at = text.len() / 2 + text[text.len() / 2..].find("\n  - name:").unwrap();
+        for error in [
+            "\n  - {name: bad, key: nobody, query: documents.read, expect: allow}",
+            "\n  - {name: bad, key: ci_bot, query: documents.read, expect: allw}",
+            "\n  - {name: bad, key: ci_bot, query: documents.read, expect: allow, x: 1}",
+            "\n  - {name: bad, key: [], query: documents.read, expect: allow}",
+            "\n  - {name: bad, key: ~, query: documents.read, expect: allow}",
+            "\n  - {name: bad, key: ci_bot, expect: allow}",
+        ] {
+            let text = format!("{}{error}{}", &text[..at], &text[at..]);
+            let loader = Loader::default();
+            let source = Source::new(&path, text.clone());
+            assert!(loader.load_in_pieces(&source).is_none(), "{error}");
+            assert!(loader.load_text(&path, text).is_err(), "{error}");
+        }
+        let loader = Loader::new(Limits {
+            cases: 1000,
+            ..Limits::default()
+        });
+        assert!(
+            loader
+                .load_in_pieces(&Source::new(&path, text.clone()))
+                .is_none()
+        );
+        assert!(loader.load_text(&path, text).is_err());
+    }
 
     #[test]
     fn times_are_rfc_3339_with_an_offset_or_bare_dates() {

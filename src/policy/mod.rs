@@ -2,6 +2,7 @@
 
 mod access_map;
 mod files;
+mod items;
 mod load;
 mod model;
 mod nodes;

@@ -8,7 +8,8 @@
 //! reads no spans, and reading a file twice cost as much as everything else in a run.)
 
 use super::limits::Limits;
-use super::spans::{Node, NodeKind, read_structure};
+use super::spans::{Node, NodeKind};
+use super::split::read_structure;
 use crate::span::Span;
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Unexpected, Visitor};
 use std::fmt;
@@ -18,6 +19,26 @@ pub fn deserialize<'n, T: de::Deserialize<'n>>(node: &'n Node) -> Result<T, Cont
     T::deserialize(NodeDeserializer {
         node,
         path: Path::Root,
+    })
+}
+
+/// Deserializes `T` from `node`, the item `index` of the top-level list `section`: its errors
+/// are placed and named (`cases[3].expect`) as if the whole document were read.
+pub fn deserialize_item<'n, T: de::Deserialize<'n>>(
+    node: &'n Node,
+    section: &'static str,
+    index: usize,
+) -> Result<T, ContentError> {
+    let section = Path::Field {
+        parent: &Path::Root,
+        key: section,
+    };
+    T::deserialize(NodeDeserializer {
+        node,
+        path: Path::Item {
+            parent: &section,
+            index,
+        },
     })
 }
 

@@ -6,6 +6,6 @@
 pub(crate) mod content;
 mod limits;
 pub(crate) mod spans;
-mod split;
+pub(crate) mod split;
 
 pub use limits::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};

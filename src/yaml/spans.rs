@@ -7,7 +7,6 @@
 //! it reads.
 
 use super::limits::Limits;
-use super::split;
 use crate::span::Span;
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, SpannedEventReceiver};
@@ -163,98 +162,8 @@ pub enum StructureError {
     },
 }
 
-/// Reads the structure of the single document in `text`, within `limits`; `None` for an
-/// empty file. A big file's `cases:` list is read in pieces on every core (see
-/// [`super::split`]), to the same tree.
-pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
-    if text.len() >= split::MIN_BYTES
-        && let Some(root) = read_in_pieces(text, limits, split::PIECE_BYTES)
-    {
-        return Ok(Some(root));
-    }
-    read_placed(text, limits, Placement::default())
-}
-
-/// The tree of `text` read as the file without its `cases:` list and the list's pieces of
-/// about `piece_bytes`, in parallel; `None` if the file cannot be cut, or a part does not read as the cut assumed.
-fn read_in_pieces(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Node> {
-    let cut = split::cut(text, piece_bytes)?;
-    let rest = cut.rest(text);
-    // A node that the end of a piece ends (a block mapping, say) ends in the file where
-    // the next piece's first item opens.
-    let next_item = |piece: usize| {
-        let next = cut.pieces.get(piece + 1)?.start;
-        Some(next + text[next..].len() - text[next..].trim_start_matches(' ').len())
-    };
-    let parts: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..cut.pieces.len()).map(Some))
-        .collect();
-    let mut read = crate::parallel::map(parts, |part| match part {
-        None => read_placed(
-            &rest,
-            limits,
-            Placement {
-                gap: Some((cut.list.start, cut.list.len())),
-                file_bytes: Some(text.len()),
-                ..Placement::default()
-            },
-        ),
-        Some(index) => {
-            let piece = &cut.pieces[index];
-            read_placed(
-                &text[piece.clone()],
-                limits,
-                Placement {
-                    base: piece.start,
-                    end: next_item(index).map(|next| (piece.len(), next)),
-                    depth: 1,
-                    piece: true,
-                    ..Placement::default()
-                },
-            )
-        }
-    })
-    .into_iter();
-    let mut root = read.next()?.ok()??;
-    let mut items = Vec::new();
-    let mut span = Span::new(cut.list.end, cut.list.end);
-    for piece in read {
-        let Node {
-            span: piece_span,
-            kind: NodeKind::Sequence(piece_items),
-        } = piece.ok()??
-        else {
-            return None;
-        };
-        span.start = span.start.min(piece_span.start);
-        span.end = piece_span.end;
-        items.extend(piece_items);
-    }
-    let NodeKind::Mapping(sections) = &mut root.kind else {
-        return None;
-    };
-    // A block mapping opens at its first key; in a flow mapping (`{…}`) the list's `-`
-    // lines would not be list items at all.
-    if sections.values().next().map(|(key, _)| key.start) != Some(root.span.start) {
-        return None;
-    }
-    match sections.get_mut("cases") {
-        Some((key, list)) if *key == Span::new(cut.key.start, cut.key.end) => {
-            if !matches!(&list.kind, NodeKind::Null(text) if text.is_empty()) {
-                return None;
-            }
-            *list = Node {
-                span,
-                kind: NodeKind::Sequence(items),
-            };
-            Some(root)
-        }
-        _ => None,
-    }
-}
-
 /// Reads `text`, which stands in its file as `placement` says.
-fn read_placed(
+pub(super) fn read_placed(
     text: &str,
     limits: &Limits,
     placement: Placement,
@@ -298,23 +207,23 @@ fn read_placed(
 
 /// Where the text a [`Builder`] reads stands in its file.
 #[derive(Clone, Copy, Default)]
-struct Placement {
+pub(super) struct Placement {
     /// Where the text starts in the file.
-    base: usize,
+    pub base: usize,
     /// A stretch of the file left out of the text, as (where, how long): offsets from
     /// there on stand that much further in the file.
-    gap: Option<(usize, usize)>,
+    pub gap: Option<(usize, usize)>,
     /// The text's end, and where the file's next token stands: what the end of the text
     /// ends, the next token ends in the file.
-    end: Option<(usize, usize)>,
+    pub end: Option<(usize, usize)>,
     /// The lists and mappings open around the text in the file.
-    depth: usize,
+    pub depth: usize,
     /// A piece of a list: anchors and aliases, which may be referred to or refer outside
     /// it, are refused.
-    piece: bool,
+    pub piece: bool,
     /// The size of the whole file, which what aliases repeat adds to, if the text is part
     /// of it.
-    file_bytes: Option<usize>,
+    pub file_bytes: Option<usize>,
 }
 
 impl Placement {
@@ -642,7 +551,9 @@ mod tests {
     use super::*;
 
     fn spans_of_items(text: &str) -> Vec<&str> {
-        let root = read_structure(text, &Limits::default()).unwrap().unwrap();
+        let root = read_placed(text, &Limits::default(), Placement::default())
+            .unwrap()
+            .unwrap();
         let NodeKind::Sequence(items) = &root.get("p").unwrap().kind else {
             panic!("not a sequence");
         };
@@ -659,196 +570,5 @@ mod tests {
             ["\"a\\\"b\"", "'it''s'", "plain"]
         );
         assert_eq!(spans_of_items("p: [ 'é' , \"x\" ]\n"), ["'é'", "\"x\""]);
-    }
-
-    /// The tree read in pieces of `piece_bytes`, if the file can be read so, which must be
-    /// the tree of one parse.
-    fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
-        let limits = Limits::default();
-        let whole = read_placed(text, &limits, Placement::default());
-        match read_in_pieces(text, &limits, piece_bytes) {
-            Some(pieces) => {
-                let whole = whole.expect("the pieces read, so the whole must").unwrap();
-                let (pieces, whole) = (format!("{pieces:?}"), format!("{whole:?}"));
-                if let Some(at) = (0..pieces.len().min(whole.len()))
-                    .find(|&at| pieces.as_bytes()[at] != whole.as_bytes()[at])
-                    .or((pieces.len() != whole.len()).then_some(pieces.len().min(whole.len())))
-                {
-                    let near = |tree: &str| {
-                        tree[at.saturating_sub(150)..]
-                            .chars()
-                            .take(300)
-                            .collect::<String>()
-                    };
-                    panic!("in pieces {}\nwhole {}", near(&pieces), near(&whole));
-                }
-                true
-            }
-            None => false,
-        }
-    }
-
-    #[test]
-    fn a_list_read_in_pieces_is_the_list_read_whole() {
-        let items = "  - {name: c0, key: k, query: \"a AND b\", expect: allow}\n\
-                     \n  # a comment\n\
-                     #  at the first column\n\
-                     \x20 - name: é-block\n    query: |\n      a\n      - b\n    expect: deny\n\
-                     \x20 - key: [k1, k2]   # trailing\n    query:\n    - x\n    - 'y''s'\n\
-                     \x20 -\n    name: \"on its own line\"\n\
-                     \x20 - - nested\n    - list\n";
-        for (before, after) in [
-            ("version: 1\n", ""),
-            (
-                "version: 1\nkeys: {k: {}}\n",
-                "roles:\n  r: {}\nnow: 2026-01-01\n",
-            ),
-            ("# head\n", "# tail\n"),
-        ] {
-            let text = format!("{before}cases:\n{}{after}", items.repeat(20));
-            for piece_bytes in [1, 100, 1000, 100_000] {
-                assert!(
-                    pieces_agree(&text, piece_bytes),
-                    "not read in pieces: {text:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_cut_that_could_change_the_meaning_reads_the_file_whole() {
-        for text in [
-            // A quoted scalar whose next line looks like an item.
-            "cases:\n  - {name: \"a\n  - b\", key: k}\n  - c\n",
-            "cases:\n  - 'a\n  - b'\n",
-            // A flow list over several lines.
-            "cases:\n  - [a,\n  - b]\n",
-            // An alias, whose anchor may be in another piece.
-            "x: &a {}\ncases:\n  - *a\n  - b\n",
-            "cases:\n  - &a {}\n  - *a\n",
-            // An anchor in the list that the rest refers to.
-            "cases:\n  - &a {}\n  - b\ny: *a\n",
-            "x: &a {}\ncases:\n  - &a {n: 1}\n  - b\ny: *a\n",
-            "x: &a {}\ncases:\n  - &a n\n  - b\ny: *a\n",
-            // A `cases:` line inside a quoted scalar.
-            "x: \"a\ncases:\n  - b\ny: \"\n",
-            // Two `cases:` keys.
-            "cases:\n  - a\n  - b\ncases:\n  - c\n",
-            // A tag in the list.
-            "cases:\n  - !!str a\n  - b\n",
-            // The whole file a flow mapping, where `-` cannot open an item.
-            "{version: 1,\ncases:\n  - a\n  - b\n}\n",
-            "&root {version: 1,\ncases:\n  - a\n  - b\n}\n",
-            "--- {version: 1,\ncases:\n  - a\n  - b\n}\n",
-            // A carriage return, which YAML reads as a line break: `...` ends the document.
-            "cases:\n  - a\r...\r\n  - b\nkeys: {}\n",
-        ] {
-            assert!(!pieces_agree(text, 1), "read in pieces: {text:?}");
-        }
-    }
-
-    #[test]
-    fn pieces_count_what_aliases_repeat_against_the_whole_file() {
-        let text = format!(
-            "a: &a \"{}\"\nb: *a\ncases:\n  - {}\n  - c\n",
-            "x".repeat(100),
-            "y".repeat(100)
-        );
-        let limits = Limits {
-            file_bytes: (text.len() + 50) as u64,
-            ..Limits::default()
-        };
-        assert!(read_placed(&text, &limits, Placement::default()).is_err());
-        assert!(read_in_pieces(&text, &limits, 1).is_none());
-    }
-
-    #[test]
-    fn pieces_enforce_the_depth_of_the_whole_file() {
-        let limits = Limits {
-            yaml_depth: 4,
-            ..Limits::default()
-        };
-        let text = "cases:\n  - [[a]]\n  - [[[b]]]\n";
-        assert!(read_placed(text, &limits, Placement::default()).is_err());
-        assert!(read_in_pieces(text, &limits, 1).is_none());
-        let text = "cases:\n  - [[a]]\n  - [[b]]\n";
-        assert!(read_in_pieces(text, &limits, 1).is_some());
-    }
-
-    #[test]
-    fn every_bundled_yaml_file_reads_the_same_in_pieces() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut read_in_pieces = 0;
-        let mut folders: Vec<_> = ["policies", "fixtures", "examples", "tests"]
-            .iter()
-            .map(|folder| root.join(folder))
-            .collect();
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "yaml")
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                    && pieces_agree(&text, 1)
-                {
-                    read_in_pieces += 1;
-                }
-            }
-        }
-        assert!(
-            read_in_pieces > 20,
-            "only {read_in_pieces} files read in pieces"
-        );
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_list_reads_the_same_in_pieces_or_whole(
-            lines in proptest::collection::vec(proptest::prop_oneof![
-                // Items as suites write them, most of the time,
-                6 => proptest::sample::select(vec![
-                    "  - {name: a, key: k, query: \"x AND y\", expect: allow}\n",
-                    "  - name: b\n    key: [k1, k2]\n",
-                    "  - query: |\n      a\n  - b\n",
-                    "  - query: >-\n    folded\n    - text\n",
-                    "  -\n    key: k\n",
-                    "  - key:\n",
-                    "  - - x\n    - y\n",
-                    "  - {name: \"é\\\"\", key: 'k''s'}\n",
-                    "  - x # comment\n",
-                    "# comment\n",
-                    "\n",
-                    "  # comment\n",
-                ]),
-                // and lines that may make a cut change the meaning.
-                1 => proptest::sample::select(vec![
-                    "  - \"open\n",
-                    "  - 'open\n",
-                    "  - [open,\n",
-                    "  - &a {name: n}\n",
-                    "  - &a scalar\n",
-                    "  - *a\n",
-                    "  - !!str tagged\n",
-                    "  - {name: a, name: b}\n",
-                    " - less indented\n",
-                    "    more: indented\n",
-                    "  plain continuation\n",
-                    "cases:\n",
-                    "keys: {}\n",
-                    "---\n",
-                    "\t- tab\n",
-                    "  - a\r...\r\n",
-                    "  - a\r\n",
-                    "}\n",
-                ]),
-            ], 1..24),
-            before in proptest::sample::select(vec!["", "version: 1\n", "x: &a {}\n", "{v: 1,\n"]),
-            after in proptest::sample::select(vec!["", "keys: {k: {}}\n", "y: *a\n", "now: x", "}\n"]),
-            piece_bytes in 1usize..120,
-        ) {
-            let text = format!("{before}cases:\n{}{after}", lines.concat());
-            pieces_agree(&text, piece_bytes);
-        }
     }
 }

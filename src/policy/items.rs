@@ -1,0 +1,288 @@
+//! From one YAML item of `cases:` or `access:` to the cases or the assertion it stands for,
+//! checked against the policy's keys.
+
+use super::LoadError;
+use super::Source;
+use super::model::{AccessAssertion, Case, Policy, QueryText, RootCase, RouteAccess, Spanned};
+use super::nodes::{span_of, spanned_strings};
+use super::raw::{OneOrMany, RawAccess, RawCase};
+use super::root_checks;
+use crate::error_code::ErrorCode;
+use crate::eval::Code;
+use crate::span::Span;
+use crate::suggest::did_you_mean;
+use crate::yaml::spans::Node;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// What a file's cases and assertions are checked against: its policy's keys.
+pub(super) struct Checking<'a> {
+    pub source: &'a Source,
+    pub policy: &'a Arc<Policy>,
+    key_names: HashSet<&'a str>,
+}
+
+impl<'a> Checking<'a> {
+    /// Checks against the keys of `policy`, declared in `source`.
+    pub fn new(source: &'a Source, policy: &'a Arc<Policy>) -> Self {
+        Checking {
+            source,
+            policy,
+            key_names: policy
+                .keys
+                .iter()
+                .map(|key| key.name.value.as_str())
+                .collect(),
+        }
+    }
+
+    /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
+    pub fn key(&self, key: &Spanned<String>, pinned_not_found: bool) -> Result<(), LoadError> {
+        if pinned_not_found || self.key_names.contains(key.value.as_str()) {
+            return Ok(());
+        }
+        Err(LoadError::at(
+            ErrorCode::PolicyUndeclaredKey,
+            self.source,
+            key.span,
+            format!("undeclared key `{}`", key.value),
+            "no such key in the policy",
+        )
+        .with_help(
+            did_you_mean(&key.value, self.key_names.iter().copied()).unwrap_or_else(|| {
+                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
+                    .to_owned()
+            }),
+        ))
+    }
+}
+
+/// The cases one `cases:` item stands for.
+pub(super) enum CaseItem {
+    /// Queries of API keys.
+    Queries(Vec<Case>),
+    /// Route or URN checks of root keys.
+    RootChecks(Vec<RootCase>),
+}
+
+/// The assertion one `access:` item stands for.
+pub(super) enum AccessItem {
+    /// Exactly these keys are allowed a query.
+    Query(AccessAssertion),
+    /// Exactly these root keys may call a route.
+    Route(RouteAccess),
+}
+
+/// The cases of the `cases:` item `index`.
+pub(super) fn build_case(
+    checking: &Checking<'_>,
+    index: usize,
+    item: Option<&Node>,
+    raw_case: &RawCase,
+) -> Result<CaseItem, LoadError> {
+    let source = checking.source;
+    let field_span = |field: &str| {
+        span_of(
+            item.and_then(|item| item.get(field)),
+            span_of(item, Span::default()),
+        )
+    };
+    let checks = [
+        raw_case.query.is_some(),
+        raw_case.route.is_some(),
+        raw_case.urn.is_some(),
+    ];
+    match checks.iter().filter(|&&given| given).count() {
+        0 => {
+            return Err(LoadError::at(
+                ErrorCode::PolicyMissingField,
+                source,
+                span_of(item, Span::default()),
+                format!("cases[{index}]: missing field `query`"),
+                "this entry is incomplete",
+            )
+            .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
+        }
+        1 => {}
+        _ => {
+            let second = ["route", "urn"]
+                .into_iter()
+                .rfind(|field| item.and_then(|item| item.get(field)).is_some())
+                .unwrap_or("route");
+            return Err(LoadError::at(
+                ErrorCode::PolicyInvalidValue,
+                source,
+                field_span(second),
+                "a case checks one thing: a `query`, a `route` or a `urn`",
+                "a second check",
+            )
+            .with_help("split it into one case per check"));
+        }
+    }
+    let mut lists = vec![("key", &raw_case.key)];
+    lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
+    for (field, values) in lists {
+        if values.len() == 0 {
+            return Err(LoadError::at(
+                ErrorCode::PolicyEmptyList,
+                source,
+                field_span(field),
+                format!("`{field}: []` lists nothing, so this case would test nothing"),
+                "empty list",
+            )
+            .with_help(format!("name at least one {field}, or remove the case")));
+        }
+    }
+    let Some(query) = &raw_case.query else {
+        let built = root_checks::cases(source, checking.policy, item, raw_case)?;
+        return Ok(CaseItem::RootChecks(built));
+    };
+    for (field, given) in [
+        ("params", !raw_case.params.is_empty()),
+        ("status", raw_case.status.is_some()),
+    ] {
+        if given {
+            return Err(LoadError::at(
+                ErrorCode::PolicyInvalidValue,
+                source,
+                field_span(field),
+                format!("`{field}` goes with `route`, not with `query`"),
+                "of no route",
+            )
+            .with_help(format!(
+                "remove `{field}`, or check a `route` in its own case"
+            )));
+        }
+    }
+    let cases = expand_case(source, item, raw_case, query);
+    for case in &cases {
+        let pinned_not_found = case
+            .code
+            .as_ref()
+            .is_some_and(|code| code.value == Code::NotFound);
+        checking.key(&case.key, pinned_not_found)?;
+    }
+    Ok(CaseItem::Queries(cases))
+}
+
+/// The assertion of the `access:` item `index`.
+pub(super) fn build_access(
+    checking: &Checking<'_>,
+    index: usize,
+    item: Option<&Node>,
+    assertion: &RawAccess,
+) -> Result<AccessItem, LoadError> {
+    let source = checking.source;
+    let keys = spanned_strings(
+        item.and_then(|item| item.get("keys")),
+        &assertion.keys,
+        span_of(item, Span::default()),
+    );
+    match (&assertion.query, &assertion.route) {
+        (Some(query), None) if assertion.params.is_empty() => {
+            for key in &keys {
+                checking.key(key, false)?;
+            }
+            Ok(AccessItem::Query(AccessAssertion {
+                query: query_text(source, item.and_then(|item| item.get("query")), query),
+                keys,
+                span: span_of(item, Span::default()),
+            }))
+        }
+        (None, Some(_)) => {
+            let written = root_checks::Written {
+                item,
+                route: assertion.route.as_ref(),
+                params: &assertion.params,
+                urn: None,
+            };
+            let built = root_checks::route_access(source, checking.policy, &written, keys)?;
+            Ok(AccessItem::Route(built))
+        }
+        _ => Err(LoadError::at(
+            ErrorCode::PolicyInvalidValue,
+            source,
+            span_of(item, Span::default()),
+            format!("access[{index}] needs a `query`, or a `route` (with `params`)"),
+            "one of them, not both or neither",
+        )
+        .with_help("an access assertion checks one query or one route")),
+    }
+}
+
+/// One case per key and query of a case whose `key` or `query` is a list.
+fn expand_case(
+    source: &Source,
+    item: Option<&Node>,
+    raw: &RawCase,
+    query: &OneOrMany,
+) -> Vec<Case> {
+    let span = span_of(item, Span::default());
+    let field = |name: &str| item.and_then(|item| item.get(name));
+    let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
+        let node = field(name);
+        match values {
+            OneOrMany::One(value) => vec![(value.clone(), node)],
+            OneOrMany::Many(values) => values
+                .iter()
+                .enumerate()
+                .map(|(index, value)| {
+                    (
+                        value.clone(),
+                        node.and_then(|node| node.item(index)).or(node),
+                    )
+                })
+                .collect(),
+        }
+    };
+    let keys = values("key", &raw.key);
+    let queries = values("query", query);
+    let expanded = keys.len() * queries.len() > 1;
+    let mut cases = Vec::new();
+    for (key, key_node) in &keys {
+        for (query, query_node) in &queries {
+            let derived = format!("{key}: {query}");
+            let name = match &raw.name {
+                Some(name) if expanded => format!("{name} [{derived}]"),
+                Some(name) => name.clone(),
+                None => derived,
+            };
+            cases.push(Case {
+                name,
+                key: Spanned {
+                    value: key.clone(),
+                    span: span_of(*key_node, span),
+                },
+                query: query_text(source, *query_node, query),
+                expect: Spanned {
+                    value: raw.expect,
+                    span: span_of(field("expect"), span),
+                },
+                code: raw.code.map(|code| Spanned {
+                    value: code,
+                    span: span_of(field("code"), span),
+                }),
+                ignore: raw.ignore,
+                span,
+            });
+        }
+    }
+    cases
+}
+
+fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
+    let span = span_of(node, Span::default());
+    let written = source.text().get(span.start..span.end).unwrap_or_default();
+    let offset = if written == text {
+        Some(span.start)
+    } else if written.len() == text.len() + 2 && written.get(1..written.len() - 1) == Some(text) {
+        Some(span.start + 1)
+    } else {
+        None
+    };
+    QueryText {
+        text: text.to_owned(),
+        span,
+        offset,
+    }
+}
