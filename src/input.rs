@@ -52,7 +52,10 @@ impl From<std::io::Error> for ReadError {
 /// The bytes of the regular file at `path` (symbolic links followed), at most `limit` of them.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = open_regular(path)?;
-    read_bounded(file, limit)
+    // Sized from the file's length, the buffer is not grown (and left up to twice as big)
+    // while reading; a file that grows meanwhile is still read to the limit.
+    let length = file.metadata().map_or(0, |metadata| metadata.len());
+    read_bounded(file, limit, length.min(limit))
 }
 
 /// The text of the regular file at `path`, at most `limit` bytes, without a leading byte
@@ -63,7 +66,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
 
 /// Standard input as text, at most `limit` bytes, without a leading byte order mark.
 pub fn read_stdin(limit: u64) -> Result<String, ReadError> {
-    text(read_bounded(std::io::stdin().lock(), limit)?)
+    text(read_bounded(std::io::stdin().lock(), limit, 0)?)
 }
 
 /// Opens `path` for reading without blocking on a FIFO, and refuses anything but a regular
@@ -106,8 +109,9 @@ fn kind_name(kind: std::fs::FileType) -> &'static str {
     }
 }
 
-fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+/// All of `reader`, refused past `limit` bytes; `expected` bytes are made room for first.
+fn read_bounded(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.saturating_add(1)).unwrap_or(0));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;

@@ -238,14 +238,13 @@ fn expand_case(
     let keys = values("key", &raw.key);
     let queries = values("query", query);
     let expanded = keys.len() * queries.len() > 1;
-    let mut cases = Vec::new();
+    let mut cases = Vec::with_capacity(keys.len() * queries.len());
     for (key, key_node) in &keys {
         for (query, query_node) in &queries {
-            let derived = format!("{key}: {query}");
             let name = match &raw.name {
-                Some(name) if expanded => format!("{name} [{derived}]"),
+                Some(name) if expanded => format!("{name} [{key}: {query}]"),
                 Some(name) => name.clone(),
-                None => derived,
+                None => format!("{key}: {query}"),
             };
             cases.push(Case {
                 name,

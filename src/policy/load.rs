@@ -100,13 +100,10 @@ impl Loader {
                 .map(|item| build_case_quietly(&checking, item))
                 .collect::<Option<Vec<_>>>()
         });
-        let (mut cases, mut root_cases) = (Vec::new(), Vec::new());
-        for (count, built) in built
-            .into_iter()
-            .collect::<Option<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-        {
+        let built = built.into_iter().collect::<Option<Vec<_>>>()?;
+        let total = built.iter().flatten().map(|(count, _)| count).sum();
+        let (mut cases, mut root_cases) = (Vec::with_capacity(total), Vec::new());
+        for (count, built) in built.into_iter().flatten() {
             if (cases.len() + root_cases.len()).saturating_add(count) > self.limits.cases {
                 return None;
             }
