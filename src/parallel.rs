@@ -7,6 +7,29 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
     map_on(cores(), items, work)
 }
 
+/// `work` applied to each of many small items on every core, in runs of `per_task` items so
+/// that handing out work costs little beside it; the results come back in the items' order.
+pub fn map_small<T: Send, R: Send>(
+    items: Vec<T>,
+    per_task: usize,
+    work: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let per_task = per_task.max(1);
+    let mut runs = Vec::with_capacity(items.len().div_ceil(per_task));
+    let mut items = items.into_iter();
+    loop {
+        let run: Vec<T> = items.by_ref().take(per_task).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    map(runs, |run| run.into_iter().map(&work).collect::<Vec<R>>())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// The machine's cores (1 if unknown).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)

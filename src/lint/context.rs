@@ -7,7 +7,8 @@ use crate::eval::urn::is_urn;
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::policy::{KeyKind, Policy, QueryText, Resolved, Source, Spanned, TestFile};
 use crate::query::Query;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 
 /// Everything a rule needs to check one file, with what several rules share computed once:
 /// the grant sites, and each distinct query of the file parsed.
@@ -31,9 +32,12 @@ pub struct LintContext<'a> {
     /// in before the suppression checks run.
     pub used_suppressions: &'a HashSet<(Owner, usize)>,
     sites: Vec<GrantSite<'a>>,
-    parsed: HashMap<&'a str, Option<Query>>,
+    parsed: FxHashMap<&'a str, Option<Query>>,
     names_in_use: std::sync::OnceLock<Vec<String>>,
 }
+
+/// Queries are parsed on every core in runs of this many.
+const QUERIES_PER_TASK: usize = 1024;
 
 /// A permission granted somewhere: in a role's or a key's `permissions`.
 #[derive(Clone, Copy)]
@@ -78,12 +82,13 @@ impl<'a> LintContext<'a> {
                 .iter()
                 .map(|assertion| assertion.query.text.as_str()),
         );
-        let mut parsed = HashMap::new();
-        for text in texts {
-            parsed
-                .entry(text)
-                .or_insert_with(|| crate::query::parse(text).ok());
-        }
+        // Each distinct query once, on every core.
+        let mut distinct = FxHashSet::default();
+        let texts: Vec<&str> = texts.filter(|text| distinct.insert(*text)).collect();
+        let queries = crate::parallel::map_small(texts.clone(), QUERIES_PER_TASK, |text| {
+            crate::query::parse(text).ok()
+        });
+        let parsed: FxHashMap<&str, Option<Query>> = texts.into_iter().zip(queries).collect();
         LintContext {
             file,
             resolved,
@@ -277,7 +282,7 @@ impl<'a> LintContext<'a> {
     pub fn queries(&self) -> Vec<&'a QueryText> {
         let cases = self.file.cases.iter().map(|case| &case.query);
         let access = self.file.access.iter().map(|assertion| &assertion.query);
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         cases
             .chain(access)
             .filter(|query| seen.insert((query.span.start, query.text.as_str())))

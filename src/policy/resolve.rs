@@ -39,7 +39,7 @@ pub struct Resolved {
     parts: Vec<Part>,
     /// The forbid rules, compiled once per way of matching.
     forbidden: [OnceLock<Arc<PatternSet>>; 3],
-    by_name: HashMap<String, usize>,
+    by_name: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// Resolves each policy once, however many files of a run test it.
