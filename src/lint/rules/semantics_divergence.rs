@@ -34,6 +34,10 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     // may hold many wildcard grants, and a file many cases.
     let mut cases_by_key: Option<HashMap<usize, Vec<(usize, usize)>>> = None;
     let mut flipped_by_owner: HashMap<Owner, Vec<String>> = HashMap::new();
+    // Whether each case of each file flips, decided once whichever owners reach its key.
+    let mut flips: Vec<Vec<Option<bool>>> = (cx.testing.iter())
+        .map(|file| vec![None; file.cases.len()])
+        .collect();
     for site in cx.api_grant_sites() {
         let pattern = &site.permission.value;
         if !is_wildcard(pattern) {
@@ -47,7 +51,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let cases_by_key = cases_by_key.get_or_insert_with(|| by_key(cx));
         let flipped = flipped_by_owner
             .entry(site.owner)
-            .or_insert_with(|| flipped_cases(cx, site.owner, cases_by_key));
+            .or_insert_with(|| flipped_cases(cx, site.owner, cases_by_key, &mut flips));
         let mut parts = Vec::new();
         if !only_documented.is_empty() {
             parts.push(format!(
@@ -91,11 +95,13 @@ fn by_key(cx: &LintContext<'_>) -> HashMap<usize, Vec<(usize, usize)>> {
 
 /// Names of the cases, of every file testing the policy, for keys receiving `owner`'s
 /// grants, whose decision differs between the two readings, in file order (a case of
-/// another file than the policy's named with its file).
+/// another file than the policy's named with its file). `flips` keeps what each case was
+/// found to do.
 fn flipped_cases(
     cx: &LintContext<'_>,
     owner: Owner,
     cases_by_key: &HashMap<usize, Vec<(usize, usize)>>,
+    flips: &mut [Vec<Option<bool>>],
 ) -> Vec<String> {
     let mut indices: Vec<(usize, usize)> = (cx.receivers(owner).into_iter())
         .filter_map(|(key, _)| cases_by_key.get(&key))
@@ -106,30 +112,40 @@ fn flipped_cases(
     indices.dedup();
     indices
         .into_iter()
-        .filter_map(|(at, index)| {
+        .filter(|&(at, index)| *flips[at][index].get_or_insert_with(|| flips_case(cx, at, index)))
+        .map(|(at, index)| {
             let file = cx.testing[at];
             let case = &file.cases[index];
-            let parsed = match cx.parsed(&case.query) {
-                Some(parsed) => std::borrow::Cow::Borrowed(parsed),
-                None => std::borrow::Cow::Owned(crate::query::parse(&case.query.text).ok()?),
-            };
-            let now = file.now.unwrap_or_else(jiff::Timestamp::now);
-            let verdict = cx
-                .resolved
-                .verdict(&case.key.value, &parsed, Semantics::Strict, now);
-            let code = |wanted: Matching| {
-                let mut codes = verdict.codes().iter();
-                codes
-                    .find(|(matching, _)| *matching == wanted)
-                    .map(|(_, code)| *code)
-            };
-            (code(Matching::Wildcard) != code(Matching::Literal)).then(|| {
-                if std::ptr::eq(file, cx.file) {
-                    format!("`{}`", case.name)
-                } else {
-                    format!("`{}` in `{}`", case.name, file.source.name())
-                }
-            })
+            if std::ptr::eq(file, cx.file) {
+                format!("`{}`", case.name)
+            } else {
+                format!("`{}` in `{}`", case.name, file.source.name())
+            }
         })
         .collect()
+}
+
+/// Whether case `index` of testing file `at` is decided differently by the two readings;
+/// false for a query that does not parse.
+fn flips_case(cx: &LintContext<'_>, at: usize, index: usize) -> bool {
+    let file = cx.testing[at];
+    let case = &file.cases[index];
+    let parsed = match cx.parsed(&case.query) {
+        Some(parsed) => std::borrow::Cow::Borrowed(parsed),
+        None => match crate::query::parse(&case.query.text) {
+            Ok(parsed) => std::borrow::Cow::Owned(parsed),
+            Err(_) => return false,
+        },
+    };
+    let now = file.now.unwrap_or_else(jiff::Timestamp::now);
+    let verdict = cx
+        .resolved
+        .verdict(&case.key.value, &parsed, Semantics::Strict, now);
+    let code = |wanted: Matching| {
+        let mut codes = verdict.codes().iter();
+        codes
+            .find(|(matching, _)| *matching == wanted)
+            .map(|(_, code)| *code)
+    };
+    code(Matching::Wildcard) != code(Matching::Literal)
 }
