@@ -27,6 +27,21 @@ enum From {
 
 #[derive(Debug, clap::Args)]
 struct UnkeyArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+
+    /// Write the policy here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// `json` prints a summary (counts and warnings) on standard output; it needs `-o`.
+    #[arg(long, value_enum, default_value_t, requires = "output")]
+    format: Format,
+}
+
+/// Where a workspace's state is read: live from Unkey's API, or from saved responses.
+#[derive(Debug, clap::Args)]
+pub struct SourceArgs {
     /// Read the keys of this API live (repeatable); the root key comes from `UNKEY_ROOT_KEY`.
     #[arg(long = "api", value_name = "API_ID", required_unless_present = "keys")]
     apis: Vec<String>,
@@ -67,14 +82,6 @@ struct UnkeyArgs {
     /// the import is partial.
     #[arg(long, requires = "keys")]
     partial: bool,
-
-    /// Write the policy here instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-
-    /// `json` prints a summary (counts and warnings) on standard output; it needs `-o`.
-    #[arg(long, value_enum, default_value_t, requires = "output")]
-    format: Format,
 }
 
 /// The environment variable that holds the root key.
@@ -82,28 +89,9 @@ const ROOT_KEY: &str = "UNKEY_ROOT_KEY";
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     let From::Unkey(args) = &args.from;
-    let workspace = if args.apis.is_empty() {
-        saved(args, context)
-    } else {
-        live(args)
-    };
-    let Some(workspace) = workspace else {
+    let Some(imported) = imported(&args.source, context, args.format == Format::Human) else {
         return Exit::BadInput;
     };
-    let imported = match policy(&workspace) {
-        Ok(imported) => imported,
-        Err(errors) => {
-            for error in &errors {
-                eprint!("{}", context.renderer.render(error));
-            }
-            return Exit::BadInput;
-        }
-    };
-    if args.format == Format::Human {
-        for warning in &imported.warnings {
-            eprintln_escaped!("warning: {}", permspec::printable::escaped(warning));
-        }
-    }
     match &args.output {
         None => print!("{}", imported.yaml),
         Some(path) => {
@@ -115,6 +103,31 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     }
     Exit::Success
+}
+
+/// The policy file the workspace `source` names would be written as, its warnings printed
+/// if `warn`; `None` once the problem is printed.
+pub fn imported(source: &SourceArgs, context: &Context, warn: bool) -> Option<Imported> {
+    let workspace = if source.apis.is_empty() {
+        saved(source, context)
+    } else {
+        live(source)
+    }?;
+    let imported = match policy(&workspace) {
+        Ok(imported) => imported,
+        Err(errors) => {
+            for error in &errors {
+                eprint!("{}", context.renderer.render(error));
+            }
+            return None;
+        }
+    };
+    if warn {
+        for warning in &imported.warnings {
+            eprintln_escaped!("warning: {}", permspec::printable::escaped(warning));
+        }
+    }
+    Some(imported)
 }
 
 /// What was written, on standard error for people or as JSON for CI.
@@ -142,7 +155,7 @@ fn report(imported: &Imported, path: &Path, format: Format) {
     }
 }
 
-fn live(args: &UnkeyArgs) -> Option<Workspace> {
+fn live(args: &SourceArgs) -> Option<Workspace> {
     let root_key = match std::env::var(ROOT_KEY) {
         Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
         _ => {
@@ -194,7 +207,7 @@ fn safe_to_send(base_url: &str, insecure: bool) -> Result<(), String> {
     }
 }
 
-fn saved(args: &UnkeyArgs, context: &Context) -> Option<Workspace> {
+fn saved(args: &SourceArgs, context: &Context) -> Option<Workspace> {
     let read = |paths: &[PathBuf]| -> Result<Vec<Source>, String> {
         paths.iter().map(|path| read_source(path)).collect()
     };

@@ -12,6 +12,7 @@ macro_rules! eprintln_escaped {
 mod batch;
 mod check;
 mod diff;
+mod drift;
 mod generate;
 mod grants_for;
 mod import;
@@ -73,6 +74,8 @@ enum Command {
     Init(init::Args),
     /// Write a policy file from the state of an access-control service.
     Import(import::Args),
+    /// Whether the live workspace still matches the policy file committed for it.
+    Drift(drift::Args),
     /// Write a synthetic suite for benchmarks (deterministic from a seed).
     #[command(hide = true)]
     Generate(generate::Args),
@@ -230,6 +233,7 @@ fn run() -> Exit {
         Command::GrantsFor(args) => grants_for::run(&args, &context),
         Command::MigrateUrn(args) => migrate_urn::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
+        Command::Drift(args) => drift::run(&args, &context),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),

@@ -33,6 +33,7 @@
 //! assert!(!imported.yaml.contains("permissions: [documents.read]"), "the role gives it");
 //! ```
 
+pub mod drift;
 #[cfg(feature = "import-live")]
 pub mod live;
 mod saved;

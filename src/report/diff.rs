@@ -1,6 +1,7 @@
 //! A policy diff for people (miette labels on the new version's grants), for tools (JSON)
 //! and for pull-request comments (Markdown).
 
+use super::markdown::code;
 use super::{Renderer, finding_json};
 use crate::diagnostic::FileDiagnostic;
 use crate::diff::{Answer, Diff, Gain, KeyChange, PolicyChange, Presence};
@@ -466,21 +467,4 @@ fn gain_markdown(gain: &Gain) -> String {
         via.push_str(&format!("; {NEW_IN_CATALOG}"));
     }
     format!("+{} ({via})", code(&gain.permission))
-}
-
-/// `value` as a Markdown code span that stays inside one table cell, whatever it holds:
-/// fenced by more backticks than it contains, pipes escaped, line breaks as spaces. Text
-/// from policy files is only ever shown this way: inside a code span no emphasis, link,
-/// HTML or @mention of a name is rendered.
-fn code(value: &str) -> String {
-    let flat = value.replace(['\n', '\r'], " ");
-    let flat = escaped(&flat).replace('|', "\\|");
-    let longest_run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run + 1);
-    let pad = if flat.starts_with('`') || flat.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{flat}{pad}{fence}")
 }

@@ -3,9 +3,11 @@
 mod coverage;
 mod decision;
 mod diff;
+mod drift;
 mod junit;
 mod libtest_json;
 mod lint;
+mod markdown;
 mod mutation;
 mod route;
 
@@ -13,6 +15,7 @@ pub use crate::render::{ColorChoice, Renderer};
 pub use coverage::{coverage_json, coverage_text};
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use diff::{diff_json, diff_markdown, diff_text};
+pub use drift::{drift_markdown, drift_text};
 pub use junit::junit;
 pub use libtest_json::write_libtest_events;
 pub use lint::{finding_json, github_annotations, lint_json, sarif};

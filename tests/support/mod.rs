@@ -6,3 +6,4 @@ pub mod git;
 pub mod naive;
 pub mod source;
 pub mod strategies;
+pub mod unkey;
