@@ -213,8 +213,7 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
     };
     let mut pages: Vec<Page<'s>> = Vec::new();
     for source in sources {
-        let text = source.text();
-        if text.trim().is_empty() {
+        if source.text().trim().is_empty() {
             errors.push(
                 FileDiagnostic::at(
                     ErrorCode::ImportEmpty,
@@ -227,91 +226,105 @@ fn items<'s>(sources: &'s [Source], what: &str, errors: &mut Vec<FileDiagnostic>
             );
             continue;
         }
-        let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-        for value in stream {
-            let value = match value {
-                Ok(value) => value,
-                Err(error) => {
-                    errors.push(json_error(source, &error));
-                    break;
-                }
-            };
-            let span = span_in(text, value.get());
-            let data = match serde_json::from_str::<Response>(value.get()) {
-                Ok(Response {
-                    error: Some(error), ..
-                }) => {
-                    errors.push(unkey_error(source, span, &error));
-                    continue;
-                }
-                Ok(Response {
-                    data: Some(data),
-                    pagination,
-                    ..
-                }) => {
-                    let first = serde_json::from_str::<Vec<ItemId>>(data.get())
-                        .ok()
-                        .and_then(|items| items.into_iter().next())
-                        .and_then(|item| item.key_id.or(item.id));
-                    let next = pagination
-                        .filter(|pagination| pagination.has_more)
-                        .map(|pagination| pagination.cursor);
-                    pages.push(Page {
-                        source,
-                        span,
-                        first,
-                        next,
-                    });
-                    data
-                }
-                _ => value,
-            };
-            match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
-                Ok(list) => items.found.extend(
-                    list.into_iter()
-                        .map(|item| (source, span_in(text, item.get()), item.get())),
-                ),
-                Err(_) => items
-                    .found
-                    .push((source, span_in(text, data.get()), data.get())),
+        read_responses(source, &mut items, &mut pages, errors);
+    }
+    items.missing_page = missing_page(&pages, what);
+    items.incomplete = items.missing_page.is_some();
+    items
+}
+
+/// The items of every response saved in `source`, and its pages; an error body or JSON
+/// that does not parse is an error.
+fn read_responses<'s>(
+    source: &'s Source,
+    items: &mut Items<'s>,
+    pages: &mut Vec<Page<'s>>,
+    errors: &mut Vec<FileDiagnostic>,
+) {
+    let text = source.text();
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    for value in stream {
+        let value = match value {
+            Ok(value) => value,
+            Err(error) => {
+                errors.push(json_error(source, &error));
+                break;
             }
+        };
+        let span = span_in(text, value.get());
+        let data = match serde_json::from_str::<Response>(value.get()) {
+            Ok(Response {
+                error: Some(error), ..
+            }) => {
+                errors.push(unkey_error(source, span, &error));
+                continue;
+            }
+            Ok(Response {
+                data: Some(data),
+                pagination,
+                ..
+            }) => {
+                let first = serde_json::from_str::<Vec<ItemId>>(data.get())
+                    .ok()
+                    .and_then(|items| items.into_iter().next())
+                    .and_then(|item| item.key_id.or(item.id));
+                let next = pagination
+                    .filter(|pagination| pagination.has_more)
+                    .map(|pagination| pagination.cursor);
+                pages.push(Page {
+                    source,
+                    span,
+                    first,
+                    next,
+                });
+                data
+            }
+            _ => value,
+        };
+        match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
+            Ok(list) => items.found.extend(
+                list.into_iter()
+                    .map(|item| (source, span_in(text, item.get()), item.get())),
+            ),
+            Err(_) => items
+                .found
+                .push((source, span_in(text, data.get()), data.get())),
         }
     }
-    // Every page that says more follow must be followed by a page given: the one whose
-    // first item its cursor names. A missing page, last or in the middle, is found.
+}
+
+/// Every page that says more follow must be followed by a page given: the one whose first
+/// item its cursor names. The error of the first that is not, last or in the middle.
+fn missing_page(pages: &[Page<'_>], what: &str) -> Option<FileDiagnostic> {
     let firsts: std::collections::HashSet<&str> = pages
         .iter()
         .filter_map(|page| page.first.as_deref())
         .collect();
-    let unfollowed = pages.iter().find(|page| match &page.next {
+    let page = pages.iter().find(|page| match &page.next {
         None => false,
         Some(Some(cursor)) => !firsts.contains(cursor.as_str()),
         Some(None) => true,
-    });
-    if let Some(page) = unfollowed {
-        let cursor = match &page.next {
-            Some(Some(cursor)) => format!(" (the page that starts at `{cursor}`)"),
-            _ => String::new(),
-        };
-        items.incomplete = true;
-        items.missing_page = Some(
-            FileDiagnostic::at(
-                ErrorCode::ImportIncomplete,
-                page.source,
-                page.span,
-                format!(
-                    "this {what} page says more follow (`\"hasMore\": true`), but the next page \
-                     was not given{cursor}"
-                ),
-                "more follow this page",
-            )
-            .with_help(
-                "fetch the following pages (send `pagination.cursor` back as `cursor`), or pass \
-                 `--partial` to write an import marked incomplete",
+    })?;
+    let cursor = match &page.next {
+        Some(Some(cursor)) => format!(" (the page that starts at `{cursor}`)"),
+        _ => String::new(),
+    };
+    Some(
+        FileDiagnostic::at(
+            ErrorCode::ImportIncomplete,
+            page.source,
+            page.span,
+            format!(
+                "this {what} page says more follow (`\"hasMore\": true`), but the next page \
+                 was not given{cursor}"
             ),
-        );
-    }
-    items
+            "more follow this page",
+        )
+        .with_help(
+            "fetch the following pages (send `pagination.cursor` back as `cursor`), or pass \
+             `--partial` to write an import marked incomplete",
+        ),
+    )
 }
 
 /// The span of `part`, a slice of `text`.

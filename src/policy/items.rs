@@ -81,44 +81,7 @@ pub(super) fn build_case(
     raw_case: &RawCase,
 ) -> Result<CaseItem, LoadError> {
     let source = checking.source;
-    let field_span = |field: &str| {
-        span_of(
-            item.and_then(|item| item.get(field)),
-            span_of(item, Span::default()),
-        )
-    };
-    let checks = [
-        raw_case.query.is_some(),
-        raw_case.route.is_some(),
-        raw_case.urn.is_some(),
-    ];
-    match checks.iter().filter(|&&given| given).count() {
-        0 => {
-            return Err(LoadError::at(
-                ErrorCode::PolicyMissingField,
-                source,
-                span_of(item, Span::default()),
-                format!("cases[{index}]: missing field `query`"),
-                "this entry is incomplete",
-            )
-            .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`"));
-        }
-        1 => {}
-        _ => {
-            let second = ["route", "urn"]
-                .into_iter()
-                .rfind(|field| item.and_then(|item| item.get(field)).is_some())
-                .unwrap_or("route");
-            return Err(LoadError::at(
-                ErrorCode::PolicyInvalidValue,
-                source,
-                field_span(second),
-                "a case checks one thing: a `query`, a `route` or a `urn`",
-                "a second check",
-            )
-            .with_help("split it into one case per check"));
-        }
-    }
+    one_check(source, index, item, raw_case)?;
     let mut lists = vec![("key", &raw_case.key)];
     lists.extend(raw_case.query.as_ref().map(|query| ("query", query)));
     for (field, values) in lists {
@@ -126,7 +89,7 @@ pub(super) fn build_case(
             return Err(LoadError::at(
                 ErrorCode::PolicyEmptyList,
                 source,
-                field_span(field),
+                field_span(item, field),
                 format!("`{field}: []` lists nothing, so this case would test nothing"),
                 "empty list",
             )
@@ -145,7 +108,7 @@ pub(super) fn build_case(
             return Err(LoadError::at(
                 ErrorCode::PolicyInvalidValue,
                 source,
-                field_span(field),
+                field_span(item, field),
                 format!("`{field}` goes with `route`, not with `query`"),
                 "of no route",
             )
@@ -163,6 +126,53 @@ pub(super) fn build_case(
         checking.key(&case.key, pinned_not_found)?;
     }
     Ok(CaseItem::Queries(cases))
+}
+
+/// The span of `field` of `item`, or of the item where the field is missing.
+fn field_span(item: Option<&Node>, field: &str) -> Span {
+    span_of(
+        item.and_then(|item| item.get(field)),
+        span_of(item, Span::default()),
+    )
+}
+
+/// An error unless the case checks exactly one of a `query`, a `route` and a `urn`.
+fn one_check(
+    source: &Source,
+    index: usize,
+    item: Option<&Node>,
+    raw_case: &RawCase,
+) -> Result<(), LoadError> {
+    let checks = [
+        raw_case.query.is_some(),
+        raw_case.route.is_some(),
+        raw_case.urn.is_some(),
+    ];
+    match checks.iter().filter(|&&given| given).count() {
+        0 => Err(LoadError::at(
+            ErrorCode::PolicyMissingField,
+            source,
+            span_of(item, Span::default()),
+            format!("cases[{index}]: missing field `query`"),
+            "this entry is incomplete",
+        )
+        .with_help("add `query:`, or for a root key `route:` (with `params:`) or `urn:`")),
+        1 => Ok(()),
+        _ => {
+            let second = ["route", "urn"]
+                .into_iter()
+                .rfind(|field| item.and_then(|item| item.get(field)).is_some())
+                .unwrap_or("route");
+            Err(LoadError::at(
+                ErrorCode::PolicyInvalidValue,
+                source,
+                field_span(item, second),
+                "a case checks one thing: a `query`, a `route` or a `urn`",
+                "a second check",
+            )
+            .with_help("split it into one case per check"))
+        }
+    }
 }
 
 /// The assertion of the `access:` item `index`.

@@ -433,6 +433,9 @@ fn refuse_nulls(source: &Source, node: &Node, names_a_thing: bool) -> Result<(),
     }
 }
 
+/// The diagnostic of a file whose YAML structure cannot be read. One arm per kind of
+/// [`StructureError`], each with its own words and hint: the function is as long as that
+/// list, which reads best in one place.
 fn structure_error(source: &Source, error: StructureError) -> LoadError {
     match error {
         StructureError::Syntax { message, at } => {

@@ -372,43 +372,7 @@ pub fn diff_markdown(diff: &Diff) -> String {
     let rows: Vec<String> = diff
         .policies
         .iter()
-        .flat_map(|policy| policy.keys.iter().map(move |key| (policy, key)))
-        .map(|(policy, key)| {
-            let change = if key.widened() {
-                if key.gained.iter().all(|gain| gain.acknowledged) {
-                    "widened (asserted)"
-                } else {
-                    "**widened**"
-                }
-            } else if !key.lost.is_empty() {
-                "narrowed"
-            } else {
-                presence_word(key.presence)
-            };
-            let mut detail: Vec<String> = if key.gained.len() > LISTED {
-                vec![format!("+{}", code(&permissions(&key.gained)))]
-            } else {
-                key.gained.iter().map(gain_markdown).collect()
-            };
-            detail.extend(key.lost.iter().map(|lost| format!("-{}", code(lost))));
-            detail.extend(
-                key.roles_added
-                    .iter()
-                    .map(|role| format!("+role {}", code(role))),
-            );
-            detail.extend(
-                key.roles_removed
-                    .iter()
-                    .map(|role| format!("-role {}", code(role))),
-            );
-            format!(
-                "| {} | {} | {} | {} |",
-                code(&key.key),
-                change,
-                code(&policy.file),
-                detail.join("<br>")
-            )
-        })
+        .flat_map(|policy| policy.keys.iter().map(move |key| key_row(policy, key)))
         .collect();
     for policy in &diff.policies {
         if let Some((before, after)) = policy.semantics_switch() {
@@ -450,6 +414,45 @@ pub fn diff_markdown(diff: &Diff) -> String {
         }
     }
     out
+}
+
+/// A key's row of the Markdown table: the key, how its access changed, the file, and each
+/// gain, loss and role change.
+fn key_row(policy: &PolicyChange, key: &KeyChange) -> String {
+    let change = if key.widened() {
+        if key.gained.iter().all(|gain| gain.acknowledged) {
+            "widened (asserted)"
+        } else {
+            "**widened**"
+        }
+    } else if !key.lost.is_empty() {
+        "narrowed"
+    } else {
+        presence_word(key.presence)
+    };
+    let mut detail: Vec<String> = if key.gained.len() > LISTED {
+        vec![format!("+{}", code(&permissions(&key.gained)))]
+    } else {
+        key.gained.iter().map(gain_markdown).collect()
+    };
+    detail.extend(key.lost.iter().map(|lost| format!("-{}", code(lost))));
+    detail.extend(
+        key.roles_added
+            .iter()
+            .map(|role| format!("+role {}", code(role))),
+    );
+    detail.extend(
+        key.roles_removed
+            .iter()
+            .map(|role| format!("-role {}", code(role))),
+    );
+    format!(
+        "| {} | {} | {} | {} |",
+        code(&key.key),
+        change,
+        code(&policy.file),
+        detail.join("<br>")
+    )
 }
 
 /// One gain as a Markdown line: the permission, and the grants behind it.
