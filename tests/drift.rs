@@ -248,3 +248,81 @@ fn a_workspace_or_file_that_cannot_be_read_is_exit_2() {
 fn drift_of(dir: &Path, server: &Server, api: &str) -> support::cli::Run {
     permspec(dir, server, &["drift"], &["committed.yaml", "--api", api])
 }
+
+#[test]
+fn a_name_moved_to_another_key_is_drift() {
+    let fixture = Arc::new(Mutex::new(workspace()));
+    let server = serve(&fixture);
+    let dir = committed(&server);
+    {
+        // The CI bot's name now belongs to the key that edits, and the other way round.
+        let mut fixture = fixture.lock().unwrap();
+        let keys = fixture.keys.get_mut("api_1").unwrap();
+        let (first, second) = (keys[0].name.clone(), keys[1].name.clone());
+        keys[0].name = second;
+        keys[1].name = first;
+        keys[0].expires = keys[1].expires.take();
+        keys[1].expires = None;
+        let roles = std::mem::take(&mut keys[0].roles);
+        keys[0].roles = std::mem::replace(&mut keys[1].roles, roles);
+        let direct = std::mem::take(&mut keys[0].direct);
+        keys[0].direct = std::mem::replace(&mut keys[1].direct, direct);
+    }
+    let run = drift(dir.path(), &server, "human");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("~ key `ci-bot` (line 25): Unkey key id `key_1` → `key_2`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn lines_are_those_of_the_policy_a_case_file_names() {
+    let fixture = Arc::new(Mutex::new(workspace()));
+    let server = serve(&fixture);
+    let dir = committed(&server);
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        "version: 1\npolicy: committed.yaml\ncases:\n  - {key: ci-bot, query: documents.read, expect: allow}\n",
+    )
+    .unwrap();
+    fixture.lock().unwrap().keys.get_mut("api_1").unwrap()[0].enabled = false;
+    let run = permspec(
+        dir.path(),
+        &server,
+        &["drift"],
+        &["cases.yaml", "--api", "api_1"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("committed.yaml: differs"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn saved_responses_without_roles_or_catalog_cannot_show_a_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import/unkey");
+    let page = |name: &str| fixtures.join(name).to_str().unwrap().to_owned();
+    let (keys, roles) = (page("keys-page-2.json"), page("roles.json"));
+    std::fs::write(dir.path().join("p.yaml"), "version: 1\n").unwrap();
+    for args in [
+        vec!["drift", "p.yaml", "--keys", &keys],
+        vec!["drift", "p.yaml", "--keys", &keys, "--roles", &roles],
+    ] {
+        let output = assert_cmd::Command::cargo_bin("permspec")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("pass the saved"), "{stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}

@@ -66,6 +66,34 @@ fn key_material_is_dropped_with_a_warning() {
 }
 
 #[test]
+fn key_material_is_never_shown_around_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{DIR}/get-key-decrypted.json")).unwrap();
+    // A role the roles read do not list: the error shows the key's part of the file.
+    let broken = text.replace("\"roles\": [", "\"roles\": [\"ghost\", ");
+    assert_ne!(broken, text, "the fixture lists roles");
+    let path = dir.path().join("key.json");
+    std::fs::write(&path, broken).unwrap();
+    let roles = format!("{DIR}/roles.json");
+    let run = permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        path.to_str().unwrap(),
+        "--roles",
+        &roles,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("ghost"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"plaintext\": \"****"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("5e8f2a9c1b7d"), "{}", run.stderr);
+}
+
+#[test]
 fn the_imported_policy_loads_lints_and_takes_cases() {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("unkey.yaml");

@@ -491,3 +491,48 @@ fn output_that_is_no_regular_file_is_refused() {
             .is_char_device()
     );
 }
+
+#[test]
+fn a_page_whose_has_more_is_no_boolean_or_that_holds_an_error_is_refused() {
+    for pagination in [
+        json!({"hasMore": "true", "cursor": "c_1"}),
+        json!({"hasMore": 1, "cursor": "c_1"}),
+        json!("more"),
+    ] {
+        let answered = pagination.clone();
+        let server = Server::start(Box::new(move |endpoint, _| match endpoint {
+            "apis.getApi" => (
+                200,
+                Vec::new(),
+                json!({"meta": {"requestId": "r"}, "data": {"id": "api_1"}}),
+            ),
+            _ => (
+                200,
+                Vec::new(),
+                json!({"meta": {"requestId": "r"}, "data": [], "pagination": answered.clone()}),
+            ),
+        }));
+        let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
+        assert_eq!(run.code, 2, "{pagination}: {}", run.stdout);
+        assert!(run.stderr.contains("hasMore"), "{}", run.stderr);
+    }
+    let server = Server::start(Box::new(|endpoint, _| match endpoint {
+        "apis.getApi" => (
+            200,
+            Vec::new(),
+            json!({"meta": {"requestId": "r"}, "data": {"id": "api_1"}}),
+        ),
+        _ => (
+            200,
+            Vec::new(),
+            json!({"meta": {"requestId": "r"}, "data": [], "error": {"title": "Forbidden"}}),
+        ),
+    }));
+    let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("an `error` beside its data"),
+        "{}",
+        run.stderr
+    );
+}

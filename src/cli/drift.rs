@@ -44,6 +44,12 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
+    if let Some(missing) = args.source.without_roles_or_catalog() {
+        eprintln_escaped!(
+            "error: drift compares the whole workspace: pass the saved {missing} pages too"
+        );
+        return Exit::BadInput;
+    }
     let Some(imported) = imported(&args.source, context, args.format == DriftFormat::Human) else {
         return Exit::BadInput;
     };
@@ -63,7 +69,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     let drift = drift(&committed.policy, &live.policy);
-    let name = committed.source.name();
+    // Lines are in the policy's own file, which a case file names with `policy:`.
+    let name = committed.policy.source.name();
     match args.format {
         DriftFormat::Human => print!("{}", drift_text(&drift, name)),
         DriftFormat::Markdown => print!("{}", drift_markdown(&drift, name)),

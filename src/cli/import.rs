@@ -3,7 +3,9 @@
 
 use super::{Context, Exit, Format};
 use permspec::import::live::{Caps, Client, DEFAULT_BASE_URL, Progress, Retry};
-use permspec::import::{Imported, Responses, Workspace, from_responses, policy};
+use permspec::import::{
+    Imported, Responses, Workspace, from_responses, policy, without_key_material,
+};
 use permspec::policy::{Limits, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -82,6 +84,22 @@ pub struct SourceArgs {
     /// the import is partial.
     #[arg(long, requires = "keys")]
     partial: bool,
+}
+
+impl SourceArgs {
+    /// For saved responses, the kind of page missing for a complete picture of the
+    /// workspace: roles (`--roles`) or the catalog (`--permissions`); a live read has both.
+    pub fn without_roles_or_catalog(&self) -> Option<&'static str> {
+        if !self.apis.is_empty() {
+            None
+        } else if self.roles.is_empty() {
+            Some("`permissions.listRoles` (`--roles`)")
+        } else if self.permissions.is_empty() {
+            Some("`permissions.listPermissions` (`--permissions`)")
+        } else {
+            None
+        }
+    }
 }
 
 /// The environment variable that holds the root key.
@@ -235,7 +253,7 @@ fn saved(args: &SourceArgs, context: &Context) -> Option<Workspace> {
 
 fn read_source(path: &Path) -> Result<Source, String> {
     permspec::input::read_text(path, Limits::default().file_bytes)
-        .map(|text| Source::new(path, text))
+        .map(|text| Source::new(path, without_key_material(&text)))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }
 

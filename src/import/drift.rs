@@ -1,7 +1,10 @@
 //! Drift: how a workspace's live state differs from the policy file committed for it, in
 //! the terms an import writes: API keys, roles, their grants, `enabled`, `expires` and the
-//! catalog. The order of keys, roles and grants and the import's `now:` are not drift;
-//! descriptions, root keys, cases and lint settings are the file's own and not compared.
+//! catalog. Keys are paired by name, and where the committed description still names the
+//! Unkey key id the import wrote (`Unkey key key_…`), by that id too: a name moved to
+//! another key is drift. The order of keys, roles and grants and the import's `now:` are
+//! not drift; the rest of a description, root keys, cases and lint settings are the file's
+//! own and not compared.
 
 use crate::policy::{Key, KeyKind, Policy, Role, Spanned};
 use serde::Serialize;
@@ -75,6 +78,8 @@ pub struct KeyDrift {
     pub enabled: Option<(bool, bool)>,
     /// `expires` in the file, then in the workspace (RFC 3339), if they differ.
     pub expires: Option<(Option<String>, Option<String>)>,
+    /// The Unkey key id the file's description names, then the workspace's, if they differ.
+    pub key_id: Option<(String, String)>,
 }
 
 /// How a role in both differs.
@@ -215,10 +220,22 @@ fn key_drift(then: &Key, now: &Key, line: usize) -> Option<KeyDrift> {
         enabled: (then.enabled.value != now.enabled.value)
             .then_some((then.enabled.value, now.enabled.value)),
         expires: (expires(then) != expires(now)).then(|| (expires(then), expires(now))),
+        key_id: match (unkey_key_id(then), unkey_key_id(now)) {
+            (Some(then), Some(now)) if then != now => Some((then.to_owned(), now.to_owned())),
+            _ => None,
+        },
     };
     let unchanged = drift.roles == SetDrift::default()
         && drift.permissions == SetDrift::default()
         && drift.enabled.is_none()
-        && drift.expires.is_none();
+        && drift.expires.is_none()
+        && drift.key_id.is_none();
     (!unchanged).then_some(drift)
+}
+
+/// The Unkey key id `key`'s description names as an import writes it (`Unkey key key_…`).
+fn unkey_key_id(key: &Key) -> Option<&str> {
+    let description = key.description.as_deref()?;
+    let (_, after) = description.split_once("Unkey key ")?;
+    after.split_whitespace().next()
 }

@@ -385,12 +385,30 @@ impl Client {
                 request["cursor"] = json!(cursor);
             }
             let mut page = self.post(endpoint, &request, api, deadline)?;
+            // A page is `{data, pagination?}`: an error beside the data, or a `hasMore` that
+            // is not a boolean, may hide pages, so neither is read as a last page.
+            if !page["error"].is_null() {
+                return Err(malformed(format!(
+                    "the answer holds an `error` beside its data: {}",
+                    page["error"]
+                )));
+            }
             let data: Vec<T> = serde_json::from_value(page["data"].take())
                 .map_err(|error| malformed(format!("`data`: {error}")))?;
             on_page(data.len())?;
             items.extend(data);
             let pagination = &page["pagination"];
-            if pagination["hasMore"] != Value::Bool(true) {
+            let more = match (pagination, &pagination["hasMore"]) {
+                (Value::Null, _) | (Value::Object(_), Value::Null) => false,
+                (Value::Object(_), Value::Bool(more)) => *more,
+                _ => {
+                    return Err(malformed(format!(
+                        "`pagination` must be an object whose `hasMore` is true or false, not \
+                         {pagination}"
+                    )));
+                }
+            };
+            if !more {
                 return Ok(items);
             }
             let next = pagination["cursor"].as_str().ok_or_else(|| {

@@ -38,7 +38,7 @@ pub mod drift;
 pub mod live;
 mod saved;
 
-pub use saved::{Responses, from_responses};
+pub use saved::{Responses, from_responses, without_key_material};
 
 use crate::diagnostic::FileDiagnostic;
 use crate::error_code::ErrorCode;

@@ -3,7 +3,7 @@
 //! error; a page that says more follow (`"hasMore": true`) without a following page makes the
 //! import incomplete, which is refused unless the user accepts a partial import.
 
-use super::{Origin, UnkeyKey, UnkeyPermission, UnkeyRole, Workspace};
+use super::{KEY_MATERIAL, Origin, UnkeyKey, UnkeyPermission, UnkeyRole, Workspace};
 use crate::diagnostic::FileDiagnostic;
 use crate::error_code::ErrorCode;
 use crate::policy::Source;
@@ -73,6 +73,36 @@ pub struct UnkeyError {
     /// The HTTP status.
     #[serde(default)]
     pub status: u16,
+}
+
+/// `text`, a saved response, with the value of every key-material field (`plaintext`,
+/// `key`, `hash`, `secret`) replaced by as many `*` as it has bytes: read this way, no
+/// diagnostic that shows the file around an error can print a key, and every offset stays
+/// where it was.
+pub fn without_key_material(text: &str) -> String {
+    let mut masked = text.as_bytes().to_vec();
+    for field in KEY_MATERIAL {
+        let name = format!("\"{field}\"");
+        for (at, _) in text.match_indices(&name) {
+            let rest = &text[at + name.len()..];
+            let after_colon = rest.trim_start().strip_prefix(':').map(str::trim_start);
+            let Some(value) = after_colon.and_then(|value| value.strip_prefix('"')) else {
+                continue;
+            };
+            let start = text.len() - value.len();
+            let mut escaped = false;
+            for (offset, byte) in value.bytes().enumerate() {
+                match byte {
+                    b'"' if !escaped => break,
+                    b'\\' if !escaped => escaped = true,
+                    _ => escaped = false,
+                }
+                masked[start + offset] = b'*';
+            }
+        }
+    }
+    // Only whole characters were replaced, each byte by an ASCII `*`.
+    String::from_utf8(masked).unwrap_or_else(|_| "*".repeat(text.len()))
 }
 
 /// The workspace the responses describe, read at `read_at`. With `partial`, a missing page is

@@ -212,6 +212,9 @@ fn key_changes(key: &KeyDrift, show: fn(&str) -> String) -> Vec<String> {
     if let Some((then, now)) = key.enabled {
         changes.push(format!("enabled {then} → {now}"));
     }
+    if let Some((then, now)) = &key.key_id {
+        changes.push(format!("Unkey key id {} → {}", show(then), show(now)));
+    }
     if let Some((then, now)) = &key.expires {
         let at = |at: &Option<String>| at.as_deref().map_or("never".to_owned(), show);
         changes.push(format!("expires {} → {}", at(then), at(now)));
