@@ -190,6 +190,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
                 .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
                 .map(|(test, _)| test)
                 .collect();
+            super::leave(tests, args.watch);
             (failed, passed, ran)
         }
     };
@@ -222,6 +223,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             print!("{}", junit(executed, &mutations));
         }
     }
+    super::leave((loaded, passed), args.watch);
     if failed { Exit::Failure } else { Exit::Success }
 }
 
