@@ -5,7 +5,7 @@ use super::{Context, Exit, Format};
 use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
-use permspec::lint::{RuleId, lint_query, syntax_diagnostic, whole};
+use permspec::lint::{Config, RuleId, lint_query, syntax_diagnostic, whole};
 use permspec::policy::{
     KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, contradiction,
     root_key_stopped,
@@ -115,25 +115,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    let findings = lint_query(&source, &text, &parsed, &config);
-    for finding in &findings {
-        eprint!("{}", context.renderer.render(&finding.diagnostic()));
-    }
-    // Unkey's API refuses a query over its limits: there is no decision to report, whether
-    // or not the configuration reports N005.
-    let violations = unkey_limits(query_text, &parsed);
-    if !violations.is_empty() {
-        if !findings
-            .iter()
-            .any(|finding| finding.rule.id == RuleId::N005)
-        {
-            for violation in violations {
-                eprint!(
-                    "{}",
-                    context.renderer.render_in(violation, "query", query_text)
-                );
-            }
-        }
+    if !report_query_findings(&source, &parsed, &config, context) {
         return Exit::BadInput;
     }
     let (allowed, text, json_value) = match (&args.role_file, &args.key) {
@@ -166,6 +148,38 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     } else {
         Exit::Failure
     }
+}
+
+/// Prints the lint findings of the query in `source`; false when the query is over Unkey's
+/// limits, which Unkey's API refuses: there is no decision to report, whether or not the
+/// configuration reports N005.
+fn report_query_findings(
+    source: &Source,
+    parsed: &query::Query,
+    config: &Config,
+    context: &Context,
+) -> bool {
+    let query_text = source.text();
+    let findings = lint_query(source, &whole(source), parsed, config);
+    for finding in &findings {
+        eprint!("{}", context.renderer.render(&finding.diagnostic()));
+    }
+    let violations = unkey_limits(query_text, parsed);
+    if violations.is_empty() {
+        return true;
+    }
+    if !findings
+        .iter()
+        .any(|finding| finding.rule.id == RuleId::N005)
+    {
+        for violation in violations {
+            eprint!(
+                "{}",
+                context.renderer.render_in(violation, "query", query_text)
+            );
+        }
+    }
+    false
 }
 
 /// A root key of a policy file, with the file's policy (its workspace and APIs complete a

@@ -8,8 +8,8 @@ use permspec::report::{
     coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
 };
 use permspec::runner::{
-    LoadedFile, PolicyCoverage, PolicyMutation, Selection, Test, collect, coverage, execute,
-    mutation_test, run_libtest,
+    Executed, LoadedFile, PolicyCoverage, PolicyMutation, Selection, Test, collect, coverage,
+    execute, mutation_test, run_libtest,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -160,39 +160,13 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             let ran = run.conclusion.num_passed + run.conclusion.num_failed;
             (run.conclusion.has_failed(), run.passed, ran as usize)
         }
-        TestFormat::Json | TestFormat::Junit => {
-            let started = Instant::now();
-            let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
-            if args.format == TestFormat::Json {
-                let seconds = started.elapsed().as_secs_f64();
-                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
-                    .and_then(|()| out.flush());
-                if let Err(error) = written {
-                    eprintln_escaped!("error: cannot write the output: {error}");
-                    return Exit::BadInput;
-                }
-            } else if !args.mutate || args.list {
-                print!("{}", junit(&executed, &[]));
-            } else {
-                // Mutation testing's survivors join the report as failures.
-                deferred_junit = Some(executed.clone());
+        TestFormat::Json | TestFormat::Junit => match run_for_machines(args, tests) {
+            Ok((run, junit)) => {
+                deferred_junit = junit;
+                run
             }
-            let failed = executed
-                .iter()
-                .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed));
-            let ran = executed
-                .iter()
-                .filter(|(_, result)| result.is_some())
-                .count();
-            let passed = executed
-                .into_iter()
-                .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
-                .map(|(test, _)| test)
-                .collect();
-            super::leave(tests, args.watch);
-            (failed, passed, ran)
-        }
+            Err(exit) => return exit,
+        },
     };
     if args.list || unloadable {
         return if unloadable && !args.list {
@@ -225,6 +199,47 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     }
     super::leave((loaded, passed), args.watch);
     if failed { Exit::Failure } else { Exit::Success }
+}
+
+/// A run whose results are JSON events or JUnit: whether a case failed, the tests that
+/// passed, how many ran, and the results kept back when mutation testing's survivors join
+/// the JUnit report.
+fn run_for_machines(
+    args: &Args,
+    tests: Vec<Test>,
+) -> Result<((bool, Vec<Test>, usize), Option<Vec<Executed>>), Exit> {
+    let started = Instant::now();
+    let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
+    let mut deferred_junit = None;
+    if args.format == TestFormat::Json {
+        let seconds = started.elapsed().as_secs_f64();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
+            .and_then(|()| out.flush());
+        if let Err(error) = written {
+            eprintln_escaped!("error: cannot write the output: {error}");
+            return Err(Exit::BadInput);
+        }
+    } else if !args.mutate || args.list {
+        print!("{}", junit(&executed, &[]));
+    } else {
+        // Mutation testing's survivors join the report as failures.
+        deferred_junit = Some(executed.clone());
+    }
+    let failed = executed
+        .iter()
+        .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed));
+    let ran = executed
+        .iter()
+        .filter(|(_, result)| result.is_some())
+        .count();
+    let passed = executed
+        .into_iter()
+        .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
+        .map(|(test, _)| test)
+        .collect();
+    super::leave(tests, args.watch);
+    Ok(((failed, passed, ran), deferred_junit))
 }
 
 /// Why a run in which no case ran fails, or `None` when it may pass: a filter (a name,

@@ -453,39 +453,11 @@ impl Client {
                     });
                 }
                 Ok((status, response, text)) => {
-                    let wait = response.wait;
-                    let detail = self.redact(&detail_of(&text));
-                    let endpoint = endpoint.to_owned();
-                    match status {
-                        400 => return Err(LiveError::BadRequest { endpoint, detail }),
-                        401 => return Err(LiveError::Unauthorized),
-                        403 => return Err(LiveError::Forbidden { endpoint, detail }),
-                        404 => {
-                            return Err(LiveError::NotFound {
-                                endpoint,
-                                api: api.to_owned(),
-                            });
-                        }
-                        429 => {
-                            delay = wait.unwrap_or(delay);
-                            LiveError::RateLimited {
-                                endpoint,
-                                attempts: attempt,
-                            }
-                        }
-                        500..=599 => LiveError::Server {
-                            endpoint,
-                            status,
-                            detail,
-                        },
-                        _ => {
-                            return Err(LiveError::Server {
-                                endpoint,
-                                status,
-                                detail,
-                            });
-                        }
+                    let error = self.failure(endpoint, api, status, &text, attempt)?;
+                    if status == 429 {
+                        delay = response.wait.unwrap_or(delay);
                     }
+                    error
                 }
                 Err(message) => LiveError::Connection {
                     endpoint: endpoint.to_owned(),
@@ -502,6 +474,43 @@ impl Client {
             std::thread::sleep(delay.min(self.retry.max_delay));
             delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
+        }
+    }
+
+    /// What an answer other than a success or a redirect means: an error worth another
+    /// attempt (a 429, a 5xx), or, as `Err`, one that ends the reading.
+    fn failure(
+        &self,
+        endpoint: &str,
+        api: &str,
+        status: u16,
+        text: &str,
+        attempt: u32,
+    ) -> Result<LiveError, LiveError> {
+        let detail = self.redact(&detail_of(text));
+        let endpoint = endpoint.to_owned();
+        match status {
+            400 => Err(LiveError::BadRequest { endpoint, detail }),
+            401 => Err(LiveError::Unauthorized),
+            403 => Err(LiveError::Forbidden { endpoint, detail }),
+            404 => Err(LiveError::NotFound {
+                endpoint,
+                api: api.to_owned(),
+            }),
+            429 => Ok(LiveError::RateLimited {
+                endpoint,
+                attempts: attempt,
+            }),
+            500..=599 => Ok(LiveError::Server {
+                endpoint,
+                status,
+                detail,
+            }),
+            _ => Err(LiveError::Server {
+                endpoint,
+                status,
+                detail,
+            }),
         }
     }
 
@@ -564,13 +573,24 @@ struct Headers {
 }
 
 /// The `detail` of an Unkey error body, or the body itself (shortened) when it is not one.
+/// At most this many characters of what a server says are shown.
+const SHOWN_CHARS: usize = 300;
+
+/// `text`, cut after [`SHOWN_CHARS`] characters (a server may say a great deal).
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}… ({} bytes in all)", &text[..at], text.len()),
+        None => text.to_owned(),
+    }
+}
+
 fn detail_of(body: &str) -> String {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
     match parsed
         .as_ref()
         .and_then(|value| value["error"]["detail"].as_str())
     {
-        Some(detail) => detail.to_owned(),
-        None => body.chars().take(200).collect::<String>().trim().to_owned(),
+        Some(detail) => excerpt(detail),
+        None => excerpt(body.trim()),
     }
 }
