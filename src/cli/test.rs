@@ -201,13 +201,15 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     if failed { Exit::Failure } else { Exit::Success }
 }
 
-/// A run whose results are JSON events or JUnit: whether a case failed, the tests that
-/// passed, how many ran, and the results kept back when mutation testing's survivors join
-/// the JUnit report.
+/// What a run found: whether a case failed, the tests that passed, and how many ran.
+type Ran = (bool, Vec<Test>, usize);
+
+/// A run whose results are JSON events or JUnit: what it found, and the results kept back
+/// when mutation testing's survivors join the JUnit report.
 fn run_for_machines(
     args: &Args,
     tests: Vec<Test>,
-) -> Result<((bool, Vec<Test>, usize), Option<Vec<Executed>>), Exit> {
+) -> Result<(Ran, Option<Vec<Executed>>), Exit> {
     let started = Instant::now();
     let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
     let mut deferred_junit = None;
