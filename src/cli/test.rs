@@ -206,10 +206,7 @@ type Ran = (bool, Vec<Test>, usize);
 
 /// A run whose results are JSON events or JUnit: what it found, and the results kept back
 /// when mutation testing's survivors join the JUnit report.
-fn run_for_machines(
-    args: &Args,
-    tests: Vec<Test>,
-) -> Result<(Ran, Option<Vec<Executed>>), Exit> {
+fn run_for_machines(args: &Args, tests: Vec<Test>) -> Result<(Ran, Option<Vec<Executed>>), Exit> {
     let started = Instant::now();
     let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
     let mut deferred_junit = None;
