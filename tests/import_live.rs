@@ -497,6 +497,9 @@ fn a_page_whose_has_more_is_no_boolean_or_that_holds_an_error_is_refused() {
     for pagination in [
         json!({"hasMore": "true", "cursor": "c_1"}),
         json!({"hasMore": 1, "cursor": "c_1"}),
+        json!({"hasMore": null}),
+        json!({"cursor": "c_1"}),
+        json!(null),
         json!("more"),
     ] {
         let answered = pagination.clone();

@@ -220,7 +220,10 @@ fn key_drift(then: &Key, now: &Key, line: usize) -> Option<KeyDrift> {
         enabled: (then.enabled.value != now.enabled.value)
             .then_some((then.enabled.value, now.enabled.value)),
         expires: (expires(then) != expires(now)).then(|| (expires(then), expires(now))),
-        key_id: match (unkey_key_id(then), unkey_key_id(now)) {
+        key_id: match (
+            unkey_key_id(then.description.as_deref()),
+            unkey_key_id(now.description.as_deref()),
+        ) {
             (Some(then), Some(now)) if then != now => Some((then.to_owned(), now.to_owned())),
             _ => None,
         },
@@ -233,9 +236,29 @@ fn key_drift(then: &Key, now: &Key, line: usize) -> Option<KeyDrift> {
     (!unchanged).then_some(drift)
 }
 
-/// The Unkey key id `key`'s description names as an import writes it (`Unkey key key_…`).
-fn unkey_key_id(key: &Key) -> Option<&str> {
-    let description = key.description.as_deref()?;
-    let (_, after) = description.split_once("Unkey key ")?;
-    after.split_whitespace().next()
+/// The Unkey key id a key's description names as an import writes it (`Unkey key key_…`).
+fn unkey_key_id(description: Option<&str>) -> Option<&str> {
+    let (_, after) = description?.split_once("Unkey key ")?;
+    let id = after
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    (!id.is_empty()).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unkey_key_id;
+
+    #[test]
+    fn the_key_id_is_read_from_the_description_as_an_import_writes_it() {
+        fn id(text: &str) -> Option<&str> {
+            unkey_key_id(Some(text))
+        }
+        assert_eq!(id("Unkey key key_1 of API api_1"), Some("key_1"));
+        assert_eq!(id("Unkey key key_3dH, owned by docs"), Some("key_3dH"));
+        assert_eq!(id("the CI bot (Unkey key key_9)"), Some("key_9"));
+        assert_eq!(id("the CI bot, reviewed"), None);
+        assert_eq!(id("Unkey key "), None);
+        assert_eq!(unkey_key_id(None), None);
+    }
 }

@@ -385,8 +385,9 @@ impl Client {
                 request["cursor"] = json!(cursor);
             }
             let mut page = self.post(endpoint, &request, api, deadline)?;
-            // A page is `{data, pagination?}`: an error beside the data, or a `hasMore` that
-            // is not a boolean, may hide pages, so neither is read as a last page.
+            // A page is `{meta, data, pagination: {hasMore, cursor?}}`, all required: an
+            // error beside the data, or a page that does not say with a boolean whether
+            // more follow, may hide pages, so neither is read as a last page.
             if !page["error"].is_null() {
                 return Err(malformed(format!(
                     "the answer holds an `error` beside its data: {}",
@@ -399,12 +400,12 @@ impl Client {
             items.extend(data);
             let pagination = &page["pagination"];
             let more = match (pagination, &pagination["hasMore"]) {
-                (Value::Null, _) | (Value::Object(_), Value::Null) => false,
                 (Value::Object(_), Value::Bool(more)) => *more,
                 _ => {
                     return Err(malformed(format!(
                         "`pagination` must be an object whose `hasMore` is true or false, not \
-                         {pagination}"
+                         {}",
+                        excerpt(&pagination.to_string())
                     )));
                 }
             };
