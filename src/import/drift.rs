@@ -2,8 +2,8 @@
 //! the terms an import writes: API keys, roles, their grants, `enabled`, `expires` and the
 //! catalog. Keys are paired by name, and where the committed description still names the
 //! Unkey key id the import wrote (`Unkey key key_…`), by that id too: a name moved to
-//! another key is drift. The order of keys, roles and grants and the import's `now:` are
-//! not drift; the rest of a description, root keys, cases and lint settings are the file's
+//! another key is drift, and so is a `semantics` other than the engine's `literal`. The
+//! order of keys, roles and grants and the import's `now:` are not drift; the rest of a description, root keys, cases and lint settings are the file's
 //! own and not compared.
 
 use crate::policy::{Key, KeyKind, Policy, Role, Spanned};
@@ -28,6 +28,9 @@ pub struct Drift {
     /// The catalog's permissions added and removed; `None` when the live read has no
     /// catalog to compare.
     pub catalog: Option<SetDrift>,
+    /// The file's `semantics`, then the one the workspace is decided with (Unkey's engine
+    /// reads `*` literally), if they differ: the same grants then mean other access.
+    pub semantics: Option<(String, String)>,
 }
 
 /// A key as one side holds it.
@@ -106,6 +109,7 @@ impl Drift {
                 .catalog
                 .as_ref()
                 .is_none_or(|catalog| *catalog == SetDrift::default())
+            && self.semantics.is_none()
     }
 }
 
@@ -119,6 +123,10 @@ pub fn drift(committed: &Policy, live: &Policy) -> Drift {
             .catalog
             .as_ref()
             .map(|catalog| set_drift(committed.catalog.as_deref().unwrap_or_default(), catalog)),
+        semantics: (committed.semantics != live.semantics).then(|| {
+            let name = |policy: &Policy| policy.semantics.name().to_owned();
+            (name(committed), name(live))
+        }),
         ..Drift::default()
     };
     for (name, key) in &keys_now {
