@@ -21,6 +21,12 @@ fn the_starter_suite_passes_test_and_lint_without_arguments() {
     let test = permspec_in(dir.path(), &["test"]);
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     assert!(test.stdout.contains("10 passed"), "{}", test.stdout);
+    // Named from the project's root, the same on every machine.
+    assert!(
+        test.stdout.contains("test access/policy.yaml::"),
+        "{}",
+        test.stdout
+    );
     passes_the_gate(dir.path());
 
     for args in [

@@ -199,7 +199,9 @@ impl Config {
             paths: file
                 .paths
                 .iter()
-                .map(|relative| path.parent().unwrap_or(Path::new(".")).join(relative))
+                .map(|relative| {
+                    from_current_dir(path.parent().unwrap_or(Path::new("."))).join(relative)
+                })
                 .collect(),
             ..Config::default()
         };
@@ -216,4 +218,13 @@ impl Config {
         }
         Ok(config)
     }
+}
+/// `dir` as seen from the current directory when it lies under it (`policies`, not
+/// `/home/ci/project/policies`), so that what names files (test names, reports) is the same
+/// on every machine; otherwise as given.
+fn from_current_dir(dir: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|current| dir.strip_prefix(current).ok().map(Path::to_owned))
+        .unwrap_or_else(|| dir.to_owned())
 }
