@@ -5,7 +5,8 @@
 const MAX_COMPARED: usize = 256;
 
 /// The candidate closest to `wrong` by edit distance, if it is close enough to be a likely
-/// typo (at most a third of the longer name, and at least one edit allowed).
+/// typo (at most a third of the longer name, and at least one edit allowed); of equally
+/// close candidates, the first in order.
 ///
 /// ```
 /// assert_eq!(permspec::suggest::closest("editr", ["reader", "editor"]), Some("editor"));
@@ -24,7 +25,9 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
             (distance, candidate)
         })
         .filter(|(distance, candidate)| *distance <= (wrong.len().max(candidate.len()) / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
+        // Among equally close names the first in order wins, whatever order the candidates
+        // come in (a hash set's differs from run to run): the output is the same every run.
+        .min_by_key(|(distance, candidate)| (*distance, *candidate))
         .map(|(_, candidate)| candidate)
 }
 
@@ -109,4 +112,17 @@ pub fn typo_of<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         }
     }
     best.filter(|_| !tied).map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn equally_close_names_give_the_same_suggestion_in_any_order() {
+        assert_eq!(closest("k3", ["k2", "k1"]), Some("k1"));
+        assert_eq!(closest("k3", ["k1", "k2"]), Some("k1"));
+        let names: std::collections::HashSet<&str> = ["key_b", "key_a", "key_c"].into();
+        assert_eq!(closest("key_d", names.iter().copied()), Some("key_a"));
+    }
 }
