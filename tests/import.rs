@@ -28,6 +28,19 @@ fn import(extra: &[&str]) -> support::cli::Run {
     permspec(&args)
 }
 
+/// `permspec import unkey` of the keys saved at `path`, with the fixture's roles.
+fn import_keys_with_roles(path: &std::path::Path) -> support::cli::Run {
+    let roles = format!("{DIR}/roles.json");
+    permspec(&[
+        "import",
+        "unkey",
+        "--keys",
+        path.to_str().unwrap(),
+        "--roles",
+        &roles,
+    ])
+}
+
 #[test]
 fn pages_of_keys_roles_and_permissions_become_one_policy() {
     let run = import(&[]);
@@ -74,15 +87,7 @@ fn key_material_is_never_shown_around_an_error() {
     assert_ne!(broken, text, "the fixture lists roles");
     let path = dir.path().join("key.json");
     std::fs::write(&path, broken).unwrap();
-    let roles = format!("{DIR}/roles.json");
-    let run = permspec(&[
-        "import",
-        "unkey",
-        "--keys",
-        path.to_str().unwrap(),
-        "--roles",
-        &roles,
-    ]);
+    let run = import_keys_with_roles(&path);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("ghost"), "{}", run.stderr);
     assert!(
@@ -186,15 +191,7 @@ fn an_error_in_a_minified_response_points_at_the_key_in_a_short_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("keys.json");
     std::fs::write(&path, &text).unwrap();
-    let roles = format!("{DIR}/roles.json");
-    let run = permspec(&[
-        "import",
-        "unkey",
-        "--keys",
-        path.to_str().unwrap(),
-        "--roles",
-        &roles,
-    ]);
+    let run = import_keys_with_roles(&path);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("key `key_bad` holds role `auditor`"),

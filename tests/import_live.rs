@@ -502,35 +502,16 @@ fn a_page_whose_has_more_is_no_boolean_or_that_holds_an_error_is_refused() {
         json!(null),
         json!("more"),
     ] {
-        let answered = pagination.clone();
-        let server = Server::start(Box::new(move |endpoint, _| match endpoint {
-            "apis.getApi" => (
-                200,
-                Vec::new(),
-                json!({"meta": {"requestId": "r"}, "data": {"id": "api_1"}}),
-            ),
-            _ => (
-                200,
-                Vec::new(),
-                json!({"meta": {"requestId": "r"}, "data": [], "pagination": answered.clone()}),
-            ),
-        }));
+        let server = serving_pages(
+            json!({"meta": {"requestId": "r"}, "data": [], "pagination": pagination.clone()}),
+        );
         let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
         assert_eq!(run.code, 2, "{pagination}: {}", run.stdout);
         assert!(run.stderr.contains("hasMore"), "{}", run.stderr);
     }
-    let server = Server::start(Box::new(|endpoint, _| match endpoint {
-        "apis.getApi" => (
-            200,
-            Vec::new(),
-            json!({"meta": {"requestId": "r"}, "data": {"id": "api_1"}}),
-        ),
-        _ => (
-            200,
-            Vec::new(),
-            json!({"meta": {"requestId": "r"}, "data": [], "error": {"title": "Forbidden"}}),
-        ),
-    }));
+    let server = serving_pages(
+        json!({"meta": {"requestId": "r"}, "data": [], "error": {"title": "Forbidden"}}),
+    );
     let run = import(&server, &["--api", "api_1"], Some(ROOT_KEY));
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
@@ -538,4 +519,16 @@ fn a_page_whose_has_more_is_no_boolean_or_that_holds_an_error_is_refused() {
         "{}",
         run.stderr
     );
+}
+
+/// A server that knows `api_1` and answers every list with `page`.
+fn serving_pages(page: Value) -> Server {
+    Server::start(Box::new(move |endpoint, _| match endpoint {
+        "apis.getApi" => (
+            200,
+            Vec::new(),
+            json!({"meta": {"requestId": "r"}, "data": {"id": "api_1"}}),
+        ),
+        _ => (200, Vec::new(), page.clone()),
+    }))
 }
