@@ -5,6 +5,9 @@ use super::markdown::code;
 use crate::import::drift::{Drift, KeyDrift, KeyState, SetDrift};
 use crate::printable::escaped;
 
+/// The Markdown table stops after this many rows: a job summary has room for about 1 MiB.
+const MARKDOWN_ROWS: usize = 500;
+
 /// What the signs mean.
 const LEGEND: &str = "+ only in the workspace, - only in the file";
 
@@ -49,7 +52,9 @@ pub fn drift_markdown(drift: &Drift, file: &str) -> String {
         code(file),
         counts(drift)
     ));
-    for row in rows(drift, code) {
+    let rows = rows(drift, code);
+    let left_out = rows.len().saturating_sub(MARKDOWN_ROWS);
+    for row in rows.into_iter().take(MARKDOWN_ROWS) {
         let change = match row.change {
             Change::Added => "added",
             Change::Removed => "removed",
@@ -60,6 +65,11 @@ pub fn drift_markdown(drift: &Drift, file: &str) -> String {
         out.push_str(&format!(
             "| {change} | {} | {line} | {details} |\n",
             row.what
+        ));
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "\n…and {left_out} more: `permspec drift --format json` lists every difference.\n"
         ));
     }
     out
@@ -225,6 +235,31 @@ fn key_changes(key: &KeyDrift, show: fn(&str) -> String) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_drift_fits_a_job_summary() {
+        let key = |index: usize| KeyState {
+            key: format!("key_{index}"),
+            roles: Vec::new(),
+            permissions: vec!["documents.read".to_owned()],
+            line: None,
+        };
+        let drift = Drift {
+            added_keys: (0..MARKDOWN_ROWS + 7).map(key).collect(),
+            ..Drift::default()
+        };
+        let markdown = drift_markdown(&drift, "p.yaml");
+        let rows = markdown
+            .lines()
+            .filter(|line| line.starts_with("| added"))
+            .count();
+        assert_eq!(rows, MARKDOWN_ROWS);
+        assert!(
+            markdown
+                .ends_with("…and 7 more: `permspec drift --format json` lists every difference.\n")
+        );
+        assert!(drift_text(&drift, "p.yaml").lines().count() > MARKDOWN_ROWS + 7);
+    }
 
     #[test]
     fn text_from_the_workspace_cannot_forge_lines_or_markdown() {
