@@ -432,3 +432,22 @@ fn a_response_given_to_the_wrong_flag_names_the_right_one() {
         run.stderr
     );
 }
+
+#[test]
+fn a_saved_page_with_a_cursor_and_no_has_more_wants_its_next_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{DIR}/keys-page-1.json")).unwrap();
+    assert!(
+        text.contains(", \"hasMore\": true}"),
+        "the first page says more follow"
+    );
+    // `hasMore` null, then left out: the cursor says more follow.
+    for has_more in [", \"hasMore\": null}", "}"] {
+        let without = text.replace(", \"hasMore\": true}", has_more);
+        let path = dir.path().join("keys.json");
+        std::fs::write(&path, &without).unwrap();
+        let run = import_keys_with_roles(&path);
+        assert_eq!(run.code, 2, "{has_more}: {}", run.stdout);
+        assert!(run.stderr.contains("says more follow"), "{}", run.stderr);
+    }
+}

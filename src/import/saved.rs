@@ -36,8 +36,9 @@ struct Response<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Pagination {
+    /// Absent or `null`, a page that gives a cursor says more follow.
     #[serde(default)]
-    has_more: bool,
+    has_more: Option<bool>,
     #[serde(default)]
     cursor: Option<String>,
 }
@@ -299,7 +300,9 @@ fn read_responses<'s>(
                     .and_then(|items| items.into_iter().next())
                     .and_then(|item| item.key_id.or(item.id));
                 let next = pagination
-                    .filter(|pagination| pagination.has_more)
+                    .filter(|pagination| {
+                        (pagination.has_more).unwrap_or(pagination.cursor.is_some())
+                    })
                     .map(|pagination| pagination.cursor);
                 pages.push(Page {
                     source,
