@@ -8,8 +8,7 @@
 //! reads no spans, and reading a file twice cost as much as everything else in a run.)
 
 use super::limits::Limits;
-use super::spans::{Node, NodeKind};
-use super::split::read_structure;
+use super::spans::{Node, NodeKind, read_structure};
 use crate::span::Span;
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Unexpected, Visitor};
 use std::fmt;

@@ -162,6 +162,12 @@ pub enum StructureError {
     },
 }
 
+/// Reads the structure of the single document in `text`, within `limits`; `None` for an
+/// empty file.
+pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
+    read_placed(text, limits, Placement::default())
+}
+
 /// Reads `text`, which stands in its file as `placement` says.
 pub(super) fn read_placed(
     text: &str,

@@ -11,7 +11,7 @@
 //! measured against the whole file.
 
 use super::limits::Limits;
-use super::spans::{Node, NodeKind, Placement, StructureError, read_placed};
+use super::spans::{Node, NodeKind, Placement, read_placed};
 use crate::span::Span;
 use std::ops::Range;
 
@@ -44,15 +44,6 @@ impl Cut {
         rest.push_str(&text[self.list.end..]);
         rest
     }
-}
-
-/// Reads the structure of the single document in `text`, within `limits`; `None` for an
-/// empty file. A big file's `cases:` list is read in pieces on every core, to the same tree.
-pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
-    if let Some(root) = read_in_pieces(text, limits, PIECE_BYTES) {
-        return Ok(Some(root));
-    }
-    read_placed(text, limits, Placement::default())
 }
 
 /// The pieces of a big file's `cases:` list, each read when asked, on any core.
@@ -131,29 +122,6 @@ impl Pieces<'_> {
             _ => None,
         }
     }
-}
-
-/// The tree of `text` read as its rest and pieces, every piece read on every core and its
-/// items put back under `cases`; `None` where [`read_parts`] or a piece gives none.
-fn read_in_pieces(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Node> {
-    let (mut root, pieces) = read_parts(text, limits, piece_bytes)?;
-    let read = crate::parallel::map((0..pieces.count()).collect(), |index| pieces.read(index));
-    let mut items = Vec::new();
-    let mut span = Span::new(pieces.cut.list.end, pieces.cut.list.end);
-    for (piece_span, piece_items) in read.into_iter().collect::<Option<Vec<_>>>()? {
-        span.start = span.start.min(piece_span.start);
-        span.end = piece_span.end;
-        items.extend(piece_items);
-    }
-    if let NodeKind::Mapping(sections) = &mut root.kind
-        && let Some((_, list)) = sections.get_mut("cases")
-    {
-        *list = Node {
-            span,
-            kind: NodeKind::Sequence(items),
-        };
-    }
-    Some(root)
 }
 
 /// Where `text` would be cut into pieces of about `piece_bytes`, if it has a `cases:` line
@@ -262,12 +230,37 @@ mod tests {
         assert_eq!(cut("keys: {}\n", 1), None);
     }
 
+    /// The tree of `text` read as its rest and pieces, the pieces' items put back under
+    /// `cases`: what must equal one parse. `None` where [`read_parts`] or a piece gives none.
+    fn read_in_pieces(text: &str, limits: &Limits, piece_bytes: usize) -> Option<Node> {
+        let (mut root, pieces) = read_parts(text, limits, piece_bytes)?;
+        let read: Vec<_> = (0..pieces.count())
+            .map(|index| pieces.read(index))
+            .collect();
+        let mut items = Vec::new();
+        let mut span = Span::new(pieces.cut.list.end, pieces.cut.list.end);
+        for (piece_span, piece_items) in read.into_iter().collect::<Option<Vec<_>>>()? {
+            span.start = span.start.min(piece_span.start);
+            span.end = piece_span.end;
+            items.extend(piece_items);
+        }
+        if let NodeKind::Mapping(sections) = &mut root.kind
+            && let Some((_, list)) = sections.get_mut("cases")
+        {
+            *list = Node {
+                span,
+                kind: NodeKind::Sequence(items),
+            };
+        }
+        Some(root)
+    }
+
     /// The tree read in pieces of `piece_bytes`, if the file can be read so, which must be
     /// the tree of one parse.
     fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
         let limits = Limits::default();
         let whole = read_placed(text, &limits, Placement::default());
-        match super::read_in_pieces(text, &limits, piece_bytes) {
+        match read_in_pieces(text, &limits, piece_bytes) {
             Some(pieces) => {
                 let whole = whole.expect("the pieces read, so the whole must").unwrap();
                 let (pieces, whole) = (format!("{pieces:?}"), format!("{whole:?}"));
@@ -360,7 +353,7 @@ mod tests {
             ..Limits::default()
         };
         assert!(read_placed(&text, &limits, Placement::default()).is_err());
-        assert!(super::read_in_pieces(&text, &limits, 1).is_none());
+        assert!(read_in_pieces(&text, &limits, 1).is_none());
     }
 
     #[test]
@@ -371,9 +364,9 @@ mod tests {
         };
         let text = "cases:\n  - [[a]]\n  - [[[b]]]\n";
         assert!(read_placed(text, &limits, Placement::default()).is_err());
-        assert!(super::read_in_pieces(text, &limits, 1).is_none());
+        assert!(read_in_pieces(text, &limits, 1).is_none());
         let text = "cases:\n  - [[a]]\n  - [[b]]\n";
-        assert!(super::read_in_pieces(text, &limits, 1).is_some());
+        assert!(read_in_pieces(text, &limits, 1).is_some());
     }
 
     #[test]
