@@ -108,6 +108,7 @@ pub mod printable;
 pub mod query;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod runner;
 pub mod source;
 pub mod span;

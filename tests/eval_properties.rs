@@ -3,12 +3,14 @@
 
 mod support;
 
-use permspec::eval::{Access, Code, Grants, Matching, PatternSet, decide, decide_code};
+use permspec::eval::{
+    Access, Code, Grants, Matching, PatternSet, decide, decide_code, grant_matches,
+};
 use permspec::query::{Query, SyntaxErrorKind, parse};
 use proptest::prelude::*;
 use std::sync::Arc;
 use support::naive;
-use support::strategies::{and, flattened, grants, permission, query};
+use support::strategies::{and, flattened, grant, grants, permission, query};
 
 const NO_FORBIDS: &[String] = &[];
 
@@ -62,6 +64,18 @@ proptest! {
             prop_assert!(text.is_char_boundary(error.span().start));
             prop_assert!(text.is_char_boundary(error.span().end));
         }
+    }
+
+    #[test]
+    fn a_grant_matches_as_the_naive_matcher_says(
+        grant in prop_oneof![grant(), "[ab.*]{0,6}"],
+        required in prop_oneof![permission(), "[ab.*]{0,6}"],
+        matching in matching(),
+    ) {
+        prop_assert_eq!(
+            grant_matches(&grant, &required, matching),
+            naive::matches(&grant, &required, matching)
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod init;
 mod lint;
 mod migrate_urn;
 mod parse;
+mod report;
 mod routes;
 mod rules;
 mod schema;
@@ -76,6 +77,8 @@ enum Command {
     Import(import::Args),
     /// Whether the live workspace still matches the policy file committed for it.
     Drift(drift::Args),
+    /// The access review to sign: who can do what and why, root keys' routes, changes.
+    Report(report::Args),
     /// Write a synthetic suite for benchmarks (deterministic from a seed).
     #[command(hide = true)]
     Generate(generate::Args),
@@ -245,6 +248,7 @@ fn run() -> Exit {
         Command::MigrateUrn(args) => migrate_urn::run(&args, &context),
         Command::Import(args) => import::run(&args, &context),
         Command::Drift(args) => drift::run(&args, &context),
+        Command::Report(args) => report::run(&args, &context),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),

@@ -7,12 +7,12 @@ mod side;
 
 pub use side::{Side, SideError};
 
-use crate::eval::{Code, Matching, Semantics, grant_matches};
+use crate::eval::{Code, Semantics};
 use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Config, Finding, Owner, lint_loaded};
 use crate::policy::{
     AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes, Resolved, RouteProbes,
-    SharedResolution, Source, TestFile, decide_root,
+    SharedResolution, Source, TestFile, Via, decide_root, matchings_of, provenance,
 };
 use crate::query;
 use crate::span::Span;
@@ -29,19 +29,6 @@ pub enum Presence {
     Removed,
     /// In both.
     Kept,
-}
-
-/// A grant of the new version that gives a gained permission.
-#[derive(Clone, Debug)]
-pub struct Via {
-    /// The grant as written.
-    pub grant: String,
-    /// The role it comes through, if not direct.
-    pub role: Option<String>,
-    /// Where it is written in the new version.
-    pub span: Span,
-    /// Where the key holds the role, when it comes through one.
-    pub held: Option<Span>,
 }
 
 /// A permission a key is allowed in the new version and not in the old.
@@ -596,10 +583,7 @@ fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> 
     let Some(declared) = policy.key(key) else {
         return Vec::new();
     };
-    let matchings: &[Matching] = match declared.kind {
-        KeyKind::Api => policy.semantics.matchings(),
-        KeyKind::Root => &[Matching::RootKey],
-    };
+    let matchings = matchings_of(policy, declared.kind);
     after
         .files
         .values()
@@ -621,36 +605,7 @@ fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> 
 fn gain(permission: &str, key: &str, new: &Version, asserted: &[query::Query]) -> Gain {
     let resolved = &new.resolved;
     let index = resolved.key_index(key).expect("the key gained access");
-    let policy = &resolved.policy;
-    let matchings: &[Matching] = match policy.keys[index].kind {
-        KeyKind::Api => policy.semantics.matchings(),
-        KeyKind::Root => &[Matching::RootKey],
-    };
-    let via = resolved
-        .grants(index)
-        .iter()
-        .filter(|grant| {
-            matchings
-                .iter()
-                .any(|&matching| grant_matches(&grant.permission, permission, matching))
-        })
-        .map(|grant| {
-            let role = grant.via.map(|role| &policy.roles[role].name.value);
-            let held = role.and_then(|role| {
-                let roles = &policy.keys[index].roles;
-                roles
-                    .iter()
-                    .find(|held| held.value == *role)
-                    .map(|held| held.span)
-            });
-            Via {
-                grant: grant.permission.clone(),
-                role: role.cloned(),
-                span: grant.span,
-                held,
-            }
-        })
-        .collect();
+    let via = provenance(resolved, index, permission);
     let acknowledged = asserted.iter().any(|query| query.requires(permission));
     Gain {
         permission: permission.to_owned(),

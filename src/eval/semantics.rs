@@ -99,22 +99,26 @@ pub fn grant_matches(grant: &str, required: &str, matching: Matching) -> bool {
         Matching::Literal => false,
         Matching::RootKey => root_key_wildcard(required).is_some_and(|general| general == grant),
         Matching::Wildcard => {
-            let grant: Vec<&str> = grant.split('.').collect();
-            let required: Vec<&str> = required.split('.').collect();
-            let (last, init) = grant
-                .split_last()
-                .expect("split yields one segment at least");
-            if *last == "*" && required.len() > init.len() {
-                segments_match(init, &required[..init.len()])
+            // Segment by segment, without collecting them: this runs for every grant and
+            // permission a lint rule, a diff or a review pairs.
+            let segments = |text: &str| text.bytes().filter(|&byte| byte == b'.').count() + 1;
+            let (grant_len, required_len) = (segments(grant), segments(required));
+            let init = grant_len - 1;
+            let last_is_star = grant.rsplit('.').next() == Some("*");
+            if last_is_star && required_len > init {
+                segments_match(grant, required, init)
             } else {
-                segments_match(&grant, &required)
+                grant_len == required_len && segments_match(grant, required, grant_len)
             }
         }
     }
 }
 
-fn segments_match(grant: &[&str], required: &[&str]) -> bool {
-    grant.len() == required.len() && grant.iter().zip(required).all(|(g, r)| *g == "*" || g == r)
+/// Whether the first `count` segments of `grant` match those of `required` (`*` matches
+/// any one segment).
+fn segments_match(grant: &str, required: &str, count: usize) -> bool {
+    let pairs = grant.split('.').zip(required.split('.')).take(count);
+    pairs.into_iter().all(|(g, r)| g == "*" || g == r)
 }
 
 /// `type.*.action` for a root-key permission `type.id.action`.

@@ -99,7 +99,8 @@ pub struct AccessMap {
 
 impl AccessMap {
     /// Decides every probe for every key of `resolved`: once for each group of keys with the
-    /// same grant set, kind and state, which decide every probe alike.
+    /// same grant set, kind and state, which decide every probe alike; the groups on every
+    /// core.
     pub fn new(
         resolved: &Resolved,
         semantics: Semantics,
@@ -108,34 +109,49 @@ impl AccessMap {
     ) -> AccessMap {
         let (api, root) = probes.queries();
         type Signature = (usize, KeyKind, bool, Option<Timestamp>);
-        let mut decided: HashMap<Signature, Arc<BTreeSet<String>>> = HashMap::new();
-        let keys = resolved
-            .policy
-            .keys
-            .iter()
-            .enumerate()
+        let policy = &resolved.policy;
+        let signatures: Vec<Signature> = (policy.keys.iter().enumerate())
             .map(|(index, key)| {
-                let signature = (
+                let expires = key.expires.as_ref().map(|at| at.value);
+                (
                     resolved.grants(index).id(),
                     key.kind,
                     key.enabled.value,
-                    key.expires.as_ref().map(|at| at.value),
-                );
-                let allowed = decided.entry(signature).or_insert_with(|| {
-                    let asked = match key.kind {
-                        KeyKind::Api => &api,
-                        KeyKind::Root => &root,
-                    };
-                    let allowed = asked.iter().filter(|(_, query)| {
-                        resolved
-                            .verdict(&key.name.value, query, semantics, now)
-                            .allowed()
-                    });
-                    Arc::new(allowed.map(|(probe, _)| probe.clone()).collect())
-                });
+                    expires,
+                )
+            })
+            .collect();
+        // The first key of each group stands for it.
+        let mut group: HashMap<Signature, usize> = HashMap::new();
+        let mut firsts = Vec::new();
+        for (index, signature) in signatures.iter().enumerate() {
+            group.entry(*signature).or_insert_with(|| {
+                firsts.push(index);
+                firsts.len() - 1
+            });
+        }
+        let decided = crate::parallel::map_small(firsts, 16, |index| {
+            let key = &policy.keys[index];
+            let asked = match key.kind {
+                KeyKind::Api => &api,
+                KeyKind::Root => &root,
+            };
+            let allowed = asked.iter().filter(|(_, query)| {
+                resolved
+                    .verdict(&key.name.value, query, semantics, now)
+                    .allowed()
+            });
+            Arc::new(
+                allowed
+                    .map(|(probe, _)| probe.clone())
+                    .collect::<BTreeSet<String>>(),
+            )
+        });
+        let keys = (policy.keys.iter().zip(&signatures))
+            .map(|(key, signature)| {
                 let access = KeyAccess {
                     kind: key.kind,
-                    allowed: Arc::clone(allowed),
+                    allowed: Arc::clone(&decided[group[signature]]),
                 };
                 (key.name.value.clone(), access)
             })

@@ -6,6 +6,7 @@ mod items;
 mod load;
 mod model;
 mod nodes;
+mod provenance;
 mod raw;
 mod resolve;
 mod root_checks;
@@ -23,6 +24,7 @@ pub use model::{
     AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
     RootCheck, RouteAccess, Spanned, Suppression, TestFile,
 };
+pub use provenance::{Via, matchings_of, provenance};
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use root_checks::{completed_call, completed_params, contradiction};

@@ -9,6 +9,8 @@ mod libtest_json;
 mod lint;
 mod markdown;
 mod mutation;
+mod review_csv;
+mod review_html;
 mod route;
 
 pub use crate::render::{ColorChoice, Renderer};
@@ -20,4 +22,6 @@ pub use junit::junit;
 pub use libtest_json::write_libtest_events;
 pub use lint::{finding_json, github_annotations, lint_json, sarif};
 pub use mutation::{mutation_json, mutation_text};
+pub use review_csv::review_csv;
+pub use review_html::review_html;
 pub use route::{route_json, route_text};

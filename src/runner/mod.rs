@@ -195,6 +195,20 @@ impl Test {
         }
     }
 
+    /// The policy file the test checks and the keys it names (a case's key, an assertion's
+    /// keys); `None` for a file that did not load.
+    pub fn keys(&self) -> Option<(&std::path::Path, Vec<&str>)> {
+        let file = &self.loaded()?.file;
+        let keys = match &self.body {
+            Body::Case(_, index) => vec![file.cases[*index].key.value.as_str()],
+            Body::RootCase(_, index) => vec![file.root_cases[*index].key.value.as_str()],
+            Body::Access(_, index) => names(&file.access[*index].keys),
+            Body::RouteAccess(_, index) => names(&file.route_access[*index].keys),
+            Body::LoadFailure(_) => return None,
+        };
+        Some((file.policy.source.path(), keys))
+    }
+
     /// True for the stand-in test of a file that did not load.
     pub fn is_load_failure(&self) -> bool {
         matches!(self.body, Body::LoadFailure(_))
@@ -217,6 +231,11 @@ impl Test {
             },
         }
     }
+}
+
+/// The names of `keys`.
+fn names(keys: &[crate::policy::Spanned<String>]) -> Vec<&str> {
+    keys.iter().map(|key| key.value.as_str()).collect()
 }
 
 fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {

@@ -1,0 +1,197 @@
+//! `permspec report`: the access review a security team signs, as one self-contained HTML
+//! file, JSON, or a directory of CSV tables.
+
+use super::{Context, Exit};
+use permspec::diff::{Diff, Side, diff};
+use permspec::lint::{Config, lint_loaded};
+use permspec::policy::Limits;
+use permspec::printable::json_pretty;
+use permspec::report::{review_csv, review_html};
+use permspec::review::{Input, PreviousReview, Review, build, with_findings};
+use permspec::runner::{Collected, Selection, collect, coverage, execute};
+use std::path::{Path, PathBuf};
+
+/// Output formats of `permspec report`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file (no network requests; opens from `file://`).
+    #[default]
+    Html,
+    /// One JSON document (docs/report.md).
+    Json,
+    /// One CSV file per table, in the directory `-o` names (docs/report.md).
+    Csv,
+}
+
+/// Arguments of `permspec report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files or directories of them (default: the configuration's `paths`, else
+    /// `policies`).
+    paths: Vec<PathBuf>,
+
+    /// Where to write: a file for HTML and JSON (default: standard output), a directory
+    /// for CSV.
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
+
+    /// Show access gained and lost since this git revision (e.g. the last review's tag).
+    #[arg(long, value_name = "REV", conflicts_with = "old")]
+    base: Option<String>,
+
+    /// Show access gained and lost since the policies at this path (a file or directory).
+    #[arg(long, value_name = "PATH")]
+    old: Option<PathBuf>,
+
+    /// The JSON report of the review before: this one says whether access is unchanged
+    /// since, and which keys differ.
+    #[arg(long, value_name = "FILE")]
+    previous: Option<PathBuf>,
+
+    /// The time of the review (RFC 3339, e.g. `2026-12-01T00:00:00Z`): the generation time
+    /// shown and the clock for `expires` (default: now), for reproducible reports.
+    #[arg(long, value_name = "TIME")]
+    now: Option<jiff::Timestamp>,
+}
+
+pub fn run(args: &Args, context: &Context) -> Exit {
+    if args.format == ReportFormat::Csv && args.output.is_none() {
+        eprintln_escaped!("error: `--format csv` writes one file per table: give `-o DIRECTORY`");
+        return Exit::BadInput;
+    }
+    match review(args, context) {
+        Ok(review) => {
+            let exit = write(args, &review);
+            super::leave(review, false);
+            exit
+        }
+        Err(exit) => exit,
+    }
+}
+
+/// Reads, runs, lints and compares everything the review shows.
+fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
+    let config = super::configuration(&args.paths, context)?;
+    let paths = if args.paths.is_empty() {
+        config.default_paths()
+    } else {
+        args.paths.clone()
+    };
+    let files = super::policy_files_in(&paths)?;
+    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let previous = args.previous.as_deref().map(previous_review).transpose()?;
+    let changes = changes(args, &paths, now, today, &config, context)?;
+    let Collected { files, tests } = collect(&files, None, now, &config.limits);
+    let unloadable: Vec<_> = tests.iter().filter(|test| test.is_load_failure()).collect();
+    if !unloadable.is_empty() {
+        for test in unloadable {
+            if let Some(failure) = test.run().failure {
+                eprint!("{}", context.renderer.render(&failure));
+            }
+        }
+        return Err(Exit::BadInput);
+    }
+    let loaded: Vec<_> = files.iter().map(|loaded| &loaded.file).collect();
+    // The linter runs beside the cases and the review, which its findings join last.
+    let (review, findings, executed) = std::thread::scope(|scope| {
+        let findings = scope.spawn(|| lint_loaded(&loaded, &config, today));
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let (executed, _) = execute(&tests, &Selection::default(), threads);
+        let passed: Vec<_> = (executed.iter())
+            .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
+            .map(|(test, _)| test.clone())
+            .collect();
+        let coverage = coverage(&files, &passed);
+        let review = build(&Input {
+            files: &files,
+            executed: &executed,
+            coverage: &coverage,
+            diff: changes.as_ref().map(|(diff, base)| (diff, base.clone())),
+            generated: now,
+            previous: previous.as_ref(),
+        });
+        let findings = findings.join().expect("the lint thread panicked");
+        (review, findings, executed)
+    });
+    let review = with_findings(review, &files, &findings);
+    super::leave((files, tests, executed, findings, changes), false);
+    Ok(review)
+}
+
+/// The change since `--base` or `--old`, with the base's name.
+fn changes(
+    args: &Args,
+    paths: &[PathBuf],
+    now: jiff::Timestamp,
+    today: jiff::civil::Date,
+    config: &Config,
+    context: &Context,
+) -> Result<Option<(Diff, String)>, Exit> {
+    let (old, base) = match (&args.base, &args.old) {
+        (Some(revision), _) => (Side::at_revision(revision, paths), revision.clone()),
+        (None, Some(path)) => (Side::from_path(path), path.display().to_string()),
+        (None, None) => return Ok(None),
+    };
+    let sides = old.and_then(|old| Ok((old, Side::working_tree(paths)?)));
+    let (old, new) = sides.map_err(|error| {
+        eprintln_escaped!("error: {error}");
+        Exit::BadInput
+    })?;
+    match diff(&old, &new, now, today, config) {
+        Ok(diff) => Ok(Some((diff, base))),
+        Err(errors) => {
+            for error in &errors {
+                eprint!("{}", context.renderer.render(error));
+            }
+            Err(Exit::BadInput)
+        }
+    }
+}
+
+/// The review before, from its JSON report.
+fn previous_review(path: &Path) -> Result<PreviousReview, Exit> {
+    let text = permspec::input::read_text(path, Limits::default().file_bytes);
+    let parsed = text.map_err(|error| error.to_string()).and_then(|text| {
+        serde_json::from_str(&text).map_err(|error| format!("not a JSON report: {error}"))
+    });
+    parsed.map_err(|error| {
+        eprintln_escaped!("error: `--previous {}`: {error}", path.display());
+        Exit::BadInput
+    })
+}
+
+/// Writes the review where `--output` says, in `--format`.
+fn write(args: &Args, review: &Review) -> Exit {
+    let text = match args.format {
+        ReportFormat::Html => review_html(review),
+        ReportFormat::Json => json_pretty(review) + "\n",
+        ReportFormat::Csv => {
+            let directory = args.output.as_deref().expect("checked before the review");
+            return match review_csv(review, directory) {
+                Ok(()) => Exit::Success,
+                Err(error) => {
+                    eprintln_escaped!("error: cannot write `{}`: {error}", directory.display());
+                    Exit::BadInput
+                }
+            };
+        }
+    };
+    match &args.output {
+        None => {
+            print!("{text}");
+            Exit::Success
+        }
+        Some(path) => match permspec::atomic_write::write_file(path, text.as_bytes()) {
+            Ok(()) => Exit::Success,
+            Err(error) => {
+                eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
+                Exit::BadInput
+            }
+        },
+    }
+}

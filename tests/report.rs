@@ -1,0 +1,272 @@
+//! `permspec report`: the access review of a fixture in each format, the escaping of policy
+//! text, the comparison with the review before and with a base, and bad input.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::cli::{Run, permspec_in};
+use support::git::git;
+
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+/// A directory outside any repository holding the report fixture as `policy.yaml`.
+fn fixture() -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("fixtures/report/policy.yaml").unwrap();
+    std::fs::write(directory.path().join("policy.yaml"), text).unwrap();
+    directory
+}
+
+/// `permspec report policy.yaml` at [`NOW`] (unless `extra` sets `--now`) in `directory`.
+fn report(directory: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["report", "policy.yaml"];
+    if !extra.contains(&"--now") {
+        args.extend(["--now", NOW]);
+    }
+    args.extend(extra);
+    permspec_in(directory, &args)
+}
+
+fn json(directory: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend(extra);
+    let run = report(directory, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// The policy file of `directory` with `from` replaced by `to`.
+fn edit(directory: &Path, from: &str, to: &str) {
+    let path = directory.join("policy.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn the_review_as_json() {
+    let directory = fixture();
+    insta::assert_json_snapshot!(json(directory.path(), &[]));
+}
+
+#[test]
+fn the_review_as_html() {
+    let directory = fixture();
+    let run = report(directory.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A line per row and section, for a reviewable snapshot.
+    let lines = (run.stdout.replace("<tr>", "\n<tr>")).replace("<section", "\n<section");
+    insta::assert_snapshot!(lines);
+}
+
+#[test]
+fn the_review_as_csv_tables() {
+    let directory = fixture();
+    let run = report(directory.path(), &["--format", "csv", "-o", "tables"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(directory.path().join("tables"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    names.sort();
+    let tables: Vec<String> = (names.iter())
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            format!("== {name}\n{}", std::fs::read_to_string(path).unwrap())
+        })
+        .collect();
+    insta::assert_snapshot!(tables.join("\n"));
+}
+
+#[test]
+fn policy_text_never_becomes_markup_a_formula_or_a_control_sequence() {
+    let directory = fixture();
+    let html = report(directory.path(), &[]).stdout;
+    assert!(
+        !html.contains("<script>window"),
+        "a key name became a script"
+    );
+    assert!(html.contains("&lt;script&gt;window.pwned = 1&lt;/script&gt;"));
+    assert!(!html.contains('\u{7}') && !html.contains('\u{1b}'));
+    assert!(html.contains(r"bell\u{7}\u{1b}[31mred"));
+    // Only the page's own style and script may run, by hash.
+    let policy = html
+        .split("Content-Security-Policy\" content=\"")
+        .nth(1)
+        .unwrap();
+    let policy = policy.split('"').next().unwrap();
+    assert!(
+        policy.starts_with("default-src 'none'; style-src 'sha256-"),
+        "{policy}"
+    );
+    assert_eq!(html.matches("<script>").count(), 1);
+
+    report(directory.path(), &["--format", "csv", "-o", "tables"]);
+    let keys = std::fs::read_to_string(directory.path().join("tables/keys.csv")).unwrap();
+    assert!(
+        keys.contains(r#"'=HYPERLINK(""http://attacker.example"")"#),
+        "{keys}"
+    );
+    assert!(!keys.contains(",=HYPERLINK"));
+    assert!(!keys.contains('\u{1b}') && keys.contains(r"bell\u{7}\u{1b}[31mred"));
+}
+
+#[test]
+fn holdings_name_every_grant_that_gives_them() {
+    let review = json(fixture().path(), &[]);
+    let key = |name: &str| -> Value {
+        let keys = review["keys"].as_array().unwrap();
+        keys.iter().find(|key| key["name"] == name).unwrap().clone()
+    };
+    let alice = key("alice");
+    let held: Vec<(&str, Vec<(&str, Option<&str>)>)> = (alice["effective"].as_array().unwrap())
+        .iter()
+        .map(|holding| {
+            let via = (holding["via"].as_array().unwrap().iter())
+                .map(|via| (via["grant"].as_str().unwrap(), via["role"].as_str()))
+                .collect();
+            (holding["permission"].as_str().unwrap(), via)
+        })
+        .collect();
+    assert_eq!(
+        held,
+        [
+            ("documents.delete", vec![("documents.*", Some("editor"))]),
+            ("documents.read", vec![("documents.*", Some("editor"))]),
+            ("documents.write", vec![("documents.*", Some("editor"))]),
+            ("users.view", vec![("users.view", None)]),
+        ]
+    );
+    // Disabled and expired keys hold nothing now, whatever their roles give.
+    for name in ["ops", "temp"] {
+        assert_eq!(key(name)["effective"], serde_json::json!([]), "{name}");
+    }
+    assert_eq!(key("ops")["state"], "disabled");
+    assert_eq!(key("temp")["state"], "expired");
+    // The URN admin grant opens routes and is flagged.
+    let roots = review["root_keys"].as_array().unwrap();
+    let owner = roots.iter().find(|key| key["key"] == "owner").unwrap();
+    assert_eq!(owner["flags"], serde_json::json!(["R002"]));
+    assert!(owner["routes"].as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn the_digest_is_the_access_state_and_nothing_else() {
+    let directory = fixture();
+    let first = json(directory.path(), &[]);
+    let later = json(directory.path(), &["--now", "2026-12-02T00:00:00Z"]);
+    assert_eq!(first["digest"], later["digest"], "the time of the review");
+    // Keys in another order, a comment: the same access.
+    edit(
+        directory.path(),
+        "  alice:\n    roles: [editor]\n    permissions: [users.view]\n",
+        "",
+    );
+    edit(
+        directory.path(),
+        "keys:\n",
+        "keys:\n  # moved\n  alice:\n    roles: [editor]\n    permissions: [users.view]\n",
+    );
+    assert_eq!(first["digest"], json(directory.path(), &[])["digest"]);
+    edit(
+        directory.path(),
+        "permissions: [users.view]",
+        "permissions: [users.view, billing.read]",
+    );
+    assert_ne!(first["digest"], json(directory.path(), &[])["digest"]);
+}
+
+#[test]
+fn a_review_says_what_changed_since_the_one_before() {
+    let directory = fixture();
+    let before = report(directory.path(), &["--format", "json", "-o", "before.json"]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    let same = json(directory.path(), &["--previous", "before.json"]);
+    assert_eq!(same["previous"]["unchanged"], true);
+    assert_eq!(same["previous"]["generated"], NOW);
+
+    edit(
+        directory.path(),
+        "  bob:\n    roles: [reader]",
+        "  bob:\n    roles: [editor]",
+    );
+    edit(
+        directory.path(),
+        "  temp:",
+        "  carol:\n    roles: [reader]\n  temp:",
+    );
+    let changed = json(directory.path(), &["--previous", "before.json"]);
+    let previous = &changed["previous"];
+    assert_eq!(previous["unchanged"], false);
+    assert_eq!(previous["changed"], serde_json::json!(["policy.yaml: bob"]));
+    assert_eq!(previous["added"], serde_json::json!(["policy.yaml: carol"]));
+    assert_eq!(previous["removed"], serde_json::json!([]));
+    let html = report(directory.path(), &["--previous", "before.json"]).stdout;
+    assert!(html.contains("Changed</strong> since the review of 2026-12-01T00:00:00Z"));
+}
+
+#[test]
+fn changes_since_an_old_version_or_a_git_revision() {
+    let directory = fixture();
+    std::fs::create_dir(directory.path().join("old")).unwrap();
+    std::fs::copy(
+        directory.path().join("policy.yaml"),
+        directory.path().join("old/policy.yaml"),
+    )
+    .unwrap();
+    git(directory.path(), &["init", "-q"]);
+    git(directory.path(), &["add", "policy.yaml"]);
+    git(directory.path(), &["commit", "-q", "-m", "reviewed"]);
+    edit(
+        directory.path(),
+        "  bob:\n    roles: [reader]",
+        "  bob:\n    roles: [editor]",
+    );
+    for base in [["--old", "old/policy.yaml"], ["--base", "HEAD"]] {
+        let review = json(directory.path(), &base);
+        let changes = &review["changes"];
+        assert_eq!(changes["base"], base[1]);
+        let bob = &changes["keys"][0];
+        assert_eq!(bob["key"], "bob");
+        assert_eq!(bob["roles_added"], serde_json::json!(["editor"]));
+        let gained: Vec<&str> = (bob["gained"].as_array().unwrap().iter())
+            .map(|gain| gain["permission"].as_str().unwrap())
+            .collect();
+        assert_eq!(gained, ["documents.delete", "documents.write"]);
+        assert_eq!(changes["unacknowledged"], 2);
+    }
+    let review = json(directory.path(), &[]);
+    let commit = &review["files"][0]["commit"];
+    assert_eq!(commit["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(commit["modified"], true);
+}
+
+#[test]
+fn bad_input_writes_nothing_and_exits_2() {
+    let directory = fixture();
+    edit(directory.path(), "roles:\n  reader:", "roles:\n  reader: [");
+    let run = report(directory.path(), &["-o", "review.html"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("policy.yaml"), "{}", run.stderr);
+    assert!(!directory.path().join("review.html").exists());
+
+    let directory = fixture();
+    std::fs::write(directory.path().join("before.json"), "not json").unwrap();
+    let run = report(
+        directory.path(),
+        &["--previous", "before.json", "-o", "review.html"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a JSON report"), "{}", run.stderr);
+    assert!(!directory.path().join("review.html").exists());
+
+    let run = report(directory.path(), &["--format", "csv"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("-o DIRECTORY"), "{}", run.stderr);
+
+    let run = permspec_in(directory.path(), &["report", "missing.yaml"]);
+    assert_eq!(run.code, 2);
+    let run = report(directory.path(), &["--base", "no-such-revision"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
