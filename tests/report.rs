@@ -112,6 +112,9 @@ fn policy_text_never_becomes_markup_a_formula_or_a_control_sequence() {
     assert!(!keys.contains('\u{1b}') && keys.contains(r"bell\u{7}\u{1b}[31mred"));
 }
 
+/// A grant and the role it comes through.
+type Via<'a> = (&'a str, Option<&'a str>);
+
 #[test]
 fn holdings_name_every_grant_that_gives_them() {
     let review = json(fixture().path(), &[]);
@@ -120,7 +123,7 @@ fn holdings_name_every_grant_that_gives_them() {
         keys.iter().find(|key| key["name"] == name).unwrap().clone()
     };
     let alice = key("alice");
-    let held: Vec<(&str, Vec<(&str, Option<&str>)>)> = (alice["effective"].as_array().unwrap())
+    let held: Vec<(&str, Vec<Via>)> = (alice["effective"].as_array().unwrap())
         .iter()
         .map(|holding| {
             let via = (holding["via"].as_array().unwrap().iter())
