@@ -273,3 +273,90 @@ fn bad_input_writes_nothing_and_exits_2() {
     let run = report(directory.path(), &["--base", "no-such-revision"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// Every holding of every key of the bundled policies: the permissions the evaluator allows
+/// the key (under either reading of `*` in `strict`), each with exactly the grants that
+/// `diff` names for it.
+#[test]
+fn holdings_are_the_evaluators_decisions_with_the_grants_diff_names() {
+    use permspec::eval::Semantics;
+    use permspec::policy::{Limits, Probes, provenance};
+    use permspec::query::Query;
+    let mut files = permspec::runner::policy_files(&[PathBuf::from("policies")]).unwrap();
+    files.push(PathBuf::from("fixtures/report/policy.yaml"));
+    files.extend(permspec::runner::policy_files(&[PathBuf::from("fixtures/diff")]).unwrap());
+    let now = jiff::Timestamp::now();
+    let collected = permspec::runner::collect(&files, None, now, &Limits::default());
+    assert!(collected.files.len() > 10);
+    let review = permspec::review::build(&permspec::review::Input {
+        files: &collected.files,
+        executed: &[],
+        coverage: &[],
+        diff: None,
+        generated: now,
+        previous: None,
+    });
+    let mut checked = 0;
+    for loaded in collected
+        .files
+        .iter()
+        .filter(|loaded| loaded.file.owns_policy())
+    {
+        let policy = &loaded.file.policy;
+        let mut probes = Probes::default();
+        probes.add(policy, policy.catalog.is_some());
+        let readings = match policy.semantics {
+            Semantics::Strict => vec![Semantics::Wildcard, Semantics::Literal],
+            own => vec![own],
+        };
+        for (index, key) in policy.keys.iter().enumerate() {
+            let row = (review.keys.iter())
+                .find(|row| row.policy == policy.source.name() && row.name == key.name.value)
+                .unwrap();
+            let asked = match key.kind {
+                permspec::policy::KeyKind::Api => &probes.api,
+                permspec::policy::KeyKind::Root => &probes.root,
+            };
+            let allowed: Vec<&String> = (asked.iter())
+                .filter(|probe| {
+                    let query = Query::permission(probe.to_string());
+                    readings.iter().any(|&reading| {
+                        let verdict =
+                            loaded
+                                .resolved
+                                .verdict(&key.name.value, &query, reading, loaded.now);
+                        verdict.allowed()
+                    })
+                })
+                .collect();
+            let held: Vec<&String> = row
+                .effective
+                .iter()
+                .map(|holding| &holding.permission)
+                .collect();
+            assert_eq!(
+                held,
+                allowed,
+                "{}: {}",
+                policy.source.name(),
+                key.name.value
+            );
+            for holding in row.effective.iter() {
+                let expected: Vec<(String, Option<String>)> =
+                    (provenance(&loaded.resolved, index, &holding.permission).into_iter())
+                        .map(|via| (via.grant, via.role))
+                        .collect();
+                let actual: Vec<(String, Option<String>)> = (holding.via.iter())
+                    .map(|via| (via.grant.clone(), via.role.clone()))
+                    .collect();
+                assert_eq!(
+                    actual, expected,
+                    "{} {}",
+                    key.name.value, holding.permission
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} holdings checked");
+}

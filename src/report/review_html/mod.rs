@@ -291,7 +291,7 @@ fn suite(review: &Review) -> Markup {
                 @match &summary.cases {
                     Some(cases) => {
                         tr { th scope="row" { "Passed" } td.num.ok { (cases.passed) } }
-                        tr { th scope="row" { "Failed" } td.num.level-error { (cases.failed) } }
+                        tr { th scope="row" { "Failed" } td.num.level-error[cases.failed > 0] { (cases.failed) } }
                         tr { th scope="row" { "Ignored" } td.num { (cases.ignored) } }
                         @if let Some(coverage) = summary.coverage {
                             tr { th scope="row" { "Coverage" } td.num { (format!("{coverage:.1}%")) } }
@@ -453,10 +453,12 @@ fn state(state: KeyState, expires: Option<&str>) -> Markup {
 }
 
 /// A key's effective permissions, grouped by the role they come through (with the
-/// broadest kind of grant among them), then by the direct grant that gives them.
+/// broadest kind of grant among them), then those granted directly by name, then by the
+/// direct wildcard that gives them.
 fn holdings(holdings: &[Holding], anchors: &Anchors, policy: &str) -> Markup {
     let mut roles: BTreeMap<&str, (Pattern, Vec<Markup>)> = BTreeMap::new();
     let mut direct: BTreeMap<&Source, Vec<Markup>> = BTreeMap::new();
+    let mut exact = Vec::new();
     for holding in holdings {
         let name = html! { code { (escaped(&holding.permission)) } };
         let mut through: Vec<(&str, Pattern)> = (holding.via.iter())
@@ -470,7 +472,10 @@ fn holdings(holdings: &[Holding], anchors: &Anchors, policy: &str) -> Markup {
             permissions.push(name.clone());
         }
         for via in holding.via.iter().filter(|via| via.role.is_none()) {
-            direct.entry(via).or_default().push(name.clone());
+            match via.pattern {
+                Pattern::Exact => exact.push(name.clone()),
+                _ => direct.entry(via).or_default().push(name.clone()),
+            }
         }
     }
     html! {
@@ -481,6 +486,9 @@ fn holdings(holdings: &[Holding], anchors: &Anchors, policy: &str) -> Markup {
                     "role " (anchors.role(policy, role)) (pattern_tag(*pattern)) ": "
                     (few_or_link(permissions, "permission", anchors.role_id(policy, role)))
                 }
+            }
+            @if !exact.is_empty() {
+                li { span.tag { "direct" } " " (names(&exact, "permissions")) }
             }
             @for (via, permissions) in &direct {
                 li {
