@@ -5,7 +5,7 @@ use super::{Context, Exit};
 use permspec::diff::{Diff, Side, diff};
 use permspec::lint::{Config, lint_loaded};
 use permspec::policy::Limits;
-use permspec::printable::json_pretty;
+use permspec::printable::json;
 use permspec::report::{review_csv, review_html};
 use permspec::review::{Input, PreviousReview, Review, build, with_findings};
 use permspec::runner::{Collected, Selection, collect, coverage, execute};
@@ -169,7 +169,7 @@ fn previous_review(path: &Path) -> Result<PreviousReview, Exit> {
 fn write(args: &Args, review: &Review) -> Exit {
     let text = match args.format {
         ReportFormat::Html => review_html(review),
-        ReportFormat::Json => json_pretty(review) + "\n",
+        ReportFormat::Json => json(review) + "\n",
         ReportFormat::Csv => {
             let directory = args.output.as_deref().expect("checked before the review");
             return match review_csv(review, directory) {

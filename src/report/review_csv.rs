@@ -5,6 +5,7 @@
 
 use crate::printable::escaped;
 use crate::review::{Review, Source};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Writes the tables of `review` into `directory` (created if missing), each file whole.
@@ -32,34 +33,49 @@ pub fn review_csv(review: &Review, directory: &Path) -> std::io::Result<()> {
 /// Writes one table's rows.
 type Fill = fn(&Review, &mut Table);
 
-/// Rows being written.
-#[derive(Default)]
+/// A table being written, row by row.
 struct Table {
-    rows: Vec<Vec<String>>,
+    writer: csv::Writer<Vec<u8>>,
+    /// The first error writing a row, reported when the table is finished.
+    error: Option<csv::Error>,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Table {
+            writer: csv::Writer::from_writer(Vec::new()),
+            error: None,
+        }
+    }
 }
 
 impl Table {
-    fn row<const N: usize>(&mut self, cells: [String; N]) {
-        self.rows
-            .push(cells.into_iter().map(|cell| safe(&cell)).collect());
+    fn row(&mut self, cells: &[&str]) {
+        let fields = cells
+            .iter()
+            .map(|cell| self.writer.write_field(&*safe(cell)));
+        let written = fields.collect::<Result<(), _>>();
+        let ended = written.and_then(|()| self.writer.write_record(None::<&[u8]>));
+        if let Err(error) = ended {
+            self.error.get_or_insert(error);
+        }
     }
 
     fn finish(self) -> std::io::Result<Vec<u8>> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        for row in &self.rows {
-            writer.write_record(row)?;
+        if let Some(error) = self.error {
+            return Err(error.into());
         }
-        writer.into_inner().map_err(|error| error.into_error())
+        self.writer.into_inner().map_err(|error| error.into_error())
     }
 }
 
 /// `cell` as a spreadsheet shows it and never runs it.
-fn safe(cell: &str) -> String {
+fn safe(cell: &str) -> Cow<'_, str> {
     let cell = escaped(cell);
     if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
+        Cow::Owned(format!("'{cell}"))
     } else {
-        cell.into_owned()
+        cell
     }
 }
 
@@ -71,21 +87,9 @@ fn text(value: impl ToString) -> String {
     value.to_string()
 }
 
-fn optional(value: Option<&String>) -> String {
-    value.cloned().unwrap_or_default()
-}
-
-fn source_cells(source: &Source) -> [String; 3] {
-    [
-        source.grant.clone(),
-        optional(source.role.as_ref()),
-        text(source.pattern.name()),
-    ]
-}
-
 fn summary(review: &Review, table: &mut Table) {
     let summary = &review.summary;
-    table.row([text("field"), text("value")]);
+    table.row(&["field", "value"]);
     let mut fields = vec![
         ("permspec", review.permspec.clone()),
         ("generated", review.generated.clone()),
@@ -116,214 +120,161 @@ fn summary(review: &Review, table: &mut Table) {
         fields.push(("unchanged_since_previous", text(previous.unchanged)));
     }
     for (field, value) in fields {
-        table.row([text(field), value]);
+        table.row(&[field, &value]);
     }
 }
 
 fn files(review: &Review, table: &mut Table) {
-    table.row(["file", "policy", "cases", "commit", "modified"].map(text));
+    table.row(&["file", "policy", "cases", "commit", "modified"]);
     for file in &review.files {
         let commit = file.commit.as_ref();
-        table.row([
-            file.file.clone(),
-            text(file.policy),
-            text(file.cases),
-            commit
-                .map(|commit| commit.commit.clone())
-                .unwrap_or_default(),
-            commit
-                .map(|commit| text(commit.modified))
-                .unwrap_or_default(),
-        ]);
+        let hash = commit.map_or("", |commit| commit.commit.as_str());
+        let modified = commit.map(|commit| text(commit.modified));
+        let (policy, cases) = (text(file.policy), text(file.cases));
+        let modified = modified.as_deref().unwrap_or_default();
+        table.row(&[&file.file, &policy, &cases, hash, modified]);
     }
 }
 
 fn who_can(review: &Review, table: &mut Table) {
     let header = ["policy", "permission", "destructive", "holders", "key"];
-    let header = header.into_iter().chain(["grant", "role", "pattern"]);
-    table.rows.push(header.map(text).collect());
+    table.row(&[&header[..], &["grant", "role", "pattern"]].concat());
     for row in &review.permissions {
-        let mut held = |key: &str, [grant, role, pattern]: [String; 3]| {
-            let (policy, permission) = (row.policy.clone(), row.permission.clone());
-            let (destructive, holders) = (text(row.destructive), text(row.holders));
-            table.row([
-                policy,
-                permission,
-                destructive,
-                holders,
-                text(key),
-                grant,
-                role,
-                pattern,
-            ]);
-        };
+        let (destructive, holders) = (text(row.destructive), text(row.holders));
+        let lead = [&*row.policy, &row.permission, &destructive, &holders];
         if row.sources.is_empty() {
-            held("", Default::default());
+            table.row(&[&lead[..], &["", "", "", ""]].concat());
         }
         for group in &row.sources {
+            let source = source_cells(&group.source);
             for key in &group.keys {
-                held(key, source_cells(&group.source));
+                table.row(&[&lead[..], &[key.as_str()], &source].concat());
             }
         }
     }
 }
 
+/// A grant's cells: the grant, its role (empty when direct) and its pattern.
+fn source_cells(source: &Source) -> [&str; 3] {
+    let role = source.role.as_deref().unwrap_or_default();
+    [&source.grant, role, source.pattern.name()]
+}
+
 fn keys(review: &Review, table: &mut Table) {
-    let header = [
-        "policy", "key", "kind", "line", "state", "expires", "roles", "direct",
-    ];
-    let header = header
-        .into_iter()
-        .chain(["effective", "cases_passed", "cases_failed"]);
-    let header = header.chain(["cases_ignored", "findings", "digest"]);
-    table.rows.push(header.map(text).collect());
+    let header = ["policy", "key", "kind", "line", "state", "expires", "roles"];
+    let more = ["direct", "effective", "cases_passed", "cases_failed"];
+    table.row(&[&header[..], &more, &["cases_ignored", "findings", "digest"]].concat());
     for key in &review.keys {
         let count = |result: &str| {
-            key.cases
-                .iter()
-                .filter(|case| case.result == result)
-                .count()
+            let cases = key.cases.iter();
+            text(cases.filter(|case| case.result == result).count())
         };
         let codes: Vec<&str> = key.findings.iter().map(|finding| finding.code).collect();
-        table.row([
-            key.policy.clone(),
-            key.name.clone(),
-            text(key.kind),
-            text(key.line),
-            text(key.state.name()),
-            optional(key.expires.as_ref()),
-            list(&key.roles),
-            list(&key.direct),
-            text(key.effective.len()),
-            text(count("passed")),
-            text(count("failed")),
-            text(count("ignored")),
-            list(&codes),
-            key.digest.clone(),
+        table.row(&[
+            &key.policy,
+            &key.name,
+            key.kind,
+            &text(key.line),
+            key.state.name(),
+            key.expires.as_deref().unwrap_or_default(),
+            &list(&key.roles),
+            &list(&key.direct),
+            &text(key.effective.len()),
+            &count("passed"),
+            &count("failed"),
+            &count("ignored"),
+            &list(&codes),
+            &key.digest,
         ]);
     }
 }
 
 fn key_permissions(review: &Review, table: &mut Table) {
-    let header = ["policy", "key", "permission", "grant", "role", "pattern"];
-    table.row(header.map(text));
+    table.row(&["policy", "key", "permission", "grant", "role", "pattern"]);
     for key in &review.keys {
         for holding in key.effective.iter() {
             for source in &holding.via {
-                let [grant, role, pattern] = source_cells(source);
-                let (policy, name) = (key.policy.clone(), key.name.clone());
-                table.row([
-                    policy,
-                    name,
-                    holding.permission.clone(),
-                    grant,
-                    role,
-                    pattern,
-                ]);
+                let lead = [&*key.policy, &key.name, &holding.permission];
+                table.row(&[&lead[..], &source_cells(source)].concat());
             }
         }
     }
 }
 
 fn roles(review: &Review, table: &mut Table) {
-    let header = ["policy", "role", "line", "grants", "reaches", "members"];
-    table.row(header.map(text));
+    table.row(&["policy", "role", "line", "grants", "reaches", "members"]);
     for role in &review.roles {
-        table.row([
-            role.policy.clone(),
-            role.name.clone(),
-            text(role.line),
-            list(&role.grants),
-            list(&role.reaches),
-            list(&role.members),
+        table.row(&[
+            &role.policy,
+            &role.name,
+            &text(role.line),
+            &list(&role.grants),
+            &list(&role.reaches),
+            &list(&role.members),
         ]);
     }
 }
 
 fn root_routes(review: &Review, table: &mut Table) {
-    let header = [
-        "policy", "key", "state", "flags", "family", "route", "call", "grants",
-    ];
-    table.row(header.map(text));
+    let header = ["policy", "key", "state", "flags", "family", "route", "call"];
+    table.row(&[&header[..], &["grants"]].concat());
     for key in &review.root_keys {
+        let flags = list(&key.flags);
         for route in &key.routes {
-            table.row([
-                key.policy.clone(),
-                key.key.clone(),
-                text(key.state.name()),
-                list(&key.flags),
-                route.family.clone(),
-                route.route.clone(),
-                route.call.clone(),
-                list(&route.grants),
+            table.row(&[
+                &key.policy,
+                &key.key,
+                key.state.name(),
+                &flags,
+                &route.family,
+                &route.route,
+                &route.call,
+                &list(&route.grants),
             ]);
         }
     }
 }
 
 fn findings(review: &Review, table: &mut Table) {
-    let header = [
-        "file", "line", "column", "level", "code", "rule", "owner", "message",
-    ];
-    table.row(header.map(text));
+    let header = ["file", "line", "column", "level", "code", "rule", "owner"];
+    table.row(&[&header[..], &["message"]].concat());
     for finding in &review.findings {
-        table.row([
-            finding.file.clone(),
-            text(finding.line),
-            text(finding.column),
-            text(finding.level),
-            text(finding.code),
-            text(finding.rule),
-            optional(finding.owner.as_ref()),
-            finding.message.clone(),
+        table.row(&[
+            &finding.file,
+            &text(finding.line),
+            &text(finding.column),
+            finding.level,
+            finding.code,
+            finding.rule,
+            finding.owner.as_deref().unwrap_or_default(),
+            &finding.message,
         ]);
     }
 }
 
 fn changes(review: &Review, table: &mut Table) {
-    let header = [
-        "policy",
-        "key",
-        "presence",
-        "change",
-        "item",
-        "via",
-        "acknowledged",
-    ];
-    table.row(header.map(text));
+    let header = ["policy", "key", "presence", "change", "item", "via"];
+    table.row(&[&header[..], &["acknowledged"]].concat());
     let Some(changes) = &review.changes else {
         return;
     };
     for key in &changes.keys {
-        let mut row = |change: &str, item: &String, via: String, acknowledged: String| {
-            let (policy, name) = (key.policy.clone(), key.key.clone());
-            let presence = text(key.presence);
-            table.row([
-                policy,
-                name,
-                presence,
-                text(change),
-                item.clone(),
-                via,
-                acknowledged,
-            ]);
+        let mut row = |change: &str, item: &str, via: &str, acknowledged: &str| {
+            let lead = [&*key.policy, &key.key, key.presence];
+            table.row(&[&lead[..], &[change, item, via, acknowledged]].concat());
         };
         for gain in &key.gained {
-            row(
-                "gained",
-                &gain.permission,
-                list(&gain.via),
-                text(gain.acknowledged),
-            );
+            let acknowledged = text(gain.acknowledged);
+            row("gained", &gain.permission, &list(&gain.via), &acknowledged);
         }
         for lost in &key.lost {
-            row("lost", lost, String::new(), String::new());
+            row("lost", lost, "", "");
         }
         for role in &key.roles_added {
-            row("role added", role, String::new(), String::new());
+            row("role added", role, "", "");
         }
         for role in &key.roles_removed {
-            row("role removed", role, String::new(), String::new());
+            row("role removed", role, "", "");
         }
     }
 }

@@ -413,8 +413,8 @@ fn what_can(review: &Review, anchors: &Anchors) -> Markup {
     html! {
         section #what-can aria-labelledby="what-can-title" {
             h2 #what-can-title { "What can, per key" }
-            p.note { "Each key's effective permissions now, grouped by the grant that gives them; its roles, \
-                state, the cases that name it and the lint findings on it." }
+            p.note { "Each key's effective permissions now, grouped by the role or direct grant that gives \
+                them; its roles, state, the cases that name it and the lint findings on it." }
             (table("what-can-table", "keys", "What can", &header, review.keys.len(), rows))
         }
     }
