@@ -326,3 +326,51 @@ fn saved_responses_without_roles_or_catalog_cannot_show_a_match() {
         assert!(output.stdout.is_empty());
     }
 }
+
+/// The reviewer's quarter on an imported workspace: import, report, and drift once the
+/// workspace changes.
+#[test]
+fn an_imported_workspace_is_reported_and_its_drift_found() {
+    let fixture = Arc::new(Mutex::new(workspace()));
+    let server = serve(&fixture);
+    let dir = committed(&server);
+    let args = [
+        "report",
+        "committed.yaml",
+        "--format",
+        "json",
+        "-o",
+        "review.json",
+    ];
+    let run = support::cli::permspec_in(dir.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("review.json")).unwrap();
+    let review: Value = serde_json::from_str(&text).unwrap();
+    let holdings = |name: &str| -> Vec<String> {
+        let keys = review["keys"].as_array().unwrap();
+        let key = keys.iter().find(|key| key["name"] == name).unwrap();
+        (key["effective"].as_array().unwrap().iter())
+            .map(|holding| holding["permission"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(holdings("ci-bot"), ["documents.read"]);
+    assert_eq!(
+        holdings("docs-service"),
+        ["billing.refund", "documents.read", "documents.write"]
+    );
+    assert!(
+        holdings("retired").is_empty(),
+        "a disabled key holds nothing"
+    );
+
+    fixture
+        .lock()
+        .unwrap()
+        .roles
+        .get_mut("reader")
+        .unwrap()
+        .push("documents.write".into());
+    let run = drift(dir.path(), &server, "human");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("reader"), "{}", run.stdout);
+}
