@@ -149,6 +149,16 @@ impl Anchors {
         self.roles.get(&(policy.to_owned(), role.to_owned()))
     }
 
+    /// Links to the rows of `names`, keys of `policy`.
+    fn keys(&self, policy: &str, names: &[String]) -> Vec<Markup> {
+        names.iter().map(|name| self.key(policy, name)).collect()
+    }
+
+    /// Links to the rows of `names`, roles of `policy`.
+    fn roles(&self, policy: &str, names: &[String]) -> Vec<Markup> {
+        names.iter().map(|name| self.role(policy, name)).collect()
+    }
+
     fn key(&self, policy: &str, name: &str) -> Markup {
         link(self.keys.get(&(policy.to_owned(), name.to_owned())), name)
     }
@@ -165,6 +175,13 @@ fn link(id: Option<&String>, text: &str) -> Markup {
             None => (escaped(text)),
         }
     }
+}
+
+/// Each of `texts` as code.
+fn codes(texts: &[String]) -> Vec<Markup> {
+    (texts.iter())
+        .map(|text| html! { code { (escaped(text)) } })
+        .collect()
 }
 
 /// A cell's list of names: the first [`LISTED`] inline, the rest behind a disclosure.
@@ -369,9 +386,7 @@ fn permission_row(row: &PermissionRow, anchors: &Anchors, show_policy: bool) -> 
 }
 
 fn holder_group(group: &HolderGroup, anchors: &Anchors, policy: &str) -> Markup {
-    let keys: Vec<Markup> = (group.keys.iter())
-        .map(|key| anchors.key(policy, key))
-        .collect();
+    let keys = anchors.keys(policy, &group.keys);
     // The role's row lists its holders; the grant's row, the keys granted it directly.
     let listed = match &group.source.role {
         Some(role) => anchors.role_id(policy, role),
@@ -421,9 +436,7 @@ fn what_can(review: &Review, anchors: &Anchors) -> Markup {
 }
 
 fn key_row(index: usize, key: &KeyRow, anchors: &Anchors, effective: Markup) -> Markup {
-    let roles: Vec<Markup> = (key.roles.iter())
-        .map(|role| anchors.role(&key.policy, role))
-        .collect();
+    let roles = anchors.roles(&key.policy, &key.roles);
     html! {
         tr {
             th scope="row" id={ "key-" (index) } {
@@ -554,15 +567,8 @@ fn roles(review: &Review, anchors: &Anchors) -> Markup {
 }
 
 fn role_row(index: usize, role: &RoleRow, anchors: &Anchors) -> Markup {
-    let grants: Vec<Markup> = (role.grants.iter())
-        .map(|grant| html! { code { (escaped(grant)) } })
-        .collect();
-    let reaches: Vec<Markup> = (role.reaches.iter())
-        .map(|permission| html! { code { (escaped(permission)) } })
-        .collect();
-    let members: Vec<Markup> = (role.members.iter())
-        .map(|key| anchors.key(&role.policy, key))
-        .collect();
+    let (grants, reaches) = (codes(&role.grants), codes(&role.reaches));
+    let members = anchors.keys(&role.policy, &role.members);
     html! {
         tr {
             th scope="row" id={ "role-" (index) } {
@@ -584,15 +590,9 @@ fn grants(review: &Review, anchors: &Anchors) -> Markup {
         "Granted directly to",
     ];
     let rows = html! { @for (index, grant) in review.grants.iter().enumerate() {
-        @let reaches: Vec<Markup> = (grant.reaches.iter())
-            .map(|permission| html! { code { (escaped(permission)) } })
-            .collect();
-        @let roles: Vec<Markup> = (grant.roles.iter())
-            .map(|role| anchors.role(&grant.policy, role))
-            .collect();
-        @let keys: Vec<Markup> = (grant.keys.iter())
-            .map(|key| anchors.key(&grant.policy, key))
-            .collect();
+        @let reaches = codes(&grant.reaches);
+        @let roles = anchors.roles(&grant.policy, &grant.roles);
+        @let keys = anchors.keys(&grant.policy, &grant.keys);
         tr {
             th scope="row" id={ "grant-" (index) } {
                 code { (escaped(&grant.grant)) } br; span.meta.mono { (escaped(&grant.policy)) }
