@@ -97,6 +97,7 @@ pub mod error_code;
 pub mod eval;
 #[cfg(feature = "generate")]
 pub mod generate;
+mod git;
 pub mod import;
 pub mod init;
 pub mod input;

@@ -58,6 +58,44 @@ pub fn escaped_but<'t>(text: &'t str, kept: &[char]) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
+/// Whether `c` shows as blank though it is not the ASCII space: the other space separators
+/// (no-break, em, ideographic...) and the letters and symbols drawn as nothing (the Hangul
+/// fillers, the braille blank).
+fn is_blank_look_alike(c: char) -> bool {
+    !c.is_ascii()
+        && (matches!(
+            c,
+            '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{2800}'
+        ) || get_general_category(c) == GeneralCategory::SpaceSeparator)
+}
+
+/// `text` escaped so that two different texts never look the same for want of a visible
+/// character, for a document a person compares names in (the access review): as [`escaped`],
+/// and also blank look-alikes and spaces at either end as `\u{..}`, and a backslash doubled
+/// (so that `\u{200b}` written in a name is not taken for an escape).
+pub fn escaped_unambiguous(text: &str) -> Cow<'_, str> {
+    let last = text.chars().count().saturating_sub(1);
+    let plain = |(index, c): (usize, char)| {
+        !is_unprintable(c)
+            && !is_blank_look_alike(c)
+            && c != '\\'
+            && !(c == ' ' && (index == 0 || index == last))
+    };
+    if text.chars().enumerate().all(plain) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, c) in text.chars().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if plain((index, c)) => out.push(c),
+            '\n' | '\r' | '\t' => out.push_str(&escaped(c.encode_utf8(&mut [0; 4]))),
+            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `text` with every unprintable character but the line breaks and tabs replaced by as many
 /// `?` as it has bytes: source shown around a label keeps its byte offsets.
 pub fn masked(text: &str) -> Cow<'_, str> {
@@ -86,6 +124,27 @@ pub fn json(value: &impl Serialize) -> String {
 /// `value` as indented JSON, printable as [`json`] is.
 pub fn json_pretty(value: &impl Serialize) -> String {
     json_escaped(serde_json::to_string_pretty(value).expect("JSON values serialize"))
+}
+
+/// `value` as one line of JSON, printable as [`json`] is, with blank look-alikes (see
+/// [`escaped_unambiguous`]) as `\\u` escapes too: for a list in a cell of a table a person
+/// compares names in.
+pub fn json_unambiguous(value: &impl Serialize) -> String {
+    let text = json(value);
+    if !text.chars().any(is_blank_look_alike) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_blank_look_alike(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Serialized JSON with its unprintable characters as `\\u` escapes: outside strings, JSON
@@ -119,6 +178,22 @@ mod tests {
         assert_eq!(escaped_but("a\nb\r", &['\n']), "a\nb\\r");
         assert_eq!(masked("a\u{1b}b\u{85}c\n"), "a?b??c\n");
         assert_eq!(masked("a\u{1b}b").len(), "a\u{1b}b".len());
+    }
+
+    #[test]
+    fn names_that_look_alike_are_told_apart() {
+        let shown = |text| escaped_unambiguous(text).into_owned();
+        assert_eq!(shown("ci_bot"), "ci_bot");
+        assert_eq!(shown("ci bot"), "ci bot");
+        assert_eq!(shown("ci_bot\u{a0}"), "ci_bot\\u{a0}");
+        assert_eq!(shown("ci\u{2004}bot"), "ci\\u{2004}bot");
+        assert_eq!(shown("ci_bot\u{3164}"), "ci_bot\\u{3164}");
+        assert_eq!(shown("ci_bot\u{2800}"), "ci_bot\\u{2800}");
+        assert_eq!(shown(" alice "), "\\u{20}alice\\u{20}");
+        assert_eq!(shown("ci_bot\u{200b}"), "ci_bot\\u{200b}");
+        // The text of an escape, written in a name, is not the escape.
+        assert_eq!(shown("ci_bot\\u{200b}"), "ci_bot\\\\u{200b}");
+        assert_eq!(shown("a\nb"), "a\\nb");
     }
 
     #[test]

@@ -441,3 +441,75 @@ fn a_case_flips_for_every_kind_of_change_to_its_key_and_for_no_other_key() {
         );
     }
 }
+
+/// `git args` in `repo` with `input` on standard input; its output, trimmed.
+fn git_with_input(repo: &std::path::Path, args: &[&str], input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "git {args:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// A raw tree object's entry: mode, name, and the object's id as bytes.
+fn tree_entry(mode: &str, name: &str, id: &str) -> Vec<u8> {
+    let mut entry = format!("{mode} {name}\0").into_bytes();
+    let bytes = (0..id.len()).step_by(2);
+    entry.extend(bytes.map(|at| u8::from_str_radix(&id[at..at + 2], 16).unwrap()));
+    entry
+}
+
+#[test]
+fn a_revision_whose_tree_names_a_path_outside_it_is_refused() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    std::fs::create_dir(dir.join("pol")).unwrap();
+    std::fs::write(dir.join("pol/policy.yaml"), "version: 1\nkeys: {}\n").unwrap();
+    git(dir, &["add", "pol"]);
+    git(dir, &["commit", "-q", "-m", "policy"]);
+    // A crafted tree git would never make: `pol/../planted.yaml`.
+    let literal = ["hash-object", "-w", "-t", "tree", "--literally", "--stdin"];
+    let blob = git_with_input(dir, &["hash-object", "-w", "--stdin"], b"version: 1\n");
+    let planted = git_with_input(dir, &literal, &tree_entry("100644", "planted.yaml", &blob));
+    let policy = git_with_input(dir, &["rev-parse", "HEAD:pol/policy.yaml"], b"");
+    let mut pol = tree_entry("40000", "..", &planted);
+    pol.extend(tree_entry("100644", "policy.yaml", &policy));
+    let pol = git_with_input(dir, &literal, &pol);
+    let root = git_with_input(dir, &literal, &tree_entry("40000", "pol", &pol));
+    let commit = git_with_input(
+        dir,
+        &[
+            "-c",
+            "user.name=p",
+            "-c",
+            "user.email=p@e",
+            "commit-tree",
+            &root,
+            "-m",
+            "evil",
+        ],
+        b"",
+    );
+    git(dir, &["tag", "evil", &commit]);
+    for command in [
+        &["diff", "--base", "evil", "pol"][..],
+        &["report", "pol", "--base", "evil"],
+    ] {
+        let run = permspec_in(dir, command);
+        assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
+        assert!(run.stderr.contains("pol/../planted.yaml"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("not a path inside the repository"),
+            "{}",
+            run.stderr
+        );
+    }
+}

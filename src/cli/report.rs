@@ -3,11 +3,11 @@
 
 use super::{Context, Exit};
 use permspec::diff::{Diff, Side, diff};
-use permspec::lint::{Config, lint_loaded};
+use permspec::lint::{Config, Selector, lint_loaded};
 use permspec::policy::Limits;
 use permspec::printable::json;
 use permspec::report::{review_csv, review_html};
-use permspec::review::{Input, PreviousReview, Review, build, with_findings};
+use permspec::review::{FLAGGED, Input, PreviousReview, Review, build, with_findings};
 use permspec::runner::{Collected, Selection, collect, coverage, execute};
 use std::path::{Path, PathBuf};
 
@@ -82,7 +82,10 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
         args.paths.clone()
     };
     let files = super::policy_files_in(&paths)?;
-    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = args.now.unwrap_or_else(|| {
+        let now = jiff::Timestamp::now();
+        now.round(jiff::Unit::Second).unwrap_or(now)
+    });
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let previous = args.previous.as_deref().map(previous_review).transpose()?;
     let changes = changes(args, &paths, now, today, &config, context)?;
@@ -99,7 +102,10 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
     let loaded: Vec<_> = files.iter().map(|loaded| &loaded.file).collect();
     // The linter runs beside the cases and the review, which its findings join last.
     let (review, findings, executed) = std::thread::scope(|scope| {
-        let findings = scope.spawn(|| lint_loaded(&loaded, &config, today));
+        let findings = scope.spawn(|| {
+            let findings = lint_loaded(&loaded, &config, today);
+            (findings, lint_loaded(&loaded, &flagging(&config), today))
+        });
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let (executed, _) = execute(&tests, &Selection::default(), threads);
         let passed: Vec<_> = (executed.iter())
@@ -118,9 +124,23 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
         let findings = findings.join().expect("the lint thread panicked");
         (review, findings, executed)
     });
-    let review = with_findings(review, &files, &findings);
-    super::leave((files, tests, executed, findings, changes), false);
+    let (findings, flagged) = findings;
+    let review = with_findings(review, &files, &findings, &flagged);
+    super::leave((files, tests, executed, findings, flagged, changes), false);
     Ok(review)
+}
+
+/// `config` running only the rules a review flags root keys with, at their own levels,
+/// whatever `config` selects, ignores or turns off.
+fn flagging(config: &Config) -> Config {
+    let selectors =
+        FLAGGED.map(|rule| Selector::parse(rule.rule().code).expect("a rule's code selects it"));
+    Config {
+        levels: Default::default(),
+        select: selectors.to_vec(),
+        ignore: Vec::new(),
+        ..config.clone()
+    }
 }
 
 /// The change since `--base` or `--old`, with the base's name.
@@ -132,13 +152,27 @@ fn changes(
     config: &Config,
     context: &Context,
 ) -> Result<Option<(Diff, String)>, Exit> {
-    let (old, base) = match (&args.base, &args.old) {
-        (Some(revision), _) => (Side::at_revision(revision, paths), revision.clone()),
-        (None, Some(path)) => (Side::from_path(path), path.display().to_string()),
-        (None, None) => return Ok(None),
+    // A revision is compared with the working tree, named by their paths in the
+    // repository; a path with the one path reviewed, as `diff OLD NEW` pairs them.
+    let sides = match (&args.base, &args.old, paths) {
+        (Some(revision), _, _) => Side::at_revision(revision, paths).and_then(|old| {
+            let base = match &old.commit {
+                Some(commit) => format!("{revision} ({commit})"),
+                None => revision.clone(),
+            };
+            Ok((old, Side::working_tree(paths)?, base))
+        }),
+        (None, Some(path), [new]) => Side::from_path(path)
+            .and_then(|old| Ok((old, Side::from_path(new)?, path.display().to_string()))),
+        (None, Some(_), _) => {
+            eprintln_escaped!(
+                "error: `--old` compares one path with one: give one file or directory to review"
+            );
+            return Err(Exit::BadInput);
+        }
+        (None, None, _) => return Ok(None),
     };
-    let sides = old.and_then(|old| Ok((old, Side::working_tree(paths)?)));
-    let (old, new) = sides.map_err(|error| {
+    let (old, new, base) = sides.map_err(|error| {
         eprintln_escaped!("error: {error}");
         Exit::BadInput
     })?;
@@ -157,7 +191,10 @@ fn changes(
 fn previous_review(path: &Path) -> Result<PreviousReview, Exit> {
     let text = permspec::input::read_text(path, Limits::default().file_bytes);
     let parsed = text.map_err(|error| error.to_string()).and_then(|text| {
-        serde_json::from_str(&text).map_err(|error| format!("not a JSON report: {error}"))
+        let previous: PreviousReview = serde_json::from_str(&text)
+            .map_err(|error| format!("not a JSON report of `permspec report`: {error}"))?;
+        previous.verify().map_err(|error| error.to_string())?;
+        Ok(previous)
     });
     parsed.map_err(|error| {
         eprintln_escaped!("error: `--previous {}`: {error}", path.display());
@@ -175,7 +212,8 @@ fn write(args: &Args, review: &Review) -> Exit {
             return match review_csv(review, directory) {
                 Ok(()) => Exit::Success,
                 Err(error) => {
-                    eprintln_escaped!("error: cannot write `{}`: {error}", directory.display());
+                    let (directory, error) = (directory.display(), plain(error));
+                    eprintln_escaped!("error: cannot write the tables into `{directory}`: {error}");
                     Exit::BadInput
                 }
             };
@@ -186,12 +224,27 @@ fn write(args: &Args, review: &Review) -> Exit {
             print!("{text}");
             Exit::Success
         }
+        Some(path) if path.is_dir() => {
+            let path = path.display();
+            eprintln_escaped!(
+                "error: `{path}` is a directory: give a file, such as `{path}/review.html`"
+            );
+            Exit::BadInput
+        }
         Some(path) => match permspec::atomic_write::write_file(path, text.as_bytes()) {
             Ok(()) => Exit::Success,
             Err(error) => {
-                eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
+                eprintln_escaped!("error: cannot write `{}`: {}", path.display(), plain(error));
                 Exit::BadInput
             }
         },
+    }
+}
+
+/// `error` without the name of a temporary file it may carry: the system's words for it.
+fn plain(error: std::io::Error) -> std::io::Error {
+    match error.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => error,
     }
 }

@@ -1,9 +1,8 @@
 //! One side of a diff: the policy files of a path, or of a git revision read with
-//! `git show` (no checkout), each under the name that pairs it with the other side.
+//! `git cat-file` (no checkout), each under the name that pairs it with the other side.
 
 use crate::policy::{PathError, is_policy_file_name, policy_files};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Why one side of a diff cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +41,15 @@ pub enum SideError {
         /// The commit.
         commit: String,
     },
+    /// A path of the revision that names no file inside it (`..`, `.` or an empty part):
+    /// a crafted tree, never written.
+    #[error("`{path}` at {commit} is not a path inside the repository: the revision is refused")]
+    UnsafePath {
+        /// The path as the tree names it.
+        path: String,
+        /// The commit.
+        commit: String,
+    },
     /// A symbolic link of the revision that leaves the repository.
     #[error(
         "`{link}` at {commit} is a symbolic link to `{target}`, which leaves the repository: it is not followed"
@@ -65,6 +73,8 @@ pub struct Side {
     /// True when the side is one file given as such: it pairs with the other side's one file
     /// whatever their names.
     pub single_file: bool,
+    /// The commit the files were read from, for a side of a git revision.
+    pub commit: Option<String>,
     /// Holds the files read from git for as long as the side lives.
     _checkout: Option<tempfile::TempDir>,
 }
@@ -88,6 +98,7 @@ impl Side {
         Ok(Side {
             files,
             single_file: path.is_file(),
+            commit: None,
             _checkout: None,
         })
     }
@@ -103,6 +114,7 @@ impl Side {
         Ok(Side {
             files,
             single_file: false,
+            commit: None,
             _checkout: None,
         })
     }
@@ -131,8 +143,18 @@ impl Side {
             let absolute = std::path::absolute(path)?;
             let relative = repository_path(&top, &absolute)?;
             for name in tree.policy_files(&relative, 0)? {
-                let text = git(&top, &["show", &format!("{commit}:{name}")])?;
+                let text = git(&top, &["cat-file", "blob", &format!("{commit}:{name}")])?;
                 let file = checkout.path().join(&name);
+                let parts = Path::new(&name).components();
+                if !parts
+                    .into_iter()
+                    .all(|part| matches!(part, std::path::Component::Normal(_)))
+                {
+                    return Err(SideError::UnsafePath {
+                        path: name,
+                        commit: commit.to_owned(),
+                    });
+                }
                 if let Some(parent) = file.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
@@ -145,6 +167,7 @@ impl Side {
         Ok(Side {
             files,
             single_file: false,
+            commit: Some(commit.to_owned()),
             _checkout: Some(checkout),
         })
     }
@@ -200,6 +223,15 @@ impl Tree<'_> {
                     said: format!("unexpected output: {line}"),
                 })?;
                 let mode = meta.split(' ').next().unwrap_or_default().to_owned();
+                // Git refuses such names, but a crafted tree may hold them: written under
+                // the checkout, `..` would reach any file of the machine.
+                let inside = |part: &str| !matches!(part, "" | "." | "..");
+                if !path.split('/').all(inside) {
+                    return Err(SideError::UnsafePath {
+                        path: path.to_owned(),
+                        commit: self.commit.to_owned(),
+                    });
+                }
                 Ok(Entry {
                     mode,
                     path: path.to_owned(),
@@ -210,7 +242,8 @@ impl Tree<'_> {
 
     /// The path in the tree that the link at `link` names, or an error if it leaves it.
     fn link_target(&self, link: &str) -> Result<String, SideError> {
-        let target = git(self.top, &["show", &format!("{}:{link}", self.commit)])?;
+        let blob = format!("{}:{link}", self.commit);
+        let target = git(self.top, &["cat-file", "blob", &blob])?;
         let leaves = || SideError::LinkLeaves {
             link: link.to_owned(),
             commit: self.commit.to_owned(),
@@ -260,9 +293,8 @@ fn repository_path(top: &Path, path: &Path) -> Result<String, SideError> {
 
 /// Runs git in `directory`; its standard output, or what it said went wrong.
 fn git(directory: &Path, args: &[&str]) -> Result<String, SideError> {
-    let output = Command::new("git")
+    let output = crate::git::command(directory)
         .args(args)
-        .current_dir(directory)
         .output()
         .map_err(SideError::NoGit)?;
     if output.status.success() {

@@ -1,31 +1,86 @@
 //! The access review as CSV: one file per table, one row type per file (docs/report.md).
-//! A cell is policy text made safe for a spreadsheet: control characters escaped, and a
+//! A cell is policy text made safe for a spreadsheet: control characters, blank look-alikes
+//! and spaces at either end escaped, backslashes doubled, and a
 //! leading `=`, `+`, `-` or `@` (which a spreadsheet would run as a formula) behind a `'`.
 //! Lists are JSON arrays in one cell.
 
-use crate::printable::escaped;
+use crate::printable::escaped_unambiguous;
 use crate::review::{Review, Source};
 use std::borrow::Cow;
 use std::path::Path;
 
-/// Writes the tables of `review` into `directory` (created if missing), each file whole.
+/// The tables, by file name, each with what fills it.
+const TABLES: [(&str, Fill); 9] = [
+    ("summary.csv", summary),
+    ("files.csv", files),
+    ("who_can.csv", who_can),
+    ("keys.csv", keys),
+    ("key_permissions.csv", key_permissions),
+    ("roles.csv", roles),
+    ("root_routes.csv", root_routes),
+    ("findings.csv", findings),
+    ("changes.csv", changes),
+];
+
+/// Writes the tables of `review` as the directory `directory`, all of them or none: they
+/// are written into a new directory beside it, which then takes its place. An existing
+/// `directory` may hold only tables a report wrote (it is replaced whole); anything else
+/// in it is refused, never deleted.
 pub fn review_csv(review: &Review, directory: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(directory)?;
-    let tables: [(&str, Fill); 9] = [
-        ("summary.csv", summary),
-        ("files.csv", files),
-        ("who_can.csv", who_can),
-        ("keys.csv", keys),
-        ("key_permissions.csv", key_permissions),
-        ("roles.csv", roles),
-        ("root_routes.csv", root_routes),
-        ("findings.csv", findings),
-        ("changes.csv", changes),
-    ];
-    for (name, fill) in tables {
+    let tables = TABLES.map(|(name, fill)| {
         let mut table = Table::default();
         fill(review, &mut table);
-        crate::atomic_write::write_file(&directory.join(name), &table.finish()?)?;
+        table.finish().map(|bytes| (name, bytes))
+    });
+    let existing = std::fs::symlink_metadata(directory).ok();
+    if let Some(metadata) = &existing {
+        refuse_unless_a_report(directory, metadata)?;
+    }
+    let parent = match directory.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let staged = tempfile::Builder::new()
+        .prefix(".permspec-report-")
+        .tempdir_in(parent)?;
+    for table in tables {
+        let (name, bytes) = table?;
+        std::fs::write(staged.path().join(name), bytes)?;
+    }
+    if existing.is_some() {
+        // The old tables move into an empty directory of their own, which is then removed.
+        let replaced = tempfile::Builder::new()
+            .prefix(".permspec-replaced-")
+            .tempdir_in(parent)?;
+        std::fs::rename(directory, replaced.path())?;
+        if let Err(error) = std::fs::rename(staged.path(), directory) {
+            // The old tables go back where they were.
+            std::fs::rename(replaced.path(), directory)?;
+            return Err(error);
+        }
+        let _ = staged.keep();
+    } else {
+        std::fs::rename(staged.keep(), directory)?;
+    }
+    Ok(())
+}
+
+/// An error unless `directory` is a directory holding only tables a report writes.
+fn refuse_unless_a_report(directory: &Path, metadata: &std::fs::Metadata) -> std::io::Result<()> {
+    let refused = |why: String| Err(std::io::Error::other(why));
+    if !metadata.is_dir() {
+        return refused("it exists and is not a directory".to_owned());
+    }
+    for entry in std::fs::read_dir(directory)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let ours = TABLES.iter().any(|(table, _)| name.as_os_str() == *table);
+        if !ours || !entry.file_type()?.is_file() {
+            let name = escaped_unambiguous(&name.to_string_lossy()).into_owned();
+            return refused(format!(
+                "it holds `{name}`, which is not a table of a report: give a new or empty directory, or one a report wrote"
+            ));
+        }
     }
     Ok(())
 }
@@ -36,6 +91,8 @@ type Fill = fn(&Review, &mut Table);
 /// A table being written, row by row.
 struct Table {
     writer: csv::Writer<Vec<u8>>,
+    /// The columns that hold lists written as JSON by [`list`], written as they are.
+    lists: &'static [usize],
     /// The first error writing a row, reported when the table is finished.
     error: Option<csv::Error>,
 }
@@ -44,6 +101,7 @@ impl Default for Table {
     fn default() -> Self {
         Table {
             writer: csv::Writer::from_writer(Vec::new()),
+            lists: &[],
             error: None,
         }
     }
@@ -51,9 +109,13 @@ impl Default for Table {
 
 impl Table {
     fn row(&mut self, cells: &[&str]) {
-        let fields = cells
-            .iter()
-            .map(|cell| self.writer.write_field(&*safe(cell)));
+        let fields = cells.iter().enumerate().map(|(column, cell)| {
+            if self.lists.contains(&column) {
+                self.writer.write_field(cell)
+            } else {
+                self.writer.write_field(&*safe(cell))
+            }
+        });
         let written = fields.collect::<Result<(), _>>();
         let ended = written.and_then(|()| self.writer.write_record(None::<&[u8]>));
         if let Err(error) = ended {
@@ -71,7 +133,7 @@ impl Table {
 
 /// `cell` as a spreadsheet shows it and never runs it.
 fn safe(cell: &str) -> Cow<'_, str> {
-    let cell = escaped(cell);
+    let cell = escaped_unambiguous(cell);
     if cell.starts_with(['=', '+', '-', '@']) {
         Cow::Owned(format!("'{cell}"))
     } else {
@@ -79,8 +141,9 @@ fn safe(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// `items` as a JSON array: exact, printable, never a formula (it starts with `[`).
 fn list<T: serde::Serialize>(items: &[T]) -> String {
-    serde_json::to_string(items).expect("strings serialize")
+    crate::printable::json_unambiguous(&items)
 }
 
 fn text(value: impl ToString) -> String {
@@ -125,14 +188,16 @@ fn summary(review: &Review, table: &mut Table) {
 }
 
 fn files(review: &Review, table: &mut Table) {
-    table.row(&["file", "policy", "cases", "commit", "modified"]);
+    table.row(&["file", "policy", "cases", "now", "commit", "modified"]);
     for file in &review.files {
         let commit = file.commit.as_ref();
-        let hash = commit.map_or("", |commit| commit.commit.as_str());
+        let hash = commit.and_then(|commit| commit.commit.as_deref());
+        let hash = hash.unwrap_or_default();
         let modified = commit.map(|commit| text(commit.modified));
         let (policy, cases) = (text(file.policy), text(file.cases));
         let modified = modified.as_deref().unwrap_or_default();
-        table.row(&[&file.file, &policy, &cases, hash, modified]);
+        let now = file.now.as_deref().unwrap_or_default();
+        table.row(&[&file.file, &policy, &cases, now, hash, modified]);
     }
 }
 
@@ -164,6 +229,7 @@ fn keys(review: &Review, table: &mut Table) {
     let header = ["policy", "key", "kind", "line", "state", "expires", "roles"];
     let more = ["direct", "effective", "cases_passed", "cases_failed"];
     table.row(&[&header[..], &more, &["cases_ignored", "findings", "digest"]].concat());
+    table.lists = &[6, 7, 12];
     for key in &review.keys {
         let count = |result: &str| {
             let cases = key.cases.iter();
@@ -203,6 +269,7 @@ fn key_permissions(review: &Review, table: &mut Table) {
 
 fn roles(review: &Review, table: &mut Table) {
     table.row(&["policy", "role", "line", "grants", "reaches", "members"]);
+    table.lists = &[3, 4, 5];
     for role in &review.roles {
         table.row(&[
             &role.policy,
@@ -218,6 +285,7 @@ fn roles(review: &Review, table: &mut Table) {
 fn root_routes(review: &Review, table: &mut Table) {
     let header = ["policy", "key", "state", "flags", "family", "route", "call"];
     table.row(&[&header[..], &["grants"]].concat());
+    table.lists = &[3, 7];
     for key in &review.root_keys {
         let flags = list(&key.flags);
         for route in &key.routes {
@@ -255,6 +323,7 @@ fn findings(review: &Review, table: &mut Table) {
 fn changes(review: &Review, table: &mut Table) {
     let header = ["policy", "key", "presence", "change", "item", "via"];
     table.row(&[&header[..], &["acknowledged"]].concat());
+    table.lists = &[5];
     let Some(changes) = &review.changes else {
         return;
     };

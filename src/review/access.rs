@@ -26,14 +26,14 @@ pub struct PolicyAccess {
     pub grants: Vec<GrantRow>,
 }
 
-/// The access rows of the policy `loaded` declares.
-pub fn of_policy(loaded: &LoadedFile, input: &Input<'_>) -> PolicyAccess {
+/// The access rows of the policy `loaded` declares, reviewed as `name`, at the time of the
+/// review (a file's own `now:` is the clock of its cases, not of the review).
+pub fn of_policy(loaded: &LoadedFile, name: &str, input: &Input<'_>) -> PolicyAccess {
     let policy = &loaded.file.policy;
-    let name = policy.source.name().to_owned();
     let mut probes = Probes::default();
     probes.add(policy, policy.catalog.is_some());
     let reach = [KeyKind::Api, KeyKind::Root].map(|kind| Reach::new(policy, kind, &probes));
-    let allowed = allowed_sets(loaded, &probes);
+    let allowed = allowed_sets(loaded, &probes, input.generated);
     let mut cases = cases_by_key(policy, input);
     // Keys with the same grants and the same allowed set hold the same things the same way:
     // the first key of each group stands for it, and the groups are worked out on every core.
@@ -59,11 +59,12 @@ pub fn of_policy(loaded: &LoadedFile, input: &Input<'_>) -> PolicyAccess {
         .map(|(index, key)| {
             let effective = &holdings[groups[index]];
             KeyRow {
-                policy: name.clone(),
+                policy: name.to_owned(),
                 name: key.name.value.clone(),
                 kind: kind_name(key.kind),
+                description: key.description.clone(),
                 line: policy.source.line_column(key.name.span.start).0,
-                state: KeyState::of(policy, key, loaded.now),
+                state: KeyState::of(policy, key, input.generated),
                 expires: key.expires.as_ref().map(|at| at.value.to_string()),
                 roles: key.roles.iter().map(|role| role.value.clone()).collect(),
                 direct: key
@@ -80,9 +81,9 @@ pub fn of_policy(loaded: &LoadedFile, input: &Input<'_>) -> PolicyAccess {
         .collect();
     let [api, _] = &reach;
     PolicyAccess {
-        permissions: permission_rows(&name, &probes.api, &keys),
-        roles: role_rows(policy, api),
-        grants: grant_rows(policy, api),
+        permissions: permission_rows(policy, name, &probes.api, &keys),
+        roles: role_rows(policy, name, api),
+        grants: grant_rows(policy, name, api),
         keys,
     }
 }
@@ -163,11 +164,16 @@ impl<'p> Reach<'p> {
                 .into_iter()
                 .flatten();
             for &position in positions.filter(|&&position| held.contains(position)) {
-                via.entry(position).or_default().push(Source {
+                let source = Source {
                     grant: grant.permission.clone(),
                     role: grant.via.map(|role| roles[role].name.value.clone()),
                     pattern: super::Pattern::of(&grant.permission),
-                });
+                };
+                // A role held twice, or a grant written twice, gives it once.
+                let sources = via.entry(position).or_default();
+                if !sources.contains(&source) {
+                    sources.push(source);
+                }
             }
         }
         (via.into_iter())
@@ -179,9 +185,13 @@ impl<'p> Reach<'p> {
     }
 }
 
-/// Each key's allowed probes, by key index: under `strict`, what either reading of `*`
-/// allows (a key may do it in one of them).
-fn allowed_sets(loaded: &LoadedFile, probes: &Probes) -> Vec<Arc<BTreeSet<String>>> {
+/// Each key's allowed probes at `now`, by key index: under `strict`, what either reading
+/// of `*` allows (a key may do it in one of them).
+fn allowed_sets(
+    loaded: &LoadedFile,
+    probes: &Probes,
+    now: jiff::Timestamp,
+) -> Vec<Arc<BTreeSet<String>>> {
     let policy = &loaded.file.policy;
     let readings: &[Semantics] = match policy.semantics {
         Semantics::Strict => &[Semantics::Wildcard, Semantics::Literal],
@@ -189,7 +199,7 @@ fn allowed_sets(loaded: &LoadedFile, probes: &Probes) -> Vec<Arc<BTreeSet<String
         Semantics::Literal => &[Semantics::Literal],
     };
     let maps: Vec<AccessMap> = (readings.iter())
-        .map(|&reading| AccessMap::new(&loaded.resolved, reading, loaded.now, probes))
+        .map(|&reading| AccessMap::new(&loaded.resolved, reading, now, probes))
         .collect();
     let mut unions: HashMap<Vec<usize>, Arc<BTreeSet<String>>> = HashMap::new();
     (policy.keys.iter())
@@ -207,12 +217,22 @@ fn allowed_sets(loaded: &LoadedFile, probes: &Probes) -> Vec<Arc<BTreeSet<String
         .collect()
 }
 
-/// Who holds each permission of `permissions`, through which grants.
+/// Who holds each permission of `permissions` (of `policy`, reviewed as `name`), through
+/// which grants, and whether a forbid rule denies it.
 fn permission_rows(
-    policy: &str,
+    policy: &Policy,
+    name: &str,
     permissions: &BTreeSet<String>,
     keys: &[KeyRow],
 ) -> Vec<PermissionRow> {
+    let matchings = policy.semantics.matchings();
+    let forbidden = |permission: &str| {
+        let rules = policy.forbid.iter();
+        let mut rules = rules.filter(|rule| reaches(&rule.permission.value, permission, matchings));
+        rules
+            .next()
+            .map(|rule| rule.reason.clone().unwrap_or_default())
+    };
     let mut held: HashMap<&str, (usize, BTreeMap<&Source, Vec<String>>)> = HashMap::new();
     for key in keys.iter().filter(|key| key.kind == "api") {
         for holding in key.effective.iter() {
@@ -227,9 +247,10 @@ fn permission_rows(
         .map(|permission| {
             let (holders, sources) = held.remove(permission.as_str()).unwrap_or_default();
             PermissionRow {
-                policy: policy.to_owned(),
+                policy: name.to_owned(),
                 permission: permission.clone(),
                 destructive: is_destructive(permission),
+                forbidden: forbidden(permission),
                 holders,
                 sources: (sources.into_iter())
                     .map(|(source, keys)| HolderGroup {
@@ -242,8 +263,8 @@ fn permission_rows(
         .collect()
 }
 
-/// The roles of `policy`, what their grants reach, and who holds them.
-fn role_rows(policy: &Policy, reach: &Reach<'_>) -> Vec<RoleRow> {
+/// The roles of `policy` (reviewed as `name`), what their grants reach, and who holds them.
+fn role_rows(policy: &Policy, name: &str, reach: &Reach<'_>) -> Vec<RoleRow> {
     (policy.roles.iter())
         .map(|role| {
             let grants = role.permissions.iter();
@@ -252,8 +273,9 @@ fn role_rows(policy: &Policy, reach: &Reach<'_>) -> Vec<RoleRow> {
             let members = (policy.keys.iter())
                 .filter(|key| key.roles.iter().any(|held| held.value == role.name.value));
             RoleRow {
-                policy: policy.source.name().to_owned(),
+                policy: name.to_owned(),
                 name: role.name.value.clone(),
+                description: role.description.clone(),
                 line: policy.source.line_column(role.name.span.start).0,
                 grants: role
                     .permissions
@@ -267,9 +289,9 @@ fn role_rows(policy: &Policy, reach: &Reach<'_>) -> Vec<RoleRow> {
         .collect()
 }
 
-/// Every distinct grant of the API keys and roles of `policy`: what it reaches, and who
+/// Every distinct grant of the API keys and roles of `policy` (reviewed as `name`): what it reaches, and who
 /// holds it.
-fn grant_rows(policy: &Policy, reach: &Reach<'_>) -> Vec<GrantRow> {
+fn grant_rows(policy: &Policy, name: &str, reach: &Reach<'_>) -> Vec<GrantRow> {
     let mut held: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
     for role in &policy.roles {
         for grant in &role.permissions {
@@ -288,7 +310,7 @@ fn grant_rows(policy: &Policy, reach: &Reach<'_>) -> Vec<GrantRow> {
             roles.dedup();
             keys.dedup();
             GrantRow {
-                policy: policy.source.name().to_owned(),
+                policy: name.to_owned(),
                 grant: grant.to_owned(),
                 pattern: super::Pattern::of(grant),
                 reaches: reach.of(grant).cloned().collect(),

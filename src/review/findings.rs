@@ -1,6 +1,6 @@
 //! The lint findings of a review: every finding with its line and the key or role it is
 //! about, each key's own, and the root keys flagged for the admin grant (R002) or
-//! escalation (R008).
+//! escalation (R008), whatever the configuration turns off: a reviewer sees both.
 
 use super::{FindingRef, FindingRow, LevelCounts, Review};
 use crate::lint::{FileFindings, Owner, RuleId};
@@ -9,13 +9,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The rules a root key's row flags: the admin grant and privilege escalation.
-const FLAGGED: [RuleId; 2] = [RuleId::R002, RuleId::R008];
+pub const FLAGGED: [RuleId; 2] = [RuleId::R002, RuleId::R008];
 
-/// `review` of `files` with their lint findings.
+/// `review` of `files` with their lint findings, and the root keys flagged by `flagged`
+/// (the findings of the [`FLAGGED`] rules, run whatever the configuration says).
 pub fn with_findings(
     mut review: Review,
     files: &[Arc<LoadedFile>],
     findings: &[FileFindings],
+    flagged: &[FileFindings],
 ) -> Review {
     // A key's row is found by its file and its index in the policy: the rows of a policy's
     // keys are in its order.
@@ -31,6 +33,8 @@ pub fn with_findings(
         let policy = (files.iter())
             .map(|loaded| &loaded.file.policy)
             .find(|policy| policy.source.path() == file.source.path());
+        let name = (review.names.get(file.source.path()).cloned())
+            .unwrap_or_else(|| file.source.name().to_owned());
         for finding in &file.findings {
             let (line, column) = file.source.line_column(finding.span.start);
             let owner = finding
@@ -40,22 +44,16 @@ pub fn with_findings(
                     Owner::Key(index) => policy.keys[index].name.value.clone(),
                     Owner::Role(index) => format!("role {}", policy.roles[index].name.value),
                 });
-            if let (Some(Owner::Key(index)), Some(&first)) =
-                (finding.owner, first_row.get(file.source.name()))
-            {
+            if let (Some(Owner::Key(index)), Some(&first)) = (finding.owner, first_row.get(&name)) {
                 let key = &mut review.keys[first + index];
                 key.findings.push(FindingRef {
                     code: finding.rule.code,
                     level: finding.level.name(),
                     line,
                 });
-                if FLAGGED.contains(&finding.rule.id) {
-                    let flagged = (key.policy.clone(), key.name.clone());
-                    flags.entry(flagged).or_default().push(finding.rule.code);
-                }
             }
             review.findings.push(FindingRow {
-                file: file.source.name().to_owned(),
+                file: name.clone(),
                 line,
                 column,
                 code: finding.rule.code,
@@ -64,6 +62,19 @@ pub fn with_findings(
                 message: finding.message.clone(),
                 owner,
             });
+        }
+    }
+    for file in flagged {
+        let name = (review.names.get(file.source.path()).cloned())
+            .unwrap_or_else(|| file.source.name().to_owned());
+        for finding in &file.findings {
+            if let (Some(Owner::Key(index)), Some(&first)) = (finding.owner, first_row.get(&name))
+                && FLAGGED.contains(&finding.rule.id)
+            {
+                let key = &review.keys[first + index];
+                let flagged = (key.policy.clone(), key.name.clone());
+                flags.entry(flagged).or_default().push(finding.rule.code);
+            }
         }
     }
     for root in &mut review.root_keys {

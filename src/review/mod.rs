@@ -10,14 +10,16 @@ mod findings;
 mod routes;
 
 pub use commits::FileCommit;
-pub use digest::{Previous, PreviousReview};
-pub use findings::with_findings;
+pub use digest::{KeyId, Previous, PreviousError, PreviousReview};
+pub use findings::{FLAGGED, with_findings};
 
 use crate::diff::Diff;
 use crate::policy::{Key, KeyKind, Policy};
 use crate::runner::{Executed, LoadedFile, PolicyCoverage};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Everything a review shows.
@@ -54,6 +56,10 @@ pub struct Review {
     pub findings: Vec<FindingRow>,
     /// Gained and lost access since a base, when one is given.
     pub changes: Option<Changes>,
+    /// The name each file is reviewed under (its path in its git repository, else its
+    /// name as given), by path.
+    #[serde(skip)]
+    pub names: HashMap<PathBuf, String>,
 }
 
 /// Counts for the summary.
@@ -116,6 +122,9 @@ pub struct FileRow {
     pub cases: usize,
     /// The git commit it was last changed in, and whether the working tree differs.
     pub commit: Option<FileCommit>,
+    /// Its `now:`: the clock its cases are decided at (the review's access is decided at
+    /// the time of the review).
+    pub now: Option<String>,
 }
 
 /// Whether a permission comes from a grant naming it, a wildcard, or `*`.
@@ -218,6 +227,8 @@ pub struct PermissionRow {
     pub permission: String,
     /// Its action reads as destructive (delete, admin, manage, ...), as lint classifies it.
     pub destructive: bool,
+    /// A `forbid` rule of the policy denies it to every key: the rule's reason, or `""`.
+    pub forbidden: Option<String>,
     /// How many keys hold it.
     pub holders: usize,
     /// The keys, grouped by the grant they hold it through.
@@ -243,6 +254,8 @@ pub struct KeyRow {
     pub name: String,
     /// `api` or `root`.
     pub kind: &'static str,
+    /// Its description.
+    pub description: Option<String>,
     /// The line that declares it.
     pub line: usize,
     /// Whether it can use its grants now.
@@ -294,6 +307,8 @@ pub struct RoleRow {
     pub policy: String,
     /// Its name.
     pub name: String,
+    /// Its description.
+    pub description: Option<String>,
     /// The line that declares it.
     pub line: usize,
     /// Its grants as written.
@@ -432,13 +447,14 @@ pub struct Input<'a> {
 /// Builds the review of `input`.
 /// Its lint findings join it after, with [`with_findings`] (so the linter can run beside).
 pub fn build(input: &Input<'_>) -> Review {
+    let (files, names) = commits::file_rows(input.files);
     let mut review = Review {
         permspec: env!("CARGO_PKG_VERSION").to_owned(),
         generated: input.generated.to_string(),
         digest: String::new(),
         previous: None,
         summary: Summary::default(),
-        files: commits::file_rows(input.files),
+        files,
         permissions: Vec::new(),
         keys: Vec::new(),
         roles: Vec::new(),
@@ -447,18 +463,22 @@ pub fn build(input: &Input<'_>) -> Review {
         urn_inert_routes: Vec::new(),
         findings: Vec::new(),
         changes: input.diff.as_ref().map(|(diff, base)| changes(diff, base)),
+        names,
     };
     for loaded in input
         .files
         .iter()
         .filter(|loaded| loaded.file.owns_policy())
     {
-        let access = access::of_policy(loaded, input);
+        let name = review.names[loaded.file.source.path()].clone();
+        let access = access::of_policy(loaded, &name, input);
         review.permissions.extend(access.permissions);
         review.keys.extend(access.keys);
         review.roles.extend(access.roles);
         review.grants.extend(access.grants);
-        review.root_keys.extend(routes::of_policy(loaded));
+        review
+            .root_keys
+            .extend(routes::of_policy(loaded, &name, input.generated));
     }
     if !review.root_keys.is_empty() {
         review.urn_inert_routes = routes::urn_inert();

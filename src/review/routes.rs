@@ -5,9 +5,11 @@ use super::{KeyState, RootKeyRow, RouteRow};
 use crate::eval::routes::{self, Authorization};
 use crate::policy::{KeyKind, RouteProbes};
 use crate::runner::LoadedFile;
+use jiff::Timestamp;
 
-/// The root keys of the policy `loaded` declares, with their route calls.
-pub fn of_policy(loaded: &LoadedFile) -> Vec<RootKeyRow> {
+/// The root keys of the policy `loaded` declares (reviewed as `name`), with the route calls
+/// they may make at `now`.
+pub fn of_policy(loaded: &LoadedFile, name: &str, now: Timestamp) -> Vec<RootKeyRow> {
     let policy = &loaded.file.policy;
     let roots: Vec<_> = (policy.keys.iter())
         .filter(|key| key.kind == KeyKind::Root)
@@ -18,7 +20,7 @@ pub fn of_policy(loaded: &LoadedFile) -> Vec<RootKeyRow> {
     let probes = RouteProbes::new(&[&**policy]);
     (roots.into_iter())
         .map(|key| {
-            let calls = probes.allowed(policy, key, loaded.now);
+            let calls = probes.allowed(policy, key, now);
             let routes = (calls.iter())
                 .filter_map(|label| {
                     let route = &probes.probes.get(label)?.route.name;
@@ -32,10 +34,10 @@ pub fn of_policy(loaded: &LoadedFile) -> Vec<RootKeyRow> {
                 })
                 .collect();
             RootKeyRow {
-                policy: policy.source.name().to_owned(),
+                policy: name.to_owned(),
                 key: key.name.value.clone(),
                 line: policy.source.line_column(key.name.span.start).0,
-                state: KeyState::of(policy, key, loaded.now),
+                state: KeyState::of(policy, key, now),
                 flags: Vec::new(),
                 routes,
             }

@@ -4,7 +4,8 @@
 //! the script, which adds filtering, sorting and paging. Policy text is HTML-escaped by
 //! the templates and its control characters are shown escaped.
 
-use crate::printable::escaped;
+// Names a reviewer compares are shown so that no two look alike for want of a visible character.
+use crate::printable::escaped_unambiguous as shown;
 use crate::review::{
     HolderGroup, Holding, KeyRow, KeyState, Pattern, PermissionRow, Review, RoleRow, Source,
 };
@@ -171,8 +172,8 @@ impl Anchors {
 fn link(id: Option<&String>, text: &str) -> Markup {
     html! {
         @match id {
-            Some(id) => a href={ "#" (id) } { (escaped(text)) },
-            None => (escaped(text)),
+            Some(id) => a href={ "#" (id) } { (shown(text)) },
+            None => (shown(text)),
         }
     }
 }
@@ -180,7 +181,7 @@ fn link(id: Option<&String>, text: &str) -> Markup {
 /// Each of `texts` as code.
 fn codes(texts: &[String]) -> Vec<Markup> {
     (texts.iter())
-        .map(|text| html! { code { (escaped(text)) } })
+        .map(|text| html! { code { (shown(text)) } })
         .collect()
 }
 
@@ -263,7 +264,7 @@ fn summary(review: &Review) -> Markup {
                 table.data {
                     caption { "Lint findings" }
                     tbody { @for (name, count, class) in findings {
-                        tr { th scope="row" { (name) } td.num class=(class) { (count) } }
+                        tr { th scope="row" { (name) } td class={ "num " (class) } { (count) } }
                     } }
                 }
                 (suite(review))
@@ -284,15 +285,15 @@ fn previous(review: &Review) -> Markup {
     ];
     html! {
         @if previous.unchanged {
-            p.ok { strong { "\u{2714} Unchanged" } " since the review of " (escaped(&previous.generated))
-                " (digest " code { (escaped(&previous.digest)) } ")." }
+            p.ok { strong { "\u{2714} Unchanged" } " since the review of " (shown(&previous.generated))
+                " (digest " code { (shown(&previous.digest)) } ")." }
         } @else {
-            p.caution { strong { "\u{26a0} Changed" } " since the review of " (escaped(&previous.generated))
-                " (digest " code { (escaped(&previous.digest)) } "):" }
+            p.caution { strong { "\u{26a0} Changed" } " since the review of " (shown(&previous.generated))
+                " (digest " code { (shown(&previous.digest)) } "):" }
             @for (title, keys) in lists {
                 @if !keys.is_empty() {
                     h3 { (title) " (" (keys.len()) ")" }
-                    (names(&keys.iter().map(|key| html! { (escaped(key)) }).collect::<Vec<_>>(), "keys"))
+                    (names(&keys.iter().map(|key| html! { (shown(&key.name)) " (" (shown(&key.policy)) ")" }).collect::<Vec<_>>(), "keys"))
                 }
             }
         }
@@ -325,17 +326,24 @@ fn files(review: &Review) -> Markup {
     html! {
         table.data {
             caption { "Files reviewed" }
-            thead { tr { @for cell in ["File", "Declares", "Cases", "Git commit"] { th scope="col" { (cell) } } } }
+            thead { tr { @for cell in ["File", "Declares", "Cases", "Cases decided at", "Git commit"] { th scope="col" { (cell) } } } }
             tbody { @for file in &review.files {
                 tr {
-                    th scope="row" { code { (escaped(&file.file)) } }
+                    th scope="row" { code { (shown(&file.file)) } }
                     td { @if file.policy { "a policy" } @else { "cases" } }
                     td.num { (file.cases) }
+                    td { @match &file.now {
+                        Some(now) => { "its " code { "now:" } " " (shown(now)) },
+                        None => "the time of the review",
+                    } }
                     td { @match &file.commit {
-                        Some(commit) => {
-                            code { (escaped(&commit.commit)) }
-                            @if commit.modified { " " span.caution { "\u{26a0} modified since" } }
-                        }
+                        Some(commit) => @match &commit.commit {
+                            Some(hash) => {
+                                code { (shown(hash)) }
+                                @if commit.modified { " " span.caution { "\u{26a0} modified since" } }
+                            }
+                            None => span.caution { "\u{26a0} not committed" },
+                        },
                         None => "not in a git repository",
                     } }
                 }
@@ -351,7 +359,7 @@ fn source(source: &Source, anchors: &Anchors, policy: &str) -> Markup {
             Some(role) => { "role " (anchors.role(policy, role)) " " }
             None => { span.tag { "direct" } " " }
         }
-        code { (escaped(&source.grant)) }
+        code { (shown(&source.grant)) }
         (pattern_tag(source.pattern))
     }
 }
@@ -376,11 +384,17 @@ fn who_can(review: &Review, anchors: &Anchors, show_policy: bool) -> Markup {
 fn permission_row(row: &PermissionRow, anchors: &Anchors, show_policy: bool) -> Markup {
     html! {
         tr {
-            th scope="row" { code { (escaped(&row.permission)) } }
-            @if show_policy { td { code { (escaped(&row.policy)) } } }
+            th scope="row" { code { (shown(&row.permission)) } }
+            @if show_policy { td { code { (shown(&row.policy)) } } }
             td { @if row.destructive { span.danger { span aria-hidden="true" { "\u{26a0} " } "destructive" } } @else { "no" } }
             td.num { (row.holders) }
-            td { ul.plain { @for group in &row.sources { li { (holder_group(group, anchors, &row.policy)) } } } }
+            td {
+                @if let Some(reason) = &row.forbidden {
+                    p.danger { span aria-hidden="true" { "\u{26d4} " } "forbidden to every key"
+                        @if !reason.is_empty() { ": " (shown(reason)) } }
+                }
+                ul.plain { @for group in &row.sources { li { (holder_group(group, anchors, &row.policy)) } } }
+            }
         }
     }
 }
@@ -440,8 +454,9 @@ fn key_row(index: usize, key: &KeyRow, anchors: &Anchors, effective: Markup) -> 
     html! {
         tr {
             th scope="row" id={ "key-" (index) } {
-                (escaped(&key.name))
-                br; span.meta.mono { (escaped(&key.policy)) ":" (key.line) }
+                (shown(&key.name))
+                br; span.meta.mono { (shown(&key.policy)) ":" (key.line) }
+                (description(key.description.as_deref()))
             }
             td { (key.kind) }
             td { (state(key.state, key.expires.as_deref())) }
@@ -455,13 +470,18 @@ fn key_row(index: usize, key: &KeyRow, anchors: &Anchors, effective: Markup) -> 
     }
 }
 
+/// A key's or role's description, under its name.
+fn description(description: Option<&str>) -> Markup {
+    html! { @if let Some(description) = description { br; span.description { (shown(description)) } } }
+}
+
 fn state(state: KeyState, expires: Option<&str>) -> Markup {
     html! {
         @match state {
             KeyState::Active => span.ok { "active" },
             other => span.caution { span aria-hidden="true" { "\u{26a0} " } (other.name()) },
         }
-        @if let Some(expires) = expires { br; span.meta { "expires " (escaped(expires)) } }
+        @if let Some(expires) = expires { br; span.meta { "expires " (shown(expires)) } }
     }
 }
 
@@ -473,7 +493,7 @@ fn holdings(holdings: &[Holding], anchors: &Anchors, policy: &str) -> Markup {
     let mut direct: BTreeMap<&Source, Vec<Markup>> = BTreeMap::new();
     let mut exact = Vec::new();
     for holding in holdings {
-        let name = html! { code { (escaped(&holding.permission)) } };
+        let name = html! { code { (shown(&holding.permission)) } };
         let mut through: Vec<(&str, Pattern)> = (holding.via.iter())
             .filter_map(|via| Some((via.role.as_deref()?, via.pattern)))
             .collect();
@@ -541,7 +561,7 @@ fn cases(key: &KeyRow) -> Markup {
     };
     let failed: Vec<Markup> = (key.cases.iter())
         .filter(|case| case.result == "failed")
-        .map(|case| html! { (escaped(&case.name)) })
+        .map(|case| html! { (shown(&case.name)) })
         .collect();
     html! {
         @if key.cases.is_empty() {
@@ -572,7 +592,8 @@ fn role_row(index: usize, role: &RoleRow, anchors: &Anchors) -> Markup {
     html! {
         tr {
             th scope="row" id={ "role-" (index) } {
-                (escaped(&role.name)) br; span.meta.mono { (escaped(&role.policy)) ":" (role.line) }
+                (shown(&role.name)) br; span.meta.mono { (shown(&role.policy)) ":" (role.line) }
+                (description(role.description.as_deref()))
             }
             td { (names(&grants, "grants")) }
             td data-sort=(reaches.len()) { (names(&reaches, "permissions")) }
@@ -595,7 +616,7 @@ fn grants(review: &Review, anchors: &Anchors) -> Markup {
         @let keys = anchors.keys(&grant.policy, &grant.keys);
         tr {
             th scope="row" id={ "grant-" (index) } {
-                code { (escaped(&grant.grant)) } br; span.meta.mono { (escaped(&grant.policy)) }
+                code { (shown(&grant.grant)) } br; span.meta.mono { (shown(&grant.policy)) }
             }
             td { @match grant.pattern {
                 Pattern::Exact => "exact",
@@ -634,10 +655,10 @@ fn root_keys(review: &Review, anchors: &Anchors) -> Markup {
             tr {
                 th scope="row" { (name) }
                 td { (flags) }
-                td { (escaped(&route.family)) }
-                td { code { (escaped(&route.route)) } }
-                td { code { (escaped(&route.call)) } }
-                td { ul.plain { @for grant in &route.grants { li { code { (escaped(grant)) } } } } }
+                td { (shown(&route.family)) }
+                td { code { (shown(&route.route)) } }
+                td { code { (shown(&route.call)) } }
+                td { ul.plain { @for grant in &route.grants { li { code { (shown(grant)) } } } } }
             }
         }
     } };
@@ -681,15 +702,15 @@ fn changes(review: &Review) -> Markup {
         "Asserted by a case",
     ];
     let rows = html! { @for key in &changes.keys {
-        @let key_cell = html! { (escaped(&key.key)) br; span.meta.mono { (escaped(&key.policy)) } };
+        @let key_cell = html! { (shown(&key.key)) br; span.meta.mono { (shown(&key.policy)) } };
         @for gain in &key.gained {
             tr {
                 th scope="row" { (key_cell) } td { (key.presence) }
                 td.caution { span aria-hidden="true" { "+ " } "gained" }
-                td { code { (escaped(&gain.permission)) } }
+                td { code { (shown(&gain.permission)) } }
                 td { ul.plain { @for via in &gain.via { li {
-                    @if let Some(role) = &via.role { "role " (escaped(role)) " " }
-                    code { (escaped(&via.grant)) }
+                    @if let Some(role) = &via.role { "role " (shown(role)) " " }
+                    code { (shown(&via.grant)) }
                 } } } }
                 td { @if gain.acknowledged { span.ok { "yes" } } @else { span.level-error { "\u{26a0} no" } } }
             }
@@ -699,7 +720,7 @@ fn changes(review: &Review) -> Markup {
                 tr {
                     th scope="row" { (key_cell) } td { (key.presence) }
                     td { span aria-hidden="true" { @if change == "lost" { "\u{2212} " } @else { "\u{b1} " } } (change) }
-                    td { code { (escaped(item)) } } td {} td {}
+                    td { code { (shown(item)) } } td {} td {}
                 }
             }
         }
@@ -711,7 +732,7 @@ fn changes(review: &Review) -> Markup {
         .sum();
     html! {
         section #changes aria-labelledby="changes-title" {
-            h2 #changes-title { "Changes since " code { (escaped(&changes.base)) } }
+            h2 #changes-title { "Changes since " code { (shown(&changes.base)) } }
             p.note { (changes.keys.len()) " keys changed; " (changes.unacknowledged)
                 " gained permissions no case asserts." }
             (table("changes-table", "changes", "Changes", &header, count, rows))
@@ -730,10 +751,10 @@ fn findings(review: &Review) -> Markup {
             }
             th scope="row" { (finding.code) }
             td { (finding.rule) }
-            td.mono data-sort={ (escaped(&finding.file)) ":" (format!("{:08}", finding.line)) } {
-                (escaped(&finding.file)) ":" (finding.line) ":" (finding.column)
+            td.mono data-sort={ (shown(&finding.file)) ":" (format!("{:08}", finding.line)) } {
+                (shown(&finding.file)) ":" (finding.line) ":" (finding.column)
             }
-            td { @if let Some(owner) = &finding.owner { (escaped(owner)) } }
+            td { @if let Some(owner) = &finding.owner { (shown(owner)) } }
             td { (shortened(&finding.message)) }
         }
     } };
@@ -755,9 +776,9 @@ const MESSAGE: usize = 400;
 /// `message`, cut after [`MESSAGE`] characters.
 fn shortened(message: &str) -> Markup {
     match message.char_indices().nth(MESSAGE) {
-        None => html! { (escaped(message)) },
+        None => html! { (shown(message)) },
         Some((end, _)) => html! {
-            (escaped(&message[..end])) "\u{2026} " span.meta { "(shortened: the JSON report has it whole)" }
+            (shown(&message[..end])) "\u{2026} " span.meta { "(shortened: the JSON report has it whole)" }
         },
     }
 }
