@@ -374,8 +374,10 @@ fn who_can(review: &Review, anchors: &Anchors, show_policy: bool) -> Markup {
     html! {
         section #who-can aria-labelledby="who-can-title" {
             h2 #who-can-title { "Who can, per permission" }
-            p.note { "Every permission of the catalog (or granted, where a policy has no catalog), the keys that \
-                hold it now, and the grant each holds it through. Disabled and expired keys hold nothing." }
+            p.note { "Every permission of the catalog (or granted, where a policy has no catalog), the API keys \
+                that hold it at the time of the review, and the grant each holds it through. Disabled and expired \
+                keys hold nothing; under " code { "semantics: strict" } ", a permission either reading of " code { "*" }
+                " allows is shown as held. Root keys are in " a href="#root-keys" { "Root keys \u{d7} routes" } "." }
             (table("who-can-table", "permissions", "Who can", &header, review.permissions.len(), rows))
         }
     }
@@ -390,7 +392,7 @@ fn permission_row(row: &PermissionRow, anchors: &Anchors, show_policy: bool) -> 
             td.num { (row.holders) }
             td {
                 @if let Some(reason) = &row.forbidden {
-                    p.danger { span aria-hidden="true" { "\u{26d4} " } "forbidden to every key"
+                    p.danger { span aria-hidden="true" { "\u{26a0} " } "forbidden to every key"
                         @if !reason.is_empty() { ": " (shown(reason)) } }
                 }
                 ul.plain { @for group in &row.sources { li { (holder_group(group, anchors, &row.policy)) } } }
