@@ -58,37 +58,71 @@ pub fn escaped_but<'t>(text: &'t str, kept: &[char]) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
-/// Whether `c` shows as blank though it is not the ASCII space: the other space separators
-/// (no-break, em, ideographic...) and the letters and symbols drawn as nothing (the Hangul
-/// fillers, the braille blank).
+/// Whether `c` shows as blank or as nothing though it is not the ASCII space: the other
+/// space separators (no-break, em, ideographic...), Unicode's default-ignorable code points
+/// (variation selectors, fillers, the combining grapheme joiner...), the braille blank,
+/// and code points that are unassigned or for private use (a font may draw them as
+/// nothing).
 fn is_blank_look_alike(c: char) -> bool {
-    !c.is_ascii()
-        && (matches!(
-            c,
-            '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{2800}'
-        ) || get_general_category(c) == GeneralCategory::SpaceSeparator)
+    /// Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt).
+    const IGNORABLE: &[(u32, u32)] = &[
+        (0x00ad, 0x00ad),
+        (0x034f, 0x034f),
+        (0x061c, 0x061c),
+        (0x115f, 0x1160),
+        (0x17b4, 0x17b5),
+        (0x180b, 0x180f),
+        (0x200b, 0x200f),
+        (0x202a, 0x202e),
+        (0x2060, 0x206f),
+        (0x3164, 0x3164),
+        (0xfe00, 0xfe0f),
+        (0xfeff, 0xfeff),
+        (0xffa0, 0xffa0),
+        (0xfff0, 0xfff8),
+        (0x1bca0, 0x1bca3),
+        (0x1d173, 0x1d17a),
+        (0xe0000, 0xe0fff),
+    ];
+    if c.is_ascii() {
+        return false;
+    }
+    let code = u32::from(c);
+    c == '\u{2800}'
+        || IGNORABLE
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&code))
+        || matches!(
+            get_general_category(c),
+            GeneralCategory::SpaceSeparator
+                | GeneralCategory::Unassigned
+                | GeneralCategory::PrivateUse
+        )
 }
 
 /// `text` escaped so that two different texts never look the same for want of a visible
 /// character, for a document a person compares names in (the access review): as [`escaped`],
-/// and also blank look-alikes and spaces at either end as `\u{..}`, and a backslash doubled
-/// (so that `\u{200b}` written in a name is not taken for an escape).
+/// and also blank look-alikes, spaces at either end and a space after a space (which HTML
+/// would collapse) as `\\u{..}`, and a backslash doubled (so that `\\u{200b}` written in a
+/// name is not taken for an escape).
 pub fn escaped_unambiguous(text: &str) -> Cow<'_, str> {
-    let last = text.chars().count().saturating_sub(1);
-    let plain = |(index, c): (usize, char)| {
+    let chars: Vec<char> = text.chars().collect();
+    let last = chars.len().saturating_sub(1);
+    let plain = |index: usize| {
+        let c = chars[index];
         !is_unprintable(c)
             && !is_blank_look_alike(c)
             && c != '\\'
-            && !(c == ' ' && (index == 0 || index == last))
+            && !(c == ' ' && (index == 0 || index == last || chars[index - 1] == ' '))
     };
-    if text.chars().enumerate().all(plain) {
+    if (0..chars.len()).all(plain) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for (index, c) in text.chars().enumerate() {
+    for (index, &c) in chars.iter().enumerate() {
         match c {
             '\\' => out.push_str("\\\\"),
-            c if plain((index, c)) => out.push(c),
+            c if plain(index) => out.push(c),
             '\n' | '\r' | '\t' => out.push_str(&escaped(c.encode_utf8(&mut [0; 4]))),
             c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
         }
@@ -182,7 +216,7 @@ mod tests {
 
     #[test]
     fn names_that_look_alike_are_told_apart() {
-        let shown = |text| escaped_unambiguous(text).into_owned();
+        let shown = |text: &str| escaped_unambiguous(text).into_owned();
         assert_eq!(shown("ci_bot"), "ci_bot");
         assert_eq!(shown("ci bot"), "ci bot");
         assert_eq!(shown("ci_bot\u{a0}"), "ci_bot\\u{a0}");
@@ -194,6 +228,20 @@ mod tests {
         // The text of an escape, written in a name, is not the escape.
         assert_eq!(shown("ci_bot\\u{200b}"), "ci_bot\\\\u{200b}");
         assert_eq!(shown("a\nb"), "a\\nb");
+        assert_eq!(shown("ci  bot"), "ci \\u{20}bot");
+        let hidden = [
+            '\u{fe0f}',
+            '\u{34f}',
+            '\u{e0100}',
+            '\u{17b4}',
+            '\u{180b}',
+            '\u{fff0}',
+        ];
+        for c in hidden.into_iter().chain(['\u{e0080}', '\u{e000}']) {
+            let name = format!("alice{c}");
+            assert_eq!(shown(&name), format!("alice\\u{{{:x}}}", u32::from(c)));
+        }
+        assert_eq!(shown("café"), "café");
     }
 
     #[test]

@@ -513,3 +513,36 @@ fn a_revision_whose_tree_names_a_path_outside_it_is_refused() {
         );
     }
 }
+
+#[test]
+fn two_files_are_never_compared_under_one_name_and_links_are_walked_once() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    let base = "version: 1\nkeys:\n  alice:\n    permissions: [documents.read]\n";
+    std::fs::create_dir_all(dir.join("policies/x")).unwrap();
+    std::fs::write(dir.join("policies/x/y.yaml"), base).unwrap();
+    // Links that fan out to the same directories, many levels deep.
+    for level in 0..16 {
+        let here = dir.join(format!("policies/d{level}"));
+        std::fs::create_dir_all(&here).unwrap();
+        for link in ["a", "b"] {
+            std::os::unix::fs::symlink(format!("../d{}", level + 1), here.join(link)).unwrap();
+        }
+    }
+    std::fs::create_dir_all(dir.join("policies/d16")).unwrap();
+    std::fs::write(dir.join("policies/d16/deep.yaml"), base).unwrap();
+    git(dir, &["add", "policies"]);
+    git(dir, &["commit", "-q", "-m", "base"]);
+    // The change widens access, and adds a file whose name a lossy rewrite would pair
+    // with the changed one.
+    let widened = format!("{base}  mallory:\n    permissions: [\"*\"]\n");
+    std::fs::write(dir.join("policies/x/y.yaml"), widened).unwrap();
+    std::fs::write(dir.join("policies/x\\y.yaml"), base).unwrap();
+    let run = permspec_in(
+        dir,
+        &["diff", "--base", "HEAD", "policies", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("mallory"), "{}", run.stdout);
+}

@@ -462,6 +462,38 @@ fn git_runs_no_program_of_the_repository_and_reads_names_literally() {
         .find(|file| file["file"] == "policy.yaml")
         .unwrap();
     assert_eq!(committed["commit"]["modified"], false);
+
+    // A partial clone missing the file's blob: git would fetch it through the remote's
+    // transport, here a command of the repository's.
+    let blob = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD:policy.yaml"])
+        .current_dir(directory.path())
+        .output()
+        .unwrap();
+    let blob = String::from_utf8(blob.stdout).unwrap();
+    let blob = blob.trim();
+    let objects = directory.path().join(".git/objects").join(&blob[..2]);
+    std::fs::remove_file(objects.join(&blob[2..])).unwrap();
+    let fetched = directory.path().join("fetched");
+    for (key, value) in [
+        ("core.repositoryformatversion", "1".to_owned()),
+        ("extensions.partialClone", "origin".to_owned()),
+        ("remote.origin.promisor", "true".to_owned()),
+        ("remote.origin.url", "ssh://attacker.example/x".to_owned()),
+        (
+            "core.sshCommand",
+            format!("touch {}; false", fetched.display()),
+        ),
+    ] {
+        git(directory.path(), &["config", key, &value]);
+    }
+    let args = ["report", "policy.yaml", "--format", "json", "--now", NOW];
+    let run = permspec_in(directory.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !fetched.exists(),
+        "git fetched through the repository's ssh command"
+    );
 }
 
 #[test]

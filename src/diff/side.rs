@@ -50,6 +50,19 @@ pub enum SideError {
         /// The commit.
         commit: String,
     },
+    /// A file name that is not UTF-8.
+    #[error("`{}`: the file name is not UTF-8", .0.display())]
+    NotUtf8Name(PathBuf),
+    /// Two files that would be compared under the same name.
+    #[error("`{}` and `{}` would both be compared as `{name}`", .first.display(), .second.display())]
+    SameName {
+        /// The name.
+        name: String,
+        /// One file.
+        first: PathBuf,
+        /// The other.
+        second: PathBuf,
+    },
     /// A symbolic link of the revision that leaves the repository.
     #[error(
         "`{link}` at {commit} is a symbolic link to `{target}`, which leaves the repository: it is not followed"
@@ -92,9 +105,9 @@ impl Side {
                 } else {
                     name
                 };
-                (slashed(name), file)
+                Ok((slashed(name)?, file))
             })
-            .collect();
+            .collect::<Result<Vec<_>, SideError>>()?;
         Ok(Side {
             files,
             single_file: path.is_file(),
@@ -111,6 +124,7 @@ impl Side {
             .into_iter()
             .map(|file| Ok((repository_path(&top, &file)?, file)))
             .collect::<Result<Vec<_>, SideError>>()?;
+        let files = paired(files)?;
         Ok(Side {
             files,
             single_file: false,
@@ -137,7 +151,11 @@ impl Side {
         .map_err(|_| SideError::NotACommit(revision.to_owned()))?;
         let commit = commit.trim();
         let checkout = tempfile::tempdir()?;
-        let tree = Tree { top: &top, commit };
+        let tree = Tree {
+            top: &top,
+            commit,
+            walked: Default::default(),
+        };
         let mut files = Vec::new();
         for path in paths {
             let absolute = std::path::absolute(path)?;
@@ -180,6 +198,8 @@ const MAX_LINKS: usize = 40;
 struct Tree<'a> {
     top: &'a Path,
     commit: &'a str,
+    /// The link targets already walked.
+    walked: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 /// One entry of `git ls-tree`: its mode and path.
@@ -197,6 +217,11 @@ impl Tree<'_> {
         for entry in self.entries(path)? {
             if entry.mode == "120000" {
                 let target = self.link_target(&entry.path)?;
+                // A target walked once gives the same files again: links that fan out to
+                // the same places would otherwise be walked exponentially often.
+                if !self.walked.borrow_mut().insert(target.clone()) {
+                    continue;
+                }
                 if followed >= MAX_LINKS {
                     return Err(SideError::TooManyLinks {
                         link: entry.path,
@@ -267,8 +292,49 @@ impl Tree<'_> {
     }
 }
 
-fn slashed(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+/// `path` as a pairing name: its text, with `/` separators on Windows. A name that is not
+/// UTF-8 is refused, as any lossy form of it could be another file's name.
+fn slashed(path: &Path) -> Result<String, SideError> {
+    let text = path
+        .to_str()
+        .ok_or_else(|| SideError::NotUtf8Name(path.to_owned()))?;
+    Ok(if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.to_owned()
+    })
+}
+
+/// `files`, each file once, or an error when two different files have the same pairing
+/// name (one would hide the other's changes).
+fn paired(files: Vec<(String, PathBuf)>) -> Result<Vec<(String, PathBuf)>, SideError> {
+    let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    for (name, file) in files {
+        match seen.get(&name) {
+            None => {
+                seen.insert(name.clone(), file.clone());
+                kept.push((name, file));
+            }
+            // The same file reached by two paths (a link and its target).
+            Some(first) if same_file(first, &file) => {}
+            Some(first) => {
+                return Err(SideError::SameName {
+                    name,
+                    first: first.clone(),
+                    second: file,
+                });
+            }
+        }
+    }
+    Ok(kept)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// The root of the git work tree around the current directory.
@@ -287,8 +353,8 @@ fn repository_path(top: &Path, path: &Path) -> Result<String, SideError> {
     };
     absolute
         .strip_prefix(top)
-        .map(slashed)
         .map_err(|_| SideError::Outside(path.to_owned()))
+        .and_then(slashed)
 }
 
 /// Runs git in `directory`; its standard output, or what it said went wrong.

@@ -47,7 +47,9 @@ pub fn review_csv(review: &Review, directory: &Path) -> std::io::Result<()> {
         let (name, bytes) = table?;
         std::fs::write(staged.path().join(name), bytes)?;
     }
-    if existing.is_some() {
+    if let Some(metadata) = &existing {
+        // The new directory keeps the old one's permissions (a review may be restricted).
+        std::fs::set_permissions(staged.path(), metadata.permissions())?;
         // The old tables move into an empty directory of their own, which is then removed.
         let replaced = tempfile::Builder::new()
             .prefix(".permspec-replaced-")

@@ -23,12 +23,19 @@ pub struct FileCommit {
 /// in its git repository, else its name as given.
 pub fn file_rows(files: &[Arc<LoadedFile>]) -> (Vec<FileRow>, HashMap<PathBuf, String>) {
     let mut names = HashMap::new();
+    let mut taken = std::collections::HashSet::new();
     let rows = (files.iter())
         .map(|loaded| {
             let file = &loaded.file;
             let located = locate(file.source.path());
-            let name = (located.as_ref())
+            let mut name = (located.as_ref())
                 .map_or_else(|| file.source.name().to_owned(), |(path, _)| path.clone());
+            // Files of two repositories may have the same path in each: the later one
+            // is told apart by its name as given.
+            if taken.contains(&name) {
+                name = format!("{name} ({})", file.source.name());
+            }
+            taken.insert(name.clone());
             names.insert(file.source.path().to_owned(), name.clone());
             FileRow {
                 file: name,

@@ -775,12 +775,13 @@ fn findings(review: &Review) -> Markup {
 /// Longest finding message shown whole; the JSON report has every message whole.
 const MESSAGE: usize = 400;
 
-/// `message`, cut after [`MESSAGE`] characters.
+/// `message` (permspec's own words, which show names escaped already), cut after
+/// [`MESSAGE`] characters.
 fn shortened(message: &str) -> Markup {
     match message.char_indices().nth(MESSAGE) {
-        None => html! { (shown(message)) },
+        None => html! { (crate::printable::escaped(message)) },
         Some((end, _)) => html! {
-            (shown(&message[..end])) "\u{2026} " span.meta { "(shortened: the JSON report has it whole)" }
+            (crate::printable::escaped(&message[..end])) "\u{2026} " span.meta { "(shortened: the JSON report has it whole)" }
         },
     }
 }
