@@ -4,7 +4,7 @@
 mod support;
 
 use support::cli::{permspec, permspec_in};
-use support::git::git;
+use support::git::{git, git_with_input};
 
 const KINDS: [&str; 9] = [
     "grant-added",
@@ -440,22 +440,6 @@ fn a_case_flips_for_every_kind_of_change_to_its_key_and_for_no_other_key() {
             run.stdout
         );
     }
-}
-
-/// `git args` in `repo` with `input` on standard input; its output, trimmed.
-fn git_with_input(repo: &std::path::Path, args: &[&str], input: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "git {args:?}");
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
 /// A raw tree object's entry: mode, name, and the object's id as bytes.

@@ -6,7 +6,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use support::cli::{Run, permspec_in};
-use support::git::git;
+use support::git::{git, git_with_input};
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -465,13 +465,7 @@ fn git_runs_no_program_of_the_repository_and_reads_names_literally() {
 
     // A partial clone missing the file's blob: git would fetch it through the remote's
     // transport, here a command of the repository's.
-    let blob = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD:policy.yaml"])
-        .current_dir(directory.path())
-        .output()
-        .unwrap();
-    let blob = String::from_utf8(blob.stdout).unwrap();
-    let blob = blob.trim();
+    let blob = git_with_input(directory.path(), &["rev-parse", "HEAD:policy.yaml"], b"");
     let objects = directory.path().join(".git/objects").join(&blob[..2]);
     std::fs::remove_file(objects.join(&blob[2..])).unwrap();
     let fetched = directory.path().join("fetched");
