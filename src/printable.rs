@@ -106,6 +106,17 @@ fn is_blank_look_alike(c: char) -> bool {
 /// would collapse) as `\\u{..}`, and a backslash doubled (so that `\\u{200b}` written in a
 /// name is not taken for an escape).
 pub fn escaped_unambiguous(text: &str) -> Cow<'_, str> {
+    // Most names are plain ASCII: shown as they are, without looking at them twice.
+    let bytes = text.as_bytes();
+    let plain_ascii = bytes
+        .iter()
+        .all(|&byte| (b' '..=b'~').contains(&byte) && byte != b'\\')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if plain_ascii {
+        return Cow::Borrowed(text);
+    }
     let chars: Vec<char> = text.chars().collect();
     let last = chars.len().saturating_sub(1);
     let plain = |index: usize| {
