@@ -571,3 +571,39 @@ fn look_alike_names_repeated_grants_and_turned_off_flags() {
         assert_eq!(&unique, keys, "a key listed once per grant");
     }
 }
+
+#[test]
+fn a_permission_many_grants_reach_names_the_first_and_counts_the_rest() {
+    use permspec::eval::Matching;
+    let directory = tempfile::tempdir().unwrap();
+    // Every pattern of `a.b.c.d.e` with `*` for some of its parts, and with a trailing `*`
+    // after a prefix of it: each reaches `a.b.c.d.e`.
+    let mut grants = std::collections::BTreeSet::new();
+    for mask in 0..32u32 {
+        let parts: Vec<&str> = (["a", "b", "c", "d", "e"].iter().enumerate())
+            .map(|(bit, part)| if mask & (1 << bit) == 0 { *part } else { "*" })
+            .collect();
+        for length in 1..=5 {
+            let mut grant = parts[..length].join(".");
+            if length < 5 {
+                grant.push_str(".*");
+            }
+            grants.insert(grant);
+        }
+    }
+    let reaching = (grants.iter())
+        .filter(|grant| support::naive::matches(grant, "a.b.c.d.e", Matching::Wildcard))
+        .count();
+    assert!(reaching > 32, "{reaching}");
+    let quoted: Vec<String> = grants.iter().map(|grant| format!("\"{grant}\"")).collect();
+    let policy = format!(
+        "version: 1\nsemantics: wildcard\npermissions: [a.b.c.d.e]\nroles:\n  wide:\n    permissions: [{}]\nkeys:\n  k:\n    roles: [wide]\n",
+        quoted.join(", ")
+    );
+    std::fs::write(directory.path().join("policy.yaml"), policy).unwrap();
+    let review = json(directory.path(), &[]);
+    let holding = &review["keys"][0]["effective"][0];
+    assert_eq!(holding["permission"], "a.b.c.d.e");
+    assert_eq!(holding["via"].as_array().unwrap().len(), 32);
+    assert_eq!(holding["more"], reaching - 32, "{holding}");
+}

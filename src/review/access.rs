@@ -3,8 +3,8 @@
 //! count) with the grants that give each, turned around into who holds each permission.
 
 use super::{
-    CaseRow, GrantRow, HolderGroup, Holding, Input, KeyRow, KeyState, PermissionRow, RoleRow,
-    Source, kind_name,
+    CaseRow, GrantRow, HolderGroup, Holding, Input, KeyRow, KeyState, MAX_VIA, PermissionRow,
+    RoleRow, Source, kind_name,
 };
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::lint::rules::wildcard_covers_destructive::is_destructive;
@@ -156,7 +156,7 @@ impl<'p> Reach<'p> {
             }
         }
         let roles = &resolved.policy.roles;
-        let mut via: BTreeMap<usize, Vec<Source>> = BTreeMap::new();
+        let mut via: BTreeMap<usize, (Vec<Source>, usize)> = BTreeMap::new();
         for grant in resolved.grants(index).iter() {
             let positions = self
                 .grants
@@ -170,16 +170,22 @@ impl<'p> Reach<'p> {
                     pattern: super::Pattern::of(&grant.permission),
                 };
                 // A role held twice, or a grant written twice, gives it once.
-                let sources = via.entry(position).or_default();
-                if !sources.contains(&source) {
+                let (sources, more) = via.entry(position).or_default();
+                if sources.contains(&source) {
+                    continue;
+                }
+                if sources.len() < MAX_VIA {
                     sources.push(source);
+                } else {
+                    *more += 1;
                 }
             }
         }
         (via.into_iter())
-            .map(|(position, via)| Holding {
+            .map(|(position, (via, more))| Holding {
                 permission: self.probes[position].clone(),
                 via,
+                more,
             })
             .collect()
     }

@@ -39,11 +39,11 @@ fn digest_of<'k>(keys: impl Iterator<Item = (&'k str, &'k str, &'k str)>) -> Str
 fn key_digest(key: &KeyRow, routes: Option<&Vec<super::RouteRow>>) -> String {
     // Lists whose order is not access are sorted: roles, grants, the grants behind a
     // permission or a route call.
-    let effective: Vec<(&String, Vec<&super::Source>)> = (key.effective.iter())
+    let effective: Vec<(&String, Vec<&super::Source>, usize)> = (key.effective.iter())
         .map(|holding| {
             let mut via: Vec<&super::Source> = holding.via.iter().collect();
             via.sort_unstable();
-            (&holding.permission, via)
+            (&holding.permission, via, holding.more)
         })
         .collect();
     let mut calls: Vec<(&String, Vec<&String>)> = (routes.into_iter().flatten())

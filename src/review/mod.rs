@@ -175,8 +175,20 @@ pub struct Source {
 pub struct Holding {
     /// The permission (for a root key, a legacy tuple).
     pub permission: String,
-    /// The grants that give it.
+    /// The grants that give it: the first [`MAX_VIA`] in the key's order (its roles', then
+    /// its own).
     pub via: Vec<Source>,
+    /// How many more grants give it (absent when none): a policy of many overlapping
+    /// wildcards would otherwise make the review grow with keys × permissions × grants.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more: usize,
+}
+
+/// Most grants a review names behind one permission of one key.
+pub const MAX_VIA: usize = 32;
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Whether a key can use its grants now.

@@ -20,6 +20,13 @@ const SCRIPT: &str = include_str!("review.js");
 /// Names listed in a cell before the rest go behind a disclosure.
 const LISTED: usize = 12;
 
+/// Most names one cell lists: a policy of many overlapping wildcards would otherwise make
+/// the page grow with grants × permissions.
+const CELL: usize = 500;
+
+/// Most grants a row of "Who can" lists.
+const GROUPS: usize = 50;
+
 /// Names a cell that refers to another table's list shows before it links there instead.
 const REFERRED: usize = 5;
 
@@ -187,16 +194,25 @@ fn codes(texts: &[String]) -> Vec<Markup> {
 
 /// A cell's list of names: the first [`LISTED`] inline, the rest behind a disclosure.
 fn names(items: &[Markup], noun: &str) -> Markup {
+    let shown = &items[..items.len().min(CELL)];
     html! {
         @if items.len() <= LISTED {
             ul.inline { @for item in items { li { (item) } } }
         } @else {
             details {
                 summary { (items.len()) " " (noun) }
-                ul.plain { @for item in items { li { (item) } } }
+                ul.plain {
+                    @for item in shown { li { (item) } }
+                    @if items.len() > CELL { li { (more(items.len() - CELL, noun)) } }
+                }
             }
         }
     }
+}
+
+/// The words for `count` items (`noun`) a cell leaves out.
+fn more(count: usize, noun: &str) -> String {
+    format!("and {count} more {noun}: the JSON report lists them all")
 }
 
 /// A cell's names when they are few; else their count, linking to the row of another
@@ -395,7 +411,10 @@ fn permission_row(row: &PermissionRow, anchors: &Anchors, show_policy: bool) -> 
                     p.danger { span aria-hidden="true" { "\u{26a0} " } "forbidden to every key"
                         @if !reason.is_empty() { ": " (shown(reason)) } }
                 }
-                ul.plain { @for group in &row.sources { li { (holder_group(group, anchors, &row.policy)) } } }
+                ul.plain {
+                    @for group in row.sources.iter().take(GROUPS) { li { (holder_group(group, anchors, &row.policy)) } }
+                    @if row.sources.len() > GROUPS { li { (more(row.sources.len() - GROUPS, "grants")) } }
+                }
             }
         }
     }
