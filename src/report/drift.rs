@@ -179,9 +179,9 @@ fn counts(drift: &Drift) -> String {
     parts.join(", ")
 }
 
-/// A name in backticks, its unprintable characters escaped.
+/// A name in backticks, shown so that no two names look alike.
 fn quoted(name: &str) -> String {
-    format!("`{}`", escaped(name))
+    format!("`{}`", crate::printable::escaped_unambiguous(name))
 }
 
 fn list(names: &[String], show: fn(&str) -> String) -> String {
