@@ -296,6 +296,7 @@ fn holdings_are_the_evaluators_decisions_with_the_grants_diff_names() {
         diff: None,
         generated: now,
         previous: None,
+        config: &permspec::lint::Config::default(),
     });
     let mut checked = 0;
     for loaded in collected
@@ -509,7 +510,7 @@ fn csv_tables_are_written_all_or_none_and_nothing_else_is_replaced() {
     std::fs::write(tables.join("keys.csv"), "last quarter").unwrap();
     let run = report(directory.path(), &["--format", "csv", "-o", "tables"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(std::fs::read_dir(&tables).unwrap().count(), 9);
+    assert_eq!(std::fs::read_dir(&tables).unwrap().count(), 10);
     assert!(
         std::fs::read_to_string(tables.join("keys.csv"))
             .unwrap()
@@ -606,4 +607,38 @@ fn a_permission_many_grants_reach_names_the_first_and_counts_the_rest() {
     assert_eq!(holding["permission"], "a.b.c.d.e");
     assert_eq!(holding["via"].as_array().unwrap().len(), 32);
     assert_eq!(holding["more"], reaching - 32, "{holding}");
+}
+
+#[test]
+fn accepted_risks_are_shown_with_their_reasons() {
+    let directory = fixture();
+    edit(
+        directory.path(),
+        "  admin:\n    permissions: [\"*\"]\n",
+        "  admin:\n    permissions: [\"*\"]\n    lint: {allow: [global-wildcard], reason: \"break-glass role\", until: 2027-06-30}\n",
+    );
+    std::fs::write(
+        directory.path().join("permspec.toml"),
+        "[lint.rules]\nuntested-key = \"off\"\n",
+    )
+    .unwrap();
+    let review = json(directory.path(), &[]);
+    let exceptions = review["exceptions"].as_array().unwrap();
+    assert_eq!(exceptions.len(), 1);
+    assert_eq!(exceptions[0]["owner"], "role admin");
+    assert_eq!(
+        exceptions[0]["rules"],
+        serde_json::json!(["global-wildcard"])
+    );
+    assert_eq!(exceptions[0]["reason"], "break-glass role");
+    assert_eq!(exceptions[0]["until"], "2027-06-30");
+    assert_eq!(
+        review["rules_off"],
+        serde_json::json!([{"code": "S006", "name": "untested-key"}])
+    );
+    let html = report(directory.path(), &[]).stdout;
+    assert!(html.contains("break-glass role"));
+    assert!(
+        html.contains("The configuration does not run 1 rule: <code>S006</code> untested-key.")
+    );
 }

@@ -120,6 +120,7 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
             diff: changes.as_ref().map(|(diff, base)| (diff, base.clone())),
             generated: now,
             previous: previous.as_ref(),
+            config: &config,
         });
         let findings = findings.join().expect("the lint thread panicked");
         (review, findings, executed)

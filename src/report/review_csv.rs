@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// The tables, by file name, each with what fills it.
-const TABLES: [(&str, Fill); 9] = [
+const TABLES: [(&str, Fill); 10] = [
     ("summary.csv", summary),
     ("files.csv", files),
     ("who_can.csv", who_can),
@@ -19,6 +19,7 @@ const TABLES: [(&str, Fill); 9] = [
     ("roles.csv", roles),
     ("root_routes.csv", root_routes),
     ("findings.csv", findings),
+    ("exceptions.csv", exceptions),
     ("changes.csv", changes),
 ];
 
@@ -184,6 +185,8 @@ fn summary(review: &Review, table: &mut Table) {
         fields.push(("previous_digest", previous.digest.clone()));
         fields.push(("unchanged_since_previous", text(previous.unchanged)));
     }
+    let off: Vec<&str> = review.rules_off.iter().map(|rule| rule.code).collect();
+    fields.push(("rules_off", off.join(",")));
     for (field, value) in fields {
         table.row(&[field, &value]);
     }
@@ -318,6 +321,23 @@ fn findings(review: &Review, table: &mut Table) {
             finding.rule,
             finding.owner.as_deref().unwrap_or_default(),
             &finding.message,
+        ]);
+    }
+}
+
+fn exceptions(review: &Review, table: &mut Table) {
+    table.row(&["policy", "owner", "rules", "reason", "until", "line"]);
+    table.lists = &[2];
+    for exception in &review.exceptions {
+        let until = exception.until.as_deref().unwrap_or_default();
+        let (rules, line) = (list(&exception.rules), text(exception.line));
+        table.row(&[
+            &exception.policy,
+            &exception.owner,
+            &rules,
+            &exception.reason,
+            until,
+            &line,
         ]);
     }
 }

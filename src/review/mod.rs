@@ -6,6 +6,7 @@
 mod access;
 mod commits;
 mod digest;
+mod exceptions;
 mod findings;
 mod routes;
 
@@ -54,6 +55,10 @@ pub struct Review {
     pub urn_inert_routes: Vec<String>,
     /// Lint findings.
     pub findings: Vec<FindingRow>,
+    /// The `lint:` suppressions of keys and roles: accepted risks, with their reasons.
+    pub exceptions: Vec<ExceptionRow>,
+    /// The rules the configuration does not run.
+    pub rules_off: Vec<RuleOff>,
     /// Gained and lost access since a base, when one is given.
     pub changes: Option<Changes>,
     /// The name each file is reviewed under (its path in its git repository, else its
@@ -378,6 +383,32 @@ pub struct RouteRow {
     pub grants: Vec<String>,
 }
 
+/// A key's or role's suppression of lint rules.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExceptionRow {
+    /// The policy file.
+    pub policy: String,
+    /// `key NAME` or `role NAME`.
+    pub owner: String,
+    /// The rules excused, as written.
+    pub rules: Vec<String>,
+    /// Why.
+    pub reason: String,
+    /// The date it stops working, if set.
+    pub until: Option<String>,
+    /// Its line.
+    pub line: usize,
+}
+
+/// A rule the configuration does not run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleOff {
+    /// Its code.
+    pub code: &'static str,
+    /// Its name.
+    pub name: &'static str,
+}
+
 /// A lint finding.
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingRow {
@@ -454,6 +485,8 @@ pub struct Input<'a> {
     pub generated: Timestamp,
     /// The review this one follows.
     pub previous: Option<&'a PreviousReview>,
+    /// The configuration the findings were made with.
+    pub config: &'a crate::lint::Config,
 }
 
 /// Builds the review of `input`.
@@ -474,6 +507,8 @@ pub fn build(input: &Input<'_>) -> Review {
         root_keys: Vec::new(),
         urn_inert_routes: Vec::new(),
         findings: Vec::new(),
+        exceptions: Vec::new(),
+        rules_off: exceptions::rules_off(input.config),
         changes: input.diff.as_ref().map(|(diff, base)| changes(diff, base)),
         names,
     };
@@ -488,6 +523,10 @@ pub fn build(input: &Input<'_>) -> Review {
         review.keys.extend(access.keys);
         review.roles.extend(access.roles);
         review.grants.extend(access.grants);
+        let policy = &loaded.file.policy;
+        review
+            .exceptions
+            .extend(exceptions::of_policy(policy, &name));
         review
             .root_keys
             .extend(routes::of_policy(loaded, &name, input.generated));

@@ -787,6 +787,42 @@ fn findings(review: &Review) -> Markup {
             } @else {
                 (table("findings-table", "findings", "Findings", &header, review.findings.len(), rows))
             }
+            (exceptions(review))
+        }
+    }
+}
+
+/// The accepted risks: suppressions with their reasons, and the rules turned off.
+fn exceptions(review: &Review) -> Markup {
+    let header = ["Key or role", "Rules excused", "Reason", "Until", "Where"];
+    let rows = html! { @for exception in &review.exceptions {
+        tr {
+            th scope="row" { (shown(&exception.owner)) }
+            td { (names(&codes(&exception.rules), "rules")) }
+            td { (shown(&exception.reason)) }
+            td { @match &exception.until { Some(until) => (shown(until)), None => "no end" } }
+            td.mono { (shown(&exception.policy)) ":" (exception.line) }
+        }
+    } };
+    html! {
+        h3 { "Accepted exceptions" }
+        @if review.exceptions.is_empty() {
+            p { "No key or role suppresses a rule." }
+        } @else {
+            (table("exceptions-table", "exceptions", "Suppressions", &header, review.exceptions.len(), rows))
+        }
+        @if review.rules_off.is_empty() {
+            p { "The configuration runs every rule." }
+        } @else {
+            p.caution {
+                span aria-hidden="true" { "\u{26a0} " }
+                "The configuration does not run " (count(review.rules_off.len(), "rule")) ": "
+                @for (index, rule) in review.rules_off.iter().enumerate() {
+                    @if index > 0 { ", " }
+                    code { (rule.code) } " " (rule.name)
+                }
+                "."
+            }
         }
     }
 }
