@@ -371,17 +371,26 @@ fn an_edited_review_before_is_refused() {
     let written = report(directory.path(), &["--format", "json", "-o", "before.json"]);
     assert_eq!(written.code, 0, "{}", written.stderr);
     let path = directory.path().join("before.json");
-    let mut before: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    // A key's digest changed by hand, the review's left as it was: the file is not trusted.
-    before["keys"][0]["digest"] = Value::from("sha256:00");
-    std::fs::write(&path, before.to_string()).unwrap();
-    let run = report(
-        directory.path(),
-        &["--previous", "before.json", "-o", "review.html"],
-    );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("it was edited"), "{}", run.stderr);
-    assert!(!directory.path().join("review.html").exists());
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // A key's digest changed by hand, or its state, or a root key's route calls: the file
+    // is not trusted.
+    let mut digest = original.clone();
+    digest["keys"][0]["digest"] = Value::from("sha256:00");
+    let mut roles = original.clone();
+    roles["keys"][0]["roles"] = serde_json::json!(["hacked"]);
+    let mut routes = original.clone();
+    routes["root_keys"][0]["routes"] = serde_json::json!([]);
+    for edited in [digest, roles, routes] {
+        std::fs::write(&path, edited.to_string()).unwrap();
+        let args = ["--previous", "before.json", "-o", "review.html"];
+        let run = report(directory.path(), &args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("it was edited"), "{}", run.stderr);
+        assert!(!directory.path().join("review.html").exists());
+    }
+    std::fs::write(&path, original.to_string()).unwrap();
+    let run = report(directory.path(), &["--previous", "before.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
@@ -607,6 +616,10 @@ fn a_permission_many_grants_reach_names_the_first_and_counts_the_rest() {
     assert_eq!(holding["permission"], "a.b.c.d.e");
     assert_eq!(holding["via"].as_array().unwrap().len(), 32);
     assert_eq!(holding["more"], reaching - 32, "{holding}");
+    let row = &review["permissions"][0];
+    assert_eq!(row["unnamed"], reaching - 32, "{row}");
+    let html = report(directory.path(), &[]).stdout;
+    assert!(html.contains(&format!("and {} more grants behind", reaching - 32)));
 }
 
 #[test]

@@ -207,11 +207,29 @@ fn files(review: &Review, table: &mut Table) {
 }
 
 fn who_can(review: &Review, table: &mut Table) {
-    let header = ["policy", "permission", "destructive", "holders", "key"];
+    let header = [
+        "policy",
+        "permission",
+        "destructive",
+        "forbidden",
+        "holders",
+        "key",
+    ];
     table.row(&[&header[..], &["grant", "role", "pattern"]].concat());
     for row in &review.permissions {
         let (destructive, holders) = (text(row.destructive), text(row.holders));
-        let lead = [&*row.policy, &row.permission, &destructive, &holders];
+        let forbidden = match row.forbidden.as_deref() {
+            Some("") => "forbidden",
+            Some(reason) => reason,
+            None => "",
+        };
+        let lead = [
+            &*row.policy,
+            &row.permission,
+            &destructive,
+            forbidden,
+            &holders,
+        ];
         if row.sources.is_empty() {
             table.row(&[&lead[..], &["", "", "", ""]].concat());
         }

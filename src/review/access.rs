@@ -223,6 +223,10 @@ fn allowed_sets(
         .collect()
 }
 
+/// Of one permission: its holders, the grants behind them not named, and the keys holding
+/// it through each grant named.
+type Held<'k> = (usize, usize, BTreeMap<&'k Source, Vec<String>>);
+
 /// Who holds each permission of `permissions` (of `policy`, reviewed as `name`), through
 /// which grants, and whether a forbid rule denies it.
 fn permission_rows(
@@ -239,11 +243,12 @@ fn permission_rows(
             .next()
             .map(|rule| rule.reason.clone().unwrap_or_default())
     };
-    let mut held: HashMap<&str, (usize, BTreeMap<&Source, Vec<String>>)> = HashMap::new();
+    let mut held: HashMap<&str, Held<'_>> = HashMap::new();
     for key in keys.iter().filter(|key| key.kind == "api") {
         for holding in key.effective.iter() {
-            let (holders, sources) = held.entry(holding.permission.as_str()).or_default();
+            let (holders, unnamed, sources) = held.entry(holding.permission.as_str()).or_default();
             *holders += 1;
+            *unnamed += holding.more;
             for source in &holding.via {
                 sources.entry(source).or_default().push(key.name.clone());
             }
@@ -251,13 +256,14 @@ fn permission_rows(
     }
     (permissions.iter())
         .map(|permission| {
-            let (holders, sources) = held.remove(permission.as_str()).unwrap_or_default();
+            let (holders, unnamed, sources) = held.remove(permission.as_str()).unwrap_or_default();
             PermissionRow {
                 policy: name.to_owned(),
                 permission: permission.clone(),
                 destructive: is_destructive(permission),
                 forbidden: forbidden(permission),
                 holders,
+                unnamed,
                 sources: (sources.into_iter())
                     .map(|(source, keys)| HolderGroup {
                         source: source.clone(),

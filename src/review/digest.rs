@@ -37,38 +37,81 @@ fn digest_of<'k>(keys: impl Iterator<Item = (&'k str, &'k str, &'k str)>) -> Str
 }
 
 fn key_digest(key: &KeyRow, routes: Option<&Vec<super::RouteRow>>) -> String {
-    // Lists whose order is not access are sorted: roles, grants, the grants behind a
-    // permission or a route call.
-    let effective: Vec<(&String, Vec<&super::Source>, usize)> = (key.effective.iter())
-        .map(|holding| {
-            let mut via: Vec<&super::Source> = holding.via.iter().collect();
-            via.sort_unstable();
-            (&holding.permission, via, holding.more)
-        })
-        .collect();
-    let mut calls: Vec<(&String, Vec<&String>)> = (routes.into_iter().flatten())
-        .map(|route| (&route.call, sorted(&route.grants)))
-        .collect();
-    calls.sort_unstable();
-    let state = (
-        &key.policy,
-        &key.name,
-        key.kind,
-        key.state,
-        &key.expires,
-        sorted(&key.roles),
-        sorted(&key.direct),
-        effective,
-        calls,
-    );
-    hex(&serde_json::to_vec(&state).expect("the state serializes"))
+    let state = serde_json::to_value(key.state).expect("a state serializes");
+    Reviewed {
+        policy: &key.policy,
+        name: &key.name,
+        kind: key.kind,
+        state: state.as_str().unwrap_or_default(),
+        expires: key.expires.as_deref(),
+        roles: key.roles.iter().map(String::as_str).collect(),
+        direct: key.direct.iter().map(String::as_str).collect(),
+        effective: (key.effective.iter())
+            .map(|holding| {
+                let via = holding.via.iter().map(|source| {
+                    let role = source.role.as_deref();
+                    (source.grant.as_str(), role, source.pattern.name())
+                });
+                (holding.permission.as_str(), via.collect(), holding.more)
+            })
+            .collect(),
+        calls: (routes.into_iter().flatten())
+            .map(|route| {
+                (
+                    route.call.as_str(),
+                    route.grants.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect(),
+    }
+    .digest()
 }
 
-/// `items` in order.
-fn sorted(items: &[String]) -> Vec<&String> {
-    let mut items: Vec<&String> = items.iter().collect();
-    items.sort_unstable();
-    items
+/// A grant behind a permission: the grant, its role, its pattern.
+type Via<'a> = (&'a str, Option<&'a str>, &'a str);
+
+/// What a key's digest covers, as this review holds it or as a review before wrote it.
+struct Reviewed<'a> {
+    policy: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    state: &'a str,
+    expires: Option<&'a str>,
+    roles: Vec<&'a str>,
+    direct: Vec<&'a str>,
+    /// Each permission, the grants named behind it, how many more.
+    effective: Vec<(&'a str, Vec<Via<'a>>, usize)>,
+    /// Each route call and the grants that open it.
+    calls: Vec<(&'a str, Vec<&'a str>)>,
+}
+
+impl Reviewed<'_> {
+    /// The digest: lists whose order is not access (roles, grants, the grants behind a
+    /// permission or a call) sorted first.
+    fn digest(mut self) -> String {
+        self.roles.sort_unstable();
+        self.direct.sort_unstable();
+        for (_, via, _) in &mut self.effective {
+            via.sort_unstable();
+        }
+        self.effective.sort_unstable();
+        for (_, grants) in &mut self.calls {
+            grants.sort_unstable();
+        }
+        self.calls.sort_unstable();
+        let state = (
+            self.policy,
+            self.name,
+            self.kind,
+            self.state,
+            self.expires,
+            self.roles,
+            self.direct,
+            self.effective,
+            self.calls,
+        );
+        hex(&serde_json::to_vec(&state).expect("the state serializes"))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -77,26 +120,118 @@ fn hex(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// What a review needs of the one before it: its JSON report's time, digest and keys.
+/// What a review needs of the one before it: its JSON report's time, digest, and each
+/// key's reviewed state with its digest (so that an edited file is refused).
 #[derive(Clone, Debug, Deserialize)]
 pub struct PreviousReview {
     /// When it was made.
     pub generated: String,
     /// Its digest.
     pub digest: String,
-    /// Its keys' digests.
+    /// Its keys.
     pub keys: Vec<PreviousKey>,
+    /// Its root keys' route calls.
+    #[serde(default)]
+    pub root_keys: Vec<PreviousRootKey>,
 }
 
-/// A key of the review before.
+/// A key of the review before, as its report states it.
 #[derive(Clone, Debug, Deserialize)]
 pub struct PreviousKey {
     /// Its policy file.
     pub policy: String,
     /// Its name.
     pub name: String,
+    /// `api` or `root`.
+    pub kind: String,
+    /// Its state.
+    pub state: String,
+    /// Its expiry.
+    pub expires: Option<String>,
+    /// Its roles.
+    pub roles: Vec<String>,
+    /// Its own grants.
+    pub direct: Vec<String>,
+    /// What it was allowed.
+    pub effective: Vec<PreviousHolding>,
     /// Its digest.
     pub digest: String,
+}
+
+/// A permission a key of the review before held.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PreviousHolding {
+    /// The permission.
+    pub permission: String,
+    /// The grants named behind it.
+    pub via: Vec<PreviousSource>,
+    /// How many more.
+    #[serde(default)]
+    pub more: usize,
+}
+
+/// A grant behind a permission of the review before.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PreviousSource {
+    /// The grant.
+    pub grant: String,
+    /// Its role.
+    pub role: Option<String>,
+    /// Its pattern.
+    pub pattern: String,
+}
+
+/// A root key of the review before and its route calls.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PreviousRootKey {
+    /// Its policy file.
+    pub policy: String,
+    /// Its name.
+    pub key: String,
+    /// Its route calls.
+    pub routes: Vec<PreviousRoute>,
+}
+
+/// A route call of the review before.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PreviousRoute {
+    /// The call.
+    pub call: String,
+    /// The grants that opened it.
+    pub grants: Vec<String>,
+}
+
+impl PreviousKey {
+    /// The digest of the state the report gives the key, with its route calls.
+    fn recomputed(&self, calls: Option<&Vec<PreviousRoute>>) -> String {
+        Reviewed {
+            policy: &self.policy,
+            name: &self.name,
+            kind: &self.kind,
+            state: &self.state,
+            expires: self.expires.as_deref(),
+            roles: self.roles.iter().map(String::as_str).collect(),
+            direct: self.direct.iter().map(String::as_str).collect(),
+            effective: (self.effective.iter())
+                .map(|holding| {
+                    let via = holding.via.iter().map(|source| {
+                        let role = source.role.as_deref();
+                        (source.grant.as_str(), role, source.pattern.as_str())
+                    });
+                    (holding.permission.as_str(), via.collect(), holding.more)
+                })
+                .collect(),
+            calls: (calls.into_iter().flatten())
+                .map(|route| {
+                    (
+                        route.call.as_str(),
+                        route.grants.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect(),
+        }
+        .digest()
+    }
 }
 
 /// A key of a review: its file and name.
@@ -136,14 +271,17 @@ pub enum PreviousError {
         /// The digest of its keys.
         computed: String,
     },
+    /// A key's stated state is not the state its digest covers.
+    #[error("the key `{}` of `{}` is not in the state its digest covers: it was edited", .0.name, .0.policy)]
+    KeyEdited(KeyId),
     /// It names a key twice.
     #[error("it names the key `{}` of `{}` twice", .0.name, .0.policy)]
     Repeated(KeyId),
 }
 
 impl PreviousReview {
-    /// Checks that the report is one permspec wrote: its digest is the digest of its keys,
-    /// and no key is named twice.
+    /// Checks that the report is one permspec wrote: each key's digest is the digest of the
+    /// state it states, the report's is the digest of its keys, and no key is named twice.
     pub fn verify(&self) -> Result<(), PreviousError> {
         let mut seen = std::collections::BTreeSet::new();
         for key in &self.keys {
@@ -153,6 +291,20 @@ impl PreviousReview {
             };
             if !seen.insert(id.clone()) {
                 return Err(PreviousError::Repeated(id));
+            }
+        }
+        let routes: HashMap<(&str, &str), &Vec<PreviousRoute>> = (self.root_keys.iter())
+            .map(|root| ((root.policy.as_str(), root.key.as_str()), &root.routes))
+            .collect();
+        for key in &self.keys {
+            let calls = routes
+                .get(&(key.policy.as_str(), key.name.as_str()))
+                .copied();
+            if key.recomputed(calls) != key.digest {
+                return Err(PreviousError::KeyEdited(KeyId {
+                    policy: key.policy.clone(),
+                    name: key.name.clone(),
+                }));
             }
         }
         let keys = self.keys.iter();

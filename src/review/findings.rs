@@ -41,7 +41,7 @@ pub fn with_findings(
                 .owner
                 .zip(policy)
                 .map(|(owner, policy)| match owner {
-                    Owner::Key(index) => policy.keys[index].name.value.clone(),
+                    Owner::Key(index) => format!("key {}", policy.keys[index].name.value),
                     Owner::Role(index) => format!("role {}", policy.roles[index].name.value),
                 });
             if let (Some(Owner::Key(index)), Some(&first)) = (finding.owner, first_row.get(&name)) {

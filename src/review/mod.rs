@@ -248,6 +248,9 @@ pub struct PermissionRow {
     pub forbidden: Option<String>,
     /// How many keys hold it.
     pub holders: usize,
+    /// Grants behind the holders' holdings that are not named in `sources` (a holding names
+    /// [`MAX_VIA`] at most).
+    pub unnamed: usize,
     /// The keys, grouped by the grant they hold it through.
     pub sources: Vec<HolderGroup>,
 }

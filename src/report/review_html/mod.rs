@@ -90,7 +90,7 @@ fn policy() -> String {
         )
     };
     format!(
-        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        "default-src 'none'; style-src {}; script-src {}; base-uri 'none'; form-action 'none'",
         hash(STYLE),
         hash(SCRIPT)
     )
@@ -414,6 +414,7 @@ fn permission_row(row: &PermissionRow, anchors: &Anchors, show_policy: bool) -> 
                 ul.plain {
                     @for group in row.sources.iter().take(GROUPS) { li { (holder_group(group, anchors, &row.policy)) } }
                     @if row.sources.len() > GROUPS { li { (more(row.sources.len() - GROUPS, "grants")) } }
+                    @if row.unnamed > 0 { li { "and " (count(row.unnamed, "more grant")) " behind the holders' permissions, not named (a key names 32 at most)" } }
                 }
             }
         }
@@ -532,8 +533,10 @@ fn holdings(holdings: &[Holding], anchors: &Anchors, policy: &str) -> Markup {
             }
         }
     }
+    let unnamed: usize = holdings.iter().map(|holding| holding.more).sum();
     html! {
         (count(holdings.len(), "permission"))
+        @if unnamed > 0 { " (" (count(unnamed, "more grant")) " behind them not named)" }
         ul.plain {
             @for (role, (pattern, permissions)) in &roles {
                 li {
