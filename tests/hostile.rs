@@ -548,7 +548,7 @@ fn markdown_diffs_escape_hostile_key_names() {
         .collect();
     assert_eq!(rows.len(), 3, "header, rule and one key:\n{}", run.stdout);
     assert!(
-        rows[2].contains("``a\\|b`c \\| injected \\| row \\|``"),
+        rows[2].contains("``a\\|b`c\\n\\| injected \\| row \\|``"),
         "{}",
         rows[2]
     );
