@@ -236,3 +236,19 @@ fn the_readme_opens_on_the_main_job_as_it_runs() {
         );
     }
 }
+
+#[test]
+fn with_no_paths_and_no_policies_directory_the_default_is_named() {
+    let directory = tempfile::tempdir().unwrap();
+    for command in ["test", "lint", "report"] {
+        let run = support::cli::permspec_in(directory.path(), &[command]);
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("`policies` is checked when no paths are given"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("permspec init"), "{}", run.stderr);
+    }
+}

@@ -150,6 +150,17 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
         Ok(files) => Ok(files),
         Err(error) => {
             eprintln_escaped!("error: {error}");
+            // `policies` is what a command checks when given no paths: say so.
+            if paths
+                .iter()
+                .any(|path| path.as_os_str() == "policies" && !path.exists())
+            {
+                eprintln!(
+                    "help: `policies` is checked when no paths are given: give policy files or \
+                     directories, set `paths` in permspec.toml, or write a starter suite with \
+                     `permspec init`"
+                );
+            }
             Err(Exit::BadInput)
         }
     }
