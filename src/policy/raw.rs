@@ -246,15 +246,12 @@ impl Expectation {
     }
 
     /// The expectation in words: `allow`, or `wildcard: allow, literal: deny`.
-    pub fn describe(self) -> String {
+    pub fn describe(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Expectation::Same(expect) => expect.word().to_owned(),
+            Expectation::Same(expect) => expect.word().into(),
             Expectation::PerMode(modes) => {
-                format!(
-                    "wildcard: {}, literal: {}",
-                    modes.wildcard.word(),
-                    modes.literal.word()
-                )
+                let (wildcard, literal) = (modes.wildcard.word(), modes.literal.word());
+                format!("wildcard: {wildcard}, literal: {literal}").into()
             }
         }
     }

@@ -9,14 +9,14 @@ use std::fmt::Write as _;
 pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
     let mut files: Vec<&str> = Vec::new();
     for (test, _) in executed {
-        if !files.contains(&test.file.as_str()) {
+        if !files.contains(&&*test.file) {
             files.push(&test.file);
         }
     }
     let count = |file: Option<&str>, what: fn(&Executed) -> bool| {
         executed
             .iter()
-            .filter(|e| file.is_none_or(|file| e.0.file == file) && what(e))
+            .filter(|e| file.is_none_or(|file| &*e.0.file == file) && what(e))
             .count()
     };
     let failed = |(_, result): &Executed| result.as_ref().is_some_and(|result| !result.passed);
@@ -41,7 +41,7 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
             count(Some(file), failed),
             count(Some(file), skipped)
         );
-        for (test, result) in executed.iter().filter(|(test, _)| test.file == file) {
+        for (test, result) in executed.iter().filter(|(test, _)| &*test.file == file) {
             let case = test
                 .name
                 .strip_prefix(&format!("{file}::"))

@@ -350,8 +350,8 @@ fn cases_by_key<'i>(policy: &Policy, input: &'i Input<'_>) -> HashMap<&'i str, V
         };
         for key in keys {
             cases.entry(key).or_default().push(CaseRow {
-                name: test.name.clone(),
-                file: test.file.clone(),
+                name: test.name.to_string(),
+                file: test.file.to_string(),
                 line: test.line,
                 result,
             });

@@ -51,16 +51,21 @@ pub fn collect(
                     now: file.now.unwrap_or(now),
                     file,
                 });
-                tests.extend((0..loaded.file.cases.len()).map(|index| Test::case(&loaded, index)));
+                // The name the file's tests carry, escaped once for all of them.
+                let file: Arc<str> = crate::printable::escaped(loaded.file.source.name()).into();
                 tests.extend(
-                    (0..loaded.file.root_cases.len()).map(|index| Test::root_case(&loaded, index)),
+                    (0..loaded.file.cases.len()).map(|index| Test::case(&loaded, &file, index)),
                 );
                 tests.extend(
-                    (0..loaded.file.access.len()).map(|index| Test::access(&loaded, index)),
+                    (0..loaded.file.root_cases.len())
+                        .map(|index| Test::root_case(&loaded, &file, index)),
+                );
+                tests.extend(
+                    (0..loaded.file.access.len()).map(|index| Test::access(&loaded, &file, index)),
                 );
                 tests.extend(
                     (0..loaded.file.route_access.len())
-                        .map(|index| Test::route_access(&loaded, index)),
+                        .map(|index| Test::route_access(&loaded, &file, index)),
                 );
                 loaded_files.push(loaded);
             }

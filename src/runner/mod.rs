@@ -24,15 +24,16 @@ use crate::policy::{Expect, Expectation, LoadError};
 use crate::printable::escaped;
 use crate::query::{self, unkey_limits};
 use crate::render::Renderer;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One test: a case, an access assertion, or a file that did not load.
 #[derive(Clone, Debug)]
 pub struct Test {
-    /// `file::case name`.
-    pub name: String,
-    /// The file's display name.
-    pub file: String,
+    /// `file::case name` (shared by the clones a run makes).
+    pub name: Arc<str>,
+    /// The file's display name (shared by the file's tests).
+    pub file: Arc<str>,
     /// 1-based line of the case in its file.
     pub line: usize,
     /// 1-based column of the case in its file.
@@ -57,9 +58,9 @@ pub struct TestResult {
     /// The expectation held.
     pub passed: bool,
     /// `allow`, `deny` or `error` (for access assertions: the allowed keys).
-    pub expected: String,
+    pub expected: Cow<'static, str>,
     /// What happened, in the same words.
-    pub actual: String,
+    pub actual: Cow<'static, str>,
     /// The decision code, when a decision was made.
     pub code: Option<Code>,
     /// The semantics the test ran under.
@@ -104,10 +105,11 @@ fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Test {
-    fn case(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+    fn case(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
         let case = &loaded.file.cases[index];
         Test::located(
             loaded,
+            file,
             case.name.clone(),
             case.span.start,
             case.ignore,
@@ -115,11 +117,12 @@ impl Test {
         )
     }
 
-    fn access(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+    fn access(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
         let assertion = &loaded.file.access[index];
         let name = format!("access: {}", assertion.query.text);
         Test::located(
             loaded,
+            file,
             name,
             assertion.span.start,
             false,
@@ -127,10 +130,11 @@ impl Test {
         )
     }
 
-    fn root_case(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+    fn root_case(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
         let case = &loaded.file.root_cases[index];
         Test::located(
             loaded,
+            file,
             case.name.clone(),
             case.span.start,
             case.ignore,
@@ -138,11 +142,12 @@ impl Test {
         )
     }
 
-    fn route_access(loaded: &Arc<LoadedFile>, index: usize) -> Self {
+    fn route_access(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
         let assertion = &loaded.file.route_access[index];
         let name = format!("access: {}", assertion.check.describe());
         Test::located(
             loaded,
+            file,
             name,
             assertion.span.start,
             false,
@@ -152,6 +157,7 @@ impl Test {
 
     fn located(
         loaded: &LoadedFile,
+        file: &Arc<str>,
         name: String,
         offset: usize,
         ignored: bool,
@@ -159,11 +165,11 @@ impl Test {
     ) -> Self {
         let source = &loaded.file.source;
         let (line, column) = source.line_column(offset);
-        // A name is one line of the log: a line break in it must not forge a result line.
-        let file = escaped(source.name());
+        // A name is one line of the log: a line break in it must not forge a result line
+        // (`file` is the file's name escaped so).
         Test {
-            name: format!("{file}::{}", escaped(&shortened(&name))),
-            file: file.into_owned(),
+            name: format!("{file}::{}", escaped(&shortened(&name))).into(),
+            file: Arc::clone(file),
             line,
             column,
             ignored,
@@ -173,9 +179,9 @@ impl Test {
 
     fn load_failure(error: LoadError) -> Self {
         let (line, column) = error.line_column().unwrap_or((1, 1));
-        let file = escaped(error.file()).into_owned();
+        let file: Arc<str> = escaped(error.file()).into();
         Test {
-            name: file.clone(),
+            name: Arc::clone(&file),
             file,
             line,
             column,
@@ -223,8 +229,8 @@ impl Test {
             Body::RouteAccess(loaded, index) => root::run_access(loaded, *index),
             Body::LoadFailure(error) => TestResult {
                 passed: false,
-                expected: "load".to_owned(),
-                actual: "error".to_owned(),
+                expected: "load".into(),
+                actual: "error".into(),
                 code: None,
                 semantics: None,
                 failure: Some(FileDiagnostic::clone(error)),
@@ -244,7 +250,7 @@ fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
     let mut result = TestResult {
         passed: false,
         expected: expected.describe(),
-        actual: "error".to_owned(),
+        actual: "error".into(),
         code: None,
         semantics: Some(loaded.semantics),
         failure: None,
@@ -259,7 +265,7 @@ fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
                         .resolved
                         .verdict(&case.key.value, &parsed, loaded.semantics, loaded.now);
                 result.code = Some(verdict.code());
-                result.actual = if verdict.allowed() { "allow" } else { "deny" }.to_owned();
+                result.actual = if verdict.allowed() { "allow" } else { "deny" }.into();
                 result.passed = failure::expectation_holds(case, &verdict);
                 if !result.passed {
                     let decision = loaded.resolved.decide(
@@ -290,8 +296,8 @@ fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
         .collect();
     let mut result = TestResult {
         passed: false,
-        expected: listed.join(", "),
-        actual: "error".to_owned(),
+        expected: listed.join(", ").into(),
+        actual: "error".into(),
         code: None,
         semantics: Some(loaded.semantics),
         failure: None,
@@ -314,7 +320,7 @@ fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
         })
         .map(|key| key.name.value.as_str())
         .collect();
-    result.actual = allowed.join(", ");
+    result.actual = allowed.join(", ").into();
     result.passed = {
         let mut expected = listed.clone();
         expected.sort_unstable();

@@ -30,12 +30,12 @@ pub fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
     // A case that pins a status is about the status too: it shows in both words.
     let (expected, actual) = match &case.status {
         Some(pinned) => (
-            format!("{} ({})", case.expect.value.word(), pinned.value),
-            format!("{} ({})", word(outcome.allowed), outcome.status),
+            format!("{} ({})", case.expect.value.word(), pinned.value).into(),
+            format!("{} ({})", word(outcome.allowed), outcome.status).into(),
         ),
         None => (
-            case.expect.value.word().to_owned(),
-            word(outcome.allowed).to_owned(),
+            case.expect.value.word().into(),
+            word(outcome.allowed).into(),
         ),
     };
     TestResult {
@@ -82,8 +82,8 @@ pub fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
     let passed = allowed == listed;
     TestResult {
         passed,
-        expected,
-        actual,
+        expected: expected.into(),
+        actual: actual.into(),
         code: None,
         semantics: None,
         failure: (!passed).then(|| failure::route_access(loaded, assertion, &outcomes)),
