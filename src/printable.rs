@@ -175,32 +175,24 @@ pub fn json_pretty(value: &impl Serialize) -> String {
 /// [`escaped_unambiguous`]) as `\\u` escapes too: for a list in a cell of a table a person
 /// compares names in.
 pub fn json_unambiguous(value: &impl Serialize) -> String {
-    let text = json(value);
-    if !text.chars().any(is_blank_look_alike) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_blank_look_alike(c) {
-            for unit in c.encode_utf16(&mut [0; 2]) {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    with_json_escapes(json(value), is_blank_look_alike)
 }
 
 /// Serialized JSON with its unprintable characters as `\\u` escapes: outside strings, JSON
 /// has only ASCII punctuation and whitespace, so every such character is inside a string.
 fn json_escaped(serialized: String) -> String {
-    if !serialized.chars().any(is_unprintable) {
+    with_json_escapes(serialized, is_unprintable_inline)
+}
+
+/// `serialized` JSON with every character `escape` picks written as `\\u` escapes (UTF-16
+/// units, as JSON has them).
+fn with_json_escapes(serialized: String, escape: fn(char) -> bool) -> String {
+    if !serialized.chars().any(escape) {
         return serialized;
     }
     let mut out = String::with_capacity(serialized.len() + 16);
     for c in serialized.chars() {
-        if is_unprintable_inline(c) {
+        if escape(c) {
             for unit in c.encode_utf16(&mut [0; 2]) {
                 let _ = write!(out, "\\u{unit:04x}");
             }
