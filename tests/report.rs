@@ -567,6 +567,21 @@ fn look_alike_names_repeated_grants_and_turned_off_flags() {
         serde_json::json!(["R002"]),
         "flagged though lint allows it"
     );
+    // Nor does the key's own suppression hide it: the suppression is shown beside.
+    edit(
+        directory.path(),
+        "  owner:\n    permissions: [\"unkey:v1:ws_1:**#*\"]\n",
+        "  owner:\n    permissions: [\"unkey:v1:ws_1:**#*\"]\n    lint: {allow: [R002], reason: \"the workspace owner\"}\n",
+    );
+    let suppressed = json(directory.path(), &[]);
+    let roots = suppressed["root_keys"].as_array().unwrap();
+    let owner = roots.iter().find(|key| key["key"] == "owner").unwrap();
+    assert_eq!(
+        owner["flags"],
+        serde_json::json!(["R002"]),
+        "flagged though suppressed"
+    );
+    assert_eq!(suppressed["exceptions"][0]["reason"], "the workspace owner");
     let alice = (review["keys"].as_array().unwrap().iter())
         .find(|key| key["name"] == "alice")
         .unwrap();

@@ -132,7 +132,7 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
 }
 
 /// `config` running only the rules a review flags root keys with, at their own levels,
-/// whatever `config` selects, ignores or turns off.
+/// whatever `config` selects, ignores or turns off, and whatever keys' suppressions excuse.
 fn flagging(config: &Config) -> Config {
     let selectors =
         FLAGGED.map(|rule| Selector::parse(rule.rule().code).expect("a rule's code selects it"));
@@ -140,6 +140,7 @@ fn flagging(config: &Config) -> Config {
         levels: Default::default(),
         select: selectors.to_vec(),
         ignore: Vec::new(),
+        suppressions: false,
         ..config.clone()
     }
 }

@@ -43,6 +43,9 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// What to check when no paths are given (`paths`, relative to the file).
     pub paths: Vec<PathBuf>,
+    /// Whether keys' and roles' `lint:` suppressions excuse findings (true but for the
+    /// access review's flags, which a reviewer sees whatever is excused).
+    pub suppressions: bool,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             limits: Limits::default(),
             file: None,
             paths: Vec::new(),
+            suppressions: true,
         }
     }
 }
