@@ -2,7 +2,7 @@
 //! quarter's report can say its access is unchanged since the review signed last time, or
 //! name the keys whose access differs.
 
-use super::{KeyRow, Review, RootKeyRow};
+use super::{KeyRow, Review, RootKeyRow, RouteRow, Source};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -36,35 +36,46 @@ fn digest_of<'k>(keys: impl Iterator<Item = (&'k str, &'k str, &'k str)>) -> Str
     hex(&serde_json::to_vec(&sorted).expect("strings serialize"))
 }
 
-fn key_digest(key: &KeyRow, routes: Option<&Vec<super::RouteRow>>) -> String {
+fn key_digest(key: &KeyRow, routes: Option<&Vec<RouteRow>>) -> String {
     let state = serde_json::to_value(key.state).expect("a state serializes");
+    let effective = key.effective.iter();
     Reviewed {
         policy: &key.policy,
         name: &key.name,
         kind: key.kind,
         state: state.as_str().unwrap_or_default(),
         expires: key.expires.as_deref(),
-        roles: key.roles.iter().map(String::as_str).collect(),
-        direct: key.direct.iter().map(String::as_str).collect(),
-        effective: (key.effective.iter())
-            .map(|holding| {
-                let via = holding.via.iter().map(|source| {
-                    let role = source.role.as_deref();
-                    (source.grant.as_str(), role, source.pattern.name())
-                });
-                (holding.permission.as_str(), via.collect(), holding.more)
-            })
-            .collect(),
-        calls: (routes.into_iter().flatten())
-            .map(|route| {
-                (
-                    route.call.as_str(),
-                    route.grants.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect(),
+        roles: strs(&key.roles),
+        direct: strs(&key.direct),
+        effective: holdings(effective.map(|held| (&held.permission, &held.via, held.more))),
+        calls: calls(routes),
     }
     .digest()
+}
+
+/// Each permission, the grants named behind it, and how many more, as a digest covers them.
+fn holdings<'a>(
+    held: impl Iterator<Item = (&'a String, &'a Vec<Source>, usize)>,
+) -> Vec<(&'a str, Vec<Via<'a>>, usize)> {
+    held.map(|(permission, via, more)| {
+        let via = via.iter().map(|source| {
+            let role = source.role.as_deref();
+            (source.grant.as_str(), role, source.pattern.name())
+        });
+        (permission.as_str(), via.collect(), more)
+    })
+    .collect()
+}
+
+/// Each route call and the grants that open it, as a digest covers them.
+fn calls(routes: Option<&Vec<RouteRow>>) -> Vec<(&str, Vec<&str>)> {
+    (routes.into_iter().flatten())
+        .map(|route| (route.call.as_str(), strs(&route.grants)))
+        .collect()
+}
+
+fn strs(items: &[String]) -> Vec<&str> {
+    items.iter().map(String::as_str).collect()
 }
 
 /// A grant behind a permission: the grant, its role, its pattern.
@@ -164,21 +175,10 @@ pub struct PreviousHolding {
     /// The permission.
     pub permission: String,
     /// The grants named behind it.
-    pub via: Vec<PreviousSource>,
+    pub via: Vec<Source>,
     /// How many more.
     #[serde(default)]
     pub more: usize,
-}
-
-/// A grant behind a permission of the review before.
-#[derive(Clone, Debug, Deserialize)]
-pub struct PreviousSource {
-    /// The grant.
-    pub grant: String,
-    /// Its role.
-    pub role: Option<String>,
-    /// Its pattern.
-    pub pattern: String,
 }
 
 /// A root key of the review before and its route calls.
@@ -189,46 +189,23 @@ pub struct PreviousRootKey {
     /// Its name.
     pub key: String,
     /// Its route calls.
-    pub routes: Vec<PreviousRoute>,
-}
-
-/// A route call of the review before.
-#[derive(Clone, Debug, Deserialize)]
-pub struct PreviousRoute {
-    /// The call.
-    pub call: String,
-    /// The grants that opened it.
-    pub grants: Vec<String>,
+    pub routes: Vec<RouteRow>,
 }
 
 impl PreviousKey {
     /// The digest of the state the report gives the key, with its route calls.
-    fn recomputed(&self, calls: Option<&Vec<PreviousRoute>>) -> String {
+    fn recomputed(&self, routes: Option<&Vec<RouteRow>>) -> String {
+        let effective = self.effective.iter();
         Reviewed {
             policy: &self.policy,
             name: &self.name,
             kind: &self.kind,
             state: &self.state,
             expires: self.expires.as_deref(),
-            roles: self.roles.iter().map(String::as_str).collect(),
-            direct: self.direct.iter().map(String::as_str).collect(),
-            effective: (self.effective.iter())
-                .map(|holding| {
-                    let via = holding.via.iter().map(|source| {
-                        let role = source.role.as_deref();
-                        (source.grant.as_str(), role, source.pattern.as_str())
-                    });
-                    (holding.permission.as_str(), via.collect(), holding.more)
-                })
-                .collect(),
-            calls: (calls.into_iter().flatten())
-                .map(|route| {
-                    (
-                        route.call.as_str(),
-                        route.grants.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect(),
+            roles: strs(&self.roles),
+            direct: strs(&self.direct),
+            effective: holdings(effective.map(|held| (&held.permission, &held.via, held.more))),
+            calls: calls(routes),
         }
         .digest()
     }
@@ -293,7 +270,7 @@ impl PreviousReview {
                 return Err(PreviousError::Repeated(id));
             }
         }
-        let routes: HashMap<(&str, &str), &Vec<PreviousRoute>> = (self.root_keys.iter())
+        let routes: HashMap<(&str, &str), &Vec<RouteRow>> = (self.root_keys.iter())
             .map(|root| ((root.policy.as_str(), root.key.as_str()), &root.routes))
             .collect();
         for key in &self.keys {

@@ -165,7 +165,7 @@ impl Pattern {
 }
 
 /// A grant a key holds a permission through.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Source {
     /// The grant as written.
     pub grant: String,
@@ -374,7 +374,7 @@ pub struct RootKeyRow {
 }
 
 /// A route call a root key may make.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RouteRow {
     /// The route's family (`keys`, `apis`, ...).
     pub family: String,
