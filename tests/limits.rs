@@ -43,7 +43,7 @@ fn more_cases_than_the_limit_are_refused_before_expansion() {
     let file = Loader::new(six)
         .load(Path::new("fixtures/limits/six-cases.yaml"))
         .unwrap();
-    assert_eq!(file.cases.len(), 6);
+    assert_eq!(file.checks.len(), 6);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Loading policy files: every kind of bad input gets a diagnostic with file, line, column,
 //! a label on the node and a hint; good input keeps the span of every node.
 
-use permspec::policy::{Expect, Expectation, KeyKind, Loader, SharedResolution};
+use permspec::policy::{Expect, Expectation, KeyKind, Loader, SharedResolution, Subject};
 use permspec::report::Renderer;
 use std::path::Path;
 use std::sync::Arc;
@@ -65,13 +65,12 @@ fn every_node_keeps_its_span() {
     let catalog = policy.catalog.as_ref().unwrap();
     assert_eq!(at(catalog[5].span), "billing.manage");
 
-    let case = file
-        .cases
-        .iter()
-        .find(|c| c.name == "malformed query is rejected")
+    let (case, query) = file
+        .query_checks()
+        .find(|(c, _)| c.name == "malformed query is rejected")
         .unwrap();
-    assert_eq!(at(case.query.span), "\"documents.read AND\"");
-    assert_eq!(case.query.offset, Some(case.query.span.start + 1));
+    assert_eq!(at(query.span), "\"documents.read AND\"");
+    assert_eq!(query.offset, Some(query.span.start + 1));
     assert_eq!(at(case.key.span), "alice");
     assert_eq!(case.expect.value, Expectation::Same(Expect::Error));
 }
@@ -83,14 +82,13 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
         .unwrap();
     let text = file.source.text();
     let staff: Vec<(&str, &str, &str)> = file
-        .cases
-        .iter()
-        .filter(|c| c.name.starts_with("staff can read"))
-        .map(|c| {
+        .query_checks()
+        .filter(|(c, _)| c.name.starts_with("staff can read"))
+        .map(|(c, query)| {
             (
                 c.name.as_str(),
                 &text[c.key.span.start..c.key.span.end],
-                &text[c.query.span.start..c.query.span.end],
+                &text[query.span.start..query.span.end],
             )
         })
         .collect();
@@ -120,7 +118,7 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
         ]
     );
     let derived = file
-        .cases
+        .checks
         .iter()
         .find(|c| c.key.value == "contractor")
         .unwrap();
@@ -137,7 +135,7 @@ fn repeated_case_names_are_made_unique_in_file_order() {
     )
     .unwrap();
     let file = Loader::default().load(&path).unwrap();
-    let names: Vec<&str> = file.cases.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = file.checks.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["same", "same (2)"]);
 }
 
@@ -165,7 +163,7 @@ fn a_cases_file_tests_the_policy_it_refers_to() {
         "fixtures/suites/shared-policy/policy.yaml"
     );
     assert_eq!(file.policy.keys.len(), 3);
-    assert_eq!(file.cases.len(), 4);
+    assert_eq!(file.checks.len(), 4);
 }
 
 #[test]
@@ -205,5 +203,55 @@ fn files_loaded_together_share_their_policy_and_its_resolution() {
         assert!(Arc::ptr_eq(&file.policy, &files[0].policy));
         assert!(Arc::ptr_eq(&resolution.of(&file.policy), &first));
     }
-    assert_eq!(files[1].cases.len(), files[8].cases.len());
+    assert_eq!(files[1].checks.len(), files[8].checks.len());
+}
+
+#[test]
+fn checks_and_assertions_of_every_kind_keep_the_order_of_the_file() {
+    let text = r#"version: 1
+workspace: {id: ws_1}
+apis: {api_1: {keyspace: ks_1}}
+keys:
+  app: {permissions: [documents.read]}
+root_keys:
+  deployer: {permissions: ["api.*.read_key"]}
+cases:
+  - {name: a route, key: deployer, route: keys.getKey, params: {apiId: api_1, keyId: key_1}, expect: allow}
+  - {name: a query, key: app, query: documents.read, expect: allow}
+  - {name: a urn, key: deployer, urn: "unkey:v1:ws_1:keyspaces/ks_1/keys/*#read_key", expect: deny}
+  - {name: another query, key: app, query: documents.write, expect: deny}
+access:
+  - {route: keys.getKey, params: {apiId: api_1, keyId: key_1}, keys: [deployer]}
+  - {query: documents.read, keys: [app]}
+"#;
+    let file = Loader::default()
+        .load_text(Path::new("mixed.yaml"), text.to_owned())
+        .unwrap();
+    let checks: Vec<(&str, &str)> = (file.checks.iter())
+        .map(|check| {
+            let kind = match &check.subject {
+                Subject::Query(_) => "query",
+                Subject::Urn(_) => "urn",
+                Subject::Route(_) => "route",
+                _ => "other",
+            };
+            (check.name.as_str(), kind)
+        })
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("a route", "route"),
+            ("a query", "query"),
+            ("a urn", "urn"),
+            ("another query", "query")
+        ]
+    );
+    let assertions: Vec<String> = (file.assertions.iter())
+        .map(|assertion| assertion.subject.describe())
+        .collect();
+    assert_eq!(
+        assertions,
+        ["keys.getKey(apiId=api_1, keyId=key_1)", "documents.read"]
+    );
 }

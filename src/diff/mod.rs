@@ -11,8 +11,8 @@ use crate::eval::{Code, Semantics};
 use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Config, Finding, Owner, lint_loaded};
 use crate::policy::{
-    AccessMap, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes, Resolved, RouteProbes,
-    SharedResolution, Source, TestFile, Via, decide_root, matchings_of, provenance,
+    AccessMap, Asked, Decided, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes,
+    Resolved, RouteProbes, SharedResolution, Source, TestFile, Via, matchings_of, provenance,
 };
 use crate::query;
 use crate::span::Span;
@@ -136,6 +136,18 @@ pub enum Answer {
     },
     /// The keys an access assertion finds allowed, in the policy's order.
     Keys(Vec<String>),
+}
+
+impl From<&Decided> for Answer {
+    fn from(decided: &Decided) -> Self {
+        match decided {
+            Decided::Query(verdict) => Answer::Code(verdict.code()),
+            Decided::Root(outcome) => Answer::Status {
+                allowed: outcome.allowed,
+                status: outcome.status,
+            },
+        }
+    }
 }
 
 impl Answer {
@@ -588,15 +600,15 @@ fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> 
         .files
         .values()
         .filter(|version| version.file.policy.source.path() == policy.source.path())
-        .flat_map(|version| &version.file.cases)
-        .filter(|case| {
+        .flat_map(|version| version.file.query_checks())
+        .filter(|(case, _)| {
             !case.ignore
                 && case.key.value == key
                 && matchings
                     .iter()
                     .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
         })
-        .filter_map(|case| query::parse(&case.query.text).ok())
+        .filter_map(|(_, query)| query::parse(&query.text).ok())
         .collect()
 }
 
@@ -771,71 +783,38 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     // A key that decides every query alike on both sides flips no case: only the others'
     // cases are decided (the cost follows the change, not the size of the suite).
     let mut alike: HashMap<&str, bool> = HashMap::new();
-    for case in &new.file.cases {
+    for case in &new.file.checks {
         let key = case.key.value.as_str();
-        if *alike
-            .entry(key)
-            .or_insert_with(|| decides_alike(old, new, key))
+        // A root key's answer depends on more than its grants (the workspace, the APIs).
+        if case.subject.query().is_some()
+            && *alike
+                .entry(key)
+                .or_insert_with(|| decides_alike(old, new, key))
         {
             continue;
         }
-        let Ok(parsed) = query::parse(&case.query.text) else {
+        let Ok(asked) = Asked::of(&case.subject) else {
             continue;
         };
-        let decide = |version: &Version| {
-            let verdict = version.resolved.verdict(
-                &case.key.value,
-                &parsed,
-                version.file.semantics,
-                version.now,
-            );
-            Answer::Code(verdict.code())
+        let answer = |version: &Version| {
+            let semantics = version.file.semantics;
+            Answer::from(&asked.decide(&version.resolved, key, semantics, version.now))
         };
-        flip(&case.name, case.query.span, decide(old), decide(new));
+        flip(&case.name, case.subject.span(), answer(old), answer(new));
     }
-    for case in &new.file.root_cases {
-        let decide = |version: &Version| match version.file.policy.key(&case.key.value) {
-            Some(key) => {
-                let outcome = decide_root(&version.file.policy, key, &case.check, version.now);
-                Answer::Status {
-                    allowed: outcome.allowed,
-                    status: outcome.status,
-                }
-            }
-            // Unkey answers a root key it does not know with 401.
-            None => Answer::Status {
-                allowed: false,
-                status: 401,
-            },
-        };
-        flip(&case.name, case.check.span(), decide(old), decide(new));
-    }
-    for assertion in &new.file.access {
-        let Ok(parsed) = query::parse(&assertion.query.text) else {
+    for assertion in &new.file.assertions {
+        let subject = &assertion.subject;
+        let Ok(asked) = Asked::of(subject) else {
             continue;
         };
         let allowed = |version: &Version| {
             let keys = version.file.policy.keys.iter().filter(|key| {
-                let semantics = version.file.semantics;
-                (version.resolved)
-                    .verdict(&key.name.value, &parsed, semantics, version.now)
-                    .allowed()
+                asked.allows(&version.resolved, key, version.file.semantics, version.now)
             });
             Answer::Keys(keys.map(|key| key.name.value.clone()).collect())
         };
-        let name = format!("access: {}", assertion.query.text);
-        flip(&name, assertion.query.span, allowed(old), allowed(new));
-    }
-    for assertion in &new.file.route_access {
-        let allowed = |version: &Version| {
-            let keys = version.file.policy.keys.iter().filter(|key| {
-                key.kind == KeyKind::Root
-                    && decide_root(&version.file.policy, key, &assertion.check, version.now).allowed
-            });
-            Answer::Keys(keys.map(|key| key.name.value.clone()).collect())
-        };
-        let name = format!("access: {}", assertion.check.describe());
-        flip(&name, assertion.check.span(), allowed(old), allowed(new));
+        let name = format!("access: {}", subject.describe());
+        flip(&name, subject.span(), allowed(old), allowed(new));
     }
     flips
 }

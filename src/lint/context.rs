@@ -76,12 +76,7 @@ impl<'a> LintContext<'a> {
                 kind: key.kind,
             })
         });
-        let texts = file.cases.iter().map(|case| case.query.text.as_str());
-        let texts = texts.chain(
-            file.access
-                .iter()
-                .map(|assertion| assertion.query.text.as_str()),
-        );
+        let texts = file.queries().map(|query| query.text.as_str());
         // Each distinct query once, on every core.
         let mut distinct = FxHashSet::default();
         let texts: Vec<&str> = texts.filter(|text| distinct.insert(*text)).collect();
@@ -280,11 +275,8 @@ impl<'a> LintContext<'a> {
 
     /// Every query the file's cases and access assertions make.
     pub fn queries(&self) -> Vec<&'a QueryText> {
-        let cases = self.file.cases.iter().map(|case| &case.query);
-        let access = self.file.access.iter().map(|assertion| &assertion.query);
         let mut seen = FxHashSet::default();
-        cases
-            .chain(access)
+        (self.file.queries())
             .filter(|query| seen.insert((query.span.start, query.text.as_str())))
             .collect()
     }

@@ -38,9 +38,7 @@ pub fn probes(files: &[TestFile], every_mode: bool) -> HashMap<PathBuf, Probe> {
             .or_default();
         probe.semantics.insert(file.semantics);
         probe.semantics.insert(file.policy.semantics);
-        let queries = file.cases.iter().map(|case| &case.query);
-        let queries = queries.chain(file.access.iter().map(|assertion| &assertion.query));
-        for text in queries {
+        for text in file.queries() {
             if let Ok(parsed) = query::parse(&text.text) {
                 let named = parsed
                     .permissions()

@@ -82,13 +82,7 @@ pub fn lint_loaded(
         exercised
             .entry(file.policy.source.path().to_owned())
             .or_default()
-            .extend(
-                file.cases
-                    .iter()
-                    .map(|case| &case.key)
-                    .chain(file.root_cases.iter().map(|case| &case.key))
-                    .map(|key| key.value.clone()),
-            );
+            .extend((file.checks.iter()).map(|check| check.key.value.clone()));
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();

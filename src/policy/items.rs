@@ -3,7 +3,7 @@
 
 use super::LoadError;
 use super::Source;
-use super::model::{AccessAssertion, Case, Policy, QueryText, RootCase, RouteAccess, Spanned};
+use super::model::{Assertion, Check, Pin, Policy, QueryText, Spanned, Subject};
 use super::nodes::{span_of, spanned_strings};
 use super::raw::{OneOrMany, RawAccess, RawCase};
 use super::root_checks;
@@ -57,29 +57,13 @@ impl<'a> Checking<'a> {
     }
 }
 
-/// The cases one `cases:` item stands for.
-pub(super) enum CaseItem {
-    /// Queries of API keys.
-    Queries(Vec<Case>),
-    /// Route or URN checks of root keys.
-    RootChecks(Vec<RootCase>),
-}
-
-/// The assertion one `access:` item stands for.
-pub(super) enum AccessItem {
-    /// Exactly these keys are allowed a query.
-    Query(AccessAssertion),
-    /// Exactly these root keys may call a route.
-    Route(RouteAccess),
-}
-
-/// The cases of the `cases:` item `index`.
+/// The checks of the `cases:` item `index`: one per key and query, route or URN.
 pub(super) fn build_case(
     checking: &Checking<'_>,
     index: usize,
     item: Option<&Node>,
     raw_case: &RawCase,
-) -> Result<CaseItem, LoadError> {
+) -> Result<Vec<Check>, LoadError> {
     let source = checking.source;
     one_check(source, index, item, raw_case)?;
     let mut lists = vec![("key", &raw_case.key)];
@@ -97,8 +81,7 @@ pub(super) fn build_case(
         }
     }
     let Some(query) = &raw_case.query else {
-        let built = root_checks::cases(source, checking.policy, item, raw_case)?;
-        return Ok(CaseItem::RootChecks(built));
+        return root_checks::checks(source, checking.policy, item, raw_case);
     };
     for (field, given) in [
         ("params", !raw_case.params.is_empty()),
@@ -117,15 +100,14 @@ pub(super) fn build_case(
             )));
         }
     }
-    let cases = expand_case(source, item, raw_case, query);
-    for case in &cases {
-        let pinned_not_found = case
-            .code
-            .as_ref()
-            .is_some_and(|code| code.value == Code::NotFound);
-        checking.key(&case.key, pinned_not_found)?;
+    let checks = expand_case(source, item, raw_case, query);
+    for check in &checks {
+        let pinned_not_found = check
+            .pin
+            .is_some_and(|pin| pin.value == Pin::Code(Code::NotFound));
+        checking.key(&check.key, pinned_not_found)?;
     }
-    Ok(CaseItem::Queries(cases))
+    Ok(checks)
 }
 
 /// The span of `field` of `item`, or of the item where the field is missing.
@@ -181,7 +163,7 @@ pub(super) fn build_access(
     index: usize,
     item: Option<&Node>,
     assertion: &RawAccess,
-) -> Result<AccessItem, LoadError> {
+) -> Result<Assertion, LoadError> {
     let source = checking.source;
     let keys = spanned_strings(
         item.and_then(|item| item.get("keys")),
@@ -193,11 +175,15 @@ pub(super) fn build_access(
             for key in &keys {
                 checking.key(key, false)?;
             }
-            Ok(AccessItem::Query(AccessAssertion {
-                query: query_text(source, item.and_then(|item| item.get("query")), query),
+            Ok(Assertion {
+                subject: Subject::Query(query_text(
+                    source,
+                    item.and_then(|item| item.get("query")),
+                    query,
+                )),
                 keys,
                 span: span_of(item, Span::default()),
-            }))
+            })
         }
         (None, Some(_)) => {
             let written = root_checks::Written {
@@ -206,8 +192,7 @@ pub(super) fn build_access(
                 params: &assertion.params,
                 urn: None,
             };
-            let built = root_checks::route_access(source, checking.policy, &written, keys)?;
-            Ok(AccessItem::Route(built))
+            root_checks::route_assertion(source, checking.policy, &written, keys)
         }
         _ => Err(LoadError::at(
             ErrorCode::PolicyInvalidValue,
@@ -220,13 +205,13 @@ pub(super) fn build_access(
     }
 }
 
-/// One case per key and query of a case whose `key` or `query` is a list.
+/// One check per key and query of a case whose `key` or `query` is a list.
 fn expand_case(
     source: &Source,
     item: Option<&Node>,
     raw: &RawCase,
     query: &OneOrMany,
-) -> Vec<Case> {
+) -> Vec<Check> {
     let span = span_of(item, Span::default());
     let field = |name: &str| item.and_then(|item| item.get(name));
     let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
@@ -256,19 +241,19 @@ fn expand_case(
                 Some(name) => name.clone(),
                 None => format!("{key}: {query}"),
             };
-            cases.push(Case {
+            cases.push(Check {
                 name,
                 key: Spanned {
                     value: key.clone(),
                     span: span_of(*key_node, span),
                 },
-                query: query_text(source, *query_node, query),
+                subject: Subject::Query(query_text(source, *query_node, query)),
                 expect: Spanned {
                     value: raw.expect,
                     span: span_of(field("expect"), span),
                 },
-                code: raw.code.map(|code| Spanned {
-                    value: code,
+                pin: raw.code.map(|code| Spanned {
+                    value: Pin::Code(code),
                     span: span_of(field("code"), span),
                 }),
                 ignore: raw.ignore,

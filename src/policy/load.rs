@@ -4,9 +4,9 @@
 
 use super::LoadError;
 use super::Source;
-use super::items::{AccessItem, CaseItem, Checking, build_access, build_case};
+use super::items::{Checking, build_access, build_case};
 use super::model::{
-    Api, Case, ForbidRule, Key, KeyKind, Policy, Role, RootCase, Spanned, Suppression, TestFile,
+    Api, Check, ForbidRule, Key, KeyKind, Policy, Role, Spanned, Suppression, TestFile,
 };
 use super::nodes::{span_of, spanned_strings};
 use super::raw::{OneOrMany, RawCase, RawFile, RawKey, RawRootKey, RawSuppression};
@@ -101,17 +101,14 @@ impl Loader {
         });
         let built = built.into_iter().collect::<Option<Vec<_>>>()?;
         let total = built.iter().flatten().map(|(count, _)| count).sum();
-        let (mut cases, mut root_cases) = (Vec::with_capacity(total), Vec::new());
+        let mut checks = Vec::with_capacity(total);
         for (count, built) in built.into_iter().flatten() {
-            if (cases.len() + root_cases.len()).saturating_add(count) > self.limits.cases {
+            if checks.len().saturating_add(count) > self.limits.cases {
                 return None;
             }
-            match built {
-                CaseItem::Queries(built) => cases.extend(built),
-                CaseItem::RootChecks(built) => root_cases.extend(built),
-            }
+            checks.extend(built);
         }
-        complete_test_file(&document, &checking, (cases, root_cases), Errors::default()).ok()
+        complete_test_file(&document, &checking, checks, Errors::default()).ok()
     }
 
     /// The policy `document` tests: its own, or the one its `policy:` refers to.
@@ -995,9 +992,9 @@ fn invalid_date(source: &Source, span: Span, text: &str) -> LoadError {
     .with_help("write a date such as `2026-11-01`")
 }
 
-/// The cases of one `cases:` item and how many the limit counts, if the item holds no
+/// The checks of one `cases:` item and how many the limit counts, if the item holds no
 /// error; errors are left to the whole read, which names the item by its index.
-fn build_case_quietly(checking: &Checking<'_>, item: &Node) -> Option<(usize, CaseItem)> {
+fn build_case_quietly(checking: &Checking<'_>, item: &Node) -> Option<(usize, Vec<Check>)> {
     refuse_nulls(checking.source, item, true).ok()?;
     let raw_case = content::deserialize_item::<RawCase>(item, "cases", 0).ok()?;
     let queries = raw_case.query.as_ref().map_or(1, OneOrMany::len);
@@ -1017,12 +1014,12 @@ fn build_test_file(
     let checking = Checking::new(source, &policy);
     let mut errors = Errors::default();
     let cases_node = root.get("cases");
-    let (mut cases, mut root_cases) = (Vec::new(), Vec::new());
+    let mut checks = Vec::new();
     for (index, raw_case) in raw.cases.iter().enumerate() {
         let item = cases_node.and_then(|cases| cases.item(index));
         let queries = raw_case.query.as_ref().map_or(1, OneOrMany::len);
         let count = raw_case.key.len().saturating_mul(queries);
-        if (cases.len() + root_cases.len()).saturating_add(count) > limits.cases {
+        if checks.len().saturating_add(count) > limits.cases {
             return Err(LoadError::at(
                 ErrorCode::PolicyLimit,
                 source,
@@ -1036,31 +1033,25 @@ fn build_test_file(
                 Limit::Cases.how_to_raise(limits.cases as u64)
             )));
         }
-        match errors.kept(build_case(&checking, index, item, raw_case)) {
-            Some(CaseItem::Queries(built)) => cases.extend(built),
-            Some(CaseItem::RootChecks(built)) => root_cases.extend(built),
-            None => {}
+        if let Some(built) = errors.kept(build_case(&checking, index, item, raw_case)) {
+            checks.extend(built);
         }
     }
-    complete_test_file(document, &checking, (cases, root_cases), errors)
+    complete_test_file(document, &checking, checks, errors)
 }
 
-/// The test file `document` declares, from its cases (named apart where names repeat), its
+/// The test file `document` declares, from its checks (named apart where names repeat), its
 /// assertions and its `now:`, or every error of them and of `errors`, those found before.
 fn complete_test_file(
     document: &Document,
     checking: &Checking<'_>,
-    (mut cases, mut root_cases): (Vec<Case>, Vec<RootCase>),
+    mut checks: Vec<Check>,
     mut errors: Errors,
 ) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
-    cases.shrink_to_fit();
+    checks.shrink_to_fit();
     let mut names = HashMap::new();
-    let all_names = cases
-        .iter_mut()
-        .map(|case| &mut case.name)
-        .chain(root_cases.iter_mut().map(|case| &mut case.name));
-    for name in all_names {
+    for name in checks.iter_mut().map(|check| &mut check.name) {
         let seen: &mut usize = names.entry(name.clone()).or_default();
         *seen += 1;
         if *seen > 1 {
@@ -1069,15 +1060,10 @@ fn complete_test_file(
     }
 
     let access_node = root.get("access");
-    let mut access = Vec::new();
-    let mut route_access = Vec::new();
+    let mut assertions = Vec::new();
     for (index, assertion) in raw.access.iter().enumerate() {
         let item = access_node.and_then(|list| list.item(index));
-        match errors.kept(build_access(checking, index, item, assertion)) {
-            Some(AccessItem::Query(built)) => access.push(built),
-            Some(AccessItem::Route(built)) => route_access.push(built),
-            None => {}
-        }
+        assertions.extend(errors.kept(build_access(checking, index, item, assertion)));
     }
     let now = errors.kept(timestamp(source, root.get("now"), raw.now.as_deref()));
     errors.finish()?;
@@ -1087,10 +1073,8 @@ fn complete_test_file(
         semantics: raw.semantics.unwrap_or(policy.semantics),
         now: now.flatten().or(policy.now),
         policy,
-        cases,
-        access,
-        root_cases,
-        route_access,
+        checks,
+        assertions,
     })
 }
 

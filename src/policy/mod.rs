@@ -1,6 +1,7 @@
 //! Policy files: loading YAML with the span of every node, and the model they describe.
 
 mod access_map;
+mod asked;
 mod files;
 mod items;
 mod load;
@@ -18,17 +19,20 @@ pub type LoadError = crate::diagnostic::FileDiagnostic;
 pub use crate::source::{Source, SourceFile};
 pub use crate::yaml::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};
 pub use access_map::{AccessMap, KeyAccess, Probes};
+pub use asked::{Asked, Decided};
 pub use files::{PathError, is_policy_file_name, policy_files};
 pub use load::Loader;
 pub use model::{
-    AccessAssertion, Api, Case, ForbidRule, Key, KeyKind, Policy, QueryText, Role, RootCase,
-    RootCheck, RouteAccess, Spanned, Suppression, TestFile,
+    Api, Assertion, Check, ForbidRule, Key, KeyKind, Pin, Policy, QueryText, Role, RootCheck,
+    RouteRequest, Spanned, Subject, Suppression, TestFile,
 };
 pub use provenance::{Via, matchings_of, provenance};
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use root_checks::{completed_call, completed_params, contradiction};
-pub use root_decision::{RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves};
+pub use root_decision::{
+    RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves, unknown_root_key,
+};
 pub use route_probes::{Probe, RouteProbes, route_case};
 
 /// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 
 /// A value and the span of the YAML node it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,
@@ -168,32 +168,40 @@ pub struct Suppression {
     pub span: Span,
 }
 
-/// A file of expected outcomes, and the policy they are checked against (its own, or the
-/// one its `policy:` names).
+/// A file of checks and assertions, and the policy they are checked against (its own, or
+/// the one its `policy:` names).
 #[derive(Debug)]
 pub struct TestFile {
-    /// The file holding the cases.
+    /// The file holding the checks.
     pub source: Source,
     /// The policy under test.
     pub policy: Arc<Policy>,
-    /// Semantics for the cases: the file's own, else the policy's.
+    /// Semantics for the checks: the file's own, else the policy's.
     pub semantics: Semantics,
-    /// Clock for the cases: the file's own, else the policy's.
+    /// Clock for the checks: the file's own, else the policy's.
     pub now: Option<Timestamp>,
-    /// Cases, one per key and query, in file order.
-    pub cases: Vec<Case>,
-    /// Who-can assertions.
-    pub access: Vec<AccessAssertion>,
-    /// Cases of root keys on routes and URN permissions, in file order.
-    pub root_cases: Vec<RootCase>,
-    /// Who-can assertions on routes.
-    pub route_access: Vec<RouteAccess>,
+    /// The checks (`cases:`), one per key and subject, in file order.
+    pub checks: Vec<Check>,
+    /// Who-can assertions (`access:`), in file order.
+    pub assertions: Vec<Assertion>,
 }
 
 impl TestFile {
     /// Whether the policy is declared in this file rather than referenced by `policy:`.
     pub fn owns_policy(&self) -> bool {
         self.policy.source.path() == self.source.path()
+    }
+
+    /// The checks of queries, each with its query.
+    pub fn query_checks(&self) -> impl Iterator<Item = (&Check, &QueryText)> {
+        (self.checks.iter()).filter_map(|check| Some((check, check.subject.query()?)))
+    }
+
+    /// Every query the file asks: its checks' then its assertions'.
+    pub fn queries(&self) -> impl Iterator<Item = &QueryText> {
+        let checks = self.checks.iter().map(|check| &check.subject);
+        let assertions = self.assertions.iter().map(|assertion| &assertion.subject);
+        checks.chain(assertions).filter_map(Subject::query)
     }
 }
 
@@ -219,95 +227,141 @@ impl QueryText {
     }
 }
 
-/// One expected outcome.
-#[derive(Debug)]
-pub struct Case {
-    /// The test's name within its file: as written, or derived from key and query.
-    pub name: String,
-    /// The key the query is made with.
-    pub key: Spanned<String>,
-    /// The query.
-    pub query: QueryText,
-    /// What is expected.
-    pub expect: Spanned<super::Expectation>,
-    /// The pinned code, if any.
-    pub code: Option<Spanned<Code>>,
-    /// Skipped unless ignored cases are asked for.
-    pub ignore: bool,
-    /// The case's `- ` item in the file.
-    pub span: Span,
-}
-
-/// Exactly the listed keys may be allowed the query.
-#[derive(Debug)]
-pub struct AccessAssertion {
-    /// The query.
-    pub query: QueryText,
-    /// The keys allowed.
-    pub keys: Vec<Spanned<String>>,
-    /// The assertion's item in the file.
-    pub span: Span,
-}
-
-/// A root-key check: a request to an Unkey route, or a required URN permission.
+/// What a check asks of a key: a permission query of an API key, or a root key's URN
+/// permission or call to one of Unkey's routes.
 #[derive(Clone, Debug)]
-pub enum RootCheck {
-    /// A route, with its request (values filled in from `workspace:` and `apis:`).
-    Route {
-        /// The route's name as written.
-        route: Spanned<String>,
-        /// The request.
-        request: crate::eval::routes::Request,
-        /// The values as written, for the test's name.
-        written: String,
-    },
-    /// A required URN permission.
+#[non_exhaustive]
+pub enum Subject {
+    /// A query, decided as `keys.verifyKey` decides it.
+    Query(QueryText),
+    /// A URN permission the root key must hold.
     Urn(Spanned<String>),
+    /// A route and its request, decided as the route's handler decides it.
+    Route(Box<RouteRequest>),
 }
 
-impl RootCheck {
-    /// The check in words, for test names: `keys.getKey(apiId=api_1)` or the URN.
+impl Subject {
+    /// The query, for a query.
+    pub fn query(&self) -> Option<&QueryText> {
+        match self {
+            Subject::Query(query) => Some(query),
+            Subject::Urn(_) | Subject::Route(_) => None,
+        }
+    }
+
+    /// The URN or route of a root key's subject.
+    pub fn root(&self) -> Option<RootCheck<'_>> {
+        match self {
+            Subject::Query(_) => None,
+            Subject::Urn(urn) => Some(RootCheck::Urn(urn)),
+            Subject::Route(call) => Some(RootCheck::Route(call)),
+        }
+    }
+
+    /// The subject in words, for test names: the query, the URN or
+    /// `keys.getKey(apiId=api_1)`.
     pub fn describe(&self) -> String {
         match self {
-            RootCheck::Route { route, written, .. } => format!("{}({written})", route.value),
-            RootCheck::Urn(urn) => urn.value.clone(),
+            Subject::Query(query) => query.text.clone(),
+            Subject::Urn(urn) => urn.value.clone(),
+            Subject::Route(call) => format!("{}({})", call.route.value, call.written),
         }
     }
 
-    /// Where the check is written.
+    /// Where the subject is written.
     pub fn span(&self) -> Span {
         match self {
-            RootCheck::Route { route, .. } => route.span,
-            RootCheck::Urn(urn) => urn.span,
+            Subject::Query(query) => query.span,
+            Subject::Urn(urn) => urn.span,
+            Subject::Route(call) => call.route.span,
         }
     }
 }
 
-/// The outcome expected of a root-key check.
+/// A root key's subject, borrowed: a URN permission or a route and its request.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum RootCheck<'a> {
+    /// A URN permission the root key must hold.
+    Urn(&'a Spanned<String>),
+    /// A route and its request.
+    Route(&'a RouteRequest),
+}
+
+/// A route and its request, as a check names them.
+#[derive(Clone, Debug)]
+pub struct RouteRequest {
+    /// The route's name as written.
+    pub route: Spanned<String>,
+    /// The request (values filled in from `workspace:` and `apis:`).
+    pub request: crate::eval::routes::Request,
+    /// The values as written, for the test's name.
+    pub written: String,
+}
+
+/// A detail of the outcome a check pins beside its verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pin {
+    /// A query's decision code.
+    Code(Code),
+    /// The HTTP status of a route's answer.
+    Status(u16),
+}
+
+/// One expected outcome: what `key` is expected to get when it asks `subject`.
 #[derive(Debug)]
-pub struct RootCase {
-    /// The test's name within its file.
+pub struct Check {
+    /// The test's name within its file: as written, or derived from key and subject.
     pub name: String,
-    /// The root key.
+    /// The key that asks.
     pub key: Spanned<String>,
     /// What it asks.
-    pub check: RootCheck,
-    /// `allow` or `deny`.
-    pub expect: Spanned<super::Expect>,
-    /// The pinned status of a route's answer.
-    pub status: Option<Spanned<u16>>,
+    pub subject: Subject,
+    /// The verdict expected (one verdict for a root key's subject).
+    pub expect: Spanned<super::Expectation>,
+    /// The decision code or status pinned, if any.
+    pub pin: Option<Spanned<Pin>>,
     /// Skipped unless ignored cases are asked for.
     pub ignore: bool,
     /// The case's `- ` item in the file.
     pub span: Span,
 }
 
-/// Exactly the listed root keys may call the route.
+impl Check {
+    /// The decision code pinned, if any.
+    pub fn code(&self) -> Option<Spanned<Code>> {
+        match self.pin? {
+            Spanned {
+                value: Pin::Code(code),
+                span,
+            } => Some(Spanned { value: code, span }),
+            _ => None,
+        }
+    }
+
+    /// The status pinned, if any.
+    pub fn status(&self) -> Option<Spanned<u16>> {
+        match self.pin? {
+            Spanned {
+                value: Pin::Status(status),
+                span,
+            } => Some(Spanned {
+                value: status,
+                span,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Exactly the listed keys get an allow when they ask the subject (of root keys, for a URN
+/// or a route).
 #[derive(Debug)]
-pub struct RouteAccess {
-    /// The route and its request.
-    pub check: RootCheck,
-    /// The root keys allowed.
+pub struct Assertion {
+    /// What is asked.
+    pub subject: Subject,
+    /// The keys allowed.
     pub keys: Vec<Spanned<String>>,
     /// The assertion's item in the file.
     pub span: Span,

@@ -1,7 +1,7 @@
 //! The root-key parts of policy files: the workspace id, the APIs and their keyspaces, and
 //! the cases and access assertions that name an Unkey route or a URN permission.
 
-use super::model::{Api, Policy, RootCase, RootCheck, RouteAccess, Spanned};
+use super::model::{Api, Assertion, Check, Pin, Policy, RouteRequest, Spanned, Subject};
 use super::nodes::{span_of, spanned_strings};
 use super::raw::{Expect, Expectation, RawApi, RawCase, RawParam};
 use super::{KeyKind, LoadError, Source};
@@ -98,13 +98,13 @@ pub struct Written<'a> {
     pub urn: Option<&'a String>,
 }
 
-/// The check that `written` describes, with the route's request completed from the
+/// The subject that `written` describes, with the route's request completed from the
 /// policy's workspace and APIs and checked against the route table.
-pub fn check(
+pub fn subject(
     source: &Source,
     policy: &Policy,
     written: &Written<'_>,
-) -> Result<RootCheck, LoadError> {
+) -> Result<Subject, LoadError> {
     let field = |name: &str| written.item.and_then(|item| item.get(name));
     let item_span = span_of(written.item, Span::default());
     if let Some(urn) = written.urn {
@@ -118,7 +118,7 @@ pub fn check(
             )
             .with_help("write the ids into the URN, or name a `route`"));
         }
-        return Ok(RootCheck::Urn(Spanned {
+        return Ok(Subject::Urn(Spanned {
             value: urn.clone(),
             span: span_of(field("urn"), item_span),
         }));
@@ -168,14 +168,14 @@ pub fn check(
         .iter()
         .map(|(name, value)| format!("{name}={}", value.text()))
         .collect();
-    Ok(RootCheck::Route {
+    Ok(Subject::Route(Box::new(RouteRequest {
         route: Spanned {
             value: name.clone(),
             span: route_span,
         },
         request,
         written: shown.join(", "),
-    })
+    })))
 }
 
 /// A root key's `uses:` entry as a call, its workspace and an API's keyspace filled in from
@@ -483,13 +483,13 @@ pub fn root_key(source: &Source, policy: &Policy, key: &Spanned<String>) -> Resu
     }
 }
 
-/// The root-key cases of one `cases:` item with `route:` or `urn:`, one per key.
-pub fn cases(
+/// The root-key checks of one `cases:` item with `route:` or `urn:`, one per key.
+pub fn checks(
     source: &Source,
     policy: &Policy,
     item: Option<&Node>,
     raw: &RawCase,
-) -> Result<Vec<RootCase>, LoadError> {
+) -> Result<Vec<Check>, LoadError> {
     let span = span_of(item, Span::default());
     let field = |name: &str| span_of(item.and_then(|item| item.get(name)), span);
     if raw.code.is_some() {
@@ -503,7 +503,7 @@ pub fn cases(
         .with_help("remove `code`, or pin `status: 403`"));
     }
     let expect = Spanned {
-        value: expect(source, field("expect"), raw.expect)?,
+        value: Expectation::Same(expect(source, field("expect"), raw.expect)?),
         span: field("expect"),
     };
     let status = raw.status.map(|status| Spanned {
@@ -532,7 +532,7 @@ pub fn cases(
         params: &raw.params,
         urn: raw.urn.as_ref(),
     };
-    let check = check(source, policy, &written)?;
+    let subject = subject(source, policy, &written)?;
     let keys = spanned_strings(
         item.and_then(|item| item.get("key")),
         raw.key.values(),
@@ -542,18 +542,21 @@ pub fn cases(
     keys.into_iter()
         .map(|key| {
             root_key(source, policy, &key)?;
-            let derived = format!("{}: {}", key.value, check.describe());
+            let derived = format!("{}: {}", key.value, subject.describe());
             let name = match &raw.name {
                 Some(name) if expanded => format!("{name} [{derived}]"),
                 Some(name) => name.clone(),
                 None => derived,
             };
-            Ok(RootCase {
+            Ok(Check {
                 name,
                 key,
-                check: check.clone(),
-                expect: expect.clone(),
-                status: status.clone(),
+                subject: subject.clone(),
+                expect,
+                pin: status.map(|status| Spanned {
+                    value: Pin::Status(status.value),
+                    span: status.span,
+                }),
                 ignore: raw.ignore,
                 span,
             })
@@ -562,17 +565,17 @@ pub fn cases(
 }
 
 /// An access assertion on a route.
-pub fn route_access(
+pub fn route_assertion(
     source: &Source,
     policy: &Policy,
     written: &Written<'_>,
     keys: Vec<Spanned<String>>,
-) -> Result<RouteAccess, LoadError> {
+) -> Result<Assertion, LoadError> {
     for key in &keys {
         root_key(source, policy, key)?;
     }
-    Ok(RouteAccess {
-        check: check(source, policy, written)?,
+    Ok(Assertion {
+        subject: subject(source, policy, written)?,
         keys,
         span: span_of(written.item, Span::default()),
     })

@@ -52,13 +52,31 @@ pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<Ro
     })
 }
 
+/// How Unkey answers a root key it does not know: 401, before any check.
+pub fn unknown_root_key() -> RootOutcome {
+    RootOutcome {
+        allowed: false,
+        status: 401,
+        message: Some("no such root key".to_owned()),
+        arm: None,
+        stage: None,
+        code: None,
+        gated: true,
+    }
+}
+
 /// Decides `check` for the root key `key` at `now`.
-pub fn decide_root(policy: &Policy, key: &Key, check: &RootCheck, now: Timestamp) -> RootOutcome {
+pub fn decide_root(
+    policy: &Policy,
+    key: &Key,
+    check: RootCheck<'_>,
+    now: Timestamp,
+) -> RootOutcome {
     // A route that checks no root key answers before the key is looked at.
     let route = match check {
-        RootCheck::Route { route, .. } => Some(
+        RootCheck::Route(call) => Some(
             routes::table()
-                .get(&route.value)
+                .get(&call.route.value)
                 .expect("a loaded route exists"),
         ),
         RootCheck::Urn(_) => None,
@@ -84,10 +102,10 @@ pub fn decide_root(policy: &Policy, key: &Key, check: &RootCheck, now: Timestamp
                 gated: false,
             }
         }
-        RootCheck::Route { request, .. } => {
+        RootCheck::Route(call) => {
             // The loader checked the route and its request against the table.
             let route = route.expect("a route check names its route");
-            match route.decide(request, &grants) {
+            match route.decide(&call.request, &grants) {
                 Ok(decision) => RootOutcome {
                     allowed: decision.allowed,
                     status: decision.status,
@@ -114,8 +132,8 @@ pub fn decide_root(policy: &Policy, key: &Key, check: &RootCheck, now: Timestamp
 /// Each leaf of a route check with the grant that satisfies it or nearly does, for the
 /// failure report and coverage; none for a URN check or a key its state stops (`outcome`).
 /// Worked out only when asked, since a passing case needs no report.
-pub fn root_leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<LeafReport> {
-    let RootCheck::Route { route, request, .. } = check else {
+pub fn root_leaves(key: &Key, check: RootCheck<'_>, outcome: &RootOutcome) -> Vec<LeafReport> {
+    let RootCheck::Route(call) = check else {
         return Vec::new();
     };
     if outcome.gated {
@@ -123,8 +141,8 @@ pub fn root_leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<L
     }
     let grants = key.grant_texts();
     routes::table()
-        .get(&route.value)
-        .and_then(|route| route.explain(request, &grants))
+        .get(&call.route.value)
+        .and_then(|route| route.explain(&call.request, &grants))
         .unwrap_or_default()
 }
 
@@ -133,7 +151,7 @@ pub fn root_leaves(key: &Key, check: &RootCheck, outcome: &RootOutcome) -> Vec<L
 pub fn grants_used<'k>(
     policy: &Policy,
     key: &'k Key,
-    check: &RootCheck,
+    check: RootCheck<'_>,
     now: Timestamp,
 ) -> Vec<&'k Spanned<String>> {
     let outcome = decide_root(policy, key, check, now);
@@ -148,7 +166,7 @@ pub fn grants_used<'k>(
                 .into_iter()
                 .collect()
         }
-        RootCheck::Route { .. } => root_leaves(key, check, &outcome)
+        RootCheck::Route(_) => root_leaves(key, check, &outcome)
             .into_iter()
             .filter_map(|leaf| leaf.matched)
             .collect(),

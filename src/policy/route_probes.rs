@@ -4,7 +4,7 @@
 //! names is its decision on `<other>`, so the probes see every change. `diff` and mutation
 //! testing compare root keys with them, as they compare API keys with [`super::AccessMap`].
 
-use super::{Key, KeyKind, Policy, RootCheck, TestFile};
+use super::{Expect, Expectation, Key, KeyKind, Policy, Subject, TestFile};
 use crate::eval::routes::{self, Check, Request, Route};
 use crate::eval::urn::is_urn;
 use jiff::Timestamp;
@@ -313,14 +313,15 @@ impl RouteProbes {
         let Some(probe) = self.probes.get(label) else {
             return false;
         };
-        file.root_cases.iter().any(|case| {
-            let RootCheck::Route { route, request, .. } = &case.check else {
+        file.checks.iter().any(|case| {
+            let Subject::Route(call) = &case.subject else {
                 return false;
             };
+            let request = &call.request;
             !case.ignore
                 && case.key.value == key
-                && case.expect.value == crate::policy::Expect::Allow
-                && route.value == probe.route.name
+                && case.expect.value == Expectation::Same(Expect::Allow)
+                && call.route.value == probe.route.name
                 && probe
                     .route
                     .params

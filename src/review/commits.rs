@@ -40,10 +40,7 @@ pub fn file_rows(files: &[Arc<LoadedFile>]) -> (Vec<FileRow>, HashMap<PathBuf, S
             FileRow {
                 file: name,
                 policy: file.owns_policy(),
-                cases: file.cases.len()
-                    + file.root_cases.len()
-                    + file.access.len()
-                    + file.route_access.len(),
+                cases: file.checks.len() + file.assertions.len(),
                 commit: located.map(|(_, commit)| commit),
                 now: file.now.map(|now| now.to_string()),
             }

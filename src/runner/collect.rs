@@ -54,18 +54,11 @@ pub fn collect(
                 // The name the file's tests carry, escaped once for all of them.
                 let file: Arc<str> = crate::printable::escaped(loaded.file.source.name()).into();
                 tests.extend(
-                    (0..loaded.file.cases.len()).map(|index| Test::case(&loaded, &file, index)),
+                    (0..loaded.file.checks.len()).map(|index| Test::check(&loaded, &file, index)),
                 );
                 tests.extend(
-                    (0..loaded.file.root_cases.len())
-                        .map(|index| Test::root_case(&loaded, &file, index)),
-                );
-                tests.extend(
-                    (0..loaded.file.access.len()).map(|index| Test::access(&loaded, &file, index)),
-                );
-                tests.extend(
-                    (0..loaded.file.route_access.len())
-                        .map(|index| Test::route_access(&loaded, &file, index)),
+                    (0..loaded.file.assertions.len())
+                        .map(|index| Test::assertion(&loaded, &file, index)),
                 );
                 loaded_files.push(loaded);
             }

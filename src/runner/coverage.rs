@@ -3,9 +3,9 @@
 //! route's or URN check), and the catalog permissions its queries ask about; with the items
 //! never exercised and a percentage.
 
-use super::{Body, LoadedFile, Test};
+use super::{Checked, LoadedFile, Test};
 use crate::eval::routes;
-use crate::policy::{Expect, KeyKind, Policy, RootCheck, Source};
+use crate::policy::{Expect, Expectation, KeyKind, Policy, RootCheck, Source, Subject};
 use crate::query::{self, Query};
 use crate::span::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -85,37 +85,40 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
         }
     }
     for test in passed {
-        let Some(loaded) = test.loaded() else {
+        let Some((loaded, checked)) = test.checked() else {
             continue;
         };
         let policy = &loaded.file.policy;
         let Some((_, seen)) = touched.get_mut(policy.source.path()) else {
             continue;
         };
-        let everyone = || (0..policy.keys.len()).collect::<Vec<_>>();
-        let (text, keys) = match &test.body {
-            Body::Case(_, index) => {
-                let case = &loaded.file.cases[*index];
-                let key = loaded.resolved.key_index(&case.key.value);
-                (&case.query.text, key.into_iter().collect())
-            }
-            Body::Access(_, index) => (&loaded.file.access[*index].query.text, everyone()),
-            Body::RootCase(_, index) => {
-                let case = &loaded.file.root_cases[*index];
-                touch_root(loaded, &case.check, Some(&case.key.value), seen);
-                if case.expect.value == Expect::Allow {
-                    touch_uses(policy, &case.key.value, &case.check, seen);
-                }
-                continue;
-            }
-            Body::RouteAccess(_, index) => {
-                touch_root(loaded, &loaded.file.route_access[*index].check, None, seen);
-                continue;
-            }
-            Body::LoadFailure(_) => continue,
+        let (check, subject) = match checked {
+            Checked::Check(check) => (Some(check), &check.subject),
+            Checked::Assertion(assertion) => (None, &assertion.subject),
         };
-        if let Ok(parsed) = query::parse(text) {
-            touch(loaded, &parsed, &keys, seen);
+        match (subject, subject.root()) {
+            (Subject::Query(query), _) => {
+                let keys: Vec<usize> = match check {
+                    Some(check) => loaded
+                        .resolved
+                        .key_index(&check.key.value)
+                        .into_iter()
+                        .collect(),
+                    None => (0..policy.keys.len()).collect(),
+                };
+                if let Ok(parsed) = query::parse(&query.text) {
+                    touch(loaded, &parsed, &keys, seen);
+                }
+            }
+            (_, Some(root)) => {
+                touch_root(loaded, root, check.map(|check| &check.key.value), seen);
+                if let Some(check) = check
+                    && check.expect.value == Expectation::Same(Expect::Allow)
+                {
+                    touch_uses(policy, &check.key.value, root, seen);
+                }
+            }
+            (_, None) => {}
         }
     }
     order
@@ -132,7 +135,12 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
 
 /// Marks the root keys a route or URN check decides (`only` that key, or every root key) and
 /// the grants that pass it.
-fn touch_root(loaded: &LoadedFile, check: &RootCheck, only: Option<&String>, seen: &mut Touched) {
+fn touch_root(
+    loaded: &LoadedFile,
+    check: RootCheck<'_>,
+    only: Option<&String>,
+    seen: &mut Touched,
+) {
     let policy = &loaded.file.policy;
     let keys = policy.keys.iter().enumerate().filter(|(_, key)| {
         key.kind == KeyKind::Root && only.is_none_or(|name| *name == key.name.value)
@@ -145,11 +153,12 @@ fn touch_root(loaded: &LoadedFile, check: &RootCheck, only: Option<&String>, see
 }
 
 /// Marks the `uses:` entries of the root key `key` that an allowed route case asks.
-fn touch_uses(policy: &Policy, key: &str, check: &RootCheck, seen: &mut Touched) {
-    let RootCheck::Route { route, request, .. } = check else {
+fn touch_uses(policy: &Policy, key: &str, check: RootCheck<'_>, seen: &mut Touched) {
+    let RootCheck::Route(call) = check else {
         return;
     };
-    let (Some(key), Ok(route)) = (policy.key(key), routes::table().get(&route.value)) else {
+    let request = &call.request;
+    let (Some(key), Ok(route)) = (policy.key(key), routes::table().get(&call.route.value)) else {
         return;
     };
     let asked = key

@@ -6,23 +6,57 @@ use crate::diagnostic::FileDiagnostic;
 use crate::error_code::ErrorCode;
 use crate::eval::Code;
 use crate::eval::routes::LeafReport;
-use crate::policy::{AccessAssertion, Case, Expect, Key, KeyDecision, KeyKind, QueryText, Verdict};
+use crate::policy::{
+    Asked, Assertion, Check, Key, KeyDecision, KeyKind, QueryText, RootCheck, RootOutcome, Subject,
+    decide_root,
+};
 use crate::query::{LimitViolation, SyntaxError};
 use crate::span::Span;
 use miette::Diagnostic;
 use serde_json::json;
 
-/// Whether the verdict meets the case's expectation in every way of matching it was made
-/// in (a gate code such as DISABLED stands for all of them).
-pub fn expectation_holds(case: &Case, verdict: &Verdict) -> bool {
-    verdict.codes().iter().all(|&(matching, code)| {
-        let verdict_holds = match case.expect.value.under(matching) {
-            Expect::Allow => code.allows(),
-            Expect::Deny => !code.allows(),
-            Expect::Error => false,
-        };
-        verdict_holds && case.code.as_ref().is_none_or(|pinned| pinned.value == code)
-    })
+/// Why `check` did not get what it expects, as the runner decided it through `asked`.
+pub fn check(loaded: &LoadedFile, check: &Check, asked: &Asked<'_>) -> FileDiagnostic {
+    match asked {
+        Asked::Query(query) => {
+            let decided =
+                (loaded.resolved).decide(&check.key.value, query, loaded.semantics, loaded.now);
+            decision(loaded, check, &decided)
+        }
+        Asked::Root(root) => {
+            let policy = &loaded.file.policy;
+            let key = (policy.key(&check.key.value)).expect("the loader checked the root key");
+            let outcome = decide_root(policy, key, *root, loaded.now);
+            root_case(loaded, (check, *root), key, &outcome)
+        }
+    }
+}
+
+/// Why the keys allowed what `assertion` asks are not exactly the `listed` ones.
+pub fn assertion(
+    loaded: &LoadedFile,
+    assertion: &Assertion,
+    asked: &Asked<'_>,
+    listed: &[&str],
+) -> FileDiagnostic {
+    match (asked, &assertion.subject) {
+        (Asked::Query(parsed), Subject::Query(query)) => {
+            let resolved = &loaded.resolved;
+            let decisions: Vec<_> = (resolved.policy.keys.iter())
+                .map(|key| resolved.decide(&key.name.value, parsed, loaded.semantics, loaded.now))
+                .collect();
+            access(loaded, (assertion, query), &decisions, listed)
+        }
+        (Asked::Root(root), _) => {
+            let policy = &loaded.file.policy;
+            let outcomes: Vec<(&Key, RootOutcome)> = (policy.keys.iter())
+                .filter(|key| key.kind == KeyKind::Root)
+                .map(|key| (key, decide_root(policy, key, *root, loaded.now)))
+                .collect();
+            route_access(loaded, (assertion, *root), &outcomes)
+        }
+        (Asked::Query(_), _) => unreachable!("a parsed query is a query's"),
+    }
 }
 
 /// Labels in the case file and in the policy file, merged into one diagnostic when the
@@ -74,24 +108,38 @@ impl<'a> Places<'a> {
 }
 
 /// The case's query does not parse, and the case did not expect that.
-pub fn syntax(loaded: &LoadedFile, case: &Case, error: &SyntaxError) -> FileDiagnostic {
-    rejected(loaded, case, &error.to_string(), error.span(), error)
+pub fn syntax(
+    loaded: &LoadedFile,
+    (case, query): (&Check, &QueryText),
+    error: &SyntaxError,
+) -> FileDiagnostic {
+    rejected(
+        loaded,
+        (case, query),
+        &error.to_string(),
+        error.span(),
+        error,
+    )
 }
 
 /// The case's query is over Unkey's limits, and the case did not expect that.
-pub fn limit(loaded: &LoadedFile, case: &Case, violation: &LimitViolation) -> FileDiagnostic {
+pub fn limit(
+    loaded: &LoadedFile,
+    (case, query): (&Check, &QueryText),
+    violation: &LimitViolation,
+) -> FileDiagnostic {
     rejected(
         loaded,
-        case,
+        (case, query),
         &violation.to_string(),
-        Span::new(0, case.query.text.len()),
+        Span::new(0, query.text.len()),
         violation,
     )
 }
 
 fn rejected(
     loaded: &LoadedFile,
-    case: &Case,
+    (case, query): (&Check, &QueryText),
     problem: &str,
     at: Span,
     diagnostic: &dyn Diagnostic,
@@ -99,7 +147,7 @@ fn rejected(
     let mut places = Places::new(loaded);
     places
         .in_cases
-        .push((case.query.span_in_file(at), first_label(diagnostic)));
+        .push((query.span_in_file(at), first_label(diagnostic)));
     places.in_cases.push((
         case.expect.span,
         format!("expected {}", case.expect.value.describe()),
@@ -124,7 +172,7 @@ fn first_label(diagnostic: &dyn Diagnostic) -> String {
 }
 
 /// The decision did not meet the case's expectation.
-pub fn decision(loaded: &LoadedFile, case: &Case, decision: &KeyDecision) -> FileDiagnostic {
+fn decision(loaded: &LoadedFile, case: &Check, decision: &KeyDecision) -> FileDiagnostic {
     let actual = if decision.allowed() { "allow" } else { "deny" };
     let mut message = format!(
         "case `{}`: expected {}, got {actual} ({})",
@@ -132,7 +180,7 @@ pub fn decision(loaded: &LoadedFile, case: &Case, decision: &KeyDecision) -> Fil
         case.expect.value.describe(),
         decision.code
     );
-    if let Some(pinned) = &case.code
+    if let Some(pinned) = case.code()
         && pinned.value != decision.code
     {
         message = format!("{message}; the case pins {}", pinned.value);
@@ -140,12 +188,12 @@ pub fn decision(loaded: &LoadedFile, case: &Case, decision: &KeyDecision) -> Fil
     let mut places = Places::new(loaded);
     places
         .in_cases
-        .push((case.query.span, format!("{actual}: {}", decision.code)));
+        .push((case.subject.span(), format!("{actual}: {}", decision.code)));
     places.in_cases.push((
         case.expect.span,
         format!("expected {}", case.expect.value.describe()),
     ));
-    if let Some(pinned) = &case.code {
+    if let Some(pinned) = case.code() {
         places
             .in_cases
             .push((pinned.span, format!("pinned {}", pinned.value)));
@@ -303,14 +351,13 @@ pub fn unkey_response(
 /// An access assertion's query does not parse.
 pub fn access_syntax(
     loaded: &LoadedFile,
-    assertion: &AccessAssertion,
+    query: &QueryText,
     error: &SyntaxError,
 ) -> FileDiagnostic {
     let mut places = Places::new(loaded);
-    places.in_cases.push((
-        assertion.query.span_in_file(error.span()),
-        first_label(error),
-    ));
+    places
+        .in_cases
+        .push((query.span_in_file(error.span()), first_label(error)));
     places.diagnostic(
         ErrorCode::TestQueryRejected,
         format!("access assertion: the query is rejected: {error}"),
@@ -322,9 +369,9 @@ pub fn access_syntax(
 }
 
 /// The keys allowed an access assertion's query are not exactly the listed ones.
-pub fn access(
+fn access(
     loaded: &LoadedFile,
-    assertion: &AccessAssertion,
+    (assertion, query): (&Assertion, &QueryText),
     decisions: &[KeyDecision],
     listed: &[&str],
 ) -> FileDiagnostic {
@@ -332,7 +379,7 @@ pub fn access(
     let mut places = Places::new(loaded);
     places
         .in_cases
-        .push((assertion.query.span, "who may do this".to_owned()));
+        .push((query.span, "who may do this".to_owned()));
     let mut wrong = Vec::new();
     for (key, decision) in policy.keys.iter().zip(decisions) {
         let is_listed = listed.contains(&key.name.value.as_str());
@@ -360,8 +407,8 @@ pub fn access(
     }
     places.diagnostic(
         ErrorCode::TestAccessFailed,
-        format!("access to `{}`: {}", assertion.query.text, wrong.join("; ")),
-        access_help(&assertion.query),
+        format!("access to `{}`: {}", query.text, wrong.join("; ")),
+        access_help(query),
     )
 }
 
@@ -374,20 +421,20 @@ fn access_help(query: &QueryText) -> String {
 
 /// A root-key case whose outcome is not the expected one: the answer Unkey gives, each
 /// leaf of the route with the grant that satisfies it or nearly does, and the key's grants.
-pub fn root_case(
+fn root_case(
     loaded: &LoadedFile,
-    case: &crate::policy::RootCase,
+    (case, check): (&Check, RootCheck<'_>),
     key: &Key,
-    outcome: &crate::policy::RootOutcome,
+    outcome: &RootOutcome,
 ) -> FileDiagnostic {
     let actual = if outcome.allowed { "allow" } else { "deny" };
     let mut message = format!(
         "case `{}`: expected {}, got {actual} ({})",
         case.name,
-        case.expect.value.word(),
+        case.expect.value.describe(),
         answer(outcome)
     );
-    if let Some(pinned) = &case.status
+    if let Some(pinned) = case.status()
         && pinned.value != outcome.status
     {
         message = format!("{message}; the case pins {}", pinned.value);
@@ -403,17 +450,17 @@ pub fn root_case(
     };
     places
         .in_cases
-        .push((case.check.span(), format!("{actual}: {how}")));
+        .push((case.subject.span(), format!("{actual}: {how}")));
     places.in_cases.push((
         case.expect.span,
-        format!("expected {}", case.expect.value.word()),
+        format!("expected {}", case.expect.value.describe()),
     ));
-    if let Some(pinned) = &case.status {
+    if let Some(pinned) = case.status() {
         places
             .in_cases
             .push((pinned.span, format!("pinned {}", pinned.value)));
     }
-    let leaves = crate::policy::root_leaves(key, &case.check, outcome);
+    let leaves = crate::policy::root_leaves(key, check, outcome);
     root_key_places(&mut places, key, outcome, &leaves);
     places.diagnostic(
         ErrorCode::TestCaseFailed,
@@ -423,7 +470,7 @@ pub fn root_case(
 }
 
 /// The answer Unkey sends: its status, with keys.verifyKey's body for a denial it answers 200.
-fn answer(outcome: &crate::policy::RootOutcome) -> String {
+fn answer(outcome: &RootOutcome) -> String {
     match outcome.code {
         Some(code) => format!("{} {{valid: false, code: {code}}}", outcome.status),
         None => outcome.status.to_string(),
@@ -431,16 +478,16 @@ fn answer(outcome: &crate::policy::RootOutcome) -> String {
 }
 
 /// An access assertion on a route that does not hold: which root keys are allowed.
-pub fn route_access(
+fn route_access(
     loaded: &LoadedFile,
-    assertion: &crate::policy::RouteAccess,
-    outcomes: &[(&Key, crate::policy::RootOutcome)],
+    (assertion, check): (&Assertion, RootCheck<'_>),
+    outcomes: &[(&Key, RootOutcome)],
 ) -> FileDiagnostic {
     let listed = |name: &str| assertion.keys.iter().any(|key| key.value == name);
     let mut places = Places::new(loaded);
     places
         .in_cases
-        .push((assertion.check.span(), "the route".to_owned()));
+        .push((assertion.subject.span(), "the route".to_owned()));
     let mut lines = Vec::new();
     for (key, outcome) in outcomes {
         let name = key.name.value.as_str();
@@ -452,7 +499,7 @@ pub fn route_access(
             ),
             _ => continue,
         };
-        let leaves = crate::policy::root_leaves(key, &assertion.check, outcome);
+        let leaves = crate::policy::root_leaves(key, check, outcome);
         root_key_places(&mut places, key, outcome, &leaves);
         lines.push(line);
     }
@@ -460,7 +507,7 @@ pub fn route_access(
         ErrorCode::TestAccessFailed,
         format!(
             "access to {} is not exactly [{}]",
-            assertion.check.describe(),
+            assertion.subject.describe(),
             assertion
                 .keys
                 .iter()
@@ -476,7 +523,7 @@ pub fn route_access(
 fn root_key_places(
     places: &mut Places<'_>,
     key: &Key,
-    outcome: &crate::policy::RootOutcome,
+    outcome: &RootOutcome,
     leaves: &[LeafReport],
 ) {
     if outcome.gated {

@@ -6,7 +6,7 @@ mod coverage;
 mod failure;
 mod libtest;
 mod mutate;
-mod root;
+mod run;
 mod select;
 
 pub use crate::policy::{PathError, is_policy_file_name, policy_files};
@@ -20,9 +20,8 @@ pub use select::{Executed, Selection, execute};
 
 use crate::diagnostic::FileDiagnostic;
 use crate::eval::{Code, Semantics};
-use crate::policy::{Expect, Expectation, LoadError};
+use crate::policy::{Assertion, Check, LoadError, Subject};
 use crate::printable::escaped;
-use crate::query::{self, unkey_limits};
 use crate::render::Renderer;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -45,11 +44,28 @@ pub struct Test {
 
 #[derive(Clone, Debug)]
 enum Body {
-    Case(Arc<LoadedFile>, usize),
-    Access(Arc<LoadedFile>, usize),
-    RootCase(Arc<LoadedFile>, usize),
-    RouteAccess(Arc<LoadedFile>, usize),
+    /// The check `index` of the file's `checks`.
+    Check(Arc<LoadedFile>, usize),
+    /// The assertion `index` of the file's `assertions`.
+    Assertion(Arc<LoadedFile>, usize),
     LoadFailure(Arc<LoadError>),
+}
+
+/// What a test checks: one key's check, or an assertion over every key.
+#[derive(Clone, Copy)]
+enum Checked<'a> {
+    Check(&'a Check),
+    Assertion(&'a Assertion),
+}
+
+impl<'a> Checked<'a> {
+    /// What is asked.
+    fn subject(self) -> &'a Subject {
+        match self {
+            Checked::Check(check) => &check.subject,
+            Checked::Assertion(assertion) => &assertion.subject,
+        }
+    }
 }
 
 /// What running a test found.
@@ -105,53 +121,28 @@ fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Test {
-    fn case(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let case = &loaded.file.cases[index];
+    fn check(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
+        let check = &loaded.file.checks[index];
         Test::located(
             loaded,
             file,
-            case.name.clone(),
-            case.span.start,
-            case.ignore,
-            Body::Case(Arc::clone(loaded), index),
+            check.name.clone(),
+            check.span.start,
+            check.ignore,
+            Body::Check(Arc::clone(loaded), index),
         )
     }
 
-    fn access(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let assertion = &loaded.file.access[index];
-        let name = format!("access: {}", assertion.query.text);
+    fn assertion(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
+        let assertion = &loaded.file.assertions[index];
+        let name = format!("access: {}", assertion.subject.describe());
         Test::located(
             loaded,
             file,
             name,
             assertion.span.start,
             false,
-            Body::Access(Arc::clone(loaded), index),
-        )
-    }
-
-    fn root_case(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let case = &loaded.file.root_cases[index];
-        Test::located(
-            loaded,
-            file,
-            case.name.clone(),
-            case.span.start,
-            case.ignore,
-            Body::RootCase(Arc::clone(loaded), index),
-        )
-    }
-
-    fn route_access(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let assertion = &loaded.file.route_access[index];
-        let name = format!("access: {}", assertion.check.describe());
-        Test::located(
-            loaded,
-            file,
-            name,
-            assertion.span.start,
-            false,
-            Body::RouteAccess(Arc::clone(loaded), index),
+            Body::Assertion(Arc::clone(loaded), index),
         )
     }
 
@@ -193,10 +184,20 @@ impl Test {
     /// The loaded file the test checks; `None` for a file that did not load.
     fn loaded(&self) -> Option<&Arc<LoadedFile>> {
         match &self.body {
-            Body::Case(loaded, _)
-            | Body::Access(loaded, _)
-            | Body::RootCase(loaded, _)
-            | Body::RouteAccess(loaded, _) => Some(loaded),
+            Body::Check(loaded, _) | Body::Assertion(loaded, _) => Some(loaded),
+            Body::LoadFailure(_) => None,
+        }
+    }
+
+    /// The file the test belongs to and what it checks; `None` for a file that did not load.
+    fn checked(&self) -> Option<(&Arc<LoadedFile>, Checked<'_>)> {
+        match &self.body {
+            Body::Check(loaded, index) => {
+                Some((loaded, Checked::Check(&loaded.file.checks[*index])))
+            }
+            Body::Assertion(loaded, index) => {
+                Some((loaded, Checked::Assertion(&loaded.file.assertions[*index])))
+            }
             Body::LoadFailure(_) => None,
         }
     }
@@ -204,15 +205,12 @@ impl Test {
     /// The policy file the test checks and the keys it names (a case's key, an assertion's
     /// keys); `None` for a file that did not load.
     pub fn keys(&self) -> Option<(&std::path::Path, Vec<&str>)> {
-        let file = &self.loaded()?.file;
-        let keys = match &self.body {
-            Body::Case(_, index) => vec![file.cases[*index].key.value.as_str()],
-            Body::RootCase(_, index) => vec![file.root_cases[*index].key.value.as_str()],
-            Body::Access(_, index) => names(&file.access[*index].keys),
-            Body::RouteAccess(_, index) => names(&file.route_access[*index].keys),
-            Body::LoadFailure(_) => return None,
+        let (loaded, checked) = self.checked()?;
+        let keys = match checked {
+            Checked::Check(check) => vec![check.key.value.as_str()],
+            Checked::Assertion(assertion) => names(&assertion.keys),
         };
-        Some((file.policy.source.path(), keys))
+        Some((loaded.file.policy.source.path(), keys))
     }
 
     /// True for the stand-in test of a file that did not load.
@@ -223,10 +221,10 @@ impl Test {
     /// Runs the test.
     pub fn run(&self) -> TestResult {
         match &self.body {
-            Body::Case(loaded, index) => run_case(loaded, *index),
-            Body::Access(loaded, index) => run_access(loaded, *index),
-            Body::RootCase(loaded, index) => root::run_case(loaded, *index),
-            Body::RouteAccess(loaded, index) => root::run_access(loaded, *index),
+            Body::Check(loaded, index) => run::run_check(loaded, &loaded.file.checks[*index]),
+            Body::Assertion(loaded, index) => {
+                run::run_assertion(loaded, &loaded.file.assertions[*index])
+            }
             Body::LoadFailure(error) => TestResult {
                 passed: false,
                 expected: "load".into(),
@@ -242,100 +240,4 @@ impl Test {
 /// The names of `keys`.
 fn names(keys: &[crate::policy::Spanned<String>]) -> Vec<&str> {
     keys.iter().map(|key| key.value.as_str()).collect()
-}
-
-fn run_case(loaded: &LoadedFile, index: usize) -> TestResult {
-    let case = &loaded.file.cases[index];
-    let expected = case.expect.value;
-    let mut result = TestResult {
-        passed: false,
-        expected: expected.describe(),
-        actual: "error".into(),
-        code: None,
-        semantics: Some(loaded.semantics),
-        failure: None,
-    };
-    let rejection = match query::parse(&case.query.text) {
-        Err(error) => Some(failure::syntax(loaded, case, &error)),
-        Ok(parsed) => match unkey_limits(&case.query.text, &parsed).first() {
-            Some(violation) => Some(failure::limit(loaded, case, violation)),
-            None => {
-                let verdict =
-                    loaded
-                        .resolved
-                        .verdict(&case.key.value, &parsed, loaded.semantics, loaded.now);
-                result.code = Some(verdict.code());
-                result.actual = if verdict.allowed() { "allow" } else { "deny" }.into();
-                result.passed = failure::expectation_holds(case, &verdict);
-                if !result.passed {
-                    let decision = loaded.resolved.decide(
-                        &case.key.value,
-                        &parsed,
-                        loaded.semantics,
-                        loaded.now,
-                    );
-                    result.failure = Some(failure::decision(loaded, case, &decision));
-                }
-                return result;
-            }
-        },
-    };
-    result.passed = expected == Expectation::Same(Expect::Error);
-    if !result.passed {
-        result.failure = rejection;
-    }
-    result
-}
-
-fn run_access(loaded: &LoadedFile, index: usize) -> TestResult {
-    let assertion = &loaded.file.access[index];
-    let listed: Vec<&str> = assertion
-        .keys
-        .iter()
-        .map(|key| key.value.as_str())
-        .collect();
-    let mut result = TestResult {
-        passed: false,
-        expected: listed.join(", ").into(),
-        actual: "error".into(),
-        code: None,
-        semantics: Some(loaded.semantics),
-        failure: None,
-    };
-    let parsed = match query::parse(&assertion.query.text) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            result.failure = Some(failure::access_syntax(loaded, assertion, &error));
-            return result;
-        }
-    };
-    let resolved = &loaded.resolved;
-    let allowed: Vec<&str> = resolved
-        .policy
-        .keys
-        .iter()
-        .filter(|key| {
-            let verdict = resolved.verdict(&key.name.value, &parsed, loaded.semantics, loaded.now);
-            verdict.allowed()
-        })
-        .map(|key| key.name.value.as_str())
-        .collect();
-    result.actual = allowed.join(", ").into();
-    result.passed = {
-        let mut expected = listed.clone();
-        expected.sort_unstable();
-        let mut actual = allowed.clone();
-        actual.sort_unstable();
-        expected == actual
-    };
-    if !result.passed {
-        let decisions: Vec<_> = resolved
-            .policy
-            .keys
-            .iter()
-            .map(|key| resolved.decide(&key.name.value, &parsed, loaded.semantics, loaded.now))
-            .collect();
-        result.failure = Some(failure::access(loaded, assertion, &decisions, &listed));
-    }
-    result
 }

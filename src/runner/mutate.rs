@@ -5,17 +5,13 @@
 //! pass on the policy as written. A mutant no case notices survives: the suite would not
 //! catch that mistake. Mutants are evaluated in memory, in parallel across cores.
 
-use super::failure::expectation_holds;
-use super::root;
-use super::{Body, LoadedFile, Test};
+use super::{Checked, LoadedFile, Test};
 use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::least_privilege::{form_of, minimal, uses_calls, uses_probes};
 use crate::policy::{
-    Case, KeyKind, Policy, Probes, Resolved, RootCase, RouteAccess, RouteProbes, Source, Verdict,
-    decide_root, route_case,
+    Asked, KeyKind, Policy, Probes, Resolved, RouteProbes, Source, Verdict, route_case,
 };
-use crate::query::{self, Query};
 use crate::span::Span;
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -413,49 +409,40 @@ fn root_grant_mutations(grant: &str, owner: &str) -> Vec<(String, Option<String>
     mutations
 }
 
-/// A check of the suite that passes on the policy as written.
-enum Check<'a> {
-    Case(&'a LoadedFile, &'a Case, Query),
-    Access(&'a LoadedFile, Query, Vec<String>),
-    RootCase(&'a LoadedFile, &'a RootCase),
-    RouteAccess(&'a LoadedFile, &'a RouteAccess, Vec<String>),
+/// A check or assertion of the suite that passes on the policy as written, its query parsed.
+struct Passing<'a> {
+    loaded: &'a LoadedFile,
+    checked: Checked<'a>,
+    asked: Asked<'a>,
+    /// The keys an assertion lists, sorted.
+    listed: Vec<String>,
 }
 
-impl<'a> Check<'a> {
-    /// The check a test makes; `None` for a file that did not load or a query that does not
+impl<'a> Passing<'a> {
+    /// What a test checks; `None` for a file that did not load or a query that does not
     /// parse.
     fn of(test: &'a Test) -> Option<Self> {
-        let listed = |keys: &[crate::policy::Spanned<String>]| {
-            let mut listed: Vec<String> = keys.iter().map(|key| key.value.clone()).collect();
-            listed.sort();
-            listed
+        let (loaded, checked) = test.checked()?;
+        let asked = Asked::of(checked.subject()).ok()?;
+        let mut listed: Vec<String> = match checked {
+            Checked::Check(_) => Vec::new(),
+            Checked::Assertion(assertion) => {
+                assertion.keys.iter().map(|key| key.value.clone()).collect()
+            }
         };
-        Some(match &test.body {
-            Body::Case(loaded, index) => {
-                let case = &loaded.file.cases[*index];
-                Check::Case(loaded, case, query::parse(&case.query.text).ok()?)
-            }
-            Body::Access(loaded, index) => {
-                let assertion = &loaded.file.access[*index];
-                let query = query::parse(&assertion.query.text).ok()?;
-                Check::Access(loaded, query, listed(&assertion.keys))
-            }
-            Body::RootCase(loaded, index) => {
-                Check::RootCase(loaded, &loaded.file.root_cases[*index])
-            }
-            Body::RouteAccess(loaded, index) => {
-                let assertion = &loaded.file.route_access[*index];
-                Check::RouteAccess(loaded, assertion, listed(&assertion.keys))
-            }
-            Body::LoadFailure(_) => return None,
+        listed.sort();
+        Some(Passing {
+            loaded,
+            checked,
+            asked,
+            listed,
         })
     }
 
     fn key(&self) -> Option<&str> {
-        match self {
-            Check::Case(_, case, _) => Some(&case.key.value),
-            Check::RootCase(_, case) => Some(&case.key.value),
-            Check::Access(..) | Check::RouteAccess(..) => None,
+        match self.checked {
+            Checked::Check(check) => Some(&check.key.value),
+            Checked::Assertion(_) => None,
         }
     }
 
@@ -463,58 +450,25 @@ impl<'a> Check<'a> {
     /// `affected` ones: the other keys keep their verdicts on the policy, on which the check
     /// passes.
     fn passes(&self, resolved: &Resolved, affected: Option<&[String]>) -> bool {
-        // Keys an assertion lists that the mutant cannot change stay allowed.
-        let unchanged = |listed: &[String]| -> Vec<String> {
-            listed
-                .iter()
-                .filter(|key| affected.is_some_and(|affected| !affected.contains(key)))
-                .cloned()
-                .collect()
-        };
-        match self {
-            Check::Case(loaded, case, query) => {
-                let verdict =
-                    resolved.verdict(&case.key.value, query, loaded.semantics, loaded.now);
-                expectation_holds(case, &verdict)
-            }
-            Check::Access(loaded, query, listed) => {
+        let loaded = self.loaded;
+        match self.checked {
+            Checked::Check(check) => (self.asked)
+                .decide(resolved, &check.key.value, loaded.semantics, loaded.now)
+                .meets(check),
+            Checked::Assertion(_) => {
                 let keys = resolved.policy.keys.iter();
                 let mut allowed: Vec<String> = keys
-                    .filter(|key| {
-                        resolved
-                            .verdict(&key.name.value, query, loaded.semantics, loaded.now)
-                            .allowed()
-                    })
+                    .filter(|key| (self.asked).allows(resolved, key, loaded.semantics, loaded.now))
                     .map(|key| key.name.value.clone())
                     .collect();
-                allowed.extend(unchanged(listed));
+                // Keys an assertion lists that the mutant cannot change stay allowed.
+                allowed.extend(
+                    (self.listed.iter())
+                        .filter(|key| affected.is_some_and(|affected| !affected.contains(key)))
+                        .cloned(),
+                );
                 allowed.sort();
-                allowed == *listed
-            }
-            Check::RootCase(loaded, case) => {
-                let Some(key) = resolved.policy.key(&case.key.value) else {
-                    return false;
-                };
-                root::holds(
-                    case,
-                    &decide_root(&resolved.policy, key, &case.check, loaded.now),
-                )
-            }
-            Check::RouteAccess(loaded, assertion, listed) => {
-                let keys = resolved
-                    .policy
-                    .keys
-                    .iter()
-                    .filter(|key| key.kind == KeyKind::Root);
-                let mut allowed: Vec<String> = keys
-                    .filter(|key| {
-                        decide_root(&resolved.policy, key, &assertion.check, loaded.now).allowed
-                    })
-                    .map(|key| key.name.value.clone())
-                    .collect();
-                allowed.extend(unchanged(listed));
-                allowed.sort();
-                allowed == *listed
+                allowed == self.listed
             }
         }
     }
@@ -563,8 +517,8 @@ fn mutate_policy<'t>(
     threads: usize,
 ) -> Vec<MutantResult> {
     let original = Resolved::new(Arc::clone(policy));
-    let checks: Vec<Check> = passed
-        .filter_map(Check::of)
+    let checks: Vec<Passing> = passed
+        .filter_map(Passing::of)
         .filter(|check| check.passes(&original, None))
         .collect();
     let (semantics, now) = first.map_or((policy.semantics, Timestamp::UNIX_EPOCH), |loaded| {
@@ -584,7 +538,7 @@ struct CheckIndex<'k> {
 }
 
 impl<'k> CheckIndex<'k> {
-    fn new(checks: &'k [Check<'k>]) -> Self {
+    fn new(checks: &'k [Passing<'k>]) -> Self {
         let mut index = CheckIndex {
             by_key: HashMap::new(),
             keyless: Vec::new(),
@@ -617,7 +571,7 @@ impl<'k> CheckIndex<'k> {
 
 fn fate(
     mutant: &Mutant,
-    checks: &[Check],
+    checks: &[Passing],
     index: &CheckIndex<'_>,
     original: &Resolved,
     semantics: Semantics,

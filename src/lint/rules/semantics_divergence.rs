@@ -36,7 +36,7 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let mut flipped_by_owner: HashMap<Owner, Vec<String>> = HashMap::new();
     // Whether each case of each file flips, decided once whichever owners reach its key.
     let mut flips: Vec<Vec<Option<bool>>> = (cx.testing.iter())
-        .map(|file| vec![None; file.cases.len()])
+        .map(|file| vec![None; file.checks.len()])
         .collect();
     for site in cx.api_grant_sites() {
         let pattern = &site.permission.value;
@@ -84,8 +84,10 @@ pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
 fn by_key(cx: &LintContext<'_>) -> HashMap<usize, Vec<(usize, usize)>> {
     let mut cases: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
     for (at, file) in cx.testing.iter().enumerate() {
-        for (index, case) in file.cases.iter().enumerate() {
-            if let Some(key) = cx.resolved.key_index(&case.key.value) {
+        for (index, case) in file.checks.iter().enumerate() {
+            if case.subject.query().is_some()
+                && let Some(key) = cx.resolved.key_index(&case.key.value)
+            {
                 cases.entry(key).or_default().push((at, index));
             }
         }
@@ -115,7 +117,7 @@ fn flipped_cases(
         .filter(|&(at, index)| *flips[at][index].get_or_insert_with(|| flips_case(cx, at, index)))
         .map(|(at, index)| {
             let file = cx.testing[at];
-            let case = &file.cases[index];
+            let case = &file.checks[index];
             if std::ptr::eq(file, cx.file) {
                 format!("`{}`", case.name)
             } else {
@@ -129,10 +131,13 @@ fn flipped_cases(
 /// false for a query that does not parse.
 fn flips_case(cx: &LintContext<'_>, at: usize, index: usize) -> bool {
     let file = cx.testing[at];
-    let case = &file.cases[index];
-    let parsed = match cx.parsed(&case.query) {
+    let case = &file.checks[index];
+    let Some(query) = case.subject.query() else {
+        return false;
+    };
+    let parsed = match cx.parsed(query) {
         Some(parsed) => std::borrow::Cow::Borrowed(parsed),
-        None => match crate::query::parse(&case.query.text) {
+        None => match crate::query::parse(&query.text) {
             Ok(parsed) => std::borrow::Cow::Owned(parsed),
             Err(_) => return false,
         },

@@ -121,12 +121,12 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let Some(catalog) = catalog(cx) else { return };
     let policy = cx.policy();
     let mut seen = HashSet::new();
-    for case in &cx.file.cases {
+    for (case, query) in cx.file.query_checks() {
         let root = cx
             .resolved
             .key_index(&case.key.value)
             .is_some_and(|key| policy.keys[key].kind == KeyKind::Root);
-        let Some(parsed) = cx.parsed(&case.query) else {
+        let Some(parsed) = cx.parsed(query) else {
             continue;
         };
         if root {
@@ -134,7 +134,7 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         }
         // A query is never rewritten: a case that tests something else passes silently.
         for (permission, span) in parsed.permissions() {
-            let span = case.query.span_in_file(span);
+            let span = query.span_in_file(span);
             if !catalog.lists(permission) && seen.insert(span) {
                 out.push(Finding::new(
                     RuleId::N001.rule(),

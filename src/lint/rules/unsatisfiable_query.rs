@@ -33,20 +33,18 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     }
     // Only a query some key is expected to pass: a case expecting allow (in some way of
     // matching), or an access assertion naming keys. "Nobody may" is a deliberate denial.
-    let allowed_cases = cx.file.cases.iter().filter(|case| {
+    let allowed_cases = cx.file.query_checks().filter(|(case, _)| {
         [Matching::Wildcard, Matching::Literal]
             .iter()
             .any(|&matching| case.expect.value.under(matching) == Expect::Allow)
     });
-    let granted_access = cx
-        .file
-        .access
-        .iter()
-        .filter(|assertion| !assertion.keys.is_empty());
+    let granted_access = (cx.file.assertions.iter())
+        .filter(|assertion| !assertion.keys.is_empty())
+        .filter_map(|assertion| assertion.subject.query());
     let mut seen = HashSet::new();
     let texts = allowed_cases
-        .map(|case| &case.query)
-        .chain(granted_access.map(|assertion| &assertion.query))
+        .map(|(_, query)| query)
+        .chain(granted_access)
         .filter(|text| seen.insert((text.span.start, text.text.as_str())));
     let mut holders = Holders::new(cx);
     for text in texts {

@@ -32,16 +32,13 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     // Root keys are checked as `type.id.action OR type.*.action`: there `*` in the id
     // position is a real, literal permission, not a mistake.
     let policy = cx.policy();
-    let root_key_queries: Vec<&str> = cx
-        .file
-        .cases
-        .iter()
-        .filter(|case| {
+    let root_key_queries: Vec<&str> = (cx.file.query_checks())
+        .filter(|(case, _)| {
             cx.resolved
                 .key_index(&case.key.value)
                 .is_some_and(|key| policy.keys[key].kind == crate::policy::KeyKind::Root)
         })
-        .map(|case| case.query.text.as_str())
+        .map(|(_, query)| query.text.as_str())
         .collect();
     for text in cx.queries() {
         if root_key_queries.contains(&text.text.as_str()) {
