@@ -564,6 +564,8 @@ mod tests {
         }
     }
 
+    // Unkey's own table of valid URNs and of refused ones with its error texts, kept whole
+    // and in Unkey's order so that it can be compared with the source line by line.
     #[test]
     fn unkeys_parse_table_with_its_error_texts() {
         let valid = [

@@ -2,6 +2,9 @@
 
 mod access_map;
 mod asked;
+mod build_policy;
+mod document;
+mod file_errors;
 mod files;
 mod items;
 mod load;
@@ -13,6 +16,8 @@ mod resolve;
 mod root_checks;
 mod root_decision;
 mod route_probes;
+mod test_file;
+mod time;
 
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;

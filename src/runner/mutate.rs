@@ -10,7 +10,7 @@ use crate::eval::urn::{UrnPermission, is_urn};
 use crate::eval::{Matching, Semantics, grant_matches};
 use crate::least_privilege::{form_of, minimal, uses_calls, uses_probes};
 use crate::policy::{
-    Asked, KeyKind, Policy, Probes, Resolved, RouteProbes, Source, Verdict, route_case,
+    Asked, Key, KeyKind, Policy, Probes, Resolved, Role, RouteProbes, Source, Verdict, route_case,
 };
 use crate::span::Span;
 use jiff::Timestamp;
@@ -221,100 +221,112 @@ impl PolicyMutation {
     }
 }
 
-/// Every mutant of `policy`.
+/// Every mutant of `policy`: of its roles, then its keys, then its forbid rules.
 pub fn mutants(policy: &Policy) -> Vec<Mutant> {
     let mut out = Vec::new();
-    let mut push = |description, span, affects: &Option<Arc<[String]>>, change| {
-        out.push(Mutant {
-            description,
-            span,
-            affects: affects.clone(),
-            change,
-        });
-    };
     for (r, role) in policy.roles.iter().enumerate() {
-        let owner = format!("role `{}`", role.name.value);
-        let holders = policy
-            .keys
-            .iter()
-            .filter(|key| key.roles.iter().any(|held| held.value == role.name.value))
-            .map(|key| key.name.value.clone());
-        let affects = Some(holders.collect::<Vec<_>>().into());
-        for (g, grant) in role.permissions.iter().enumerate() {
-            for (description, to) in grant_mutations(policy, &grant.value, &owner) {
-                let change = Change::RoleGrant {
-                    role: r,
-                    grant: g,
-                    to,
-                };
-                push(description, grant.span, &affects, change);
-            }
-        }
+        role_mutants(policy, r, role, &mut out);
     }
     for (k, key) in policy.keys.iter().enumerate() {
-        let owner = format!("key `{}`", key.name.value);
-        let affects = Some(Arc::from([key.name.value.clone()]));
-        for (g, grant) in key.permissions.iter().enumerate() {
-            let mutations = match key.kind {
-                KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
-                KeyKind::Root => root_grant_mutations(&grant.value, &owner),
-            };
-            for (description, to) in mutations {
-                let change = Change::KeyGrant {
-                    key: k,
-                    grant: g,
-                    to,
-                };
-                push(description, grant.span, &affects, change);
-            }
-        }
-        if let Some(to) = narrowed_to_uses(policy, key) {
-            let description = format!(
-                "narrow {owner} to the grants its `uses:` need: {}",
-                to.iter()
-                    .map(|grant| format!("`{grant}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            push(
-                description,
-                key.name.span,
-                &affects,
-                Change::KeyGrants { key: k, to },
-            );
-        }
-        for (h, held) in key.roles.iter().enumerate() {
-            let description = format!("drop role `{}` from {owner}", held.value);
-            push(
-                description,
-                held.span,
-                &affects,
-                Change::DropRole { key: k, held: h },
-            );
-        }
-        let flipped = if key.enabled.value {
-            "disable"
-        } else {
-            "enable"
-        };
-        let description = format!("{flipped} {owner}");
-        push(
-            description,
-            key.name.span,
-            &affects,
-            Change::FlipEnabled { key: k },
-        );
+        key_mutants(policy, k, key, &mut out);
     }
     for (f, rule) in policy.forbid.iter().enumerate() {
         let description = format!("remove the forbid rule on `{}`", rule.permission.value);
-        push(
-            description,
-            rule.permission.span,
-            &None,
-            Change::RemoveForbid { rule: f },
-        );
+        let change = Change::RemoveForbid { rule: f };
+        out.push(Mutant::new(description, rule.permission.span, None, change));
     }
     out
+}
+
+impl Mutant {
+    fn new(
+        description: String,
+        span: Span,
+        affects: Option<Arc<[String]>>,
+        change: Change,
+    ) -> Self {
+        Mutant {
+            description,
+            span,
+            affects,
+            change,
+        }
+    }
+}
+
+/// The mutants of role `r`'s grants; they affect the keys holding it.
+fn role_mutants(policy: &Policy, r: usize, role: &Role, out: &mut Vec<Mutant>) {
+    let owner = format!("role `{}`", role.name.value);
+    let holders = policy
+        .keys
+        .iter()
+        .filter(|key| key.roles.iter().any(|held| held.value == role.name.value))
+        .map(|key| key.name.value.clone());
+    let affects: Arc<[String]> = holders.collect::<Vec<_>>().into();
+    for (g, grant) in role.permissions.iter().enumerate() {
+        for (description, to) in grant_mutations(policy, &grant.value, &owner) {
+            let change = Change::RoleGrant {
+                role: r,
+                grant: g,
+                to,
+            };
+            out.push(Mutant::new(
+                description,
+                grant.span,
+                Some(Arc::clone(&affects)),
+                change,
+            ));
+        }
+    }
+}
+
+/// The mutants of key `k`: its grants, its `uses:` narrowing, its roles and its state.
+fn key_mutants(policy: &Policy, k: usize, key: &Key, out: &mut Vec<Mutant>) {
+    let owner = format!("key `{}`", key.name.value);
+    let affects: Arc<[String]> = Arc::from([key.name.value.clone()]);
+    let mut push = |description, span, change| {
+        out.push(Mutant::new(
+            description,
+            span,
+            Some(Arc::clone(&affects)),
+            change,
+        ));
+    };
+    for (g, grant) in key.permissions.iter().enumerate() {
+        let mutations = match key.kind {
+            KeyKind::Api => grant_mutations(policy, &grant.value, &owner),
+            KeyKind::Root => root_grant_mutations(&grant.value, &owner),
+        };
+        for (description, to) in mutations {
+            let change = Change::KeyGrant {
+                key: k,
+                grant: g,
+                to,
+            };
+            push(description, grant.span, change);
+        }
+    }
+    if let Some(to) = narrowed_to_uses(policy, key) {
+        let description = format!(
+            "narrow {owner} to the grants its `uses:` need: {}",
+            to.iter()
+                .map(|grant| format!("`{grant}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        push(description, key.name.span, Change::KeyGrants { key: k, to });
+    }
+    for (h, held) in key.roles.iter().enumerate() {
+        let description = format!("drop role `{}` from {owner}", held.value);
+        push(description, held.span, Change::DropRole { key: k, held: h });
+    }
+    let flipped = if key.enabled.value {
+        "disable"
+    } else {
+        "enable"
+    };
+    let description = format!("{flipped} {owner}");
+    push(description, key.name.span, Change::FlipEnabled { key: k });
 }
 
 /// Whether `change` changes a root key's grants.
