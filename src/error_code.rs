@@ -64,6 +64,10 @@ registry! {
     QuerySyntax "query::syntax" "A permission query Unkey's parser rejects.";
     ConfigUnreadable "config::unreadable" "`permspec.toml` could not be read.";
     ConfigInvalid "config::invalid" "`permspec.toml` is not valid TOML or holds an unknown or invalid setting.";
+    CliUsage "cli::usage" "An argument, or a combination of arguments, the command cannot use: a malformed `--param`, a key or route the policy does not declare, a format without the `-o` it needs.";
+    CliIo "cli::io" "A path given on the command line, or the command's output, that cannot be read or written: missing, a directory where a file belongs, a full disk.";
+    CliNothingChecked "cli::nothing-checked" "A run that would check nothing: no policy files under the paths, no case selected, no route call to find grants for.";
+    CliService "cli::service" "A service that cannot be used: Unkey's API unreachable, refusing the root key, or answering out of shape; a git revision that cannot be read.";
     CliSelector "cli::selector" "A rule selector on the command line (`--select`, `--ignore`, `--deny`, `--warn`, `--allow`) that names no rule.";
     LintUnknownRule "lint::unknown-rule" "A suppression (`lint: allow:`) that names no rule.";
     ImportJson "import::json" "A saved response that is not JSON.";
@@ -77,6 +81,10 @@ registry! {
     TestAccessFailed "test::access-failed" "An `access:` assertion whose keys are not exactly the ones allowed.";
     TestQueryRejected "test::query-rejected" "A case's query that Unkey's parser rejects, where the case expects an outcome.";
     TestDecidedBy "test::decided-by" "Where the policy decides a failing case (a note beside the failure, in the policy file).";
+    TestNothingRan "test::nothing-ran" "A test run in which no case ran (every case filtered out or ignored): a run that checked nothing does not pass.";
+    TestCoverageUnder "test::coverage-under" "A policy whose coverage is under `--fail-under`.";
+    TestUseUntested "test::use-untested" "A root key's `uses:` entry that no allowed route case asks (`--require-uses`).";
+    GrantsForUnreachable "grants-for::unreachable" "A route call no root key can make: Unkey refuses a root key there, whatever its grants.";
     MutationSurvived "mutation::survived" "A change to the policy that no case notices.";
     DiffWidened "diff::widened" "A change that widens access: a key may do what it could not.";
 }

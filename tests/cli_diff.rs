@@ -489,9 +489,9 @@ fn a_revision_whose_tree_names_a_path_outside_it_is_refused() {
     ] {
         let run = permspec_in(dir, command);
         assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
-        assert!(run.stderr.contains("pol/../planted.yaml"), "{}", run.stderr);
+        assert!(run.said.contains("pol/../planted.yaml"), "{}", run.stderr);
         assert!(
-            run.stderr.contains("not a path inside the repository"),
+            run.said.contains("not a path inside the repository"),
             "{}",
             run.stderr
         );

@@ -98,7 +98,7 @@ fn incomplete_unknown_and_hostile_calls_are_refused_with_exit_2() {
     ] {
         let run = permspec(&args);
         assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
-        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.said.contains(says), "{args:?}: {}", run.stderr);
         assert!(!run.stderr.contains('\u{1b}'), "{args:?}: {}", run.stderr);
     }
 }
@@ -195,7 +195,7 @@ fn params_that_fit_no_call_repeated_values_and_two_workspaces_are_refused() {
     ] {
         let run = permspec(&args);
         assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
-        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.said.contains(says), "{args:?}: {}", run.stderr);
     }
 }
 

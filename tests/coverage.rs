@@ -130,8 +130,7 @@ fn require_uses_fails_a_run_that_leaves_a_uses_entry_without_an_allowed_case() {
     let run = permspec(&["test", path.to_str().unwrap(), "--require-uses"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stderr
-            .contains("no allowed route case asks `keys.whoami"),
+        run.said.contains("no allowed route case asks `keys.whoami"),
         "{}",
         run.stderr
     );

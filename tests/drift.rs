@@ -67,11 +67,7 @@ fn permspec(dir: &Path, server: &Server, command: &[&str], args: &[&str]) -> sup
         .args(args)
         .output()
         .unwrap();
-    support::cli::Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    support::cli::Run::of(output)
 }
 
 /// A directory holding `committed.yaml`, imported from `server`.

@@ -47,11 +47,7 @@ fn permspec_under(script: &str, args: &[&str]) -> Run {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::of(output)
 }
 
 // 1. A fix never changes a decision unless unsafe fixes are asked for.
@@ -476,14 +472,36 @@ fn a_case_name_longer_than_any_column_is_shortened() {
 fn output_to_a_full_device_is_an_error_not_a_panic() {
     for args in [
         &["test", "policies/"][..],
+        &["test", "-q", "policies/"],
+        &["test", "--format", "json", "policies/"],
+        &["test", "--format", "junit", "policies/"],
+        &["test", "--list", "policies/"],
         &["lint", "examples/findings/"],
+        &["lint", "--format", "sarif", "examples/findings/"],
         &["parse", "a"],
         &["schema"],
+        &["rules"],
+        &["routes"],
+        &["completions", "bash"],
+        &["man"],
+        &["report", "policies/", "--format", "json"],
+        &[
+            "diff",
+            "fixtures/diff/wildcard-widened/old.yaml",
+            "fixtures/diff/wildcard-widened/new.yaml",
+        ],
     ] {
         let run = permspec_under("exec >/dev/full;", args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
-            run.stderr.contains("cannot write the output"),
+            run.said
+                .contains("permspec::cli::io\n\n  × cannot write the output: No space left"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.matches("cannot write the output").count(),
+            1,
             "{}",
             run.stderr
         );

@@ -24,11 +24,7 @@ fn import(server: &Server, args: &[&str], root_key: Option<&str>) -> support::cl
         command.env("UNKEY_ROOT_KEY", key);
     }
     let output = command.output().unwrap();
-    let run = support::cli::Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
+    let run = support::cli::Run::of(output);
     assert!(
         !run.stdout.contains(ROOT_KEY) && !run.stderr.contains(ROOT_KEY),
         "the root key is never printed"
@@ -273,7 +269,7 @@ fn errors_name_their_cause() {
     for (args, key, expected) in cases {
         let run = import(&server, &args, key);
         assert_eq!(run.code, 2, "{args:?}");
-        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(run.said.contains(expected), "{args:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "nothing is written");
     }
 }
@@ -328,9 +324,9 @@ fn a_redirect_is_never_followed() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stdout.is_empty());
     assert!(
-        run.stderr
+        run.said
             .contains("answered 302 with a redirect to `http://")
-            && run.stderr.contains("which import does not follow"),
+            && run.said.contains("which import does not follow"),
         "{}",
         run.stderr
     );

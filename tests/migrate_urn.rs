@@ -142,7 +142,7 @@ fn anchored_grants_and_a_policy_without_workspace_are_left_alone() {
 
     let run = permspec(&["migrate-urn", "policies/deploy-pipeline.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("declare `workspace:"), "{}", run.stderr);
+    assert!(run.said.contains("declare `workspace:"), "{}", run.stderr);
 }
 
 /// Legacy tuples a root key may hold: every action a route checks, on any API or one.

@@ -4,6 +4,7 @@
 //! line gets its own `{"error": ...}` line and the run goes on; the exit code is then 2.
 
 use super::Exit;
+use super::error::CliError;
 use permspec::eval::root_query::RootQuery;
 use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
@@ -76,8 +77,7 @@ pub fn run(path: &Path) -> Exit {
         match permspec::input::open_regular(path) {
             Ok(file) => Box::new(file),
             Err(error) => {
-                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
-                return Exit::BadInput;
+                return CliError::io(format!("cannot read `{}`: {error}", path.display())).report();
             }
         }
     };
@@ -90,8 +90,7 @@ pub fn run(path: &Path) -> Exit {
         let read = match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
             Ok(read) => read,
             Err(error) => {
-                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
-                return Exit::BadInput;
+                return CliError::io(format!("cannot read `{}`: {error}", path.display())).report();
             }
         };
         if read == 0 {
@@ -99,8 +98,7 @@ pub fn run(path: &Path) -> Exit {
         }
         let answer = if line.len() as u64 > limit {
             if let Err(error) = skip_line(&mut reader) {
-                eprintln_escaped!("error: cannot read `{}`: {error}", path.display());
-                return Exit::BadInput;
+                return CliError::io(format!("cannot read `{}`: {error}", path.display())).report();
             }
             Err(format!("the line is longer than {limit} bytes"))
         } else if line.iter().all(u8::is_ascii_whitespace) {
@@ -126,12 +124,12 @@ pub fn run(path: &Path) -> Exit {
             }
         });
         if let Err(error) = flushed {
-            eprintln_escaped!("error: cannot write the output: {error}");
+            super::output::failed(error);
             return Exit::BadInput;
         }
     }
     if let Err(error) = out.flush() {
-        eprintln_escaped!("error: cannot write the output: {error}");
+        super::output::failed(error);
         return Exit::BadInput;
     }
     if malformed {

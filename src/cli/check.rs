@@ -1,6 +1,8 @@
 //! `permspec check`: decide one query against grants, or against a key of a policy file,
 //! and explain the decision.
 
+use super::error::CliError;
+use super::output;
 use super::{Context, Exit, Format};
 use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
@@ -88,13 +90,13 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     if let Some(path) = &args.batch {
         return super::batch::run(path);
     }
-    let config = match super::configuration(&[], context) {
+    let config = match super::configuration(&[]) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
     if args.route.is_some() || args.urn.is_some() {
         let root = match (&args.role_file, &args.key) {
-            (Some(file), Some(key)) => match root_key(file, key, context) {
+            (Some(file), Some(key)) => match root_key(file, key) {
                 Some(root) => Some(root),
                 None => return Exit::BadInput,
             },
@@ -111,7 +113,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(parsed) => parsed,
         Err(error) => {
             let diagnostic = syntax_diagnostic(&source, &text, &error);
-            eprint!("{}", context.renderer.render(&diagnostic));
+            output::report(&diagnostic);
             return Exit::BadInput;
         }
     };
@@ -119,7 +121,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         return Exit::BadInput;
     }
     let (allowed, text, json_value) = match (&args.role_file, &args.key) {
-        (Some(file), Some(key)) => match decide_for_key(args, &parsed, file, key, context) {
+        (Some(file), Some(key)) => match decide_for_key(args, &parsed, file, key) {
             Some((decision, semantics, resolved)) => (
                 decision.allowed(),
                 gate_text(&decision, key, &resolved),
@@ -140,8 +142,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     match args.format {
-        Format::Human => print!("{}", escaped_but(&text, &['\n'])),
-        Format::Json => println!("{}", json(&json_value)),
+        Format::Human => out!("{}", escaped_but(&text, &['\n'])),
+        Format::Json => outln!("{}", json(&json_value)),
     }
     if allowed {
         Exit::Success
@@ -162,7 +164,7 @@ fn report_query_findings(
     let query_text = source.text();
     let findings = lint_query(source, &whole(source), parsed, config);
     for finding in &findings {
-        eprint!("{}", context.renderer.render(&finding.diagnostic()));
+        output::report(&finding.diagnostic());
     }
     let violations = unkey_limits(query_text, parsed);
     if violations.is_empty() {
@@ -173,10 +175,7 @@ fn report_query_findings(
         .any(|finding| finding.rule.id == RuleId::N005)
     {
         for violation in violations {
-            eprint!(
-                "{}",
-                context.renderer.render_in(violation, "query", query_text)
-            );
+            output::error(&context.renderer.render_in(violation, "query", query_text));
         }
     }
     false
@@ -191,11 +190,11 @@ struct RootKey {
 }
 
 /// Loads `file` and finds its root key `key`; says why not on standard error.
-fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
+fn root_key(file: &Path, key: &str) -> Option<RootKey> {
     let loaded = match Loader::default().load(file) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return None;
         }
     };
@@ -207,22 +206,20 @@ fn root_key(file: &Path, key: &str, context: &Context) -> Option<RootKey> {
             policy,
         }),
         Some(_) => {
-            eprintln_escaped!(
-                "error: `{}` is an API key: routes and URN permissions are checked for root \
-                 keys (`root_keys:`)",
-                escaped(key)
+            let message = format!(
+                "`{key}` is an API key: routes and URN permissions are checked for root keys \
+                 (`root_keys:`)"
             );
+            CliError::usage(message).report();
             None
         }
         None => {
             let names = policy.keys.iter().filter(|k| k.kind == KeyKind::Root);
             let names = names.map(|key| key.name.value.as_str());
-            eprintln_escaped!(
-                "error: `{}` declares no root key `{}`",
-                escaped(loaded.source.name()),
-                escaped(key)
-            );
-            eprintln_escaped!("  help: {}", key_hint(key, "root keys", names));
+            let message = format!("`{}` declares no root key `{key}`", loaded.source.name());
+            (CliError::usage(message))
+                .with_help(key_hint(key, "root keys", names))
+                .report();
             None
         }
     }
@@ -258,8 +255,7 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
             let given = given.map(|(name, value)| (name.to_owned(), value.to_owned()));
             let completed = completed_params(&root.policy, given.collect());
             if let Some(why) = contradiction(&root.policy, &completed) {
-                eprintln_escaped!("error: {}", escaped(&why));
-                return Exit::BadInput;
+                return CliError::usage(why).report();
             }
             let mut params: Vec<String> = completed
                 .into_iter()
@@ -296,11 +292,11 @@ fn gated(outcome: &RootOutcome, args: &Args) -> Exit {
                 message: Some(message.to_owned()),
                 arm: None,
             };
-            println!("{}", json(&route_json(route, &decision)));
+            outln!("{}", json(&route_json(route, &decision)));
         }
         (Format::Json, None) => {
             let required = args.urn.as_deref().unwrap_or_default();
-            println!(
+            outln!(
                 "{}",
                 json(&serde_json::json!({"allowed": false,
                                    "valid": UrnPermission::parse(required).is_ok(),
@@ -308,7 +304,7 @@ fn gated(outcome: &RootOutcome, args: &Args) -> Exit {
                                    "message": message}))
             );
         }
-        (Format::Human, _) => println!("deny ({}): {}", outcome.status, escaped(message)),
+        (Format::Human, _) => outln!("deny ({}): {}", outcome.status, escaped(message)),
     }
     Exit::Failure
 }
@@ -319,7 +315,7 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
     let grant = urn::covered(required, grants);
     let parsed = UrnPermission::parse(required);
     match format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             json(&serde_json::json!({
                 "allowed": grant.is_some(),
@@ -331,19 +327,19 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
         Format::Human => {
             let required = escaped(required);
             match grant {
-                Some(grant) => println!("allow: `{}` covers `{required}`", escaped(grant)),
-                None => println!("deny: no grant covers `{required}`"),
+                Some(grant) => outln!("allow: `{}` covers `{required}`", escaped(grant)),
+                None => outln!("deny: no grant covers `{required}`"),
             }
             if let Err(error) = &parsed {
                 let error = escaped(&error.to_string()).into_owned();
-                println!(
+                outln!(
                     "  `{required}` is not a valid URN permission ({error}): only an identical grant matches it"
                 );
             }
             for grant in grants.iter().filter(|grant| grant.starts_with("unkey:")) {
                 if let Err(error) = UrnPermission::parse(grant) {
                     let note = format!("Unkey ignores the grant `{grant}`: {error}");
-                    println!("  note: {}", escaped(&note));
+                    outln!("  note: {}", escaped(&note));
                 }
             }
         }
@@ -359,8 +355,10 @@ fn check_urn(required: &str, grants: &[String], format: Format) -> Exit {
 /// leaf of the route's checks with the grant that satisfies it or the near miss.
 fn check_route(name: &str, params: &[String], grants: &[String], format: Format) -> Exit {
     if let Some(bare) = params.iter().find(|pair| !pair.contains('=')) {
-        eprintln_escaped!("error: `--param {bare}`: give NAME=VALUE, e.g. `--param keyId=key_123`");
-        return Exit::BadInput;
+        return CliError::usage(format!(
+            "`--param {bare}`: give NAME=VALUE, e.g. `--param keyId=key_123`"
+        ))
+        .report();
     }
     let answer = (|| {
         let route = routes::table().get(name)?;
@@ -374,22 +372,21 @@ fn check_route(name: &str, params: &[String], grants: &[String], format: Format)
     let (decision, leaves) = match answer {
         Ok(answer) => answer,
         Err(error) => {
-            eprintln_escaped!("error: {error}");
-            return Exit::BadInput;
+            return CliError::usage(error.to_string()).report();
         }
     };
     match format {
-        Format::Json => println!("{}", json(&route_json(name, &decision))),
+        Format::Json => outln!("{}", json(&route_json(name, &decision))),
         Format::Human => {
             let text = route_text(name, &decision, &leaves);
-            print!("{}", escaped_but(&text, &['\n']));
+            out!("{}", escaped_but(&text, &['\n']));
             let urn_grant = grants.iter().any(|grant| grant.starts_with("unkey:"));
             if urn_grant
                 && !routes::table()
                     .get(name)
                     .is_ok_and(|route| route.has_urn_arm())
             {
-                println!(
+                outln!(
                     "  note: `{name}` has no URN arm: URN grants, even `**#*`, do nothing there"
                 );
             }
@@ -407,20 +404,21 @@ fn decide_for_key(
     parsed: &Query,
     file: &std::path::Path,
     key: &str,
-    context: &Context,
 ) -> Option<(KeyDecision, Semantics, Resolved)> {
     let loaded = match Loader::default().load(file) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return None;
         }
     };
     let resolved = Resolved::new(Arc::clone(&loaded.policy));
     if resolved.key_index(key).is_none() {
         let names = loaded.policy.keys.iter().map(|key| key.name.value.as_str());
-        eprintln_escaped!("error: `{}` declares no key `{key}`", loaded.source.name());
-        eprintln_escaped!("  help: {}", key_hint(key, "keys", names));
+        let message = format!("`{}` declares no key `{key}`", loaded.source.name());
+        (CliError::usage(message))
+            .with_help(key_hint(key, "keys", names))
+            .report();
         return None;
     }
     let semantics = args.semantics.unwrap_or(loaded.semantics);

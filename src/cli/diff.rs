@@ -1,6 +1,8 @@
 //! `permspec diff`: the access a policy change grants or removes; fails when access widens
 //! without a case asserting it.
 
+use super::error::CliError;
+use super::output;
 use super::{Context, Exit};
 use permspec::diff::{Side, diff};
 use permspec::printable::json_pretty;
@@ -64,8 +66,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     let (old, new) = match sides(args) {
         Ok(sides) => sides,
         Err(error) => {
-            eprintln_escaped!("error: {error}");
-            return Exit::BadInput;
+            return CliError::usage(error.to_string()).report();
         }
     };
     // The configuration of the new version: above NEW, or above the paths compared.
@@ -73,7 +74,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         (None, [_, new]) => std::slice::from_ref(new),
         (_, paths) => paths,
     };
-    let config = match super::configuration(checked, context) {
+    let config = match super::configuration(checked) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -82,15 +83,15 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(diff) => diff,
         Err(errors) => {
             for error in &errors {
-                eprint!("{}", context.renderer.render(error));
+                output::report(error);
             }
             return Exit::BadInput;
         }
     };
     match args.format {
-        DiffFormat::Human => print!("{}", diff_text(&diff, &context.renderer)),
-        DiffFormat::Json => println!("{}", json_pretty(&diff_json(&diff))),
-        DiffFormat::Markdown => print!("{}", diff_markdown(&diff)),
+        DiffFormat::Human => out!("{}", diff_text(&diff, &context.renderer)),
+        DiffFormat::Json => outln!("{}", json_pretty(&diff_json(&diff))),
+        DiffFormat::Markdown => out!("{}", diff_markdown(&diff)),
     }
     if diff.unacknowledged() > 0 && !args.allow_widening {
         Exit::Failure

@@ -1,8 +1,10 @@
 //! `permspec drift FILE`: whether a workspace's live state still matches the policy file
 //! committed for it (exit 0), or how it differs (exit 1).
 
+use super::Exit;
+use super::error::CliError;
 use super::import::{SourceArgs, imported};
-use super::{Context, Exit};
+use super::output;
 use permspec::import::drift::drift;
 use permspec::policy::{Limits, Loader};
 use permspec::report::{drift_markdown, drift_text};
@@ -35,36 +37,36 @@ pub enum DriftFormat {
     Markdown,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     let loader = Loader::new(Limits::default());
     let committed = match loader.load(&args.file) {
         Ok(file) => file,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return Exit::BadInput;
         }
     };
     if let Some(missing) = args.source.without_roles_or_catalog() {
-        eprintln_escaped!(
-            "error: drift compares the whole workspace: pass the saved {missing} pages too"
-        );
-        return Exit::BadInput;
+        return CliError::usage(format!(
+            "drift compares the whole workspace: pass the saved {missing} pages too"
+        ))
+        .report();
     }
-    let Some(imported) = imported(&args.source, context, args.format == DriftFormat::Human) else {
+    let Some(imported) = imported(&args.source, args.format == DriftFormat::Human) else {
         return Exit::BadInput;
     };
     if imported.summary.partial {
-        eprintln_escaped!(
-            "error: the workspace was read in part (`--partial`): a partial read cannot show \
+        return CliError::usage(format!(
+            "the workspace was read in part (`--partial`): a partial read cannot show \
              that it matches `{}`",
             args.file.display()
-        );
-        return Exit::BadInput;
+        ))
+        .report();
     }
     let live = match loader.load_text(&args.file.with_extension("live.yaml"), imported.yaml) {
         Ok(file) => file,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return Exit::BadInput;
         }
     };
@@ -72,9 +74,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     // Lines are in the policy's own file, which a case file names with `policy:`.
     let name = committed.policy.source.name();
     match args.format {
-        DriftFormat::Human => print!("{}", drift_text(&drift, name)),
-        DriftFormat::Markdown => print!("{}", drift_markdown(&drift, name)),
-        DriftFormat::Json => println!(
+        DriftFormat::Human => out!("{}", drift_text(&drift, name)),
+        DriftFormat::Markdown => out!("{}", drift_markdown(&drift, name)),
+        DriftFormat::Json => outln!(
             "{}",
             permspec::printable::json(&serde_json::json!({
                 "file": name,

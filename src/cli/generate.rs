@@ -1,6 +1,7 @@
 //! `permspec generate` (hidden): write a synthetic suite for benchmarks.
 
 use super::Exit;
+use super::error::CliError;
 use permspec::generate::{Reference, Shape, generate, generate_reference};
 use std::path::PathBuf;
 
@@ -42,16 +43,14 @@ pub fn run(args: &Args) -> Exit {
     match written {
         Ok(files) => {
             for file in files {
-                println!("{}", file.display());
+                outln!("{}", file.display());
             }
             Exit::Success
         }
-        Err(error) => {
-            eprintln_escaped!(
-                "error: cannot write the suite into `{}`: {error}",
-                args.directory.display()
-            );
-            Exit::BadInput
-        }
+        Err(error) => CliError::io(format!(
+            "cannot write the suite into `{}`: {error}",
+            args.directory.display()
+        ))
+        .report(),
     }
 }

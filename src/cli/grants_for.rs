@@ -1,7 +1,10 @@
 //! `permspec grants-for CALL...`: the smallest root-key grants that let these Unkey route
 //! calls through, in URN and legacy form, and what else each set opens.
 
-use super::{Context, Exit};
+use super::Exit;
+use super::error::CliError;
+use super::output;
+use permspec::error_code::ErrorCode;
 use permspec::input;
 use permspec::least_privilege::denial::{self, Diagnosis};
 use permspec::least_privilege::{self, Call, Form, GrantsFor, Opening, OtherCall, uses_calls};
@@ -73,13 +76,13 @@ pub enum GrantsFormat {
     Yaml,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     let policy = match &args.policy {
         None => None,
         Some(path) => match Loader::default().load(path) {
             Ok(loaded) => Some(Arc::clone(&loaded.policy)),
             Err(error) => {
-                eprint!("{}", context.renderer.render(&error));
+                output::report(&error);
                 return Exit::BadInput;
             }
         },
@@ -115,12 +118,12 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         return Exit::BadInput;
     };
     if args.format == GrantsFormat::Yaml && !is_key_name(&args.name) {
-        eprintln_escaped!(
-            "error: `--name {}` is no key name for a policy: letters, digits, `_`, `-` and `.`, \
+        return CliError::usage(format!(
+            "`--name {}` is no key name for a policy: letters, digits, `_`, `-` and `.`, \
              at most {MAX_NAME} of them",
             args.name
-        );
-        return Exit::BadInput;
+        ))
+        .report();
     }
     let pairs = api_pairs(&calls, policy.as_deref());
     if let Some(answer) = answer {
@@ -128,10 +131,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     }
     match least_privilege::grants_for(&calls, &pairs, workspace) {
         Ok(found) => report(args, &found),
-        Err(error) => {
-            eprintln_escaped!("error: {error}");
-            Exit::BadInput
-        }
+        Err(error) => CliError::usage(error.to_string()).report(),
     }
 }
 
@@ -151,9 +151,9 @@ fn api_pairs<'a>(calls: &'a [Call], policy: Option<&'a Policy>) -> Vec<(&'a str,
 /// no grant, and asking for it is a mistake to see.
 fn report(args: &Args, found: &GrantsFor) -> Exit {
     match args.format {
-        GrantsFormat::Json => println!("{}", json(found)),
-        GrantsFormat::Yaml => print!("{}", yaml_entry(&args.name, found)),
-        GrantsFormat::Human => print!("{}", text(found)),
+        GrantsFormat::Json => outln!("{}", json(found)),
+        GrantsFormat::Yaml => out!("{}", yaml_entry(&args.name, found)),
+        GrantsFormat::Human => out!("{}", text(found)),
     }
     let unreachable: Vec<&str> = (found.notes.iter())
         .filter(|note| note.unreachable)
@@ -162,11 +162,11 @@ fn report(args: &Args, found: &GrantsFor) -> Exit {
     if unreachable.is_empty() {
         return Exit::Success;
     }
-    eprintln_escaped!(
-        "error: no root key can make {}: Unkey refuses a root key there, whatever its grants",
+    let message = format!(
+        "no root key can make {}: Unkey refuses a root key there, whatever its grants",
         unreachable.join(", ")
     );
-    Exit::Failure
+    CliError::failed(ErrorCode::GrantsForUnreachable, message).report()
 }
 
 /// Most characters of a key name in `--format yaml`.
@@ -193,21 +193,23 @@ fn one_workspace<'c>(args: &Args, calls: &'c [Call]) -> Option<Option<&'c str>> 
         [] => None,
         [one] => Some(*one),
         many => {
-            eprintln_escaped!(
-                "error: the calls name the workspaces {}: a root key calls in its own \
+            CliError::usage(format!(
+                "the calls name the workspaces {}: a root key calls in its own \
                  workspace only",
                 many.join(", ")
-            );
+            ))
+            .report();
             return None;
         }
     };
     if let (Some(given), Some(named)) = (&args.workspace, named)
         && given != named
     {
-        eprintln_escaped!(
-            "error: a call names the workspace `{named}`, `--workspace` names `{given}`: a root \
+        CliError::usage(format!(
+            "a call names the workspace `{named}`, `--workspace` names `{given}`: a root \
              key calls in its own workspace only"
-        );
+        ))
+        .report();
         return None;
     }
     Some(named)
@@ -222,11 +224,11 @@ fn defaults(args: &Args) -> Option<Vec<(String, String)>> {
             .split_once('=')
             .filter(|(name, value)| !name.trim().is_empty() && !value.trim().is_empty())
         else {
-            eprintln_escaped!("error: `--param {pair}` is not `name=value`");
+            CliError::usage(format!("`--param {pair}` is not `name=value`")).report();
             return None;
         };
         if defaults.iter().any(|(given, _)| given == name) {
-            eprintln_escaped!("error: `--param {name}` is given more than once");
+            CliError::usage(format!("`--param {name}` is given more than once")).report();
             return None;
         }
         defaults.push((name.trim().to_owned(), value.trim().to_owned()));
@@ -234,10 +236,11 @@ fn defaults(args: &Args) -> Option<Vec<(String, String)>> {
     if let Some(workspace) = &args.workspace {
         let id_like = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
         if workspace.is_empty() || !workspace.chars().all(id_like) {
-            eprintln_escaped!(
-                "error: `--workspace {workspace}` is no workspace id: ids are made of letters, \
+            CliError::usage(format!(
+                "`--workspace {workspace}` is no workspace id: ids are made of letters, \
                  digits, `_` and `-` (a root key calls in its own workspace, never `*`)"
-            );
+            ))
+            .report();
             return None;
         }
         defaults.push(("workspaceId".to_owned(), workspace.clone()));
@@ -253,11 +256,11 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
         match policy.key(name).filter(|key| key.kind == KeyKind::Root) {
             Some(key) if !key.uses.is_empty() => calls.extend(uses_calls(key)),
             Some(_) => {
-                eprintln_escaped!("error: root key `{name}` declares no `uses:`");
+                CliError::usage(format!("root key `{name}` declares no `uses:`")).report();
                 return None;
             }
             None => {
-                eprintln_escaped!("error: the policy declares no root key `{name}`");
+                CliError::usage(format!("the policy declares no root key `{name}`")).report();
                 return None;
             }
         }
@@ -273,14 +276,15 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
         );
     }
     if texts.is_empty() && calls.is_empty() {
-        eprintln_escaped!("error: no route calls to find grants for");
+        CliError::nothing_checked("no route calls to find grants for").report();
         return None;
     }
     if texts.len() > MAX_CALLS {
-        eprintln_escaped!(
-            "error: {} calls: at most {MAX_CALLS} are asked at once; split them by service",
+        CliError::usage(format!(
+            "{} calls: at most {MAX_CALLS} are asked at once; split them by service",
             texts.len()
-        );
+        ))
+        .report();
         return None;
     }
     for text in &texts {
@@ -293,7 +297,7 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
                 }
             }
             Err(error) => {
-                eprintln_escaped!("error: {error}");
+                let mut report = CliError::usage(error.to_string());
                 if let least_privilege::CallError::Missing { params, .. } = &error {
                     let keyspace = if params.iter().any(|param| param == "keyAuthId") {
                         "; `--policy FILE` takes an API's keyspace from its `apis:` (URN \
@@ -301,11 +305,12 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
                     } else {
                         ""
                     };
-                    eprintln_escaped!(
-                        "  help: `--param name=value` gives a value to every call; \
-                         `--workspace ws_...` names the workspace{keyspace}"
-                    );
+                    report = report.with_help(format!(
+                        "`--param name=value` gives a value to every call; `--workspace ws_...` \
+                         names the workspace{keyspace}"
+                    ));
                 }
+                report.report();
                 return None;
             }
         }
@@ -321,7 +326,10 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
             });
             let hint = permspec::suggest::did_you_mean(name, known)
                 .map_or_else(String::new, |hint| format!("; {hint}"));
-            eprintln_escaped!("error: `--param {name}` fits none of the calls' routes{hint}");
+            CliError::usage(format!(
+                "`--param {name}` fits none of the calls' routes{hint}"
+            ))
+            .report();
             return None;
         }
     }
@@ -336,10 +344,11 @@ fn read(path: &Path, flag: &str) -> Option<String> {
         input::read_text(path, MAX_INPUT)
     };
     read.map_err(|error| {
-        eprintln_escaped!(
-            "error: `{flag} {}`: {error} (`{flag} -` reads standard input)",
+        CliError::io(format!(
+            "`{flag} {}`: {error} (`{flag} -` reads standard input)",
             path.display()
-        )
+        ))
+        .report()
     })
     .ok()
 }
@@ -353,10 +362,11 @@ fn explain_denial(
     workspace: Option<&str>,
 ) -> Exit {
     let [call] = calls else {
-        eprintln_escaped!(
-            "error: `--denial` explains the answer to one call; {} given",
+        CliError::usage(format!(
+            "`--denial` explains the answer to one call; {} given",
             calls.len()
-        );
+        ))
+        .report();
         return Exit::BadInput;
     };
     let diagnosis = answer
@@ -365,13 +375,12 @@ fn explain_denial(
     let diagnosis = match diagnosis {
         Ok(diagnosis) => diagnosis,
         Err(error) => {
-            eprintln_escaped!("error: {error}");
-            return Exit::BadInput;
+            return CliError::usage(error.to_string()).report();
         }
     };
     match args.format {
-        GrantsFormat::Json => println!("{}", json(&diagnosis)),
-        GrantsFormat::Human | GrantsFormat::Yaml => print!("{}", diagnosis_text(&diagnosis)),
+        GrantsFormat::Json => outln!("{}", json(&diagnosis)),
+        GrantsFormat::Human | GrantsFormat::Yaml => out!("{}", diagnosis_text(&diagnosis)),
     }
     Exit::Success
 }

@@ -1,7 +1,9 @@
 //! `permspec import unkey`: write a policy file from Unkey's API, live or from saved
 //! responses.
 
-use super::{Context, Exit, Format};
+use super::error::CliError;
+use super::output;
+use super::{Exit, Format};
 use permspec::import::live::{Caps, Client, DEFAULT_BASE_URL, Progress, Retry};
 use permspec::import::{
     Imported, Responses, Workspace, from_responses, policy, without_key_material,
@@ -105,17 +107,17 @@ impl SourceArgs {
 /// The environment variable that holds the root key.
 const ROOT_KEY: &str = "UNKEY_ROOT_KEY";
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     let From::Unkey(args) = &args.from;
-    let Some(imported) = imported(&args.source, context, args.format == Format::Human) else {
+    let Some(imported) = imported(&args.source, args.format == Format::Human) else {
         return Exit::BadInput;
     };
     match &args.output {
-        None => print!("{}", imported.yaml),
+        None => out!("{}", imported.yaml),
         Some(path) => {
             if let Err(error) = permspec::atomic_write::write_file(path, imported.yaml.as_bytes()) {
-                eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
-                return Exit::BadInput;
+                return CliError::io(format!("cannot write `{}`: {error}", path.display()))
+                    .report();
             }
             report(&imported, path, args.format);
         }
@@ -125,9 +127,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 
 /// The policy file the workspace `source` names would be written as, its warnings printed
 /// if `warn`; `None` once the problem is printed.
-pub fn imported(source: &SourceArgs, context: &Context, warn: bool) -> Option<Imported> {
+pub fn imported(source: &SourceArgs, warn: bool) -> Option<Imported> {
     let workspace = if source.apis.is_empty() {
-        saved(source, context)
+        saved(source)
     } else {
         live(source)
     }?;
@@ -135,7 +137,7 @@ pub fn imported(source: &SourceArgs, context: &Context, warn: bool) -> Option<Im
         Ok(imported) => imported,
         Err(errors) => {
             for error in &errors {
-                eprint!("{}", context.renderer.render(error));
+                output::report(error);
             }
             return None;
         }
@@ -158,7 +160,7 @@ fn report(imported: &Imported, path: &Path, format: Format) {
             summary.counts(),
             if summary.partial { " (partial)" } else { "" }
         ),
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             permspec::printable::json(&serde_json::json!({
                 "output": path.display().to_string(),
@@ -177,14 +179,12 @@ fn live(args: &SourceArgs) -> Option<Workspace> {
     let root_key = match std::env::var(ROOT_KEY) {
         Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
         _ => {
-            eprintln_escaped!(
-                "error: set {ROOT_KEY} to a root key that may read the APIs, their keys, roles and permissions"
-            );
+            CliError::usage(format!("set {ROOT_KEY} to a root key that may read the APIs, their keys, roles and permissions")).report();
             return None;
         }
     };
     if let Err(error) = safe_to_send(&args.base_url, args.allow_insecure_http) {
-        eprintln_escaped!("error: {error}");
+        CliError::usage(error.to_string()).report();
         return None;
     }
     let caps = Caps {
@@ -197,7 +197,7 @@ fn live(args: &SourceArgs) -> Option<Workspace> {
     let result = client.workspace(&args.apis, &bar);
     bar.finish();
     result
-        .map_err(|error| eprintln_escaped!("error: {error}"))
+        .map_err(|error| CliError::service(error.to_string()).report())
         .ok()
 }
 
@@ -225,7 +225,7 @@ fn safe_to_send(base_url: &str, insecure: bool) -> Result<(), String> {
     }
 }
 
-fn saved(args: &SourceArgs, context: &Context) -> Option<Workspace> {
+fn saved(args: &SourceArgs) -> Option<Workspace> {
     let read = |paths: &[PathBuf]| -> Result<Vec<Source>, String> {
         paths.iter().map(|path| read_source(path)).collect()
     };
@@ -236,7 +236,7 @@ fn saved(args: &SourceArgs, context: &Context) -> Option<Workspace> {
             permissions,
         },
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => {
-            eprintln_escaped!("error: {error}");
+            CliError::io(error.to_string()).report();
             return None;
         }
     };
@@ -244,7 +244,7 @@ fn saved(args: &SourceArgs, context: &Context) -> Option<Workspace> {
         Ok(workspace) => Some(workspace),
         Err(errors) => {
             for error in &errors {
-                eprint!("{}", context.renderer.render(error));
+                output::report(error);
             }
             None
         }

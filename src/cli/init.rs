@@ -1,6 +1,7 @@
 //! `permspec init`: write a starter suite.
 
 use super::Exit;
+use super::error::CliError;
 use permspec::init::{InitError, scaffold};
 use std::path::PathBuf;
 
@@ -25,18 +26,18 @@ pub fn run(args: &Args) -> Exit {
     match scaffold(&args.directory, args.force, args.root_keys) {
         Ok(files) => {
             for file in &files {
-                println!("wrote {}", file.display());
+                outln!("wrote {}", file.display());
             }
-            println!("next: permspec test && permspec lint");
+            outln!("next: permspec test && permspec lint");
             Exit::Success
         }
         Err(error @ InitError::Exists(_)) => {
-            eprintln_escaped!("error: {error}; nothing was written (`--force` overwrites them)");
+            CliError::usage(format!(
+                "{error}; nothing was written (`--force` overwrites them)"
+            ))
+            .report();
             Exit::BadInput
         }
-        Err(error) => {
-            eprintln_escaped!("error: {error}");
-            Exit::BadInput
-        }
+        Err(error) => CliError::io(error.to_string()).report(),
     }
 }

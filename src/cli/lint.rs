@@ -1,5 +1,6 @@
 //! `permspec lint`: run the lint rules over policy files.
 
+use super::output;
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
 use permspec::error_code::ErrorCode;
@@ -110,7 +111,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         let mut watched = match configuration(args) {
             Ok(config) => policy_paths(args, &config),
             Err(error) => {
-                eprint!("{}", context.renderer.render(&error));
+                output::report(&error);
                 return Exit::BadInput;
             }
         };
@@ -139,7 +140,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let config = match configuration(args) {
         Ok(config) => config,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return Exit::BadInput;
         }
     };
@@ -167,7 +168,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         }
         if !report.errors.is_empty() {
             for error in &report.errors {
-                eprint!("{}", context.renderer.render(error));
+                output::report(error);
             }
             return Exit::BadInput;
         }
@@ -184,22 +185,22 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     errors.extend(unreadable);
     findings.retain(|file| !file.findings.is_empty());
     for error in &errors {
-        eprint!("{}", context.renderer.render(error));
+        output::report(error);
     }
     let checked = files.len() + args.queries.len();
     match args.format {
         LintFormat::Human => {
             for file in &findings {
                 for finding in &file.findings {
-                    print!("{}", context.renderer.render(&finding.diagnostic()));
+                    out!("{}", context.renderer.render(&finding.diagnostic()));
                 }
             }
             let unusable = errors.iter().map(FileDiagnostic::count).sum();
             eprintln_escaped!("{}", summary(&findings, unusable, checked));
         }
-        LintFormat::Json => println!("{}", json_pretty(&lint_json(&findings))),
-        LintFormat::Sarif => println!("{}", json_pretty(&sarif(&findings, config.file.as_deref()))),
-        LintFormat::Github => print!("{}", github_annotations(&findings)),
+        LintFormat::Json => outln!("{}", json_pretty(&lint_json(&findings))),
+        LintFormat::Sarif => outln!("{}", json_pretty(&sarif(&findings, config.file.as_deref()))),
+        LintFormat::Github => out!("{}", github_annotations(&findings)),
     }
     let failing = findings
         .iter()

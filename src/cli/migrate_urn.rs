@@ -1,7 +1,9 @@
 //! `permspec migrate-urn FILE`: URN grants for each root key that open the same route calls
 //! as its legacy tuples, proven with the route probes; `--write` puts them in the file.
 
-use super::{Context, Exit, Format};
+use super::error::CliError;
+use super::output;
+use super::{Exit, Format};
 use permspec::atomic_write::replace_file;
 use permspec::eval::urn::is_urn;
 use permspec::least_privilege::migrate::{Migration, migrate};
@@ -31,11 +33,11 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     let loaded = match Loader::default().load(&args.file) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprint!("{}", context.renderer.render(&error));
+            output::report(&error);
             return Exit::BadInput;
         }
     };
@@ -46,11 +48,11 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             .iter()
             .any(|key| key.kind == KeyKind::Root && key.name.value == *name)
         {
-            eprintln_escaped!(
-                "error: `{}` declares no root key `{name}`",
+            return CliError::usage(format!(
+                "`{}` declares no root key `{name}`",
                 args.file.display()
-            );
-            return Exit::BadInput;
+            ))
+            .report();
         }
     }
     let chosen: Vec<&Key> = (policy.keys.iter())
@@ -63,8 +65,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         match migrate(policy, key) {
             Ok(migration) => migrations.push(migration),
             Err(error) => {
-                eprintln_escaped!("error: {}: {error}", args.file.display());
-                return Exit::BadInput;
+                return CliError::usage(format!("{}: {error}", args.file.display())).report();
             }
         }
     }
@@ -78,14 +79,14 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         0
     };
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             json(
                 &json!({"file": args.file.display().to_string(), "proven": proven,
                          "written": written, "keys": migrations})
             )
         ),
-        Format::Human => print!("{}", text(&migrations, proven, written, args.write)),
+        Format::Human => out!("{}", text(&migrations, proven, written, args.write)),
     }
     if proven { Exit::Success } else { Exit::Failure }
 }
@@ -108,12 +109,12 @@ fn write(args: &Args, text: &str, keys: &[&Key], migrations: &[Migration]) -> Re
             _ => None,
         };
         let Some(fix) = fix else {
-            eprintln_escaped!(
-                "error: cannot rewrite the grants of `{}` in place (an anchor, an alias, or a \
+            return Err(CliError::usage(format!(
+                "cannot rewrite the grants of `{}` in place (an anchor, an alias, or a \
                  layout permspec does not edit): nothing written",
                 key.name.value
-            );
-            return Err(Exit::BadInput);
+            ))
+            .report());
         };
         fixes.push(fix);
     }
@@ -134,15 +135,16 @@ fn write(args: &Args, text: &str, keys: &[&Key], migrations: &[Migration]) -> Re
         })
     });
     if !faithful || applied.iter().any(|done| !done) {
-        eprintln_escaped!(
-            "error: the rewritten `{}` would not hold the proposed grants: nothing written",
+        return Err(CliError::usage(format!(
+            "the rewritten `{}` would not hold the proposed grants: nothing written",
             args.file.display()
-        );
-        return Err(Exit::BadInput);
+        ))
+        .report());
     }
     if let Err(error) = replace_file(&args.file, text.as_bytes(), new_text.as_bytes()) {
-        eprintln_escaped!("error: cannot write `{}`: {error}", args.file.display());
-        return Err(Exit::BadInput);
+        return Err(
+            CliError::io(format!("cannot write `{}`: {error}", args.file.display())).report(),
+        );
     }
     Ok(fixes.len())
 }

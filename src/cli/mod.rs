@@ -1,11 +1,28 @@
 //! The `permspec` command line: argument definitions and dispatch. Each command lives in a
 //! module of its own; this one only routes.
 
+/// `print!` to standard output, its failure remembered for [`finish`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write(format_args!($($arg)*))
+    };
+}
+
+/// `println!` to standard output, its failure remembered for [`finish`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 /// `eprintln!` for messages that echo arguments, paths, names or server text: every
 /// unprintable character in the line is escaped, so none reaches the terminal raw.
 macro_rules! eprintln_escaped {
     ($($arg:tt)*) => {
-        eprintln!("{}", permspec::printable::escaped(&format!($($arg)*)))
+        $crate::cli::output::error(&format!(
+            "{}\n",
+            permspec::printable::escaped(&format!($($arg)*))
+        ))
     };
 }
 
@@ -13,12 +30,14 @@ mod batch;
 mod check;
 mod diff;
 mod drift;
+mod error;
 mod generate;
 mod grants_for;
 mod import;
 mod init;
 mod lint;
 mod migrate_urn;
+mod output;
 mod parse;
 mod report;
 mod routes;
@@ -29,6 +48,7 @@ mod test;
 mod watch;
 
 use clap::{Parser, Subcommand};
+use error::CliError;
 use permspec::report::{ColorChoice, Renderer};
 use std::process::ExitCode;
 
@@ -122,12 +142,9 @@ pub struct Context {
 /// The configuration for checking `paths` (`explicit`, else the nearest `permspec.toml`
 /// above them within the repository, else the defaults); a bad file is reported on standard
 /// error and ends the command with [`Exit::BadInput`].
-fn configuration(
-    paths: &[std::path::PathBuf],
-    context: &Context,
-) -> Result<permspec::lint::Config, Exit> {
+fn configuration(paths: &[std::path::PathBuf]) -> Result<permspec::lint::Config, Exit> {
     permspec::lint::Config::discover(None, paths).map_err(|error| {
-        eprint!("{}", context.renderer.render(&error));
+        output::report(&error);
         Exit::BadInput
     })
 }
@@ -141,27 +158,24 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
                 .iter()
                 .map(|path| format!("`{}`", path.display()))
                 .collect();
-            eprintln_escaped!(
-                "error: no policy files (*.yaml, *.yml) under {}",
-                names.join(", ")
-            );
-            Err(Exit::BadInput)
+            let message = format!("no policy files (*.yaml, *.yml) under {}", names.join(", "));
+            Err(CliError::nothing_checked(message).report())
         }
         Ok(files) => Ok(files),
         Err(error) => {
-            eprintln_escaped!("error: {error}");
+            let mut error = CliError::io(error.to_string());
             // `policies` is what a command checks when given no paths: say so.
             if paths
                 .iter()
                 .any(|path| path.as_os_str() == "policies" && !path.exists())
             {
-                eprintln!(
-                    "help: `policies` is checked when no paths are given: give policy files or \
+                error = error.with_help(
+                    "`policies` is checked when no paths are given: give policy files or \
                      directories, set `paths` in permspec.toml, or write a starter suite with \
-                     `permspec init`"
+                     `permspec init`",
                 );
             }
-            Err(Exit::BadInput)
+            Err(error.report())
         }
     }
 }
@@ -170,24 +184,12 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
 /// disk, a closed file) ends the command with a message and [`Exit::BadInput`], never with
 /// a panic or a silent success.
 pub fn main() -> ExitCode {
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| match output_failure(info) {
-        Some(error) => {
-            eprintln_escaped!("error: cannot write the output: {error}");
-            OUTPUT_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        None => default_hook(info),
-    }));
-    match std::panic::catch_unwind(run) {
-        Ok(exit) => match std::io::Write::flush(&mut std::io::stdout()) {
-            Ok(()) => exit.into(),
-            Err(error) => {
-                eprintln_escaped!("error: cannot write the output: {error}");
-                Exit::BadInput.into()
-            }
-        },
-        Err(_) if OUTPUT_FAILED.load(std::sync::atomic::Ordering::SeqCst) => Exit::BadInput.into(),
-        Err(_) => ExitCode::from(101),
+    let exit = run();
+    match output::finish() {
+        Ok(()) => exit.into(),
+        Err(error) => CliError::io(format!("cannot write the output: {error}"))
+            .report()
+            .into(),
     }
 }
 
@@ -202,28 +204,6 @@ fn leave<T>(value: T, watching: bool) {
     }
 }
 
-/// Set when a panic came from writing output rather than from a bug.
-static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// The write error behind a panic, if it comes from writing output: `print!` failing, or the
-/// test harness's printer unwrapping a write error.
-fn output_failure(info: &std::panic::PanicHookInfo<'_>) -> Option<String> {
-    let payload = info.payload();
-    let message = payload
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| payload.downcast_ref::<&str>().copied())?;
-    if let Some(error) = message.strip_prefix("failed printing to stdout: ") {
-        return Some(error.to_owned());
-    }
-    let in_printer = info
-        .location()
-        .is_some_and(|location| location.file().contains("libtest-mimic"));
-    // The harness unwraps an `io::Error`: `... value: Os { code: 28, ..., message: "..." }`.
-    let (_, error) = message.split_once("message: \"").filter(|_| in_printer)?;
-    Some(error.split('"').next().unwrap_or(error).to_owned())
-}
-
 /// Ends the process on a command-line error, `--help` or `--version` as clap does; an error
 /// when an argument holds unprintable characters is printed plain and escaped, as clap
 /// would otherwise send them to a terminal raw.
@@ -233,7 +213,7 @@ fn exit_on(error: clap::Error) -> ! {
     });
     if hostile && error.use_stderr() {
         let plain = error.render().to_string();
-        eprint!("{}", permspec::printable::escaped_but(&plain, &['\n']));
+        output::error(&permspec::printable::escaped_but(&plain, &['\n']));
         std::process::exit(error.exit_code());
     }
     error.exit()
@@ -242,12 +222,13 @@ fn exit_on(error: clap::Error) -> ! {
 fn run() -> Exit {
     let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
     let color = cli.color.for_stderr();
+    output::set_color(color);
     let context = Context {
         color,
         renderer: Renderer::new(color),
     };
     match cli.command {
-        Command::Parse(args) => parse::run(&args, &context),
+        Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args, &context),
         Command::Test(args) => test::run(&args, &context),
         Command::Schema(args) => schema::run(&args),
@@ -255,11 +236,11 @@ fn run() -> Exit {
         Command::Rules(args) => rules::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Diff(args) => diff::run(&args, &context),
-        Command::GrantsFor(args) => grants_for::run(&args, &context),
-        Command::MigrateUrn(args) => migrate_urn::run(&args, &context),
-        Command::Import(args) => import::run(&args, &context),
-        Command::Drift(args) => drift::run(&args, &context),
-        Command::Report(args) => report::run(&args, &context),
+        Command::GrantsFor(args) => grants_for::run(&args),
+        Command::MigrateUrn(args) => migrate_urn::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Drift(args) => drift::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),

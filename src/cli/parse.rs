@@ -1,7 +1,9 @@
 //! `permspec parse`: syntax-check queries, print their canonical form or what is wrong, and
 //! report the lint rules that apply to a bare query (W007, N002, N005).
 
-use super::{Context, Exit, Format};
+use super::error::CliError;
+use super::output;
+use super::{Exit, Format};
 use permspec::lint::{Config, Finding, lint_query, query_lines, syntax_diagnostic, whole};
 use permspec::policy::{QueryText, Source};
 use permspec::printable;
@@ -21,8 +23,8 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
-    let config = match super::configuration(&[], context) {
+pub fn run(args: &Args) -> Exit {
+    let config = match super::configuration(&[]) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -30,8 +32,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         let text = match permspec::input::read_stdin(config.limits.file_bytes) {
             Ok(text) => text,
             Err(error) => {
-                eprintln_escaped!("error: cannot read queries from standard input: {error}");
-                return Exit::BadInput;
+                return CliError::io(format!("cannot read queries from standard input: {error}"))
+                    .report();
             }
         };
         let source = Source::new(Path::new("<stdin>"), text);
@@ -52,8 +54,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             match query::parse(&text.text) {
                 Ok(parsed) => {
                     match args.format {
-                        Format::Human => println!("{parsed}"),
-                        Format::Json => println!(
+                        Format::Human => outln!("{parsed}"),
+                        Format::Json => outln!(
                             "{}",
                             printable::json(
                                 &json!({"ok": true, "canonical": parsed.to_string(), "ast": parsed})
@@ -65,19 +67,14 @@ pub fn run(args: &Args, context: &Context) -> Exit {
                         exit = Exit::Failure;
                     }
                     for finding in findings {
-                        eprint!("{}", context.renderer.render(&finding.diagnostic()));
+                        output::report(&finding.diagnostic());
                     }
                 }
                 Err(error) => {
                     exit = Exit::BadInput;
                     match args.format {
-                        Format::Human => eprint!(
-                            "{}",
-                            context
-                                .renderer
-                                .render(&syntax_diagnostic(source, text, &error))
-                        ),
-                        Format::Json => println!("{}", printable::json(&error_json(&error))),
+                        Format::Human => output::report(&syntax_diagnostic(source, text, &error)),
+                        Format::Json => outln!("{}", printable::json(&error_json(&error))),
                     }
                 }
             }

@@ -1,7 +1,9 @@
 //! `permspec report`: the access review a security team signs, as one self-contained HTML
 //! file, JSON, or a directory of CSV tables.
 
-use super::{Context, Exit};
+use super::Exit;
+use super::error::CliError;
+use super::output;
 use permspec::diff::{Diff, Side, diff};
 use permspec::lint::{Config, Selector, lint_loaded};
 use permspec::policy::Limits;
@@ -58,12 +60,12 @@ pub struct Args {
     now: Option<jiff::Timestamp>,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     if args.format == ReportFormat::Csv && args.output.is_none() {
-        eprintln_escaped!("error: `--format csv` writes one file per table: give `-o DIRECTORY`");
-        return Exit::BadInput;
+        return CliError::usage("`--format csv` writes one file per table: give `-o DIRECTORY`")
+            .report();
     }
-    match review(args, context) {
+    match review(args) {
         Ok(review) => {
             let exit = write(args, &review);
             super::leave(review, false);
@@ -74,8 +76,8 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 }
 
 /// Reads, runs, lints and compares everything the review shows.
-fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
-    let config = super::configuration(&args.paths, context)?;
+fn review(args: &Args) -> Result<Review, Exit> {
+    let config = super::configuration(&args.paths)?;
     let paths = if args.paths.is_empty() {
         config.default_paths()
     } else {
@@ -88,13 +90,13 @@ fn review(args: &Args, context: &Context) -> Result<Review, Exit> {
     });
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let previous = args.previous.as_deref().map(previous_review).transpose()?;
-    let changes = changes(args, &paths, now, today, &config, context)?;
+    let changes = changes(args, &paths, now, today, &config)?;
     let Collected { files, tests } = collect(&files, None, now, &config.limits);
     let unloadable: Vec<_> = tests.iter().filter(|test| test.is_load_failure()).collect();
     if !unloadable.is_empty() {
         for test in unloadable {
             if let Some(failure) = test.run().failure {
-                eprint!("{}", context.renderer.render(&failure));
+                output::report(&failure);
             }
         }
         return Err(Exit::BadInput);
@@ -152,7 +154,6 @@ fn changes(
     now: jiff::Timestamp,
     today: jiff::civil::Date,
     config: &Config,
-    context: &Context,
 ) -> Result<Option<(Diff, String)>, Exit> {
     // A revision is compared with the working tree, named by their paths in the
     // repository; a path with the one path reviewed, as `diff OLD NEW` pairs them.
@@ -167,22 +168,19 @@ fn changes(
         (None, Some(path), [new]) => Side::from_path(path)
             .and_then(|old| Ok((old, Side::from_path(new)?, path.display().to_string()))),
         (None, Some(_), _) => {
-            eprintln_escaped!(
-                "error: `--old` compares one path with one: give one file or directory to review"
-            );
-            return Err(Exit::BadInput);
+            return Err(CliError::usage(
+                "`--old` compares one path with one: give one file or directory to review",
+            )
+            .report());
         }
         (None, None, _) => return Ok(None),
     };
-    let (old, new, base) = sides.map_err(|error| {
-        eprintln_escaped!("error: {error}");
-        Exit::BadInput
-    })?;
+    let (old, new, base) = sides.map_err(|error| CliError::usage(error.to_string()).report())?;
     match diff(&old, &new, now, today, config) {
         Ok(diff) => Ok(Some((diff, base))),
         Err(errors) => {
             for error in &errors {
-                eprint!("{}", context.renderer.render(error));
+                output::report(error);
             }
             Err(Exit::BadInput)
         }
@@ -198,10 +196,8 @@ fn previous_review(path: &Path) -> Result<PreviousReview, Exit> {
         previous.verify().map_err(|error| error.to_string())?;
         Ok(previous)
     });
-    parsed.map_err(|error| {
-        eprintln_escaped!("error: `--previous {}`: {error}", path.display());
-        Exit::BadInput
-    })
+    parsed
+        .map_err(|error| CliError::io(format!("`--previous {}`: {error}", path.display())).report())
 }
 
 /// Writes the review where `--output` says, in `--format`.
@@ -215,30 +211,34 @@ fn write(args: &Args, review: &Review) -> Exit {
                 Ok(()) => Exit::Success,
                 Err(error) => {
                     let (directory, error) = (directory.display(), plain(error));
-                    eprintln_escaped!("error: cannot write the tables into `{directory}`: {error}");
-                    Exit::BadInput
+                    CliError::io(format!(
+                        "cannot write the tables into `{directory}`: {error}"
+                    ))
+                    .report()
                 }
             };
         }
     };
     match &args.output {
         None => {
-            print!("{text}");
+            out!("{text}");
             Exit::Success
         }
         Some(path) if path.is_dir() => {
             let path = path.display();
-            eprintln_escaped!(
-                "error: `{path}` is a directory: give a file, such as `{path}/review.html`"
-            );
-            Exit::BadInput
+            CliError::usage(format!(
+                "`{path}` is a directory: give a file, such as `{path}/review.html`"
+            ))
+            .report()
         }
         Some(path) => match permspec::atomic_write::write_file(path, text.as_bytes()) {
             Ok(()) => Exit::Success,
-            Err(error) => {
-                eprintln_escaped!("error: cannot write `{}`: {}", path.display(), plain(error));
-                Exit::BadInput
-            }
+            Err(error) => CliError::io(format!(
+                "cannot write `{}`: {}",
+                path.display(),
+                plain(error)
+            ))
+            .report(),
         },
     }
 }

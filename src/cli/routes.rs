@@ -1,6 +1,7 @@
 //! `permspec routes [ROUTE]`: every Unkey route and what it checks of a root key, or one
 //! route's stages and options.
 
+use super::error::CliError;
 use super::{Exit, Format};
 use permspec::eval::routes::{self, Arm, Authorization, Check, Denial, Route};
 use permspec::printable;
@@ -24,8 +25,7 @@ pub fn run(args: &Args) -> Exit {
         Some(name) => match table.get(name) {
             Ok(route) => vec![route],
             Err(error) => {
-                eprintln_escaped!("error: {error}");
-                return Exit::BadInput;
+                return CliError::usage(error.to_string()).report();
             }
         },
     };
@@ -34,19 +34,21 @@ pub fn run(args: &Args) -> Exit {
             let routes: Vec<_> = selected.iter().map(|route| route_json(route)).collect();
             let unkey =
                 json!({"repository": table.repository, "commit": table.commit, "date": table.date});
-            println!(
+            outln!(
                 "{}",
                 printable::json(&json!({"unkey": unkey, "routes": routes}))
             );
         }
-        Format::Human if args.route.is_some() => print!("{}", route_text(selected[0])),
+        Format::Human if args.route.is_some() => out!("{}", route_text(selected[0])),
         Format::Human => {
-            println!(
+            outln!(
                 "Unkey {} at {} ({})",
-                table.repository, table.commit, table.date
+                table.repository,
+                table.commit,
+                table.date
             );
             for route in selected {
-                println!("{:<42} {}", route.name, kind(route));
+                outln!("{:<42} {}", route.name, kind(route));
             }
         }
     }

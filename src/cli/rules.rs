@@ -27,7 +27,7 @@ pub enum RulesFormat {
 
 pub fn run(args: &Args) -> Exit {
     if args.format == RulesFormat::Markdown {
-        print!("{}", permspec::lint::reference_markdown());
+        out!("{}", permspec::lint::reference_markdown());
         return Exit::Success;
     }
     let selected: Vec<&Rule> = match &args.rule {
@@ -35,12 +35,15 @@ pub fn run(args: &Args) -> Exit {
         Some(selector) => selector.rules().collect(),
     };
     match selected.as_slice() {
-        [rule] if args.rule.is_some() => print!("{}", rule.documentation()),
+        [rule] if args.rule.is_some() => out!("{}", rule.documentation()),
         _ => {
             for rule in selected {
-                println!(
+                outln!(
                     "{:<5} {:<28} {:<8} {}",
-                    rule.code, rule.name, rule.level, rule.doc.summary
+                    rule.code,
+                    rule.name,
+                    rule.level,
+                    rule.doc.summary
                 );
             }
         }

@@ -8,6 +8,6 @@ use permspec::policy::schema_text;
 pub struct Args {}
 
 pub fn run(_: &Args) -> Exit {
-    print!("{}", schema_text());
+    out!("{}", schema_text());
     Exit::Success
 }

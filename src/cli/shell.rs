@@ -1,6 +1,7 @@
 //! `permspec completions` and `permspec man`: generated from the command-line definition,
 //! so they never drift from it.
 
+use super::error::CliError;
 use super::{Cli, Exit};
 use clap::CommandFactory;
 
@@ -23,7 +24,9 @@ pub struct ManArgs {
 /// Prints the completion script: e.g. `permspec completions bash > ~/.local/share/bash-completion/completions/permspec`.
 pub fn completions(args: &CompletionsArgs) -> Exit {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "permspec", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "permspec", &mut script);
+    super::output::write_bytes(&script);
     Exit::Success
 }
 
@@ -34,13 +37,10 @@ pub fn man(args: &ManArgs) -> Exit {
     let Some(directory) = &args.dir else {
         return match render(&command, None) {
             Ok(page) => {
-                print!("{page}");
+                out!("{page}");
                 Exit::Success
             }
-            Err(error) => {
-                eprintln_escaped!("error: cannot render the man page: {error}");
-                Exit::BadInput
-            }
+            Err(error) => CliError::io(format!("cannot render the man page: {error}")).report(),
         };
     };
     let mut pages = vec![("permspec".to_owned(), render(&command, None))];
@@ -56,16 +56,14 @@ pub fn man(args: &ManArgs) -> Exit {
         pages.push((name, page));
     }
     if let Err(error) = std::fs::create_dir_all(directory) {
-        eprintln_escaped!("error: cannot create `{}`: {error}", directory.display());
-        return Exit::BadInput;
+        return CliError::io(format!("cannot create `{}`: {error}", directory.display())).report();
     }
     for (name, page) in pages {
         let path = directory.join(format!("{name}.1"));
         let written =
             page.and_then(|page| permspec::atomic_write::write_file(&path, page.as_bytes()));
         if let Err(error) = written {
-            eprintln_escaped!("error: cannot write `{}`: {error}", path.display());
-            return Exit::BadInput;
+            return CliError::io(format!("cannot write `{}`: {error}", path.display())).report();
         }
     }
     Exit::Success

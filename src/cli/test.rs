@@ -1,7 +1,9 @@
 //! `permspec test`: run the cases of policy files, with cargo test's output, filters and
 //! exit codes.
 
-use super::{Context, Exit};
+use super::error::CliError;
+use super::{Context, Exit, output};
+use permspec::error_code::ErrorCode;
 use permspec::eval::Semantics;
 use permspec::printable::json;
 use permspec::report::{
@@ -115,7 +117,7 @@ pub enum NoTests {
 
 pub fn run(args: &Args, context: &Context) -> Exit {
     if args.watch {
-        let paths = match super::configuration(&args.paths, context) {
+        let paths = match super::configuration(&args.paths) {
             Ok(config) if args.paths.is_empty() => config.default_paths(),
             Ok(_) => args.paths.clone(),
             Err(exit) => return exit,
@@ -126,7 +128,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 }
 
 fn run_once(args: &Args, context: &Context) -> Exit {
-    let config = match super::configuration(&args.paths, context) {
+    let config = match super::configuration(&args.paths) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
@@ -152,11 +154,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let mut deferred_junit = None;
     let (mut failed, passed, ran) = match args.format {
         TestFormat::Human => {
-            let run = run_libtest(
-                tests,
-                &libtest_arguments(args, context.color),
-                context.color,
-            );
+            let mut arguments = libtest_arguments(args, context.color);
+            let run = output::piped(|logfile| {
+                arguments.logfile = logfile;
+                run_libtest(tests, &arguments, context.color)
+            });
             let ran = run.conclusion.num_passed + run.conclusion.num_failed;
             (run.conclusion.has_failed(), run.passed, ran as usize)
         }
@@ -179,11 +181,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let gated = covering || args.mutate;
     if ran == 0 {
         if let Some(executed) = &deferred_junit {
-            print!("{}", junit(executed, &[]));
+            out!("{}", junit(executed, &[]));
         }
         if let Some(why) = nothing_ran(args, total, gated) {
-            eprintln_escaped!("error: no case ran: {why}");
-            return Exit::Failure;
+            return CliError::failed(ErrorCode::TestNothingRan, format!("no case ran: {why}"))
+                .report();
         }
         return Exit::Success;
     }
@@ -194,7 +196,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         let mutations = report_mutation(args, &loaded, &passed, context);
         failed |= mutations.iter().any(|policy| policy.survived() > 0);
         if let Some(executed) = &deferred_junit {
-            print!("{}", junit(executed, &mutations));
+            out!("{}", junit(executed, &mutations));
         }
     }
     super::leave((loaded, passed), args.watch);
@@ -216,11 +218,11 @@ fn run_for_machines(args: &Args, tests: Vec<Test>) -> Result<(Ran, Option<Vec<Ex
         let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
             .and_then(|()| out.flush());
         if let Err(error) = written {
-            eprintln_escaped!("error: cannot write the output: {error}");
+            output::failed(error);
             return Err(Exit::BadInput);
         }
     } else if !args.mutate || args.list {
-        print!("{}", junit(&executed, &[]));
+        out!("{}", junit(&executed, &[]));
     } else {
         // Mutation testing's survivors join the report as failures.
         deferred_junit = Some(executed.clone());
@@ -297,16 +299,17 @@ fn warn_of_partial_imports(loaded: &[Arc<LoadedFile>]) {
 /// `uses:` entry has no allowed case under `--require-uses`.
 fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     match args.format {
-        TestFormat::Human => print!("{}", coverage_text(policies)),
-        TestFormat::Json => println!("{}", json(&coverage_json(policies))),
-        TestFormat::Junit => eprint!("{}", coverage_text(policies)),
+        TestFormat::Human => out!("{}", coverage_text(policies)),
+        TestFormat::Json => outln!("{}", json(&coverage_json(policies))),
+        TestFormat::Junit => output::error(&coverage_text(policies)),
     }
     let mut under = false;
     if args.require_uses {
         let uses = (policies.iter().flat_map(|policy| &policy.categories))
             .filter(|category| category.name == "uses");
         for (call, _) in uses.flat_map(|category| &category.never) {
-            eprintln_escaped!("error: no allowed route case asks {call} (--require-uses)");
+            let message = format!("no allowed route case asks {call} (--require-uses)");
+            CliError::failed(ErrorCode::TestUseUntested, message).report();
             under = true;
         }
     }
@@ -316,11 +319,12 @@ fn report_coverage(args: &Args, policies: &[PolicyCoverage]) -> bool {
     // Each policy must reach the threshold: a well-tested file must not carry an untested
     // one (and the whole suite's coverage, an average, is then above it too).
     for policy in policies.iter().filter(|policy| policy.percent() < minimum) {
-        eprintln_escaped!(
-            "error: coverage of `{}` is {:.1}%, under --fail-under {minimum}",
+        let message = format!(
+            "coverage of `{}` is {:.1}%, under --fail-under {minimum}",
             policy.source.name(),
             policy.percent()
         );
+        CliError::failed(ErrorCode::TestCoverageUnder, message).report();
         under = true;
     }
     !under
@@ -344,17 +348,20 @@ fn report_mutation(
 ) -> Vec<PolicyMutation> {
     let policies = mutation_test(loaded, passed, threads(args));
     match args.format {
-        TestFormat::Json => println!("{}", json(&mutation_json(&policies))),
-        TestFormat::Human => print!("{}", mutation_text(&policies, &context.renderer)),
-        TestFormat::Junit => eprint!("{}", mutation_text(&policies, &context.renderer)),
+        TestFormat::Json => outln!("{}", json(&mutation_json(&policies))),
+        TestFormat::Human => out!("{}", mutation_text(&policies, &context.renderer)),
+        TestFormat::Junit => output::error(&mutation_text(&policies, &context.renderer)),
     }
     let survived: usize = policies.iter().map(|policy| policy.survived()).sum();
     if survived > 0 {
         let plural = if survived == 1 { "" } else { "s" };
-        eprintln_escaped!(
-            "error: {survived} mutant{plural} survived every case: the suite would not notice \
-             those changes to the policy; add the suggested cases"
+        let message = format!(
+            "{survived} mutant{plural} survived every case: the suite would not notice those \
+             changes to the policy"
         );
+        CliError::failed(ErrorCode::MutationSurvived, message)
+            .with_help("add the suggested cases")
+            .report();
     }
     policies
 }

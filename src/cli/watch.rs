@@ -3,6 +3,7 @@
 //! one, for two seconds at most), clearing the terminal first. Ends on Ctrl-C.
 
 use super::Exit;
+use super::error::CliError;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -21,8 +22,7 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
         Err(error) => {
-            eprintln_escaped!("error: cannot watch for changes: {error}");
-            return Exit::BadInput;
+            return CliError::io(format!("cannot watch for changes: {error}")).report();
         }
     };
     for path in paths {
@@ -40,8 +40,7 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
             )
         };
         if let Err(error) = watcher.watch(target, mode) {
-            eprintln_escaped!("error: cannot watch `{}`: {error}", path.display());
-            return Exit::BadInput;
+            return CliError::io(format!("cannot watch `{}`: {error}", path.display())).report();
         }
     }
     run();
@@ -71,9 +70,9 @@ pub fn watch(paths: &[PathBuf], mut run: impl FnMut() -> Exit) -> Exit {
             }
         }
         if std::io::stdout().is_terminal() {
-            print!("\x1b[2J\x1b[H");
+            out!("\x1b[2J\x1b[H");
         } else {
-            println!("\n--- files changed: running again ---\n");
+            outln!("\n--- files changed: running again ---\n");
         }
         run();
         announce_waiting();

@@ -7,6 +7,9 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// Standard error with the lines of each wrapped message and hint joined: what a
+    /// test looks for in a report.
+    pub said: String,
 }
 
 /// Runs `permspec` with `args` and `stdin`, without colour settings from the environment.
@@ -26,11 +29,26 @@ fn run(command: &mut Command, stdin: &str) -> Run {
         .write_stdin(stdin)
         .output()
         .unwrap();
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
+    Run::of(output)
+}
+
+impl Run {
+    /// What a finished process produced; its output must be UTF-8.
+    pub fn of(output: std::process::Output) -> Run {
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            said: unwrapped(&stderr),
+            stderr,
+        }
     }
+}
+
+/// `report` with each message's and hint's continuation lines (`  │ `, eight spaces)
+/// joined to the line before.
+fn unwrapped(report: &str) -> String {
+    report.replace("\n  │ ", " ").replace("\n        ", " ")
 }
 
 /// Runs `permspec` with `args` and empty standard input.
