@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a file was not replaced (it is left as it was).
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReplaceError {
     /// The file changed after it was read: someone else is editing it.
     Changed,

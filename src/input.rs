@@ -11,6 +11,7 @@ pub const BOM: &str = "\u{feff}";
 
 /// Why a file or standard input could not be read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReadError {
     /// The operating system refused (missing file, no permission, ...).
     Io(std::io::Error),
@@ -50,7 +51,7 @@ impl From<std::io::Error> for ReadError {
 }
 
 /// The bytes of the regular file at `path` (symbolic links followed), at most `limit` of them.
-pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = open_regular(path)?;
     // Sized from the file's length, the buffer is not grown (and left up to twice as big)
     // while reading; a file that grows meanwhile is still read to the limit.

@@ -9,7 +9,7 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
 
 /// `work` applied to each of many small items on every core, in runs of `per_task` items so
 /// that handing out work costs little beside it; the results come back in the items' order.
-pub fn map_small<T: Send, R: Send>(
+pub(crate) fn map_small<T: Send, R: Send>(
     items: Vec<T>,
     per_task: usize,
     work: impl Fn(T) -> R + Sync,

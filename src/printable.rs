@@ -11,7 +11,7 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 /// and paragraph separators, and the format characters, which are invisible or reorder
 /// what a reader sees (bidirectional overrides and isolates, zero-width spaces and joiners,
 /// the soft hyphen, the byte-order mark, tag characters).
-pub fn is_unprintable(c: char) -> bool {
+pub(crate) fn is_unprintable(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_control();
     }
@@ -174,7 +174,7 @@ pub fn json_pretty(value: &impl Serialize) -> String {
 /// `value` as one line of JSON, printable as [`json`] is, with blank look-alikes (see
 /// [`escaped_unambiguous`]) as `\\u` escapes too: for a list in a cell of a table a person
 /// compares names in.
-pub fn json_unambiguous(value: &impl Serialize) -> String {
+pub(crate) fn json_unambiguous(value: &impl Serialize) -> String {
     with_json_escapes(json(value), is_blank_look_alike)
 }
 

@@ -124,6 +124,7 @@ pub struct CaseFlip {
 /// What Unkey answers a case: a decision code for a key's query, an HTTP status for a root
 /// key's route or URN check; for an access assertion, the keys allowed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Answer {
     /// An API key's query.
     Code(Code),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Why one side of a diff cannot be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SideError {
     /// A path given cannot be walked for policy files.
     #[error("{0}")]

@@ -26,6 +26,7 @@ use std::sync::Arc;
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum Code {
     /// The case names a key the policy does not declare.
     NotFound,

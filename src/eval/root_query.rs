@@ -42,7 +42,7 @@ pub enum RootQuery {
 }
 
 /// A check Unkey's evaluator refuses to decide.
-pub const INVALID_STRUCTURE: &str = "query has invalid structure: a leaf without a value";
+pub(crate) const INVALID_STRUCTURE: &str = "query has invalid structure: a leaf without a value";
 
 impl RootQuery {
     /// `Ok(None)` when `grants` pass the check; `Ok(Some(message))` with Unkey's message when

@@ -18,6 +18,7 @@ pub struct Call {
 
 /// Why a call cannot be asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CallError {
     /// A call that is not `route` or `route(name=value, ...)`.
     #[error("`{text}` is no route call: {why}")]

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 const TABLE: &str = include_str!("unkey_routes.yaml");
 
 /// The request values a route's check may name, in Unkey's field names.
-pub const PARAMS: &[&str] = &[
+pub(crate) const PARAMS: &[&str] = &[
     "workspaceId",
     "apiId",
     "keyAuthId",
@@ -42,7 +42,7 @@ pub const PARAMS: &[&str] = &[
 ];
 
 /// The value of a param that stands for every id ([`Request::any_id`]).
-pub const ANY_ID: &str = "*";
+pub(crate) const ANY_ID: &str = "*";
 
 /// The name of a route's main check among its stages.
 pub const MAIN: &str = "main";
@@ -111,6 +111,7 @@ pub enum Check {
 
 /// What Unkey answers when a stage fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Denial {
     /// An error with this status: 403, or 404 where the handler masks the denial.
     Status(u16),
@@ -442,6 +443,7 @@ impl Request {
 
 /// Why a request to a route cannot be decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RouteError {
     /// No route of that name.
     UnknownRoute {
@@ -556,6 +558,7 @@ fn clipped(value: &str) -> String {
 /// Which arm of a check let the request through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Arm {
     /// Only legacy tuples and literal strings.
     Legacy,

@@ -35,6 +35,7 @@ pub struct UrnPermission<'a> {
 
 /// Why a string is not a URN permission, in Unkey's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UrnError {
     /// No `#`, or more than one.
     ActionSeparator,

@@ -69,6 +69,7 @@ impl Default for Retry {
 
 /// Why the state could not be read. Messages never contain the root key.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LiveError {
     /// 401: Unkey does not know the root key.
     Unauthorized,

@@ -34,6 +34,7 @@ fn files(directory: &Path, root_keys: bool) -> Vec<(PathBuf, String)> {
 
 /// Why the suite was not written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InitError {
     /// Files of the suite exist already; nothing was written.
     #[error("{} already exist{}", list(.0), if .0.len() == 1 { "s" } else { "" })]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The `type` of Unkey's 403 body.
-pub const FORBIDDEN_TYPE: &str =
+pub(crate) const FORBIDDEN_TYPE: &str =
     "https://unkey.com/docs/errors/unkey/authorization/insufficient_permissions";
 
 /// The longest message of a check, with room: longer details are no check's message.
@@ -42,6 +42,7 @@ pub enum Answer {
 
 /// Why a body cannot be read as a denial of the call.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DenialError {
     /// Not JSON.
     #[error("the body is not JSON: {0}")]

@@ -67,6 +67,7 @@ impl Migration {
 
 /// Why a key cannot be migrated.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MigrateError {
     /// URN grants name the workspace, which the policy does not declare.
     #[error("URN grants name the workspace: declare `workspace: {{id: ws_...}}` in the policy")]

@@ -160,7 +160,7 @@ pub fn minimal(calls: &[Call], form: Form) -> Option<MinimalSet> {
 
 /// [`minimal`] with each call's grants in the form `form_of` gives it; the set reports
 /// `form` as its own.
-pub fn minimal_by(
+pub(crate) fn minimal_by(
     calls: &[Call],
     form: Form,
     form_of: impl Fn(&Call) -> Form,

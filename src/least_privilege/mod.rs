@@ -7,7 +7,7 @@ pub mod migrate;
 mod minimal;
 
 pub use crate::eval::route_call::{Call, CallError};
-pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, minimal_by, notes};
+pub use minimal::{CallNote, Form, MinimalSet, NeededGrant, minimal, notes};
 
 use crate::eval::routes::{ANY_ID, Route};
 use crate::eval::urn::is_urn;
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// Routes whose URN check is `update_key` alone, yet which attach permissions or roles to
 /// a key (R008).
-pub const ESCALATING_ROUTES: &[&str] = &[
+pub(crate) const ESCALATING_ROUTES: &[&str] = &[
     "keys.addPermissions",
     "keys.setPermissions",
     "keys.addRoles",
@@ -26,7 +26,7 @@ pub const ESCALATING_ROUTES: &[&str] = &[
 /// Every route that attaches the permissions or roles a request names to a key, with no
 /// `rbac` action on some arm: a root key that can call one can give a key, itself included,
 /// any permission (keys.createKey and updateKey do it with `create_key` or `update_key`).
-pub const ATTACHING_ROUTES: &[&str] = &[
+pub(crate) const ATTACHING_ROUTES: &[&str] = &[
     "keys.addPermissions",
     "keys.setPermissions",
     "keys.addRoles",
@@ -187,7 +187,7 @@ pub fn form_of(key: &Key) -> Form {
 /// The probes that tell the calls of a root key's `uses:` from others: for its grants and
 /// the grants its `uses:` need (so the ids they name are asked), in the policy's workspace,
 /// with the API pairs of `apis:` and of the calls.
-pub fn uses_probes(policy: &Policy, key: &Key) -> RouteProbes {
+pub(crate) fn uses_probes(policy: &Policy, key: &Key) -> RouteProbes {
     let calls = uses_calls(key);
     let needed: Vec<String> = [Form::Urn, Form::Legacy]
         .into_iter()

@@ -30,8 +30,8 @@ pub struct FixReport {
 /// Applies every offered fix to `files` (and to the case files and policies among them that
 /// findings point into): the safe ones, and the unsafe ones too if `unsafe_fixes`. Nothing
 /// is written when a file cannot be loaded to begin with. A safe fix keeps the decisions of
-/// every case file that tests a fixed policy, among `files` or beside them (see
-/// [`case_files_beside`]).
+/// every case file that tests a fixed policy, among `files` or in the configured paths
+/// beside them.
 pub fn fix_files(
     files: &[PathBuf],
     config: &Config,

@@ -283,6 +283,6 @@ impl<'a> LintContext<'a> {
 }
 
 /// True if any segment of `pattern` is exactly `*`.
-pub fn is_wildcard(pattern: &str) -> bool {
+pub(crate) fn is_wildcard(pattern: &str) -> bool {
     pattern.split('.').any(|segment| segment == "*")
 }

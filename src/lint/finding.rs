@@ -7,6 +7,7 @@ use crate::span::Span;
 
 /// What a finding is attached to, for inline suppressions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Owner {
     /// A role (index into the policy's roles).
     Role(usize),

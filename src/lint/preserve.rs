@@ -115,7 +115,7 @@ pub fn identity(path: &Path) -> PathBuf {
 
 /// The first decision that differs between `before` and `after`, in words; `None` when
 /// every key decides every probed permission alike.
-pub fn changed_decision(
+pub(crate) fn changed_decision(
     before: &Arc<Policy>,
     after: &Arc<Policy>,
     probe: &Probe,

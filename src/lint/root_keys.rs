@@ -4,7 +4,7 @@
 const CATALOG: &str = include_str!("root_key_catalog.txt");
 
 /// The resource types and their actions; `None` actions means not enumerated (any).
-pub fn resource_types() -> impl Iterator<Item = (&'static str, Option<Vec<&'static str>>)> {
+pub(crate) fn resource_types() -> impl Iterator<Item = (&'static str, Option<Vec<&'static str>>)> {
     CATALOG
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
@@ -18,6 +18,7 @@ pub fn resource_types() -> impl Iterator<Item = (&'static str, Option<Vec<&'stat
 
 /// What is wrong with a root-key permission, if anything.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TupleProblem {
     /// `*` outside the resource-id position, or a wildcard tuple of the wrong shape.
     InertWildcard,
@@ -30,7 +31,7 @@ pub enum TupleProblem {
 }
 
 /// Checks `permission` against the tuple rules and the catalog.
-pub fn check_tuple(permission: &str) -> Option<TupleProblem> {
+pub(crate) fn check_tuple(permission: &str) -> Option<TupleProblem> {
     let parts: Vec<&str> = permission.split('.').collect();
     let wildcard_outside_id = parts.iter().enumerate().any(|(index, part)| {
         part.contains('*') && !(index == 1 && parts.len() == 3 && *part == "*")
@@ -51,7 +52,7 @@ pub fn check_tuple(permission: &str) -> Option<TupleProblem> {
 }
 
 /// The actions known for `kind`.
-pub fn actions_of(kind: &str) -> Vec<&'static str> {
+pub(crate) fn actions_of(kind: &str) -> Vec<&'static str> {
     resource_types()
         .find(|(known, _)| *known == kind)
         .and_then(|(_, actions)| actions)

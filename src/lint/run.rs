@@ -158,7 +158,10 @@ fn run_rules(
 }
 
 /// The suppression on a role or key, if it has one.
-pub fn suppression_of<'a>(context: &LintContext<'a>, owner: Owner) -> Option<&'a Suppression> {
+pub(crate) fn suppression_of<'a>(
+    context: &LintContext<'a>,
+    owner: Owner,
+) -> Option<&'a Suppression> {
     let policy = context.policy();
     match owner {
         Owner::Role(index) => policy.roles[index].suppression.as_ref(),

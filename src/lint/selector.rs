@@ -80,6 +80,7 @@ impl Selector {
 
 /// A rule selector that selects nothing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SelectorError {
     /// An empty selector.
     #[error(

@@ -130,7 +130,7 @@ pub fn templates() -> Vec<Template> {
 /// where it could pass a legacy check, on each of which a URN alternative is covered for
 /// every request by one of `urn_grants` (returned). `None` when some route needs it, or
 /// no route uses it.
-pub fn redundant_tuple<'g>(
+pub(crate) fn redundant_tuple<'g>(
     tuple: &str,
     legacy_grants: &[&str],
     urn_grants: &[(&'g str, UrnPermission<'g>)],

@@ -9,6 +9,7 @@ use crate::query::{self, Query, SyntaxError};
 use jiff::Timestamp;
 
 /// A subject, its query parsed.
+#[non_exhaustive]
 pub enum Asked<'a> {
     /// A query, decided as `keys.verifyKey` decides it.
     Query(Query),
@@ -18,6 +19,7 @@ pub enum Asked<'a> {
 
 /// How a key's request was decided.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Decided {
     /// A query's decision codes.
     Query(Verdict),

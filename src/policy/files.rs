@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Why the paths given could not be turned into a list of policy files.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum PathError {
     /// A path given on the command line does not exist.
     Missing(PathBuf),
@@ -29,7 +30,7 @@ impl std::fmt::Display for PathError {
 }
 
 /// Whether a file name is a policy file's: it ends in `.yaml` or `.yml`, in any case.
-pub fn is_policy_file_name(name: &str) -> bool {
+pub(crate) fn is_policy_file_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml")
 }

@@ -22,23 +22,29 @@ mod time;
 /// A policy file that cannot be used.
 pub type LoadError = crate::diagnostic::FileDiagnostic;
 pub use crate::source::{Source, SourceFile};
-pub use crate::yaml::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};
+pub use crate::yaml::{Limit, Limits, LimitsError};
 pub use access_map::{AccessMap, KeyAccess, Probes};
 pub use asked::{Asked, Decided};
-pub use files::{PathError, is_policy_file_name, policy_files};
+pub use files::{PathError, policy_files};
 pub use load::Loader;
 pub use model::{
     Api, Assertion, Check, ForbidRule, Key, KeyKind, Pin, Policy, QueryText, Role, RootCheck,
     RouteRequest, Spanned, Subject, Suppression, TestFile,
 };
-pub use provenance::{Via, matchings_of, provenance};
+pub use provenance::{Via, provenance};
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use root_checks::{completed_call, completed_params, contradiction};
-pub use root_decision::{
-    RootOutcome, decide_root, grants_used, root_key_stopped, root_leaves, unknown_root_key,
-};
-pub use route_probes::{Probe, RouteProbes, route_case};
+pub use root_decision::{RootOutcome, root_key_stopped};
+
+pub(crate) use files::is_policy_file_name;
+pub(crate) use provenance::matchings_of;
+pub(crate) use root_decision::decide_root;
+pub(crate) use root_decision::grants_used;
+pub(crate) use root_decision::root_leaves;
+pub(crate) use root_decision::unknown_root_key;
+pub(crate) use route_probes::route_case;
+pub use route_probes::{Probe, RouteProbes};
 
 /// The JSON Schema of policy files, pretty-printed, as `schema/policy-v1.schema.json` holds
 /// it: derived from the types the loader reads.

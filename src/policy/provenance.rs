@@ -20,7 +20,7 @@ pub struct Via {
 
 /// The ways of matching a grant of a key of `kind` in `policy` with a permission: the
 /// policy's (both under `strict`) for an API key, the root-key matching for a root key.
-pub fn matchings_of(policy: &Policy, kind: KeyKind) -> &'static [Matching] {
+pub(crate) fn matchings_of(policy: &Policy, kind: KeyKind) -> &'static [Matching] {
     match kind {
         KeyKind::Api => policy.semantics.matchings(),
         KeyKind::Root => &[Matching::RootKey],

@@ -180,7 +180,7 @@ pub fn subject(
 
 /// A root key's `uses:` entry as a call, its workspace and an API's keyspace filled in from
 /// the policy; `earlier` are the entries before it, for a repeated one.
-pub fn declared_use(
+pub(crate) fn declared_use(
     source: &Source,
     workspace: Option<&Spanned<String>>,
     apis: &[Api],
@@ -565,7 +565,7 @@ pub fn checks(
 }
 
 /// An access assertion on a route.
-pub fn route_assertion(
+pub(crate) fn route_assertion(
     source: &Source,
     policy: &Policy,
     written: &Written<'_>,

@@ -53,7 +53,7 @@ pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<Ro
 }
 
 /// How Unkey answers a root key it does not know: 401, before any check.
-pub fn unknown_root_key() -> RootOutcome {
+pub(crate) fn unknown_root_key() -> RootOutcome {
     RootOutcome {
         allowed: false,
         status: 401,
@@ -66,7 +66,7 @@ pub fn unknown_root_key() -> RootOutcome {
 }
 
 /// Decides `check` for the root key `key` at `now`.
-pub fn decide_root(
+pub(crate) fn decide_root(
     policy: &Policy,
     key: &Key,
     check: RootCheck<'_>,
@@ -132,7 +132,11 @@ pub fn decide_root(
 /// Each leaf of a route check with the grant that satisfies it or nearly does, for the
 /// failure report and coverage; none for a URN check or a key its state stops (`outcome`).
 /// Worked out only when asked, since a passing case needs no report.
-pub fn root_leaves(key: &Key, check: RootCheck<'_>, outcome: &RootOutcome) -> Vec<LeafReport> {
+pub(crate) fn root_leaves(
+    key: &Key,
+    check: RootCheck<'_>,
+    outcome: &RootOutcome,
+) -> Vec<LeafReport> {
     let RootCheck::Route(call) = check else {
         return Vec::new();
     };
@@ -148,7 +152,7 @@ pub fn root_leaves(key: &Key, check: RootCheck<'_>, outcome: &RootOutcome) -> Ve
 
 /// The grants of `key` that let `check` pass (none when it is denied): what coverage
 /// counts as exercised.
-pub fn grants_used<'k>(
+pub(crate) fn grants_used<'k>(
     policy: &Policy,
     key: &'k Key,
     check: RootCheck<'_>,

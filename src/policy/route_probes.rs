@@ -21,7 +21,7 @@ const MAX_PROBES: usize = 4096;
 pub struct Probe {
     /// The route.
     pub route: &'static Route,
-    /// The request (ids of the policies, or [`OTHER`]).
+    /// The request (ids of the policies, or one standing for an id they do not name).
     pub request: Request,
     /// The options set.
     pub options: Vec<String>,
@@ -448,7 +448,12 @@ fn display(value: &str) -> String {
 }
 
 /// A route case as YAML flow: `{key: k, route: r, params: {keyId: key_1}, expect: allow}`.
-pub fn route_case(key: &str, route: &str, params: &[(String, String)], expect: &str) -> String {
+pub(crate) fn route_case(
+    key: &str,
+    route: &str,
+    params: &[(String, String)],
+    expect: &str,
+) -> String {
     let params: Vec<String> = params
         .iter()
         .map(|(name, value)| format!("{name}: {value}"))

@@ -4,7 +4,7 @@
 /// The part of `text` that Unkey's lexer reads: everything before the first NUL, which it
 /// takes for the end of the input. `documents.read\0 AND admin` is checked as
 /// `documents.read`.
-pub fn read_by_unkey(text: &str) -> &str {
+pub(crate) fn read_by_unkey(text: &str) -> &str {
     text.find('\0').map_or(text, |nul| &text[..nul])
 }
 
@@ -12,7 +12,7 @@ pub fn read_by_unkey(text: &str) -> &str {
 /// were a character of its own (`unicode.IsLetter(rune(ch))`), so besides the ASCII letters,
 /// digits and `. _ - * : /`, the bytes whose Latin-1 character is a letter count too:
 /// `ª` `µ` `º`, `À`–`Ö`, `Ø`–`ö` and `ø`–`ÿ`.
-pub fn is_permission_byte(byte: u8) -> bool {
+pub(crate) fn is_permission_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
         || matches!(
             byte,
@@ -23,7 +23,7 @@ pub fn is_permission_byte(byte: u8) -> bool {
 
 /// Whether every byte of `c` is read as part of a permission: `ê` (bytes C3 AA) is, `é`
 /// (C3 A9) is not, and Unkey stops at its second byte.
-pub fn is_permission_char(c: char) -> bool {
+pub(crate) fn is_permission_char(c: char) -> bool {
     let mut buffer = [0; 4];
     c.encode_utf8(&mut buffer).bytes().all(is_permission_byte)
 }

@@ -13,6 +13,7 @@ pub const MAX_QUERY_PERMISSIONS: usize = 100;
 
 /// A query that parses but that Unkey's API would reject.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitViolation {
     /// The query text is longer than [`MAX_QUERY_CHARS`].
     TooLong {

@@ -11,7 +11,7 @@ mod parser;
 mod print;
 mod syntax_error;
 
-pub use lexeme::read_by_unkey;
+pub(crate) use lexeme::read_by_unkey;
 pub use limits::{
     LimitViolation, MAX_NESTING, MAX_QUERY_CHARS, MAX_QUERY_PERMISSIONS, unkey_limits,
 };

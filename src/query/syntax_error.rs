@@ -13,6 +13,7 @@ use std::fmt;
 
 /// What is wrong with a query that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SyntaxErrorKind {
     /// The query is empty or only whitespace.
     Empty,

@@ -18,7 +18,7 @@ pub fn lint_json(files: &[FileFindings]) -> Value {
 }
 
 /// One finding as JSON: place, rule, level, message, label, help, related places, fix.
-pub fn finding_json(finding: &Finding) -> Value {
+pub(crate) fn finding_json(finding: &Finding) -> Value {
     let mut value = location(finding);
     value["code"] = json!(finding.rule.code);
     value["name"] = json!(finding.rule.name);

@@ -28,7 +28,7 @@ pub struct PolicyAccess {
 
 /// The access rows of the policy `loaded` declares, reviewed as `name`, at the time of the
 /// review (a file's own `now:` is the clock of its cases, not of the review).
-pub fn of_policy(loaded: &LoadedFile, name: &str, input: &Input<'_>) -> PolicyAccess {
+pub(crate) fn of_policy(loaded: &LoadedFile, name: &str, input: &Input<'_>) -> PolicyAccess {
     let policy = &loaded.file.policy;
     let mut probes = Probes::default();
     probes.add(policy, policy.catalog.is_some());

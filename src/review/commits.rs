@@ -21,7 +21,7 @@ pub struct FileCommit {
 
 /// A row for each loaded file, and the name each file is reviewed under, by path: its path
 /// in its git repository, else its name as given.
-pub fn file_rows(files: &[Arc<LoadedFile>]) -> (Vec<FileRow>, HashMap<PathBuf, String>) {
+pub(crate) fn file_rows(files: &[Arc<LoadedFile>]) -> (Vec<FileRow>, HashMap<PathBuf, String>) {
     let mut names = HashMap::new();
     let mut taken = std::collections::HashSet::new();
     let rows = (files.iter())

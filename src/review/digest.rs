@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 /// provenance and, for a root key, its route calls, each list in a fixed order; the
 /// review's covers every key's digest in order of file and name, so no order in the files
 /// and not the time of the review change it.
-pub fn seal(review: &mut Review) {
+pub(crate) fn seal(review: &mut Review) {
     let routes: HashMap<(&str, &str), &RootKeyRow> = (review.root_keys.iter())
         .map(|row| ((row.policy.as_str(), row.key.as_str()), row))
         .collect();
@@ -239,6 +239,7 @@ pub struct Previous {
 
 /// Why the JSON report of the review before cannot be compared with.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PreviousError {
     /// Its digest is not the digest of its keys.
     #[error("its digest {stated} is not the digest of its keys ({computed}): it was edited")]

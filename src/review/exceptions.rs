@@ -7,7 +7,7 @@ use crate::lint::{Config, rules};
 use crate::policy::{Policy, Suppression};
 
 /// The suppressions of the keys and roles of `policy`, reviewed as `name`.
-pub fn of_policy(policy: &Policy, name: &str) -> Vec<ExceptionRow> {
+pub(crate) fn of_policy(policy: &Policy, name: &str) -> Vec<ExceptionRow> {
     let keys = (policy.keys.iter())
         .filter_map(|key| Some((format!("key {}", key.name.value), key.suppression.as_ref()?)));
     let roles = (policy.roles.iter()).filter_map(|role| {

@@ -199,6 +199,7 @@ fn is_zero(count: &usize) -> bool {
 /// Whether a key can use its grants now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KeyState {
     /// Enabled and not expired.
     Active,

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 /// The root keys of the policy `loaded` declares (reviewed as `name`), with the route calls
 /// they may make at `now`.
-pub fn of_policy(loaded: &LoadedFile, name: &str, now: Timestamp) -> Vec<RootKeyRow> {
+pub(crate) fn of_policy(loaded: &LoadedFile, name: &str, now: Timestamp) -> Vec<RootKeyRow> {
     let policy = &loaded.file.policy;
     let roots: Vec<_> = (policy.keys.iter())
         .filter(|key| key.kind == KeyKind::Root)
@@ -52,7 +52,7 @@ fn family(route: &str) -> &str {
 
 /// The routes that authorize a root key with legacy tuples only: a URN grant, even
 /// `**#*`, does nothing there.
-pub fn urn_inert() -> Vec<String> {
+pub(crate) fn urn_inert() -> Vec<String> {
     (routes::table().routes())
         .filter(|route| matches!(route.authorization, Authorization::Checked { .. }))
         .filter(|route| !route.has_urn_arm())

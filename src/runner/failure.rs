@@ -326,7 +326,7 @@ fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> S
 
 /// The response Unkey would send: `keys.verifyKey` data for an API key, the problem body of
 /// an API error for a root key (or an unknown one).
-pub fn unkey_response(
+pub(crate) fn unkey_response(
     kind: Option<KeyKind>,
     key_name: &str,
     code: Code,
@@ -349,7 +349,7 @@ pub fn unkey_response(
 }
 
 /// An access assertion's query does not parse.
-pub fn access_syntax(
+pub(crate) fn access_syntax(
     loaded: &LoadedFile,
     query: &QueryText,
     error: &SyntaxError,

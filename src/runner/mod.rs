@@ -9,7 +9,7 @@ mod mutate;
 mod run;
 mod select;
 
-pub use crate::policy::{PathError, is_policy_file_name, policy_files};
+pub use crate::policy::{PathError, policy_files};
 pub use collect::{Collected, LoadedFile, collect};
 pub use coverage::{Category, PolicyCoverage, coverage, percent};
 pub use libtest::{LibtestRun, run_libtest};

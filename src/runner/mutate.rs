@@ -33,6 +33,7 @@ pub struct Mutant {
 
 /// One change to a policy, by position.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Change {
     /// Drop (`None`) or replace grant `grant` of role `role`.
     RoleGrant {
@@ -150,6 +151,7 @@ pub enum Fate {
 
 /// What a case that kills a mutant asks.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Suggestion {
     /// A query.
     Query(String),

@@ -23,7 +23,7 @@ pub fn deserialize<'n, T: de::Deserialize<'n>>(node: &'n Node) -> Result<T, Cont
 
 /// Deserializes `T` from `node`, the item `index` of the top-level list `section`: its errors
 /// are placed and named (`cases[3].expect`) as if the whole document were read.
-pub fn deserialize_item<'n, T: de::Deserialize<'n>>(
+pub(crate) fn deserialize_item<'n, T: de::Deserialize<'n>>(
     node: &'n Node,
     section: &'static str,
     index: usize,

@@ -19,7 +19,7 @@ pub struct Limits {
 }
 
 /// YAML nesting past this cannot be allowed: the YAML deserializer stops at 128 levels.
-pub const MAX_YAML_DEPTH: usize = 120;
+pub(crate) const MAX_YAML_DEPTH: usize = 120;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -34,6 +34,7 @@ impl Default for Limits {
 
 /// One of the [`Limits`], for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Limit {
     /// [`Limits::file_bytes`].
     FileBytes,
@@ -74,6 +75,7 @@ impl Limit {
 
 /// A setting of `[limits]` that permspec cannot use.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LimitsError {
     /// A limit of 0, which would refuse every file.
     #[error("`limits.{setting}` must be at least 1")]

@@ -8,4 +8,4 @@ mod limits;
 pub(crate) mod spans;
 pub(crate) mod split;
 
-pub use limits::{Limit, Limits, LimitsError, MAX_YAML_DEPTH};
+pub use limits::{Limit, Limits, LimitsError};

@@ -101,6 +101,7 @@ impl Node {
 
 /// Why a document's structure could not be read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum StructureError {
     /// Not well-formed YAML.
     Syntax {
@@ -164,7 +165,7 @@ pub enum StructureError {
 
 /// Reads the structure of the single document in `text`, within `limits`; `None` for an
 /// empty file.
-pub fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
+pub(crate) fn read_structure(text: &str, limits: &Limits) -> Result<Option<Node>, StructureError> {
     read_placed(text, limits, Placement::default())
 }
 

@@ -21,7 +21,7 @@ const MIN_PIECES: usize = 4;
 
 /// The pieces aim at this size: small enough to share out evenly, large enough that each
 /// is worth a task.
-pub const PIECE_BYTES: usize = 128 * 1024;
+pub(crate) const PIECE_BYTES: usize = 128 * 1024;
 
 /// Where a file's top-level `cases:` list stands, cut into pieces at its items.
 #[derive(Debug, PartialEq, Eq)]

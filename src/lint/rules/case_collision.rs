@@ -6,7 +6,7 @@ use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::Spanned;
 
 /// The documentation of N003.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "two permissions or roles equal except for case",
     what: "Finds role names, and permissions (in the catalog and in grants), that differ only \
 in letter case.",

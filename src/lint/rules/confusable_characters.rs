@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, RuleId};
 use crate::policy::Spanned;
 
 /// The documentation of N004.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "non-ASCII or confusable characters in a name",
     what: "Finds role names, key names and permissions containing characters outside ASCII, \
 such as a Cyrillic `а` that looks like a Latin `a`.",

@@ -7,7 +7,7 @@ use crate::query::{Query, read_by_unkey};
 use crate::span::Span;
 
 /// The documentation of N009.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a NUL or another control character in a query or a permission",
     what: "Finds control characters (U+0000 to U+001F, U+007F to U+009F) in queries, and in \
 granted, forbidden and catalogued permissions. Tabs and line breaks between the tokens of a \

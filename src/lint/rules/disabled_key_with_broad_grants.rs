@@ -4,7 +4,7 @@ use crate::lint::context::{LintContext, is_wildcard};
 use crate::lint::{Doc, Finding, Owner, RuleId};
 
 /// The documentation of X002.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a disabled key still holding `*` grants",
     what: "Finds keys with `enabled: false` whose effective grants (direct or through roles) \
 include a wildcard.",

@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, Fix, Owner, RuleId};
 use crate::policy::Spanned;
 
 /// The documentation of S008.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "the same permission listed twice in one role or key, or a key holding a role twice",
     what: "Finds repeated entries in a role's or key's `permissions`, and in a key's `roles`.",
     why: "A duplicate is harmless to Unkey but not to reviewers: removing one copy in a change \

@@ -6,7 +6,7 @@ use crate::lint::{Doc, Finding, Level, Owner, RuleId};
 use std::collections::{HashMap, HashSet};
 
 /// The documentation of W009.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a key or role whose grants cover the whole catalog without a bare `*`",
     what: "With a catalog, finds roles and keys whose effective grants let them exercise every \
 catalog permission (granted, and not forbidden) although none of them is `*`, where a wildcard \

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, Owner, RuleId};
 
 /// The documentation of S003.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a role with no permissions",
     what: "Finds roles whose `permissions` list is empty or missing.",
     why: "Keys holding an empty role get nothing from it; the role was probably left \

@@ -5,7 +5,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of X004.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a grant that reaches a permission a `forbid` rule prohibits",
     what: "Finds grants that match a forbid rule's permission, or that a forbid rule's pattern \
 matches.",

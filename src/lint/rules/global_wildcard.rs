@@ -5,7 +5,7 @@ use crate::eval::Semantics;
 use crate::lint::{Doc, Finding, Level, RuleId};
 
 /// The documentation of W001.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a grant of exactly `*`",
     what: "Finds roles and keys that are granted `*`, and points at every key that receives it.",
     why: "Under Unkey's documented semantics `*` grants every permission that exists now and \

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 const SHOWN: usize = 4;
 
 /// The documentation of R009.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a root-key grant opens route calls that the key's `uses:` does not list",
     what: "For each root key that declares `uses:`, asks every Unkey route, on the ids the \
 policy names and on any other id, which calls its grants let through, and reports each grant \

@@ -8,7 +8,7 @@ use crate::policy::{QueryText, Source, Spanned};
 use crate::query::Query;
 
 /// The documentation of N002.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a permission Unkey's API would reject",
     what: "Checks every granted, forbidden, catalogued and queried permission against Unkey's \
 rules for permission slugs: 1 to 128 characters of `A-Z a-z 0-9 _ : - . *`, and no empty \
@@ -28,7 +28,7 @@ roles:
 const HELP: &str = "use letters, digits and `_ : - . *`, with `.` between non-empty segments";
 
 /// Why `slug` is not a valid permission slug, if it is not.
-pub fn slug_problem(slug: &str) -> Option<String> {
+pub(crate) fn slug_problem(slug: &str) -> Option<String> {
     if slug.is_empty() || slug.len() > 128 {
         return Some(format!(
             "is {} characters long; Unkey allows 1 to 128",

@@ -5,7 +5,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R001.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a root key's URN permission that Unkey cannot parse, and so ignores",
     what: "Parses every root-key grant that starts with `unkey:` as Unkey does \
 (`unkey:v1:<workspace>:<path>#<action>`) and reports the first problem in Unkey's own words.",

@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, RuleId};
 use crate::span::Span;
 
 /// The documentation of X001.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "something that looks like a real API or root key in any value",
     what: "Scans the whole file for tokens that look like key material: Unkey-style prefixed \
 keys (`unkey_...`, `sk_...`, `pk_...` and other `prefix_` keys with a long random tail) and \
@@ -66,7 +66,7 @@ fn entropy(text: &str) -> f64 {
 }
 
 /// Whether a token looks like key material rather than a name or an Unkey ID.
-pub fn looks_like_key(token: &str) -> bool {
+pub(crate) fn looks_like_key(token: &str) -> bool {
     if is_unkey_id(token) {
         return false;
     }

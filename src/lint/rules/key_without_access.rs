@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, Owner, RuleId};
 use crate::policy::KeyKind;
 
 /// The documentation of S004.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a key with no roles and no permissions",
     what: "Finds keys that hold no role and no permission.",
     why: "Such a key can verify but never pass a permission check. It is usually a key whose \

@@ -6,7 +6,7 @@ use crate::lint::urn_reach::redundant_tuple;
 use crate::lint::{Doc, Finding, Owner, RuleId};
 
 /// The documentation of R007.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a legacy tuple that a URN grant of the same root key makes redundant",
     what: "For each legacy grant of a root key, finds the routes whose legacy check it \
 passes; if on every one of them the key's URN grants pass the route's URN check for every \

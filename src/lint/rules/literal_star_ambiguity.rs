@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of W006.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "`*` sharing a segment with other characters",
     what: "Finds grants and forbid rules with a `*` inside a segment, such as `doc*` or \
 `system:admin:*`.",
@@ -22,7 +22,7 @@ roles:
 };
 
 /// True if a `*` shares a segment with other characters.
-pub fn has_literal_star(pattern: &str) -> bool {
+pub(crate) fn has_literal_star(pattern: &str) -> bool {
     pattern
         .split('.')
         .any(|segment| segment != "*" && segment.contains('*'))

@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, RuleId};
 use crate::span::Span;
 
 /// The documentation of X005.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "an import of Unkey's state with pages missing (`partial: true`)",
     what: "Finds policy files that `permspec import unkey --partial` wrote from responses with \
 pages missing, which it marks `partial: true`.",

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of X003.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a root key that can assign permissions or roles to keys or roles",
     what: "Finds root keys holding `rbac` actions that attach permissions or roles to keys or \
 roles (`add_permission_to_key`, `add_role_to_key`, `add_permission_to_role`).",

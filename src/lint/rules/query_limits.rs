@@ -7,7 +7,7 @@ use crate::query::{LimitViolation, Query, unkey_limits};
 use crate::span::Span;
 
 /// The documentation of N005.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a query over 1000 characters or with more than 100 permissions",
     what: "Finds queries in cases and access assertions that Unkey's API would reject for their \
 size: more than 1000 characters, or more than 100 permissions.",

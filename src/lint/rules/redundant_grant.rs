@@ -6,7 +6,7 @@ use crate::lint::{Doc, Finding, Fix, Owner, RuleId};
 use crate::policy::{KeyKind, Spanned};
 
 /// The documentation of S001.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a grant already covered by another grant of the same key or role",
     what: "Finds a key's grant that one of its roles already gives word for word, and, under \
 `wildcard` semantics, grants that another grant of the same role or key (including the roles \

@@ -5,7 +5,7 @@ use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of N008.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "root-key grants like `api.*.*` or `api.*` that Unkey never matches",
     what: "Finds root-key permissions with `*` anywhere but the resource-id position.",
     why: "Unkey checks an operation on resource X as `type.X.action OR type.*.action`, \

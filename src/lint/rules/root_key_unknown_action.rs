@@ -6,7 +6,7 @@ use crate::lint::{Doc, Finding, Fix, RuleId};
 use crate::suggest::{did_you_mean, typo_of};
 
 /// The documentation of N007.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a root-key tuple whose type or action is not in Unkey's catalog",
     what: "Checks every root-key permission against Unkey's catalog of resource types and \
 actions (`api`, `ratelimit`, `rbac`, `identity`, ...), with a did-you-mean.",

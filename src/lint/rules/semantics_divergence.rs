@@ -7,7 +7,7 @@ use crate::lint::{Doc, Finding, Owner, RuleId};
 use std::collections::HashMap;
 
 /// The documentation of W008.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a wildcard grant that means different things to Unkey's docs and its engine",
     what: "Finds wildcard grants and names what they grant under Unkey's documentation \
 (wildcard) that they do not grant under Unkey's verification engine (literal): the catalog \

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of W002.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "`X.*` over a whole top-level namespace",
     what: "Finds grants such as `documents.*`: a wildcard directly under a top-level namespace.",
     why: "It grants every permission under the namespace that exists today and every one \

@@ -9,7 +9,7 @@ use crate::suggest::typo_of;
 use std::collections::HashSet;
 
 /// The documentation of N001.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a granted or queried permission that is not in the catalog",
     what: "With a catalog (`permissions:`), finds concrete permissions granted to roles and \
 keys, and permissions required by queries, that the catalog does not list; suggests the \
@@ -55,7 +55,7 @@ fn catalog<'a>(cx: &LintContext<'a>) -> Option<Catalog<'a>> {
 
 /// Checks a query of a file of queries against `known`, the catalogs of the policies linted
 /// with it: the permissions it requires that none lists.
-pub fn queried(
+pub(crate) fn queried(
     source: &Source,
     text: &QueryText,
     parsed: &Query,

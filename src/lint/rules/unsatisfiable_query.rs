@@ -9,7 +9,7 @@ use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
 
 /// The documentation of N006.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a query no key can satisfy",
     what: "Evaluates each query that some key is expected to pass (a case expecting allow, \
 an access assertion naming keys) for every declared key (ignoring whether the key is \

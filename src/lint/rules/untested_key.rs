@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, Owner, RuleId};
 
 /// The documentation of S006.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a key no case exercises",
     what: "Finds keys that no case names, across every loaded file that tests the policy \
 (lint the policy together with its case files).",

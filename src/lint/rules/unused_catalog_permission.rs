@@ -5,7 +5,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of S005.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a catalog permission no role or key can exercise",
     what: "Finds permissions in the catalog (`permissions:`) that no grant of any role or key \
 reaches, even under Unkey's documented wildcard semantics.",

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, Owner, RuleId};
 
 /// The documentation of S002.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a role no key holds",
     what: "Finds roles that no key lists in its `roles`.",
     why: "An unused role is either dead weight or a sign that a key lost a role it should \

@@ -5,7 +5,7 @@ use crate::lint::run::suppression_of;
 use crate::lint::{Doc, Finding, Owner, RuleId, Selector};
 
 /// The documentation of S007.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a `lint: allow` that suppresses nothing, or whose `until:` date has passed",
     what: "Runs after every other rule and reports each entry of a role's or key's \
 `lint: {allow: [...]}` that excused no finding, or is past its `until:` date. (An entry that \

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R002.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "the admin grant `unkey:v1:<workspace>:**#*` on a root key",
     what: "Finds root keys holding `**#*`: every action on every resource of the workspace.",
     why: "It passes every route's URN check, now and whenever Unkey adds a route or an \

@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R006.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "an API id where Unkey's URN checks name the API's keyspace id",
     what: "Reports URN grants whose `keyspaces/<id>` segment is an API id rather than a \
 keyspace id: one of the ids the policy declares under `apis:`, or, whatever `apis:` says, an \

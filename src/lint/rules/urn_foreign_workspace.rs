@@ -4,7 +4,7 @@ use crate::lint::context::LintContext;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R005.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a URN grant naming another workspace than `workspace.id`",
     what: "When the policy declares `workspace: {id: ...}`, reports URN grants of root keys \
 whose workspace differs.",

@@ -5,7 +5,7 @@ use crate::lint::urn_reach::templates;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R003.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a URN grant that no route's URN check can use",
     what: "Compares each URN grant with the URN leaves of every route in permspec's table of \
 Unkey's routes: the grant must cover at least one of them for some request. Grants whose \

@@ -7,7 +7,7 @@ use crate::lint::{Doc, Finding, RuleId};
 
 
 /// The documentation of R008.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a URN grant of `update_key` on every key of a keyspace: it assigns any permission",
     what: "Finds URN grants that pass the URN check of keys.addPermissions, setPermissions, \
 addRoles or setRoles for every key of a keyspace (`.../keys/*#update_key`, `**`).",

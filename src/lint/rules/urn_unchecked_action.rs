@@ -6,7 +6,7 @@ use crate::lint::{Doc, Finding, Fix, RuleId};
 use crate::suggest::typo_of;
 
 /// The documentation of R004.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a URN grant whose action no route checks (`create_keyspace`, `create_role`)",
     what: "Collects the actions of every URN leaf in permspec's table of Unkey's routes and \
 reports URN grants with any other action.",

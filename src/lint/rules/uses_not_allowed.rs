@@ -7,7 +7,7 @@ use crate::lint::finding::Owner;
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of R010.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a root key's `uses:` lists a route call its grants do not allow",
     what: "Decides each call a root key's `uses:` lists against the key's grants, as Unkey's \
 handler decides it (`*` ids: for every id), and reports each one denied.",

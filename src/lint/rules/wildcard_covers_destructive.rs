@@ -4,7 +4,7 @@ use crate::lint::context::{LintContext, is_wildcard};
 use crate::lint::{Doc, Finding, Level, RuleId};
 
 /// The documentation of W003.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a wildcard whose expansion over the catalog includes destructive actions",
     what: "Expands every wildcard grant over the catalog (`permissions:`) and reports those \
 that reach a destructive action (delete, destroy, manage, admin, decrypt, remove, revoke, \
@@ -30,7 +30,7 @@ const DESTRUCTIVE: &[&str] = &[
 ];
 
 /// Whether a permission's action reads as destructive.
-pub fn is_destructive(permission: &str) -> bool {
+pub(crate) fn is_destructive(permission: &str) -> bool {
     let action = permission
         .rsplit('.')
         .next()

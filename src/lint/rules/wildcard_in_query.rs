@@ -6,7 +6,7 @@ use crate::policy::{QueryText, Source};
 use crate::query::Query;
 
 /// The documentation of W007.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "`*` in a required permission of a query",
     what: "Finds queries (in cases and access assertions) that require a permission containing \
 `*`.",

@@ -5,7 +5,7 @@ use crate::lint::{Doc, Finding, RuleId};
 use crate::suggest::did_you_mean;
 
 /// The documentation of W004.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a wildcard that matches no catalog permission",
     what: "With a catalog (`permissions:`), finds wildcard grants that match none of its \
 permissions.",

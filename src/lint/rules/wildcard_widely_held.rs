@@ -4,7 +4,7 @@ use crate::lint::context::{LintContext, is_wildcard};
 use crate::lint::{Doc, Finding, RuleId};
 
 /// The documentation of W005.
-pub static DOC: Doc = Doc {
+pub(crate) static DOC: Doc = Doc {
     summary: "a wildcard reaching more than N keys (directly or via roles)",
     what: "Counts the keys that receive each wildcard grant, directly or through a role, and \
 reports those held by more keys than the threshold (`widely-held-keys` in `permspec.toml`, \
