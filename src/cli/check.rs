@@ -9,7 +9,7 @@ use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
 use permspec::lint::{Config, RuleId, lint_query, syntax_diagnostic, whole};
 use permspec::policy::{
-    KeyDecision, KeyKind, Loader, Resolved, RootOutcome, Source, completed_params, contradiction,
+    KeyDecision, KeyKind, Loader, Resolved, RootDecision, Source, completed_params, contradiction,
     root_key_stopped,
 };
 use permspec::printable::{escaped, escaped_but, json};
@@ -279,7 +279,7 @@ fn check_root(args: &Args, root: Option<&RootKey>) -> Exit {
 }
 
 /// The answer to a root key stopped by its state before any check.
-fn gated(outcome: &RootOutcome, args: &Args) -> Exit {
+fn gated(outcome: &RootDecision, args: &Args) -> Exit {
     let message = outcome.message.as_deref().unwrap_or_default();
     match (args.format, &args.route) {
         // The answer has every field a decided one has, as docs/cli.md gives them.

@@ -11,8 +11,8 @@ use crate::eval::{Code, Semantics};
 use crate::lint::root_keys::{TupleProblem, check_tuple};
 use crate::lint::{Config, Finding, Owner, lint_loaded};
 use crate::policy::{
-    AccessMap, Asked, Decided, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes,
-    Resolved, RouteProbes, SharedResolution, Source, TestFile, Via, matchings_of, provenance,
+    AccessMap, Asked, Expect, KeyKind, Limits, LoadError, Loader, Policy, Probes, Resolved,
+    Response, RouteProbes, SharedResolution, Source, TestFile, Via, matchings_of, provenance,
 };
 use crate::query;
 use crate::span::Span;
@@ -139,11 +139,11 @@ pub enum Answer {
     Keys(Vec<String>),
 }
 
-impl From<&Decided> for Answer {
-    fn from(decided: &Decided) -> Self {
+impl From<&Response> for Answer {
+    fn from(decided: &Response) -> Self {
         match decided {
-            Decided::Query(verdict) => Answer::Code(verdict.code()),
-            Decided::Root(outcome) => Answer::Status {
+            Response::Query(verdict) => Answer::Code(verdict.code()),
+            Response::Root(outcome) => Answer::Status {
                 allowed: outcome.allowed,
                 status: outcome.status,
             },

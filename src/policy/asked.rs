@@ -2,7 +2,7 @@
 //! a root key's URN or route. The runner, mutation testing and `diff` decide checks and
 //! assertions through it, so that they never branch on the kind of subject.
 
-use super::{Check, Expect, Key, KeyKind, Resolved, RootCheck, RootOutcome, Subject, Verdict};
+use super::{Check, Expect, Key, KeyKind, Resolved, RootCheck, RootDecision, Subject, Verdict};
 use super::{decide_root, unknown_root_key};
 use crate::eval::{Code, Semantics};
 use crate::query::{self, Query, SyntaxError};
@@ -17,14 +17,14 @@ pub enum Asked<'a> {
     Root(RootCheck<'a>),
 }
 
-/// How a key's request was decided.
+/// What Unkey sends back to one key asking one subject.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum Decided {
+pub enum Response {
     /// A query's decision codes.
     Query(Verdict),
     /// A root key's answer from Unkey's API.
-    Root(RootOutcome),
+    Root(RootDecision),
 }
 
 impl<'a> Asked<'a> {
@@ -45,10 +45,10 @@ impl<'a> Asked<'a> {
         key: &str,
         semantics: Semantics,
         now: Timestamp,
-    ) -> Decided {
+    ) -> Response {
         match self {
-            Asked::Query(query) => Decided::Query(resolved.verdict(key, query, semantics, now)),
-            Asked::Root(check) => Decided::Root(match resolved.policy.key(key) {
+            Asked::Query(query) => Response::Query(resolved.verdict(key, query, semantics, now)),
+            Asked::Root(check) => Response::Root(match resolved.policy.key(key) {
                 Some(key) => decide_root(&resolved.policy, key, *check, now),
                 None => unknown_root_key(),
             }),
@@ -75,20 +75,20 @@ impl<'a> Asked<'a> {
     }
 }
 
-impl Decided {
+impl Response {
     /// Whether the request is let through (in every way of matching it was decided in).
     pub fn allowed(&self) -> bool {
         match self {
-            Decided::Query(verdict) => verdict.allowed(),
-            Decided::Root(outcome) => outcome.allowed,
+            Response::Query(verdict) => verdict.allowed(),
+            Response::Root(outcome) => outcome.allowed,
         }
     }
 
     /// The decision code of a query.
     pub fn code(&self) -> Option<Code> {
         match self {
-            Decided::Query(verdict) => Some(verdict.code()),
-            Decided::Root(_) => None,
+            Response::Query(verdict) => Some(verdict.code()),
+            Response::Root(_) => None,
         }
     }
 
@@ -97,7 +97,7 @@ impl Decided {
     /// check pins, if any.
     pub fn meets(&self, check: &Check) -> bool {
         match self {
-            Decided::Query(verdict) => verdict.codes().iter().all(|&(matching, code)| {
+            Response::Query(verdict) => verdict.codes().iter().all(|&(matching, code)| {
                 let verdict_holds = match check.expect.value.under(matching) {
                     Expect::Allow => code.allows(),
                     Expect::Deny => !code.allows(),
@@ -105,7 +105,7 @@ impl Decided {
                 };
                 verdict_holds && check.code().is_none_or(|pinned| pinned.value == code)
             }),
-            Decided::Root(outcome) => {
+            Response::Root(outcome) => {
                 let expected = check.expect.value.under(crate::eval::Matching::Literal);
                 outcome.allowed == (expected == Expect::Allow)
                     && check

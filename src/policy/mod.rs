@@ -24,7 +24,7 @@ pub type LoadError = crate::diagnostic::FileDiagnostic;
 pub use crate::source::{Source, SourceFile};
 pub use crate::yaml::{Limit, Limits, LimitsError};
 pub use access_map::{AccessMap, KeyAccess, Probes};
-pub use asked::{Asked, Decided};
+pub use asked::{Asked, Response};
 pub use files::{PathError, policy_files};
 pub use load::Loader;
 pub use model::{
@@ -35,7 +35,7 @@ pub use provenance::{Via, provenance};
 pub use raw::{Expect, Expectation, PerMode, RawFile, RawParam};
 pub use resolve::{Grant, GrantList, KeyDecision, Resolved, SharedResolution, Verdict};
 pub use root_checks::{completed_call, completed_params, contradiction};
-pub use root_decision::{RootOutcome, root_key_stopped};
+pub use root_decision::{RootDecision, root_key_stopped};
 
 pub(crate) use files::is_policy_file_name;
 pub(crate) use provenance::matchings_of;

@@ -7,9 +7,9 @@ use crate::eval::routes::{self, Arm, LeafReport};
 use crate::eval::urn;
 use jiff::Timestamp;
 
-/// How Unkey answers a root key's check.
+/// How Unkey decides a root key's request: whether it passes, and the status it answers.
 #[derive(Clone, Debug)]
-pub struct RootOutcome {
+pub struct RootDecision {
     /// Whether it passes.
     pub allowed: bool,
     /// The status of the answer (a URN check answers 200 or 403).
@@ -29,7 +29,7 @@ pub struct RootOutcome {
 /// How Unkey answers the root key `key` of `policy` at `now` before any check: `None` when
 /// it goes on to the checks, else the denial of a disabled workspace or a disabled or
 /// expired key.
-pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<RootOutcome> {
+pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<RootDecision> {
     let gate = if !policy.workspace_enabled {
         Some("the workspace is disabled".to_owned())
     } else if !key.enabled.value {
@@ -41,7 +41,7 @@ pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<Ro
             .map(|expires| format!("the root key expired at {}", expires.value))
     };
     // Unkey answers 403 to a disabled or expired root key, before any check.
-    gate.map(|message| RootOutcome {
+    gate.map(|message| RootDecision {
         allowed: false,
         status: 403,
         message: Some(message),
@@ -53,8 +53,8 @@ pub fn root_key_stopped(policy: &Policy, key: &Key, now: Timestamp) -> Option<Ro
 }
 
 /// How Unkey answers a root key it does not know: 401, before any check.
-pub(crate) fn unknown_root_key() -> RootOutcome {
-    RootOutcome {
+pub(crate) fn unknown_root_key() -> RootDecision {
+    RootDecision {
         allowed: false,
         status: 401,
         message: Some("no such root key".to_owned()),
@@ -71,7 +71,7 @@ pub(crate) fn decide_root(
     key: &Key,
     check: RootCheck<'_>,
     now: Timestamp,
-) -> RootOutcome {
+) -> RootDecision {
     // A route that checks no root key answers before the key is looked at.
     let route = match check {
         RootCheck::Route(call) => Some(
@@ -90,7 +90,7 @@ pub(crate) fn decide_root(
     match check {
         RootCheck::Urn(required) => {
             let grant = urn::covered(&required.value, &grants);
-            RootOutcome {
+            RootDecision {
                 allowed: grant.is_some(),
                 status: if grant.is_some() { 200 } else { 403 },
                 message: grant
@@ -106,7 +106,7 @@ pub(crate) fn decide_root(
             // The loader checked the route and its request against the table.
             let route = route.expect("a route check names its route");
             match route.decide(&call.request, &grants) {
-                Ok(decision) => RootOutcome {
+                Ok(decision) => RootDecision {
                     allowed: decision.allowed,
                     status: decision.status,
                     message: decision.message,
@@ -115,7 +115,7 @@ pub(crate) fn decide_root(
                     code: decision.code,
                     gated: false,
                 },
-                Err(error) => RootOutcome {
+                Err(error) => RootDecision {
                     allowed: false,
                     status: 403,
                     message: Some(error.to_string()),
@@ -135,7 +135,7 @@ pub(crate) fn decide_root(
 pub(crate) fn root_leaves(
     key: &Key,
     check: RootCheck<'_>,
-    outcome: &RootOutcome,
+    outcome: &RootDecision,
 ) -> Vec<LeafReport> {
     let RootCheck::Route(call) = check else {
         return Vec::new();

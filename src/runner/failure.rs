@@ -7,8 +7,8 @@ use crate::error_code::ErrorCode;
 use crate::eval::Code;
 use crate::eval::routes::LeafReport;
 use crate::policy::{
-    Asked, Assertion, Check, Key, KeyDecision, KeyKind, QueryText, RootCheck, RootOutcome, Subject,
-    decide_root,
+    Asked, Assertion, Check, Key, KeyDecision, KeyKind, QueryText, RootCheck, RootDecision,
+    Subject, decide_root,
 };
 use crate::query::{LimitViolation, SyntaxError};
 use crate::span::Span;
@@ -49,7 +49,7 @@ pub fn assertion(
         }
         (Asked::Root(root), _) => {
             let policy = &loaded.file.policy;
-            let outcomes: Vec<(&Key, RootOutcome)> = (policy.keys.iter())
+            let outcomes: Vec<(&Key, RootDecision)> = (policy.keys.iter())
                 .filter(|key| key.kind == KeyKind::Root)
                 .map(|key| (key, decide_root(policy, key, *root, loaded.now)))
                 .collect();
@@ -425,7 +425,7 @@ fn root_case(
     loaded: &LoadedFile,
     (case, check): (&Check, RootCheck<'_>),
     key: &Key,
-    outcome: &RootOutcome,
+    outcome: &RootDecision,
 ) -> FileDiagnostic {
     let actual = if outcome.allowed { "allow" } else { "deny" };
     let mut message = format!(
@@ -470,7 +470,7 @@ fn root_case(
 }
 
 /// The answer Unkey sends: its status, with keys.verifyKey's body for a denial it answers 200.
-fn answer(outcome: &RootOutcome) -> String {
+fn answer(outcome: &RootDecision) -> String {
     match outcome.code {
         Some(code) => format!("{} {{valid: false, code: {code}}}", outcome.status),
         None => outcome.status.to_string(),
@@ -481,7 +481,7 @@ fn answer(outcome: &RootOutcome) -> String {
 fn route_access(
     loaded: &LoadedFile,
     (assertion, check): (&Assertion, RootCheck<'_>),
-    outcomes: &[(&Key, RootOutcome)],
+    outcomes: &[(&Key, RootDecision)],
 ) -> FileDiagnostic {
     let listed = |name: &str| assertion.keys.iter().any(|key| key.value == name);
     let mut places = Places::new(loaded);
@@ -523,7 +523,7 @@ fn route_access(
 fn root_key_places(
     places: &mut Places<'_>,
     key: &Key,
-    outcome: &RootOutcome,
+    outcome: &RootDecision,
     leaves: &[LeafReport],
 ) {
     if outcome.gated {

@@ -3,7 +3,7 @@
 
 use super::{LoadedFile, TestResult, failure};
 use crate::diagnostic::FileDiagnostic;
-use crate::policy::{Asked, Assertion, Check, Decided, Expect, Expectation, Subject};
+use crate::policy::{Asked, Assertion, Check, Expect, Expectation, Response, Subject};
 use crate::query::unkey_limits;
 
 /// Runs `check` of `loaded`.
@@ -36,7 +36,7 @@ pub(super) fn run_check(loaded: &LoadedFile, check: &Check) -> TestResult {
     let word = if decided.allowed() { "allow" } else { "deny" };
     // A check that pins a status is about the status too: it shows in both words.
     (result.expected, result.actual) = match (&decided, check.status()) {
-        (Decided::Root(outcome), Some(pinned)) => (
+        (Response::Root(outcome), Some(pinned)) => (
             format!("{} ({})", expected.describe(), pinned.value).into(),
             format!("{word} ({})", outcome.status).into(),
         ),
