@@ -98,6 +98,7 @@ pub mod eval;
 #[cfg(feature = "generate")]
 pub mod generate;
 mod git;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod init;
 pub mod input;

@@ -3,6 +3,7 @@
 mod coverage;
 mod decision;
 mod diff;
+#[cfg(feature = "import")]
 mod drift;
 mod junit;
 mod libtest_json;
@@ -17,6 +18,7 @@ pub use crate::render::{ColorChoice, Renderer};
 pub use coverage::{coverage_json, coverage_text};
 pub use decision::{decision_json, decision_text, gate_json, gate_text};
 pub use diff::{diff_json, diff_markdown, diff_text};
+#[cfg(feature = "import")]
 pub use drift::{drift_markdown, drift_text};
 pub use junit::junit;
 pub use libtest_json::write_libtest_events;
