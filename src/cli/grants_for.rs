@@ -297,20 +297,7 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
                 }
             }
             Err(error) => {
-                let mut report = CliError::usage(error.to_string());
-                if let least_privilege::CallError::Missing { params, .. } = &error {
-                    let keyspace = if params.iter().any(|param| param == "keyAuthId") {
-                        "; `--policy FILE` takes an API's keyspace from its `apis:` (URN \
-                         grants name keyspaces, not APIs)"
-                    } else {
-                        ""
-                    };
-                    report = report.with_help(format!(
-                        "`--param name=value` gives a value to every call; `--workspace ws_...` \
-                         names the workspace{keyspace}"
-                    ));
-                }
-                report.report();
+                call_error(&error).report();
                 return None;
             }
         }
@@ -334,6 +321,24 @@ fn calls(args: &Args, defaults: &[(String, String)], policy: Option<&Policy>) ->
         }
     }
     Some(calls)
+}
+
+/// The error of a call that cannot be asked, with how to give what it misses.
+fn call_error(error: &least_privilege::CallError) -> CliError {
+    let report = CliError::usage(error.to_string());
+    let least_privilege::CallError::Missing { params, .. } = error else {
+        return report;
+    };
+    let keyspace = if params.iter().any(|param| param == "keyAuthId") {
+        "; `--policy FILE` takes an API's keyspace from its `apis:` (URN grants name \
+         keyspaces, not APIs)"
+    } else {
+        ""
+    };
+    report.with_help(format!(
+        "`--param name=value` gives a value to every call; `--workspace ws_...` names the \
+         workspace{keyspace}"
+    ))
 }
 
 /// The text of `path` (`-`: standard input), or `None` with the error reported.

@@ -255,39 +255,27 @@ fn structure_error(source: &Source, error: StructureError) -> LoadError {
         .with_help(
             "YAML would silently keep only the last one: merge the two entries or rename one",
         ),
-        StructureError::TooDeep { at, limit } => LoadError::at(
-            ErrorCode::PolicyLimit,
-            source,
-            at,
+        StructureError::TooDeep { at, limit } => over_limit(
+            (source, at),
             format!("YAML nests more than {limit} lists and mappings deep"),
             "one level too deep",
-        )
-        .with_help(format!(
-            "policy files need a handful of levels: flatten the document, or {}",
-            Limit::YamlDepth.how_to_raise(limit as u64)
-        )),
-        StructureError::AliasExpansion { at, limit } => LoadError::at(
-            ErrorCode::PolicyLimit,
-            source,
-            at,
+            "policy files need a handful of levels: flatten the document",
+            (Limit::YamlDepth, limit as u64),
+        ),
+        StructureError::AliasExpansion { at, limit } => over_limit(
+            (source, at),
             format!("aliases repeat more than {limit} YAML nodes"),
             "this alias crosses the limit",
-        )
-        .with_help(format!(
-            "write the repeated lists out, or {}",
-            Limit::AliasExpansion.how_to_raise(limit as u64)
-        )),
-        StructureError::AliasBytes { at, limit } => LoadError::at(
-            ErrorCode::PolicyLimit,
-            source,
-            at,
+            "write the repeated lists out",
+            (Limit::AliasExpansion, limit as u64),
+        ),
+        StructureError::AliasBytes { at, limit } => over_limit(
+            (source, at),
             format!("aliases expand the document past {limit} bytes"),
             "this alias crosses the limit",
-        )
-        .with_help(format!(
-            "write the repeated text out, or {}",
-            Limit::FileBytes.how_to_raise(limit)
-        )),
+            "write the repeated text out",
+            (Limit::FileBytes, limit),
+        ),
         StructureError::ComplexKey { at } => LoadError::at(
             ErrorCode::PolicyInvalidType,
             source,
@@ -358,4 +346,16 @@ fn content_error(source: &Source, error: ContentError) -> LoadError {
         }
     };
     LoadError::at(code, source, error.span, message, label).with_optional_help(help)
+}
+
+/// A limit crossed at `at`: what and where, then what to do instead or how to raise it.
+fn over_limit(
+    (source, at): (&Source, Span),
+    message: String,
+    label: &str,
+    instead: &str,
+    (limit, value): (Limit, u64),
+) -> LoadError {
+    LoadError::at(ErrorCode::PolicyLimit, source, at, message, label)
+        .with_help(format!("{instead}, or {}", limit.how_to_raise(value)))
 }
