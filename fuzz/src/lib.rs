@@ -87,8 +87,8 @@ fn probed_permissions(file: &TestFile) -> BTreeSet<String> {
         .flatten()
         .map(|entry| entry.value.clone())
         .collect();
-    for case in &file.cases {
-        if let Ok(query) = permspec::query::parse(&case.query.text) {
+    for (_, text) in file.query_checks() {
+        if let Ok(query) = permspec::query::parse(&text.text) {
             probes.extend(
                 query
                     .permissions()
