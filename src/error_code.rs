@@ -66,7 +66,7 @@ registry! {
     ConfigInvalid "config::invalid" "`permspec.toml` is not valid TOML or holds an unknown or invalid setting.";
     CliUsage "cli::usage" "An argument, or a combination of arguments, the command cannot use: a malformed `--param`, a key or route the policy does not declare, a format without the `-o` it needs.";
     CliIo "cli::io" "A path given on the command line, or the command's output, that cannot be read or written: missing, a directory where a file belongs, a full disk.";
-    CliNothingChecked "cli::nothing-checked" "A run that would check nothing: no policy files under the paths, no case selected, no route call to find grants for.";
+    CliNothingChecked "cli::nothing-checked" "A command given nothing to check: no policy files under the paths, no route call to find grants for.";
     CliService "cli::service" "A service that cannot be used: Unkey's API unreachable, refusing the root key, or answering out of shape; a git revision that cannot be read.";
     CliSelector "cli::selector" "A rule selector on the command line (`--select`, `--ignore`, `--deny`, `--warn`, `--allow`) that names no rule.";
     LintUnknownRule "lint::unknown-rule" "A suppression (`lint: allow:`) that names no rule.";
@@ -81,7 +81,7 @@ registry! {
     TestAccessFailed "test::access-failed" "An `access:` assertion whose keys are not exactly the ones allowed.";
     TestQueryRejected "test::query-rejected" "A case's query that Unkey's parser rejects, where the case expects an outcome.";
     TestDecidedBy "test::decided-by" "Where the policy decides a failing case (a note beside the failure, in the policy file).";
-    TestNothingRan "test::nothing-ran" "A test run in which no case ran (every case filtered out or ignored): a run that checked nothing does not pass.";
+    TestNothingRan "test::nothing-ran" "A test run in which no case ran: the files hold none, every case is `ignore: true`, or coverage or mutation testing was asked and nothing passed (a run the filters leave empty fails only with `--no-tests fail`).";
     TestCoverageUnder "test::coverage-under" "A policy whose coverage is under `--fail-under`.";
     TestUseUntested "test::use-untested" "A root key's `uses:` entry that no allowed route case asks (`--require-uses`).";
     GrantsForUnreachable "grants-for::unreachable" "A route call no root key can make: Unkey refuses a root key there, whatever its grants.";
@@ -93,12 +93,13 @@ registry! {
 pub fn reference_markdown() -> String {
     let mut out = String::from(
         "# Error codes\n\n\
-         Every error permspec reports about an input it was given, and every failure it \
-         reports in one, carries one of these codes, printed as `permspec::<code>` in reports \
-         and as `code` in JSON, with the file, line and column, a label on the node and a \
-         hint. An input error ends the command with exit 2; a failure (`test::*`, \
-         `mutation::survived`, `diff::widened`) with exit 1. Lint findings carry their \
-         rule's code instead: see [rules.md](rules.md).\n\n\
+         Every error and failure permspec reports carries one of these codes, printed as \
+         `permspec::<code>` at the head of its report on standard error, then the message \
+         and, where there is one, a hint; a report about a file also shows the file, line \
+         and column with a label on the node. An error ends the command with exit 2; a \
+         check that does not hold (`test::*`, `mutation::survived`, `diff::widened`, \
+         `grants-for::unreachable`) with exit 1. Lint findings carry their rule's code \
+         instead: see [rules.md](rules.md).\n\n\
          Generated from the registry in `src/error_code.rs`.\n\n\
          | code | meaning |\n|---|---|\n",
     );

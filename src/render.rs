@@ -5,7 +5,7 @@ use crate::printable::{escaped, escaped_but, masked};
 use crate::wrap::wrapped;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, NamedSource, Report, SourceCode, SourceSpan, SpanContents,
+    MietteSpanContents, NamedSource, Report, Severity, SourceCode, SourceSpan, SpanContents,
 };
 use std::borrow::Cow;
 use std::fmt;
@@ -63,11 +63,26 @@ impl Renderer {
 
     /// Renders a diagnostic that carries its own source code (or needs none). Labels on
     /// long lines are drawn on a window of the line.
+    /// Errors related to it (the other errors of one file) are reports of their own after
+    /// it; notes (advice, such as where the policy decides a failing case) stay under it.
     pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
+        let mut first = Clipped::new(diagnostic);
+        let (errors, notes): (Vec<_>, Vec<_>) = (first.related.drain(..)).partition(|related| {
+            related
+                .inner
+                .severity()
+                .is_none_or(|level| level == Severity::Error)
+        });
+        first.related = notes;
         let mut out = String::new();
-        self.handler
-            .render_report(&mut out, &Clipped::new(diagnostic))
-            .expect("writing to a String cannot fail");
+        for (index, report) in std::iter::once(first).chain(errors).enumerate() {
+            if index > 0 {
+                out.push('\n');
+            }
+            self.handler
+                .render_report(&mut out, &report)
+                .expect("writing to a String cannot fail");
+        }
         out
     }
 

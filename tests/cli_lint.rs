@@ -278,15 +278,19 @@ fn selectors_that_pick_no_rule_are_refused_everywhere() {
         let run = permspec(&["lint", "policies", args[0], args[1]]);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
-            run.stderr.contains("no lint rule matches")
-                || run.stderr.contains("empty rule selector"),
+            run.said.contains("no lint rule matches") || run.said.contains("empty rule selector"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.starts_with("permspec::cli::selector\n"),
             "{}",
             run.stderr
         );
     }
     let run = permspec(&["lint", "policies", "--ignore", "global-wildcrd"]);
     assert!(
-        run.stderr.contains("did you mean `global-wildcard`?"),
+        run.said.contains("did you mean `global-wildcard`?"),
         "{}",
         run.stderr
     );

@@ -252,3 +252,67 @@ fn with_no_paths_and_no_policies_directory_the_default_is_named() {
         assert!(run.stderr.contains("permspec init"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn every_error_is_reported_as_a_diagnostic_with_its_code() {
+    // A flag clap refuses, a value it refuses, a path that is not there, a check of the
+    // gate that does not hold: one kind of report each, its code first.
+    for (args, code, exit) in [
+        (&["test", "--fail-undr", "3"][..], "cli::usage", 2),
+        (&["tset"], "cli::usage", 2),
+        (&["test", "--format", "xml", "policies"], "cli::usage", 2),
+        (&["lint", "--select", "X9", "policies"], "cli::selector", 2),
+        (&["test", "/nonexistent/policies"], "cli::io", 2),
+        (&["routes", "nosuch.route"], "cli::usage", 2),
+        (
+            &[
+                "test",
+                "-q",
+                "--fail-under",
+                "100",
+                "policies/documents.yaml",
+            ],
+            "test::coverage-under",
+            1,
+        ),
+    ] {
+        let run = permspec(args);
+        assert_eq!(run.code, exit, "{args:?}: {}", run.stderr);
+        let report = run.stderr.find("permspec::").map(|at| &run.stderr[at..]);
+        assert!(
+            report.is_some_and(|report| report.starts_with(&format!("permspec::{code}\n\n  × "))),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("error: "), "{args:?}: {}", run.stderr);
+    }
+    // Help and the version are not errors: standard output, exit 0.
+    for args in [&["--help"][..], &["--version"], &["test", "--help"]] {
+        let run = permspec(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("permspec"), "{args:?}");
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn each_error_of_a_file_is_a_report_of_its_own() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nkeys:\n  a: {permissions: [x]}\ncases:\n  - {key: b, query: x, expect: allow}\n  - {key: c, query: x, expect: allow}\n",
+    )
+    .unwrap();
+    let run = permspec(&["lint", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches("permspec::policy::undeclared-key\n")
+            .count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("Error: "), "{}", run.stderr);
+}

@@ -33,6 +33,11 @@ impl CliError {
         CliError::new(ErrorCode::CliUsage, message)
     }
 
+    /// A rule selector that names no rule.
+    pub fn selector(message: impl Into<String>) -> Self {
+        CliError::new(ErrorCode::CliSelector, message)
+    }
+
     /// A path given, or the command's output, that cannot be read or written.
     pub fn io(message: impl Into<String>) -> Self {
         CliError::new(ErrorCode::CliIo, message)

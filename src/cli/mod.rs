@@ -204,23 +204,41 @@ fn leave<T>(value: T, watching: bool) {
     }
 }
 
-/// Ends the process on a command-line error, `--help` or `--version` as clap does; an error
-/// when an argument holds unprintable characters is printed plain and escaped, as clap
-/// would otherwise send them to a terminal raw.
-fn exit_on(error: clap::Error) -> ! {
-    let hostile = std::env::args_os().any(|argument| {
-        (argument.to_string_lossy().chars()).any(permspec::printable::is_unprintable_inline)
-    });
-    if hostile && error.use_stderr() {
-        let plain = error.render().to_string();
-        output::error(&permspec::printable::escaped_but(&plain, &['\n']));
-        std::process::exit(error.exit_code());
+/// How a command line clap cannot parse ends: `--help` and `--version` print their text,
+/// an error is reported as every error is, clap's tip and usage as its hint.
+fn unparsed(error: clap::Error) -> Exit {
+    let text = error.render().to_string();
+    if !error.use_stderr() {
+        out!("{text}");
+        return Exit::Success;
     }
-    error.exit()
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let (message, hint) = text.split_once('\n').unwrap_or((text, ""));
+    let selector = matches!(
+        error.get(clap::error::ContextKind::InvalidArg),
+        Some(clap::error::ContextValue::String(flag))
+            if ["--select", "--ignore", "--deny", "--warn", "--allow"]
+                .iter()
+                .any(|name| flag.starts_with(name))
+    );
+    let report = if selector {
+        CliError::selector(message.trim_end())
+    } else {
+        CliError::usage(message.trim_end())
+    };
+    match hint.trim() {
+        "" => report.report(),
+        hint => report
+            .with_help(hint.strip_prefix("tip: ").unwrap_or(hint))
+            .report(),
+    }
 }
 
 fn run() -> Exit {
-    let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return unparsed(error),
+    };
     let color = cli.color.for_stderr();
     output::set_color(color);
     let context = Context {

@@ -237,26 +237,11 @@ fn line_end(text: &str, offset: usize) -> usize {
 fn scalar_like(original: &str, value: &str) -> String {
     if original.starts_with('\'') {
         format!("'{}'", value.replace('\'', "''"))
-    } else if original.starts_with('"') || !plain_safe(value) {
+    } else if original.starts_with('"') || !crate::yaml::plain_safe(value) {
         serde_json::to_string(value).expect("a string serializes")
     } else {
         value.to_owned()
     }
-}
-
-/// Whether `value` written plain reads back as this string, in block and flow context.
-fn plain_safe(value: &str) -> bool {
-    let special = ["true", "false", "null", "yes", "no", "on", "off", "~"];
-    value
-        .chars()
-        .next()
-        .is_some_and(|first| first.is_ascii_alphanumeric() || first == '_')
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '/' | '*'))
-        && !value.ends_with(':')
-        && !special.contains(&value.to_ascii_lowercase().as_str())
-        && value.parse::<f64>().is_err()
 }
 
 /// Applies the fixes that do not overlap one taken earlier (by position); returns the new

@@ -7,6 +7,7 @@
 use super::{Expect, Expectation, Key, KeyKind, Policy, Subject, TestFile};
 use crate::eval::routes::{self, Check, Request, Route};
 use crate::eval::urn::is_urn;
+use crate::yaml::scalar;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -456,10 +457,12 @@ pub(crate) fn route_case(
 ) -> String {
     let params: Vec<String> = params
         .iter()
-        .map(|(name, value)| format!("{name}: {value}"))
+        .map(|(name, value)| format!("{}: {}", scalar(name), scalar(value)))
         .collect();
     format!(
-        "{{key: {key}, route: {route}, params: {{{}}}, expect: {expect}}}",
+        "{{key: {}, route: {}, params: {{{}}}, expect: {expect}}}",
+        scalar(key),
+        scalar(route),
         params.join(", ")
     )
 }

@@ -13,6 +13,7 @@ use crate::policy::{
     Asked, Key, KeyKind, Policy, Probes, Resolved, Role, RouteProbes, Source, Verdict, route_case,
 };
 use crate::span::Span;
+use crate::yaml::scalar;
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -168,7 +169,11 @@ impl Suggestion {
     /// The case as YAML flow: `{key: k, query: q, expect: allow}`.
     pub fn case(&self, key: &str, expect: &str) -> String {
         match self {
-            Suggestion::Query(query) => format!("{{key: {key}, query: {query}, expect: {expect}}}"),
+            Suggestion::Query(query) => format!(
+                "{{key: {}, query: {}, expect: {expect}}}",
+                scalar(key),
+                scalar(query)
+            ),
             Suggestion::Route { route, params } => route_case(key, route, params, expect),
         }
     }
@@ -778,4 +783,25 @@ fn telling_route(
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Suggestion;
+
+    #[test]
+    fn a_suggested_case_is_yaml_that_reads_back_as_it_says() {
+        let star = Suggestion::Query("*".to_owned()).case("editor", "deny");
+        assert_eq!(star, r#"{key: editor, query: "*", expect: deny}"#);
+        let spaced = Suggestion::Query("a OR b".to_owned()).case("ci bot", "allow");
+        assert_eq!(spaced, r#"{key: "ci bot", query: "a OR b", expect: allow}"#);
+        let route = Suggestion::Route {
+            route: "keys.getKey".to_owned(),
+            params: vec![("keyId".to_owned(), "*".to_owned())],
+        };
+        assert_eq!(
+            route.case("deployer", "allow"),
+            r#"{key: deployer, route: keys.getKey, params: {keyId: "*"}, expect: allow}"#
+        );
+    }
 }
