@@ -94,15 +94,27 @@ impl FileDiagnostic {
     }
 
     /// Adds a hint.
+    /// The hint is one line: a line break in it (from a name in it) is shown escaped, so
+    /// that no text of a file can start a line of the report; [`Self::with_help_lines`]
+    /// gives a hint of several lines.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.details.help = Some(help.into());
+        self.details.help = Some(crate::printable::escaped(&help.into()).into_owned());
+        self
+    }
+
+    /// Adds a hint of several lines, each escaped as [`Self::with_help`] escapes its one.
+    pub fn with_help_lines(mut self, lines: &[String]) -> Self {
+        let text = crate::printable::escaped_lines(lines);
+        self.details.help = Some(text.trim_end_matches('\n').to_owned());
         self
     }
 
     /// Adds a hint if there is one.
-    pub fn with_optional_help(mut self, help: Option<String>) -> Self {
-        self.details.help = help.or(self.details.help);
-        self
+    pub fn with_optional_help(self, help: Option<String>) -> Self {
+        match help {
+            Some(help) => self.with_help(help),
+            None => self,
+        }
     }
 
     /// Adds a second label.

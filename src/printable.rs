@@ -58,6 +58,17 @@ pub fn escaped_but<'t>(text: &'t str, kept: &[char]) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
+/// `lines` as text, one per line, each escaped as [`escaped`] does: a line break inside a
+/// line (from a name) shows as `\n` and cannot start a line of its own.
+pub fn escaped_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&escaped(line));
+        out.push('\n');
+    }
+    out
+}
+
 /// Whether `c` shows as blank or as nothing though it is not the ASCII space: the other
 /// space separators (no-break, em, ideographic...), Unicode's default-ignorable code points
 /// (variation selectors, fillers, the combining grapheme joiner...), the braille blank,

@@ -27,12 +27,20 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour output written to standard error.
     pub fn for_stderr(self) -> bool {
+        self.for_terminal(std::io::stderr().is_terminal())
+    }
+
+    /// Whether to colour output written to standard output.
+    pub fn for_stdout(self) -> bool {
+        self.for_terminal(std::io::stdout().is_terminal())
+    }
+
+    fn for_terminal(self, terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                    && std::io::stderr().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && terminal
             }
         }
     }

@@ -1485,3 +1485,104 @@ fn a_wildcard_moved_to_another_role_is_a_new_finding() {
         .collect();
     assert!(rules.contains(&"W001"), "{}", run.stdout);
 }
+
+// A line break in a name, a key or an argument never starts a line of the output: a line
+// of its own could be a forged result (`test ... ok`) or a CI command (`::error::`), which
+// GitHub's runner reads even indented.
+
+/// The lines of `text` that start, once indented, with what a name smuggled in.
+fn forged_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|line| {
+            line.trim_start().starts_with("::") || line.trim_start().starts_with("FORGED")
+        })
+        .collect()
+}
+
+#[test]
+fn a_line_break_in_a_name_never_starts_a_line() {
+    let role = r#""reader\n::notice title=permspec::all tests passed\n""#;
+    let policy = format!(
+        "version: 1\nworkspace: {{id: ws_1}}\nroles:\n  {role}:\n    permissions: [docs.read, \"docs.*\"]\n\
+         keys:\n  ci:\n    roles: [{role}]\n  \"svc\\nFORGED key\": {{permissions: [docs.read]}}\n\
+         root_keys:\n  \"root\\nFORGED root\": {{permissions: [\"api.*.read_key\"]}}\n\
+         permissions: [docs.read, \"docs.read\\n::error::forged\"]\n\
+         cases:\n  - {{key: ci, query: docs.read, expect: deny}}\n"
+    );
+    let dir = suite(&[("p.yaml", &policy)]);
+    let file = dir.path().join("p.yaml");
+    let file = arg(&file);
+    let runs = [
+        permspec(&["test", file]),
+        permspec(&["test", "-q", "--mutate", file]),
+        permspec(&["lint", file]),
+        permspec(&["check", "--role-file", file, "--key", "nobody", "docs.read"]),
+        permspec(&["check", "--role-file", file, "--key", "ci", "docs.read"]),
+        permspec(&["migrate-urn", file]),
+        permspec(&["test", "--format", "x\n::error::forged"]),
+        permspec(&["test", "--skip\nFORGED"]),
+    ];
+    for run in runs {
+        assert!(
+            forged_lines(&run.stdout).is_empty() && forged_lines(&run.stderr).is_empty(),
+            "{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn listing_and_skipping_never_pass_a_run_that_checked_nothing() {
+    let dir = suite(&[
+        ("p.yaml", PASSING),
+        ("broken.yaml", "version: 1\nbogus: 1\n"),
+    ]);
+    let path = arg(dir.path());
+    let listed = permspec(&["test", "--list", path]);
+    assert_eq!(
+        listed.code, 2,
+        "a file that does not load: {}",
+        listed.stderr
+    );
+    for format in ["json", "junit"] {
+        let run = permspec(&[
+            "test",
+            "--list",
+            "--format",
+            format,
+            arg(&dir.path().join("p.yaml")),
+        ]);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stdout.is_empty(),
+            "{format}: nothing ran: {}",
+            run.stdout
+        );
+    }
+    let skipped = permspec(&["test", "--skip", "", arg(&dir.path().join("p.yaml"))]);
+    assert_eq!(skipped.code, 2, "{}", skipped.stderr);
+}
+
+#[test]
+fn every_test_of_a_file_has_a_name_of_its_own() {
+    let text = "version: 1\nkeys:\n  k: {permissions: [a.read]}\ncases:\n\
+                - {name: t, key: k, query: a.read, expect: allow}\n\
+                - {name: t, key: k, query: a.read, expect: allow}\n\
+                - {name: \"t (2)\", key: k, query: a.read, expect: deny}\n\
+                - {name: \"access: a.read\", key: k, query: a.read, expect: allow}\n\
+                - {name: \"x\\ny\", key: k, query: a.read, expect: allow}\n\
+                - {name: \"x\\\\ny\", key: k, query: a.read, expect: allow}\n\
+                access:\n  - {query: a.read, keys: [k]}\n";
+    let dir = suite(&[("d.yaml", &text.replace("\n- ", "\n  - "))]);
+    let run = permspec(&["test", "--list", arg(&dir.path().join("d.yaml"))]);
+    let names: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .collect();
+    assert_eq!(names.len(), 7, "{}{}", run.stdout, run.stderr);
+    let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+}

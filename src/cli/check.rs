@@ -3,7 +3,7 @@
 
 use super::error::CliError;
 use super::output;
-use super::{Context, Exit, Format};
+use super::{Exit, Format};
 use permspec::eval::routes::{self, Request};
 use permspec::eval::urn::{self, UrnPermission};
 use permspec::eval::{Access, Decision, Semantics};
@@ -86,7 +86,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args, context: &Context) -> Exit {
+pub fn run(args: &Args) -> Exit {
     if let Some(path) = &args.batch {
         return super::batch::run(path);
     }
@@ -117,7 +117,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
-    if !report_query_findings(&source, &parsed, &config, context) {
+    if !report_query_findings(&source, &parsed, &config) {
         return Exit::BadInput;
     }
     let (allowed, text, json_value) = match (&args.role_file, &args.key) {
@@ -155,12 +155,7 @@ pub fn run(args: &Args, context: &Context) -> Exit {
 /// Prints the lint findings of the query in `source`; false when the query is over Unkey's
 /// limits, which Unkey's API refuses: there is no decision to report, whether or not the
 /// configuration reports N005.
-fn report_query_findings(
-    source: &Source,
-    parsed: &query::Query,
-    config: &Config,
-    context: &Context,
-) -> bool {
+fn report_query_findings(source: &Source, parsed: &query::Query, config: &Config) -> bool {
     let query_text = source.text();
     let findings = lint_query(source, &whole(source), parsed, config);
     for finding in &findings {
@@ -175,7 +170,7 @@ fn report_query_findings(
         .any(|finding| finding.rule.id == RuleId::N005)
     {
         for violation in violations {
-            output::error(&context.renderer.render_in(violation, "query", query_text));
+            output::error(&output::renderer().render_in(violation, "query", query_text));
         }
     }
     false

@@ -63,9 +63,17 @@ impl CliError {
         }
     }
 
-    /// Adds a hint.
+    /// Adds a hint of one line: a line break in it (from a name or an argument) is shown
+    /// escaped, so that no such text can start a line of the report.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(permspec::printable::escaped(&help.into()).into_owned());
+        self
+    }
+
+    /// Adds a hint of several lines, each escaped as [`Self::with_help`] escapes its one.
+    pub fn with_help_lines(mut self, lines: &[String]) -> Self {
+        let text = permspec::printable::escaped_lines(lines);
+        self.help = Some(text.trim_end_matches('\n').to_owned());
         self
     }
 

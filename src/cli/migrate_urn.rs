@@ -180,10 +180,11 @@ fn listed(out: &mut String, items: &[String], words: &str) {
 /// One key's proposal: the grants before and after, what stays legacy and why, and the
 /// proof.
 fn migration_text(migration: &Migration) -> String {
+    // The key's name and its grants are the policy's text: escaped before the lines are.
     let mut out = format!(
         "root key `{}`\n  before: {}\n",
-        migration.key,
-        migration.before.join(", ")
+        escaped(&migration.key),
+        escaped(&migration.before.join(", "))
     );
     listed(
         &mut out,

@@ -133,9 +133,9 @@ pub enum Format {
 
 /// What every command needs besides its own arguments.
 pub struct Context {
-    /// Whether human output is coloured.
+    /// Whether output to standard output is coloured.
     pub color: bool,
-    /// Renders diagnostics for standard error.
+    /// Renders diagnostics for standard output (standard error has `output::report`).
     pub renderer: Renderer,
 }
 
@@ -207,10 +207,21 @@ fn leave<T>(value: T, watching: bool) {
 /// How a command line clap cannot parse ends: `--help` and `--version` print their text,
 /// an error is reported as every error is, clap's tip and usage as its hint.
 fn unparsed(error: clap::Error) -> Exit {
-    let text = error.render().to_string();
+    let mut text = error.render().to_string();
     if !error.use_stderr() {
         out!("{text}");
         return Exit::Success;
+    }
+    // clap quotes the arguments as given: a line break in one must not start a line.
+    for argument in std::env::args().skip(1) {
+        for part in std::iter::once(argument.as_str())
+            .chain(argument.split_once('=').map(|(_, value)| value))
+        {
+            let escaped = permspec::printable::escaped(part);
+            if escaped != part {
+                text = text.replace(part, &escaped);
+            }
+        }
     }
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     let (message, hint) = text.split_once('\n').unwrap_or((text, ""));
@@ -226,11 +237,13 @@ fn unparsed(error: clap::Error) -> Exit {
     } else {
         CliError::usage(message.trim_end())
     };
-    match hint.trim() {
-        "" => report.report(),
-        hint => report
-            .with_help(hint.strip_prefix("tip: ").unwrap_or(hint))
-            .report(),
+    let hint = hint.trim();
+    let hint: Vec<String> = (hint.strip_prefix("tip: ").unwrap_or(hint).lines())
+        .map(str::to_owned)
+        .collect();
+    match hint.as_slice() {
+        [] => report.report(),
+        lines => report.with_help_lines(lines).report(),
     }
 }
 
@@ -239,15 +252,15 @@ fn run() -> Exit {
         Ok(cli) => cli,
         Err(error) => return unparsed(error),
     };
-    let color = cli.color.for_stderr();
-    output::set_color(color);
+    output::set_color(cli.color.for_stderr());
+    let color = cli.color.for_stdout();
     let context = Context {
         color,
         renderer: Renderer::new(color),
     };
     match cli.command {
         Command::Parse(args) => parse::run(&args),
-        Command::Check(args) => check::run(&args, &context),
+        Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args, &context),
         Command::Schema(args) => schema::run(&args),
         Command::Lint(args) => lint::run(&args, &context),

@@ -25,8 +25,12 @@ pub fn set_color(color: bool) {
 /// Writes `diagnostic` to standard error as a miette report: the one way every error and
 /// failure of a command reaches a reader.
 pub fn report(diagnostic: &dyn Diagnostic) {
-    let renderer = RENDERER.get_or_init(|| Renderer::new(false));
-    error(&renderer.render(diagnostic));
+    error(&renderer().render(diagnostic));
+}
+
+/// The renderer of what goes to standard error.
+pub fn renderer() -> &'static Renderer {
+    RENDERER.get_or_init(|| Renderer::new(false))
 }
 
 /// Writes `text` to standard output, unless an earlier write failed; a failure is
@@ -59,50 +63,93 @@ pub fn failed(error: impl fmt::Display) {
     failed.get_or_insert_with(|| error.to_string());
 }
 
-/// Runs `write`, which writes to a file it is given the path of: a pipe whose bytes are
-/// copied to standard output, a failure remembered as by [`write`]. This is how output
-/// that another crate writes to a file of its own (libtest-mimic's) is checked. Where no
-/// such path can be opened (no `/dev/fd`), `write` gets `None` and writes standard output
-/// itself.
+/// Runs `run`, which prints to standard output by means that panic when a write fails
+/// (libtest-mimic's printer), with standard output pointed at a pipe that cannot fail: a
+/// thread copies its bytes to the real standard output, a failure remembered as by
+/// [`write`]. `None`, with the failure remembered, when the pipe cannot be set up: the
+/// command then ends with exit 2 rather than risk a panic.
 #[cfg(unix)]
-pub fn piped<T>(write: impl FnOnce(Option<String>) -> T) -> T {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-    let Ok((mut reader, writer)) = std::io::pipe() else {
-        return write(None);
-    };
-    let path = format!("/dev/fd/{}", writer.as_raw_fd());
-    if std::fs::OpenOptions::new().write(true).open(&path).is_err() {
-        return write(None);
-    }
-    // Every byte is read until the last writer closes the pipe, even after standard output
-    // failed: a writer must never wait on a full pipe.
-    let copier = std::thread::spawn(move || {
-        let mut buffer = vec![0; 64 * 1024];
-        loop {
-            match reader.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(read) => write_bytes(&buffer[..read]),
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => {
-                    failed(error);
-                    break;
-                }
-            }
+pub fn piped<T>(run: impl FnOnce() -> T) -> Option<T> {
+    let redirect = match Redirect::start() {
+        Ok(redirect) => redirect,
+        Err(error) => {
+            failed(format!("cannot set up standard output: {error}"));
+            return None;
         }
-    });
-    let result = write(Some(path));
-    drop(writer);
-    if copier.join().is_err() {
-        failed("the output could not be copied");
-    }
-    result
+    };
+    let result = run();
+    redirect.finish();
+    Some(result)
 }
 
-/// Runs `write`, which writes standard output itself.
+/// Runs `run`, which prints to standard output itself.
 #[cfg(not(unix))]
-pub fn piped<T>(write: impl FnOnce(Option<String>) -> T) -> T {
-    write(None)
+pub fn piped<T>(run: impl FnOnce() -> T) -> Option<T> {
+    Some(run())
+}
+
+/// Standard output pointed at a pipe, and the thread copying it to the real one.
+#[cfg(unix)]
+struct Redirect {
+    /// The real standard output, to point descriptor 1 back at.
+    original: std::os::fd::OwnedFd,
+    copier: std::thread::JoinHandle<()>,
+}
+
+#[cfg(unix)]
+impl Redirect {
+    fn start() -> std::io::Result<Redirect> {
+        use std::os::fd::AsFd;
+        std::io::stdout().lock().flush()?;
+        let original = std::io::stdout().as_fd().try_clone_to_owned()?;
+        let destination = std::fs::File::from(original.try_clone()?);
+        let (reader, writer) = std::io::pipe()?;
+        let copier = std::thread::spawn(move || copy(reader, destination));
+        // On failure `writer` is dropped: the copier reads the end and stops.
+        rustix::stdio::dup2_stdout(&writer)?;
+        Ok(Redirect { original, copier })
+    }
+
+    /// Points standard output back at the real one, which closes the pipe, and waits
+    /// for the copier to write what is left.
+    fn finish(self) {
+        let _ = std::io::stdout().lock().flush();
+        match rustix::stdio::dup2_stdout(&self.original) {
+            Ok(()) => {
+                if self.copier.join().is_err() {
+                    failed("the output could not be copied");
+                }
+            }
+            // Descriptor 1 still holds the pipe open: the copier cannot end, and is left.
+            Err(error) => failed(format!("cannot restore standard output: {error}")),
+        }
+    }
+}
+
+/// Copies `reader` to `destination` until the pipe ends; after a failed write it keeps
+/// reading, so that a writer never waits on a full pipe.
+#[cfg(unix)]
+fn copy(mut reader: std::io::PipeReader, mut destination: std::fs::File) {
+    use std::io::Read;
+    let mut buffer = vec![0; 64 * 1024];
+    let mut writing = true;
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return,
+            Ok(read) if writing => {
+                if let Err(error) = destination.write_all(&buffer[..read]) {
+                    failed(error);
+                    writing = false;
+                }
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => {
+                failed(error);
+                return;
+            }
+        }
+    }
 }
 
 /// Writes `text` to standard error; a failure there cannot be reported anywhere.

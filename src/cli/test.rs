@@ -137,6 +137,16 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     } else {
         args.paths.clone()
     };
+    if args.list && args.format != TestFormat::Human {
+        return CliError::usage("`--list` lists the tests as cargo test does, in human output")
+            .with_help("leave out `--format`, or leave out `--list` to run the tests")
+            .report();
+    }
+    if args.skip.iter().any(String::is_empty) {
+        return CliError::usage("`--skip ''` would skip every test")
+            .with_help("give `--skip` a part of the names to leave out")
+            .report();
+    }
     let files = match super::policy_files_in(&paths) {
         Ok(files) => files,
         Err(exit) => return exit,
@@ -154,11 +164,10 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let mut deferred_junit = None;
     let (mut failed, passed, ran) = match args.format {
         TestFormat::Human => {
-            let mut arguments = libtest_arguments(args, context.color);
-            let run = output::piped(|logfile| {
-                arguments.logfile = logfile;
-                run_libtest(tests, &arguments, context.color)
-            });
+            let arguments = libtest_arguments(args, context.color);
+            let Some(run) = output::piped(|| run_libtest(tests, &arguments, context.color)) else {
+                return Exit::BadInput;
+            };
             let ran = run.conclusion.num_passed + run.conclusion.num_failed;
             (run.conclusion.has_failed(), run.passed, ran as usize)
         }
@@ -170,12 +179,12 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             Err(exit) => return exit,
         },
     };
-    if args.list || unloadable {
-        return if unloadable && !args.list {
-            Exit::BadInput
-        } else {
-            Exit::Success
-        };
+    // A file that does not load is bad input, whether its tests ran or were listed.
+    if unloadable {
+        return Exit::BadInput;
+    }
+    if args.list {
+        return Exit::Success;
     }
     let covering = args.coverage || args.fail_under.is_some() || args.require_uses;
     let gated = covering || args.mutate;
@@ -350,7 +359,7 @@ fn report_mutation(
     match args.format {
         TestFormat::Json => outln!("{}", json(&mutation_json(&policies))),
         TestFormat::Human => out!("{}", mutation_text(&policies, &context.renderer)),
-        TestFormat::Junit => output::error(&mutation_text(&policies, &context.renderer)),
+        TestFormat::Junit => output::error(&mutation_text(&policies, output::renderer())),
     }
     let survived: usize = policies.iter().map(|policy| policy.survived()).sum();
     if survived > 0 {

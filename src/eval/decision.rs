@@ -8,7 +8,6 @@ use super::{Grants, PatternSet};
 use crate::query::Query;
 use serde::Serialize;
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// The outcome codes of a decision, in the order they are checked.
@@ -120,54 +119,50 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The explanation as text for people, each line starting with `indent`.
+    /// The explanation as text for people, each line starting with `indent` (names escaped).
     pub fn describe(&self, indent: &str) -> String {
-        self.describe_with(indent, &|_| None)
+        crate::printable::escaped_lines(&self.describe_with(indent, &|_| None))
     }
 
-    /// [`Outcome::describe`], naming the role each grant comes through: `role_of` gives the
-    /// role of the grant at an index of the key's grants, if it comes through one.
-    pub fn describe_with(&self, indent: &str, role_of: &dyn Fn(usize) -> Option<String>) -> String {
+    /// The lines of [`Outcome::describe`], as written (escape each before printing it),
+    /// naming the role each grant comes through: `role_of` gives the role of the grant at
+    /// an index of the key's grants, if it comes through one.
+    pub fn describe_with(
+        &self,
+        indent: &str,
+        role_of: &dyn Fn(usize) -> Option<String>,
+    ) -> Vec<String> {
         let outcome = self;
         let explanation = &outcome.explanation;
-        let mut out = String::new();
+        let mut lines = Vec::new();
         if let Some(message) = &explanation.message {
-            let _ = writeln!(out, "{indent}{message}");
+            lines.push(format!("{indent}{message}"));
         }
         for leaf in &explanation.satisfied_by {
-            let _ = write!(
-                out,
-                "{indent}{} granted by `{}`",
-                leaf.permission, leaf.grant
-            );
+            let mut line = format!("{indent}{} granted by `{}`", leaf.permission, leaf.grant);
             if let Some(role) = role_of(leaf.grant_index) {
-                let _ = write!(out, " via role `{role}`");
+                line.push_str(&format!(" via role `{role}`"));
             }
             if let Some(rule) = &leaf.forbidden_by {
-                let _ = write!(out, ", but forbidden by `{rule}`");
+                line.push_str(&format!(", but forbidden by `{rule}`"));
             }
-            out.push('\n');
+            lines.push(line);
         }
         if !outcome.code.allows() {
             match explanation.missing.as_slice() {
-                [] => {
-                    let _ = writeln!(
-                        out,
-                        "{indent}no grant can make this pass: every way through the query needs a forbidden permission"
-                    );
-                }
-                [only] => {
-                    let _ = writeln!(out, "{indent}would be allowed with: {}", only.join(", "));
-                }
+                [] => lines.push(format!(
+                    "{indent}no grant can make this pass: every way through the query needs a forbidden permission"
+                )),
+                [only] => lines.push(format!("{indent}would be allowed with: {}", only.join(", "))),
                 sets => {
-                    let _ = writeln!(out, "{indent}would be allowed with any one of:");
+                    lines.push(format!("{indent}would be allowed with any one of:"));
                     for set in sets {
-                        let _ = writeln!(out, "{indent}  - {}", set.join(", "));
+                        lines.push(format!("{indent}  - {}", set.join(", ")));
                     }
                 }
             }
         }
-        out
+        lines
     }
 }
 

@@ -129,7 +129,7 @@ impl Finding {
             self.message.clone(),
             self.label.clone(),
         )
-        .with_help(self.help_text())
+        .with_help_lines(&self.help_lines())
         .with_severity(severity);
         for (span, label) in self.related.iter().take(MAX_RELATED_LABELS) {
             diagnostic = diagnostic.with_label(*span, label.clone());
@@ -137,16 +137,17 @@ impl Finding {
         diagnostic
     }
 
-    /// The hint, what `--fix` would do, the places not labelled, and the rule's docs.
-    fn help_text(&self) -> String {
-        let mut help = self.help.clone();
+    /// The hint, what `--fix` would do, the places not labelled, and the rule's docs: one
+    /// line each.
+    fn help_lines(&self) -> Vec<String> {
+        let mut lines = vec![self.help.clone()];
         match &self.fix {
-            Some(fix) if fix.safety == Safety::Safe => help.push_str(&format!(
-                "\nfixable: {} (`permspec lint --fix`)",
+            Some(fix) if fix.safety == Safety::Safe => lines.push(format!(
+                "fixable: {} (`permspec lint --fix`)",
                 fix.description
             )),
-            Some(fix) => help.push_str(&format!(
-                "\nunsafe fix: {}; it changes access, so it is applied only with \
+            Some(fix) => lines.push(format!(
+                "unsafe fix: {}; it changes access, so it is applied only with \
                  `permspec lint --fix --unsafe-fixes`",
                 fix.description
             )),
@@ -154,11 +155,11 @@ impl Finding {
         }
         let unlabelled = self.related.len().saturating_sub(MAX_RELATED_LABELS);
         if unlabelled > 0 {
-            help.push_str(&format!(
-                "\n{unlabelled} more related places are not shown (`--format json` lists them all)"
+            lines.push(format!(
+                "{unlabelled} more related places are not shown (`--format json` lists them all)"
             ));
         }
-        help.push_str(&format!("\n(see `permspec rules {}`)", self.rule.code));
-        help
+        lines.push(format!("(see `permspec rules {}`)", self.rule.code));
+        lines
     }
 }

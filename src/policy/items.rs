@@ -38,7 +38,27 @@ impl<'a> Checking<'a> {
 
     /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
     pub fn key(&self, key: &Spanned<String>, pinned_not_found: bool) -> Result<(), LoadError> {
-        if pinned_not_found || self.key_names.contains(key.value.as_str()) {
+        if pinned_not_found {
+            return Ok(());
+        }
+        self.known(
+            key,
+            "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key",
+        )
+    }
+
+    /// An error unless `key`, listed by an access assertion, is declared.
+    pub fn listed_key(&self, key: &Spanned<String>) -> Result<(), LoadError> {
+        self.known(
+            key,
+            "declare the key under `keys:`, or leave it out of the list",
+        )
+    }
+
+    /// An error unless `key` is declared, with `otherwise` as the hint when no declared
+    /// name is close.
+    fn known(&self, key: &Spanned<String>, otherwise: &str) -> Result<(), LoadError> {
+        if self.key_names.contains(key.value.as_str()) {
             return Ok(());
         }
         Err(LoadError::at(
@@ -49,10 +69,8 @@ impl<'a> Checking<'a> {
             "no such key in the policy",
         )
         .with_help(
-            did_you_mean(&key.value, self.key_names.iter().copied()).unwrap_or_else(|| {
-                "declare the key under `keys:`, or pin `code: NOT_FOUND` to test an unknown key"
-                    .to_owned()
-            }),
+            did_you_mean(&key.value, self.key_names.iter().copied())
+                .unwrap_or_else(|| otherwise.to_owned()),
         ))
     }
 }
@@ -173,7 +191,7 @@ pub(super) fn build_access(
     match (&assertion.query, &assertion.route) {
         (Some(query), None) if assertion.params.is_empty() => {
             for key in &keys {
-                checking.key(key, false)?;
+                checking.listed_key(key)?;
             }
             Ok(Assertion {
                 subject: Subject::Query(query_text(

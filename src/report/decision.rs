@@ -2,6 +2,7 @@
 
 use crate::eval::{Decision, Semantics};
 use crate::policy::{KeyDecision, Resolved};
+use crate::printable::escaped_lines;
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -35,11 +36,13 @@ fn decision_text_with(decision: &Decision, role_of: &dyn Fn(usize) -> Option<Str
                 outcome.matching.name(),
                 outcome.code
             );
-            out.push_str(&outcome.describe_with("    ", role_of));
+            out.push_str(&escaped_lines(&outcome.describe_with("    ", role_of)));
         }
     } else {
         out.push('\n');
-        out.push_str(&decision.primary().describe_with("  ", role_of));
+        out.push_str(&escaped_lines(
+            &decision.primary().describe_with("  ", role_of),
+        ));
     }
     out
 }
@@ -63,8 +66,9 @@ pub fn gate_text(decision: &KeyDecision, key: &str, resolved: &Resolved) -> Stri
             resolved.role_of(decision.key?, grant).map(str::to_owned)
         }),
         None => format!(
-            "deny: {} (key `{key}` is refused before its permissions are checked)\n",
-            decision.code
+            "deny: {} (key `{}` is refused before its permissions are checked)\n",
+            decision.code,
+            crate::printable::escaped(key)
         ),
     }
 }

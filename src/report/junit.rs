@@ -59,11 +59,14 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
                 Some(result) if result.passed => xml.push_str("/>\n"),
                 Some(result) => {
                     let message = result.message().unwrap_or_default();
-                    let summary = message.lines().next().unwrap_or_default();
+                    // The failure's own message, on one line: a name in it may hold a break.
+                    let summary = (result.failure.as_ref())
+                        .map(|failure| crate::printable::escaped(&failure.to_string()).into_owned())
+                        .unwrap_or_default();
                     let _ = write!(
                         xml,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}:{}:{}\n{}</failure>\n    </testcase>\n",
-                        escape(summary),
+                        escape(&summary),
                         escape(result.failure.as_ref().map_or("failure", |f| f.kind())),
                         escape(file),
                         test.line,

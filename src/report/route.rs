@@ -2,8 +2,8 @@
 //! the check that stopped it, and each leaf with the grant that satisfies it or nearly does.
 
 use crate::eval::routes::{LeafReport, MAIN, RouteDecision};
+use crate::printable::escaped_lines;
 use serde_json::{Value, json};
-use std::fmt::Write;
 
 /// The decision as JSON, the shape of a `route` line of `check --batch`.
 pub fn route_json(route: &str, decision: &RouteDecision) -> Value {
@@ -22,22 +22,20 @@ pub fn route_json(route: &str, decision: &RouteDecision) -> Value {
 
 /// The decision for people: the answer, then every leaf of the checks.
 pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) -> String {
-    let mut out = String::new();
+    let mut lines = Vec::new();
     match (&decision.arm, &decision.message) {
         (Some(arm), _) => {
-            let _ = writeln!(
-                out,
+            lines.push(format!(
                 "allow: {route} ({}) through the {} arm",
                 decision.status, arm
-            );
+            ));
         }
         (None, message) if decision.allowed => {
-            let _ = writeln!(
-                out,
+            lines.push(format!(
                 "allow: {route} ({}): {}",
                 decision.status,
                 message.as_deref().unwrap_or("no check runs")
-            );
+            ));
         }
         (None, message) => {
             let answer = match decision.code {
@@ -48,18 +46,17 @@ pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) 
                 Some(stage) if stage != MAIN => format!(" at the stage `{stage}`"),
                 _ => String::new(),
             };
-            let _ = writeln!(
-                out,
+            lines.push(format!(
                 "deny: {route} answers {answer}{stage}: {}",
                 message.as_deref().unwrap_or("insufficient permissions")
-            );
+            ));
         }
     }
     let mut last_option = None;
     for leaf in leaves {
         if leaf.option.as_ref() != last_option {
             if let Some(option) = &leaf.option {
-                let _ = writeln!(out, "  and, with the option `{option}`:");
+                lines.push(format!("  and, with the option `{option}`:"));
             }
             last_option = leaf.option.as_ref();
         }
@@ -68,15 +65,14 @@ pub fn route_text(route: &str, decision: &RouteDecision, leaves: &[LeafReport]) 
             Some(grant) => format!("held through `{grant}`"),
             None => "missing".to_owned(),
         };
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "  {:<6} {}: {state}",
             leaf.arm.to_string(),
             leaf.required
-        );
+        ));
         if let Some(near) = &leaf.near_miss {
-            let _ = writeln!(out, "         note: {}", near.reason);
+            lines.push(format!("         note: {}", near.reason));
         }
     }
-    out
+    escaped_lines(&lines)
 }

@@ -5,6 +5,7 @@ use super::Test;
 use crate::eval::Semantics;
 use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
 use jiff::Timestamp;
+use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -53,6 +54,7 @@ pub fn collect(
                 });
                 // The name the file's tests carry, escaped once for all of them.
                 let file: Arc<str> = crate::printable::escaped(loaded.file.source.name()).into();
+                let first = tests.len();
                 tests.extend(
                     (0..loaded.file.checks.len()).map(|index| Test::check(&loaded, &file, index)),
                 );
@@ -60,6 +62,7 @@ pub fn collect(
                     (0..loaded.file.assertions.len())
                         .map(|index| Test::assertion(&loaded, &file, index)),
                 );
+                named_apart(&mut tests[first..]);
                 loaded_files.push(loaded);
             }
             Err(error) => tests.push(Test::load_failure(error)),
@@ -68,5 +71,28 @@ pub fn collect(
     Collected {
         files: loaded_files,
         tests,
+    }
+}
+
+/// Gives each test of one file a name of its own, as it is shown: a repeated name (a case
+/// named like an access assertion, a written ` (2)`, two names that escape alike) gets the
+/// first free ` (n)`. A filter must pick exactly one test, and a report tell them apart.
+fn named_apart(tests: &mut [Test]) {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let repeated: Vec<usize> = (0..tests.len())
+        .filter(|&index| !seen.insert(&tests[index].name))
+        .collect();
+    if repeated.is_empty() {
+        return;
+    }
+    let mut taken: FxHashSet<String> = tests.iter().map(|test| test.name.to_string()).collect();
+    for index in repeated {
+        let name = Arc::clone(&tests[index].name);
+        let unique = (2..)
+            .map(|n| format!("{name} ({n})"))
+            .find(|candidate| !taken.contains(candidate))
+            .expect("some number is free");
+        taken.insert(unique.clone());
+        tests[index].name = unique.into();
     }
 }

@@ -76,12 +76,13 @@ impl<'a> Places<'a> {
         }
     }
 
-    fn diagnostic(self, code: ErrorCode, message: String, help: String) -> FileDiagnostic {
+    /// The diagnostic, its hint of `help` lines (each escaped when printed).
+    fn diagnostic(self, code: ErrorCode, message: String, help: Vec<String>) -> FileDiagnostic {
         let file = &self.loaded.file;
         let mut labels = self.in_cases.into_iter();
         let (span, label) = labels.next().unwrap_or_default();
         let mut diagnostic =
-            FileDiagnostic::at(code, &file.source, span, message, label).with_help(help);
+            FileDiagnostic::at(code, &file.source, span, message, label).with_help_lines(&help);
         for (span, label) in labels {
             diagnostic = diagnostic.with_label(span, label);
         }
@@ -159,7 +160,10 @@ fn rejected(
     places.diagnostic(
         ErrorCode::TestQueryRejected,
         format!("case `{}`: the query is rejected: {problem}", case.name),
-        format!("{help}\nUnkey rejects such a query with a 400 error; write `expect: error` if that is the point of the case"),
+        vec![
+            help,
+            "Unkey rejects such a query with a 400 error; write `expect: error` if that is the point of the case".to_owned(),
+        ],
     )
 }
 
@@ -289,8 +293,8 @@ fn holdings<'a>(key: &Key, permissions: impl Iterator<Item = &'a str>) -> String
 }
 
 /// The explanation of every way of matching, then Unkey's response.
-fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> String {
-    let mut text = String::new();
+fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> Vec<String> {
+    let mut lines = Vec::new();
     if let Some(evaluated) = &decision.decision {
         for outcome in &evaluated.outcomes {
             let verdict = if outcome.code.allows() {
@@ -298,8 +302,8 @@ fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> S
             } else {
                 "deny"
             };
-            text.push_str(&format!(
-                "{} matching: {verdict} ({})\n",
+            lines.push(format!(
+                "{} matching: {verdict} ({})",
                 outcome.matching.name(),
                 outcome.code
             ));
@@ -307,7 +311,7 @@ fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> S
                 let role = loaded.resolved.role_of(decision.key?, grant)?;
                 Some(role.to_owned())
             };
-            text.push_str(&outcome.describe_with("  ", &role_of));
+            lines.extend(outcome.describe_with("  ", &role_of));
         }
     }
     let kind = decision
@@ -317,11 +321,11 @@ fn explanation(loaded: &LoadedFile, key_name: &str, decision: &KeyDecision) -> S
         .decision
         .as_ref()
         .and_then(|evaluated| evaluated.primary().explanation.message.clone());
-    text.push_str(&format!(
+    lines.push(format!(
         "Unkey would respond: {}",
         unkey_response(kind, key_name, decision.code, message)
     ));
-    text
+    lines
 }
 
 /// The response Unkey would send: `keys.verifyKey` data for an API key, the problem body of
@@ -364,7 +368,8 @@ pub(crate) fn access_syntax(
         error
             .help()
             .map(|help| help.to_string())
-            .unwrap_or_default(),
+            .into_iter()
+            .collect(),
     )
 }
 
@@ -408,7 +413,7 @@ fn access(
     places.diagnostic(
         ErrorCode::TestAccessFailed,
         format!("access to `{}`: {}", query.text, wrong.join("; ")),
-        access_help(query),
+        vec![access_help(query)],
     )
 }
 
@@ -515,7 +520,7 @@ fn route_access(
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        lines.join("\n"),
+        lines,
     )
 }
 
@@ -556,9 +561,9 @@ fn root_key_places(
 }
 
 /// Every leaf of the route's checks: held, or missing and why.
-fn root_explanation(key: &Key, leaves: &[LeafReport]) -> String {
+fn root_explanation(key: &Key, leaves: &[LeafReport]) -> Vec<String> {
     if leaves.is_empty() {
-        return format!(
+        return vec![format!(
             "`{}` holds: {}",
             key.name.value,
             key.permissions
@@ -566,7 +571,7 @@ fn root_explanation(key: &Key, leaves: &[LeafReport]) -> String {
                 .map(|grant| format!("`{}`", grant.value))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )];
     }
     let mut lines = Vec::new();
     for leaf in leaves {
@@ -585,5 +590,5 @@ fn root_explanation(key: &Key, leaves: &[LeafReport]) -> String {
             lines.push(format!("  {}", near.reason));
         }
     }
-    lines.join("\n")
+    lines
 }
