@@ -137,15 +137,8 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     } else {
         args.paths.clone()
     };
-    if args.list && args.format != TestFormat::Human {
-        return CliError::usage("`--list` lists the tests as cargo test does, in human output")
-            .with_help("leave out `--format`, or leave out `--list` to run the tests")
-            .report();
-    }
-    if args.skip.iter().any(String::is_empty) {
-        return CliError::usage("`--skip ''` would skip every test")
-            .with_help("give `--skip` a part of the names to leave out")
-            .report();
+    if let Some(refused) = refused(args) {
+        return refused.report();
     }
     let files = match super::policy_files_in(&paths) {
         Ok(files) => files,
@@ -210,6 +203,21 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     }
     super::leave((loaded, passed), args.watch);
     if failed { Exit::Failure } else { Exit::Success }
+}
+
+/// Why the arguments cannot make a run, if they cannot: `--list` in a machine format (it
+/// would run the tests), `--skip ''` (it skips them all).
+fn refused(args: &Args) -> Option<CliError> {
+    if args.list && args.format != TestFormat::Human {
+        return Some(
+            CliError::usage("`--list` lists the tests as cargo test does, in human output")
+                .with_help("leave out `--format`, or leave out `--list` to run the tests"),
+        );
+    }
+    args.skip.iter().any(String::is_empty).then(|| {
+        CliError::usage("`--skip ''` would skip every test")
+            .with_help("give `--skip` a part of the names to leave out")
+    })
 }
 
 /// What a run found: whether a case failed, the tests that passed, and how many ran.
