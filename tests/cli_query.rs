@@ -48,6 +48,19 @@ fn parse_reads_queries_from_stdin_as_json_lines_in_order() {
 }
 
 #[test]
+fn parse_of_no_query_checked_nothing_and_fails() {
+    for input in ["", "\n  \n"] {
+        let run = permspec(&["parse"], input);
+        assert_eq!(run.code, 2, "{input:?}");
+        assert!(
+            run.stderr.starts_with("permspec::cli::nothing-checked"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn parse_reports_the_query_rules_and_fails_on_errors() {
     let query = vec!["p"; 101].join(" OR ");
     let run = permspec(&["parse", &query], "");

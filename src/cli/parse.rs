@@ -38,6 +38,11 @@ pub fn run(args: &Args) -> Exit {
         };
         let source = Source::new(Path::new("<stdin>"), text);
         let lines = query_lines(&source);
+        if lines.is_empty() {
+            return CliError::nothing_checked("no query on standard input")
+                .with_help("give queries as arguments, or one per line on standard input")
+                .report();
+        }
         vec![(source, lines)]
     } else {
         let inputs = args.queries.iter().map(|text| {
