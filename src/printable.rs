@@ -198,7 +198,9 @@ fn json_escaped(serialized: String) -> String {
 /// `serialized` JSON with every character `escape` picks written as `\\u` escapes (UTF-16
 /// units, as JSON has them).
 fn with_json_escapes(serialized: String, escape: fn(char) -> bool) -> String {
-    if !serialized.chars().any(escape) {
+    // Printable ASCII and JSON's own whitespace need no escape: most output is only that.
+    let plain = |byte: u8| (0x20..0x7f).contains(&byte) || matches!(byte, b'\n' | b'\r' | b'\t');
+    if serialized.bytes().all(plain) || !serialized.chars().any(escape) {
         return serialized;
     }
     let mut out = String::with_capacity(serialized.len() + 16);
