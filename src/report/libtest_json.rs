@@ -69,9 +69,13 @@ fn line(out: &mut impl Write, event: &impl Serialize) -> io::Result<()> {
     writeln!(out, "{}", crate::printable::json(event))
 }
 
+/// Events rendered per task: enough to keep a core busy, few enough that the output held
+/// at once stays small.
+const TESTS_PER_TASK: usize = 4096;
+
 /// Writes the events of a run, one per line, in order: suite started, each test started
-/// then finished, suite finished. Each is written as it is made, so that memory does not
-/// grow with the suite.
+/// then finished, suite finished. The tests' events are rendered on every core a batch at
+/// a time, so that the output held at once does not grow with the suite.
 pub fn write_libtest_events(
     out: &mut impl Write,
     executed: &[Executed],
@@ -84,10 +88,39 @@ pub fn write_libtest_events(
         kind: "suite",
     };
     line(out, &started)?;
-    let (mut passed, mut failed, mut ignored) = (0, 0, 0);
-    for (test, result) in executed {
+    // The tests' events are rendered on every core, a batch at a time, and written in order.
+    let batch = TESTS_PER_TASK * crate::parallel::cores();
+    for tests in executed.chunks(batch) {
+        let tasks = tests.chunks(TESTS_PER_TASK).collect();
+        for rendered in crate::parallel::map(tasks, test_events) {
+            out.write_all(&rendered)?;
+        }
+    }
+    let ignored = (executed.iter())
+        .filter(|(_, result)| result.is_none())
+        .count();
+    let failed = (executed.iter())
+        .filter(|(_, result)| result.as_ref().is_some_and(|result| !result.passed))
+        .count();
+    let passed = executed.len() - ignored - failed;
+    let finished = SuiteFinished {
+        event: if failed == 0 { "ok" } else { "failed" },
+        exec_time: seconds,
+        failed,
+        filtered_out,
+        ignored,
+        measured: 0,
+        passed,
+        kind: "suite",
+    };
+    line(out, &finished)
+}
+
+/// The events of `tests`, one JSON object per line: started and finished, or ignored.
+fn test_events(tests: &[Executed]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(tests.len() * 320);
+    for (test, result) in tests {
         let Some(result) = result else {
-            ignored += 1;
             let event = TestIgnored {
                 column: test.column,
                 event: "ignored",
@@ -96,7 +129,7 @@ pub fn write_libtest_events(
                 name: &test.name,
                 kind: "test",
             };
-            line(out, &event)?;
+            push_line(&mut out, &event);
             continue;
         };
         let started = TestStarted {
@@ -104,12 +137,7 @@ pub fn write_libtest_events(
             name: &test.name,
             kind: "test",
         };
-        line(out, &started)?;
-        if result.passed {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
+        push_line(&mut out, &started);
         let finished = TestFinished {
             actual: &result.actual,
             code: result.code,
@@ -127,17 +155,12 @@ pub fn write_libtest_events(
             semantics: result.semantics,
             kind: "test",
         };
-        line(out, &finished)?;
+        push_line(&mut out, &finished);
     }
-    let finished = SuiteFinished {
-        event: if failed == 0 { "ok" } else { "failed" },
-        exec_time: seconds,
-        failed,
-        filtered_out,
-        ignored,
-        measured: 0,
-        passed,
-        kind: "suite",
-    };
-    line(out, &finished)
+    out
+}
+
+fn push_line(out: &mut Vec<u8>, event: &impl Serialize) {
+    out.extend_from_slice(crate::printable::json(event).as_bytes());
+    out.push(b'\n');
 }
