@@ -38,9 +38,11 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
 /// `text` escaped as [`escaped`] does, but for the characters of `kept` (such as the line
 /// breaks of a multi-line help text written by permspec itself).
 pub fn escaped_but<'t>(text: &'t str, kept: &[char]) -> Cow<'t, str> {
-    if !text
-        .chars()
-        .any(|c| is_unprintable(c) && !kept.contains(&c))
+    let printable_ascii = text.bytes().all(|byte| (0x20..0x7f).contains(&byte));
+    if printable_ascii
+        || !text
+            .chars()
+            .any(|c| is_unprintable(c) && !kept.contains(&c))
     {
         return Cow::Borrowed(text);
     }

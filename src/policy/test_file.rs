@@ -14,7 +14,7 @@ use crate::span::Span;
 use crate::yaml::content::{self};
 use crate::yaml::spans::Node;
 use crate::yaml::{Limit, Limits};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The checks of one `cases:` item and how many the limit counts, if the item holds no
@@ -78,13 +78,19 @@ pub(super) fn complete_test_file(
 ) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
     checks.shrink_to_fit();
-    let mut names = HashMap::new();
-    for name in checks.iter_mut().map(|check| &mut check.name) {
-        let seen: &mut usize = names.entry(name.clone()).or_default();
-        *seen += 1;
-        if *seen > 1 {
-            *name = format!("{name} ({seen})");
-        }
+    // The repeats are found on the names as written, without copying any, then renamed.
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    let repeats: Vec<(usize, usize)> = (checks.iter().enumerate())
+        .filter_map(|(index, check)| {
+            let count = seen.entry(check.name.as_str()).or_default();
+            *count += 1;
+            (*count > 1).then_some((index, *count))
+        })
+        .collect();
+    drop(seen);
+    for (index, count) in repeats {
+        let name = &mut checks[index].name;
+        *name = format!("{name} ({count})");
     }
 
     let access_node = root.get("access");

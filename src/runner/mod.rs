@@ -110,6 +110,10 @@ const MAX_NAME: usize = 1000;
 /// `name`, or its start and end around ` … ` when it is longer than [`MAX_NAME`] (the end
 /// keeps the ` (2)` that tells repeated names apart).
 fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    // A name of no more bytes than that has no more characters.
+    if name.len() <= MAX_NAME {
+        return name.into();
+    }
     let length = name.chars().count();
     if length <= MAX_NAME {
         return name.into();
