@@ -145,6 +145,18 @@ impl FileDiagnostic {
             .sum::<usize>()
     }
 
+    /// Each error it reports: itself and the errors related to it (notes left out), in
+    /// order.
+    pub fn errors(&self) -> Vec<&FileDiagnostic> {
+        let mut errors = vec![self];
+        for related in &self.details.related {
+            if related.details.severity == Severity::Error {
+                errors.extend(related.errors());
+            }
+        }
+        errors
+    }
+
     /// The file the error is about, as reports name it.
     pub fn file(&self) -> &str {
         &self.details.file

@@ -5,17 +5,8 @@ mod support;
 
 use support::cli::permspec;
 
-#[test]
-fn sarif_output_is_valid_sarif_2_1_0() {
-    let run = permspec(&[
-        "lint",
-        "examples/findings",
-        "fixtures/fix/messy.yaml",
-        "--format",
-        "sarif",
-    ]);
-    assert_eq!(run.code, 1, "the examples contain error-level findings");
-    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+/// Where `log` departs from the SARIF 2.1.0 schema.
+fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
     // The official schema's pattern for `language` properties has a stray `]`
     // (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`), which the validator's regex engine
     // rejects; it constrains properties we never emit, so it is replaced by what it means.
@@ -30,11 +21,74 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         .with_draft(jsonschema::Draft::Draft7)
         .build(&schema)
         .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
+    validator
+        .iter_errors(log)
         .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn input_that_could_not_be_checked_shows_in_sarif_and_annotations() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nkeys:\n  a: {permissions: [x]}\ncases:\n  - {key: b, query: x, expect: allow}\n  - {key: c, query: x, expect: allow}\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let run = permspec(&["lint", file, "examples/findings", "--format", "sarif"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let errors = sarif_schema_errors(&log);
     assert!(errors.is_empty(), "{errors:#?}");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notifications.len(), 2, "{notifications:#?}");
+    assert_eq!(
+        notifications[0]["descriptor"]["id"],
+        "permspec::policy::undeclared-key"
+    );
+    let place = &notifications[1]["locations"][0]["physicalLocation"];
+    assert_eq!(place["region"]["startLine"], 6);
+    assert!(
+        !log["runs"][0]["results"].as_array().unwrap().is_empty(),
+        "the other files' findings stay"
+    );
+
+    let run = permspec(&["lint", file, "--format", "github"]);
+    assert_eq!(run.code, 2);
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("::error file="))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", run.stdout);
+    assert!(
+        errors[1].contains(",line=6,col=11,title=permspec%3A%3Apolicy%3A%3Aundeclared-key::"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let run = permspec(&[
+        "lint",
+        "examples/findings",
+        "fixtures/fix/messy.yaml",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(run.code, 1, "the examples contain error-level findings");
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let errors = sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
 
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();

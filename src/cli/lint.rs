@@ -199,8 +199,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             eprintln_escaped!("{}", summary(&findings, unusable, checked));
         }
         LintFormat::Json => outln!("{}", json_pretty(&lint_json(&findings))),
-        LintFormat::Sarif => outln!("{}", json_pretty(&sarif(&findings, config.file.as_deref()))),
-        LintFormat::Github => out!("{}", github_annotations(&findings)),
+        LintFormat::Sarif => outln!(
+            "{}",
+            json_pretty(&sarif(&findings, config.file.as_deref(), &errors))
+        ),
+        LintFormat::Github => out!("{}", github_annotations(&findings, &errors)),
     }
     let failing = findings
         .iter()

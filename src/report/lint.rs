@@ -1,5 +1,6 @@
 //! Lint findings for tools: JSON, SARIF 2.1.0 (code scanning) and GitHub workflow commands.
 
+use crate::diagnostic::FileDiagnostic;
 use crate::lint::{FileFindings, Finding, Level, Rule, Safety, rules};
 use crate::printable::{escaped, escaped_but};
 use serde_json::{Value, json};
@@ -84,7 +85,13 @@ fn sarif_rule(rule: &Rule) -> Value {
 
 /// A SARIF 2.1.0 log with every rule's metadata and one result per finding; the run's
 /// properties name the configuration file in use, if any.
-pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) -> Value {
+/// Input that could not be checked (`errors`) makes the run's invocation unsuccessful, each
+/// error a tool execution notification with its code and place.
+pub fn sarif(
+    files: &[FileFindings],
+    configuration: Option<&std::path::Path>,
+    errors: &[FileDiagnostic],
+) -> Value {
     let results: Vec<Value> = files
         .iter()
         .flat_map(|file| &file.findings)
@@ -147,6 +154,14 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
                 "rules": rules::ALL.iter().map(sarif_rule).collect::<Vec<_>>(),
             }},
             "results": results,
+            "invocations": [{
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": errors
+                    .iter()
+                    .flat_map(|error| error.errors())
+                    .map(sarif_notification)
+                    .collect::<Vec<_>>(),
+            }],
             "properties": {
                 "configuration": configuration.map(|path| path.display().to_string()),
             },
@@ -154,9 +169,44 @@ pub fn sarif(files: &[FileFindings], configuration: Option<&std::path::Path>) ->
     })
 }
 
-/// GitHub Actions workflow commands, one per finding.
-pub fn github_annotations(files: &[FileFindings]) -> String {
+/// A file that could not be checked, as a SARIF tool execution notification.
+fn sarif_notification(error: &FileDiagnostic) -> Value {
+    let mut location = json!({"artifactLocation": {"uri": escaped(error.file())}});
+    if let Some((line, column)) = error.line_column() {
+        location["region"] = json!({"startLine": line, "startColumn": column});
+    }
+    json!({
+        "level": "error",
+        "descriptor": {"id": format!("permspec::{}", error.kind())},
+        "message": {"text": notification_text(error)},
+        "locations": [{"physicalLocation": location}],
+    })
+}
+
+/// An error's message and hint, on one line each.
+fn notification_text(error: &FileDiagnostic) -> String {
+    match error.help_text() {
+        Some(help) => format!("{}\n{}", escaped(&error.to_string()), help),
+        None => escaped(&error.to_string()).into_owned(),
+    }
+}
+
+/// GitHub Actions workflow commands, one per finding, and an error for each file that
+/// could not be checked (`errors`).
+pub fn github_annotations(files: &[FileFindings], errors: &[FileDiagnostic]) -> String {
     let mut out = String::new();
+    for error in errors.iter().flat_map(|error| error.errors()) {
+        let place = match error.line_column() {
+            Some((line, column)) => format!(",line={line},col={column}"),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "::error file={}{place},title={}::{}\n",
+            property(error.file()),
+            property(&format!("permspec::{}", error.kind())),
+            data(&notification_text(error)),
+        ));
+    }
     for finding in files.iter().flat_map(|file| &file.findings) {
         let command = match finding.level {
             Level::Error => "error",
