@@ -170,7 +170,12 @@ fn write_beside(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut temporary = builder.tempfile_in(directory)?;
+    let mut temporary = builder.tempfile_in(&directory).map_err(|error| {
+        // tempfile names its random file in the error; the reader knows only the target.
+        let text = error.to_string();
+        let cause = text.split(" at path ").next().unwrap_or(&text).to_owned();
+        std::io::Error::new(error.kind(), cause)
+    })?;
     temporary.write_all(contents)?;
     if let Some(like) = like {
         temporary.as_file().set_permissions(like.permissions())?;

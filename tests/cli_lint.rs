@@ -342,6 +342,12 @@ fn selectors_that_pick_no_rule_are_refused_everywhere() {
             run.stderr
         );
     }
+    let run = permspec(&["lint", "policies", "--deny", "warning"]);
+    assert!(
+        run.said.contains("did you mean `warnings`?"),
+        "{}",
+        run.stderr
+    );
     let run = permspec(&["lint", "policies", "--ignore", "global-wildcrd"]);
     assert!(
         run.said.contains("did you mean `global-wildcard`?"),

@@ -417,6 +417,14 @@ fn check_route_shows_each_leaf_and_refuses_what_it_cannot_decide() {
         "{}",
         admin_on_legacy_only.stdout
     );
+    let bare = permspec(&["check", "--route", "keys.getKey", "--grant", "x"], "");
+    assert_eq!(bare.code, 2);
+    assert!(
+        bare.said
+            .contains("`keys.getKey` needs `apiId`, `keyAuthId`, `keyId`"),
+        "every missing param at once: {}",
+        bare.stderr
+    );
     for (args, error) in [
         (&["--param", "keyId"][..], "give NAME=VALUE"),
         (&["--param", "keyID=k"][..], "did you mean `keyId`?"),

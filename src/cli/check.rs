@@ -355,6 +355,27 @@ fn check_route(name: &str, params: &[String], grants: &[String], format: Format)
         ))
         .report();
     }
+    // Every missing param at once, when the given ones are the route's (an unknown one gets
+    // its did-you-mean from the request).
+    if let Ok(route) = routes::table().get(name) {
+        let given: Vec<&str> = (params.iter())
+            .filter_map(|pair| pair.split_once('=').map(|(name, _)| name))
+            .collect();
+        let known = |param: &&str| {
+            *param == "workspaceId"
+                || route.params.iter().any(|known| known == param)
+                || route.option(param).is_some()
+        };
+        let missing: Vec<String> = (route.params.iter())
+            .filter(|param| !given.contains(&param.as_str()))
+            .map(|param| format!("`{param}`"))
+            .collect();
+        if given.iter().all(known) && missing.len() > 1 {
+            return CliError::usage(format!("`{name}` needs {}", missing.join(", ")))
+                .with_help("give each with `--param NAME=VALUE` (`--role-file` and `--key` fill in the workspace and the APIs' keyspaces)")
+                .report();
+        }
+    }
     let answer = (|| {
         let route = routes::table().get(name)?;
         let pairs = params.iter().filter_map(|pair| pair.split_once('='));

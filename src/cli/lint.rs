@@ -91,8 +91,13 @@ fn configuration(args: &Args) -> Result<Config, FileDiagnostic> {
             config.fail_level = Level::Warning;
         } else {
             let selector = Selector::parse(selector).map_err(|error| {
-                FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
-                    .with_code(ErrorCode::CliSelector)
+                let report =
+                    FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
+                        .with_code(ErrorCode::CliSelector);
+                match permspec::suggest::did_you_mean(selector, ["warnings"]) {
+                    Some(hint) => report.with_help(format!("{hint} (every warning fails the run)")),
+                    None => report,
+                }
             })?;
             config.set_level(&selector, LevelSetting::Error);
         }
@@ -157,21 +162,8 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         }
     };
     let today = jiff::Zoned::now().date();
-    if args.fix {
-        let report = fix_files(&files, &config, today, args.unsafe_fixes);
-        for skipped in &report.skipped {
-            eprintln_escaped!("warning: {skipped}");
-        }
-        for (file, count) in &report.fixed {
-            let plural = if *count == 1 { "" } else { "s" };
-            eprintln_escaped!("fixed {count} finding{plural} in {file}");
-        }
-        if !report.errors.is_empty() {
-            for error in &report.errors {
-                output::report(error);
-            }
-            return Exit::BadInput;
-        }
+    if args.fix && !fixed(&files, &config, today, args.unsafe_fixes) {
+        return Exit::BadInput;
     }
     let mut unreadable = Vec::new();
     let queries: Vec<Source> = (args.queries.iter())
@@ -199,10 +191,10 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             eprintln_escaped!("{}", summary(&findings, unusable, checked));
         }
         LintFormat::Json => outln!("{}", json_pretty(&lint_json(&findings))),
-        LintFormat::Sarif => outln!(
-            "{}",
-            json_pretty(&sarif(&findings, config.file.as_deref(), &errors))
-        ),
+        LintFormat::Sarif => {
+            let log = sarif(&findings, config.file.as_deref(), &errors);
+            outln!("{}", json_pretty(&log))
+        }
         LintFormat::Github => out!("{}", github_annotations(&findings, &errors)),
     }
     let failing = findings
@@ -216,6 +208,23 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// Applies the fixes to `files` and says what was done; false when a file could not be
+/// fixed (nothing of it written).
+fn fixed(files: &[PathBuf], config: &Config, today: jiff::civil::Date, unsafe_fixes: bool) -> bool {
+    let report = fix_files(files, config, today, unsafe_fixes);
+    for skipped in &report.skipped {
+        eprintln_escaped!("warning: {skipped}");
+    }
+    for (file, count) in &report.fixed {
+        let plural = if *count == 1 { "" } else { "s" };
+        eprintln_escaped!("fixed {count} finding{plural} in {file}");
+    }
+    for error in &report.errors {
+        output::report(error);
+    }
+    report.errors.is_empty()
 }
 
 /// A file of queries, or standard input for `-`, within the size limit of a policy file.

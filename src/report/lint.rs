@@ -154,18 +154,23 @@ pub fn sarif(
                 "rules": rules::ALL.iter().map(sarif_rule).collect::<Vec<_>>(),
             }},
             "results": results,
-            "invocations": [{
-                "executionSuccessful": errors.is_empty(),
-                "toolExecutionNotifications": errors
-                    .iter()
-                    .flat_map(|error| error.errors())
-                    .map(sarif_notification)
-                    .collect::<Vec<_>>(),
-            }],
+            "invocations": [sarif_invocation(errors)],
             "properties": {
                 "configuration": configuration.map(|path| path.display().to_string()),
             },
         }],
+    })
+}
+
+/// The run's invocation: successful unless some input could not be checked (`errors`).
+fn sarif_invocation(errors: &[FileDiagnostic]) -> Value {
+    let notifications: Vec<Value> = (errors.iter())
+        .flat_map(|error| error.errors())
+        .map(sarif_notification)
+        .collect();
+    json!({
+        "executionSuccessful": errors.is_empty(),
+        "toolExecutionNotifications": notifications,
     })
 }
 
