@@ -29,14 +29,7 @@ fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn input_that_could_not_be_checked_shows_in_sarif_and_annotations() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("p.yaml");
-    std::fs::write(
-        &path,
-        "version: 1\nkeys:\n  a: {permissions: [x]}\ncases:\n  - {key: b, query: x, expect: allow}\n  - {key: c, query: x, expect: allow}\n",
-    )
-    .unwrap();
-    let file = path.to_str().unwrap();
+    let file = "fixtures/load-errors/two-undeclared-keys.yaml";
     let run = permspec(&["lint", file, "examples/findings", "--format", "sarif"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

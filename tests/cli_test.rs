@@ -297,14 +297,7 @@ fn every_error_is_reported_as_a_diagnostic_with_its_code() {
 
 #[test]
 fn each_error_of_a_file_is_a_report_of_its_own() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("p.yaml");
-    std::fs::write(
-        &path,
-        "version: 1\nkeys:\n  a: {permissions: [x]}\ncases:\n  - {key: b, query: x, expect: allow}\n  - {key: c, query: x, expect: allow}\n",
-    )
-    .unwrap();
-    let run = permspec(&["lint", path.to_str().unwrap()]);
+    let run = permspec(&["lint", "fixtures/load-errors/two-undeclared-keys.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         run.stderr
