@@ -153,7 +153,14 @@ impl SourceCode for Source {
 }
 
 fn display_name(path: &Path) -> String {
-    let name = path.to_string_lossy().replace('\\', "/");
+    let name = path.to_string_lossy();
+    // Windows separates with `\`; elsewhere it is a character of the name, kept so that two
+    // files never show as one.
+    let name = if cfg!(windows) {
+        name.replace('\\', "/")
+    } else {
+        name.into_owned()
+    };
     name.strip_prefix("./").map(str::to_owned).unwrap_or(name)
 }
 

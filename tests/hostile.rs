@@ -1534,6 +1534,53 @@ fn a_line_break_in_a_name_never_starts_a_line() {
 }
 
 #[test]
+fn no_name_starts_a_line_as_a_ci_command_not_even_by_wrapping() {
+    // Valid names: spaces in a key's name, `::` in a permission. A hint wraps at spaces,
+    // so a long enough name puts its words at the start of lines.
+    let key = "ci bot ::warning::PWN1 ::warning::PWN2 ::warning::PWN3 ::warning::PWN4 ::warning::PWN5 ::warning::PWN6";
+    let policy = format!(
+        "version: 1\nroles:\n  \"ops` ::warning::R1 ::warning::R2 ::warning::R3 ::warning::R4\":\n    permissions: [\"::stop-commands::tok\", \"::group::x\"]\n\
+         keys:\n  \"{key}\":\n    roles: [\"ops` ::warning::R1 ::warning::R2 ::warning::R3 ::warning::R4\"]\n\
+         cases:\n  - {{key: \"{key}\", query: \"::stop-commands::tok\", expect: deny}}\n  - {{key: \"{key}\", query: \"::group::x\", expect: deny}}\n"
+    );
+    let dir = suite(&[("p.yaml", &policy)]);
+    let file = dir.path().join("p.yaml");
+    let file = arg(&file);
+    let runs = [
+        permspec(&["test", file]),
+        permspec(&["test", "-q", "--mutate", "--coverage", file]),
+        permspec(&["test", "--format", "junit", file]),
+        permspec(&["lint", file]),
+        permspec(&["check", "::warning::PWN", "--grant", "::warning::PWN"]),
+        permspec_with_input(&["parse"], "::stop-commands::tok\n"),
+        permspec(&[
+            "test",
+            "--::error::A ::error::B ::error::C ::error::D ::error::E",
+        ]),
+    ];
+    for run in runs {
+        let starts = |text: &str| -> Vec<String> {
+            (text.lines())
+                .filter(|line| {
+                    let line = line.trim_start();
+                    line.starts_with("::") || line.starts_with("##[")
+                })
+                .map(str::to_owned)
+                .collect()
+        };
+        assert!(starts(&run.stdout).is_empty(), "{}", run.stdout);
+        assert!(starts(&run.stderr).is_empty(), "{}", run.stderr);
+    }
+    // GitHub annotations are permspec's own commands, and stay so.
+    let run = permspec(&["lint", "examples/findings", "--format", "github"]);
+    assert!(
+        run.stdout.lines().all(|line| line.starts_with("::")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn listing_and_skipping_never_pass_a_run_that_checked_nothing() {
     let dir = suite(&[
         ("p.yaml", PASSING),

@@ -195,7 +195,9 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             let log = sarif(&findings, config.file.as_deref(), &errors);
             outln!("{}", json_pretty(&log))
         }
-        LintFormat::Github => out!("{}", github_annotations(&findings, &errors)),
+        LintFormat::Github => {
+            output::write_commands(github_annotations(&findings, &errors).as_bytes())
+        }
     }
     let failing = findings
         .iter()

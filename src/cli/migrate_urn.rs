@@ -173,7 +173,7 @@ fn text(migrations: &[Migration], proven: bool, written: usize, write: bool) -> 
 /// `words` with `{}` replaced by `items`, appended to `out` when there are items.
 fn listed(out: &mut String, items: &[String], words: &str) {
     if !items.is_empty() {
-        out.push_str(&words.replace("{}", &items.join(", ")));
+        out.push_str(&words.replace("{}", &escaped(&items.join(", "))));
     }
 }
 

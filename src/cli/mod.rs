@@ -35,6 +35,7 @@ mod generate;
 mod grants_for;
 mod import;
 mod init;
+mod line_guard;
 mod lint;
 mod migrate_urn;
 mod output;

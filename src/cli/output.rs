@@ -4,6 +4,7 @@
 //! rather than a panic or a silent success. Standard error is written as well as it can be:
 //! where it fails, there is nowhere left to say so.
 
+use super::line_guard::LineGuard;
 use miette::Diagnostic;
 use permspec::report::Renderer;
 use std::fmt;
@@ -12,6 +13,10 @@ use std::sync::{Mutex, OnceLock};
 
 /// The first failure to write standard output, if any.
 static FAILED: Mutex<Option<String>> = Mutex::new(None);
+
+/// The line starts of standard output and standard error, each guarded.
+static STDOUT_GUARD: Mutex<LineGuard> = Mutex::new(LineGuard::new());
+static STDERR_GUARD: Mutex<LineGuard> = Mutex::new(LineGuard::new());
 
 /// Renders the diagnostics written to standard error (in colour or not, as the command
 /// line chose), once chosen.
@@ -36,17 +41,27 @@ pub fn renderer() -> &'static Renderer {
 /// Writes `text` to standard output, unless an earlier write failed; a failure is
 /// remembered.
 pub fn write(text: fmt::Arguments<'_>) {
-    let mut failed = FAILED.lock().unwrap_or_else(|poison| poison.into_inner());
-    if failed.is_some() {
-        return;
-    }
-    if let Err(error) = std::io::stdout().lock().write_fmt(text) {
-        *failed = Some(error.to_string());
-    }
+    write_bytes(text.to_string().as_bytes());
 }
 
-/// Writes `bytes` to standard output, as [`write`] does.
+/// Writes `bytes` to standard output, as [`write`] does, a command start at a line's start
+/// escaped (see [`LineGuard`]).
 pub fn write_bytes(bytes: &[u8]) {
+    let guarded = lock(&STDOUT_GUARD).filter(bytes);
+    write_unguarded(&guarded);
+}
+
+/// Writes `bytes`, lines that are permspec's own CI commands, to standard output
+/// unguarded; otherwise as [`write`] does.
+pub fn write_commands(bytes: &[u8]) {
+    write_unguarded(bytes);
+}
+
+fn lock(guard: &Mutex<LineGuard>) -> std::sync::MutexGuard<'_, LineGuard> {
+    guard.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+fn write_unguarded(bytes: &[u8]) {
     let mut failed = FAILED.lock().unwrap_or_else(|poison| poison.into_inner());
     if failed.is_some() {
         return;
@@ -133,11 +148,17 @@ fn copy(mut reader: std::io::PipeReader, mut destination: std::fs::File) {
     use std::io::Read;
     let mut buffer = vec![0; 64 * 1024];
     let mut writing = true;
+    let mut guard = LineGuard::default();
     loop {
         match reader.read(&mut buffer) {
-            Ok(0) => return,
+            Ok(0) => {
+                if writing && let Err(error) = destination.write_all(&guard.finish()) {
+                    failed(error);
+                }
+                return;
+            }
             Ok(read) if writing => {
-                if let Err(error) = destination.write_all(&buffer[..read]) {
+                if let Err(error) = destination.write_all(&guard.filter(&buffer[..read])) {
                     failed(error);
                     writing = false;
                 }
@@ -152,13 +173,19 @@ fn copy(mut reader: std::io::PipeReader, mut destination: std::fs::File) {
     }
 }
 
-/// Writes `text` to standard error; a failure there cannot be reported anywhere.
+/// Writes `text` to standard error, a command start at a line's start escaped; a failure
+/// there cannot be reported anywhere.
 pub fn error(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    let guarded = lock(&STDERR_GUARD).filter(text.as_bytes());
+    let _ = std::io::stderr().lock().write_all(&guarded);
 }
 
 /// Flushes standard output: the first failure to write it, if any.
 pub fn finish() -> Result<(), String> {
+    let held = lock(&STDOUT_GUARD).finish();
+    write_unguarded(&held);
+    let held = lock(&STDERR_GUARD).finish();
+    let _ = std::io::stderr().lock().write_all(&held);
     if let Err(error) = std::io::stdout().lock().flush() {
         failed(error);
     }

@@ -58,7 +58,18 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
                 None => xml.push_str(">\n      <skipped/>\n    </testcase>\n"),
                 Some(result) if result.passed => xml.push_str("/>\n"),
                 Some(result) => {
-                    let message = result.message().unwrap_or_default();
+                    // The message is one line, the hint's lines each escaped already.
+                    let message = match &result.failure {
+                        Some(failure) => {
+                            let first =
+                                crate::printable::escaped(&failure.to_string()).into_owned();
+                            match failure.help_text() {
+                                Some(help) => format!("{first}\n{help}"),
+                                None => first,
+                            }
+                        }
+                        None => String::new(),
+                    };
                     // The failure's own message, on one line: a name in it may hold a break.
                     let summary = (result.failure.as_ref())
                         .map(|failure| crate::printable::escaped(&failure.to_string()).into_owned())

@@ -163,7 +163,7 @@ impl Test {
         // A name is one line of the log: a line break in it must not forge a result line
         // (`file` is the file's name escaped so).
         Test {
-            name: format!("{file}::{}", escaped(&shortened(&name))).into(),
+            name: format!("{file}::{}", shortened(&escaped(&name))).into(),
             file: Arc::clone(file),
             line,
             column,
