@@ -153,13 +153,21 @@ impl SourceCode for Source {
 }
 
 fn display_name(path: &Path) -> String {
-    let name = path.to_string_lossy();
+    // A byte that is not UTF-8 shows as `\x{ff}`, never as a replacement character that
+    // two different names would share.
+    let mut name = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        name.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            name.push_str(&format!("\\x{{{byte:02x}}}"));
+        }
+    }
     // Windows separates with `\`; elsewhere it is a character of the name, kept so that two
     // files never show as one.
     let name = if cfg!(windows) {
         name.replace('\\', "/")
     } else {
-        name.into_owned()
+        name
     };
     name.strip_prefix("./").map(str::to_owned).unwrap_or(name)
 }

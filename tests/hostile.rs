@@ -1633,3 +1633,32 @@ fn every_test_of_a_file_has_a_name_of_its_own() {
     let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
     assert_eq!(unique.len(), names.len(), "{names:?}");
 }
+
+#[test]
+fn two_files_never_show_as_one() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = suite(&[
+        ("policies/documents.yaml", PASSING),
+        ("policies\\documents.yaml", PASSING),
+    ]);
+    for name in [&b"p\xff.yaml"[..], b"p\xfe.yaml"] {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, PASSING).unwrap();
+    }
+    let run = permspec_in(dir.path(), &["test", "--list", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .collect();
+    let files: std::collections::BTreeSet<&str> = names
+        .iter()
+        .filter_map(|name| name.split("::").next())
+        .collect();
+    assert_eq!(files.len(), 4, "{names:?}");
+    assert!(
+        files.contains("p\\x{ff}.yaml") && files.contains("policies\\documents.yaml"),
+        "{files:?}"
+    );
+}
