@@ -58,22 +58,7 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
                 None => xml.push_str(">\n      <skipped/>\n    </testcase>\n"),
                 Some(result) if result.passed => xml.push_str("/>\n"),
                 Some(result) => {
-                    // The message is one line, the hint's lines each escaped already.
-                    let message = match &result.failure {
-                        Some(failure) => {
-                            let first =
-                                crate::printable::escaped(&failure.to_string()).into_owned();
-                            match failure.help_text() {
-                                Some(help) => format!("{first}\n{help}"),
-                                None => first,
-                            }
-                        }
-                        None => String::new(),
-                    };
-                    // The failure's own message, on one line: a name in it may hold a break.
-                    let summary = (result.failure.as_ref())
-                        .map(|failure| crate::printable::escaped(&failure.to_string()).into_owned())
-                        .unwrap_or_default();
+                    let (summary, message) = failure_text(result);
                     let _ = write!(
                         xml,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}:{}:{}\n{}</failure>\n    </testcase>\n",
@@ -155,4 +140,18 @@ fn escape(text: &str) -> String {
 /// Whether XML 1.0 allows `c` in a document.
 fn allowed_in_xml(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// A failure's message on one line (a name in it may hold a break), and the whole text:
+/// that line, then the hint, whose lines are each escaped already.
+fn failure_text(result: &crate::runner::TestResult) -> (String, String) {
+    let Some(failure) = &result.failure else {
+        return (String::new(), String::new());
+    };
+    let first = crate::printable::escaped(&failure.to_string()).into_owned();
+    let whole = match failure.help_text() {
+        Some(help) => format!("{first}\n{help}"),
+        None => first.clone(),
+    };
+    (first, whole)
 }
