@@ -104,8 +104,7 @@ impl FileDiagnostic {
 
     /// Adds a hint of several lines, each escaped as [`Self::with_help`] escapes its one.
     pub fn with_help_lines(mut self, lines: &[String]) -> Self {
-        let text = crate::printable::escaped_lines(lines);
-        self.details.help = Some(text.trim_end_matches('\n').to_owned());
+        self.details.help = Some(crate::printable::escaped_hint(lines));
         self
     }
 

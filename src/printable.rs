@@ -71,6 +71,13 @@ pub fn escaped_lines(lines: &[String]) -> String {
     out
 }
 
+/// A hint of several lines: `lines` joined by line breaks, each escaped as [`escaped`]
+/// does, so that a break inside one (from a name) cannot start a line of its own.
+pub fn escaped_hint(lines: &[String]) -> String {
+    let escaped: Vec<Cow<'_, str>> = lines.iter().map(|line| escaped(line)).collect();
+    escaped.join("\n")
+}
+
 /// Whether `c` shows as blank or as nothing though it is not the ASCII space: the other
 /// space separators (no-break, em, ideographic...), Unicode's default-ignorable code points
 /// (variation selectors, fillers, the combining grapheme joiner...), the braille blank,

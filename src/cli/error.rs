@@ -72,8 +72,7 @@ impl CliError {
 
     /// Adds a hint of several lines, each escaped as [`Self::with_help`] escapes its one.
     pub fn with_help_lines(mut self, lines: &[String]) -> Self {
-        let text = permspec::printable::escaped_lines(lines);
-        self.help = Some(text.trim_end_matches('\n').to_owned());
+        self.help = Some(permspec::printable::escaped_hint(lines));
         self
     }
 

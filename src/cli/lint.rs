@@ -196,7 +196,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
             outln!("{}", json_pretty(&log))
         }
         LintFormat::Github => {
-            output::write_commands(github_annotations(&findings, &errors).as_bytes())
+            output::write_unguarded(github_annotations(&findings, &errors).as_bytes())
         }
     }
     let failing = findings

@@ -51,17 +51,13 @@ pub fn write_bytes(bytes: &[u8]) {
     write_unguarded(&guarded);
 }
 
-/// Writes `bytes`, lines that are permspec's own CI commands, to standard output
-/// unguarded; otherwise as [`write`] does.
-pub fn write_commands(bytes: &[u8]) {
-    write_unguarded(bytes);
-}
-
 fn lock(guard: &Mutex<LineGuard>) -> std::sync::MutexGuard<'_, LineGuard> {
     guard.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
-fn write_unguarded(bytes: &[u8]) {
+/// Writes `bytes` to standard output unguarded (lines that are permspec's own CI
+/// commands, or what the guard already passed); otherwise as [`write`] does.
+pub fn write_unguarded(bytes: &[u8]) {
     let mut failed = FAILED.lock().unwrap_or_else(|poison| poison.into_inner());
     if failed.is_some() {
         return;
