@@ -1662,3 +1662,22 @@ fn two_files_never_show_as_one() {
         "{files:?}"
     );
 }
+
+#[test]
+fn a_write_into_a_missing_directory_names_the_file_asked_for_only() {
+    let dir = suite(&[("p.yaml", PASSING)]);
+    let target = dir.path().join("missing/review.html");
+    let run = permspec(&[
+        "report",
+        arg(&dir.path().join("p.yaml")),
+        "-o",
+        arg(&target),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.said.contains("review.html"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(".permspec-"),
+        "no temporary file: {}",
+        run.stderr
+    );
+}
