@@ -162,7 +162,7 @@ proptest! {
         prop_assert_eq!(tests.len(), policy.cases.len());
         for test in &tests {
             let result = test.run();
-            prop_assert!(result.passed, "{}: {:?}", test.name, result.message());
+            prop_assert!(result.passed, "{}: {:?}", test.name(), result.message());
         }
     }
 

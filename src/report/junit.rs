@@ -9,14 +9,14 @@ use std::fmt::Write as _;
 pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
     let mut files: Vec<&str> = Vec::new();
     for (test, _) in executed {
-        if !files.contains(&&*test.file) {
-            files.push(&test.file);
+        if !files.contains(&test.file()) {
+            files.push(test.file());
         }
     }
     let count = |file: Option<&str>, what: fn(&Executed) -> bool| {
         executed
             .iter()
-            .filter(|e| file.is_none_or(|file| &*e.0.file == file) && what(e))
+            .filter(|e| file.is_none_or(|file| e.0.file() == file) && what(e))
             .count()
     };
     let failed = |(_, result): &Executed| result.as_ref().is_some_and(|result| !result.passed);
@@ -41,18 +41,16 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
             count(Some(file), failed),
             count(Some(file), skipped)
         );
-        for (test, result) in executed.iter().filter(|(test, _)| &*test.file == file) {
-            let case = test
-                .name
-                .strip_prefix(&format!("{file}::"))
-                .unwrap_or(&test.name);
+        for (test, result) in executed.iter().filter(|(test, _)| test.file() == file) {
+            let case = test.case_name();
+            let (line, column) = test.line_column();
             let _ = write!(
                 xml,
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
-                escape(case),
+                escape(&case),
                 escape(file),
                 escape(file),
-                test.line
+                line
             );
             match result {
                 None => xml.push_str(">\n      <skipped/>\n    </testcase>\n"),
@@ -65,8 +63,8 @@ pub fn junit(executed: &[Executed], mutations: &[PolicyMutation]) -> String {
                         escape(&summary),
                         escape(result.failure.as_ref().map_or("failure", |f| f.kind())),
                         escape(file),
-                        test.line,
-                        test.column,
+                        line,
+                        column,
                         escape(&message)
                     );
                 }

@@ -119,14 +119,18 @@ pub fn write_libtest_events(
 /// The events of `tests`, one JSON object per line: started and finished, or ignored.
 fn test_events(tests: &[Executed]) -> Vec<u8> {
     let mut out = Vec::with_capacity(tests.len() * 320);
+    let mut name = String::new();
     for (test, result) in tests {
+        name.clear();
+        test.write_name(&mut name);
+        let (line, column) = test.line_column();
         let Some(result) = result else {
             let event = TestIgnored {
-                column: test.column,
+                column,
                 event: "ignored",
-                file: &test.file,
-                line: test.line,
-                name: &test.name,
+                file: test.file(),
+                line,
+                name: &name,
                 kind: "test",
             };
             push_line(&mut out, &event);
@@ -134,24 +138,24 @@ fn test_events(tests: &[Executed]) -> Vec<u8> {
         };
         let started = TestStarted {
             event: "started",
-            name: &test.name,
+            name: &name,
             kind: "test",
         };
         push_line(&mut out, &started);
         let finished = TestFinished {
             actual: &result.actual,
             code: result.code,
-            column: test.column,
+            column,
             event: if result.passed { "ok" } else { "failed" },
             expected: &result.expected,
-            file: &test.file,
-            line: test.line,
+            file: test.file(),
+            line,
             message: if result.passed {
                 None
             } else {
                 result.message()
             },
-            name: &test.name,
+            name: &name,
             semantics: result.semantics,
             kind: "test",
         };

@@ -350,9 +350,9 @@ fn cases_by_key<'i>(policy: &Policy, input: &'i Input<'_>) -> HashMap<&'i str, V
         };
         for key in keys {
             cases.entry(key).or_default().push(CaseRow {
-                name: test.name.to_string(),
-                file: test.file.to_string(),
-                line: test.line,
+                name: test.name(),
+                file: test.file().to_owned(),
+                line: test.line_column().0,
                 result,
             });
         }

@@ -6,6 +6,7 @@ use crate::eval::Semantics;
 use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
 use jiff::Timestamp;
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -78,21 +79,25 @@ pub fn collect(
 /// named like an access assertion, a written ` (2)`, two names that escape alike) gets the
 /// first free ` (n)`. A filter must pick exactly one test, and a report tell them apart.
 fn named_apart(tests: &mut [Test]) {
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
-    let repeated: Vec<usize> = (0..tests.len())
-        .filter(|&index| !seen.insert(&tests[index].name))
-        .collect();
+    let repeated: Vec<usize> = {
+        let mut seen: FxHashSet<Cow<'_, str>> = FxHashSet::default();
+        (0..tests.len())
+            .filter(|&index| !seen.insert(tests[index].case_name()))
+            .collect()
+    };
     if repeated.is_empty() {
         return;
     }
-    let mut taken: FxHashSet<String> = tests.iter().map(|test| test.name.to_string()).collect();
+    let mut taken: FxHashSet<String> = (tests.iter())
+        .map(|test| test.case_name().into_owned())
+        .collect();
     for index in repeated {
-        let name = Arc::clone(&tests[index].name);
+        let name = tests[index].case_name().into_owned();
         let unique = (2..)
             .map(|n| format!("{name} ({n})"))
             .find(|candidate| !taken.contains(candidate))
             .expect("some number is free");
         taken.insert(unique.clone());
-        tests[index].name = unique.into();
+        tests[index].renamed = Some(unique.into());
     }
 }

@@ -20,7 +20,7 @@ pub fn run_libtest(tests: Vec<Test>, arguments: &Arguments, color: bool) -> Libt
     let trials = (0..tests.len()).map(|index| {
         let test = &tests[index];
         let (tests, passed) = (Arc::clone(&tests), Arc::clone(&passed));
-        Trial::test(test.name.to_string(), move || {
+        Trial::test(test.name(), move || {
             let result = tests[index].run();
             let _ = passed[index].set(result.passed);
             match result.report(color) {

@@ -26,17 +26,14 @@ use crate::render::Renderer;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// One test: a case, an access assertion, or a file that did not load.
+/// One test: a case, an access assertion, or a file that did not load. Its name and place
+/// are worked out when asked, so that a run of many tests keeps little besides them.
 #[derive(Clone, Debug)]
 pub struct Test {
-    /// `file::case name` (shared by the clones a run makes).
-    pub name: Arc<str>,
-    /// The file's display name (shared by the file's tests).
-    pub file: Arc<str>,
-    /// 1-based line of the case in its file.
-    pub line: usize,
-    /// 1-based column of the case in its file.
-    pub column: usize,
+    /// The file's display name, escaped (shared by the file's tests).
+    file: Arc<str>,
+    /// The name shown after `file::` when the test's own repeats another's in its file.
+    renamed: Option<Box<str>>,
     /// Marked `ignore: true`.
     pub ignored: bool,
     body: Body,
@@ -107,9 +104,18 @@ impl TestResult {
 /// Longest test name shown, in characters; the harness pads every name to the longest one.
 const MAX_NAME: usize = 1000;
 
+/// `name` as a test shows it: escaped, so that a line break cannot forge a result line, and
+/// shortened.
+fn shown(name: &str) -> Cow<'_, str> {
+    match escaped(name) {
+        Cow::Borrowed(name) => shortened(name),
+        Cow::Owned(name) => Cow::Owned(shortened(&name).into_owned()),
+    }
+}
+
 /// `name`, or its start and end around ` … ` when it is longer than [`MAX_NAME`] (the end
 /// keeps the ` (2)` that tells repeated names apart).
-fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+fn shortened(name: &str) -> Cow<'_, str> {
     // A name of no more bytes than that has no more characters.
     if name.len() <= MAX_NAME {
         return name.into();
@@ -126,62 +132,82 @@ fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
 
 impl Test {
     fn check(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let check = &loaded.file.checks[index];
-        Test::located(
-            loaded,
-            file,
-            check.name.clone(),
-            check.span.start,
-            check.ignore,
-            Body::Check(Arc::clone(loaded), index),
-        )
+        Test {
+            file: Arc::clone(file),
+            renamed: None,
+            ignored: loaded.file.checks[index].ignore,
+            body: Body::Check(Arc::clone(loaded), index),
+        }
     }
 
     fn assertion(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        let assertion = &loaded.file.assertions[index];
-        let name = format!("access: {}", assertion.subject.describe());
-        Test::located(
-            loaded,
-            file,
-            name,
-            assertion.span.start,
-            false,
-            Body::Assertion(Arc::clone(loaded), index),
-        )
-    }
-
-    fn located(
-        loaded: &LoadedFile,
-        file: &Arc<str>,
-        name: String,
-        offset: usize,
-        ignored: bool,
-        body: Body,
-    ) -> Self {
-        let source = &loaded.file.source;
-        let (line, column) = source.line_column(offset);
-        // A name is one line of the log: a line break in it must not forge a result line
-        // (`file` is the file's name escaped so).
         Test {
-            name: format!("{file}::{}", shortened(&escaped(&name))).into(),
             file: Arc::clone(file),
-            line,
-            column,
-            ignored,
-            body,
+            renamed: None,
+            ignored: false,
+            body: Body::Assertion(Arc::clone(loaded), index),
         }
     }
 
     fn load_failure(error: LoadError) -> Self {
-        let (line, column) = error.line_column().unwrap_or((1, 1));
-        let file: Arc<str> = escaped(error.file()).into();
         Test {
-            name: Arc::clone(&file),
-            file,
-            line,
-            column,
+            file: escaped(error.file()).into(),
+            renamed: None,
             ignored: false,
             body: Body::LoadFailure(Arc::new(error)),
+        }
+    }
+
+    /// `file::case name`: the file's display name and the case's name, escaped (one line of
+    /// the log) and shortened; a file that did not load is named by the file alone.
+    pub fn name(&self) -> String {
+        let mut name = String::new();
+        self.write_name(&mut name);
+        name
+    }
+
+    /// Writes [`Test::name`] into `out`, after what it holds.
+    pub fn write_name(&self, out: &mut String) {
+        out.push_str(&self.file);
+        if !matches!(self.body, Body::LoadFailure(_)) {
+            out.push_str("::");
+            out.push_str(&self.case_name());
+        }
+    }
+
+    /// The test's name within its file, as shown after `file::` (the file's name for a file
+    /// that did not load).
+    pub fn case_name(&self) -> Cow<'_, str> {
+        if let Some(renamed) = &self.renamed {
+            return Cow::Borrowed(renamed);
+        }
+        match self.checked() {
+            Some((_, Checked::Check(check))) => shown(&check.name),
+            Some((_, Checked::Assertion(assertion))) => {
+                let name = format!("access: {}", assertion.subject.describe());
+                Cow::Owned(shown(&name).into_owned())
+            }
+            None => Cow::Borrowed(&self.file),
+        }
+    }
+
+    /// The file's display name, escaped.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The 1-based line and column where the test stands in its file.
+    pub fn line_column(&self) -> (usize, usize) {
+        match &self.body {
+            Body::Check(loaded, index) => loaded
+                .file
+                .source
+                .line_column(loaded.file.checks[*index].span.start),
+            Body::Assertion(loaded, index) => loaded
+                .file
+                .source
+                .line_column(loaded.file.assertions[*index].span.start),
+            Body::LoadFailure(error) => error.line_column().unwrap_or((1, 1)),
         }
     }
 

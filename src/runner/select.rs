@@ -31,11 +31,17 @@ impl Selection {
     }
 
     fn selects(&self, test: &Test) -> bool {
+        if self.ignored && !test.ignored {
+            return false;
+        }
+        if self.filter.is_none() && self.skip.is_empty() {
+            return true;
+        }
+        let name = test.name();
         self.filter
             .as_deref()
-            .is_none_or(|filter| self.matches(filter, &test.name))
-            && !self.skip.iter().any(|skip| self.matches(skip, &test.name))
-            && (!self.ignored || test.ignored)
+            .is_none_or(|filter| self.matches(filter, &name))
+            && !self.skip.iter().any(|skip| self.matches(skip, &name))
     }
 
     fn runs(&self, test: &Test) -> bool {
