@@ -51,7 +51,7 @@
 //!     if let Some(failure) = &result.failure {
 //!         eprintln!("{}", Renderer::new(false).render(failure));
 //!     }
-//!     assert!(result.passed, "{}", test.name);
+//!     assert!(result.passed, "{}", test.name());
 //! }
 //! ```
 //!
