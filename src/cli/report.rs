@@ -109,12 +109,8 @@ fn review(args: &Args) -> Result<Review, Exit> {
             (findings, lint_loaded(&loaded, &flagging(&config), today))
         });
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let (executed, _) = execute(&tests, &Selection::default(), threads);
-        let passed: Vec<_> = (executed.iter())
-            .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
-            .map(|(test, _)| test.clone())
-            .collect();
-        let coverage = coverage(&files, &passed);
+        let (executed, tally) = execute(&tests, &Selection::default(), threads);
+        let coverage = coverage(&files, &tally.passed);
         let review = build(&Input {
             files: &files,
             executed: &executed,

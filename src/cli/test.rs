@@ -7,11 +7,12 @@ use permspec::error_code::ErrorCode;
 use permspec::eval::Semantics;
 use permspec::printable::json;
 use permspec::report::{
-    coverage_json, coverage_text, junit, mutation_json, mutation_text, write_libtest_events,
+    coverage_json, coverage_text, junit, mutation_json, mutation_text, suite_finished,
+    suite_started, test_events,
 };
 use permspec::runner::{
-    Executed, LoadedFile, PolicyCoverage, PolicyMutation, Selection, Test, collect, coverage,
-    execute, mutation_test, run_libtest,
+    Executed, LoadedFile, PolicyCoverage, PolicyMutation, Selection, Tally, Test, collect,
+    coverage, execute, mutation_test, run_libtest,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -226,38 +227,42 @@ type Ran = (bool, Vec<Test>, usize);
 /// A run whose results are JSON events or JUnit: what it found, and the results kept back
 /// when mutation testing's survivors join the JUnit report.
 fn run_for_machines(args: &Args, tests: Vec<Test>) -> Result<(Ran, Option<Vec<Executed>>), Exit> {
-    let started = Instant::now();
-    let (executed, filtered_out) = execute(&tests, &selection(args), threads(args));
-    let mut deferred_junit = None;
-    if args.format == TestFormat::Json {
-        let seconds = started.elapsed().as_secs_f64();
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let written = write_libtest_events(&mut out, &executed, filtered_out, seconds)
-            .and_then(|()| out.flush());
-        if let Err(error) = written {
-            output::failed(error);
-            return Err(Exit::BadInput);
-        }
-    } else if !args.mutate || args.list {
-        out!("{}", junit(&executed, &[]));
+    let selection = selection(args);
+    let (tally, deferred_junit) = if args.format == TestFormat::Json {
+        (json_events(&selection, &tests, threads(args))?, None)
     } else {
-        // Mutation testing's survivors join the report as failures.
-        deferred_junit = Some(executed.clone());
-    }
-    let failed = executed
-        .iter()
-        .any(|(_, result)| result.as_ref().is_some_and(|result| !result.passed));
-    let ran = executed
-        .iter()
-        .filter(|(_, result)| result.is_some())
-        .count();
-    let passed = executed
-        .into_iter()
-        .filter(|(_, result)| result.as_ref().is_some_and(|result| result.passed))
-        .map(|(test, _)| test)
-        .collect();
+        let (executed, tally) = execute(&tests, &selection, threads(args));
+        if !args.mutate || args.list {
+            out!("{}", junit(&executed, &[]));
+            (tally, None)
+        } else {
+            // Mutation testing's survivors join the report as failures.
+            (tally, Some(executed))
+        }
+    };
+    let (failed, passed, ran) = (tally.failed > 0, tally.passed, tally.ran);
     super::leave(tests, args.watch);
     Ok(((failed, passed, ran), deferred_junit))
+}
+
+/// Runs the selected tests and writes libtest's JSON events as they are decided, each
+/// share of tests rendered on the thread that ran it; what the run found, or the exit for
+/// standard output that could not be written.
+fn json_events(selection: &Selection, tests: &[Test], threads: usize) -> Result<Tally, Exit> {
+    let started = Instant::now();
+    let selected = selection.select(tests);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = suite_started(&mut out, selected.count()).and_then(|()| {
+        let rendered = |batch: Vec<Executed>| test_events(&batch);
+        let tally = selected.run(threads, rendered, |events| out.write_all(&events))?;
+        suite_finished(&mut out, &tally, started.elapsed().as_secs_f64())?;
+        out.flush()?;
+        Ok(tally)
+    });
+    written.map_err(|error| {
+        output::failed(error);
+        Exit::BadInput
+    })
 }
 
 /// Why a run in which no case ran fails, or `None` when it may pass: a filter (a name,

@@ -2,7 +2,7 @@
 //! the extra fields of docs/cli.md (file, line, column, expected, actual, code, semantics, message).
 
 use crate::eval::{Code, Semantics};
-use crate::runner::Executed;
+use crate::runner::{Executed, Tally};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -69,55 +69,35 @@ fn line(out: &mut impl Write, event: &impl Serialize) -> io::Result<()> {
     writeln!(out, "{}", crate::printable::json(event))
 }
 
-/// Events rendered per task: enough to keep a core busy, few enough that the output held
-/// at once stays small.
-const TESTS_PER_TASK: usize = 4096;
-
-/// Writes the events of a run, one per line, in order: suite started, each test started
-/// then finished, suite finished. The tests' events are rendered on every core a batch at
-/// a time, so that the output held at once does not grow with the suite.
-pub fn write_libtest_events(
-    out: &mut impl Write,
-    executed: &[Executed],
-    filtered_out: usize,
-    seconds: f64,
-) -> io::Result<()> {
+/// Writes the line that starts a run of `test_count` tests.
+pub fn suite_started(out: &mut impl Write, test_count: usize) -> io::Result<()> {
     let started = SuiteStarted {
         event: "started",
-        test_count: executed.len(),
+        test_count,
         kind: "suite",
     };
-    line(out, &started)?;
-    // The tests' events are rendered on every core, a batch at a time, and written in order.
-    let batch = TESTS_PER_TASK * crate::parallel::cores();
-    for tests in executed.chunks(batch) {
-        let tasks = tests.chunks(TESTS_PER_TASK).collect();
-        for rendered in crate::parallel::map(tasks, test_events) {
-            out.write_all(&rendered)?;
-        }
-    }
-    let ignored = (executed.iter())
-        .filter(|(_, result)| result.is_none())
-        .count();
-    let failed = (executed.iter())
-        .filter(|(_, result)| result.as_ref().is_some_and(|result| !result.passed))
-        .count();
-    let passed = executed.len() - ignored - failed;
+    line(out, &started)
+}
+
+/// Writes the line that ends a run: its counts and how long it took.
+pub fn suite_finished(out: &mut impl Write, tally: &Tally, seconds: f64) -> io::Result<()> {
     let finished = SuiteFinished {
-        event: if failed == 0 { "ok" } else { "failed" },
+        event: if tally.failed == 0 { "ok" } else { "failed" },
         exec_time: seconds,
-        failed,
-        filtered_out,
-        ignored,
+        failed: tally.failed,
+        filtered_out: tally.filtered_out,
+        ignored: tally.selected - tally.ran,
         measured: 0,
-        passed,
+        passed: tally.ran - tally.failed,
         kind: "suite",
     };
     line(out, &finished)
 }
 
-/// The events of `tests`, one JSON object per line: started and finished, or ignored.
-fn test_events(tests: &[Executed]) -> Vec<u8> {
+/// The events of `tests`, one JSON object per line: started and finished, or ignored. Runs
+/// render their tests' events on the threads that ran them, between [`suite_started`] and
+/// [`suite_finished`].
+pub fn test_events(tests: &[Executed]) -> Vec<u8> {
     let mut out = Vec::with_capacity(tests.len() * 320);
     let mut name = String::new();
     for (test, result) in tests {

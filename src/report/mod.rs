@@ -21,7 +21,7 @@ pub use diff::{diff_json, diff_markdown, diff_text};
 #[cfg(feature = "import")]
 pub use drift::{drift_markdown, drift_text};
 pub use junit::junit;
-pub use libtest_json::write_libtest_events;
+pub use libtest_json::{suite_finished, suite_started, test_events};
 pub(crate) use lint::finding_json;
 pub use lint::{github_annotations, lint_json, sarif};
 pub use mutation::{mutation_json, mutation_text};

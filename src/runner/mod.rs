@@ -16,7 +16,7 @@ pub use libtest::{LibtestRun, run_libtest};
 pub use mutate::{
     Change, Fate, Mutant, MutantResult, PolicyMutation, Suggestion, mutants, mutation_test,
 };
-pub use select::{Executed, Selection, execute};
+pub use select::{Executed, Selected, Selection, Tally, execute};
 
 use crate::diagnostic::FileDiagnostic;
 use crate::eval::{Code, Semantics};

@@ -49,27 +49,109 @@ impl Selection {
     }
 }
 
-/// Runs the selected tests on `threads` threads, each a contiguous share of them; returns
-/// them in order with their results, and how many were filtered out.
-pub fn execute(tests: &[Test], selection: &Selection, threads: usize) -> (Vec<Executed>, usize) {
-    let selected: Vec<&Test> = tests
-        .iter()
-        .filter(|test| selection.selects(test))
-        .collect();
-    let filtered_out = tests.len() - selected.len();
-    let share = selected.len().div_ceil(threads.max(1)).max(1);
-    let shares = selected.chunks(share).collect();
-    let executed = crate::parallel::map_on(threads, shares, |tests| {
-        tests
-            .iter()
-            .map(|test| {
-                let result = selection.runs(test).then(|| test.run());
-                ((*test).clone(), result)
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    (executed, filtered_out)
+/// What a run of the selected tests found, beside what was made of their results.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// How many tests the selection took.
+    pub selected: usize,
+    /// How many it left out.
+    pub filtered_out: usize,
+    /// How many of the selected ran (the others were ignored).
+    pub ran: usize,
+    /// How many of those failed.
+    pub failed: usize,
+    /// The tests that ran and passed, in order: only these exercise a policy.
+    pub passed: Vec<Test>,
+}
+
+/// Tests run per task: enough to keep a core busy, few enough that the results held at
+/// once stay small.
+const TESTS_PER_TASK: usize = 4096;
+
+/// The tests `selection` takes, ready to run.
+pub struct Selected<'t> {
+    tests: Vec<&'t Test>,
+    selection: &'t Selection,
+    filtered_out: usize,
+}
+
+impl Selection {
+    /// The tests of `tests` this selection takes, in order.
+    pub fn select<'t>(&'t self, tests: &'t [Test]) -> Selected<'t> {
+        let selected: Vec<&Test> = tests.iter().filter(|test| self.selects(test)).collect();
+        Selected {
+            filtered_out: tests.len() - selected.len(),
+            tests: selected,
+            selection: self,
+        }
+    }
+}
+
+impl Selected<'_> {
+    /// How many tests were selected.
+    pub fn count(&self) -> usize {
+        self.tests.len()
+    }
+
+    /// Runs the tests on `threads` threads, a few thousand to a task; `each` makes what is
+    /// kept of a task's results (rendered events, say) on the thread that ran them, and
+    /// `keep` takes these in the tests' order, a round of tasks at a time, so that the
+    /// results held at once do not grow with the suite. Stops at `keep`'s first error.
+    pub fn run<R: Send, E>(
+        &self,
+        threads: usize,
+        each: impl Fn(Vec<Executed>) -> R + Sync,
+        mut keep: impl FnMut(R) -> Result<(), E>,
+    ) -> Result<Tally, E> {
+        let mut tally = Tally {
+            selected: self.tests.len(),
+            filtered_out: self.filtered_out,
+            ..Tally::default()
+        };
+        for round in self.tests.chunks(TESTS_PER_TASK * threads.max(1)) {
+            let tasks = round.chunks(TESTS_PER_TASK).collect();
+            let done = crate::parallel::map_on(threads, tasks, |tests: &[&Test]| {
+                let executed: Vec<Executed> = (tests.iter())
+                    .map(|test| {
+                        let result = self.selection.runs(test).then(|| test.run());
+                        ((*test).clone(), result)
+                    })
+                    .collect();
+                let mut found = Tally::default();
+                for (test, result) in &executed {
+                    match result {
+                        Some(result) if result.passed => found.passed.push(test.clone()),
+                        Some(_) => found.failed += 1,
+                        None => continue,
+                    }
+                    found.ran += 1;
+                }
+                (found, each(executed))
+            });
+            for (found, made) in done {
+                tally.ran += found.ran;
+                tally.failed += found.failed;
+                tally.passed.extend(found.passed);
+                keep(made)?;
+            }
+        }
+        Ok(tally)
+    }
+}
+
+/// Runs the selected tests on `threads` threads; returns them in order with their results,
+/// and what the run found.
+pub fn execute(tests: &[Test], selection: &Selection, threads: usize) -> (Vec<Executed>, Tally) {
+    let selected = selection.select(tests);
+    let mut executed = Vec::with_capacity(selected.count());
+    let tally = selected.run(
+        threads,
+        |batch| batch,
+        |batch| {
+            executed.extend(batch);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    );
+    let Ok(tally) = tally;
+    (executed, tally)
 }
