@@ -79,7 +79,8 @@ pub(super) fn complete_test_file(
     let Document { source, root, raw } = document;
     checks.shrink_to_fit();
     // The repeats are found on the names as written, without copying any, then renamed.
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut seen: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(checks.len(), Default::default());
     let repeats: Vec<(usize, usize)> = (checks.iter().enumerate())
         .filter_map(|(index, check)| {
             let count = seen.entry(check.name.as_str()).or_default();

@@ -80,7 +80,8 @@ pub fn collect(
 /// first free ` (n)`. A filter must pick exactly one test, and a report tell them apart.
 fn named_apart(tests: &mut [Test]) {
     let repeated: Vec<usize> = {
-        let mut seen: FxHashSet<Cow<'_, str>> = FxHashSet::default();
+        let mut seen: FxHashSet<Cow<'_, str>> =
+            FxHashSet::with_capacity_and_hasher(tests.len(), Default::default());
         (0..tests.len())
             .filter(|&index| !seen.insert(tests[index].case_name()))
             .collect()

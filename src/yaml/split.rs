@@ -136,22 +136,41 @@ fn cut(text: &str, piece_bytes: usize) -> Option<Cut> {
         .find(|line| &text[line.clone()] == "cases:\n")?
         .start;
     let list_start = key_start + "cases:\n".len();
-    let list_end = lines(text, list_start)
-        .find(|line| !text[line.clone()].starts_with([' ', '#', '\n']))
-        .map_or(text.len(), |line| line.start);
+    let bytes = text.as_bytes();
+    let line_starts = std::iter::once(list_start).chain(
+        memchr::memchr_iter(b'\n', &bytes[list_start..]).map(|newline| list_start + newline + 1),
+    );
+    let list_end = line_starts
+        .take_while(|&start| start < bytes.len())
+        .find(|&start| !matches!(bytes[start], b' ' | b'#' | b'\n'))
+        .unwrap_or(text.len());
     let indent = lines(text, list_start)
         .take_while(|line| line.start < list_end)
         .map(|line| &text[line])
         .find(|line| !is_blank_or_comment(line))
         .and_then(item_indent)?;
+    // Each piece ends at the first item line that starts `piece_bytes` or more after it
+    // starts: only the lines there are looked at.
     let mut pieces = Vec::new();
     let mut piece_start = list_start;
-    for line in lines(text, list_start).take_while(|line| line.start < list_end) {
-        let opens_item = item_indent(&text[line.clone()]) == Some(indent);
-        if opens_item && line.start - piece_start >= piece_bytes {
-            pieces.push(piece_start..line.start);
-            piece_start = line.start;
-        }
+    loop {
+        let wanted = piece_start + piece_bytes;
+        // The first line starting at `wanted` or later begins after the first line break
+        // at `wanted - 1` or later.
+        let Some(newline) = bytes[..list_end]
+            .get(wanted - 1..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+        else {
+            break;
+        };
+        let next_item = lines(text, wanted + newline)
+            .take_while(|line| line.start < list_end)
+            .find(|line| item_indent(&text[line.clone()]) == Some(indent));
+        let Some(item) = next_item else {
+            break;
+        };
+        pieces.push(piece_start..item.start);
+        piece_start = item.start;
     }
     pieces.push(piece_start..list_end);
     Some(Cut {
@@ -443,6 +462,31 @@ mod tests {
         ) {
             let text = format!("{before}cases:\n{}{after}", lines.concat());
             pieces_agree(&text, piece_bytes);
+            if let Some(cut) = cut(&text, piece_bytes) {
+                proptest::prop_assert_eq!(&cut.pieces, &pieces_line_by_line(&text, &cut, piece_bytes));
+            }
         }
+    }
+
+    /// The pieces of `cut`'s list by the rule read line by line: a piece ends at the first
+    /// line that opens an item at the list's indentation `piece_bytes` or more after the
+    /// piece's start.
+    fn pieces_line_by_line(text: &str, cut: &Cut, piece_bytes: usize) -> Vec<Range<usize>> {
+        let indent = lines(text, cut.list.start)
+            .take_while(|line| line.start < cut.list.end)
+            .map(|line| &text[line])
+            .find(|line| !is_blank_or_comment(line))
+            .and_then(item_indent);
+        let mut pieces = Vec::new();
+        let mut piece_start = cut.list.start;
+        for line in lines(text, cut.list.start).take_while(|line| line.start < cut.list.end) {
+            let opens_item = item_indent(&text[line.clone()]) == indent;
+            if opens_item && line.start - piece_start >= piece_bytes {
+                pieces.push(piece_start..line.start);
+                piece_start = line.start;
+            }
+        }
+        pieces.push(piece_start..cut.list.end);
+        pieces
     }
 }
