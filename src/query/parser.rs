@@ -25,6 +25,9 @@ struct QueryGrammar;
 /// ```
 pub fn parse(text: &str) -> Result<Query, SyntaxError> {
     let text = read_by_unkey(text);
+    if let Some(permission) = lone_permission(text) {
+        return Ok(permission);
+    }
     let depth = nesting(text)?;
     if depth <= SHALLOW {
         return parse_nested(text);
@@ -50,6 +53,19 @@ pub fn parse(text: &str) -> Result<Query, SyntaxError> {
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 },
             )
+    })
+}
+
+/// `text` as the grammar reads it when it is one permission and nothing else (no space,
+/// parenthesis or other byte outside a permission, and not `and` or `or`), read without
+/// running the grammar: many queries are one permission, and the grammar costs most per
+/// query, not per byte.
+fn lone_permission(text: &str) -> Option<Query> {
+    let keyword = text.eq_ignore_ascii_case("and") || text.eq_ignore_ascii_case("or");
+    let lone = !text.is_empty() && !keyword && text.chars().all(is_permission_char);
+    lone.then(|| Query::Permission {
+        name: text.to_owned(),
+        span: Span::new(0, text.len()),
     })
 }
 
@@ -208,6 +224,33 @@ impl Chain {
                 children: self.children,
                 span,
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lone_permission, parse_nested};
+
+    proptest::proptest! {
+        /// The shortcut for a lone permission reads what the grammar reads, and takes
+        /// nothing else.
+        #[test]
+        fn a_lone_permission_reads_as_the_grammar_reads_it(
+            text in "[aAnNdDoOrR.*:/_-é ()\t]{0,6}|[a-z.]{1,12}|(?i:and|or)|ê[aA]?",
+        ) {
+            let grammar = parse_nested(&text);
+            match lone_permission(&text) {
+                Some(lone) => proptest::prop_assert_eq!(
+                    format!("{lone:?}"),
+                    format!("{:?}", grammar.expect("the grammar reads a lone permission"))
+                ),
+                None => proptest::prop_assert!(
+                    text.is_empty()
+                        || !text.chars().all(super::is_permission_char)
+                        || grammar.is_err()
+                ),
+            }
         }
     }
 }
