@@ -12,6 +12,7 @@ use crate::eval::Code;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::spans::Node;
+use smallvec::{SmallVec, smallvec};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -224,30 +225,31 @@ pub(super) fn build_access(
 }
 
 /// One check per key and query of a case whose `key` or `query` is a list.
-fn expand_case(
+fn expand_case<'a>(
     source: &Source,
-    item: Option<&Node>,
-    raw: &RawCase,
-    query: &OneOrMany,
+    item: Option<&'a Node>,
+    raw: &'a RawCase,
+    query: &'a OneOrMany,
 ) -> Vec<Check> {
     let span = span_of(item, Span::default());
     let field = |name: &str| item.and_then(|item| item.get(name));
-    let values = |name: &str, values: &OneOrMany| -> Vec<(String, Option<&Node>)> {
-        let node = field(name);
-        match values {
-            OneOrMany::One(value) => vec![(value.clone(), node)],
-            OneOrMany::Many(values) => values
-                .iter()
-                .enumerate()
-                .map(|(index, value)| {
-                    (
-                        value.clone(),
-                        node.and_then(|node| node.item(index)).or(node),
-                    )
-                })
-                .collect(),
-        }
-    };
+    let values =
+        |name: &str, values: &'a OneOrMany| -> SmallVec<[(&'a str, Option<&'a Node>); 1]> {
+            let node = field(name);
+            match values {
+                OneOrMany::One(value) => smallvec![(value.as_str(), node)],
+                OneOrMany::Many(values) => values
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| {
+                        (
+                            value.as_str(),
+                            node.and_then(|node| node.item(index)).or(node),
+                        )
+                    })
+                    .collect(),
+            }
+        };
     let keys = values("key", &raw.key);
     let queries = values("query", query);
     let expanded = keys.len() * queries.len() > 1;
@@ -262,7 +264,7 @@ fn expand_case(
             cases.push(Check {
                 name,
                 key: Spanned {
-                    value: key.clone(),
+                    value: (*key).to_owned(),
                     span: span_of(*key_node, span),
                 },
                 subject: Subject::Query(query_text(source, *query_node, query)),
