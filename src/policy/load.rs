@@ -84,19 +84,25 @@ impl Loader {
         })?;
         let policy = self.policy_of(&document).ok()?;
         let checking = Checking::new(source, &policy);
+        // Each piece's checks are gathered where they are built, so that joining the
+        // pieces moves a few long lists, not one short list per case.
         let built = crate::parallel::map((0..pieces.count()).collect(), |index| {
             let (_, items) = pieces.read(index)?;
-            (items.iter())
-                .map(|item| build_case_quietly(&checking, item))
-                .collect::<Option<Vec<_>>>()
+            let (mut count, mut checks) = (0usize, Vec::with_capacity(items.len()));
+            for item in &items {
+                let (counted, built) = build_case_quietly(&checking, item)?;
+                count = count.saturating_add(counted);
+                checks.extend(built);
+            }
+            Some((count, checks))
         });
         let built = built.into_iter().collect::<Option<Vec<_>>>()?;
-        let total = built.iter().flatten().map(|(count, _)| count).sum();
-        let mut checks = Vec::with_capacity(total);
-        for (count, built) in built.into_iter().flatten() {
-            if checks.len().saturating_add(count) > self.limits.cases {
-                return None;
-            }
+        let counted = built.iter().map(|(count, _)| *count);
+        if counted.fold(0usize, usize::saturating_add) > self.limits.cases {
+            return None;
+        }
+        let mut checks = Vec::with_capacity(built.iter().map(|(_, checks)| checks.len()).sum());
+        for (_, built) in built {
             checks.extend(built);
         }
         complete_test_file(&document, &checking, checks, Errors::default()).ok()
