@@ -70,18 +70,21 @@ const TESTS_PER_TASK: usize = 4096;
 
 /// The tests `selection` takes, ready to run.
 pub struct Selected<'t> {
-    tests: Vec<&'t Test>,
+    tests: &'t [Test],
+    /// The indices of the tests taken, in order.
+    chosen: Vec<usize>,
     selection: &'t Selection,
-    filtered_out: usize,
 }
 
 impl Selection {
     /// The tests of `tests` this selection takes, in order.
     pub fn select<'t>(&'t self, tests: &'t [Test]) -> Selected<'t> {
-        let selected: Vec<&Test> = tests.iter().filter(|test| self.selects(test)).collect();
+        let chosen = (0..tests.len())
+            .filter(|&index| self.selects(&tests[index]))
+            .collect();
         Selected {
-            filtered_out: tests.len() - selected.len(),
-            tests: selected,
+            tests,
+            chosen,
             selection: self,
         }
     }
@@ -90,7 +93,7 @@ impl Selection {
 impl Selected<'_> {
     /// How many tests were selected.
     pub fn count(&self) -> usize {
-        self.tests.len()
+        self.chosen.len()
     }
 
     /// Runs the tests on `threads` threads, a few thousand to a task; `each` makes what is
@@ -103,39 +106,45 @@ impl Selected<'_> {
         each: impl Fn(Vec<Executed>) -> R + Sync,
         mut keep: impl FnMut(R) -> Result<(), E>,
     ) -> Result<Tally, E> {
-        let mut tally = Tally {
-            selected: self.tests.len(),
-            filtered_out: self.filtered_out,
-            ..Tally::default()
-        };
-        for round in self.tests.chunks(TESTS_PER_TASK * threads.max(1)) {
+        let (mut ran, mut failed, mut passed) = (0, 0, Vec::new());
+        for round in self.chosen.chunks(TESTS_PER_TASK * threads.max(1)) {
             let tasks = round.chunks(TESTS_PER_TASK).collect();
-            let done = crate::parallel::map_on(threads, tasks, |tests: &[&Test]| {
-                let executed: Vec<Executed> = (tests.iter())
-                    .map(|test| {
-                        let result = self.selection.runs(test).then(|| test.run());
-                        ((*test).clone(), result)
+            let done = crate::parallel::map_on(threads, tasks, |chosen: &[usize]| {
+                let executed: Vec<Executed> = (chosen.iter())
+                    .map(|&index| {
+                        let test = &self.tests[index];
+                        (test.clone(), self.selection.runs(test).then(|| test.run()))
                     })
                     .collect();
-                let mut found = Tally::default();
-                for (test, result) in &executed {
+                // Only the indices of the tests that passed are kept while the run goes.
+                let mut found = (0, 0, Vec::new());
+                for (&index, (_, result)) in chosen.iter().zip(&executed) {
                     match result {
-                        Some(result) if result.passed => found.passed.push(test.clone()),
-                        Some(_) => found.failed += 1,
+                        Some(result) if result.passed => found.2.push(index),
+                        Some(_) => found.1 += 1,
                         None => continue,
                     }
-                    found.ran += 1;
+                    found.0 += 1;
                 }
                 (found, each(executed))
             });
-            for (found, made) in done {
-                tally.ran += found.ran;
-                tally.failed += found.failed;
-                tally.passed.extend(found.passed);
+            for ((task_ran, task_failed, task_passed), made) in done {
+                ran += task_ran;
+                failed += task_failed;
+                passed.extend(task_passed);
                 keep(made)?;
             }
         }
-        Ok(tally)
+        Ok(Tally {
+            selected: self.chosen.len(),
+            filtered_out: self.tests.len() - self.chosen.len(),
+            ran,
+            failed,
+            passed: passed
+                .iter()
+                .map(|&index| self.tests[index].clone())
+                .collect(),
+        })
     }
 }
 
