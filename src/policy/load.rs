@@ -84,27 +84,36 @@ impl Loader {
         })?;
         let policy = self.policy_of(&document).ok()?;
         let checking = Checking::new(source, &policy);
-        // Each piece's checks are gathered where they are built, so that joining the
-        // pieces moves a few long lists, not one short list per case.
-        let built = crate::parallel::map((0..pieces.count()).collect(), |index| {
-            let (_, items) = pieces.read(index)?;
-            let (mut count, mut checks) = (0usize, Vec::with_capacity(items.len()));
-            for item in &items {
-                let (counted, built) = build_case_quietly(&checking, item)?;
+        // Each piece's checks are gathered where they are built, and joined to the file's
+        // as soon as the pieces before it are: only a few pieces' checks exist twice.
+        let (mut count, mut checks) = (0usize, Vec::new());
+        let threads = crate::parallel::cores();
+        let indices = (0..pieces.count()).collect();
+        let built = crate::parallel::map_in_order(
+            threads,
+            2 * threads,
+            indices,
+            |index| {
+                let (_, items) = pieces.read(index)?;
+                let (mut count, mut checks) = (0usize, Vec::with_capacity(items.len()));
+                for item in &items {
+                    let (counted, built) = build_case_quietly(&checking, item)?;
+                    count = count.saturating_add(counted);
+                    checks.extend(built);
+                }
+                Some((count, checks))
+            },
+            |built| {
+                let (counted, built) = built.ok_or(())?;
                 count = count.saturating_add(counted);
+                if count > self.limits.cases {
+                    return Err(());
+                }
                 checks.extend(built);
-            }
-            Some((count, checks))
-        });
-        let built = built.into_iter().collect::<Option<Vec<_>>>()?;
-        let counted = built.iter().map(|(count, _)| *count);
-        if counted.fold(0usize, usize::saturating_add) > self.limits.cases {
-            return None;
-        }
-        let mut checks = Vec::with_capacity(built.iter().map(|(_, checks)| checks.len()).sum());
-        for (_, built) in built {
-            checks.extend(built);
-        }
+                Ok(())
+            },
+        );
+        built.ok()?;
         complete_test_file(&document, &checking, checks, Errors::default()).ok()
     }
 

@@ -98,8 +98,9 @@ impl Selected<'_> {
 
     /// Runs the tests on `threads` threads, a few thousand to a task; `each` makes what is
     /// kept of a task's results (rendered events, say) on the thread that ran them, and
-    /// `keep` takes these in the tests' order, a round of tasks at a time, so that the
-    /// results held at once do not grow with the suite. Stops at `keep`'s first error.
+    /// `keep` takes these in the tests' order as they are done, while only a few tasks
+    /// run ahead of it, so that the results held at once do not grow with the suite.
+    /// Stops at `keep`'s first error.
     pub fn run<R: Send, E>(
         &self,
         threads: usize,
@@ -107,34 +108,34 @@ impl Selected<'_> {
         mut keep: impl FnMut(R) -> Result<(), E>,
     ) -> Result<Tally, E> {
         let (mut ran, mut failed, mut passed) = (0, 0, Vec::new());
-        for round in self.chosen.chunks(TESTS_PER_TASK * threads.max(1)) {
-            let tasks = round.chunks(TESTS_PER_TASK).collect();
-            let done = crate::parallel::map_on(threads, tasks, |chosen: &[usize]| {
-                let executed: Vec<Executed> = (chosen.iter())
-                    .map(|&index| {
-                        let test = &self.tests[index];
-                        (test.clone(), self.selection.runs(test).then(|| test.run()))
-                    })
-                    .collect();
-                // Only the indices of the tests that passed are kept while the run goes.
-                let mut found = (0, 0, Vec::new());
-                for (&index, (_, result)) in chosen.iter().zip(&executed) {
-                    match result {
-                        Some(result) if result.passed => found.2.push(index),
-                        Some(_) => found.1 += 1,
-                        None => continue,
-                    }
-                    found.0 += 1;
+        let tasks = self.chosen.chunks(TESTS_PER_TASK).collect();
+        let run_task = |chosen: &[usize]| {
+            let executed: Vec<Executed> = (chosen.iter())
+                .map(|&index| {
+                    let test = &self.tests[index];
+                    (test.clone(), self.selection.runs(test).then(|| test.run()))
+                })
+                .collect();
+            // Only the indices of the tests that passed are kept while the run goes.
+            let mut found = (0, 0, Vec::new());
+            for (&index, (_, result)) in chosen.iter().zip(&executed) {
+                match result {
+                    Some(result) if result.passed => found.2.push(index),
+                    Some(_) => found.1 += 1,
+                    None => continue,
                 }
-                (found, each(executed))
-            });
-            for ((task_ran, task_failed, task_passed), made) in done {
-                ran += task_ran;
-                failed += task_failed;
-                passed.extend(task_passed);
-                keep(made)?;
+                found.0 += 1;
             }
-        }
+            (found, each(executed))
+        };
+        let ahead = 2 * threads.max(1);
+        crate::parallel::map_in_order(threads, ahead, tasks, run_task, |(found, made)| {
+            let (task_ran, task_failed, task_passed) = found;
+            ran += task_ran;
+            failed += task_failed;
+            passed.extend(task_passed);
+            keep(made)
+        })?;
         Ok(Tally {
             selected: self.chosen.len(),
             filtered_out: self.tests.len() - self.chosen.len(),
