@@ -129,8 +129,9 @@ pub(crate) fn map_in_order<T: Send, R: Send, E>(
         let (done, finished) = mpsc::channel();
         for _ in 0..threads {
             let done = done.clone();
-            let (next, work) = (&next, &work);
+            let (next, work, handing, turn) = (&next, &work, &handing, &turn);
             scope.spawn(move || {
+                let _stop = StopOnPanic { handing, turn };
                 while let Some((index, item)) = next() {
                     if done.send((index, work(item))).is_err() {
                         break;
@@ -139,6 +140,10 @@ pub(crate) fn map_in_order<T: Send, R: Send, E>(
             });
         }
         drop(done);
+        let _stop = StopOnPanic {
+            handing: &handing,
+            turn: &turn,
+        };
         let mut waiting = BTreeMap::new();
         let mut outcome = Ok(());
         let mut taken = 0;
@@ -158,6 +163,23 @@ pub(crate) fn map_in_order<T: Send, R: Send, E>(
         }
         outcome
     })
+}
+
+/// Stops [`map_in_order`] when the thread holding it panics, so that no thread waits for a
+/// result that will never come and the panic reaches the caller.
+struct StopOnPanic<'a, T> {
+    handing: &'a Mutex<Handing<T>>,
+    turn: &'a Condvar,
+}
+
+impl<T> Drop for StopOnPanic<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut state = (self.handing.lock()).unwrap_or_else(|poison| poison.into_inner());
+            state.stopped = true;
+            self.turn.notify_all();
+        }
+    }
 }
 
 /// The items [`map_in_order`] hands out, and how far `take` has come.
@@ -201,6 +223,34 @@ mod tests {
         assert_eq!(taken, (0..500).map(|item| item * 2).collect::<Vec<_>>());
         // Worked on or waiting to be taken: never more than `ahead`.
         assert!(most.into_inner() <= 8);
+    }
+
+    #[test]
+    fn a_panic_in_work_or_take_reaches_the_caller() {
+        for panics_in_work in [true, false] {
+            // On a thread of its own, so that a run that hangs fails the test.
+            let (ended, end) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let run = std::panic::catch_unwind(|| {
+                    super::map_in_order(
+                        2,
+                        2,
+                        (0..1000).collect(),
+                        |item: u32| {
+                            assert!(!(panics_in_work && item == 3), "work fails");
+                            item
+                        },
+                        |item| {
+                            assert!(panics_in_work || item != 3, "take fails");
+                            Ok::<(), ()>(())
+                        },
+                    )
+                });
+                ended.send(run.is_err()).unwrap();
+            });
+            let panicked = end.recv_timeout(std::time::Duration::from_secs(60));
+            assert_eq!(panicked, Ok(true), "the run ended with the panic");
+        }
     }
 
     #[test]
