@@ -75,6 +75,16 @@ fn json_output_is_libtests_event_stream_with_locations() {
             event
         })
         .collect();
+    // As libtest reports them: each test starts (an ignored one too), then ends once.
+    let tests: Vec<_> = events
+        .iter()
+        .filter(|event| event["type"] == "test")
+        .collect();
+    for pair in tests.chunks(2) {
+        assert_eq!(pair[0]["event"], "started", "{pair:?}");
+        assert_eq!(pair[0]["name"], pair[1]["name"], "{pair:?}");
+        assert!(["ok", "failed", "ignored"].contains(&pair[1]["event"].as_str().unwrap()));
+    }
     insta::assert_json_snapshot!("test_json", events);
 }
 

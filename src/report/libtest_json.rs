@@ -104,6 +104,13 @@ pub fn test_events(tests: &[Executed]) -> Vec<u8> {
         name.clear();
         test.write_name(&mut name);
         let (line, column) = test.line_column();
+        // Every test starts, an ignored one too, as libtest reports it.
+        let started = TestStarted {
+            event: "started",
+            name: &name,
+            kind: "test",
+        };
+        push_line(&mut out, &started);
         let Some(result) = result else {
             let event = TestIgnored {
                 column,
@@ -116,12 +123,6 @@ pub fn test_events(tests: &[Executed]) -> Vec<u8> {
             push_line(&mut out, &event);
             continue;
         };
-        let started = TestStarted {
-            event: "started",
-            name: &name,
-            kind: "test",
-        };
-        push_line(&mut out, &started);
         let finished = TestFinished {
             actual: &result.actual,
             code: result.code,
