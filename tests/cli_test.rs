@@ -248,6 +248,24 @@ fn the_readme_opens_on_the_main_job_as_it_runs() {
 }
 
 #[test]
+fn a_filter_written_where_a_path_goes_is_pointed_to_filter() {
+    let run = permspec(&["test", MIXED, "expired"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "nothing runs: {}", run.stdout);
+    assert!(
+        run.stderr.contains("use `--filter expired`"),
+        "{}",
+        run.stderr
+    );
+    // A missing file is only missing; lint takes no filter.
+    for args in [&["test", "missing.yaml"][..], &["lint", "expired"]] {
+        let run = permspec(args);
+        assert_eq!(run.code, 2);
+        assert!(!run.stderr.contains("--filter"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn with_no_paths_and_no_policies_directory_the_default_is_named() {
     let directory = tempfile::tempdir().unwrap();
     for command in ["test", "lint", "report"] {

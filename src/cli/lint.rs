@@ -156,7 +156,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     let files = if paths.is_empty() {
         Vec::new()
     } else {
-        match super::policy_files_in(&paths) {
+        match super::policy_files_in(&paths, false) {
             Ok(files) => files,
             Err(exit) => return exit,
         }

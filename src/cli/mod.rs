@@ -152,7 +152,13 @@ fn configuration(paths: &[std::path::PathBuf]) -> Result<permspec::lint::Config,
 
 /// The policy files under `paths`; none at all, or a path that cannot be read, is reported
 /// on standard error and ends the command with [`Exit::BadInput`].
-fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Exit> {
+/// The policy files under `paths`, or the exit after reporting why there are none; `filters`
+/// for a command that also takes a filter (`test`), whose users may write one where a path
+/// goes, as `cargo test` takes it.
+fn policy_files_in(
+    paths: &[std::path::PathBuf],
+    filters: bool,
+) -> Result<Vec<std::path::PathBuf>, Exit> {
     match permspec::runner::policy_files(paths) {
         Ok(files) if files.is_empty() => {
             let names: Vec<String> = paths
@@ -164,7 +170,21 @@ fn policy_files_in(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
         }
         Ok(files) => Ok(files),
         Err(error) => {
+            let mistaken_filter = match &error {
+                permspec::runner::PathError::Missing(path) if filters => {
+                    let name = path.to_string_lossy();
+                    let bare = !name.contains(['/', '\\', '.']);
+                    bare.then(|| name.into_owned())
+                }
+                _ => None,
+            };
             let mut error = CliError::io(error.to_string());
+            if let Some(name) = mistaken_filter {
+                error = error.with_help(format!(
+                    "paths are policy files or directories; to run only the tests whose names \
+                     contain `{name}`, use `--filter {name}`"
+                ));
+            }
             // `policies` is what a command checks when given no paths: say so.
             if paths
                 .iter()

@@ -83,7 +83,7 @@ fn review(args: &Args) -> Result<Review, Exit> {
     } else {
         args.paths.clone()
     };
-    let files = super::policy_files_in(&paths)?;
+    let files = super::policy_files_in(&paths, false)?;
     let now = args.now.unwrap_or_else(|| {
         let now = jiff::Timestamp::now();
         now.round(jiff::Unit::Second).unwrap_or(now)

@@ -141,7 +141,7 @@ fn run_once(args: &Args, context: &Context) -> Exit {
     if let Some(refused) = refused(args) {
         return refused.report();
     }
-    let files = match super::policy_files_in(&paths) {
+    let files = match super::policy_files_in(&paths, true) {
         Ok(files) => files,
         Err(exit) => return exit,
     };
