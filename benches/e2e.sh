@@ -5,7 +5,7 @@
 # hold one 1,000-grant role (most with a grant or two of their own).
 #   bash benches/e2e.sh                 (from the repository root; 2 minutes on 2 cores)
 #   E2E_LARGE=1 bash benches/e2e.sh     adds a million cases and 100,000 keys of the shared
-#                                       role (several minutes, and 20 GB of memory)
+#                                       role (several minutes, and about 2 GB of memory)
 set -euo pipefail
 cargo build --release --quiet
 bin="$PWD/target/release/permspec"
