@@ -255,3 +255,42 @@ access:
         ["keys.getKey(apiId=api_1, keyId=key_1)", "documents.read"]
     );
 }
+
+#[test]
+fn names_shown_alike_are_numbered_apart_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alike.yaml");
+    // Four names that differ only in a line break written as one or as `\n`, all shown
+    // as `a\nb\nc`, and a fifth written as that name's ` (3)`.
+    let case = |name: &str| format!("  - {{name: {name}, key: k, query: a, expect: allow}}\n");
+    let cases: String = [
+        r#""a\nb\nc""#,
+        r#"'a\nb\nc'"#,
+        r#""a\\nb\nc""#,
+        r#""a\nb\\nc""#,
+        r#"'a\nb\nc (3)'"#,
+    ]
+    .map(case)
+    .concat();
+    std::fs::write(
+        &path,
+        format!("version: 1\nkeys: {{k: {{permissions: [a]}}}}\ncases:\n{cases}"),
+    )
+    .unwrap();
+    let tests =
+        permspec::runner::collect(&[path], None, jiff::Timestamp::now(), &Default::default()).tests;
+    let names: Vec<String> = tests
+        .iter()
+        .map(|test| test.case_name().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            r"a\nb\nc",
+            r"a\nb\nc (2)",
+            r"a\nb\nc (4)",
+            r"a\nb\nc (5)",
+            r"a\nb\nc (3)"
+        ]
+    );
+}

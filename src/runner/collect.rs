@@ -5,7 +5,7 @@ use super::Test;
 use crate::eval::Semantics;
 use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
 use jiff::Timestamp;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -92,12 +92,17 @@ fn named_apart(tests: &mut [Test]) {
     let mut taken: FxHashSet<String> = (tests.iter())
         .map(|test| test.case_name().into_owned())
         .collect();
+    // Where the search for a name's next free number starts: the numbers below it are
+    // taken, so many names shown alike cost one search each, not one per name before.
+    let mut next_free: FxHashMap<String, usize> = FxHashMap::default();
     for index in repeated {
         let name = tests[index].case_name().into_owned();
-        let unique = (2..)
-            .map(|n| format!("{name} ({n})"))
-            .find(|candidate| !taken.contains(candidate))
+        let start = next_free.get(&name).copied().unwrap_or(2);
+        let (number, unique) = (start..)
+            .map(|n| (n, format!("{name} ({n})")))
+            .find(|(_, candidate)| !taken.contains(candidate))
             .expect("some number is free");
+        next_free.insert(name, number + 1);
         taken.insert(unique.clone());
         tests[index].renamed = Some(unique.into());
     }
