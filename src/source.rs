@@ -41,10 +41,11 @@ impl Source {
     fn shown(&self) -> &str {
         let shown = self.0.shown.get_or_init(|| {
             let text = &self.0.text;
-            let lone = |(at, _): &(usize, &str)| text.as_bytes().get(at + 1) != Some(&b'\n');
-            text.match_indices('\r').any(|found| lone(&found)).then(|| {
+            let lone = |at: &usize| text.as_bytes().get(at + 1) != Some(&b'\n');
+            let returns = || memchr::memchr_iter(b'\r', text.as_bytes());
+            returns().any(|at| lone(&at)).then(|| {
                 let mut bytes = text.clone().into_bytes();
-                for (at, _) in text.match_indices('\r').filter(lone) {
+                for at in returns().filter(lone) {
                     bytes[at] = b'\n';
                 }
                 String::from_utf8(bytes).expect("one ASCII byte for another")
@@ -89,11 +90,10 @@ impl Source {
 
     fn line_starts(&self) -> &[usize] {
         self.0.line_starts.get_or_init(|| {
-            let newlines = self
-                .shown()
-                .match_indices('\n')
-                .map(|(newline, _)| newline + 1);
-            std::iter::once(0).chain(newlines).collect()
+            let newlines = memchr::memchr_iter(b'\n', self.shown().as_bytes());
+            std::iter::once(0)
+                .chain(newlines.map(|newline| newline + 1))
+                .collect()
         })
     }
 
