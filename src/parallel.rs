@@ -109,10 +109,7 @@ pub(crate) fn map_in_order<T: Send, R: Send, E>(
     let next = || {
         let mut state = handing.lock().unwrap_or_else(|poison| poison.into_inner());
         loop {
-            if state.stopped {
-                return None;
-            }
-            if state.items.len() == 0 {
+            if state.stopped || state.items.len() == 0 {
                 return None;
             }
             if state.handed < state.taken + ahead {

@@ -151,10 +151,9 @@ fn configuration(paths: &[std::path::PathBuf]) -> Result<permspec::lint::Config,
 }
 
 /// The policy files under `paths`; none at all, or a path that cannot be read, is reported
-/// on standard error and ends the command with [`Exit::BadInput`].
-/// The policy files under `paths`, or the exit after reporting why there are none; `filters`
-/// for a command that also takes a filter (`test`), whose users may write one where a path
-/// goes, as `cargo test` takes it.
+/// on standard error and ends the command with [`Exit::BadInput`]. `filters` for a command
+/// that also takes a filter (`test`), whose users may write one where a path goes, as
+/// `cargo test` takes it.
 fn policy_files_in(
     paths: &[std::path::PathBuf],
     filters: bool,

@@ -63,6 +63,14 @@ impl<'a> Checked<'a> {
             Checked::Assertion(assertion) => &assertion.subject,
         }
     }
+
+    /// Where it is written: the case's or the assertion's item.
+    fn span(self) -> crate::span::Span {
+        match self {
+            Checked::Check(check) => check.span,
+            Checked::Assertion(assertion) => assertion.span,
+        }
+    }
 }
 
 /// What running a test found.
@@ -198,16 +206,10 @@ impl Test {
 
     /// The 1-based line and column where the test stands in its file.
     pub fn line_column(&self) -> (usize, usize) {
-        match &self.body {
-            Body::Check(loaded, index) => loaded
-                .file
-                .source
-                .line_column(loaded.file.checks[*index].span.start),
-            Body::Assertion(loaded, index) => loaded
-                .file
-                .source
-                .line_column(loaded.file.assertions[*index].span.start),
-            Body::LoadFailure(error) => error.line_column().unwrap_or((1, 1)),
+        match (self.checked(), &self.body) {
+            (Some((loaded, checked)), _) => loaded.file.source.line_column(checked.span().start),
+            (None, Body::LoadFailure(error)) => error.line_column().unwrap_or((1, 1)),
+            (None, _) => unreachable!("only a file that did not load checks nothing"),
         }
     }
 
