@@ -22,7 +22,7 @@ pub struct LintContext<'a> {
     /// False for a file of cases whose policy lives elsewhere: policy checks do not run.
     pub owns_policy: bool,
     /// Keys that some loaded case exercises, across every file testing this policy.
-    pub exercised_keys: &'a HashSet<String>,
+    pub exercised_keys: &'a HashSet<&'a str>,
     /// Every loaded file testing this policy (its own file among them if it has cases), in
     /// the order given.
     pub testing: &'a [&'a TestFile],
@@ -56,7 +56,7 @@ impl<'a> LintContext<'a> {
         file: &'a TestFile,
         resolved: &'a Resolved,
         config: &'a Config,
-        exercised_keys: &'a HashSet<String>,
+        exercised_keys: &'a HashSet<&'a str>,
         testing: &'a [&'a TestFile],
         today: jiff::civil::Date,
         used_suppressions: &'a HashSet<(Owner, usize)>,

@@ -33,7 +33,7 @@ pub fn lint_query(
 /// A whole text as one query (a command-line argument).
 pub fn whole(source: &Source) -> QueryText {
     QueryText {
-        text: source.text().to_owned(),
+        text: source.text().into(),
         span: Span::new(0, source.text().len()),
         offset: Some(0),
     }
@@ -50,7 +50,7 @@ pub fn query_lines(source: &Source) -> Vec<QueryText> {
         if !trimmed.is_empty() && !trimmed.starts_with('#') {
             let first = start + content.len() - trimmed.len();
             queries.push(QueryText {
-                text: content.to_owned(),
+                text: content.into(),
                 span: Span::new(first, start + content.trim_end().len()),
                 offset: Some(start),
             });

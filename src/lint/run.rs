@@ -72,7 +72,7 @@ pub fn lint_loaded(
         .copied()
         .filter(|file| check_suppressions(file).is_ok())
         .collect();
-    let mut exercised: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut exercised: HashMap<PathBuf, HashSet<&str>> = HashMap::new();
     let mut testing: HashMap<PathBuf, Vec<&TestFile>> = HashMap::new();
     for file in &loaded {
         testing
@@ -82,7 +82,7 @@ pub fn lint_loaded(
         exercised
             .entry(file.policy.source.path().to_owned())
             .or_default()
-            .extend((file.checks.iter()).map(|check| check.key.value.clone()));
+            .extend((file.checks.iter()).map(|check| check.key.value.as_str()));
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();

@@ -12,6 +12,7 @@ use crate::eval::Code;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::spans::Node;
+use compact_str::format_compact;
 use smallvec::{SmallVec, smallvec};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -38,7 +39,7 @@ impl<'a> Checking<'a> {
     }
 
     /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
-    pub fn key(&self, key: &Spanned<String>, pinned_not_found: bool) -> Result<(), LoadError> {
+    pub fn key(&self, key: Spanned<&str>, pinned_not_found: bool) -> Result<(), LoadError> {
         if pinned_not_found {
             return Ok(());
         }
@@ -49,7 +50,7 @@ impl<'a> Checking<'a> {
     }
 
     /// An error unless `key`, listed by an access assertion, is declared.
-    pub fn listed_key(&self, key: &Spanned<String>) -> Result<(), LoadError> {
+    pub fn listed_key(&self, key: Spanned<&str>) -> Result<(), LoadError> {
         self.known(
             key,
             "declare the key under `keys:`, or leave it out of the list",
@@ -58,8 +59,8 @@ impl<'a> Checking<'a> {
 
     /// An error unless `key` is declared, with `otherwise` as the hint when no declared
     /// name is close.
-    fn known(&self, key: &Spanned<String>, otherwise: &str) -> Result<(), LoadError> {
-        if self.key_names.contains(key.value.as_str()) {
+    fn known(&self, key: Spanned<&str>, otherwise: &str) -> Result<(), LoadError> {
+        if self.key_names.contains(key.value) {
             return Ok(());
         }
         Err(LoadError::at(
@@ -70,7 +71,7 @@ impl<'a> Checking<'a> {
             "no such key in the policy",
         )
         .with_help(
-            did_you_mean(&key.value, self.key_names.iter().copied())
+            did_you_mean(key.value, self.key_names.iter().copied())
                 .unwrap_or_else(|| otherwise.to_owned()),
         ))
     }
@@ -124,7 +125,7 @@ pub(super) fn build_case(
         let pinned_not_found = check
             .pin
             .is_some_and(|pin| pin.value == Pin::Code(Code::NotFound));
-        checking.key(&check.key, pinned_not_found)?;
+        checking.key(check.key.as_str(), pinned_not_found)?;
     }
     Ok(checks)
 }
@@ -192,7 +193,7 @@ pub(super) fn build_access(
     match (&assertion.query, &assertion.route) {
         (Some(query), None) if assertion.params.is_empty() => {
             for key in &keys {
-                checking.listed_key(key)?;
+                checking.listed_key(key.as_str())?;
             }
             Ok(Assertion {
                 subject: Subject::Query(query_text(
@@ -257,14 +258,14 @@ fn expand_case<'a>(
     for (key, key_node) in &keys {
         for (query, query_node) in &queries {
             let name = match &raw.name {
-                Some(name) if expanded => format!("{name} [{key}: {query}]"),
-                Some(name) => name.clone(),
-                None => format!("{key}: {query}"),
+                Some(name) if expanded => format_compact!("{name} [{key}: {query}]"),
+                Some(name) => name.as_str().into(),
+                None => format_compact!("{key}: {query}"),
             };
             cases.push(Check {
                 name,
                 key: Spanned {
-                    value: (*key).to_owned(),
+                    value: (*key).into(),
                     span: span_of(*key_node, span),
                 },
                 subject: Subject::Query(query_text(source, *query_node, query)),
@@ -295,7 +296,7 @@ fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
         None
     };
     QueryText {
-        text: text.to_owned(),
+        text: text.into(),
         span,
         offset,
     }

@@ -4,6 +4,7 @@ use super::Source;
 use crate::eval::route_call::Call;
 use crate::eval::{Code, Semantics};
 use crate::span::Span;
+use compact_str::CompactString;
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -14,6 +15,16 @@ pub struct Spanned<T> {
     pub value: T,
     /// Where it stands in its file.
     pub span: Span,
+}
+
+impl<T: AsRef<str>> Spanned<T> {
+    /// The text, borrowed, with its span.
+    pub fn as_str(&self) -> Spanned<&str> {
+        Spanned {
+            value: self.value.as_ref(),
+            span: self.span,
+        }
+    }
 }
 
 /// A policy: catalog, roles, keys, root keys and forbid rules, as one file declares them.
@@ -209,7 +220,7 @@ impl TestFile {
 #[derive(Clone, Debug)]
 pub struct QueryText {
     /// The query.
-    pub text: String,
+    pub text: CompactString,
     /// The YAML scalar holding it (quotes included).
     pub span: Span,
     /// Where the query's first byte stands in the file, when the scalar holds the text
@@ -262,7 +273,7 @@ impl Subject {
     /// `keys.getKey(apiId=api_1)`.
     pub fn describe(&self) -> String {
         match self {
-            Subject::Query(query) => query.text.clone(),
+            Subject::Query(query) => query.text.to_string(),
             Subject::Urn(urn) => urn.value.clone(),
             Subject::Route(call) => format!("{}({})", call.route.value, call.written),
         }
@@ -313,9 +324,9 @@ pub enum Pin {
 #[derive(Debug)]
 pub struct Check {
     /// The test's name within its file: as written, or derived from key and subject.
-    pub name: String,
+    pub name: CompactString,
     /// The key that asks.
-    pub key: Spanned<String>,
+    pub key: Spanned<CompactString>,
     /// What it asks.
     pub subject: Subject,
     /// The verdict expected (one verdict for a root key's subject).

@@ -549,8 +549,11 @@ pub fn checks(
                 None => derived,
             };
             Ok(Check {
-                name,
-                key,
+                name: name.into(),
+                key: Spanned {
+                    value: key.value.into(),
+                    span: key.span,
+                },
                 subject: subject.clone(),
                 expect,
                 pin: status.map(|status| Spanned {

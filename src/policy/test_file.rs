@@ -91,7 +91,7 @@ pub(super) fn complete_test_file(
     drop(seen);
     for (index, count) in repeats {
         let name = &mut checks[index].name;
-        *name = format!("{name} ({count})");
+        *name = compact_str::format_compact!("{name} ({count})");
     }
 
     let access_node = root.get("access");

@@ -111,7 +111,12 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
                 }
             }
             (_, Some(root)) => {
-                touch_root(loaded, root, check.map(|check| &check.key.value), seen);
+                touch_root(
+                    loaded,
+                    root,
+                    check.map(|check| check.key.value.as_str()),
+                    seen,
+                );
                 if let Some(check) = check
                     && check.expect.value == Expectation::Same(Expect::Allow)
                 {
@@ -135,15 +140,10 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
 
 /// Marks the root keys a route or URN check decides (`only` that key, or every root key) and
 /// the grants that pass it.
-fn touch_root(
-    loaded: &LoadedFile,
-    check: RootCheck<'_>,
-    only: Option<&String>,
-    seen: &mut Touched,
-) {
+fn touch_root(loaded: &LoadedFile, check: RootCheck<'_>, only: Option<&str>, seen: &mut Touched) {
     let policy = &loaded.file.policy;
     let keys = policy.keys.iter().enumerate().filter(|(_, key)| {
-        key.kind == KeyKind::Root && only.is_none_or(|name| *name == key.name.value)
+        key.kind == KeyKind::Root && only.is_none_or(|name| name == key.name.value)
     });
     for (index, key) in keys {
         seen.keys.insert(index);

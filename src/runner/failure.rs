@@ -202,25 +202,21 @@ fn decision(loaded: &LoadedFile, case: &Check, decision: &KeyDecision) -> FileDi
             .in_cases
             .push((pinned.span, format!("pinned {}", pinned.value)));
     }
-    deciding_places(&mut places, decision, Some(&case.key));
+    deciding_places(&mut places, decision, Some(case.key.span));
     let help = explanation(loaded, &case.key.value, decision);
     places.diagnostic(ErrorCode::TestCaseFailed, message, help)
 }
 
 /// Labels on whatever decided `decision`: the gate that stopped it, or the grants, roles and
 /// forbid rules behind the evaluation.
-fn deciding_places(
-    places: &mut Places<'_>,
-    decision: &KeyDecision,
-    case_key: Option<&crate::policy::Spanned<String>>,
-) {
+fn deciding_places(places: &mut Places<'_>, decision: &KeyDecision, case_key: Option<Span>) {
     let loaded = places.loaded;
     let policy = &loaded.resolved.policy;
     let Some(index) = decision.key else {
         if let Some(key) = case_key {
             places
                 .in_cases
-                .push((key.span, "no key of this name in the policy".to_owned()));
+                .push((key, "no key of this name in the policy".to_owned()));
         }
         return;
     };

@@ -24,7 +24,7 @@ cases:
 /// Checks the policy a file declares.
 pub fn policy(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     for (index, key) in cx.policy().keys.iter().enumerate() {
-        if !cx.exercised_keys.contains(&key.name.value) {
+        if !cx.exercised_keys.contains(key.name.value.as_str()) {
             out.push(
                 Finding::new(
                     RuleId::S006.rule(),
