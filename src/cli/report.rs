@@ -110,7 +110,7 @@ fn review(args: &Args) -> Result<Review, Exit> {
         });
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let (executed, tally) = execute(&tests, &Selection::default(), threads);
-        let coverage = coverage(&files, &tally.passed);
+        let coverage = coverage(&files, &tally.keep_passed(tests));
         let review = build(&Input {
             files: &files,
             executed: &executed,
@@ -125,7 +125,7 @@ fn review(args: &Args) -> Result<Review, Exit> {
     });
     let (findings, flagged) = findings;
     let review = with_findings(review, &files, &findings, &flagged);
-    super::leave((files, tests, executed, findings, flagged, changes), false);
+    super::leave((files, executed, findings, flagged, changes), false);
     Ok(review)
 }
 

@@ -240,8 +240,8 @@ fn run_for_machines(args: &Args, tests: Vec<Test>) -> Result<(Ran, Option<Vec<Ex
             (tally, Some(executed))
         }
     };
-    let (failed, passed, ran) = (tally.failed > 0, tally.passed, tally.ran);
-    super::leave(tests, args.watch);
+    let (failed, ran) = (tally.failed > 0, tally.ran);
+    let passed = tally.keep_passed(tests);
     Ok(((failed, passed, ran), deferred_junit))
 }
 

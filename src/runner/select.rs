@@ -60,8 +60,23 @@ pub struct Tally {
     pub ran: usize,
     /// How many of those failed.
     pub failed: usize,
-    /// The tests that ran and passed, in order: only these exercise a policy.
-    pub passed: Vec<Test>,
+    /// Where the tests that ran and passed stand in the tests selected from, in order:
+    /// only these exercise a policy.
+    pub passed: Vec<usize>,
+}
+
+impl Tally {
+    /// The tests that ran and passed, kept out of `tests`, the tests selected from.
+    pub fn keep_passed(&self, mut tests: Vec<Test>) -> Vec<Test> {
+        let mut passed = self.passed.iter().peekable();
+        let mut index = 0;
+        tests.retain(|_| {
+            let kept = passed.next_if_eq(&&index).is_some();
+            index += 1;
+            kept
+        });
+        tests
+    }
 }
 
 /// Tests run per task: enough to keep a core busy, few enough that the results held at
@@ -141,10 +156,7 @@ impl Selected<'_> {
             filtered_out: self.tests.len() - self.chosen.len(),
             ran,
             failed,
-            passed: passed
-                .iter()
-                .map(|&index| self.tests[index].clone())
-                .collect(),
+            passed,
         })
     }
 }
