@@ -79,9 +79,9 @@ impl Tally {
     }
 }
 
-/// Tests run per task: enough to keep a core busy, few enough that the results held at
-/// once stay small.
-const TESTS_PER_TASK: usize = 4096;
+/// Tests run per task: enough to keep a core busy, few enough that the results of the
+/// tasks handed out at once stay small (a few hundred kilobytes each).
+const TESTS_PER_TASK: usize = 1024;
 
 /// The tests `selection` takes, ready to run.
 pub struct Selected<'t> {

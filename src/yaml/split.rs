@@ -19,9 +19,10 @@ use std::ops::Range;
 /// than it saves.
 const MIN_PIECES: usize = 4;
 
-/// The pieces aim at this size: small enough to share out evenly, large enough that each
-/// is worth a task.
-pub(crate) const PIECE_BYTES: usize = 128 * 1024;
+/// The pieces aim at this size: small enough to share out evenly and that the YAML trees
+/// of the pieces being built at once stay small (a tree takes many times its text),
+/// large enough that each is worth a task.
+pub(crate) const PIECE_BYTES: usize = 32 * 1024;
 
 /// Where a file's top-level `cases:` list stands, cut into pieces at its items.
 #[derive(Debug, PartialEq, Eq)]
