@@ -1,7 +1,7 @@
 //! From paths to tests: walk directories in a stable order, load each file, and name one
 //! test per case and access assertion (or one failing test per file that does not load).
 
-use super::Test;
+use super::{Test, shown};
 use crate::eval::Semantics;
 use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
 use jiff::Timestamp;
@@ -21,6 +21,47 @@ pub struct LoadedFile {
     pub semantics: Semantics,
     /// The clock for `expires` (the file's `now`, else the time of the run).
     pub now: Timestamp,
+    /// The file's display name, escaped once for all its tests.
+    pub(super) name: Box<str>,
+    /// The names shown after `file::` for the tests (checks, then assertions) whose own
+    /// repeat another's in the file.
+    renamed: FxHashMap<usize, Box<str>>,
+}
+
+impl LoadedFile {
+    fn new(file: TestFile, resolved: Arc<Resolved>, semantics: Semantics, now: Timestamp) -> Self {
+        let mut loaded = LoadedFile {
+            name: crate::printable::escaped(file.source.name()).into(),
+            resolved,
+            semantics,
+            now,
+            file,
+            renamed: FxHashMap::default(),
+        };
+        loaded.renamed = loaded.named_apart();
+        loaded
+    }
+
+    /// The name shown after `file::` for the test at `position` among the file's checks,
+    /// then its assertions: escaped and shortened.
+    pub(super) fn case_name(&self, position: usize) -> Cow<'_, str> {
+        if let Some(renamed) = self.renamed.get(&position) {
+            return Cow::Borrowed(renamed);
+        }
+        match self.file.checks.get(position) {
+            Some(check) => shown(&check.name),
+            None => {
+                let assertion = &self.file.assertions[position - self.file.checks.len()];
+                let name = format!("access: {}", assertion.subject.describe());
+                Cow::Owned(shown(&name).into_owned())
+            }
+        }
+    }
+
+    /// How many tests the file makes.
+    fn test_count(&self) -> usize {
+        self.file.checks.len() + self.file.assertions.len()
+    }
 }
 
 /// What a run checks: the loaded files (those without cases too), and their tests.
@@ -47,23 +88,11 @@ pub fn collect(
     for loaded in Loader::new(*limits).load_all(files) {
         match loaded {
             Ok(file) => {
-                let loaded = Arc::new(LoadedFile {
-                    resolved: resolution.of(&file.policy),
-                    semantics: forced.unwrap_or(file.semantics),
-                    now: file.now.unwrap_or(now),
-                    file,
-                });
-                // The name the file's tests carry, escaped once for all of them.
-                let file: Arc<str> = crate::printable::escaped(loaded.file.source.name()).into();
-                let first = tests.len();
-                tests.extend(
-                    (0..loaded.file.checks.len()).map(|index| Test::check(&loaded, &file, index)),
-                );
-                tests.extend(
-                    (0..loaded.file.assertions.len())
-                        .map(|index| Test::assertion(&loaded, &file, index)),
-                );
-                named_apart(&mut tests[first..]);
+                let (resolved, semantics) = (resolution.of(&file.policy), file.semantics);
+                let now = file.now.unwrap_or(now);
+                let loaded = LoadedFile::new(file, resolved, forced.unwrap_or(semantics), now);
+                let loaded = Arc::new(loaded);
+                tests.extend(Test::of(&loaded));
                 loaded_files.push(loaded);
             }
             Err(error) => tests.push(Test::load_failure(error)),
@@ -75,35 +104,41 @@ pub fn collect(
     }
 }
 
-/// Gives each test of one file a name of its own, as it is shown: a repeated name (a case
-/// named like an access assertion, a written ` (2)`, two names that escape alike) gets the
-/// first free ` (n)`. A filter must pick exactly one test, and a report tell them apart.
-fn named_apart(tests: &mut [Test]) {
-    let repeated: Vec<usize> = {
-        let mut seen: FxHashSet<Cow<'_, str>> =
-            FxHashSet::with_capacity_and_hasher(tests.len(), Default::default());
-        (0..tests.len())
-            .filter(|&index| !seen.insert(tests[index].case_name()))
-            .collect()
-    };
-    if repeated.is_empty() {
-        return;
-    }
-    let mut taken: FxHashSet<String> = (tests.iter())
-        .map(|test| test.case_name().into_owned())
-        .collect();
-    // Where the search for a name's next free number starts: the numbers below it are
-    // taken, so many names shown alike cost one search each, not one per name before.
-    let mut next_free: FxHashMap<String, usize> = FxHashMap::default();
-    for index in repeated {
-        let name = tests[index].case_name().into_owned();
-        let start = next_free.get(&name).copied().unwrap_or(2);
-        let (number, unique) = (start..)
-            .map(|n| (n, format!("{name} ({n})")))
-            .find(|(_, candidate)| !taken.contains(candidate))
-            .expect("some number is free");
-        next_free.insert(name, number + 1);
-        taken.insert(unique.clone());
-        tests[index].renamed = Some(unique.into());
+impl LoadedFile {
+    /// A name of its own for each test of the file, as it is shown: a repeated name (a case
+    /// named like an access assertion, a written ` (2)`, two names that escape alike) gets
+    /// the first free ` (n)`. A filter must pick exactly one test, and a report tell them
+    /// apart. The renamed tests, by position.
+    fn named_apart(&self) -> FxHashMap<usize, Box<str>> {
+        let count = self.test_count();
+        let repeated: Vec<usize> = {
+            let mut seen: FxHashSet<Cow<'_, str>> =
+                FxHashSet::with_capacity_and_hasher(count, Default::default());
+            (0..count)
+                .filter(|&position| !seen.insert(self.case_name(position)))
+                .collect()
+        };
+        let mut renamed = FxHashMap::default();
+        if repeated.is_empty() {
+            return renamed;
+        }
+        let mut taken: FxHashSet<String> = (0..count)
+            .map(|position| self.case_name(position).into_owned())
+            .collect();
+        // Where the search for a name's next free number starts: the numbers below it are
+        // taken, so many names shown alike cost one search each, not one per name before.
+        let mut next_free: FxHashMap<String, usize> = FxHashMap::default();
+        for position in repeated {
+            let name = self.case_name(position).into_owned();
+            let start = next_free.get(&name).copied().unwrap_or(2);
+            let (number, unique) = (start..)
+                .map(|n| (n, format!("{name} ({n})")))
+                .find(|(_, candidate)| !taken.contains(candidate))
+                .expect("some number is free");
+            next_free.insert(name, number + 1);
+            taken.insert(unique.clone());
+            renamed.insert(position, unique.into());
+        }
+        renamed
     }
 }

@@ -28,7 +28,7 @@ pub fn run_libtest(tests: Vec<Test>, arguments: &Arguments, color: bool) -> Libt
                 _ => Ok(()),
             }
         })
-        .with_ignored_flag(test.ignored)
+        .with_ignored_flag(test.is_ignored())
     });
     let conclusion = libtest_mimic::run(arguments, trials.collect());
     let passed = tests

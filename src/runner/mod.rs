@@ -30,22 +30,24 @@ use std::sync::Arc;
 /// are worked out when asked, so that a run of many tests keeps little besides them.
 #[derive(Clone, Debug)]
 pub struct Test {
-    /// The file's display name, escaped (shared by the file's tests).
-    file: Arc<str>,
-    /// The name shown after `file::` when the test's own repeats another's in its file.
-    renamed: Option<Box<str>>,
-    /// Marked `ignore: true`.
-    pub ignored: bool,
     body: Body,
 }
 
+/// A test in as few bytes as it can be (a big run holds one per case): where it stands.
 #[derive(Clone, Debug)]
 enum Body {
     /// The check `index` of the file's `checks`.
-    Check(Arc<LoadedFile>, usize),
+    Check(Arc<LoadedFile>, u32),
     /// The assertion `index` of the file's `assertions`.
-    Assertion(Arc<LoadedFile>, usize),
-    LoadFailure(Arc<LoadError>),
+    Assertion(Arc<LoadedFile>, u32),
+    LoadFailure(Arc<FailedFile>),
+}
+
+/// A file that did not load: why, and its display name, escaped.
+#[derive(Debug)]
+struct FailedFile {
+    error: LoadError,
+    name: Box<str>,
 }
 
 /// What a test checks: one key's check, or an assertion over every key.
@@ -139,31 +141,27 @@ fn shortened(name: &str) -> Cow<'_, str> {
 }
 
 impl Test {
-    fn check(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        Test {
-            file: Arc::clone(file),
-            renamed: None,
-            ignored: loaded.file.checks[index].ignore,
-            body: Body::Check(Arc::clone(loaded), index),
-        }
-    }
-
-    fn assertion(loaded: &Arc<LoadedFile>, file: &Arc<str>, index: usize) -> Self {
-        Test {
-            file: Arc::clone(file),
-            renamed: None,
-            ignored: false,
-            body: Body::Assertion(Arc::clone(loaded), index),
-        }
+    /// The tests of a loaded file: its checks', then its assertions'.
+    fn of(loaded: &Arc<LoadedFile>) -> impl Iterator<Item = Test> + '_ {
+        let (checks, assertions) = (loaded.file.checks.len(), loaded.file.assertions.len());
+        // The loader's limit on cases keeps every index within 32 bits.
+        let index = |index: usize| u32::try_from(index).expect("a file's cases are limited");
+        let checks = (0..checks).map(move |at| Body::Check(Arc::clone(loaded), index(at)));
+        let assertions =
+            (0..assertions).map(move |at| Body::Assertion(Arc::clone(loaded), index(at)));
+        checks.chain(assertions).map(|body| Test { body })
     }
 
     fn load_failure(error: LoadError) -> Self {
+        let name = escaped(error.file()).into();
         Test {
-            file: escaped(error.file()).into(),
-            renamed: None,
-            ignored: false,
-            body: Body::LoadFailure(Arc::new(error)),
+            body: Body::LoadFailure(Arc::new(FailedFile { error, name })),
         }
+    }
+
+    /// Marked `ignore: true`.
+    pub fn is_ignored(&self) -> bool {
+        matches!(self.checked(), Some((_, Checked::Check(check))) if check.ignore)
     }
 
     /// `file::case name`: the file's display name and the case's name, escaped (one line of
@@ -176,7 +174,7 @@ impl Test {
 
     /// Writes [`Test::name`] into `out`, after what it holds.
     pub fn write_name(&self, out: &mut String) {
-        out.push_str(&self.file);
+        out.push_str(self.file());
         if !matches!(self.body, Body::LoadFailure(_)) {
             out.push_str("::");
             out.push_str(&self.case_name());
@@ -186,29 +184,28 @@ impl Test {
     /// The test's name within its file, as shown after `file::` (the file's name for a file
     /// that did not load).
     pub fn case_name(&self) -> Cow<'_, str> {
-        if let Some(renamed) = &self.renamed {
-            return Cow::Borrowed(renamed);
-        }
-        match self.checked() {
-            Some((_, Checked::Check(check))) => shown(&check.name),
-            Some((_, Checked::Assertion(assertion))) => {
-                let name = format!("access: {}", assertion.subject.describe());
-                Cow::Owned(shown(&name).into_owned())
+        match &self.body {
+            Body::Check(loaded, index) => loaded.case_name(*index as usize),
+            Body::Assertion(loaded, index) => {
+                loaded.case_name(loaded.file.checks.len() + *index as usize)
             }
-            None => Cow::Borrowed(&self.file),
+            Body::LoadFailure(failed) => Cow::Borrowed(&failed.name),
         }
     }
 
     /// The file's display name, escaped.
     pub fn file(&self) -> &str {
-        &self.file
+        match &self.body {
+            Body::Check(loaded, _) | Body::Assertion(loaded, _) => &loaded.name,
+            Body::LoadFailure(failed) => &failed.name,
+        }
     }
 
     /// The 1-based line and column where the test stands in its file.
     pub fn line_column(&self) -> (usize, usize) {
         match (self.checked(), &self.body) {
             (Some((loaded, checked)), _) => loaded.file.source.line_column(checked.span().start),
-            (None, Body::LoadFailure(error)) => error.line_column().unwrap_or((1, 1)),
+            (None, Body::LoadFailure(failed)) => failed.error.line_column().unwrap_or((1, 1)),
             (None, _) => unreachable!("only a file that did not load checks nothing"),
         }
     }
@@ -225,11 +222,12 @@ impl Test {
     fn checked(&self) -> Option<(&Arc<LoadedFile>, Checked<'_>)> {
         match &self.body {
             Body::Check(loaded, index) => {
-                Some((loaded, Checked::Check(&loaded.file.checks[*index])))
+                Some((loaded, Checked::Check(&loaded.file.checks[*index as usize])))
             }
-            Body::Assertion(loaded, index) => {
-                Some((loaded, Checked::Assertion(&loaded.file.assertions[*index])))
-            }
+            Body::Assertion(loaded, index) => Some((
+                loaded,
+                Checked::Assertion(&loaded.file.assertions[*index as usize]),
+            )),
             Body::LoadFailure(_) => None,
         }
     }
@@ -253,17 +251,19 @@ impl Test {
     /// Runs the test.
     pub fn run(&self) -> TestResult {
         match &self.body {
-            Body::Check(loaded, index) => run::run_check(loaded, &loaded.file.checks[*index]),
-            Body::Assertion(loaded, index) => {
-                run::run_assertion(loaded, &loaded.file.assertions[*index])
+            Body::Check(loaded, index) => {
+                run::run_check(loaded, &loaded.file.checks[*index as usize])
             }
-            Body::LoadFailure(error) => TestResult {
+            Body::Assertion(loaded, index) => {
+                run::run_assertion(loaded, &loaded.file.assertions[*index as usize])
+            }
+            Body::LoadFailure(failed) => TestResult {
                 passed: false,
                 expected: "load".into(),
                 actual: "error".into(),
                 code: None,
                 semantics: None,
-                failure: Some(FileDiagnostic::clone(error)),
+                failure: Some(FileDiagnostic::clone(&failed.error)),
             },
         }
     }

@@ -31,7 +31,7 @@ impl Selection {
     }
 
     fn selects(&self, test: &Test) -> bool {
-        if self.ignored && !test.ignored {
+        if self.ignored && !test.is_ignored() {
             return false;
         }
         if self.filter.is_none() && self.skip.is_empty() {
@@ -45,7 +45,7 @@ impl Selection {
     }
 
     fn runs(&self, test: &Test) -> bool {
-        !test.ignored || self.ignored || self.include_ignored
+        !test.is_ignored() || self.ignored || self.include_ignored
     }
 }
 
