@@ -175,7 +175,7 @@ impl FileDiagnostic {
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let source = self.details.source.as_ref()?;
         let (span, _) = self.details.labels.first()?;
-        Some(source.line_column(span.start))
+        Some(source.line_column(span.start()))
     }
 }
 

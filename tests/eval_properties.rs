@@ -60,9 +60,9 @@ proptest! {
     fn parse_never_panics_and_explains_every_rejection(text in prop_oneof![any::<String>(), token_soup()]) {
         if let Err(error) = parse(&text) {
             prop_assert_ne!(error.kind(), &SyntaxErrorKind::Unexpected);
-            prop_assert!(error.span().end <= text.len());
-            prop_assert!(text.is_char_boundary(error.span().start));
-            prop_assert!(text.is_char_boundary(error.span().end));
+            prop_assert!(error.span().end() <= text.len());
+            prop_assert!(text.is_char_boundary(error.span().start()));
+            prop_assert!(text.is_char_boundary(error.span().end()));
         }
     }
 

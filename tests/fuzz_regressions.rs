@@ -59,8 +59,13 @@ fn query_inputs_keep_the_fuzz_targets_properties() {
                 }
                 Err(error) => {
                     let span = error.span();
-                    assert!(span.start <= span.end && span.end <= text.len(), "{text:?}");
-                    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                    assert!(
+                        span.start() <= span.end() && span.end() <= text.len(),
+                        "{text:?}"
+                    );
+                    assert!(
+                        text.is_char_boundary(span.start()) && text.is_char_boundary(span.end())
+                    );
                 }
             }
             let run = support::cli::permspec_with_input(&["parse"], text);

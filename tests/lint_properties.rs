@@ -26,7 +26,7 @@ fn flagged(code: &str, grants: &[String], catalog: &[String]) -> Vec<String> {
                 .iter()
                 .filter(|finding| finding.rule.code == code)
                 .map(|finding| {
-                    let quoted = &file.source.text()[finding.span.start..finding.span.end];
+                    let quoted = &file.source.text()[finding.span.range()];
                     serde_json::from_str::<String>(quoted).unwrap()
                 })
         })

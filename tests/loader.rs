@@ -37,7 +37,7 @@ fn every_node_keeps_its_span() {
         .load(Path::new("policies/documents.yaml"))
         .unwrap();
     let text = file.source.text();
-    let at = |span: permspec::span::Span| &text[span.start..span.end];
+    let at = |span: permspec::span::Span| &text[span.range()];
     let policy = &file.policy;
 
     let admin = policy
@@ -70,7 +70,7 @@ fn every_node_keeps_its_span() {
         .find(|(c, _)| c.name == "malformed query is rejected")
         .unwrap();
     assert_eq!(at(query.span), "\"documents.read AND\"");
-    assert_eq!(query.offset, Some(query.span.start + 1));
+    assert_eq!(query.offset, Some(query.span.start() + 1));
     assert_eq!(at(case.key.span), "alice");
     assert_eq!(case.expect.value, Expectation::Same(Expect::Error));
 }
@@ -87,8 +87,8 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
         .map(|(c, query)| {
             (
                 c.name.as_str(),
-                &text[c.key.span.start..c.key.span.end],
-                &text[query.span.start..query.span.end],
+                &text[c.key.span.range()],
+                &text[query.span.range()],
             )
         })
         .collect();
@@ -150,7 +150,7 @@ fn spans_are_bytes_even_after_non_ascii_text() {
     .unwrap();
     let file = Loader::default().load(&path).unwrap();
     let span = file.policy.roles[0].permissions[0].span;
-    assert_eq!(&file.source.text()[span.start..span.end], "documents.read");
+    assert_eq!(&file.source.text()[span.range()], "documents.read");
 }
 
 #[test]

@@ -16,8 +16,8 @@ fuzz_target!(|text: &str| {
         }
         Err(error) => {
             let span = error.span();
-            assert!(span.start <= span.end && span.end <= text.len());
-            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            assert!(span.start() <= span.end() && span.end() <= text.len());
+            assert!(text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()));
         }
     }
 });

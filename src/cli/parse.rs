@@ -100,7 +100,7 @@ fn error_json(error: &SyntaxError) -> serde_json::Value {
         "ok": false,
         "error": {
             "message": error.to_string(),
-            "offset": error.span().start,
+            "offset": error.span().start(),
             "length": error.span().len(),
         }
     })

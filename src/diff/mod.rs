@@ -853,7 +853,7 @@ fn side_findings(
             let node = finding
                 .source
                 .text()
-                .get(finding.span.start..finding.span.end)
+                .get(finding.span.range())
                 .unwrap_or_default();
             let identity = (name.to_owned(), finding.rule.code, owner, node.to_owned());
             (identity, finding)

@@ -117,7 +117,7 @@ impl Drift {
 pub fn drift(committed: &Policy, live: &Policy) -> Drift {
     let (keys_then, keys_now) = (api_keys(committed), api_keys(live));
     let (roles_then, roles_now) = (by_name(&committed.roles), by_name(&live.roles));
-    let line = |spanned: &Spanned<String>| committed.source.line_column(spanned.span.start).0;
+    let line = |spanned: &Spanned<String>| committed.source.line_column(spanned.span.start()).0;
     let mut drift = Drift {
         catalog: live
             .catalog

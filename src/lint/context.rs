@@ -277,7 +277,7 @@ impl<'a> LintContext<'a> {
     pub fn queries(&self) -> Vec<&'a QueryText> {
         let mut seen = FxHashSet::default();
         (self.file.queries())
-            .filter(|query| seen.insert((query.span.start, query.text.as_str())))
+            .filter(|query| seen.insert((query.span.start(), query.text.as_str())))
             .collect()
     }
 }

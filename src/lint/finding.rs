@@ -107,12 +107,12 @@ impl Finding {
 
     /// 1-based line and column of the node.
     pub fn line_column(&self) -> (usize, usize) {
-        self.source.line_column(self.span.start)
+        self.source.line_column(self.span.start())
     }
 
     /// 1-based line and column one past the node's end.
     pub fn end_line_column(&self) -> (usize, usize) {
-        self.source.line_column(self.span.end)
+        self.source.line_column(self.span.end())
     }
 
     /// The finding as a miette diagnostic.

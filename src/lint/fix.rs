@@ -54,7 +54,7 @@ impl Fix {
     /// Replaces the scalar at `node` (a grant) by `value`, written in the scalar's own
     /// quoting style. It grants something else, so it is unsafe.
     pub fn replace_grant(text: &str, node: Span, value: &str, description: String) -> Fix {
-        let written = scalar_like(&text[node.start..node.end], value);
+        let written = scalar_like(&text[node.range()], value);
         Fix {
             safety: Safety::Unsafe,
             ..Fix::single(description, node, written)
@@ -66,9 +66,9 @@ impl Fix {
     pub fn remove_item(text: &str, item: Span, description: String) -> Option<Fix> {
         match layout(text, item)? {
             Layout::Block { line } => {
-                let end = text[item.end..]
+                let end = text[item.end()..]
                     .find('\n')
-                    .map_or(text.len(), |newline| item.end + newline + 1);
+                    .map_or(text.len(), |newline| item.end() + newline + 1);
                 Some(Fix::single(
                     description,
                     Span::new(line, end),
@@ -80,9 +80,9 @@ impl Fix {
                     (_, b',') => {
                         let rest = &text[after + 1..];
                         let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-                        Span::new(item.start, after + 1 + spaces)
+                        Span::new(item.start(), after + 1 + spaces)
                     }
-                    (b',', b']') => Span::new(before, item.end),
+                    (b',', b']') => Span::new(before, item.end()),
                     _ => return None,
                 };
                 Some(Fix::single(
@@ -101,7 +101,7 @@ impl Fix {
         values: &[&str],
         description: String,
     ) -> Option<Fix> {
-        let original = &text[item.start..item.end];
+        let original = &text[item.range()];
         let written: Vec<String> = values
             .iter()
             .map(|value| scalar_like(original, value))
@@ -109,20 +109,20 @@ impl Fix {
         let (first, rest) = written.split_first()?;
         match layout(text, item)? {
             Layout::Block { line } => {
-                let end = line_end(text, item.end);
-                let prefix = &text[line..item.start];
+                let end = line_end(text, item.end());
+                let prefix = &text[line..item.start()];
                 let newline = if text[end..].starts_with('\r') {
                     "\r\n"
                 } else {
                     "\n"
                 };
-                let mut replacement = format!("{first}{}", &text[item.end..end]);
+                let mut replacement = format!("{first}{}", &text[item.end()..end]);
                 for value in rest {
                     replacement.push_str(&format!("{newline}{prefix}{value}"));
                 }
                 Some(Fix::single(
                     description,
-                    Span::new(item.start, end),
+                    Span::new(item.start(), end),
                     replacement,
                 ))
             }
@@ -144,11 +144,11 @@ impl Fix {
         values: &[&str],
         description: String,
     ) -> Option<Fix> {
-        let field = text[..first.start].rfind(':').unwrap_or(first.start);
-        if text[first.start..].starts_with('*') || text[field..last.end].contains('&') {
+        let field = text[..first.start()].rfind(':').unwrap_or(first.start());
+        if text[first.start()..].starts_with('*') || text[field..last.end()].contains('&') {
             return None;
         }
-        let original = &text[first.start..first.end];
+        let original = &text[first.range()];
         let written: Vec<String> = values
             .iter()
             .map(|value| scalar_like(original, value))
@@ -156,13 +156,17 @@ impl Fix {
         let replacement = match layout(text, first)? {
             Layout::Block { line } => {
                 let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-                written.join(&format!("{newline}{}", &text[line..first.start]))
+                written.join(&format!("{newline}{}", &text[line..first.start()]))
             }
             Layout::Flow { .. } => written.join(", "),
         };
         (!written.is_empty()).then(|| Fix {
             safety: Safety::Unsafe,
-            ..Fix::single(description, Span::new(first.start, last.end), replacement)
+            ..Fix::single(
+                description,
+                Span::new(first.start(), last.end()),
+                replacement,
+            )
         })
     }
 }
@@ -177,21 +181,21 @@ enum Layout {
 }
 
 fn layout(text: &str, node: Span) -> Option<Layout> {
-    let line = text[..node.start]
+    let line = text[..node.start()]
         .rfind('\n')
         .map_or(0, |newline| newline + 1);
-    let prefix = text[line..node.start].trim_end_matches([' ', '\t']);
+    let prefix = text[line..node.start()].trim_end_matches([' ', '\t']);
     if let Some(indent) = prefix.strip_suffix('-')
         && indent.trim_start_matches([' ', '\t']).is_empty()
     {
-        let rest = text[node.end..line_end(text, node.end)].trim_start_matches([' ', '\t']);
+        let rest = text[node.end()..line_end(text, node.end())].trim_start_matches([' ', '\t']);
         return (rest.is_empty() || rest.starts_with('#')).then_some(Layout::Block { line });
     }
-    let before = text[..node.start].trim_end_matches([' ', '\t', '\r', '\n']);
+    let before = text[..node.start()].trim_end_matches([' ', '\t', '\r', '\n']);
     match before.as_bytes().last()? {
         b'[' | b',' => {
-            let after_text = &text[node.end..];
-            let after = node.end + after_text.len()
+            let after_text = &text[node.end()..];
+            let after = node.end() + after_text.len()
                 - after_text.trim_start_matches([' ', '\t', '\r', '\n']).len();
             matches!(text.as_bytes().get(after), Some(b',' | b']')).then_some(Layout::Flow {
                 before: before.len() - 1,
@@ -205,12 +209,12 @@ fn layout(text: &str, node: Span) -> Option<Layout> {
 /// `span` widened to whole lines, with the line break, when nothing but blanks shares its
 /// first and last line.
 fn whole_lines(text: &str, span: Span) -> Span {
-    let start = text[..span.start]
+    let start = text[..span.start()]
         .rfind('\n')
         .map_or(0, |newline| newline + 1);
-    let end = line_end(text, span.end);
+    let end = line_end(text, span.end());
     let blank = |part: &str| part.trim_matches([' ', '\t', '\r']).is_empty();
-    if blank(&text[start..span.start]) && blank(&text[span.end..end]) && end < text.len() {
+    if blank(&text[start..span.start()]) && blank(&text[span.end()..end]) && end < text.len() {
         Span::new(
             start,
             end + text[end..].find('\n').map_or(0, |newline| newline + 1),
@@ -249,7 +253,7 @@ fn scalar_like(original: &str, value: &str) -> String {
 /// already taken counts as applied: both findings are fixed by the same change.
 pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
-    order.sort_by_key(|&index| fixes[index].edits.first().map(|edit| edit.span.start));
+    order.sort_by_key(|&index| fixes[index].edits.first().map(|edit| edit.span.start()));
     let mut taken: Vec<&Edit> = Vec::new();
     let mut applied = vec![false; fixes.len()];
     for index in order {
@@ -264,20 +268,20 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
             applied[index] = true;
         }
     }
-    taken.sort_by_key(|edit| edit.span.start);
+    taken.sort_by_key(|edit| edit.span.start());
     let mut fixed = String::with_capacity(text.len());
     let mut copied = 0;
     for edit in taken {
-        fixed.push_str(&text[copied..edit.span.start]);
+        fixed.push_str(&text[copied..edit.span.start()]);
         fixed.push_str(&edit.replacement);
-        copied = edit.span.end;
+        copied = edit.span.end();
     }
     fixed.push_str(&text[copied..]);
     (fixed, applied)
 }
 
 fn overlaps(a: Span, b: Span) -> bool {
-    (a.start < b.end && b.start < a.end) || a.start == b.start
+    (a.start() < b.end() && b.start() < a.end()) || a.start() == b.start()
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn lint_query_file(
             Err(error) => errors.push(syntax_diagnostic(source, &text, &error)),
         }
     }
-    findings.sort_by_key(|finding| (finding.span.start, finding.rule.code));
+    findings.sort_by_key(|finding| (finding.span.start(), finding.rule.code));
     let findings = FileFindings {
         source: source.clone(),
         findings,

@@ -127,7 +127,7 @@ pub fn lint_loaded(
     for group in &mut grouped {
         group
             .findings
-            .sort_by_key(|finding| (finding.span.start, finding.rule.code));
+            .sort_by_key(|finding| (finding.span.start(), finding.rule.code));
     }
     grouped
 }

@@ -8,6 +8,7 @@ use super::nodes::span_of;
 use super::raw::RawFile;
 use crate::error_code::ErrorCode;
 use crate::input::ReadError;
+use crate::span::MAX_TEXT_BYTES;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::content::{self, ContentError, Mismatch};
@@ -31,19 +32,35 @@ pub(super) fn read_document(path: &Path, limits: &Limits) -> Result<Document, Lo
 pub(super) fn read_source(path: &Path, limits: &Limits) -> Result<Source, LoadError> {
     let name = Source::new(path, String::new()).name().to_owned();
     let text = crate::input::read_text(path, limits.file_bytes).map_err(|error| match error {
-        ReadError::TooLarge { limit } => LoadError::unreadable(
-            &name,
-            format!("`{name}` is over the limit on the size of a policy file ({limit} bytes)"),
-        )
-        .with_code(ErrorCode::PolicyLimit)
-        .with_help(format!(
-            "split the suite into several files (cases can refer to a shared policy with \
-             `policy:`), or {}",
-            Limit::FileBytes.how_to_raise(limit)
-        )),
+        ReadError::TooLarge { limit } => too_large(&name, limit),
         error => LoadError::unreadable(&name, format!("cannot read `{name}`: {error}")),
     })?;
     Ok(Source::new(path, text))
+}
+
+/// `text`, as if read from the file at `path` (made, not read, so not held to the limit
+/// on a file's size), unless it is too long for its spans to point into.
+pub(super) fn given_source(path: &Path, text: String) -> Result<Source, LoadError> {
+    if text.len() as u64 > MAX_TEXT_BYTES {
+        let name = Source::new(path, String::new()).name().to_owned();
+        let message = format!("`{name}` is longer than any text permspec reads (4 GiB)");
+        return Err(LoadError::unreadable(&name, message).with_code(ErrorCode::PolicyLimit));
+    }
+    Ok(Source::new(path, text))
+}
+
+/// The error for the file `name`, over the limit on the size of a policy file.
+fn too_large(name: &str, limit: u64) -> LoadError {
+    LoadError::unreadable(
+        name,
+        format!("`{name}` is over the limit on the size of a policy file ({limit} bytes)"),
+    )
+    .with_code(ErrorCode::PolicyLimit)
+    .with_help(format!(
+        "split the suite into several files (cases can refer to a shared policy with \
+         `policy:`), or {}",
+        Limit::FileBytes.how_to_raise(limit)
+    ))
 }
 
 /// The document `source` holds: its YAML parsed once into a tree with spans, and the
@@ -148,7 +165,7 @@ fn original_index(index: usize, section: &str, set_aside: &[(&str, usize)]) -> u
 /// Removes from `tree` the item of a section that holds `span`: the section, and the item's
 /// index in its list (a mapping's entries keep their names); `None` if no item holds it.
 fn set_aside_item_at(tree: &mut Node, span: Span) -> Option<(&'static str, Option<usize>)> {
-    let within = |outer: Span| outer.start <= span.start && span.end <= outer.end;
+    let within = |outer: Span| outer.start() <= span.start() && span.end() <= outer.end();
     let NodeKind::Mapping(sections) = &mut tree.kind else {
         return None;
     };
@@ -225,10 +242,10 @@ pub(super) fn refuse_nulls(
 fn structure_error(source: &Source, error: StructureError) -> LoadError {
     match error {
         StructureError::Syntax { message, at } => {
-            let bare_star = source.text()[at.start.min(source.text().len())..]
+            let bare_star = source.text()[at.start().min(source.text().len())..]
                 .trim_start()
                 .starts_with('*')
-                || source.text()[..at.start.min(source.text().len())]
+                || source.text()[..at.start().min(source.text().len())]
                     .trim_end()
                     .ends_with('*');
             let error = LoadError::at(

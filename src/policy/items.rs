@@ -287,11 +287,11 @@ fn expand_case<'a>(
 
 fn query_text(source: &Source, node: Option<&Node>, text: &str) -> QueryText {
     let span = span_of(node, Span::default());
-    let written = source.text().get(span.start..span.end).unwrap_or_default();
+    let written = source.text().get(span.range()).unwrap_or_default();
     let offset = if written == text {
-        Some(span.start)
+        Some(span.start())
     } else if written.len() == text.len() + 2 && written.get(1..written.len() - 1) == Some(text) {
-        Some(span.start + 1)
+        Some(span.start() + 1)
     } else {
         None
     };

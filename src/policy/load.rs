@@ -6,7 +6,9 @@
 use super::LoadError;
 use super::Source;
 use super::build_policy::build_policy;
-use super::document::{Document, parse_document, read_document, read_source, refuse_nulls};
+use super::document::{
+    Document, given_source, parse_document, read_document, read_source, refuse_nulls,
+};
 use super::file_errors::Errors;
 use super::items::Checking;
 use super::model::{Policy, TestFile};
@@ -56,7 +58,7 @@ impl Loader {
     /// Loads `text` as if it were the file at `path` (say, a fixed version not yet written),
     /// with the policy it tests.
     pub fn load_text(&self, path: &Path, text: String) -> Result<TestFile, LoadError> {
-        self.load_source(Source::new(path, text))
+        self.load_source(given_source(path, text)?)
     }
 
     /// A big file whose cases all build is read piece by piece; any other file, or any

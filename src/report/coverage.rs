@@ -21,7 +21,7 @@ pub fn coverage_text(policies: &[PolicyCoverage]) -> String {
                 percent([category]),
             ));
             for (item, span) in &category.never {
-                let (line, _) = policy.source.line_column(span.start);
+                let (line, _) = policy.source.line_column(span.start());
                 out.push_str(&format!("    never: {} (line {line})\n", escaped(item)));
             }
         }
@@ -54,7 +54,7 @@ pub fn coverage_json(policies: &[PolicyCoverage]) -> Value {
                         .never
                         .iter()
                         .map(|(item, span)| {
-                            let (line, column) = policy.source.line_column(span.start);
+                            let (line, column) = policy.source.line_column(span.start());
                             json!({"item": item, "line": line, "column": column})
                         })
                         .collect();

@@ -240,7 +240,7 @@ pub fn diff_text(diff: &Diff, renderer: &Renderer) -> String {
     if !diff.flips.is_empty() {
         out.push_str("\ncases whose decision flips\n");
         for flip in &diff.flips {
-            let (line, _) = flip.source.line_column(flip.span.start);
+            let (line, _) = flip.source.line_column(flip.span.start());
             let flipped = format!(
                 "{}:{line} {}: {} -> {}",
                 flip.source.name(),
@@ -305,7 +305,7 @@ pub fn diff_json(diff: &Diff) -> Value {
                                 .map(|via| {
                                     let (line, column) =
                                         policy.source.as_ref().map_or((0, 0), |source| {
-                                            source.line_column(via.span.start)
+                                            source.line_column(via.span.start())
                                         });
                                     json!({"grant": via.grant, "role": via.role,
                                            "line": line, "column": column})
@@ -341,7 +341,7 @@ pub fn diff_json(diff: &Diff) -> Value {
         .flips
         .iter()
         .map(|flip| {
-            let (line, column) = flip.source.line_column(flip.span.start);
+            let (line, column) = flip.source.line_column(flip.span.start());
             json!({"file": flip.source.name(), "case": flip.case, "line": line, "column": column,
                    "before": answer_json(&flip.before), "after": answer_json(&flip.after)})
         })

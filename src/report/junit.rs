@@ -90,7 +90,7 @@ fn mutation_suite(xml: &mut String, policy: &PolicyMutation) {
         policy.survived()
     );
     for mutant in &policy.mutants {
-        let (line, column) = policy.source.line_column(mutant.span.start);
+        let (line, column) = policy.source.line_column(mutant.span.start());
         let _ = write!(
             xml,
             "    <testcase name=\"{}\" classname=\"mutation testing of {}\" file=\"{}\" line=\"{line}\"",

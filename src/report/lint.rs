@@ -31,7 +31,7 @@ pub(crate) fn finding_json(finding: &Finding) -> Value {
         .related
         .iter()
         .map(|(span, label)| {
-            let (line, column) = finding.source.line_column(span.start);
+            let (line, column) = finding.source.line_column(span.start());
             json!({"line": line, "column": column, "label": escaped(label)})
         })
         .collect();
@@ -40,11 +40,11 @@ pub(crate) fn finding_json(finding: &Finding) -> Value {
             .edits
             .iter()
             .map(|edit| {
-                let (line, column) = finding.source.line_column(edit.span.start);
-                let (end_line, end_column) = finding.source.line_column(edit.span.end);
+                let (line, column) = finding.source.line_column(edit.span.start());
+                let (end_line, end_column) = finding.source.line_column(edit.span.end());
                 json!({"line": line, "column": column, "end_line": end_line,
-                       "end_column": end_column, "start": edit.span.start,
-                       "end": edit.span.end, "replacement": edit.replacement})
+                       "end_column": end_column, "start": edit.span.start(),
+                       "end": edit.span.end(), "replacement": edit.replacement})
             })
             .collect();
         json!({"description": escaped(&fix.description), "safety": fix.safety, "edits": edits})
@@ -105,7 +105,7 @@ pub fn sarif(
                 .map(|(id, (span, label))| json!({
                     "id": id,
                     "message": {"text": escaped(label)},
-                    "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start, span.end)},
+                    "physicalLocation": {"artifactLocation": artifact, "region": sarif_region(finding, span.start(), span.end())},
                 }))
                 .collect();
             // Code scanning offers its fixes to be applied: only those that keep every decision.
@@ -118,7 +118,7 @@ pub fn sarif(
                         .edits
                         .iter()
                         .map(|edit| json!({
-                            "deletedRegion": {"byteOffset": edit.span.start, "byteLength": edit.span.len()},
+                            "deletedRegion": {"byteOffset": edit.span.start(), "byteLength": edit.span.len()},
                             "insertedContent": {"text": edit.replacement},
                         }))
                         .collect();
@@ -136,7 +136,7 @@ pub fn sarif(
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": artifact,
-                        "region": sarif_region(finding, finding.span.start, finding.span.end),
+                        "region": sarif_region(finding, finding.span.start(), finding.span.end()),
                     }
                 }],
                 "relatedLocations": related,

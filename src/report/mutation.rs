@@ -54,7 +54,7 @@ pub fn mutation_json(policies: &[PolicyMutation]) -> Value {
                 .mutants
                 .iter()
                 .map(|mutant| {
-                    let (line, column) = policy.source.line_column(mutant.span.start);
+                    let (line, column) = policy.source.line_column(mutant.span.start());
                     let mut value = json!({"mutation": mutant.description, "line": line,
                                            "column": column});
                     match &mutant.fate {

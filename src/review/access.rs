@@ -63,7 +63,7 @@ pub(crate) fn of_policy(loaded: &LoadedFile, name: &str, input: &Input<'_>) -> P
                 name: key.name.value.clone(),
                 kind: kind_name(key.kind),
                 description: key.description.clone(),
-                line: policy.source.line_column(key.name.span.start).0,
+                line: policy.source.line_column(key.name.span.start()).0,
                 state: KeyState::of(policy, key, input.generated),
                 expires: key.expires.as_ref().map(|at| at.value.to_string()),
                 roles: key.roles.iter().map(|role| role.value.clone()).collect(),
@@ -288,7 +288,7 @@ fn role_rows(policy: &Policy, name: &str, reach: &Reach<'_>) -> Vec<RoleRow> {
                 policy: name.to_owned(),
                 name: role.name.value.clone(),
                 description: role.description.clone(),
-                line: policy.source.line_column(role.name.span.start).0,
+                line: policy.source.line_column(role.name.span.start()).0,
                 grants: role
                     .permissions
                     .iter()

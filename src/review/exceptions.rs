@@ -29,7 +29,7 @@ pub(crate) fn of_policy(policy: &Policy, name: &str) -> Vec<ExceptionRow> {
                     .until
                     .as_ref()
                     .map(|until| until.value.to_string()),
-                line: policy.source.line_column(suppression.span.start).0,
+                line: policy.source.line_column(suppression.span.start()).0,
             },
         )
         .collect()

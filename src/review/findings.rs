@@ -36,7 +36,7 @@ pub fn with_findings(
         let name = (review.names.get(file.source.path()).cloned())
             .unwrap_or_else(|| file.source.name().to_owned());
         for finding in &file.findings {
-            let (line, column) = file.source.line_column(finding.span.start);
+            let (line, column) = file.source.line_column(finding.span.start());
             let owner = finding
                 .owner
                 .zip(policy)

@@ -36,7 +36,7 @@ pub(crate) fn of_policy(loaded: &LoadedFile, name: &str, now: Timestamp) -> Vec<
             RootKeyRow {
                 policy: name.to_owned(),
                 key: key.name.value.clone(),
-                line: policy.source.line_column(key.name.span.start).0,
+                line: policy.source.line_column(key.name.span.start()).0,
                 state: KeyState::of(policy, key, now),
                 flags: Vec::new(),
                 routes,

@@ -204,7 +204,7 @@ impl Test {
     /// The 1-based line and column where the test stands in its file.
     pub fn line_column(&self) -> (usize, usize) {
         match (self.checked(), &self.body) {
-            (Some((loaded, checked)), _) => loaded.file.source.line_column(checked.span().start),
+            (Some((loaded, checked)), _) => loaded.file.source.line_column(checked.span().start()),
             (None, Body::LoadFailure(failed)) => failed.error.line_column().unwrap_or((1, 1)),
             (None, _) => unreachable!("only a file that did not load checks nothing"),
         }

@@ -2,6 +2,7 @@
 //! nests, how far its aliases expand, and how many cases it holds. Each can be raised in
 //! the `[limits]` section of `permspec.toml`.
 
+use crate::span::MAX_TEXT_BYTES;
 use serde::Deserialize;
 
 /// The bounds the loader enforces, per file.
@@ -20,6 +21,9 @@ pub struct Limits {
 
 /// YAML nesting past this cannot be allowed: the YAML deserializer stops at 128 levels.
 pub(crate) const MAX_YAML_DEPTH: usize = 120;
+
+/// More cases than this cannot be allowed: a run numbers a file's cases in 32 bits.
+pub(crate) const MAX_CASES: usize = u32::MAX as usize;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -64,7 +68,12 @@ impl Limit {
                 current.saturating_mul(2).min(MAX_YAML_DEPTH as u64),
                 format!(" (at most {MAX_YAML_DEPTH})"),
             ),
-            _ => (current.saturating_mul(2), String::new()),
+            Limit::FileBytes => (current.saturating_mul(2).min(MAX_TEXT_BYTES), String::new()),
+            Limit::Cases => (
+                current.saturating_mul(2).min(MAX_CASES as u64),
+                String::new(),
+            ),
+            Limit::AliasExpansion => (current.saturating_mul(2), String::new()),
         };
         format!(
             "raise the limit (now {current}) in `permspec.toml` under `[limits]`: `{} = {suggested}`{ceiling}",
@@ -89,10 +98,21 @@ pub enum LimitsError {
         /// The depth asked for.
         given: usize,
     },
+    /// A file size or a count of cases beyond what permspec can number.
+    #[error("`limits.{setting}` can be at most {most}, not {given}")]
+    TooLarge {
+        /// The setting, as `permspec.toml` names it.
+        setting: &'static str,
+        /// The largest value allowed.
+        most: u64,
+        /// The value asked for.
+        given: u64,
+    },
 }
 
 impl Limits {
-    /// Checks settings read from a file: every limit at least 1, YAML depth within reach.
+    /// Checks settings read from a file: every limit at least 1, YAML depth within reach,
+    /// files and cases few enough to number (spans and tests count in 32 bits).
     pub fn validate(&self) -> Result<(), LimitsError> {
         let values = [
             (Limit::FileBytes, self.file_bytes),
@@ -110,7 +130,18 @@ impl Limits {
                 given: self.yaml_depth,
             });
         }
-        Ok(())
+        let largest = [
+            (Limit::FileBytes, self.file_bytes, MAX_TEXT_BYTES),
+            (Limit::Cases, self.cases as u64, MAX_CASES as u64),
+        ];
+        match largest.into_iter().find(|(_, given, most)| given > most) {
+            Some((limit, given, most)) => Err(LimitsError::TooLarge {
+                setting: limit.setting(),
+                most,
+                given,
+            }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -133,6 +164,20 @@ mod tests {
             yaml_depth: 500,
             ..Limits::default()
         };
+        let huge = Limits {
+            file_bytes: 1 << 32,
+            ..Limits::default()
+        };
+        assert_eq!(
+            huge.validate().unwrap_err().to_string(),
+            "`limits.file-bytes` can be at most 4294967295, not 4294967296"
+        );
+        let largest = Limits {
+            file_bytes: u32::MAX.into(),
+            cases: u32::MAX as usize,
+            ..Limits::default()
+        };
+        assert_eq!(largest.validate(), Ok(()));
         assert!(
             deep.validate()
                 .unwrap_err()

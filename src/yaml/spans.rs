@@ -78,15 +78,15 @@ impl Node {
     /// Where a report about this node points: the deepest key or node that starts where it
     /// starts (a block mapping's first key, say), or the empty span at its start.
     pub fn head_span(&self) -> Span {
-        self.starting_at(self.span.start)
-            .unwrap_or(Span::new(self.span.start, self.span.start))
+        self.starting_at(self.span.start())
+            .unwrap_or(Span::new(self.span.start(), self.span.start()))
     }
 
     /// The deepest key or non-empty node under this one that starts at `offset`.
     pub(super) fn starting_at(&self, offset: usize) -> Option<Span> {
         match &self.kind {
             NodeKind::Mapping(entries) => entries.values().find_map(|(key, value)| {
-                if key.start == offset {
+                if key.start() == offset {
                     Some(*key)
                 } else {
                     value.starting_at(offset)
@@ -95,7 +95,7 @@ impl Node {
             NodeKind::Sequence(items) => items.iter().find_map(|item| item.starting_at(offset)),
             _ => None,
         }
-        .or((self.span.start == offset && !self.span.is_empty()).then_some(self.span))
+        .or((self.span.start() == offset && !self.span.is_empty()).then_some(self.span))
     }
 }
 
@@ -564,10 +564,7 @@ mod tests {
         let NodeKind::Sequence(items) = &root.get("p").unwrap().kind else {
             panic!("not a sequence");
         };
-        items
-            .iter()
-            .map(|item| &text[item.span.start..item.span.end])
-            .collect()
+        items.iter().map(|item| &text[item.span.range()]).collect()
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub fn read_parts<'t>(
     };
     // A block mapping opens at its first key; in a flow mapping (`{…}`) the list's `-`
     // lines would not be list items at all.
-    if sections.values().next().map(|(key, _)| key.start) != Some(rest.span.start) {
+    if sections.values().next().map(|(key, _)| key.start()) != Some(rest.span.start()) {
         return None;
     }
     match sections.get("cases") {
@@ -260,8 +260,7 @@ mod tests {
         let mut items = Vec::new();
         let mut span = Span::new(pieces.cut.list.end, pieces.cut.list.end);
         for (piece_span, piece_items) in read.into_iter().collect::<Option<Vec<_>>>()? {
-            span.start = span.start.min(piece_span.start);
-            span.end = piece_span.end;
+            span = Span::new(span.start().min(piece_span.start()), piece_span.end());
             items.extend(piece_items);
         }
         if let NodeKind::Mapping(sections) = &mut root.kind

@@ -45,7 +45,7 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
     let texts = allowed_cases
         .map(|(_, query)| query)
         .chain(granted_access)
-        .filter(|text| seen.insert((text.span.start, text.text.as_str())));
+        .filter(|text| seen.insert((text.span.start(), text.text.as_str())));
     let mut holders = Holders::new(cx);
     for text in texts {
         let Some(parsed) = cx.parsed(text) else {
