@@ -109,6 +109,7 @@ pub mod policy;
 pub mod printable;
 pub mod query;
 mod render;
+mod repeated_names;
 pub mod report;
 pub mod review;
 pub mod runner;

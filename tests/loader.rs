@@ -3,6 +3,7 @@
 
 use permspec::policy::{Expect, Expectation, KeyKind, Loader, SharedResolution, Subject};
 use permspec::report::Renderer;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -67,7 +68,7 @@ fn every_node_keeps_its_span() {
 
     let (case, query) = file
         .query_checks()
-        .find(|(c, _)| c.name == "malformed query is rejected")
+        .find(|(c, _)| c.name() == "malformed query is rejected")
         .unwrap();
     assert_eq!(at(query.span), "\"documents.read AND\"");
     assert_eq!(query.offset, Some(query.span.start() + 1));
@@ -81,16 +82,19 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
         .load(Path::new("examples/findings/documents.yaml"))
         .unwrap();
     let text = file.source.text();
-    let staff: Vec<(&str, &str, &str)> = file
+    let named: Vec<(Cow<str>, &str, &str)> = file
         .query_checks()
-        .filter(|(c, _)| c.name.starts_with("staff can read"))
+        .filter(|(c, _)| c.name().starts_with("staff can read"))
         .map(|(c, query)| {
             (
-                c.name.as_str(),
+                c.name(),
                 &text[c.key.span.range()],
                 &text[query.span.range()],
             )
         })
+        .collect();
+    let staff: Vec<(&str, &str, &str)> = (named.iter())
+        .map(|(name, key, query)| (name.as_ref(), *key, *query))
         .collect();
     assert_eq!(
         staff,
@@ -122,7 +126,7 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
         .iter()
         .find(|c| c.key.value == "contractor")
         .unwrap();
-    assert_eq!(derived.name, "contractor: admin OR documents.delete");
+    assert_eq!(derived.name(), "contractor: admin OR documents.delete");
 }
 
 #[test]
@@ -135,7 +139,7 @@ fn repeated_case_names_are_made_unique_in_file_order() {
     )
     .unwrap();
     let file = Loader::default().load(&path).unwrap();
-    let names: Vec<&str> = file.checks.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<_> = file.checks.iter().map(|c| c.name()).collect();
     assert_eq!(names, ["same", "same (2)"]);
 }
 
@@ -227,7 +231,7 @@ access:
     let file = Loader::default()
         .load_text(Path::new("mixed.yaml"), text.to_owned())
         .unwrap();
-    let checks: Vec<(&str, &str)> = (file.checks.iter())
+    let named: Vec<(Cow<str>, &str)> = (file.checks.iter())
         .map(|check| {
             let kind = match &check.subject {
                 Subject::Query(_) => "query",
@@ -235,8 +239,11 @@ access:
                 Subject::Route(_) => "route",
                 _ => "other",
             };
-            (check.name.as_str(), kind)
+            (check.name(), kind)
         })
+        .collect();
+    let checks: Vec<(&str, &str)> = (named.iter())
+        .map(|(name, kind)| (name.as_ref(), *kind))
         .collect();
     assert_eq!(
         checks,

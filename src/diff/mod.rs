@@ -801,7 +801,7 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
             let semantics = version.file.semantics;
             Answer::from(&asked.decide(&version.resolved, key, semantics, version.now))
         };
-        flip(&case.name, case.subject.span(), answer(old), answer(new));
+        flip(&case.name(), case.subject.span(), answer(old), answer(new));
     }
     for assertion in &new.file.assertions {
         let subject = &assertion.subject;

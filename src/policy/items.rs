@@ -257,11 +257,10 @@ fn expand_case<'a>(
     let mut cases = Vec::with_capacity(keys.len() * queries.len());
     for (key, key_node) in &keys {
         for (query, query_node) in &queries {
-            let name = match &raw.name {
-                Some(name) if expanded => format_compact!("{name} [{key}: {query}]"),
-                Some(name) => name.as_str().into(),
-                None => format_compact!("{key}: {query}"),
-            };
+            let name = raw.name.as_ref().map(|name| match expanded {
+                true => format_compact!("{name} [{key}: {query}]"),
+                false => name.as_str().into(),
+            });
             cases.push(Check {
                 name,
                 key: Spanned {

@@ -6,6 +6,7 @@ use crate::eval::{Code, Semantics};
 use crate::span::Span;
 use compact_str::CompactString;
 use jiff::Timestamp;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A value and the span of the YAML node it was read from.
@@ -323,8 +324,9 @@ pub enum Pin {
 /// One expected outcome: what `key` is expected to get when it asks `subject`.
 #[derive(Debug)]
 pub struct Check {
-    /// The test's name within its file: as written, or derived from key and subject.
-    pub name: CompactString,
+    /// The test's name within its file as written (numbered when it repeats another's);
+    /// `None` for a name derived from key and subject when asked ([`Check::name`]).
+    pub name: Option<CompactString>,
     /// The key that asks.
     pub key: Spanned<CompactString>,
     /// What it asks.
@@ -340,6 +342,16 @@ pub struct Check {
 }
 
 impl Check {
+    /// The test's name within its file: as written, or `key: subject`.
+    pub fn name(&self) -> Cow<'_, str> {
+        let key = &self.key.value;
+        match (&self.name, &self.subject) {
+            (Some(name), _) => Cow::Borrowed(name),
+            (None, Subject::Query(query)) => Cow::Owned(format!("{key}: {}", query.text)),
+            (None, subject) => Cow::Owned(format!("{key}: {}", subject.describe())),
+        }
+    }
+
     /// The decision code pinned, if any.
     pub fn code(&self) -> Option<Spanned<Code>> {
         match self.pin? {

@@ -542,14 +542,12 @@ pub fn checks(
     keys.into_iter()
         .map(|key| {
             root_key(source, policy, &key)?;
-            let derived = format!("{}: {}", key.value, subject.describe());
-            let name = match &raw.name {
-                Some(name) if expanded => format!("{name} [{derived}]"),
-                Some(name) => name.clone(),
-                None => derived,
-            };
+            let name = raw.name.as_ref().map(|name| match expanded {
+                true => format!("{name} [{}: {}]", key.value, subject.describe()).into(),
+                false => name.as_str().into(),
+            });
             Ok(Check {
-                name: name.into(),
+                name,
                 key: Spanned {
                     value: key.value.into(),
                     span: key.span,

@@ -10,11 +10,11 @@ use super::nodes::span_of;
 use super::raw::{OneOrMany, RawCase};
 use super::time::timestamp;
 use crate::error_code::ErrorCode;
+use crate::repeated_names::RepeatedNames;
 use crate::span::Span;
 use crate::yaml::content::{self};
 use crate::yaml::spans::Node;
 use crate::yaml::{Limit, Limits};
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The checks of one `cases:` item and how many the limit counts, if the item holds no
@@ -78,20 +78,10 @@ pub(super) fn complete_test_file(
 ) -> Result<TestFile, LoadError> {
     let Document { source, root, raw } = document;
     checks.shrink_to_fit();
-    // The repeats are found on the names as written, without copying any, then renamed.
-    let mut seen: FxHashMap<&str, usize> =
-        FxHashMap::with_capacity_and_hasher(checks.len(), Default::default());
-    let repeats: Vec<(usize, usize)> = (checks.iter().enumerate())
-        .filter_map(|(index, check)| {
-            let count = seen.entry(check.name.as_str()).or_default();
-            *count += 1;
-            (*count > 1).then_some((index, *count))
-        })
-        .collect();
-    drop(seen);
+    let repeats = RepeatedNames::new(checks.len(), |index| checks[index].name()).repeats();
     for (index, count) in repeats {
-        let name = &mut checks[index].name;
-        *name = compact_str::format_compact!("{name} ({count})");
+        let check = &mut checks[index];
+        check.name = Some(compact_str::format_compact!("{} ({count})", check.name()));
     }
 
     let access_node = root.get("access");

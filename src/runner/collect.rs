@@ -4,6 +4,7 @@
 use super::{Test, shown};
 use crate::eval::Semantics;
 use crate::policy::{Limits, Loader, Resolved, SharedResolution, TestFile};
+use crate::repeated_names::RepeatedNames;
 use jiff::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -49,7 +50,12 @@ impl LoadedFile {
             return Cow::Borrowed(renamed);
         }
         match self.file.checks.get(position) {
-            Some(check) => shown(&check.name),
+            Some(check) => match check.name() {
+                Cow::Borrowed(name) => shown(name),
+                // A derived name shown as it is needs no second copy.
+                Cow::Owned(name) if matches!(shown(&name), Cow::Borrowed(_)) => Cow::Owned(name),
+                Cow::Owned(name) => Cow::Owned(shown(&name).into_owned()),
+            },
             None => {
                 let assertion = &self.file.assertions[position - self.file.checks.len()];
                 let name = format!("access: {}", assertion.subject.describe());
@@ -110,30 +116,20 @@ impl LoadedFile {
     /// the first free ` (n)`. A filter must pick exactly one test, and a report tell them
     /// apart. The renamed tests, by position.
     fn named_apart(&self) -> FxHashMap<usize, Box<str>> {
-        let count = self.test_count();
-        let repeated: Vec<usize> = {
-            let mut seen: FxHashSet<Cow<'_, str>> =
-                FxHashSet::with_capacity_and_hasher(count, Default::default());
-            (0..count)
-                .filter(|&position| !seen.insert(self.case_name(position)))
-                .collect()
-        };
+        let names = RepeatedNames::new(self.test_count(), |position| self.case_name(position));
+        let repeated = names.repeats();
         let mut renamed = FxHashMap::default();
-        if repeated.is_empty() {
-            return renamed;
-        }
-        let mut taken: FxHashSet<String> = (0..count)
-            .map(|position| self.case_name(position).into_owned())
-            .collect();
+        // The names given, beside the file's own.
+        let mut taken: FxHashSet<String> = FxHashSet::default();
         // Where the search for a name's next free number starts: the numbers below it are
         // taken, so many names shown alike cost one search each, not one per name before.
         let mut next_free: FxHashMap<String, usize> = FxHashMap::default();
-        for position in repeated {
+        for (position, _) in repeated {
             let name = self.case_name(position).into_owned();
             let start = next_free.get(&name).copied().unwrap_or(2);
             let (number, unique) = (start..)
                 .map(|n| (n, format!("{name} ({n})")))
-                .find(|(_, candidate)| !taken.contains(candidate))
+                .find(|(_, candidate)| !taken.contains(candidate) && !names.contains(candidate))
                 .expect("some number is free");
             next_free.insert(name, number + 1);
             taken.insert(unique.clone());

@@ -159,7 +159,7 @@ fn rejected(
         .unwrap_or_default();
     places.diagnostic(
         ErrorCode::TestQueryRejected,
-        format!("case `{}`: the query is rejected: {problem}", case.name),
+        format!("case `{}`: the query is rejected: {problem}", case.name()),
         vec![
             help,
             "Unkey rejects such a query with a 400 error; write `expect: error` if that is the point of the case".to_owned(),
@@ -180,7 +180,7 @@ fn decision(loaded: &LoadedFile, case: &Check, decision: &KeyDecision) -> FileDi
     let actual = if decision.allowed() { "allow" } else { "deny" };
     let mut message = format!(
         "case `{}`: expected {}, got {actual} ({})",
-        case.name,
+        case.name(),
         case.expect.value.describe(),
         decision.code
     );
@@ -431,7 +431,7 @@ fn root_case(
     let actual = if outcome.allowed { "allow" } else { "deny" };
     let mut message = format!(
         "case `{}`: expected {}, got {actual} ({})",
-        case.name,
+        case.name(),
         case.expect.value.describe(),
         answer(outcome)
     );

@@ -119,9 +119,9 @@ fn flipped_cases(
             let file = cx.testing[at];
             let case = &file.checks[index];
             if std::ptr::eq(file, cx.file) {
-                format!("`{}`", case.name)
+                format!("`{}`", case.name())
             } else {
-                format!("`{}` in `{}`", case.name, file.source.name())
+                format!("`{}` in `{}`", case.name(), file.source.name())
             }
         })
         .collect()
