@@ -124,7 +124,7 @@ fn case_lists_expand_to_one_named_case_per_key_and_query() {
     let derived = file
         .checks
         .iter()
-        .find(|c| c.key.value == "contractor")
+        .find(|c| &*c.key.value == "contractor")
         .unwrap();
     assert_eq!(derived.name(), "contractor: admin OR documents.delete");
 }

@@ -604,7 +604,7 @@ fn allow_queries(key: &str, new: &Version, after: &Loaded) -> Vec<query::Query> 
         .flat_map(|version| version.file.query_checks())
         .filter(|(case, _)| {
             !case.ignore
-                && case.key.value == key
+                && &*case.key.value == key
                 && matchings
                     .iter()
                     .all(|&matching| case.expect.value.under(matching) == Expect::Allow)
@@ -785,7 +785,7 @@ fn case_flips(old: &Version, new: &Version) -> Vec<CaseFlip> {
     // cases are decided (the cost follows the change, not the size of the suite).
     let mut alike: HashMap<&str, bool> = HashMap::new();
     for case in &new.file.checks {
-        let key = case.key.value.as_str();
+        let key = &*case.key.value;
         // A root key's answer depends on more than its grants (the workspace, the APIs).
         if case.subject.query().is_some()
             && *alike

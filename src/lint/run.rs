@@ -82,7 +82,7 @@ pub fn lint_loaded(
         exercised
             .entry(file.policy.source.path().to_owned())
             .or_default()
-            .extend((file.checks.iter()).map(|check| check.key.value.as_str()));
+            .extend((file.checks.iter()).map(|check| &*check.key.value));
     }
 
     let mut grouped: Vec<FileFindings> = Vec::new();

@@ -13,15 +13,16 @@ use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::spans::Node;
 use compact_str::format_compact;
+use rustc_hash::FxHashMap;
 use smallvec::{SmallVec, smallvec};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// What a file's cases and assertions are checked against: its policy's keys.
 pub(super) struct Checking<'a> {
     pub source: &'a Source,
     pub policy: &'a Arc<Policy>,
-    key_names: HashSet<&'a str>,
+    /// The policy's key names, each shared by the checks that name it.
+    key_names: FxHashMap<&'a str, Arc<str>>,
 }
 
 impl<'a> Checking<'a> {
@@ -30,12 +31,17 @@ impl<'a> Checking<'a> {
         Checking {
             source,
             policy,
-            key_names: policy
-                .keys
-                .iter()
-                .map(|key| key.name.value.as_str())
+            key_names: (policy.keys.iter())
+                .map(|key| (key.name.value.as_str(), Arc::from(key.name.value.as_str())))
                 .collect(),
         }
+    }
+
+    /// The key name `name`, shared with the checks that name the same declared key.
+    fn shared_key(&self, name: &str) -> Arc<str> {
+        self.key_names
+            .get(name)
+            .map_or_else(|| name.into(), Arc::clone)
     }
 
     /// An error unless `key` is declared, or the case pins `NOT_FOUND` for an unknown key.
@@ -60,7 +66,7 @@ impl<'a> Checking<'a> {
     /// An error unless `key` is declared, with `otherwise` as the hint when no declared
     /// name is close.
     fn known(&self, key: Spanned<&str>, otherwise: &str) -> Result<(), LoadError> {
-        if self.key_names.contains(key.value) {
+        if self.key_names.contains_key(key.value) {
             return Ok(());
         }
         Err(LoadError::at(
@@ -71,7 +77,7 @@ impl<'a> Checking<'a> {
             "no such key in the policy",
         )
         .with_help(
-            did_you_mean(key.value, self.key_names.iter().copied())
+            did_you_mean(key.value, self.key_names.keys().copied())
                 .unwrap_or_else(|| otherwise.to_owned()),
         ))
     }
@@ -120,7 +126,7 @@ pub(super) fn build_case(
             )));
         }
     }
-    let checks = expand_case(source, item, raw_case, query);
+    let checks = expand_case(checking, item, raw_case, query);
     for check in &checks {
         let pinned_not_found = check
             .pin
@@ -227,7 +233,7 @@ pub(super) fn build_access(
 
 /// One check per key and query of a case whose `key` or `query` is a list.
 fn expand_case<'a>(
-    source: &Source,
+    checking: &Checking<'_>,
     item: Option<&'a Node>,
     raw: &'a RawCase,
     query: &'a OneOrMany,
@@ -264,10 +270,10 @@ fn expand_case<'a>(
             cases.push(Check {
                 name,
                 key: Spanned {
-                    value: (*key).into(),
+                    value: checking.shared_key(key),
                     span: span_of(*key_node, span),
                 },
-                subject: Subject::Query(query_text(source, *query_node, query)),
+                subject: Subject::Query(query_text(checking.source, *query_node, query)),
                 expect: Spanned {
                     value: raw.expect,
                     span: span_of(field("expect"), span),

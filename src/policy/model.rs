@@ -327,8 +327,8 @@ pub struct Check {
     /// The test's name within its file as written (numbered when it repeats another's);
     /// `None` for a name derived from key and subject when asked ([`Check::name`]).
     pub name: Option<CompactString>,
-    /// The key that asks.
-    pub key: Spanned<CompactString>,
+    /// The key that asks (its name shared with the other checks of a declared key).
+    pub key: Spanned<Arc<str>>,
     /// What it asks.
     pub subject: Subject,
     /// The verdict expected (one verdict for a root key's subject).

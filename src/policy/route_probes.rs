@@ -320,7 +320,7 @@ impl RouteProbes {
             };
             let request = &call.request;
             !case.ignore
-                && case.key.value == key
+                && &*case.key.value == key
                 && case.expect.value == Expectation::Same(Expect::Allow)
                 && call.route.value == probe.route.name
                 && probe

@@ -111,12 +111,7 @@ pub fn coverage(files: &[Arc<LoadedFile>], passed: &[Test]) -> Vec<PolicyCoverag
                 }
             }
             (_, Some(root)) => {
-                touch_root(
-                    loaded,
-                    root,
-                    check.map(|check| check.key.value.as_str()),
-                    seen,
-                );
+                touch_root(loaded, root, check.map(|check| &*check.key.value), seen);
                 if let Some(check) = check
                     && check.expect.value == Expectation::Same(Expect::Allow)
                 {

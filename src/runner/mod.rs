@@ -237,7 +237,7 @@ impl Test {
     pub fn keys(&self) -> Option<(&std::path::Path, Vec<&str>)> {
         let (loaded, checked) = self.checked()?;
         let keys = match checked {
-            Checked::Check(check) => vec![check.key.value.as_str()],
+            Checked::Check(check) => vec![&*check.key.value],
             Checked::Assertion(assertion) => names(&assertion.keys),
         };
         Some((loaded.file.policy.source.path(), keys))
