@@ -7,6 +7,10 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
+use std::ops::Range;
+
+/// Names made and hashed per task: a name takes a fraction of a microsecond.
+const NAMES_PER_TASK: usize = 16 * 1024;
 
 /// The names at positions `0..count`, by hash (`S` builds the hasher).
 pub struct RepeatedNames<F, S = FxBuildHasher> {
@@ -19,21 +23,32 @@ pub struct RepeatedNames<F, S = FxBuildHasher> {
     later: FxHashMap<u64, Vec<usize>>,
 }
 
-impl<'a, F: Fn(usize) -> Cow<'a, str>> RepeatedNames<F> {
+impl<'a, F: Fn(usize) -> Cow<'a, str> + Sync> RepeatedNames<F> {
     /// The names `name(0)`, …, `name(count - 1)`.
     pub fn new(count: usize, name: F) -> Self {
         Self::hashed_by(count, name)
     }
 }
 
-impl<'a, F: Fn(usize) -> Cow<'a, str>, S: BuildHasher + Default> RepeatedNames<F, S> {
-    /// The names `name(0)`, …, `name(count - 1)`, hashed by `S`'s hasher.
+impl<'a, F, S> RepeatedNames<F, S>
+where
+    F: Fn(usize) -> Cow<'a, str> + Sync,
+    S: BuildHasher + Default + Sync,
+{
+    /// The names `name(0)`, …, `name(count - 1)`, made and hashed by `S`'s hasher on every
+    /// core.
     fn hashed_by(count: usize, name: F) -> Self {
+        let hasher = S::default();
+        let runs = (0..count.div_ceil(NAMES_PER_TASK))
+            .map(|run| run * NAMES_PER_TASK..((run + 1) * NAMES_PER_TASK).min(count))
+            .collect();
+        let hashes = crate::parallel::map(runs, |run: Range<usize>| {
+            run.map(|position| hasher.hash_one(name(position)))
+                .collect::<Vec<u64>>()
+        });
         let mut first = FxHashMap::with_capacity_and_hasher(count, FxBuildHasher);
         let mut later: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        let hasher = S::default();
-        for position in 0..count {
-            let hash = hasher.hash_one(name(position));
+        for (position, hash) in hashes.into_iter().flatten().enumerate() {
             match first.entry(hash) {
                 Entry::Vacant(vacant) => _ = vacant.insert(position),
                 Entry::Occupied(_) => later.entry(hash).or_default().push(position),
