@@ -273,3 +273,15 @@ impl Test {
 fn names(keys: &[crate::policy::Spanned<String>]) -> Vec<&str> {
     keys.iter().map(|key| key.value.as_str()).collect()
 }
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+
+    /// A big run holds a check per case and a test per check: they stay this small.
+    #[test]
+    fn a_check_and_a_test_stay_compact() {
+        assert_eq!(size_of::<Check>(), 136);
+        assert_eq!(size_of::<Test>(), 16);
+    }
+}
