@@ -104,12 +104,30 @@ fn impossible_limits_are_a_configuration_error() {
         ),
         ("cases = 0", "`limits.cases` must be at least 1"),
         ("case = 3", "unknown field `case`"),
+        (
+            "file-bytes = 4294967296",
+            "`limits.file-bytes` can be at most 4294967295, not 4294967296",
+        ),
+        (
+            "cases = 99999999999999999999",
+            "`limits.cases` must be a whole number from 1 to 4294967295",
+        ),
+        (
+            "file-bytes = \"big\"",
+            "`limits.file-bytes` must be a whole number from 1 to 4294967295",
+        ),
     ] {
         std::fs::write(&config, format!("[limits]\n{setting}\n")).unwrap();
         let run = permspec_in(dir.path(), &["test", "."]);
         assert_eq!(run.code, 2);
         let unwrapped = run.stderr.replace("\n  │ ", " ");
         assert!(unwrapped.contains(message), "{setting}: {}", run.stderr);
+        // Placed at the setting's line, under its section.
+        assert!(
+            run.stderr.contains("permspec.toml:2:"),
+            "{setting}: {}",
+            run.stderr
+        );
         assert!(run.stdout.is_empty());
     }
 }

@@ -192,9 +192,6 @@ impl Config {
             )
             .with_help("docs/cli.md, section Configuration, lists what permspec.toml holds")
         })?;
-        file.limits
-            .validate()
-            .map_err(|error| invalid(format!("`[limits]`: {error}")))?;
         let mut config = Config {
             select: file.lint.select,
             ignore: file.lint.ignore,

@@ -3,20 +3,56 @@
 //! the `[limits]` section of `permspec.toml`.
 
 use crate::span::MAX_TEXT_BYTES;
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 
-/// The bounds the loader enforces, per file.
+/// The bounds the loader enforces, per file. Read from `permspec.toml`, each setting is
+/// checked where it is written ([`Limit::check`]), so an impossible one is an error at
+/// its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {
     /// Largest file, in bytes.
+    #[serde(deserialize_with = "file_bytes")]
     pub file_bytes: u64,
     /// Deepest nesting of YAML lists and mappings.
+    #[serde(deserialize_with = "yaml_depth")]
     pub yaml_depth: usize,
     /// Most nodes that aliases (`*name`) may add by repeating what their anchor holds.
+    #[serde(deserialize_with = "alias_expansion")]
     pub alias_expansion: usize,
     /// Most cases in one file, after lists of keys and queries are expanded.
+    #[serde(deserialize_with = "cases")]
     pub cases: usize,
+}
+
+/// The setting `limit` as written: a whole number it allows.
+fn setting<'de, D: Deserializer<'de>>(limit: Limit, deserializer: D) -> Result<u64, D::Error> {
+    let value = u64::deserialize(deserializer).map_err(|_| {
+        D::Error::custom(format!(
+            "`limits.{}` must be a whole number from 1 to {}",
+            limit.setting(),
+            limit.most()
+        ))
+    })?;
+    limit.check(value).map_err(D::Error::custom)?;
+    Ok(value)
+}
+
+fn file_bytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    setting(Limit::FileBytes, deserializer)
+}
+
+fn yaml_depth<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    setting(Limit::YamlDepth, deserializer).map(|value| value as usize)
+}
+
+fn alias_expansion<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    setting(Limit::AliasExpansion, deserializer).map(|value| value as usize)
+}
+
+fn cases<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    setting(Limit::Cases, deserializer).map(|value| value as usize)
 }
 
 /// YAML nesting past this cannot be allowed: the YAML deserializer stops at 128 levels.
@@ -51,6 +87,34 @@ pub enum Limit {
 }
 
 impl Limit {
+    /// The largest value the setting can take.
+    pub fn most(self) -> u64 {
+        match self {
+            Limit::FileBytes => MAX_TEXT_BYTES,
+            Limit::YamlDepth => MAX_YAML_DEPTH as u64,
+            Limit::AliasExpansion => usize::MAX as u64,
+            Limit::Cases => MAX_CASES as u64,
+        }
+    }
+
+    /// An error unless `value` is a setting permspec can use: at least 1 (0 would refuse
+    /// every file), at most [`Limit::most`].
+    pub fn check(self, value: u64) -> Result<(), LimitsError> {
+        let setting = self.setting();
+        if value == 0 {
+            return Err(LimitsError::Zero { setting });
+        }
+        let most = self.most();
+        if value > most {
+            return Err(LimitsError::TooLarge {
+                setting,
+                most,
+                given: value,
+            });
+        }
+        Ok(())
+    }
+
     /// The setting's name in `permspec.toml`.
     pub fn setting(self) -> &'static str {
         match self {
@@ -63,17 +127,10 @@ impl Limit {
 
     /// How to raise the limit above `current`, for a hint.
     pub fn how_to_raise(self, current: u64) -> String {
-        let (suggested, ceiling) = match self {
-            Limit::YamlDepth => (
-                current.saturating_mul(2).min(MAX_YAML_DEPTH as u64),
-                format!(" (at most {MAX_YAML_DEPTH})"),
-            ),
-            Limit::FileBytes => (current.saturating_mul(2).min(MAX_TEXT_BYTES), String::new()),
-            Limit::Cases => (
-                current.saturating_mul(2).min(MAX_CASES as u64),
-                String::new(),
-            ),
-            Limit::AliasExpansion => (current.saturating_mul(2), String::new()),
+        let suggested = current.saturating_mul(2).min(self.most());
+        let ceiling = match self {
+            Limit::YamlDepth => format!(" (at most {MAX_YAML_DEPTH})"),
+            _ => String::new(),
         };
         format!(
             "raise the limit (now {current}) in `permspec.toml` under `[limits]`: `{} = {suggested}`{ceiling}",
@@ -92,13 +149,8 @@ pub enum LimitsError {
         /// The setting, as `permspec.toml` names it.
         setting: &'static str,
     },
-    /// A YAML depth beyond what the parser can be trusted with.
-    #[error("`limits.yaml-depth` can be at most {MAX_YAML_DEPTH}, not {given}")]
-    TooDeep {
-        /// The depth asked for.
-        given: usize,
-    },
-    /// A file size or a count of cases beyond what permspec can number.
+    /// A YAML depth beyond what the parser can be trusted with, or a file size or a count
+    /// of cases beyond what permspec can number (spans and tests count in 32 bits).
     #[error("`limits.{setting}` can be at most {most}, not {given}")]
     TooLarge {
         /// The setting, as `permspec.toml` names it.
@@ -114,34 +166,10 @@ impl Limits {
     /// Checks settings read from a file: every limit at least 1, YAML depth within reach,
     /// files and cases few enough to number (spans and tests count in 32 bits).
     pub fn validate(&self) -> Result<(), LimitsError> {
-        let values = [
-            (Limit::FileBytes, self.file_bytes),
-            (Limit::YamlDepth, self.yaml_depth as u64),
-            (Limit::AliasExpansion, self.alias_expansion as u64),
-            (Limit::Cases, self.cases as u64),
-        ];
-        if let Some((limit, _)) = values.iter().find(|(_, value)| *value == 0) {
-            return Err(LimitsError::Zero {
-                setting: limit.setting(),
-            });
-        }
-        if self.yaml_depth > MAX_YAML_DEPTH {
-            return Err(LimitsError::TooDeep {
-                given: self.yaml_depth,
-            });
-        }
-        let largest = [
-            (Limit::FileBytes, self.file_bytes, MAX_TEXT_BYTES),
-            (Limit::Cases, self.cases as u64, MAX_CASES as u64),
-        ];
-        match largest.into_iter().find(|(_, given, most)| given > most) {
-            Some((limit, given, most)) => Err(LimitsError::TooLarge {
-                setting: limit.setting(),
-                most,
-                given,
-            }),
-            None => Ok(()),
-        }
+        Limit::FileBytes.check(self.file_bytes)?;
+        Limit::YamlDepth.check(self.yaml_depth as u64)?;
+        Limit::AliasExpansion.check(self.alias_expansion as u64)?;
+        Limit::Cases.check(self.cases as u64)
     }
 }
 
