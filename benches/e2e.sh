@@ -6,9 +6,15 @@
 #   bash benches/e2e.sh                 (from the repository root; 2 minutes on 2 cores)
 #   E2E_LARGE=1 bash benches/e2e.sh     adds a million cases and 100,000 keys of the shared
 #                                       role (several minutes, and about 2 GB of memory)
+#   PERMSPEC_BIN=path bash benches/e2e.sh   times that binary instead of building one (say,
+#                                       two builds one after the other, to compare them)
 set -euo pipefail
-cargo build --release --quiet
-bin="$PWD/target/release/permspec"
+if [ -n "${PERMSPEC_BIN:-}" ]; then
+  bin="$(realpath "$PERMSPEC_BIN")"
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/permspec"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
