@@ -32,7 +32,13 @@ pub struct LintContext<'a> {
     /// in before the suppression checks run.
     pub used_suppressions: &'a HashSet<(Owner, usize)>,
     sites: Vec<GrantSite<'a>>,
-    parsed: FxHashMap<&'a str, Option<Query>>,
+    /// Each distinct query text of the file, parsed (`None`: it does not parse).
+    parsed: Vec<Option<Query>>,
+    /// Where each distinct text's parse stands in `parsed`.
+    parsed_at: FxHashMap<&'a str, usize>,
+    /// The file's queries, each place once (see [`LintContext::queries`]), with where
+    /// its parse stands.
+    queries: Vec<(&'a QueryText, usize)>,
     names_in_use: std::sync::OnceLock<Vec<String>>,
 }
 
@@ -76,14 +82,26 @@ impl<'a> LintContext<'a> {
                 kind: key.kind,
             })
         });
-        let texts = file.queries().map(|query| query.text.as_str());
+        // Each place once: a case that lists several keys asks its query once per key.
+        let mut places = FxHashSet::default();
+        let written = (file.queries())
+            .filter(|query| places.insert((query.span.start(), query.text.as_str())));
+        let mut parsed_at: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut texts = Vec::new();
+        let queries = written
+            .map(|query| {
+                let next = parsed_at.len();
+                let at = *parsed_at.entry(query.text.as_str()).or_insert_with(|| {
+                    texts.push(query.text.as_str());
+                    next
+                });
+                (query, at)
+            })
+            .collect();
         // Each distinct query once, on every core.
-        let mut distinct = FxHashSet::default();
-        let texts: Vec<&str> = texts.filter(|text| distinct.insert(*text)).collect();
-        let queries = crate::parallel::map_small(texts.clone(), QUERIES_PER_TASK, |text| {
+        let parsed = crate::parallel::map_small(texts, QUERIES_PER_TASK, |text| {
             crate::query::parse(text).ok()
         });
-        let parsed: FxHashMap<&str, Option<Query>> = texts.into_iter().zip(queries).collect();
         LintContext {
             file,
             resolved,
@@ -95,6 +113,8 @@ impl<'a> LintContext<'a> {
             used_suppressions,
             sites: roles.chain(keys).collect(),
             parsed,
+            parsed_at,
+            queries,
             names_in_use: std::sync::OnceLock::new(),
         }
     }
@@ -157,7 +177,7 @@ impl<'a> LintContext<'a> {
     /// A query of the file's cases or access assertions, parsed (once per distinct text);
     /// `None` if it does not parse.
     pub fn parsed(&self, text: &QueryText) -> Option<&Query> {
-        self.parsed.get(text.text.as_str())?.as_ref()
+        self.parsed[*self.parsed_at.get(text.text.as_str())?].as_ref()
     }
 
     /// The catalog of permissions, if the policy declares one.
@@ -224,10 +244,7 @@ impl<'a> LintContext<'a> {
     /// forbid rule names, once each: computed on first use.
     fn names_in_use(&self) -> &[String] {
         self.names_in_use.get_or_init(|| {
-            let asked = self
-                .queries()
-                .into_iter()
-                .filter_map(|text| self.parsed(text))
+            let asked = (self.parsed.iter().flatten())
                 .flat_map(|query| query.permissions().into_iter().map(|(name, _)| name));
             let granted = self.sites.iter().map(|site| site.permission.value.as_str());
             let forbidden = self
@@ -273,12 +290,10 @@ impl<'a> LintContext<'a> {
         }
     }
 
-    /// Every query the file's cases and access assertions make.
-    pub fn queries(&self) -> Vec<&'a QueryText> {
-        let mut seen = FxHashSet::default();
-        (self.file.queries())
-            .filter(|query| seen.insert((query.span.start(), query.text.as_str())))
-            .collect()
+    /// Every query the file's cases and access assertions make, each place once, and its
+    /// parse (`None` if it does not parse).
+    pub fn queries(&self) -> impl Iterator<Item = (&'a QueryText, Option<&Query>)> + '_ {
+        (self.queries.iter()).map(|&(text, at)| (text, self.parsed[at].as_ref()))
     }
 }
 

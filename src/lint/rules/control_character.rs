@@ -33,7 +33,7 @@ cases:
 
 /// Checks a file's cases and access assertions, whether or not it declares its policy.
 pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for text in cx.queries() {
+    for (text, _) in cx.queries() {
         check_query(&cx.file.source, text, out);
     }
 }

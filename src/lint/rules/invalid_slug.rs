@@ -51,8 +51,8 @@ pub(crate) fn slug_problem(slug: &str) -> Option<String> {
 
 /// Checks a file's cases, access assertions and text, whether or not it declares its policy.
 pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-    for text in cx.queries() {
-        if let Some(parsed) = cx.parsed(text) {
+    for (text, parsed) in cx.queries() {
+        if let Some(parsed) = parsed {
             query(&cx.file.source, text, parsed, out);
         }
     }

@@ -40,11 +40,11 @@ pub fn file(cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         })
         .map(|(_, query)| query.text.as_str())
         .collect();
-    for text in cx.queries() {
+    for (text, parsed) in cx.queries() {
         if root_key_queries.contains(&text.text.as_str()) {
             continue;
         }
-        if let Some(parsed) = cx.parsed(text) {
+        if let Some(parsed) = parsed {
             query(&cx.file.source, text, parsed, out);
         }
     }
