@@ -90,10 +90,9 @@ impl<'a> LintContext<'a> {
         let mut texts = Vec::new();
         let queries = written
             .map(|query| {
-                let next = parsed_at.len();
                 let at = *parsed_at.entry(query.text.as_str()).or_insert_with(|| {
                     texts.push(query.text.as_str());
-                    next
+                    texts.len() - 1
                 });
                 (query, at)
             })
