@@ -70,6 +70,8 @@ registry! {
     CliService "cli::service" "A service that cannot be used: Unkey's API unreachable, refusing the root key, or answering out of shape; a git revision that cannot be read.";
     CliSelector "cli::selector" "A rule selector on the command line (`--select`, `--ignore`, `--deny`, `--warn`, `--allow`) that names no rule.";
     LintUnknownRule "lint::unknown-rule" "A suppression (`lint: allow:`) that names no rule.";
+    ScanUnreadable "scan::unreadable" "A source file `permspec scan` cannot read: unreadable, larger than `[scan] max-file-bytes`, or not UTF-8 while it holds text a sink could use; or a path given that holds no source file permspec reads.";
+    ScanSuppression "scan::suppression" "A `permspec:` comment in code that is not `permspec: allow(RULES) reason: WHY [until: YYYY-MM-DD]`, or names no rule.";
     ImportJson "import::json" "A saved response that is not JSON.";
     ImportShape "import::shape" "A response whose shape is not Unkey's (a missing or mistyped field).";
     ImportUnkeyError "import::unkey-error" "Unkey answered with an error instead of data.";

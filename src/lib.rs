@@ -113,6 +113,7 @@ mod repeated_names;
 pub mod report;
 pub mod review;
 pub mod runner;
+pub mod scan;
 mod source;
 pub mod span;
 pub mod suggest;

@@ -270,7 +270,7 @@ impl Excerpts {
                 text: masked(&data[window_start..window_end]).into_owned(),
                 offset: base + window_start,
                 line: contents.line() + data[..line_start].matches('\n').count(),
-                column: data[line_start..window_start].chars().count(),
+                column: contents.column() + data[line_start..window_start].chars().count(),
             });
             let text = label.label().map(str::to_owned);
             let span = SourceSpan::new((base + start).into(), end - start);

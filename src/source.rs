@@ -15,11 +15,16 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset of each line's start, built on first use.
     line_starts: OnceLock<Vec<usize>>,
+    /// Character counts at marks on long lines, built on first use.
+    char_marks: OnceLock<Vec<(usize, usize)>>,
     /// The text as reports show it, when it differs: a lone carriage return (old Mac line
     /// endings, which YAML reads as line breaks) as a line feed, so that line numbers are
     /// YAML's. Offsets are the same in both.
     shown: OnceLock<Option<String>>,
 }
+
+/// A long line is marked every this many bytes, so that a column is counted from near it.
+const CHAR_MARK_BYTES: usize = 4096;
 
 /// A cheap handle on a [`SourceFile`]; miette reads labels' context through it.
 #[derive(Clone, Debug)]
@@ -33,6 +38,7 @@ impl Source {
             name: display_name(path),
             text,
             line_starts: OnceLock::new(),
+            char_marks: OnceLock::new(),
             shown: OnceLock::new(),
         }))
     }
@@ -82,10 +88,47 @@ impl Source {
         let starts = self.line_starts();
         let line = starts.partition_point(|&start| start <= offset);
         let line_start = starts[line - 1];
+        // On a long line (a minified bundle), count from the nearest mark before the offset.
+        let (from, counted) = if offset - line_start > CHAR_MARK_BYTES {
+            let marks = self.char_marks();
+            let at = marks.partition_point(|&(mark, _)| mark <= offset);
+            match at.checked_sub(1).map(|index| marks[index]) {
+                Some((mark, chars)) if mark >= line_start => (mark, chars),
+                _ => (line_start, 0),
+            }
+        } else {
+            (line_start, 0)
+        };
         let column = text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |prefix| prefix.chars().count());
-        (line, column + 1)
+            .get(from..offset)
+            .map_or(offset - from, |prefix| prefix.chars().count());
+        (line, counted + column + 1)
+    }
+
+    /// Marks on long lines, every [`CHAR_MARK_BYTES`] or so: a byte offset and how many
+    /// characters precede it on its line.
+    fn char_marks(&self) -> &[(usize, usize)] {
+        self.0.char_marks.get_or_init(|| {
+            let text = self.shown();
+            let mut marks = Vec::new();
+            let starts = self.line_starts();
+            for (index, &start) in starts.iter().enumerate() {
+                let end = starts.get(index + 1).copied().unwrap_or(text.len());
+                let mut next = start + CHAR_MARK_BYTES;
+                let mut chars = 0;
+                let mut last = start;
+                while next < end {
+                    let mark = (next..end)
+                        .find(|&at| text.is_char_boundary(at))
+                        .unwrap_or(end);
+                    chars += text[last..mark].chars().count();
+                    marks.push((mark, chars));
+                    last = mark;
+                    next = mark + CHAR_MARK_BYTES;
+                }
+            }
+            marks
+        })
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -126,9 +169,34 @@ impl SourceCode for Source {
         let text = self.shown();
         let starts = self.line_starts();
         let line_of = |offset: usize| starts.partition_point(|&start| start <= offset) - 1;
+        let span_start = span.offset().min(text.len());
+        let span_end = (span.offset() + span.len()).min(text.len());
+        let (first, last) = (line_of(span_start), line_of(span_end));
+        let line_end = |line: usize| starts.get(line + 1).map_or(text.len(), |next| next - 1);
+        // On a very long line (a minified bundle), only a window of it around the span, at
+        // the column where the window starts: the renderer draws long lines as windows, and
+        // reading the whole line for each of its findings would make reporting quadratic.
+        if first == last && line_end(first) - starts[first] > WINDOWED_LINE {
+            let floor = |mut at: usize| {
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            };
+            let start = floor(span_start.saturating_sub(WINDOW_MARGIN).max(starts[first]));
+            let end = floor((span_end + WINDOW_MARGIN).min(line_end(first)));
+            let column = self.line_column(start).1 - 1;
+            return Ok(Box::new(MietteSpanContents::new(
+                &text.as_bytes()[start..end],
+                SourceSpan::new(start.into(), end - start),
+                first,
+                column,
+                1,
+            )));
+        }
         // One line of slack each side: miette looks one line past the context it shows.
-        let first = line_of(span.offset().min(text.len())).saturating_sub(context_lines_before + 1);
-        let last = line_of((span.offset() + span.len()).min(text.len())) + context_lines_after + 2;
+        let first = first.saturating_sub(context_lines_before + 1);
+        let last = last + context_lines_after + 2;
         let start = starts[first];
         let end = starts.get(last + 1).copied().unwrap_or(text.len());
         let local = SourceSpan::new((span.offset().saturating_sub(start)).into(), span.len());
@@ -151,6 +219,11 @@ impl SourceCode for Source {
         )))
     }
 }
+
+/// A line longer than this is handed to a report as a window around the span.
+const WINDOWED_LINE: usize = 16 * 1024;
+/// Bytes each side of the span in that window (more than the renderer shows of it).
+const WINDOW_MARGIN: usize = 2048;
 
 fn display_name(path: &Path) -> String {
     // A byte that is not UTF-8 shows as `\x{ff}`, never as a replacement character that
@@ -206,5 +279,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters_from_marks_as_from_the_line_start() {
+        let line: String = (0..5000)
+            .map(|i| ["ab", "é", "日本", "\u{1F600}"][i % 4])
+            .collect();
+        let text = format!("short\n{line}\n{line}{line}{line}\nend");
+        let source = Source::new(Path::new("t.ts"), text.clone());
+        for (offset, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(source.line_column(offset), (line, column), "at {offset}");
+        }
+    }
+
+    #[test]
+    fn a_span_on_a_very_long_line_reads_as_a_window_at_its_column() {
+        let line = "é".repeat(40_000);
+        let text = format!("first\n{line}X{line}\nlast\n");
+        let source = Source::new(Path::new("t.js"), text.clone());
+        let x = text.find('X').unwrap();
+        let contents = source
+            .read_span(&SourceSpan::new(x.into(), 1), 1, 1)
+            .unwrap();
+        let data = std::str::from_utf8(contents.data()).unwrap();
+        assert!(data.contains('X') && data.len() < 2 * WINDOW_MARGIN + 2);
+        assert_eq!(contents.line(), 1);
+        let start = contents.span().offset();
+        assert_eq!(contents.column(), text[6..start].chars().count());
     }
 }

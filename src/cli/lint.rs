@@ -4,7 +4,9 @@ use super::output;
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
 use permspec::error_code::ErrorCode;
-use permspec::lint::{Config, Level, LevelSetting, Selector, fix_files, lint_files_and_queries};
+use permspec::lint::{
+    Config, FileFindings, Level, LevelSetting, Selector, fix_files, lint_files_and_queries,
+};
 use permspec::policy::Source;
 use permspec::printable::json_pretty;
 use permspec::report::{github_annotations, lint_json, sarif};
@@ -40,6 +42,28 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: LintFormat,
 
+    #[command(flatten)]
+    rules: RuleFlags,
+
+    /// Apply the safe fixes (drop redundant and repeated grants, expand `X.*` into the
+    /// catalog permissions it reaches), which keep every decision, then report what is left.
+    #[arg(long)]
+    fix: bool,
+
+    /// With `--fix`, also apply unsafe fixes, which change access (a grant's typo corrected
+    /// to the catalog entry it was meant to be).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
+
+    /// Run again whenever a policy file under the paths changes.
+    #[arg(long, conflicts_with = "fix")]
+    watch: bool,
+}
+
+/// Which rules run at which level, and the configuration file: the flags `lint` and
+/// `scan` share.
+#[derive(Debug, clap::Args)]
+pub struct RuleFlags {
     /// `warnings` fails on warnings too; rule selectors (codes, code prefixes such as `W`,
     /// names; comma lists) make those rules errors.
     #[arg(long, value_delimiter = ',', value_name = "warnings|RULES")]
@@ -61,54 +85,50 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<Selector>,
 
-    /// Apply the safe fixes (drop redundant and repeated grants, expand `X.*` into the
-    /// catalog permissions it reaches), which keep every decision, then report what is left.
-    #[arg(long)]
-    fix: bool,
-
-    /// With `--fix`, also apply unsafe fixes, which change access (a grant's typo corrected
-    /// to the catalog entry it was meant to be).
-    #[arg(long, requires = "fix")]
-    unsafe_fixes: bool,
-
     /// Configuration file (default: the nearest `permspec.toml` at or above the first path
     /// checked, or the current directory, within its git repository).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-
-    /// Run again whenever a policy file under the paths changes.
-    #[arg(long, conflicts_with = "fix")]
-    watch: bool,
 }
 
-/// The configuration file's, with the command line's selections and levels on top.
-fn configuration(args: &Args) -> Result<Config, FileDiagnostic> {
-    let mut config = Config::discover(args.config.as_deref(), &args.paths)?;
-    config.select.extend(args.select.iter().cloned());
-    config.ignore.extend(args.ignore.iter().cloned());
-    for selector in &args.deny {
-        if selector == "warnings" {
-            config.fail_level = Level::Warning;
-        } else {
-            let selector = Selector::parse(selector).map_err(|error| {
-                let report =
-                    FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
-                        .with_code(ErrorCode::CliSelector);
-                match permspec::suggest::did_you_mean(selector, ["warnings"]) {
-                    Some(hint) => report.with_help(format!("{hint} (every warning fails the run)")),
-                    None => report,
-                }
-            })?;
-            config.set_level(&selector, LevelSetting::Error);
+impl RuleFlags {
+    /// The configuration file's (found from `paths`), with the command line's selections
+    /// and levels on top.
+    pub fn configuration(&self, paths: &[PathBuf]) -> Result<Config, FileDiagnostic> {
+        let mut config = Config::discover(self.config.as_deref(), paths)?;
+        config.select.extend(self.select.iter().cloned());
+        config.ignore.extend(self.ignore.iter().cloned());
+        for selector in &self.deny {
+            if selector == "warnings" {
+                config.fail_level = Level::Warning;
+            } else {
+                let selector = Selector::parse(selector).map_err(|error| {
+                    let report =
+                        FileDiagnostic::unreadable("command line", format!("`--deny`: {error}"))
+                            .with_code(ErrorCode::CliSelector);
+                    match permspec::suggest::did_you_mean(selector, ["warnings"]) {
+                        Some(hint) => {
+                            report.with_help(format!("{hint} (every warning fails the run)"))
+                        }
+                        None => report,
+                    }
+                })?;
+                config.set_level(&selector, LevelSetting::Error);
+            }
         }
+        for selector in &self.warn {
+            config.set_level(selector, LevelSetting::Warning);
+        }
+        for selector in &self.allow {
+            config.set_level(selector, LevelSetting::Off);
+        }
+        Ok(config)
     }
-    for selector in &args.warn {
-        config.set_level(selector, LevelSetting::Warning);
-    }
-    for selector in &args.allow {
-        config.set_level(selector, LevelSetting::Off);
-    }
-    Ok(config)
+}
+
+/// The configuration for `args`.
+fn configuration(args: &Args) -> Result<Config, FileDiagnostic> {
+    args.rules.configuration(&args.paths)
 }
 
 pub fn run(args: &Args, context: &Context) -> Exit {
@@ -180,25 +200,46 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         output::report(error);
     }
     let checked = files.len() + args.queries.len();
-    match args.format {
+    let summary = |unusable| summary(&findings, unusable, checked);
+    report_findings(args.format, &findings, &errors, &config, context, summary)
+}
+
+/// Prints `findings` and `errors` in `format` (a human run ends with `summary` of the
+/// errors that kept input from being checked, on standard error), and says how the run
+/// ends ([`exit_for`]).
+pub fn report_findings(
+    format: LintFormat,
+    findings: &[FileFindings],
+    errors: &[FileDiagnostic],
+    config: &Config,
+    context: &Context,
+    summary: impl Fn(usize) -> String,
+) -> Exit {
+    match format {
         LintFormat::Human => {
-            for file in &findings {
+            for file in findings {
                 for finding in &file.findings {
                     out!("{}", context.renderer.render(&finding.diagnostic()));
                 }
             }
             let unusable = errors.iter().map(FileDiagnostic::count).sum();
-            eprintln_escaped!("{}", summary(&findings, unusable, checked));
+            eprintln_escaped!("{}", summary(unusable));
         }
-        LintFormat::Json => outln!("{}", json_pretty(&lint_json(&findings))),
+        LintFormat::Json => outln!("{}", json_pretty(&lint_json(findings))),
         LintFormat::Sarif => {
-            let log = sarif(&findings, config.file.as_deref(), &errors);
+            let log = sarif(findings, config.file.as_deref(), errors);
             outln!("{}", json_pretty(&log))
         }
         LintFormat::Github => {
-            output::write_unguarded(github_annotations(&findings, &errors).as_bytes())
+            output::write_unguarded(github_annotations(findings, errors).as_bytes())
         }
     }
+    exit_for(findings, errors, config)
+}
+
+/// How a run with `findings` and `errors` ends: 2 if anything could not be checked, 1 if a
+/// finding reaches the failing level.
+pub fn exit_for(findings: &[FileFindings], errors: &[FileDiagnostic], config: &Config) -> Exit {
     let failing = findings
         .iter()
         .flat_map(|file| &file.findings)
@@ -248,7 +289,7 @@ fn read_queries(path: &Path, limit: u64) -> Result<Source, FileDiagnostic> {
 
 /// One line: the findings by level, with the errors that kept files or queries from being
 /// checked among the errors.
-fn summary(findings: &[permspec::lint::FileFindings], unusable: usize, files: usize) -> String {
+pub fn summary(findings: &[FileFindings], unusable: usize, files: usize) -> String {
     let count = |level| {
         findings
             .iter()

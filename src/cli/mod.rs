@@ -43,6 +43,7 @@ mod parse;
 mod report;
 mod routes;
 mod rules;
+mod scan;
 mod schema;
 mod shell;
 mod test;
@@ -77,6 +78,9 @@ enum Command {
     Schema(schema::Args),
     /// Lint policy files: overbroad `*` grants and the other rules.
     Lint(lint::Args),
+    /// Check the permission queries, checks and grants in application code against the
+    /// policies.
+    Scan(scan::Args),
     /// List the lint rules, or show one rule's documentation.
     Rules(rules::Args),
     /// List the Unkey API routes decided for root keys, or show one route's checks.
@@ -284,6 +288,7 @@ fn run() -> Exit {
         Command::Test(args) => test::run(&args, &context),
         Command::Schema(args) => schema::run(&args),
         Command::Lint(args) => lint::run(&args, &context),
+        Command::Scan(args) => scan::run(&args, &context),
         Command::Rules(args) => rules::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Diff(args) => diff::run(&args, &context),

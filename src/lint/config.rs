@@ -5,6 +5,7 @@ use super::{Level, Rule, RuleId, Selector};
 use crate::diagnostic::FileDiagnostic;
 use crate::error_code::ErrorCode;
 use crate::policy::{Limits, Source};
+use crate::scan::ScanConfig;
 use crate::span::Span;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -46,6 +47,8 @@ pub struct Config {
     /// Whether keys' and roles' `lint:` suppressions excuse findings (true but for the
     /// access review's flags, which a reviewer sees whatever is excused).
     pub suppressions: bool,
+    /// `[scan]`: what `permspec scan` reads, if the file has the section.
+    pub scan: Option<ScanConfig>,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             file: None,
             paths: Vec::new(),
             suppressions: true,
+            scan: None,
         }
     }
 }
@@ -74,6 +78,7 @@ struct File {
     lint: LintSection,
     #[serde(default)]
     limits: Limits,
+    scan: Option<ScanConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,7 +197,22 @@ impl Config {
             )
             .with_help("docs/cli.md, section Configuration, lists what permspec.toml holds")
         })?;
+        let directory = from_current_dir(path.parent().unwrap_or(Path::new(".")));
+        let scan = file.scan.map(|mut scan| {
+            scan.paths = scan
+                .paths
+                .iter()
+                .map(|relative| directory.join(relative))
+                .collect();
+            scan.base = if directory.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                directory.clone()
+            };
+            scan
+        });
         let mut config = Config {
+            scan,
             select: file.lint.select,
             ignore: file.lint.ignore,
             limits: file.limits,

@@ -6,6 +6,7 @@
 //! its entry in that list, and its fixture under `fixtures/lint/`.
 
 mod apply;
+mod code;
 mod config;
 mod context;
 mod finding;
@@ -19,6 +20,7 @@ mod selector;
 mod urn_reach;
 
 pub use apply::{FixReport, fix_files};
+pub use code::{CodeContext, KeyPass, Passing, ProjectPolicy, SiteQuery, lint_code};
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
 pub use finding::{FileFindings, Finding, Owner};
@@ -99,6 +101,9 @@ pub type Check = fn(&LintContext<'_>, &mut Vec<Finding>);
 /// One rule applied to one parsed query, wherever the query is written.
 pub type QueryCheck = fn(&Source, &QueryText, &Query, &mut Vec<Finding>);
 
+/// One rule's check of the sites a scan found in application code.
+pub type CodeCheck = fn(&CodeContext<'_>, &mut Vec<Finding>);
+
 /// What a rule checks, by scope (see [`rules`]).
 #[derive(Clone, Copy)]
 pub struct Checks {
@@ -110,6 +115,8 @@ pub struct Checks {
     pub query: Option<QueryCheck>,
     /// After suppressions.
     pub suppressions: Option<Check>,
+    /// Application code, as `permspec scan` reads it.
+    pub code: Option<CodeCheck>,
 }
 
 impl Checks {
@@ -119,6 +126,7 @@ impl Checks {
         file: None,
         query: None,
         suppressions: None,
+        code: None,
     };
 }
 
@@ -166,13 +174,14 @@ pub fn reference_markdown() -> String {
     }
     for rule in rules::ALL {
         out.push_str(&format!(
-            "\n## {}\n\n`{}`, {} by default: {}.\n\n### What it does\n\n{}\n\n### Why it matters\n\n{}\n\n### Example\n\n```yaml\n{}\n```\n",
+            "\n## {}\n\n`{}`, {} by default: {}.\n\n### What it does\n\n{}\n\n### Why it matters\n\n{}\n\n### Example\n\n```{}\n{}\n```\n",
             rule.code,
             rule.name,
             rule.level,
             rule.doc.summary,
             rule.doc.what.trim(),
             rule.doc.why.trim(),
+            if rule.checks.code.is_some() { "ts" } else { "yaml" },
             rule.doc.example.trim()
         ));
     }

@@ -13,6 +13,7 @@ mod mutation;
 mod review_csv;
 mod review_html;
 mod route;
+mod scan;
 
 pub use crate::render::{ColorChoice, Renderer};
 pub use coverage::{coverage_json, coverage_text};
@@ -28,3 +29,4 @@ pub use mutation::{mutation_json, mutation_text};
 pub use review_csv::review_csv;
 pub use review_html::review_html;
 pub use route::{route_json, route_text};
+pub use scan::scan_json;

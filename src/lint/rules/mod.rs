@@ -8,7 +8,8 @@ use super::{Checks, Level, Rule};
 ///   elsewhere);
 /// - `file`: every file, for its cases, access assertions and text;
 /// - `query`: a bare query (`parse`, `check`, `lint --queries`);
-/// - `suppressions`: after the other rules, once suppressions have excused their findings.
+/// - `suppressions`: after the other rules, once suppressions have excused their findings;
+/// - `code`: the sites `permspec scan` finds in application code.
 ///
 /// It yields [`RuleId`], with one variant per code, and [`ALL`], in the table's order.
 macro_rules! registry {
@@ -24,7 +25,7 @@ macro_rules! registry {
             )+
         }
 
-        /// Every rule, in code order.
+        /// Every rule, in the table's order (the headline family first).
         pub static ALL: &[Rule] = &[$(
             Rule {
                 id: RuleId::$code,
@@ -83,6 +84,18 @@ registry! {
     X003 privilege_escalation "privilege-escalation" Error [policy];
     X004 forbidden_reachable "forbidden-reachable" Info [policy];
     X005 partial_import "partial-import" Warning [policy];
+    C001 code_query_syntax "code-query-syntax" Error [code];
+    C002 code_unknown_permission "code-unknown-permission" Error [code];
+    C003 code_dead_query "code-dead-query" Warning [code];
+    C004 code_query_everyone_passes "code-query-everyone-passes" Warning [code];
+    C005 code_wildcard_in_query "code-wildcard-in-query" Warning [code];
+    C006 code_semantics_divergence "code-semantics-divergence" Warning [code];
+    C007 code_legacy_fields "code-legacy-fields" Error [code];
+    C008 dead_grant "dead-grant" Warning [code];
+    C009 code_dynamic_value "code-dynamic-value" Info [code];
+    C010 code_grant_unknown "code-grant-unknown" Error [code];
+    C011 code_wildcard_grant "code-wildcard-grant" Error [code];
+    C012 code_unparsed_region "code-unparsed-region" Warning [code];
 }
 
 impl RuleId {

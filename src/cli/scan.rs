@@ -1,0 +1,119 @@
+//! `permspec scan`: permission queries, checks and grants in application code, checked
+//! against the project's policies.
+
+use super::error::CliError;
+use super::lint::{LintFormat, RuleFlags, exit_for, report_findings};
+use super::output;
+use super::{Context, Exit};
+use permspec::lint::{CodeContext, FileFindings, lint_code};
+use permspec::policy::Loader;
+use permspec::printable::json_pretty;
+use permspec::scan::extract::scan;
+use std::path::PathBuf;
+
+/// Arguments of `permspec scan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Source files or directories to scan (default: `[scan] paths` of permspec.toml, else
+    /// the current directory).
+    paths: Vec<PathBuf>,
+
+    /// Policy files or directories of them to check the code against (default: the
+    /// configuration's `paths`, else `policies`). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    policy: Vec<PathBuf>,
+
+    /// Output format: `json` lists every call site with who passes it, and the findings.
+    #[arg(long, value_enum, default_value_t)]
+    format: LintFormat,
+
+    #[command(flatten)]
+    rules: RuleFlags,
+}
+
+pub fn run(args: &Args, context: &Context) -> Exit {
+    let config = match args.rules.configuration(&args.paths) {
+        Ok(config) => config,
+        Err(error) => {
+            output::report(&error);
+            return Exit::BadInput;
+        }
+    };
+    let scan_config = config.scan.clone().unwrap_or_default();
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !scan_config.paths.is_empty() {
+        scan_config.paths.clone()
+    } else {
+        vec![PathBuf::from(".")]
+    };
+    let policy_paths = if args.policy.is_empty() {
+        config.default_paths()
+    } else {
+        args.policy.clone()
+    };
+    if let (Some(file), LintFormat::Human) = (&config.file, args.format) {
+        eprintln_escaped!("configuration: {}", file.display());
+    }
+    let policy_files = match super::policy_files_in(&policy_paths, false) {
+        Ok(files) => files,
+        Err(exit) => return exit,
+    };
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for file in Loader::new(config.limits).load_all(&policy_files) {
+        match file {
+            Ok(file) => loaded.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    let scanned = scan(&paths, &scan_config);
+    errors.extend(scanned.errors);
+    let sites: usize = scanned.files.iter().map(|file| file.sites.len()).sum();
+    if errors.is_empty() && sites == 0 {
+        let names: Vec<String> = paths
+            .iter()
+            .map(|path| format!("`{}`", path.display()))
+            .collect();
+        let message = match scanned.walked {
+            0 => format!(
+                "no source files (TypeScript, JavaScript, Go, Python) under {}",
+                names.join(", ")
+            ),
+            walked => format!(
+                "no permission query, check or grant found in the {walked} source file(s) under {}",
+                names.join(", ")
+            ),
+        };
+        return CliError::nothing_checked(message)
+            .with_help("give the directories that hold the application's code; if the code passes permissions through wrappers of its own, declare them as sinks in `[scan]` (docs/scan.md)")
+            .report();
+    }
+    let loaded_refs: Vec<_> = loaded.iter().collect();
+    let code = CodeContext::new(&scanned.files, &loaded_refs, &config);
+    let today = jiff::Zoned::now().date();
+    let (findings, comment_errors) = lint_code(&code, today);
+    errors.extend(comment_errors);
+    for error in &errors {
+        output::report(error);
+    }
+    let summary = |unusable| summary(&findings, unusable, scanned.walked, sites);
+    if args.format == LintFormat::Json {
+        outln!(
+            "{}",
+            json_pretty(&permspec::report::scan_json(
+                &code,
+                scanned.walked,
+                &findings
+            ))
+        );
+        return exit_for(&findings, &errors, &config);
+    }
+    report_findings(args.format, &findings, &errors, &config, context, summary)
+}
+
+fn summary(findings: &[FileFindings], unusable: usize, walked: usize, sites: usize) -> String {
+    let head = super::lint::summary(findings, unusable, walked);
+    let plural = if sites == 1 { "" } else { "s" };
+    format!("{head}: {sites} site{plural} checked")
+}

@@ -1,0 +1,151 @@
+//! What the shape matching needs of a language: calls, objects, lists, strings and names,
+//! each read off that language's syntax tree.
+
+use crate::span::Span;
+use tree_sitter::Node;
+
+/// A call's callee and arguments.
+pub(super) struct Call<'t> {
+    /// The callee as a dotted path, `["unkey", "keys", "verifyKey"]`; the last is the name.
+    pub callee: Vec<&'t str>,
+    /// The arguments in order.
+    pub arguments: Vec<Argument<'t>>,
+}
+
+impl Call<'_> {
+    /// The function's or method's own name.
+    pub fn name(&self) -> &str {
+        self.callee.last().copied().unwrap_or_default()
+    }
+}
+
+/// One argument of a call.
+pub(super) enum Argument<'t> {
+    /// By position.
+    Positional(Node<'t>),
+    /// By name (Python's `permissions=...`).
+    Keyword(&'t str, Node<'t>),
+}
+
+/// A string literal's value.
+pub(super) enum Literal {
+    /// Known from the source: the value, and where its first byte stands when the literal
+    /// holds it verbatim (no escapes).
+    Static {
+        value: String,
+        verbatim: Option<usize>,
+    },
+    /// Known only at run time, and why.
+    Dynamic(&'static str),
+}
+
+/// One name bound in a file, and the value it is bound to when the binding gives one.
+pub(super) type Binding<'t> = (&'t str, Option<Node<'t>>);
+
+/// A language's syntax, as the shapes read it.
+pub(super) trait Grammar: Sync {
+    /// The call at `node`, if it is one.
+    fn call<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Call<'t>>;
+    /// The fields of the object, dictionary or composite literal at `node`: name, value.
+    fn fields<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Vec<(&'t str, Node<'t>)>>;
+    /// The elements of the array, list or slice literal at `node`.
+    fn elements<'t>(&self, node: Node<'t>) -> Option<Vec<Node<'t>>>;
+    /// The string literal at `node`.
+    fn literal(&self, node: Node<'_>, text: &str) -> Option<Literal>;
+    /// The name at `node`, if it is a plain identifier.
+    fn identifier<'t>(&self, node: Node<'t>, text: &'t str) -> Option<&'t str>;
+    /// What `node` wraps without changing its value (parentheses, `as const`, `&x`,
+    /// `unkey.String(x)`).
+    fn unwrapped<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Node<'t>>;
+    /// The type name of a composite literal (Go), if `node` is one.
+    fn literal_type<'t>(&self, _node: Node<'t>, _text: &'t str) -> Option<&'t str> {
+        None
+    }
+    /// The expression an arrow function returns (`buildQuery(({ and }) => and(...))`).
+    fn function_body<'t>(&self, _node: Node<'t>) -> Option<Node<'t>> {
+        None
+    }
+    /// `value in collection` (Python), if `node` is such a test.
+    fn membership<'t>(&self, _node: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+        None
+    }
+    /// The names `node` binds (declarations, parameters, assignments), with their values
+    /// when `node` binds one name to one value as a constant does.
+    fn bindings<'t>(&self, node: Node<'t>, text: &'t str, out: &mut Vec<Binding<'t>>);
+    /// Whether a node of this kind opens a scope of names (a function).
+    fn is_scope(&self, kind: &str) -> bool;
+    /// Why the value at `node` is not known statically.
+    fn dynamic_reason(&self, node: Node<'_>) -> &'static str;
+}
+
+/// The span of a node.
+pub(super) fn span(node: Node<'_>) -> Span {
+    Span::new(node.start_byte(), node.end_byte())
+}
+
+/// Every node of `root`'s tree in document order, with its depth below `root`, without
+/// recursion (a deeply nested file must not exhaust the stack).
+pub(super) fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, usize)) {
+    let mut cursor = root.walk();
+    let mut depth = 0;
+    loop {
+        visit(cursor.node(), depth);
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// Every identifier under `node` (patterns, parameter lists), bound to no known value.
+pub(super) fn names_under<'t>(node: Node<'t>, text: &'t str, out: &mut Vec<Binding<'t>>) {
+    preorder(node, |inner, _| {
+        if matches!(
+            inner.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            out.push((&text[inner.byte_range()], None));
+        }
+    });
+}
+
+/// A named child of `node` by field.
+pub(super) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name)
+}
+
+/// The named children of `node`, comments left out.
+pub(super) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment")
+        .collect()
+}
+
+/// Exactly `digits` hexadecimal digits.
+pub(super) fn hex(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    digits: usize,
+) -> Option<u32> {
+    let mut code = 0;
+    for _ in 0..digits {
+        code = code * 16 + chars.next()?.to_digit(16)?;
+    }
+    Some(code)
+}
+
+/// A quoted literal's contents, without its one-character quotes (`None` when the parser
+/// made up a literal too short to have both).
+pub(super) fn quoted(raw: &str) -> Option<&str> {
+    let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+    (raw.len() >= 2).then_some(inner)
+}

@@ -1,0 +1,212 @@
+//! Reading source files for sites: the files under the paths (as ripgrep walks them), each
+//! read within bounds, parsed with tree-sitter on every core, and matched against the SDKs'
+//! call shapes and the project's sinks.
+
+mod go;
+mod grammar;
+mod python;
+mod scopes;
+mod shapes;
+mod typescript;
+mod walk;
+
+use super::{CodeSuppression, Language, ScanConfig, ScannedFile, suppressions_in_comment};
+use crate::diagnostic::FileDiagnostic;
+use crate::error_code::ErrorCode;
+use crate::input::ReadError;
+use crate::policy::Source;
+use crate::span::Span;
+use grammar::{Grammar, preorder, span};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+/// What a scan read.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The files that could hold a site, parsed, in path order.
+    pub files: Vec<ScannedFile>,
+    /// How many source files were walked, those without any text a site needs included.
+    pub walked: usize,
+    /// What could not be read or understood.
+    pub errors: Vec<FileDiagnostic>,
+}
+
+/// Scans `paths` (files or directories) with `config`.
+pub fn scan(paths: &[PathBuf], config: &ScanConfig) -> Scan {
+    let (sources, mut errors) = walk::source_files(paths, config);
+    let walked = sources.len();
+    let mut needles: Vec<&str> = shapes::TRIGGERS.to_vec();
+    needles.extend(config.sinks.iter().map(|sink| sink.function.as_str()));
+    let finder = Needles::new(&needles);
+    let read = crate::parallel::map(sources, |(path, language)| {
+        read_and_scan(&path, language, config, &finder)
+    });
+    let mut files = Vec::new();
+    for outcome in read {
+        match outcome {
+            Ok(Some((file, mut comment_errors))) => {
+                files.push(file);
+                errors.append(&mut comment_errors);
+            }
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    Scan {
+        files,
+        walked,
+        errors,
+    }
+}
+
+/// Substrings any one of which a file needs to hold a site.
+struct Needles(Vec<memchr::memmem::Finder<'static>>);
+
+impl Needles {
+    fn new(needles: &[&str]) -> Self {
+        Needles(
+            needles
+                .iter()
+                .map(|needle| memchr::memmem::Finder::new(needle.as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
+    fn any_in(&self, haystack: &[u8]) -> bool {
+        self.0.iter().any(|finder| finder.find(haystack).is_some())
+    }
+}
+
+fn read_and_scan(
+    path: &Path,
+    language: Language,
+    config: &ScanConfig,
+    needles: &Needles,
+) -> Result<Option<(ScannedFile, Vec<FileDiagnostic>)>, FileDiagnostic> {
+    let unreadable = |error: &dyn std::fmt::Display| {
+        let name = crate::printable::escaped(&path.display().to_string()).into_owned();
+        FileDiagnostic::unreadable(name.clone(), format!("cannot read `{name}`: {error}"))
+            .with_code(ErrorCode::ScanUnreadable)
+    };
+    let bytes = match crate::input::read_bytes(path, config.max_file_bytes) {
+        Ok(bytes) => bytes,
+        Err(error @ ReadError::TooLarge { .. }) => {
+            return Err(unreadable(&error).with_help(
+                "leave generated or vendored code out with `[scan] exclude`, or raise `[scan] max-file-bytes`",
+            ));
+        }
+        Err(error) => return Err(unreadable(&error)),
+    };
+    if !needles.any_in(&bytes) {
+        return Ok(None);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            return Err(unreadable(&ReadError::NotUtf8 { offset })
+                .with_help("a source file must be UTF-8; leave it out with `[scan] exclude`"));
+        }
+    };
+    let text = match text.strip_prefix(crate::input::BOM) {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
+    let source = Source::new(path, text);
+    Ok(Some(scan_source(source, language, config)))
+}
+
+/// Scans one source text: its sites, suppressions and damage, and what is wrong with its
+/// `permspec:` comments.
+pub fn scan_source(
+    source: Source,
+    language: Language,
+    config: &ScanConfig,
+) -> (ScannedFile, Vec<FileDiagnostic>) {
+    let grammar: &dyn Grammar = match language {
+        Language::TypeScript | Language::Tsx | Language::JavaScript => &typescript::TypeScript,
+        Language::Go => &go::Go,
+        Language::Python => &python::Python,
+    };
+    let text = source.text();
+    let Some(tree) = parse(language, text) else {
+        let file = ScannedFile {
+            source: source.clone(),
+            language,
+            sites: Vec::new(),
+            suppressions: Vec::new(),
+            damage: Some(Span::new(0, 0)),
+        };
+        return (file, Vec::new());
+    };
+    let root = tree.root_node();
+    let mut comments = Vec::new();
+    let mut damage = None;
+    let scopes = scopes::Scopes::build(root, grammar, text, |node| {
+        if node.kind() == "comment" {
+            comments.push(node);
+        }
+        if damage.is_none() && (node.is_error() || node.is_missing()) {
+            damage = Some(span(node));
+        }
+    });
+    let mut shapes = shapes::Shapes::new(grammar, language, text, &config.sinks, scopes);
+    preorder(root, |node, _| shapes.visit(node));
+    let mut sites = shapes.sites;
+    sites.sort_by_key(|site| (site.span.start(), site.call.start()));
+    let mut suppressions: Vec<CodeSuppression> = Vec::new();
+    let mut errors = Vec::new();
+    for comment in comments {
+        match suppressions_in_comment(&text[comment.byte_range()], comment.start_byte()) {
+            Some(Ok(suppression)) => suppressions.push(suppression),
+            Some(Err((at, message))) => errors.push(
+                FileDiagnostic::at(
+                    ErrorCode::ScanSuppression,
+                    &source,
+                    at,
+                    "a `permspec:` comment permspec cannot read",
+                    message,
+                )
+                .with_help("write `permspec: allow(RULES) reason: WHY`, optionally ending `until: YYYY-MM-DD`"),
+            ),
+            None => {}
+        }
+    }
+    let file = ScannedFile {
+        source: source.clone(),
+        language,
+        sites,
+        suppressions,
+        damage: damage.or(root.has_error().then(|| span(root))),
+    };
+    (file, errors)
+}
+
+thread_local! {
+    /// One parser per language per thread, made on first use.
+    static PARSERS: RefCell<Vec<(Language, tree_sitter::Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn parse(language: Language, text: &str) -> Option<tree_sitter::Tree> {
+    PARSERS.with_borrow_mut(|parsers| {
+        let position = match parsers.iter().position(|(known, _)| *known == language) {
+            Some(position) => position,
+            None => {
+                let grammar: tree_sitter::Language = match language {
+                    Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+                    Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+                    Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+                    Language::Go => tree_sitter_go::LANGUAGE.into(),
+                    Language::Python => tree_sitter_python::LANGUAGE.into(),
+                };
+                let mut parser = tree_sitter::Parser::new();
+                parser
+                    .set_language(&grammar)
+                    .expect("the grammar crates match the tree-sitter version");
+                parsers.push((language, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[position].1.parse(text, None)
+    })
+}

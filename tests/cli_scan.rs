@@ -1,0 +1,298 @@
+//! `permspec scan` as users run it: a small project of policy and code end to end, every
+//! SDK shape, exit codes, and hostile source that must be bounded and reported.
+
+mod support;
+
+use std::path::Path;
+use support::cli::{Run, permspec_in};
+
+/// A copy of the fixture directory `from` (its `.gitignore` included, no `.git`).
+fn copy_of(from: &Path) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    copy_into(from, directory.path());
+    directory
+}
+
+fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_into(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A directory holding `files` (relative path, text).
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = directory.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    directory
+}
+
+const POLICY: &[u8] = b"version: 1\nsemantics: literal\npermissions: [documents.read, documents.write]\n\
+keys:\n  reader: {permissions: [documents.read]}\n  writer: {permissions: [documents.read, documents.write]}\n";
+
+fn scan_in(directory: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["scan"];
+    all.extend(args);
+    permspec_in(directory, &all)
+}
+
+#[test]
+fn a_project_shows_its_dead_endpoint_dead_grant_and_misnamed_permissions() {
+    let directory = copy_of(Path::new("fixtures/scan/project"));
+    let run = scan_in(directory.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!("project_human", run.stdout);
+    let summary = run.stderr.lines().last().unwrap();
+    insta::assert_snapshot!("project_summary", summary);
+    for expected in [
+        "C003(code-dead-query)",
+        "src/routes/reports.tsx:35:33",
+        "C008(dead-grant)",
+        "`webhooks.manage` is held by 1 key",
+        "`documents:read` is in no policy's catalog",
+        "did you mean `documents.read`?",
+        "`documents.raed` is in no policy's catalog",
+        "`auditor` pass(es) this query only under the docs' reading",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "missing {expected}:\n{}",
+            run.stdout
+        );
+    }
+    // `dist/` is in .gitignore and `vendor/` in `[scan] exclude`: neither is read.
+    assert!(!run.stdout.contains("dist/") && !run.stdout.contains("vendor/"));
+    // The suppressed dynamic query is not reported, and its comment is used.
+    assert!(!run.stdout.contains("documents.ts:38"), "{}", run.stdout);
+    assert!(!run.stdout.contains("S007"), "{}", run.stdout);
+}
+
+#[test]
+fn json_lists_every_site_with_who_passes_it() {
+    let directory = copy_of(Path::new("fixtures/scan/project"));
+    let run = scan_in(directory.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("project_json", json);
+    let sites = json["sites"].as_array().unwrap();
+    let write = sites
+        .iter()
+        .find(|site| site["value"] == "documents.read AND documents.write")
+        .unwrap();
+    assert_eq!(write["passed_by"]["keys"][0]["key"], "alice");
+    assert_eq!(write["passed_by"]["keys"][0]["grants"][0]["role"], "editor");
+}
+
+#[test]
+fn every_sdk_shape_is_found() {
+    let run = permspec_in(
+        Path::new("fixtures/scan/shapes"),
+        &["scan", ".", "--policy", "policy.yaml", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let table: Vec<String> = json["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|site| {
+            format!(
+                "{}:{} {} {} {} => {}",
+                site["file"].as_str().unwrap(),
+                site["line"],
+                site["kind"].as_str().unwrap(),
+                site["version"].as_str().unwrap(),
+                site["shape"].as_str().unwrap(),
+                site.get("query")
+                    .or(site.get("value"))
+                    .or(site.get("not_checked"))
+                    .unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("shapes", table.join("\n"));
+    let human = permspec_in(
+        Path::new("fixtures/scan/shapes"),
+        &["scan", ".", "--policy", "policy.yaml"],
+    );
+    insta::assert_snapshot!("shapes_human", human.stdout);
+}
+
+#[test]
+fn exit_codes_follow_lint() {
+    let clean = project(&[
+        ("policies/p.yaml", POLICY),
+        (
+            "src/a.ts",
+            b"await unkey.keys.verifyKey({ key, permissions: \"documents.write\" });\n",
+        ),
+    ]);
+    let run = scan_in(clean.path(), &["src"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("1 site checked"), "{}", run.stderr);
+
+    let failing = project(&[
+        ("policies/p.yaml", POLICY),
+        (
+            "src/a.ts",
+            b"await unkey.keys.verifyKey({ key, permissions: \"documents.raed\" });\n",
+        ),
+    ]);
+    assert_eq!(scan_in(failing.path(), &["src"]).code, 1);
+    // Warnings fail with `--deny warnings`, as in lint.
+    let warning = project(&[
+        ("policies/p.yaml", POLICY),
+        (
+            "src/a.ts",
+            b"await unkey.keys.verifyKey({ key, permissions: \"documents.read\" });\n",
+        ),
+    ]);
+    assert_eq!(scan_in(warning.path(), &["src"]).code, 0);
+    assert_eq!(
+        scan_in(warning.path(), &["src", "--deny", "warnings"]).code,
+        1
+    );
+    assert_eq!(
+        scan_in(warning.path(), &["src", "--select", "C001"]).code,
+        0
+    );
+}
+
+#[test]
+fn a_scan_that_checks_nothing_does_not_pass() {
+    let empty = project(&[("policies/p.yaml", POLICY), ("src/readme.md", b"hi")]);
+    let run = scan_in(empty.path(), &["src"]);
+    assert_eq!(run.code, 2);
+    assert!(run.said.contains("no source files"), "{}", run.said);
+
+    let no_sites = project(&[
+        ("policies/p.yaml", POLICY),
+        ("src/a.ts", b"export const x = 1;\n"),
+    ]);
+    let run = scan_in(no_sites.path(), &["src"]);
+    assert_eq!(run.code, 2);
+    assert!(run.said.contains("no permission query"), "{}", run.said);
+
+    let no_policy = project(&[(
+        "src/a.ts",
+        b"await unkey.keys.verifyKey({ key, permissions: \"documents.read\" });\n",
+    )]);
+    assert_eq!(scan_in(no_policy.path(), &["src"]).code, 2);
+    assert_eq!(scan_in(no_policy.path(), &["missing"]).code, 2);
+}
+
+#[test]
+fn suppressions_in_comments_follow_the_rules_of_yaml_suppressions() {
+    let code = |comment: &str| {
+        format!(
+            "{comment}\nawait unkey.keys.verifyKey({{ key, permissions: `documents.${{x}}` }});\n"
+        )
+    };
+    let used = code("// permspec: allow(C009) reason: the action is validated above");
+    let directory = project(&[("policies/p.yaml", POLICY), ("src/a.ts", used.as_bytes())]);
+    let run = scan_in(directory.path(), &["src", "--deny", "C009"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+
+    let expired = code("// permspec: allow(C009) reason: until the refactor until: 2020-01-01");
+    let directory = project(&[
+        ("policies/p.yaml", POLICY),
+        ("src/a.ts", expired.as_bytes()),
+    ]);
+    let run = scan_in(directory.path(), &["src"]);
+    assert!(
+        run.stdout.contains("C009") && run.stdout.contains("has expired"),
+        "{}",
+        run.stdout
+    );
+
+    for (comment, said) in [
+        ("// permspec: allow(C009)", "needs a reason"),
+        ("// permspec: allow(C999) reason: x", "C999"),
+        ("# permspec: alow(C009) reason: x", ""),
+    ] {
+        let text = code(comment);
+        let directory = project(&[("policies/p.yaml", POLICY), ("src/a.ts", text.as_bytes())]);
+        let run = scan_in(directory.path(), &["src"]);
+        if said.is_empty() {
+            // Not a comment in TypeScript: a syntax error, not a suppression.
+            assert!(run.stdout.contains("C012"), "{}", run.stdout);
+            continue;
+        }
+        assert_eq!(run.code, 2, "{comment}: {}", run.stderr);
+        assert!(run.said.contains(said), "{comment}: {}", run.said);
+    }
+}
+
+#[test]
+fn hostile_source_is_bounded_and_reported() {
+    let call = "unkey.keys.verifyKey({ key, permissions: \"documents.write\" })";
+    // Deep nesting: a query inside 50,000 nested arrays.
+    let deep = format!(
+        "const x = {}{call}{};\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    // A minified bundle: one line of 200,000 calls.
+    let minified = format!("{};\n", vec![call; 20_000].join(";"));
+    let mut binary = b"\x00\x01\xffpermissions\xfe".to_vec();
+    binary.extend(std::iter::repeat_n(0u8, 1000));
+    let directory = project(&[
+        ("policies/p.yaml", POLICY),
+        ("src/deep.ts", deep.as_bytes()),
+        ("src/bundle.min.js", minified.as_bytes()),
+        ("src/b/clean.ts", format!("{call};\n").as_bytes()),
+    ]);
+    let run = scan_in(directory.path(), &["src", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(json["sites"].as_array().unwrap().len() >= 20_002);
+
+    // Binary named `.ts`: not UTF-8 while it holds text a sink could use, exit 2 and named;
+    // without such text it cannot hold a site and is passed over.
+    std::fs::write(directory.path().join("src/blob.ts"), &binary).unwrap();
+    let run = scan_in(directory.path(), &["src"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.said.contains("src/blob.ts") && run.said.contains("not UTF-8"),
+        "{}",
+        run.said
+    );
+    std::fs::write(directory.path().join("src/blob.ts"), b"\x00\xff\xfe").unwrap();
+    assert_eq!(scan_in(directory.path(), &["src"]).code, 0);
+
+    // Past `[scan] max-file-bytes`: refused with the setting named.
+    std::fs::write(
+        directory.path().join("permspec.toml"),
+        "[scan]\nmax-file-bytes = 1000\n",
+    )
+    .unwrap();
+    let run = scan_in(directory.path(), &["src"]);
+    assert_eq!(run.code, 2);
+    assert!(run.said.contains("max-file-bytes"), "{}", run.said);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_and_special_files_do_not_trap_the_walk() {
+    let directory = project(&[
+        ("policies/p.yaml", POLICY),
+        (
+            "src/a.ts",
+            b"await unkey.keys.verifyKey({ key, permissions: \"documents.write\" });\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink("..", directory.path().join("src/loop")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", directory.path().join("src/zero.ts")).unwrap();
+    let run = scan_in(directory.path(), &["src"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("1 site checked"), "{}", run.stderr);
+}
