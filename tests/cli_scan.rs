@@ -296,3 +296,30 @@ fn links_and_special_files_do_not_trap_the_walk() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("1 site checked"), "{}", run.stderr);
 }
+
+#[test]
+fn lint_reports_dead_grants_when_the_project_scans_its_code() {
+    let code = b"await unkey.keys.verifyKey({ key, permissions: \"documents.read\" });\n";
+    let directory = project(&[("policies/p.yaml", POLICY), ("src/a.ts", code)]);
+    let run = permspec_in(directory.path(), &["lint"]);
+    assert!(
+        !run.stdout.contains("C008"),
+        "no [scan], no dead grants: {}",
+        run.stdout
+    );
+    std::fs::write(
+        directory.path().join("permspec.toml"),
+        "paths = [\"policies\"]\n[scan]\npaths = [\"src\"]\n",
+    )
+    .unwrap();
+    let run = permspec_in(directory.path(), &["lint"]);
+    assert!(
+        run.stdout.contains("C008(dead-grant)")
+            && run.stdout.contains("`documents.write` is held by 1 key"),
+        "{}",
+        run.stdout
+    );
+    // Code that cannot be read leaves the dead grants unknown: the run cannot pass.
+    std::fs::write(directory.path().join("src/b.ts"), b"\xffpermissions").unwrap();
+    assert_eq!(permspec_in(directory.path(), &["lint"]).code, 2);
+}

@@ -136,9 +136,10 @@ fn the_action_is_composite_installs_only_crates_and_uses_bash() {
         ("sarif-file", "s"),
         ("base", "b"),
         ("allow-widening", "false"),
+        ("scan-sarif-file", "c"),
     ]);
     let ids: Vec<&str> = steps.iter().map(|step| step.id.as_str()).collect();
-    assert_eq!(ids, ["key", "install", "test", "lint", "diff"]);
+    assert_eq!(ids, ["key", "install", "test", "lint", "scan", "diff"]);
     for step in action["runs"]["steps"].as_sequence().unwrap() {
         match step.get("uses") {
             // The one other action: GitHub's cache, for the built binary.
@@ -174,6 +175,7 @@ fn the_action_s_steps_test_lint_and_diff_a_pull_request() {
         ("sarif-file", "permspec.sarif"),
         ("base", base.trim()),
         ("allow-widening", "false"),
+        ("scan-sarif-file", "permspec-scan.sarif"),
     ];
     let steps = action_steps(&inputs);
     let step = |id: &str| steps.iter().find(|step| step.id == id).unwrap();
@@ -199,6 +201,7 @@ fn the_action_s_steps_test_lint_and_diff_a_pull_request() {
         ("sarif-file", "permspec.sarif"),
         ("base", base.trim()),
         ("allow-widening", "true"),
+        ("scan-sarif-file", "permspec-scan.sarif"),
     ]);
     let diff = allowed.iter().find(|step| step.id == "diff").unwrap();
     assert_eq!(run_step(diff, repo.path(), &summary), 0);
@@ -216,9 +219,9 @@ fn the_hooks_run_lint_and_test_on_the_suite() {
         .iter()
         .map(|hook| hook["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["permspec-lint", "permspec-test"]);
+    assert_eq!(ids, ["permspec-lint", "permspec-test", "permspec-scan"]);
     let repo = repository();
-    for hook in hooks {
+    for hook in hooks.iter().filter(|hook| hook["id"] != "permspec-scan") {
         assert_eq!(hook["language"], "rust");
         assert!(hook["name"].is_string() && hook["files"].is_string());
         let entry = hook["entry"].as_str().unwrap();
@@ -245,6 +248,76 @@ fn the_hooks_run_lint_and_test_on_the_suite() {
         assert_eq!(run(repo.path()), 1, "{entry} fails on a global wildcard");
         std::fs::write(&policy, good).unwrap();
     }
+}
+
+/// A repository whose code asks for `query`, with `[scan]` over its `src`.
+fn repository_with_code(query: &str) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_permspec"))
+        .args(["init", "policies", "--scan", "src"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    std::fs::create_dir(repo.path().join("src")).unwrap();
+    std::fs::write(
+        repo.path().join("src/app.ts"),
+        format!("await unkey.keys.verifyKey({{ key, permissions: \"{query}\" }});\n"),
+    )
+    .unwrap();
+    repo
+}
+
+#[test]
+fn the_scan_hook_and_step_check_the_code_against_the_policies() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = (hooks.as_sequence().unwrap().iter())
+        .find(|hook| hook["id"] == "permspec-scan")
+        .unwrap();
+    let entry = hook["entry"].as_str().unwrap();
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    let run = |repo: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_permspec"))
+            .args(&words[1..])
+            .current_dir(repo)
+            .output()
+            .unwrap()
+            .status
+            .code()
+            .unwrap()
+    };
+    let good = repository_with_code("documents.write AND users.view");
+    assert_eq!(
+        run(good.path()),
+        0,
+        "{entry} passes on code the policy serves"
+    );
+    let typo = repository_with_code("documents:write");
+    assert_eq!(
+        run(typo.path()),
+        1,
+        "{entry} fails on a misnamed permission"
+    );
+
+    let steps = action_steps(&[
+        ("paths", "policies"),
+        ("sarif-file", "permspec.sarif"),
+        ("base", ""),
+        ("allow-widening", "false"),
+        ("scan-sarif-file", "scan.sarif"),
+    ]);
+    let scan = steps.iter().find(|step| step.id == "scan").unwrap();
+    let summary = typo.path().join("summary.md");
+    assert_eq!(run_step(scan, typo.path(), &summary), 1);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(typo.path().join("scan.sarif")).unwrap())
+            .unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "C002");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/app.ts"
+    );
 }
 
 #[test]
@@ -306,6 +379,7 @@ fn action_step(id: &str) -> Step {
         ("sarif-file", "s"),
         ("base", "b"),
         ("allow-widening", "false"),
+        ("scan-sarif-file", "permspec-scan.sarif"),
     ];
     let steps = action_steps(&inputs);
     steps.into_iter().find(|step| step.id == id).unwrap()

@@ -20,15 +20,24 @@ pub struct Args {
     /// on the API routes they call.
     #[arg(long)]
     root_keys: bool,
+
+    /// Also write a `[scan]` section, for `permspec scan`, over these source directories
+    /// (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "DIRS")]
+    scan: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args) -> Exit {
-    match scaffold(&args.directory, args.force, args.root_keys) {
+    match scaffold(&args.directory, args.force, args.root_keys, &args.scan) {
         Ok(files) => {
             for file in &files {
                 outln!("wrote {}", file.display());
             }
-            outln!("next: permspec test && permspec lint");
+            if args.scan.is_empty() {
+                outln!("next: permspec test && permspec lint");
+            } else {
+                outln!("next: permspec test && permspec lint && permspec scan");
+            }
             Exit::Success
         }
         Err(error @ InitError::Exists(_)) => {

@@ -195,6 +195,11 @@ fn run_once(args: &Args, context: &Context) -> Exit {
         .collect();
     let (mut findings, mut errors) = lint_files_and_queries(&files, &queries, &config, today);
     errors.extend(unreadable);
+    if let Some(scan) = &config.scan {
+        let (dead, scan_errors) = super::scan::dead_grants(&files, scan, &config, today);
+        add_findings(&mut findings, dead);
+        errors.extend(scan_errors);
+    }
     findings.retain(|file| !file.findings.is_empty());
     for error in &errors {
         output::report(error);
@@ -250,6 +255,29 @@ pub fn exit_for(findings: &[FileFindings], errors: &[FileDiagnostic], config: &C
         Exit::Failure
     } else {
         Exit::Success
+    }
+}
+
+/// Adds `extra` to the findings grouped by file, each group kept in position order.
+fn add_findings(findings: &mut Vec<FileFindings>, extra: Vec<permspec::lint::Finding>) {
+    for finding in extra {
+        let position = findings
+            .iter()
+            .position(|group| group.source.path() == finding.source.path());
+        let group = match position {
+            Some(index) => &mut findings[index],
+            None => {
+                findings.push(FileFindings {
+                    source: finding.source.clone(),
+                    findings: Vec::new(),
+                });
+                findings.last_mut().expect("just pushed")
+            }
+        };
+        group.findings.push(finding);
+        group
+            .findings
+            .sort_by_key(|finding| (finding.span.start(), finding.rule.code));
     }
 }
 

@@ -5,9 +5,12 @@ use super::error::CliError;
 use super::lint::{LintFormat, RuleFlags, exit_for, report_findings};
 use super::output;
 use super::{Context, Exit};
-use permspec::lint::{CodeContext, FileFindings, lint_code};
-use permspec::policy::Loader;
+use permspec::diagnostic::FileDiagnostic;
+use permspec::lint::{CodeContext, Config, FileFindings, Finding, RuleId, lint_code};
+use permspec::policy::{Loader, TestFile};
 use permspec::printable::json_pretty;
+use permspec::scan::ScanConfig;
+use permspec::scan::extract::Scan;
 use permspec::scan::extract::scan;
 use std::path::PathBuf;
 
@@ -59,16 +62,9 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         Ok(files) => files,
         Err(exit) => return exit,
     };
-    let mut errors = Vec::new();
-    let mut loaded = Vec::new();
-    for file in Loader::new(config.limits).load_all(&policy_files) {
-        match file {
-            Ok(file) => loaded.push(file),
-            Err(error) => errors.push(error),
-        }
-    }
-    let scanned = scan(&paths, &scan_config);
-    errors.extend(scanned.errors);
+    let (loaded, mut scanned, mut errors) =
+        load_and_scan(&policy_files, &paths, &scan_config, &config);
+    errors.append(&mut scanned.errors);
     let sites: usize = scanned.files.iter().map(|file| file.sites.len()).sum();
     if errors.is_empty() && sites == 0 {
         let names: Vec<String> = paths
@@ -110,6 +106,61 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         return exit_for(&findings, &errors, &config);
     }
     report_findings(args.format, &findings, &errors, &config, context, summary)
+}
+
+/// The policy files loaded, and the code under `paths` scanned; what could not be read of
+/// either among the errors.
+fn load_and_scan(
+    policy_files: &[PathBuf],
+    paths: &[PathBuf],
+    scan_config: &ScanConfig,
+    config: &Config,
+) -> (Vec<TestFile>, Scan, Vec<FileDiagnostic>) {
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for file in Loader::new(config.limits).load_all(policy_files) {
+        match file {
+            Ok(file) => loaded.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    (loaded, scan(paths, scan_config), errors)
+}
+
+/// For `lint` in a project with `[scan]`: the dead grants (C008) of the policies in
+/// `policy_files`, from the code under `[scan] paths`; what could not be read among the
+/// errors.
+pub fn dead_grants(
+    policy_files: &[PathBuf],
+    scan_config: &ScanConfig,
+    config: &Config,
+    today: jiff::civil::Date,
+) -> (Vec<Finding>, Vec<FileDiagnostic>) {
+    let dead = RuleId::C008.rule();
+    if config.level(dead).is_none() || policy_files.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let paths = if scan_config.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        scan_config.paths.clone()
+    };
+    let (loaded, mut scanned, mut errors) =
+        load_and_scan(policy_files, &paths, scan_config, config);
+    errors.append(&mut scanned.errors);
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let loaded: Vec<&TestFile> = loaded.iter().collect();
+    let context = CodeContext::new(&scanned.files, &loaded, config);
+    let (findings, mut comment_errors) = lint_code(&context, today);
+    errors.append(&mut comment_errors);
+    let dead = findings
+        .into_iter()
+        .flat_map(|file| file.findings)
+        .filter(|finding| finding.rule.id == RuleId::C008)
+        .collect();
+    (dead, errors)
 }
 
 fn summary(findings: &[FileFindings], unusable: usize, walked: usize, sites: usize) -> String {

@@ -8,9 +8,21 @@ use std::path::{Path, PathBuf};
 /// there (with `root_keys`, a suite of Unkey root keys too), and the configuration in the
 /// current directory (the project's root), whose `paths` points at the suite, so that
 /// `permspec test` and `permspec lint` need no arguments.
-fn files(directory: &Path, root_keys: bool) -> Vec<(PathBuf, String)> {
+fn files(directory: &Path, root_keys: bool, scan: &[PathBuf]) -> Vec<(PathBuf, String)> {
     let suite = directory.to_string_lossy().replace('\\', "/");
     let paths = toml::Value::Array(vec![toml::Value::String(suite)]);
+    let mut configuration =
+        include_str!("permspec.toml").replace("paths = []", &format!("paths = {paths}"));
+    if !scan.is_empty() {
+        let sources = scan
+            .iter()
+            .map(|path| toml::Value::String(path.to_string_lossy().replace('\\', "/")))
+            .collect();
+        configuration = configuration.replace("# [scan]", "[scan]").replace(
+            "# paths = [\"src\"]",
+            &format!("paths = {}", toml::Value::Array(sources)),
+        );
+    }
     let mut files = vec![
         (
             directory.join("policy.yaml"),
@@ -20,10 +32,7 @@ fn files(directory: &Path, root_keys: bool) -> Vec<(PathBuf, String)> {
             directory.join("policy-v1.schema.json"),
             crate::policy::schema_text(),
         ),
-        (
-            PathBuf::from("permspec.toml"),
-            include_str!("permspec.toml").replace("paths = []", &format!("paths = {paths}")),
-        ),
+        (PathBuf::from("permspec.toml"), configuration),
     ];
     if root_keys {
         let text = include_str!("root-keys.yaml").to_owned();
@@ -58,10 +67,16 @@ fn list(paths: &[PathBuf]) -> String {
 }
 
 /// Writes the starter suite (with `root_keys`, the root-key suite too) into `directory`
-/// (created if needed) and `permspec.toml` into the current directory, unless one of these
-/// files exists and `force` is false. Returns the files written.
-pub fn scaffold(directory: &Path, force: bool, root_keys: bool) -> Result<Vec<PathBuf>, InitError> {
-    let files = files(directory, root_keys);
+/// (created if needed) and `permspec.toml` into the current directory (with a `[scan]`
+/// section for the source paths `scan`, if any), unless one of these files exists and
+/// `force` is false. Returns the files written.
+pub fn scaffold(
+    directory: &Path,
+    force: bool,
+    root_keys: bool,
+    scan: &[PathBuf],
+) -> Result<Vec<PathBuf>, InitError> {
+    let files = files(directory, root_keys, scan);
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(path, _)| path.clone())

@@ -11,7 +11,7 @@ use crate::query::{self, Query, SyntaxError};
 use crate::scan::{ScannedFile, Site, SiteKind, SiteValue};
 use crate::span::Span;
 use jiff::Timestamp;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One policy of the project, ready to decide what code asks.
@@ -59,8 +59,8 @@ pub enum SiteQuery {
     Nothing,
     /// A query Unkey's parser rejects.
     Rejected(SyntaxError),
-    /// A query (or one permission), and who passes it.
-    Query(Query, Passing),
+    /// A query (or one permission), and who passes it (shared by the sites that ask it).
+    Query(Query, Arc<Passing>),
 }
 
 /// Everything the code rules see.
@@ -99,13 +99,37 @@ impl<'a> CodeContext<'a> {
                 policies.push(ProjectPolicy::new(resolution.of(&file.policy)));
             }
         }
-        let jobs: Vec<&ScannedFile> = files.iter().collect();
-        let asked = crate::parallel::map(jobs, |file| {
-            file.sites
-                .iter()
-                .map(|site| asked(site, &policies))
-                .collect()
-        });
+        // Each distinct query is decided once, on every core, however many sites ask it.
+        let read: Vec<Vec<Read>> = files
+            .iter()
+            .map(|file| file.sites.iter().map(read).collect())
+            .collect();
+        let mut distinct: HashMap<String, usize> = HashMap::new();
+        let mut queries: Vec<&Query> = Vec::new();
+        for query in read.iter().flatten().filter_map(Read::query) {
+            distinct.entry(query.to_string()).or_insert_with(|| {
+                queries.push(query);
+                queries.len() - 1
+            });
+        }
+        let decided: Vec<Arc<Passing>> =
+            crate::parallel::map(queries, |query| Arc::new(passing(query, &policies)));
+        let asked = read
+            .into_iter()
+            .map(|sites| {
+                sites
+                    .into_iter()
+                    .map(|site| match site {
+                        Read::Nothing => SiteQuery::Nothing,
+                        Read::Rejected(error) => SiteQuery::Rejected(error),
+                        Read::Query(query) => {
+                            let passing = Arc::clone(&decided[distinct[&query.to_string()]]);
+                            SiteQuery::Query(query, passing)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
         CodeContext {
             files,
             policies,
@@ -212,22 +236,36 @@ impl ProjectPolicy {
     }
 }
 
-/// What `site` asks, decided against every policy.
-fn asked(site: &Site, policies: &[ProjectPolicy]) -> SiteQuery {
-    let query = match (&site.kind, &site.value) {
+/// What a site asks, before it is decided.
+enum Read {
+    Nothing,
+    Rejected(SyntaxError),
+    Query(Query),
+}
+
+impl Read {
+    fn query(&self) -> Option<&Query> {
+        match self {
+            Read::Query(query) => Some(query),
+            _ => None,
+        }
+    }
+}
+
+/// What `site` asks: a query (a permission check as a query of one permission), parsed.
+fn read(site: &Site) -> Read {
+    match (&site.kind, &site.value) {
         (SiteKind::Query, SiteValue::Text { text, .. }) => match query::parse(&text.text) {
-            Ok(parsed) => parsed,
-            Err(error) => return SiteQuery::Rejected(error),
+            Ok(parsed) => Read::Query(parsed),
+            Err(error) => Read::Rejected(error),
         },
-        (SiteKind::Query, SiteValue::Structured(query)) => query.clone(),
-        (SiteKind::Permission, SiteValue::Text { text, .. }) => Query::Permission {
+        (SiteKind::Query, SiteValue::Structured(query)) => Read::Query(query.clone()),
+        (SiteKind::Permission, SiteValue::Text { text, .. }) => Read::Query(Query::Permission {
             name: text.text.to_string(),
             span: Span::new(0, text.text.len()),
-        },
-        _ => return SiteQuery::Nothing,
-    };
-    let passing = passing(&query, policies);
-    SiteQuery::Query(query, passing)
+        }),
+        _ => Read::Nothing,
+    }
 }
 
 fn passing(query: &Query, policies: &[ProjectPolicy]) -> Passing {
@@ -240,6 +278,7 @@ fn passing(query: &Query, policies: &[ProjectPolicy]) -> Passing {
             }
             passing.asked_keys += 1;
             let name = &declared.name.value;
+            // Both ways of matching at once: the policy's semantics reads its verdict off them.
             let both = project
                 .resolved
                 .verdict(name, query, Semantics::Strict, project.now);
@@ -248,32 +287,34 @@ fn passing(query: &Query, policies: &[ProjectPolicy]) -> Passing {
                     .iter()
                     .any(|(matching, code)| *matching == wanted && code.allows())
             };
-            if allows(Matching::Wildcard) != allows(Matching::Literal) {
-                passing
-                    .diverging
-                    .push((index, key, allows(Matching::Wildcard)));
+            let (wildcard, literal) = (allows(Matching::Wildcard), allows(Matching::Literal));
+            if wildcard != literal {
+                passing.diverging.push((index, key, wildcard));
             }
+            let allowed = match policy.semantics {
+                Semantics::Wildcard => wildcard,
+                Semantics::Literal => literal,
+                Semantics::Strict => wildcard && literal,
+            };
+            if !allowed {
+                continue;
+            }
+            // Only a key that passes is decided again, for the grants that let it.
             let decided = project
                 .resolved
                 .decide(name, query, policy.semantics, project.now);
-            let allowed = decided.allowed();
-            if let Some(decision) = decided.decision.filter(|_| allowed) {
-                let grants = decision
-                    .primary()
-                    .explanation
-                    .satisfied_by
-                    .iter()
-                    .map(|leaf| {
-                        let role = project.resolved.role_of(key, leaf.grant_index);
-                        (leaf.grant.clone(), role.map(str::to_owned))
-                    })
-                    .collect();
-                passing.keys.push(KeyPass {
-                    policy: index,
-                    key,
-                    grants,
-                });
-            }
+            let grants = (decided.decision.iter())
+                .flat_map(|decision| &decision.primary().explanation.satisfied_by)
+                .map(|leaf| {
+                    let role = project.resolved.role_of(key, leaf.grant_index);
+                    (leaf.grant.clone(), role.map(str::to_owned))
+                })
+                .collect();
+            passing.keys.push(KeyPass {
+                policy: index,
+                key,
+                grants,
+            });
         }
         for (role, holder) in project.roles_alone.policy.keys.iter().enumerate() {
             let verdict = project.roles_alone.verdict(

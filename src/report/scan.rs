@@ -1,106 +1,189 @@
 //! `permspec scan --format json`: every site the scan found (file, line, what it asks, the
 //! SDK shape, and who passes it, with the grants that let each key through), and the
-//! findings.
+//! findings. Serialized straight from the scan's data: a big repository's report is not
+//! built as a tree of JSON values first.
 
 use super::lint_json;
-use crate::lint::{CodeContext, FileFindings, SiteQuery};
-use crate::scan::{ScannedFile, Site, SiteValue};
-use serde_json::{Value, json};
+use crate::lint::{CodeContext, FileFindings, Passing, SiteQuery};
+use crate::scan::{Language, ScannedFile, Site, SiteKind, SiteValue, Version};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde_json::Value;
 
 /// The scan as JSON: `walked` source files, the `sites` found, the `findings`.
-pub fn scan_json(context: &CodeContext<'_>, walked: usize, findings: &[FileFindings]) -> Value {
-    let sites: Vec<Value> = context
-        .sites()
-        .map(|(file, site, asked)| site_json(context, file, site, asked))
-        .collect();
-    json!({
-        "walked": walked,
-        "scanned": context.files.len(),
-        "sites": sites,
-        "findings": lint_json(findings),
-    })
+pub fn scan_json<'a>(
+    context: &'a CodeContext<'a>,
+    walked: usize,
+    findings: &[FileFindings],
+) -> impl Serialize + 'a {
+    ScanJson {
+        walked,
+        scanned: context.files.len(),
+        sites: Sites(context),
+        findings: lint_json(findings),
+    }
 }
 
-fn site_json(
-    context: &CodeContext<'_>,
-    file: &ScannedFile,
-    site: &Site,
-    asked: &SiteQuery,
-) -> Value {
-    let (line, column) = file.source.line_column(site.span.start());
-    let (end_line, end_column) = file.source.line_column(site.span.end());
-    let mut value = json!({
-        "file": file.source.name(),
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-        "language": file.language,
-        "kind": site.kind,
-        "version": site.version,
-        "shape": site.shape,
-    });
-    match &site.value {
-        SiteValue::Text { text, via } => {
-            value["value"] = json!(text.text.as_str());
-            value["via_constant"] = json!(via);
+#[derive(Serialize)]
+struct ScanJson<'a> {
+    walked: usize,
+    scanned: usize,
+    sites: Sites<'a>,
+    findings: Value,
+}
+
+/// The sites, serialized one by one as they are read off the context.
+struct Sites<'a>(&'a CodeContext<'a>);
+
+impl Serialize for Sites<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let context = self.0;
+        let mut sequence = serializer.serialize_seq(None)?;
+        for (file, site, asked) in context.sites() {
+            sequence.serialize_element(&SiteJson::new(context, file, site, asked))?;
         }
-        SiteValue::Structured(query) => value["value"] = json!(query.to_string()),
-        SiteValue::Dynamic(reason) => value["not_checked"] = json!(reason),
-        SiteValue::Absent => value["not_checked"] = json!("the call passes no `permissions`"),
+        sequence.end()
     }
-    if !site.v1_fields.is_empty() {
-        let names: Vec<&str> = site
-            .v1_fields
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        value["v1_fields"] = json!(names);
-    }
-    match asked {
-        SiteQuery::Query(query, passing) => {
-            value["query"] = json!(query.to_string());
-            let keys: Vec<Value> = passing
-                .keys
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    language: Language,
+    kind: SiteKind,
+    version: Version,
+    shape: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via_constant: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_checked: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    v1_fields: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    syntax_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed_by: Option<PassedBy<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    depends_on_wildcard_reading: Option<Vec<Diverging<'a>>>,
+}
+
+#[derive(Serialize)]
+struct PassedBy<'a> {
+    keys: Vec<KeyJson<'a>>,
+    roles: Vec<RoleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    policy: &'a str,
+    key: &'a str,
+    grants: Vec<GrantJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GrantJson<'a> {
+    grant: &'a str,
+    role: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    policy: &'a str,
+    role: &'a str,
+}
+
+#[derive(Serialize)]
+struct Diverging<'a> {
+    key: &'a str,
+    allowed_under: &'static str,
+}
+
+impl<'a> SiteJson<'a> {
+    fn new(
+        context: &'a CodeContext<'a>,
+        file: &'a ScannedFile,
+        site: &'a Site,
+        asked: &'a SiteQuery,
+    ) -> Self {
+        let (line, column) = file.source.line_column(site.span.start());
+        let (end_line, end_column) = file.source.line_column(site.span.end());
+        let (value, via_constant, not_checked) = match &site.value {
+            SiteValue::Text { text, via } => (Some(text.text.to_string()), via.as_deref(), None),
+            SiteValue::Structured(query) => (Some(query.to_string()), None, None),
+            SiteValue::Dynamic(reason) => (None, None, Some(reason.as_str())),
+            SiteValue::Absent => (None, None, Some("the call passes no `permissions`")),
+        };
+        let mut json = SiteJson {
+            file: file.source.name(),
+            line,
+            column,
+            end_line,
+            end_column,
+            language: file.language,
+            kind: site.kind,
+            version: site.version,
+            shape: &site.shape,
+            value,
+            via_constant,
+            not_checked,
+            v1_fields: site
+                .v1_fields
                 .iter()
-                .map(|pass| {
-                    let grants: Vec<Value> = pass
-                        .grants
-                        .iter()
-                        .map(|(grant, role)| json!({"grant": grant, "role": role}))
-                        .collect();
-                    json!({
-                        "policy": context.policies[pass.policy].resolved.policy.source.name(),
-                        "key": context.key_name(pass.policy, pass.key),
-                        "grants": grants,
-                    })
-                })
-                .collect();
-            let roles: Vec<Value> = passing
-                .roles
-                .iter()
-                .map(|(policy, role)| {
-                    json!({
-                        "policy": context.policies[*policy].resolved.policy.source.name(),
-                        "role": context.role_name(*policy, *role),
-                    })
-                })
-                .collect();
-            let diverging: Vec<Value> = passing
-                .diverging
-                .iter()
-                .map(|(policy, key, wildcard)| {
-                    json!({
-                        "key": context.key_name(*policy, *key),
-                        "allowed_under": if *wildcard { "wildcard" } else { "literal" },
-                    })
-                })
-                .collect();
-            value["passed_by"] = json!({"keys": keys, "roles": roles});
-            value["depends_on_wildcard_reading"] = json!(diverging);
+                .map(|(name, _)| name.as_str())
+                .collect(),
+            query: None,
+            syntax_error: None,
+            passed_by: None,
+            depends_on_wildcard_reading: None,
+        };
+        match asked {
+            SiteQuery::Query(query, passing) => {
+                json.query = Some(query.to_string());
+                json.passed_by = Some(passed_by(context, passing));
+                json.depends_on_wildcard_reading = Some(
+                    (passing.diverging.iter())
+                        .map(|(policy, key, wildcard)| Diverging {
+                            key: context.key_name(*policy, *key),
+                            allowed_under: if *wildcard { "wildcard" } else { "literal" },
+                        })
+                        .collect(),
+                );
+            }
+            SiteQuery::Rejected(error) => json.syntax_error = Some(error.to_string()),
+            SiteQuery::Nothing => {}
         }
-        SiteQuery::Rejected(error) => value["syntax_error"] = json!(error.to_string()),
-        SiteQuery::Nothing => {}
+        json
     }
-    value
+}
+
+fn passed_by<'a>(context: &'a CodeContext<'a>, passing: &'a Passing) -> PassedBy<'a> {
+    let policy_name = |policy: usize| context.policies[policy].resolved.policy.source.name();
+    PassedBy {
+        keys: (passing.keys.iter())
+            .map(|pass| KeyJson {
+                policy: policy_name(pass.policy),
+                key: context.key_name(pass.policy, pass.key),
+                grants: (pass.grants.iter())
+                    .map(|(grant, role)| GrantJson {
+                        grant,
+                        role: role.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        roles: (passing.roles.iter())
+            .map(|(policy, role)| RoleJson {
+                policy: policy_name(*policy),
+                role: context.role_name(*policy, *role),
+            })
+            .collect(),
+    }
 }

@@ -1,12 +1,29 @@
 //! Go, as tree-sitter's grammar reads it.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Literal, field, hex, named_children, names_under, quoted,
+    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
+    quoted,
 };
 use tree_sitter::Node;
 
 /// Go's syntax.
 pub(super) struct Go;
+
+const KINDS: Kinds = Kinds {
+    sites: &["call_expression", "composite_literal"],
+    bindings: &[
+        "const_spec",
+        "var_spec",
+        "short_var_declaration",
+        "assignment_statement",
+        "range_clause",
+        "parameter_declaration",
+        "variadic_parameter_declaration",
+        "function_declaration",
+    ],
+    identifiers: &["identifier"],
+    scopes: &["function_declaration", "method_declaration", "func_literal"],
+};
 
 impl Grammar for Go {
     fn call<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Call<'t>> {
@@ -143,11 +160,8 @@ impl Grammar for Go {
         }
     }
 
-    fn is_scope(&self, kind: &str) -> bool {
-        matches!(
-            kind,
-            "function_declaration" | "method_declaration" | "func_literal"
-        )
+    fn kinds(&self) -> &'static Kinds {
+        &KINDS
     }
 
     fn dynamic_reason(&self, node: Node<'_>) -> &'static str {

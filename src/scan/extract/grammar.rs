@@ -42,6 +42,81 @@ pub(super) enum Literal {
 /// One name bound in a file, and the value it is bound to when the binding gives one.
 pub(super) type Binding<'t> = (&'t str, Option<Node<'t>>);
 
+/// The kinds of node a grammar's methods read: every other node is only walked through.
+pub(super) struct Kinds {
+    /// Where `call`, `literal_type` or `membership` may find a site.
+    pub sites: &'static [&'static str],
+    /// What `bindings` reads.
+    pub bindings: &'static [&'static str],
+    /// What `identifier` reads.
+    pub identifiers: &'static [&'static str],
+    /// Functions: each opens a scope of names.
+    pub scopes: &'static [&'static str],
+}
+
+/// What a node of each kind (by id) is to the scan, as bits.
+pub(super) struct KindTable(Vec<u8>);
+
+impl KindTable {
+    /// A node where a site may be.
+    pub const SITE: u8 = 1;
+    /// A node that binds names.
+    pub const BINDING: u8 = 2;
+    /// An identifier.
+    pub const IDENTIFIER: u8 = 4;
+    /// A function, which opens a scope.
+    pub const SCOPE: u8 = 8;
+    /// A comment.
+    pub const COMMENT: u8 = 16;
+
+    /// The table of `language` for `kinds`: every kind id whose name is listed (a name may
+    /// have several ids, through aliases).
+    pub fn new(language: &tree_sitter::Language, kinds: &Kinds) -> Self {
+        let count = language.node_kind_count();
+        let mut table = vec![0; count];
+        for (id, flags) in table.iter_mut().enumerate() {
+            let Some(name) = u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+            else {
+                continue;
+            };
+            for (names, flag) in [
+                (kinds.sites, Self::SITE),
+                (kinds.bindings, Self::BINDING),
+                (kinds.identifiers, Self::IDENTIFIER),
+                (kinds.scopes, Self::SCOPE),
+                (&["comment"][..], Self::COMMENT),
+            ] {
+                if names.contains(&name) {
+                    *flags |= flag;
+                }
+            }
+        }
+        KindTable(table)
+    }
+
+    /// The bits of `node`'s kind.
+    pub fn of(&self, node: Node<'_>) -> u8 {
+        self.0
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whether every listed name is a kind of the language (a misspelt one would read
+    /// nothing).
+    #[cfg(test)]
+    pub fn knows_all(language: &tree_sitter::Language, kinds: &Kinds) -> Vec<&'static str> {
+        let all = [kinds.sites, kinds.bindings, kinds.identifiers, kinds.scopes];
+        all.iter()
+            .flat_map(|names| names.iter())
+            .filter(|name| language.id_for_node_kind(name, true) == 0)
+            .copied()
+            .collect()
+    }
+}
+
 /// A language's syntax, as the shapes read it.
 pub(super) trait Grammar: Sync {
     /// The call at `node`, if it is one.
@@ -72,8 +147,8 @@ pub(super) trait Grammar: Sync {
     /// The names `node` binds (declarations, parameters, assignments), with their values
     /// when `node` binds one name to one value as a constant does.
     fn bindings<'t>(&self, node: Node<'t>, text: &'t str, out: &mut Vec<Binding<'t>>);
-    /// Whether a node of this kind opens a scope of names (a function).
-    fn is_scope(&self, kind: &str) -> bool;
+    /// The kinds of node each method reads.
+    fn kinds(&self) -> &'static Kinds;
     /// Why the value at `node` is not known statically.
     fn dynamic_reason(&self, node: Node<'_>) -> &'static str;
 }

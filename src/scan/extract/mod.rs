@@ -16,9 +16,10 @@ use crate::error_code::ErrorCode;
 use crate::input::ReadError;
 use crate::policy::Source;
 use crate::span::Span;
-use grammar::{Grammar, preorder, span};
+use grammar::{Grammar, KindTable, Kinds, preorder, span};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// What a scan read.
 #[derive(Debug, Default)]
@@ -116,6 +117,15 @@ fn read_and_scan(
     Ok(Some(scan_source(source, language, config)))
 }
 
+/// The syntax of `language`.
+fn grammar_of(language: Language) -> &'static dyn Grammar {
+    match language {
+        Language::TypeScript | Language::Tsx | Language::JavaScript => &typescript::TypeScript,
+        Language::Go => &go::Go,
+        Language::Python => &python::Python,
+    }
+}
+
 /// Scans one source text: its sites, suppressions and damage, and what is wrong with its
 /// `permspec:` comments.
 pub fn scan_source(
@@ -123,13 +133,9 @@ pub fn scan_source(
     language: Language,
     config: &ScanConfig,
 ) -> (ScannedFile, Vec<FileDiagnostic>) {
-    let grammar: &dyn Grammar = match language {
-        Language::TypeScript | Language::Tsx | Language::JavaScript => &typescript::TypeScript,
-        Language::Go => &go::Go,
-        Language::Python => &python::Python,
-    };
+    let grammar = grammar_of(language);
     let text = source.text();
-    let Some(tree) = parse(language, text) else {
+    let Some((tree, table)) = parse(language, grammar.kinds(), text) else {
         let file = ScannedFile {
             source: source.clone(),
             language,
@@ -140,18 +146,21 @@ pub fn scan_source(
         return (file, Vec::new());
     };
     let root = tree.root_node();
+    let table = &*table;
     let mut comments = Vec::new();
-    let mut damage = None;
-    let scopes = scopes::Scopes::build(root, grammar, text, |node| {
-        if node.kind() == "comment" {
+    let mut candidates = Vec::new();
+    let scopes = scopes::Scopes::build(root, grammar, table, text, |node, bits| {
+        if bits & KindTable::COMMENT != 0 {
             comments.push(node);
-        }
-        if damage.is_none() && (node.is_error() || node.is_missing()) {
-            damage = Some(span(node));
+        } else {
+            candidates.push(node);
         }
     });
+    let damage = root.has_error().then(|| first_damage(root));
     let mut shapes = shapes::Shapes::new(grammar, language, text, &config.sinks, scopes);
-    preorder(root, |node, _| shapes.visit(node));
+    for node in candidates {
+        shapes.visit(node);
+    }
     let mut sites = shapes.sites;
     sites.sort_by_key(|site| (site.span.start(), site.call.start()));
     let mut suppressions: Vec<CodeSuppression> = Vec::new();
@@ -177,36 +186,86 @@ pub fn scan_source(
         language,
         sites,
         suppressions,
-        damage: damage.or(root.has_error().then(|| span(root))),
+        damage,
     };
     (file, errors)
 }
 
 thread_local! {
-    /// One parser per language per thread, made on first use.
-    static PARSERS: RefCell<Vec<(Language, tree_sitter::Parser)>> = const { RefCell::new(Vec::new()) };
+    /// One parser and kind table per language per thread, made on first use.
+    static PARSERS: RefCell<Vec<(Language, tree_sitter::Parser, Rc<KindTable>)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
-fn parse(language: Language, text: &str) -> Option<tree_sitter::Tree> {
+/// `text` parsed as `language`, and the language's kind table for `kinds`.
+fn parse(
+    language: Language,
+    kinds: &Kinds,
+    text: &str,
+) -> Option<(tree_sitter::Tree, Rc<KindTable>)> {
     PARSERS.with_borrow_mut(|parsers| {
-        let position = match parsers.iter().position(|(known, _)| *known == language) {
+        let position = match parsers.iter().position(|(known, ..)| *known == language) {
             Some(position) => position,
             None => {
-                let grammar: tree_sitter::Language = match language {
-                    Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-                    Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-                    Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
-                    Language::Go => tree_sitter_go::LANGUAGE.into(),
-                    Language::Python => tree_sitter_python::LANGUAGE.into(),
-                };
+                let grammar = tree_sitter_language(language);
                 let mut parser = tree_sitter::Parser::new();
                 parser
                     .set_language(&grammar)
                     .expect("the grammar crates match the tree-sitter version");
-                parsers.push((language, parser));
+                let table = Rc::new(KindTable::new(&grammar, kinds));
+                parsers.push((language, parser, table));
                 parsers.len() - 1
             }
         };
-        parsers[position].1.parse(text, None)
+        let (_, parser, table) = &mut parsers[position];
+        Some((parser.parse(text, None)?, Rc::clone(table)))
     })
+}
+
+fn tree_sitter_language(language: Language) -> tree_sitter::Language {
+    match language {
+        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Language::Go => tree_sitter_go::LANGUAGE.into(),
+        Language::Python => tree_sitter_python::LANGUAGE.into(),
+    }
+}
+
+/// The first node the parser could not read (an error, or a token it assumed missing).
+fn first_damage(root: tree_sitter::Node<'_>) -> Span {
+    let mut first = None;
+    preorder(root, |node, _| {
+        if first.is_none() && (node.is_error() || node.is_missing()) {
+            first = Some(span(node));
+        }
+    });
+    first.unwrap_or_else(|| span(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_the_grammars_name_is_a_kind_of_their_language() {
+        for language in [
+            Language::TypeScript,
+            Language::Tsx,
+            Language::JavaScript,
+            Language::Go,
+            Language::Python,
+        ] {
+            let unknown = KindTable::knows_all(
+                &tree_sitter_language(language),
+                grammar_of(language).kinds(),
+            );
+            // JavaScript has no TypeScript-only kinds; the others must know every name.
+            let unknown: Vec<_> = unknown
+                .into_iter()
+                .filter(|_| language != Language::JavaScript)
+                .collect();
+            assert!(unknown.is_empty(), "{language:?}: {unknown:?}");
+        }
+    }
 }

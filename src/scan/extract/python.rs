@@ -1,12 +1,36 @@
 //! Python, as tree-sitter's grammar reads it.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Literal, field, hex, named_children, names_under,
+    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
 };
 use tree_sitter::Node;
 
 /// Python's syntax.
 pub(super) struct Python;
+
+const KINDS: Kinds = Kinds {
+    sites: &["call", "comparison_operator"],
+    bindings: &[
+        "assignment",
+        "augmented_assignment",
+        "for_statement",
+        "for_in_clause",
+        "parameters",
+        "lambda_parameters",
+        "as_pattern_target",
+        "global_statement",
+        "nonlocal_statement",
+        "aliased_import",
+        "import_statement",
+        "import_from_statement",
+        "except_clause",
+        "named_expression",
+        "function_definition",
+        "class_definition",
+    ],
+    identifiers: &["identifier"],
+    scopes: &["function_definition", "lambda"],
+};
 
 impl Grammar for Python {
     fn call<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Call<'t>> {
@@ -139,8 +163,8 @@ impl Grammar for Python {
         }
     }
 
-    fn is_scope(&self, kind: &str) -> bool {
-        matches!(kind, "function_definition" | "lambda")
+    fn kinds(&self) -> &'static Kinds {
+        &KINDS
     }
 
     fn dynamic_reason(&self, node: Node<'_>) -> &'static str {

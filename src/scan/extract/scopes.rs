@@ -3,7 +3,7 @@
 //! Blocks are not scopes here: a name bound twice in one function is ambiguous, and an
 //! ambiguous name stands for no known value.
 
-use super::grammar::{Binding, Grammar, preorder};
+use super::grammar::{Binding, Grammar, KindTable, preorder};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -19,12 +19,15 @@ pub(super) struct Scopes<'t> {
 }
 
 impl<'t> Scopes<'t> {
-    /// Reads every binding of the tree at `root`, and calls `visit` on each node on the way.
+    /// Reads every binding of the tree at `root`, and hands `visit` each node that may be
+    /// a site or is a comment, with its bits in `table`. Nodes of other kinds are only
+    /// walked through.
     pub(super) fn build(
         root: Node<'t>,
         grammar: &dyn Grammar,
+        table: &KindTable,
         text: &'t str,
-        mut visit: impl FnMut(Node<'t>),
+        mut visit: impl FnMut(Node<'t>, u8),
     ) -> Self {
         let mut scopes = Scopes {
             bindings: HashMap::new(),
@@ -35,23 +38,31 @@ impl<'t> Scopes<'t> {
         let mut open: Vec<(usize, usize)> = vec![(0, root.id())];
         let mut found: Vec<Binding<'t>> = Vec::new();
         preorder(root, |node, depth| {
-            visit(node);
+            let bits = table.of(node);
+            if bits == 0 {
+                return;
+            }
             while open.len() > 1 && open.last().is_some_and(|(at, _)| *at >= depth) {
                 open.pop();
             }
             let current = open.last().expect("the file's scope stays open").1;
-            grammar.bindings(node, text, &mut found);
-            for (name, value) in found.drain(..) {
-                scopes
-                    .bindings
-                    .entry(name)
-                    .or_default()
-                    .push((current, value));
+            if bits & (KindTable::SITE | KindTable::COMMENT) != 0 {
+                visit(node, bits);
             }
-            if grammar.identifier(node, text).is_some() {
+            if bits & KindTable::BINDING != 0 {
+                grammar.bindings(node, text, &mut found);
+                for (name, value) in found.drain(..) {
+                    scopes
+                        .bindings
+                        .entry(name)
+                        .or_default()
+                        .push((current, value));
+                }
+            }
+            if bits & KindTable::IDENTIFIER != 0 {
                 scopes.scope_of.insert(node.id(), current);
             }
-            if depth > 0 && grammar.is_scope(node.kind()) {
+            if depth > 0 && bits & KindTable::SCOPE != 0 {
                 scopes.enclosing.insert(node.id(), current);
                 open.push((depth, node.id()));
             }

@@ -1,12 +1,41 @@
 //! TypeScript and JavaScript (JSX and TSX included), as tree-sitter's grammars read them.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Literal, field, hex, named_children, names_under, quoted,
+    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
+    quoted,
 };
 use tree_sitter::Node;
 
 /// TypeScript's and JavaScript's syntax.
 pub(super) struct TypeScript;
+
+const KINDS: Kinds = Kinds {
+    sites: &["call_expression", "new_expression"],
+    bindings: &[
+        "variable_declarator",
+        "formal_parameters",
+        "catch_clause",
+        "import_clause",
+        "import_specifier",
+        "namespace_import",
+        "arrow_function",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "for_in_statement",
+        "function_declaration",
+        "class_declaration",
+        "generator_function_declaration",
+    ],
+    identifiers: &["identifier", "shorthand_property_identifier"],
+    scopes: &[
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function",
+        "generator_function_declaration",
+    ],
+};
 
 impl Grammar for TypeScript {
     fn call<'t>(&self, node: Node<'t>, text: &'t str) -> Option<Call<'t>> {
@@ -158,17 +187,8 @@ impl Grammar for TypeScript {
         }
     }
 
-    fn is_scope(&self, kind: &str) -> bool {
-        matches!(
-            kind,
-            "function_declaration"
-                | "function_expression"
-                | "function"
-                | "arrow_function"
-                | "method_definition"
-                | "generator_function"
-                | "generator_function_declaration"
-        )
+    fn kinds(&self) -> &'static Kinds {
+        &KINDS
     }
 
     fn dynamic_reason(&self, node: Node<'_>) -> &'static str {
