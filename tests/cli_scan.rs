@@ -5,6 +5,7 @@ mod support;
 
 use std::path::Path;
 use support::cli::{Run, permspec_in};
+use support::directory_with as project;
 
 /// A copy of the fixture directory `from` (its `.gitignore` included, no `.git`).
 fn copy_of(from: &Path) -> tempfile::TempDir {
@@ -24,17 +25,6 @@ fn copy_into(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-/// A directory holding `files` (relative path, text).
-fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let directory = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = directory.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    directory
 }
 
 const POLICY: &[u8] = b"version: 1\nsemantics: literal\npermissions: [documents.read, documents.write]\n\

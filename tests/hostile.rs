@@ -14,13 +14,7 @@ const PASSING: &str = "version: 1\nkeys:\n  k: {permissions: [a.read]}\n\
 
 /// A directory holding `files` (relative path, text).
 fn suite(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let directory = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = directory.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    directory
+    support::directory_with(files)
 }
 
 fn arg(path: &Path) -> &str {

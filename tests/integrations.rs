@@ -227,16 +227,7 @@ fn the_hooks_run_lint_and_test_on_the_suite() {
         let entry = hook["entry"].as_str().unwrap();
         let words: Vec<&str> = entry.split_whitespace().collect();
         assert_eq!(words[0], "permspec");
-        let run = |repo: &Path| {
-            Command::new(env!("CARGO_BIN_EXE_permspec"))
-                .args(&words[1..])
-                .current_dir(repo)
-                .output()
-                .unwrap()
-                .status
-                .code()
-                .unwrap()
-        };
+        let run = |repo: &Path| run_entry(&words, repo);
         assert_eq!(run(repo.path()), 0, "{entry} passes on a good suite");
         let policy = repo.path().join("policies/policy.yaml");
         let good = std::fs::read_to_string(&policy).unwrap();
@@ -248,6 +239,18 @@ fn the_hooks_run_lint_and_test_on_the_suite() {
         assert_eq!(run(repo.path()), 1, "{entry} fails on a global wildcard");
         std::fs::write(&policy, good).unwrap();
     }
+}
+
+/// The exit code of a hook's entry (`permspec` and its arguments) run in `repo`.
+fn run_entry(words: &[&str], repo: &Path) -> i32 {
+    Command::new(env!("CARGO_BIN_EXE_permspec"))
+        .args(&words[1..])
+        .current_dir(repo)
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
 }
 
 /// A repository whose code asks for `query`, with `[scan]` over its `src`.
@@ -276,16 +279,7 @@ fn the_scan_hook_and_step_check_the_code_against_the_policies() {
         .unwrap();
     let entry = hook["entry"].as_str().unwrap();
     let words: Vec<&str> = entry.split_whitespace().collect();
-    let run = |repo: &Path| {
-        Command::new(env!("CARGO_BIN_EXE_permspec"))
-            .args(&words[1..])
-            .current_dir(repo)
-            .output()
-            .unwrap()
-            .status
-            .code()
-            .unwrap()
-    };
+    let run = |repo: &Path| run_entry(&words, repo);
     let good = repository_with_code("documents.write AND users.view");
     assert_eq!(
         run(good.path()),

@@ -38,17 +38,22 @@ fn main() -> std::process::ExitCode {
 /// Lints `file` with every rule, as users do, and keeps the findings of `rule`.
 fn lint(rule: &Rule, file: &Path) -> Result<Vec<FileFindings>, Failed> {
     let today = jiff::civil::date(2026, 11, 23);
-    let (mut findings, errors) = lint_files(&[file.to_owned()], &Config::default(), today);
+    let (findings, errors) = lint_files(&[file.to_owned()], &Config::default(), today);
     if !errors.is_empty() {
         return Err(format!("{} does not load: {errors:?}", file.display()).into());
     }
+    Ok(only(rule, findings))
+}
+
+/// The findings of `rule` in `findings`, by file.
+fn only(rule: &Rule, mut findings: Vec<FileFindings>) -> Vec<FileFindings> {
     for group in &mut findings {
         group
             .findings
             .retain(|finding| finding.rule.code == rule.code);
     }
     findings.retain(|group| !group.findings.is_empty());
-    Ok(findings)
+    findings
 }
 
 /// The policy the code rules' fixtures and examples are scanned against.
@@ -64,17 +69,11 @@ fn scan(rule: &Rule, source: &Path) -> Result<Vec<FileFindings>, Failed> {
     }
     let loaded = permspec::policy::Loader::new(config.limits).load(Path::new(CODE_POLICY))?;
     let context = CodeContext::new(&scanned.files, &[&loaded], &config);
-    let (mut findings, errors) = lint_code(&context, jiff::civil::date(2026, 11, 23));
+    let (findings, errors) = lint_code(&context, jiff::civil::date(2026, 11, 23));
     if !errors.is_empty() {
         return Err(format!("{}: {errors:?}", source.display()).into());
     }
-    for group in &mut findings {
-        group
-            .findings
-            .retain(|finding| finding.rule.code == rule.code);
-    }
-    findings.retain(|group| !group.findings.is_empty());
-    Ok(findings)
+    Ok(only(rule, findings))
 }
 
 /// The fixture of `rule` named `stem`: `violation` or `clean`, a YAML file or, for a code

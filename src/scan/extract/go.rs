@@ -1,14 +1,15 @@
 //! Go, as tree-sitter's grammar reads it.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
-    quoted,
+    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, dotted_path, field, hex,
+    named_children, names_under, quoted,
 };
 use tree_sitter::Node;
 
 /// Go's syntax.
 pub(super) struct Go;
 
+/// The kinds of node this syntax reads.
 const KINDS: Kinds = Kinds {
     sites: &["call_expression", "composite_literal"],
     bindings: &[
@@ -22,7 +23,30 @@ const KINDS: Kinds = Kinds {
         "function_declaration",
     ],
     identifiers: &["identifier"],
+    reasons: &[
+        ("binary_expression", "a concatenation"),
+        ("call_expression", "the result of a call"),
+        (
+            "identifier",
+            "a name that is not a string constant of this file",
+        ),
+        ("selector_expression", "a field read at run time"),
+        ("index_expression", "a field read at run time"),
+    ],
     scopes: &["function_declaration", "method_declaration", "func_literal"],
+};
+
+/// How callees are written.
+const PATHS: PathSyntax = PathSyntax {
+    member: "selector_expression",
+    object: "operand",
+    property: "field",
+    names: &["identifier"],
+    opaque: &[
+        "call_expression",
+        "parenthesized_expression",
+        "index_expression",
+    ],
 };
 
 impl Grammar for Go {
@@ -30,7 +54,7 @@ impl Grammar for Go {
         if node.kind() != "call_expression" {
             return None;
         }
-        let callee = callee_path(field(node, "function")?, text)?;
+        let callee = dotted_path(field(node, "function")?, text, &PATHS)?;
         let arguments = named_children(field(node, "arguments")?)
             .into_iter()
             .map(Argument::Positional)
@@ -163,16 +187,6 @@ impl Grammar for Go {
     fn kinds(&self) -> &'static Kinds {
         &KINDS
     }
-
-    fn dynamic_reason(&self, node: Node<'_>) -> &'static str {
-        match node.kind() {
-            "binary_expression" => "a concatenation",
-            "call_expression" => "the result of a call",
-            "identifier" => "a name that is not a string constant of this file",
-            "selector_expression" | "index_expression" => "a field read at run time",
-            _ => "a value computed at run time",
-        }
-    }
 }
 
 /// `names = values`, one to one: each name bound to its value; otherwise every name is
@@ -194,31 +208,6 @@ fn element_value(node: Node<'_>) -> Node<'_> {
     } else {
         node
     }
-}
-
-/// `a.b.C` as `["a", "b", "C"]`.
-fn callee_path<'t>(node: Node<'t>, text: &'t str) -> Option<Vec<&'t str>> {
-    let mut path = Vec::new();
-    let mut at = node;
-    loop {
-        match at.kind() {
-            "selector_expression" => {
-                path.push(&text[field(at, "field")?.byte_range()]);
-                at = field(at, "operand")?;
-            }
-            "identifier" => {
-                path.push(&text[at.byte_range()]);
-                break;
-            }
-            "call_expression" | "parenthesized_expression" | "index_expression" => {
-                path.push("()");
-                break;
-            }
-            _ => return None,
-        }
-    }
-    path.reverse();
-    Some(path)
 }
 
 /// An interpreted string's value: Go's escapes, where `\x` and octal escapes are bytes.

@@ -52,6 +52,45 @@ pub(super) struct Kinds {
     pub identifiers: &'static [&'static str],
     /// Functions: each opens a scope of names.
     pub scopes: &'static [&'static str],
+    /// Why a value of these kinds is known only at run time.
+    pub reasons: &'static [(&'static str, &'static str)],
+}
+
+/// How a language writes a dotted callee (`a.b.c`): the member node and its fields, the
+/// kinds of a plain name, and the kinds that end a path as `()` (a call, a subscript).
+pub(super) struct PathSyntax {
+    pub member: &'static str,
+    pub object: &'static str,
+    pub property: &'static str,
+    pub names: &'static [&'static str],
+    pub opaque: &'static [&'static str],
+}
+
+/// `a.b.c` as `["a", "b", "c"]`, read with `syntax`.
+pub(super) fn dotted_path<'t>(
+    node: Node<'t>,
+    text: &'t str,
+    syntax: &PathSyntax,
+) -> Option<Vec<&'t str>> {
+    let mut path = Vec::new();
+    let mut at = node;
+    loop {
+        let kind = at.kind();
+        if kind == syntax.member {
+            path.push(&text[field(at, syntax.property)?.byte_range()]);
+            at = field(at, syntax.object)?;
+        } else if syntax.names.contains(&kind) {
+            path.push(&text[at.byte_range()]);
+            break;
+        } else if syntax.opaque.contains(&kind) {
+            path.push("()");
+            break;
+        } else {
+            return None;
+        }
+    }
+    path.reverse();
+    Some(path)
 }
 
 /// What a node of each kind (by id) is to the scan, as bits.
@@ -150,7 +189,12 @@ pub(super) trait Grammar: Sync {
     /// The kinds of node each method reads.
     fn kinds(&self) -> &'static Kinds;
     /// Why the value at `node` is not known statically.
-    fn dynamic_reason(&self, node: Node<'_>) -> &'static str;
+    fn dynamic_reason(&self, node: Node<'_>) -> &'static str {
+        let kind = node.kind();
+        (self.kinds().reasons.iter())
+            .find(|(reason_kind, _)| *reason_kind == kind)
+            .map_or("a value computed at run time", |(_, reason)| reason)
+    }
 }
 
 /// The span of a node.

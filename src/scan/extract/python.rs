@@ -1,13 +1,15 @@
 //! Python, as tree-sitter's grammar reads it.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
+    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, dotted_path, field, hex,
+    named_children, names_under,
 };
 use tree_sitter::Node;
 
 /// Python's syntax.
 pub(super) struct Python;
 
+/// The kinds of node this syntax reads.
 const KINDS: Kinds = Kinds {
     sites: &["call", "comparison_operator"],
     bindings: &[
@@ -29,7 +31,27 @@ const KINDS: Kinds = Kinds {
         "class_definition",
     ],
     identifiers: &["identifier"],
+    reasons: &[
+        ("binary_operator", "a concatenation"),
+        ("string", "an f-string with substitutions"),
+        ("call", "the result of a call"),
+        (
+            "identifier",
+            "a name that is not a string constant of this file",
+        ),
+        ("attribute", "an attribute read at run time"),
+        ("subscript", "an attribute read at run time"),
+    ],
     scopes: &["function_definition", "lambda"],
+};
+
+/// How callees are written.
+const PATHS: PathSyntax = PathSyntax {
+    member: "attribute",
+    object: "object",
+    property: "attribute",
+    names: &["identifier"],
+    opaque: &["call", "parenthesized_expression", "subscript", "await"],
 };
 
 impl Grammar for Python {
@@ -37,7 +59,7 @@ impl Grammar for Python {
         if node.kind() != "call" {
             return None;
         }
-        let callee = callee_path(field(node, "function")?, text)?;
+        let callee = dotted_path(field(node, "function")?, text, &PATHS)?;
         let arguments = field(node, "arguments")?;
         if arguments.kind() != "argument_list" {
             return None; // a generator argument
@@ -166,42 +188,6 @@ impl Grammar for Python {
     fn kinds(&self) -> &'static Kinds {
         &KINDS
     }
-
-    fn dynamic_reason(&self, node: Node<'_>) -> &'static str {
-        match node.kind() {
-            "binary_operator" => "a concatenation",
-            "string" => "an f-string with substitutions",
-            "call" => "the result of a call",
-            "identifier" => "a name that is not a string constant of this file",
-            "attribute" | "subscript" => "an attribute read at run time",
-            _ => "a value computed at run time",
-        }
-    }
-}
-
-/// `a.b.c` as `["a", "b", "c"]`.
-fn callee_path<'t>(node: Node<'t>, text: &'t str) -> Option<Vec<&'t str>> {
-    let mut path = Vec::new();
-    let mut at = node;
-    loop {
-        match at.kind() {
-            "attribute" => {
-                path.push(&text[field(at, "attribute")?.byte_range()]);
-                at = field(at, "object")?;
-            }
-            "identifier" => {
-                path.push(&text[at.byte_range()]);
-                break;
-            }
-            "call" | "parenthesized_expression" | "subscript" | "await" => {
-                path.push("()");
-                break;
-            }
-            _ => return None,
-        }
-    }
-    path.reverse();
-    Some(path)
 }
 
 /// One string literal: its prefix decides raw, bytes and f-string reading.

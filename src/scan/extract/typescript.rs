@@ -1,14 +1,15 @@
 //! TypeScript and JavaScript (JSX and TSX included), as tree-sitter's grammars read them.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Kinds, Literal, field, hex, named_children, names_under,
-    quoted,
+    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, dotted_path, field, hex,
+    named_children, names_under, quoted,
 };
 use tree_sitter::Node;
 
 /// TypeScript's and JavaScript's syntax.
 pub(super) struct TypeScript;
 
+/// The kinds of node this syntax reads.
 const KINDS: Kinds = Kinds {
     sites: &["call_expression", "new_expression"],
     bindings: &[
@@ -27,6 +28,17 @@ const KINDS: Kinds = Kinds {
         "generator_function_declaration",
     ],
     identifiers: &["identifier", "shorthand_property_identifier"],
+    reasons: &[
+        ("binary_expression", "a concatenation"),
+        ("template_string", "a template with substitutions"),
+        ("call_expression", "the result of a call"),
+        (
+            "identifier",
+            "a name that is not a string constant of this file",
+        ),
+        ("member_expression", "a property read at run time"),
+        ("subscript_expression", "a property read at run time"),
+    ],
     scopes: &[
         "function_declaration",
         "function_expression",
@@ -34,6 +46,19 @@ const KINDS: Kinds = Kinds {
         "method_definition",
         "generator_function",
         "generator_function_declaration",
+    ],
+};
+
+/// How callees are written.
+const PATHS: PathSyntax = PathSyntax {
+    member: "member_expression",
+    object: "object",
+    property: "property",
+    names: &["identifier", "this", "super"],
+    opaque: &[
+        "call_expression",
+        "parenthesized_expression",
+        "await_expression",
     ],
 };
 
@@ -48,7 +73,7 @@ impl Grammar for TypeScript {
             return None; // a tagged template
         }
         Some(Call {
-            callee: callee_path(callee, text)?,
+            callee: dotted_path(callee, text, &PATHS)?,
             arguments: named_children(arguments)
                 .into_iter()
                 .map(Argument::Positional)
@@ -190,42 +215,6 @@ impl Grammar for TypeScript {
     fn kinds(&self) -> &'static Kinds {
         &KINDS
     }
-
-    fn dynamic_reason(&self, node: Node<'_>) -> &'static str {
-        match node.kind() {
-            "binary_expression" => "a concatenation",
-            "template_string" => "a template with substitutions",
-            "call_expression" => "the result of a call",
-            "identifier" => "a name that is not a string constant of this file",
-            "member_expression" | "subscript_expression" => "a property read at run time",
-            _ => "a value computed at run time",
-        }
-    }
-}
-
-/// `a.b.c` as `["a", "b", "c"]`; `this` and calls in the chain are kept as their text.
-fn callee_path<'t>(node: Node<'t>, text: &'t str) -> Option<Vec<&'t str>> {
-    let mut path = Vec::new();
-    let mut at = node;
-    loop {
-        match at.kind() {
-            "member_expression" => {
-                path.push(&text[field(at, "property")?.byte_range()]);
-                at = field(at, "object")?;
-            }
-            "identifier" | "this" | "super" => {
-                path.push(&text[at.byte_range()]);
-                break;
-            }
-            "call_expression" | "parenthesized_expression" | "await_expression" => {
-                path.push("()");
-                break;
-            }
-            _ => return None,
-        }
-    }
-    path.reverse();
-    Some(path)
 }
 
 /// The value of a string's or an untagged template's contents (`raw`, starting at `start`),
