@@ -313,3 +313,58 @@ fn lint_reports_dead_grants_when_the_project_scans_its_code() {
     std::fs::write(directory.path().join("src/b.ts"), b"\xffpermissions").unwrap();
     assert_eq!(permspec_in(directory.path(), &["lint"]).code, 2);
 }
+
+#[test]
+fn diff_reports_new_code_asking_for_what_no_key_holds() {
+    let ask =
+        |query: &str| format!("await unkey.keys.verifyKey({{ key, permissions: \"{query}\" }});\n");
+    let repo = project(&[("src/app.ts", ask("documents.read").as_bytes())]);
+    let init = permspec_in(repo.path(), &["init", "policies", "--scan", "src"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    support::git::git(repo.path(), &["init", "-q"]);
+    support::git::git(repo.path(), &["add", "."]);
+    support::git::git(repo.path(), &["commit", "-q", "-m", "base"]);
+
+    let app = repo.path().join("src/app.ts");
+    std::fs::write(&app, ask("documents.read") + &ask("users.view")).unwrap();
+    let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
+    assert_eq!(
+        run.code, 0,
+        "a permission keys hold: {}{}",
+        run.stdout, run.stderr
+    );
+
+    std::fs::write(&app, ask("documents.read") + &ask("documents.export")).unwrap();
+    let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("code asks for permissions no key holds")
+            && run.stdout.contains("src/app.ts:2:")
+            && run.stdout.contains("`documents.export`"),
+        "{}",
+        run.stdout
+    );
+    let run = permspec_in(
+        repo.path(),
+        &["diff", "--base", "HEAD", "policies", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["code"][0]["permission"], "documents.export");
+    assert_eq!(json["code"][0]["line"], 2);
+    let run = permspec_in(
+        repo.path(),
+        &["diff", "--base", "HEAD", "policies", "--format", "markdown"],
+    );
+    assert!(
+        run.stdout
+            .contains("### Code asks for permissions no key holds"),
+        "{}",
+        run.stdout
+    );
+
+    // Asked before the change: not new, whoever holds it.
+    support::git::git(repo.path(), &["commit", "-q", "-am", "export"]);
+    let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}

@@ -6,7 +6,9 @@ use super::output;
 use super::{Context, Exit};
 use permspec::diff::{Side, diff};
 use permspec::printable::json_pretty;
-use permspec::report::{diff_json, diff_markdown, diff_text};
+use permspec::report::{
+    diff_json, diff_markdown, diff_text, new_asks_json, new_asks_markdown, new_asks_text,
+};
 use std::path::PathBuf;
 
 /// Output formats of `permspec diff`.
@@ -88,12 +90,37 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
+    // With `[scan]` and a base revision, the code is compared too.
+    let asks = match (&args.base, &config.scan) {
+        (Some(base), Some(scan)) => match super::scan::new_unheld_asks(base, scan, &config, &new) {
+            Ok(asks) => asks,
+            Err(errors) => {
+                for error in &errors {
+                    output::report(error);
+                }
+                return Exit::BadInput;
+            }
+        },
+        _ => Vec::new(),
+    };
     match args.format {
-        DiffFormat::Human => out!("{}", diff_text(&diff, &context.renderer)),
-        DiffFormat::Json => outln!("{}", json_pretty(&diff_json(&diff))),
-        DiffFormat::Markdown => out!("{}", diff_markdown(&diff)),
+        DiffFormat::Human => {
+            out!("{}", diff_text(&diff, &context.renderer));
+            out!("{}", new_asks_text(&asks));
+        }
+        DiffFormat::Json => {
+            let mut json = diff_json(&diff);
+            if args.base.is_some() && config.scan.is_some() {
+                json["code"] = new_asks_json(&asks);
+            }
+            outln!("{}", json_pretty(&json))
+        }
+        DiffFormat::Markdown => {
+            out!("{}", diff_markdown(&diff));
+            out!("{}", new_asks_markdown(&asks));
+        }
     }
-    if diff.unacknowledged() > 0 && !args.allow_widening {
+    if (diff.unacknowledged() > 0 && !args.allow_widening) || !asks.is_empty() {
         Exit::Failure
     } else {
         Exit::Success

@@ -6,12 +6,16 @@ use super::lint::{LintFormat, RuleFlags, exit_for, report_findings};
 use super::output;
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
-use permspec::lint::{CodeContext, Config, FileFindings, Finding, RuleId, lint_code};
+use permspec::diff::{Side, repository_root};
+use permspec::error_code::ErrorCode;
+use permspec::lint::{
+    CodeContext, Config, FileFindings, Finding, NewAsk, RuleId, lint_code, new_asks,
+};
 use permspec::policy::{Loader, TestFile};
 use permspec::printable::json_pretty;
-use permspec::scan::ScanConfig;
 use permspec::scan::extract::Scan;
 use permspec::scan::extract::scan;
+use permspec::scan::{Language, ScanConfig};
 use std::path::PathBuf;
 
 /// Arguments of `permspec scan`.
@@ -161,6 +165,61 @@ pub fn dead_grants(
         .filter(|finding| finding.rule.id == RuleId::C008)
         .collect();
     (dead, errors)
+}
+
+/// For `diff --base REV` in a project with `[scan]`: the permissions the working tree's
+/// code asks for that the code at `revision` did not and that no key of the new side's
+/// policies holds.
+pub fn new_unheld_asks(
+    revision: &str,
+    scan_config: &ScanConfig,
+    config: &Config,
+    new: &Side,
+) -> Result<Vec<NewAsk>, Vec<FileDiagnostic>> {
+    let failed = |message: String| {
+        let revision = permspec::printable::escaped(revision).into_owned();
+        vec![FileDiagnostic::unreadable(revision, message).with_code(ErrorCode::CliService)]
+    };
+    let paths = if scan_config.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        scan_config.paths.clone()
+    };
+    let is_code = |name: &str| {
+        let path = std::path::Path::new(name);
+        let ignore_file = path
+            .file_name()
+            .is_some_and(|file| file == ".gitignore" || file == ".ignore");
+        ignore_file || Language::of(path).is_some()
+    };
+    let before = Side::files_at_revision(revision, &paths, is_code)
+        .map_err(|error| failed(error.to_string()))?;
+    let top = repository_root().map_err(|error| failed(error.to_string()))?;
+    let checkout = before
+        .checkout()
+        .expect("a side of a revision has a checkout");
+    let in_checkout = |path: &PathBuf| -> Option<PathBuf> {
+        let absolute = std::path::absolute(path).ok()?;
+        Some(checkout.join(absolute.strip_prefix(&top).ok()?))
+    };
+    let mut base_config = scan_config.clone();
+    base_config.base = in_checkout(&scan_config.base).unwrap_or_else(|| checkout.to_owned());
+    let base_paths: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(in_checkout)
+        .filter(|path| path.exists())
+        .collect();
+    let old = scan(&base_paths, &base_config);
+    let policy_files: Vec<PathBuf> = new.files.iter().map(|(_, path)| path.clone()).collect();
+    let (loaded, current, mut errors) = load_and_scan(&policy_files, &paths, scan_config, config);
+    errors.extend(old.errors);
+    errors.extend(current.errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let loaded: Vec<&TestFile> = loaded.iter().collect();
+    let context = CodeContext::new(&current.files, &loaded, config);
+    Ok(new_asks(&old.files, &context))
 }
 
 fn summary(findings: &[FileFindings], unusable: usize, walked: usize, sites: usize) -> String {

@@ -5,7 +5,7 @@
 
 mod side;
 
-pub use side::{Side, SideError};
+pub use side::{Side, SideError, repository_root};
 
 use crate::eval::{Code, Semantics};
 use crate::lint::root_keys::{TupleProblem, check_tuple};

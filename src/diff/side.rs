@@ -137,6 +137,16 @@ impl Side {
     /// The policy files under `paths` as they are at git revision `revision`, written to a
     /// temporary directory with the repository's layout (so `policy:` references resolve).
     pub fn at_revision(revision: &str, paths: &[PathBuf]) -> Result<Side, SideError> {
+        Side::files_at_revision(revision, paths, is_policy_file_name)
+    }
+
+    /// The files under `paths` whose path `keep` picks, as they are at git revision
+    /// `revision`, written to a temporary directory with the repository's layout.
+    pub fn files_at_revision(
+        revision: &str,
+        paths: &[PathBuf],
+        keep: fn(&str) -> bool,
+    ) -> Result<Side, SideError> {
         let top = toplevel()?;
         // The revision is the user's text: never let git read it as an option.
         let commit = git(
@@ -161,7 +171,7 @@ impl Side {
         for path in paths {
             let absolute = std::path::absolute(path)?;
             let relative = repository_path(&top, &absolute)?;
-            for name in tree.policy_files(&relative, 0)? {
+            for name in tree.files(&relative, 0, keep)? {
                 let text = git(&top, &["cat-file", "blob", &format!("{commit}:{name}")])?;
                 let file = checkout.path().join(&name);
                 let parts = Path::new(&name).components();
@@ -192,6 +202,18 @@ impl Side {
     }
 }
 
+impl Side {
+    /// Where the files read from git were written, for a side of a git revision.
+    pub fn checkout(&self) -> Option<&Path> {
+        self._checkout.as_ref().map(tempfile::TempDir::path)
+    }
+}
+
+/// The root of the git repository the current directory is in.
+pub fn repository_root() -> Result<PathBuf, SideError> {
+    toplevel()
+}
+
 /// Most symbolic links followed from one path of a revision, as the kernel allows.
 const MAX_LINKS: usize = 40;
 
@@ -210,10 +232,15 @@ struct Entry {
 }
 
 impl Tree<'_> {
-    /// The policy files at `path` in the commit, named by their own path: a symbolic link is
+    /// The files `keep` picks at `path` in the commit, named by their own path: a symbolic link is
     /// followed to what it names in the same tree, as the working tree's walk follows it
     /// (and names the file by the path it leads to); a link that leaves the tree is refused.
-    fn policy_files(&self, path: &str, followed: usize) -> Result<Vec<String>, SideError> {
+    fn files(
+        &self,
+        path: &str,
+        followed: usize,
+        keep: fn(&str) -> bool,
+    ) -> Result<Vec<String>, SideError> {
         let mut files = Vec::new();
         for entry in self.entries(path)? {
             if entry.mode == "120000" {
@@ -229,8 +256,8 @@ impl Tree<'_> {
                         commit: self.commit.to_owned(),
                     });
                 }
-                files.extend(self.policy_files(&target, followed + 1)?);
-            } else if is_policy_file_name(&entry.path) {
+                files.extend(self.files(&target, followed + 1, keep)?);
+            } else if keep(&entry.path) {
                 files.push(entry.path);
             }
         }

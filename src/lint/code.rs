@@ -177,6 +177,13 @@ impl<'a> CodeContext<'a> {
             .or_else(|| crate::suggest::closest(permission, known()).map(str::to_owned))
     }
 
+    /// Whether some API key of some policy passes a check of `permission` alone.
+    pub fn held(&self, permission: &str) -> bool {
+        !passing(&Query::permission(permission), &self.policies)
+            .keys
+            .is_empty()
+    }
+
     /// A key's name.
     pub fn key_name(&self, policy: usize, key: usize) -> &str {
         &self.policies[policy].resolved.policy.keys[key].name.value
@@ -233,6 +240,62 @@ impl ProjectPolicy {
 
     fn policy(&self) -> &Policy {
         &self.resolved.policy
+    }
+}
+
+/// A permission that changed code asks for, which the code before did not, and which no key
+/// of the policies holds: a new endpoint that refuses everyone.
+#[derive(Clone, Debug)]
+pub struct NewAsk {
+    /// The source file.
+    pub source: crate::policy::Source,
+    /// The site's value.
+    pub span: Span,
+    /// The permission.
+    pub permission: String,
+    /// The site's shape.
+    pub shape: String,
+}
+
+/// The permissions that the sites of `after` ask for, that those of `before` do not, and that
+/// no key of `after`'s policies holds, each at its first site.
+pub fn new_asks(before: &[ScannedFile], after: &CodeContext<'_>) -> Vec<NewAsk> {
+    let asked_before: HashSet<String> = (before.iter())
+        .flat_map(|file| &file.sites)
+        .flat_map(asked_permissions)
+        .collect();
+    let mut reported = HashSet::new();
+    let mut asks = Vec::new();
+    for file in after.files {
+        for site in &file.sites {
+            for permission in asked_permissions(site) {
+                if asked_before.contains(&permission)
+                    || reported.contains(&permission)
+                    || after.held(&permission)
+                {
+                    continue;
+                }
+                reported.insert(permission.clone());
+                asks.push(NewAsk {
+                    source: file.source.clone(),
+                    span: site.span,
+                    permission,
+                    shape: site.shape.clone(),
+                });
+            }
+        }
+    }
+    asks
+}
+
+/// The permissions `site` asks for: those a query names (a v1 object's too), or the one a
+/// check names; none for a grant or a value known only at run time.
+fn asked_permissions(site: &Site) -> Vec<String> {
+    match read(site) {
+        Read::Query(query) => (query.permissions().into_iter())
+            .map(|(name, _)| name.to_owned())
+            .collect(),
+        Read::Nothing | Read::Rejected(_) => Vec::new(),
     }
 }
 

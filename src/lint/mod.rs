@@ -20,7 +20,9 @@ mod selector;
 mod urn_reach;
 
 pub use apply::{FixReport, fix_files};
-pub use code::{CodeContext, KeyPass, Passing, ProjectPolicy, SiteQuery, lint_code};
+pub use code::{
+    CodeContext, KeyPass, NewAsk, Passing, ProjectPolicy, SiteQuery, lint_code, new_asks,
+};
 pub use config::{Config, LevelSetting};
 pub use context::LintContext;
 pub use finding::{FileFindings, Finding, Owner};

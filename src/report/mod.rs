@@ -29,4 +29,4 @@ pub use mutation::{mutation_json, mutation_text};
 pub use review_csv::review_csv;
 pub use review_html::review_html;
 pub use route::{route_json, route_text};
-pub use scan::scan_json;
+pub use scan::{new_asks_json, new_asks_markdown, new_asks_text, scan_json};

@@ -4,7 +4,9 @@
 //! built as a tree of JSON values first.
 
 use super::lint_json;
-use crate::lint::{CodeContext, FileFindings, Passing, SiteQuery};
+use super::markdown::code;
+use crate::lint::{CodeContext, FileFindings, NewAsk, Passing, SiteQuery};
+use crate::printable::escaped;
 use crate::scan::{Language, ScannedFile, Site, SiteKind, SiteValue, Version};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
@@ -186,4 +188,54 @@ fn passed_by<'a>(context: &'a CodeContext<'a>, passing: &'a Passing) -> PassedBy
             })
             .collect(),
     }
+}
+
+/// `diff`'s report of the permissions new code asks for that no key holds, for people.
+pub fn new_asks_text(asks: &[NewAsk]) -> String {
+    if asks.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("\ncode asks for permissions no key holds:\n");
+    for ask in asks {
+        let (line, column) = ask.source.line_column(ask.span.start());
+        text.push_str(&format!(
+            "  {}:{line}:{column}  `{}` ({})\n",
+            escaped(ask.source.name()),
+            escaped(&ask.permission),
+            escaped(&ask.shape)
+        ));
+    }
+    text
+}
+
+/// The same as a Markdown section, for a pull request's summary.
+pub fn new_asks_markdown(asks: &[NewAsk]) -> String {
+    if asks.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "\n### Code asks for permissions no key holds\n\n| place | permission | shape |\n|---|---|---|\n",
+    );
+    for ask in asks {
+        let (line, column) = ask.source.line_column(ask.span.start());
+        let place = format!("{}:{line}:{column}", ask.source.name());
+        text.push_str(&format!(
+            "| {} | {} | {} |\n",
+            code(&place),
+            code(&ask.permission),
+            code(&ask.shape)
+        ));
+    }
+    text
+}
+
+/// The same as JSON: `[{"file", "line", "column", "permission", "shape"}]`.
+pub fn new_asks_json(asks: &[NewAsk]) -> Value {
+    asks.iter()
+        .map(|ask| {
+            let (line, column) = ask.source.line_column(ask.span.start());
+            serde_json::json!({"file": ask.source.name(), "line": line, "column": column,
+                               "permission": ask.permission, "shape": ask.shape})
+        })
+        .collect()
 }
