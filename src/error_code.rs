@@ -66,11 +66,11 @@ registry! {
     ConfigInvalid "config::invalid" "`permspec.toml` is not valid TOML or holds an unknown or invalid setting.";
     CliUsage "cli::usage" "An argument, or a combination of arguments, the command cannot use: a malformed `--param`, a key or route the policy does not declare, a format without the `-o` it needs.";
     CliIo "cli::io" "A path given on the command line, or the command's output, that cannot be read or written: missing, a directory where a file belongs, a full disk.";
-    CliNothingChecked "cli::nothing-checked" "A command given nothing to check: no policy files under the paths, no route call to find grants for.";
+    CliNothingChecked "cli::nothing-checked" "A command given nothing to check: no policy files under the paths, no route call to find grants for, no source file or site for `scan` (or every scan rule switched off).";
     CliService "cli::service" "A service that cannot be used: Unkey's API unreachable, refusing the root key, or answering out of shape; a git revision that cannot be read.";
     CliSelector "cli::selector" "A rule selector on the command line (`--select`, `--ignore`, `--deny`, `--warn`, `--allow`) that names no rule.";
     LintUnknownRule "lint::unknown-rule" "A suppression (`lint: allow:`) that names no rule.";
-    ScanUnreadable "scan::unreadable" "A source file `permspec scan` cannot read: unreadable, larger than `[scan] max-file-bytes`, or not UTF-8 while it holds text a sink could use; or a path given that holds no source file permspec reads.";
+    ScanUnreadable "scan::unreadable" "A source path `permspec scan` cannot use: missing, unreadable, a file in a language permspec does not read, larger than `[scan] max-file-bytes`, or not UTF-8 while it holds text a sink could use.";
     ScanSuppression "scan::suppression" "A `permspec:` comment in code that is not `permspec: allow(RULES) reason: WHY [until: YYYY-MM-DD]`, or names no rule.";
     ImportJson "import::json" "A saved response that is not JSON.";
     ImportShape "import::shape" "A response whose shape is not Unkey's (a missing or mistyped field).";

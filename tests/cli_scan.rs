@@ -52,7 +52,7 @@ fn a_project_shows_its_dead_endpoint_dead_grant_and_misnamed_permissions() {
         "`documents:read` is in no policy's catalog",
         "did you mean `documents.read`?",
         "`documents.raed` is in no policy's catalog",
-        "`auditor` pass(es) this query only under the docs' reading",
+        "`auditor` passes this query only under the docs' reading",
     ] {
         assert!(
             run.stdout.contains(expected),
@@ -367,4 +367,62 @@ fn diff_reports_new_code_asking_for_what_no_key_holds() {
     support::git::git(repo.path(), &["commit", "-q", "-am", "export"]);
     let run = permspec_in(repo.path(), &["diff", "--base", "HEAD", "policies"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn sinks_by_position_or_keyword_and_built_urls_are_found_and_nothing_is_passed_over() {
+    let config = b"paths = [\"policies\"]\n[scan]\npaths = [\"src\"]\n\
+[[scan.sinks]]\nfunction = \"require_permission\"\nargument = 0\nfield = \"permission\"\n";
+    let app = b"require_permission(\"documents.read\")\n\
+require_permission(permission=\"documents.write\")\n\
+require_permission(**options)\n\
+requests.post(f\"{BASE}/v2/keys.verifyKey\", json={\"key\": k, \"permissions\": \"documents.raed\"})\n";
+    let directory = project(&[
+        ("policies/p.yaml", POLICY),
+        ("permspec.toml", config),
+        ("src/app.py", app),
+    ]);
+    let run = scan_in(directory.path(), &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<String> = (json["sites"].as_array().unwrap().iter())
+        .map(|site| {
+            let value = site.get("value").or(site.get("not_checked")).unwrap();
+            format!("{}: {}", site["line"], value.as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "1: documents.read",
+            "2: documents.write",
+            "3: the call passes no argument 0 or field `permission`",
+            "4: documents.raed",
+        ]
+    );
+    assert_eq!(run.code, 1, "the typo behind a built URL is an error");
+
+    // A selection that leaves no scan rule checks nothing: not a pass.
+    std::fs::write(
+        directory.path().join("permspec.toml"),
+        "[lint]\nselect = [\"W\", \"N\"]\n[scan]\npaths = [\"src\"]\n",
+    )
+    .unwrap();
+    let run = scan_in(directory.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.said.contains("every rule of scan"), "{}", run.said);
+}
+
+#[test]
+fn code_that_cannot_be_read_leaves_dead_grants_unreported() {
+    let directory = project(&[
+        ("policies/p.yaml", POLICY),
+        (
+            "src/a.ts",
+            b"await unkey.keys.verifyKey({ key, permissions: \"documents.read\" });\n".as_slice(),
+        ),
+        ("src/b.ts", b"\xffpermissions".as_slice()),
+    ]);
+    let run = scan_in(directory.path(), &["src"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stdout.contains("C008"), "{}", run.stdout);
 }

@@ -18,7 +18,7 @@ pub enum LintFormat {
     /// miette reports grouped by file, and a summary.
     #[default]
     Human,
-    /// A JSON array of findings.
+    /// JSON: `lint`'s array of findings; `scan`'s object of sites and findings.
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,

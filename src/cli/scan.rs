@@ -46,6 +46,14 @@ pub fn run(args: &Args, context: &Context) -> Exit {
             return Exit::BadInput;
         }
     };
+    let code_rules = permspec::lint::rules::ALL
+        .iter()
+        .filter(|rule| rule.checks.code.is_some());
+    if !code_rules.clone().any(|rule| config.level(rule).is_some()) {
+        return CliError::nothing_checked("every rule of scan (the C family) is switched off")
+            .with_help("`[lint] select`, `ignore` and `[lint.rules]` of permspec.toml, and `--select`/`--ignore`, apply to scan too: select `C` as well")
+            .report();
+    }
     let scan_config = config.scan.clone().unwrap_or_default();
     let paths = if !args.paths.is_empty() {
         args.paths.clone()
@@ -92,8 +100,16 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     let loaded_refs: Vec<_> = loaded.iter().collect();
     let code = CodeContext::new(&scanned.files, &loaded_refs, &config);
     let today = jiff::Zoned::now().date();
-    let (findings, comment_errors) = lint_code(&code, today);
+    let (mut findings, comment_errors) = lint_code(&code, today);
     errors.extend(comment_errors);
+    if !errors.is_empty() {
+        // Code that could not be read may ask for what looks unasked: no dead grants then.
+        for file in &mut findings {
+            file.findings
+                .retain(|finding| finding.rule.id != RuleId::C008);
+        }
+        findings.retain(|file| !file.findings.is_empty());
+    }
     for error in &errors {
         output::report(error);
     }

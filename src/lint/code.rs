@@ -172,9 +172,8 @@ impl<'a> CodeContext<'a> {
         if let Some(meant) = swapped.iter().find(|name| self.knows(name)) {
             return Some(meant.clone());
         }
-        crate::suggest::typo_of(permission, known())
-            .map(str::to_owned)
-            .or_else(|| crate::suggest::closest(permission, known()).map(str::to_owned))
+        // Only a near-certain typo: `documents.delete` is never "meant" as `documents.write`.
+        crate::suggest::typo_of(permission, known()).map(str::to_owned)
     }
 
     /// Whether some API key of some policy passes a check of `permission` alone.
@@ -475,10 +474,16 @@ pub fn lint_code(
                     .until
                     .as_ref()
                     .is_some_and(|until| until.value < today);
-                let message = if expired {
-                    "this `permspec: allow` has expired"
+                let (message, help) = if expired {
+                    (
+                        "this `permspec: allow` has expired",
+                        "review the finding again: fix it, or renew `until:` with the reason",
+                    )
                 } else {
-                    "this `permspec: allow` excuses no finding"
+                    (
+                        "this `permspec: allow` excuses no finding",
+                        "remove the comment, or move it onto the line before the finding",
+                    )
                 };
                 let mut finding = Finding::new(
                     unused,
@@ -486,7 +491,7 @@ pub fn lint_code(
                     suppression.span,
                     message,
                     "unused suppression",
-                    "remove the comment, or move it onto the line before the finding",
+                    help,
                 );
                 finding.level = level;
                 findings.push(finding);

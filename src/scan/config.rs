@@ -63,25 +63,37 @@ pub enum SinkKind {
 }
 
 /// A function of the project that takes a permission or query: `withAuth` field
-/// `permission`, or `require_permission` argument 0.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(try_from = "RawSink")]
+/// `permission`, or `require_permission` argument 0 (or keyword `permission`).
+#[derive(Clone, Debug)]
 pub struct Sink {
     /// The function's (or method's) name, as called.
     pub function: String,
-    /// Where the value is.
-    pub at: SinkPlace,
+    /// The position (from 0) of the argument that carries the value, if it may be passed so.
+    pub argument: Option<usize>,
+    /// The field of an object argument, or the keyword argument, that carries the value, if
+    /// it may be passed so.
+    pub field: Option<String>,
     /// What it is.
     pub kind: SinkKind,
 }
 
-/// Where a sink's value is passed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SinkPlace {
-    /// The argument at this position (from 0).
-    Argument(usize),
-    /// This field of an object argument, or this keyword argument.
-    Field(String),
+impl<'de> Deserialize<'de> for Sink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Sink::try_from(RawSink::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Sink {
+    /// Where the value is, in words: `argument 0 or field `permission``.
+    pub fn place(&self) -> String {
+        let argument = self.argument.map(|position| format!("argument {position}"));
+        let field = self.field.as_ref().map(|name| format!("field `{name}`"));
+        argument
+            .into_iter()
+            .chain(field)
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
 }
 
 #[derive(Deserialize)]
@@ -98,17 +110,15 @@ impl TryFrom<RawSink> for Sink {
     type Error = String;
 
     fn try_from(raw: RawSink) -> Result<Self, Self::Error> {
-        let at = match (raw.argument, raw.field) {
-            (Some(position), None) => SinkPlace::Argument(position),
-            (None, Some(field)) if !field.is_empty() => SinkPlace::Field(field),
-            (None, Some(_)) => return Err("a sink's `field` cannot be empty".into()),
-            _ => {
-                return Err(format!(
-                    "sink `{}` needs exactly one of `argument` (a position) and `field` (a name)",
-                    escaped(&raw.function)
-                ));
-            }
-        };
+        if raw.argument.is_none() && raw.field.is_none() {
+            return Err(format!(
+                "sink `{}` needs `argument` (a position), `field` (a name), or both",
+                escaped(&raw.function)
+            ));
+        }
+        if raw.field.as_ref().is_some_and(String::is_empty) {
+            return Err("a sink's `field` cannot be empty".into());
+        }
         let name_like = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
         if raw.function.is_empty() || !raw.function.chars().all(name_like) {
             return Err(format!(
@@ -118,7 +128,8 @@ impl TryFrom<RawSink> for Sink {
         }
         Ok(Sink {
             function: raw.function,
-            at,
+            argument: raw.argument,
+            field: raw.field,
             kind: raw.kind,
         })
     }

@@ -11,6 +11,6 @@ pub mod extract;
 mod site;
 mod suppression;
 
-pub use config::{ScanConfig, Sink, SinkKind, SinkPlace};
+pub use config::{ScanConfig, Sink, SinkKind};
 pub use site::{Language, ScannedFile, Site, SiteKind, SiteValue, Version};
 pub use suppression::{CodeSuppression, suppressions_in_comment};

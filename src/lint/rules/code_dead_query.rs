@@ -41,7 +41,7 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
             &file.source,
             site.span,
             format!(
-                "no key or role of the policy passes this {what}: every caller is refused"
+                "no key or role of any policy passes this {what}: every caller is refused"
             ),
             "no key passes",
             "grant the permission to the keys or roles that should pass, or ask for one they hold",

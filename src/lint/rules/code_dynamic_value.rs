@@ -37,7 +37,7 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
             site.span,
             format!("this {what} is not checked statically: {reason}"),
             "known only at run time",
-            "write the string here or as a constant of this file, or declare the wrapper as a sink in `[scan]`",
+            "write the string here or as a constant of this file; in a wrapper of your own, declare the wrapper as a sink in `[scan]` (its callers are then checked) and excuse this line with `// permspec: allow(C009) reason: ...`",
         ));
     }
 }

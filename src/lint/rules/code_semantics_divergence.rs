@@ -43,10 +43,15 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
             named.push(format!("{} more", only_wildcard.len() - NAMED));
         }
         let message = if only_wildcard.is_empty() {
-            format!("{only_literal} key(s) pass this query only when `*` in a grant is read literally")
+            let keys = if only_literal == 1 { "key passes" } else { "keys pass" };
+            format!("{only_literal} {keys} this query only when `*` in a grant is read literally")
         } else {
+            let (who, verb) = match only_wildcard.len() {
+                1 => ("it", "passes"),
+                _ => ("them", "pass"),
+            };
             format!(
-                "{} pass(es) this query only under the docs' reading of `*`; Unkey's engine refuses them",
+                "{} {verb} this query only under the docs' reading of `*`; Unkey's engine refuses {who}",
                 named.join(", ")
             )
         };

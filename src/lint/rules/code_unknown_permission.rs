@@ -35,6 +35,10 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
             }
             let help = match cx.suggestion(permission) {
                 Some(meant) => format!("did you mean `{}`?", escaped(&meant)),
+                // A v1 string is one permission's name, never an expression.
+                None if site.version == crate::scan::Version::V1 && permission.contains(' ') => {
+                    "in v1 a string is one permission: combine permissions with `and(...)`/`or(...)` or `{ and: [...] }`".to_owned()
+                }
                 None => "add it to the policy's `permissions:`, or fix the name".to_owned(),
             };
             out.push(Finding::new(

@@ -24,6 +24,7 @@ const KINDS: Kinds = Kinds {
     ],
     identifiers: &["identifier"],
     reasons: &[
+        ("composite_literal", "a composite literal, not a string"),
         ("binary_expression", "a concatenation"),
         ("call_expression", "the result of a call"),
         (

@@ -169,13 +169,7 @@ pub fn scan_source(
         match suppressions_in_comment(&text[comment.byte_range()], comment.start_byte()) {
             Some(Ok(suppression)) => suppressions.push(suppression),
             Some(Err((at, message))) => errors.push(
-                FileDiagnostic::at(
-                    ErrorCode::ScanSuppression,
-                    &source,
-                    at,
-                    "a `permspec:` comment permspec cannot read",
-                    message,
-                )
+                FileDiagnostic::at(ErrorCode::ScanSuppression, &source, at, message, "here")
                 .with_help("write `permspec: allow(RULES) reason: WHY`, optionally ending `until: YYYY-MM-DD`"),
             ),
             None => {}

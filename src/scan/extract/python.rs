@@ -32,6 +32,8 @@ const KINDS: Kinds = Kinds {
     ],
     identifiers: &["identifier"],
     reasons: &[
+        ("dictionary", "a dictionary, not a string"),
+        ("list", "a list, not a string"),
         ("binary_operator", "a concatenation"),
         ("string", "an f-string with substitutions"),
         ("call", "the result of a call"),

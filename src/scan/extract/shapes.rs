@@ -5,7 +5,7 @@ use super::grammar::{Argument, Call, Grammar, Literal, span};
 use super::scopes::Scopes;
 use crate::policy::QueryText;
 use crate::query::Query;
-use crate::scan::{Language, Sink, SinkKind, SinkPlace, Site, SiteKind, SiteValue, Version};
+use crate::scan::{Language, Sink, SinkKind, Site, SiteKind, SiteValue, Version};
 use crate::span::Span;
 use tree_sitter::Node;
 
@@ -311,27 +311,40 @@ impl<'t> Shapes<'t> {
     }
 
     fn sink(&mut self, call: Node<'t>, found: &Call<'t>, sink: &Sink) {
-        let value = match &sink.at {
-            SinkPlace::Argument(position) => found
-                .arguments
-                .iter()
+        let positional = sink.argument.and_then(|position| {
+            (found.arguments.iter())
                 .filter_map(|argument| match argument {
                     Argument::Positional(value) => Some(*value),
                     Argument::Keyword(..) => None,
                 })
-                .nth(*position),
-            SinkPlace::Field(wanted) => self
-                .request(found)
-                .into_iter()
-                .find(|(name, _)| name == wanted)
-                .map(|(_, value)| value),
+                .nth(position)
+        });
+        let by_name = || {
+            let wanted = sink.field.as_deref()?;
+            (self.request(found).into_iter())
+                .find(|(name, _)| *name == wanted)
+                .map(|(_, value)| value)
         };
-        let Some(value) = value else { return };
-        let place = match &sink.at {
-            SinkPlace::Argument(position) => format!("argument {position}"),
-            SinkPlace::Field(name) => format!("field `{name}`"),
-        };
+        let place = sink.place();
         let shape = format!("declared sink `{}` {place}", sink.function);
+        let Some(value) = positional.or_else(by_name) else {
+            // A call of the sink that passes the value some other way is reported, not
+            // passed over.
+            self.sites.push(Site {
+                kind: match sink.kind {
+                    SinkKind::Query => SiteKind::Query,
+                    SinkKind::Permission => SiteKind::Permission,
+                    SinkKind::Grant => SiteKind::Grant,
+                },
+                version: Version::V2,
+                value: SiteValue::Dynamic(format!("the call passes no {place}")),
+                span: span(call),
+                call: span(call),
+                shape,
+                v1_fields: Vec::new(),
+            });
+            return;
+        };
         match sink.kind {
             SinkKind::Query => self.push(SiteKind::Query, Version::V2, &shape, call, value),
             SinkKind::Permission => {
@@ -347,13 +360,16 @@ impl<'t> Shapes<'t> {
         let Some(Argument::Positional(url)) = call.arguments.first() else {
             return;
         };
-        let SiteValue::Text { text, .. } = self.string(*url) else {
-            return;
+        // The endpoint is known from the URL's text even when a base is put in front of it
+        // at run time (`${base}/v2/keys.verifyKey`): only the body is read as values.
+        let url = match self.string(*url) {
+            SiteValue::Text { text, .. } => text.text.to_string(),
+            _ => self.text[self.resolved(*url).byte_range()].to_owned(),
         };
-        if !text.text.contains("keys.verifyKey") {
+        if !url.contains("keys.verifyKey") {
             return;
         }
-        let version = if text.text.contains("/v1/") {
+        let version = if url.contains("/v1/") {
             Version::V1
         } else {
             Version::V2

@@ -29,6 +29,8 @@ const KINDS: Kinds = Kinds {
     ],
     identifiers: &["identifier", "shorthand_property_identifier"],
     reasons: &[
+        ("object", "an object, not a string"),
+        ("array", "a list, not a string"),
         ("binary_expression", "a concatenation"),
         ("template_string", "a template with substitutions"),
         ("call_expression", "the result of a call"),

@@ -25,7 +25,9 @@ pub(super) fn source_files(
             FileDiagnostic::unreadable(shown.clone(), message).with_code(ErrorCode::ScanUnreadable)
         };
         let Ok(metadata) = std::fs::metadata(path) else {
-            errors.push(problem(format!("`{shown}` does not exist")));
+            errors.push(problem(format!("`{shown}` does not exist")).with_help(
+                "scan reads the paths given, else `[scan] paths` of permspec.toml (relative to it), else the current directory",
+            ));
             continue;
         };
         if !metadata.is_dir() {
