@@ -44,7 +44,7 @@ impl Source {
     }
 
     /// The text with every line break a line feed, as reports count lines.
-    fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         let shown = self.0.shown.get_or_init(|| {
             let text = &self.0.text;
             let lone = |at: &usize| text.as_bytes().get(at + 1) != Some(&b'\n');

@@ -184,7 +184,8 @@ fn a_scan_that_checks_nothing_does_not_pass() {
 fn suppressions_in_comments_follow_the_rules_of_yaml_suppressions() {
     let code = |comment: &str| {
         format!(
-            "{comment}\nawait unkey.keys.verifyKey({{ key, permissions: `documents.${{x}}` }});\n"
+            "{comment}\nawait unkey.keys.verifyKey({{ key, permissions: `documents.${{x}}` }});\n\
+             await unkey.keys.verifyKey({{ key, permissions: \"documents.write\" }});\n"
         )
     };
     let used = code("// permspec: allow(C009) reason: the action is validated above");
@@ -395,7 +396,7 @@ requests.post(f\"{BASE}/v2/keys.verifyKey\", json={\"key\": k, \"permissions\": 
         [
             "1: documents.read",
             "2: documents.write",
-            "3: the call passes no argument 0 or field `permission`",
+            "3: a spread may set it",
             "4: documents.raed",
         ]
     );

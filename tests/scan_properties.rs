@@ -107,12 +107,14 @@ fn python(query: &str, escapes: &[u8]) -> String {
     if raw_fits {
         return format!("r\"{query}\"");
     }
-    let formatted = escapes[0] % 3 == 1;
+    // An f-string is read only without escapes: its braces are doubled.
+    let plain = !query.contains(['"', '\\', '\n', '\r']) && !query.chars().any(char::is_control);
+    let formatted = plain && escapes[0] % 3 == 1;
     let mut body = String::new();
     for (index, c) in query.chars().enumerate() {
         let escape = escapes[index % escapes.len()];
         let must = c == '"' || c == '\\' || c == '\n' || c == '\r' || c.is_control();
-        if !must && escape.is_multiple_of(3) {
+        if !must && (formatted || escape.is_multiple_of(3)) {
             match c {
                 '{' | '}' if formatted => {
                     body.push(c);
@@ -177,7 +179,7 @@ fn read_back(language: Language, text: String) -> Vec<String> {
     );
     assert!(errors.is_empty());
     assert!(
-        file.damage.is_none(),
+        file.damage.is_empty(),
         "the generated program does not parse: {:?}",
         file.source.text()
     );
@@ -224,5 +226,144 @@ proptest! {
     ) {
         let text = program(Language::Python, shape, &python(&query, &escapes));
         prop_assert_eq!(read_back(Language::Python, text), vec![query]);
+    }
+}
+
+/// What each query site of `text` holds: its string, or why it is not known.
+fn values(language: Language, text: &str) -> Vec<String> {
+    let name = match language {
+        Language::Go => "a.go",
+        Language::Python => "a.py",
+        Language::JavaScript => "a.js",
+        _ => "a.ts",
+    };
+    let source = Source::new(Path::new(name), text.to_owned());
+    let (file, _) = scan_source(source, language, &ScanConfig::default());
+    file.sites
+        .iter()
+        .map(|site| match &site.value {
+            SiteValue::Text { text, .. } => text.text.to_string(),
+            SiteValue::Structured(query) => query.to_string(),
+            SiteValue::Dynamic(_) => "dynamic".to_owned(),
+            SiteValue::Absent => "absent".to_owned(),
+        })
+        .collect()
+}
+
+/// Programs whose value at the call is not the one a careless reading finds: each must be
+/// read as the language reads it, or reported as not known. Never a guess.
+#[test]
+fn names_objects_and_lines_are_read_as_the_languages_read_them() {
+    let ts = Language::TypeScript;
+    let go = Language::Go;
+    let py = Language::Python;
+    for (language, text, expected) in [
+        // A function's scope ends with the function.
+        (
+            py,
+            "from .perms import READ\ndef log():\n    READ = \"documents.read\"\n    print(READ)\n@app.get(\"/\")\nasync def h(key):\n    return u.keys.verify_key(key=key, permissions=READ)\n",
+            "dynamic",
+        ),
+        (
+            ts,
+            "import { READ } from \"./perms\";\nfunction log() { const READ = \"documents.read\"; }\napp.get(\"/\", async (c) => unkey.keys.verifyKey({ key, permissions: READ }));\n",
+            "dynamic",
+        ),
+        // A block's binding is not the function's.
+        (
+            ts,
+            "const P = \"x.y\";\nfunction f(key, debug) {\n  if (debug) { const P = \"documents.read\"; log(P); }\n  return unkey.keys.verifyKey({ key, permissions: P });\n}\n",
+            "dynamic",
+        ),
+        (
+            go,
+            "package a\nconst P = \"x.y\"\nfunc f(debug bool) {\n\tif debug { P := \"documents.read\"; _ = P }\n\t_ = components.V2KeysVerifyKeyRequestBody{Permissions: unkey.String(P)}\n}\n",
+            "dynamic",
+        ),
+        // Bindings of every form count.
+        (
+            go,
+            "package a\nconst P = \"x.y\"\nfunc f(x any) {\n\tswitch P := x.(type) {\n\tcase string:\n\t\t_ = components.V2KeysVerifyKeyRequestBody{Permissions: unkey.String(P)}\n\t}\n}\n",
+            "dynamic",
+        ),
+        (
+            py,
+            "P = \"documents.read\"\nmatch req:\n    case {\"perm\": P}:\n        u.keys.verify_key(key=k, permissions=P)\n",
+            "dynamic",
+        ),
+        (
+            py,
+            "P = \"documents.read\"\nfrom config import *\nu.keys.verify_key(key=k, permissions=P)\n",
+            "dynamic",
+        ),
+        (
+            py,
+            "P = \"documents.read\"\ndef setup():\n    global P\n    P = \"x.y\"\nu.keys.verify_key(key=k, permissions=P)\n",
+            "dynamic",
+        ),
+        (
+            go,
+            "package a\nvar V = \"documents.read\"\nfunc init() { V = \"admin.all\" }\nvar _ = components.V2KeysVerifyKeyRequestBody{Permissions: unkey.String(V)}\n",
+            "dynamic",
+        ),
+        // An object changed after it is built is not trusted.
+        (
+            go,
+            "package a\nfunc f(user string) {\n\tbody := components.V2KeysVerifyKeyRequestBody{Permissions: unkey.String(\"documents.read\")}\n\tbody.Permissions = &user\n\t_ = body\n}\n",
+            "dynamic",
+        ),
+        (
+            ts,
+            "const req = { key, permissions: \"documents.read\" };\nObject.assign(req, body);\nunkey.keys.verifyKey(req);\n",
+            "dynamic",
+        ),
+        (
+            py,
+            "req = {\"key\": k, \"permissions\": \"documents.read\"}\nreq.update(body)\nu.keys.verify(request=req)\n",
+            "dynamic",
+        ),
+        // The last field written wins; a spread after it may set it.
+        (
+            Language::JavaScript,
+            "unkey.keys.verifyKey({ key, permissions: \"documents.read\", permissions: \"x.y\" });\n",
+            "x.y",
+        ),
+        (
+            ts,
+            "unkey.keys.verifyKey({ key, permissions: \"documents.read\", ...body });\n",
+            "dynamic",
+        ),
+        (
+            ts,
+            "unkey.keys.verifyKey({ ...body, permissions: \"documents.read\" });\n",
+            "documents.read",
+        ),
+        (
+            py,
+            "requests.post(\"https://api.unkey.com/v2/keys.verifyKey\", json={\"permissions\": \"documents.read\", **extra})\n",
+            "dynamic",
+        ),
+        // A request not read here is reported, not passed over.
+        (ts, "unkey.keys.verifyKey(buildRequest(key));\n", "dynamic"),
+        (py, "u.keys.verify_key(**req)\n", "dynamic"),
+        // A v2 field on a v1 call checks nothing.
+        (
+            ts,
+            "unkey.keys.verify({ key, apiId, permissions: \"documents.read\" });\n",
+            "absent",
+        ),
+        // Python ends a line at a lone carriage return.
+        (
+            py,
+            "# note\ru.keys.verify_key(key=k, permissions=\"documents.read\")\n",
+            "documents.read",
+        ),
+    ] {
+        let expected: Vec<&str> = if expected.is_empty() {
+            vec![]
+        } else {
+            vec![expected]
+        };
+        assert_eq!(values(language, text), expected, "{text}");
     }
 }

@@ -31,6 +31,7 @@ mod check;
 mod diff;
 mod drift;
 mod error;
+mod findings;
 mod generate;
 mod grants_for;
 mod import;

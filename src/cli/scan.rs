@@ -2,7 +2,7 @@
 //! against the project's policies.
 
 use super::error::CliError;
-use super::lint::{LintFormat, RuleFlags, exit_for, report_findings};
+use super::findings::{LintFormat, RuleFlags, exit_for, report_findings};
 use super::output;
 use super::{Context, Exit};
 use permspec::diagnostic::FileDiagnostic;
@@ -15,7 +15,7 @@ use permspec::policy::{Loader, TestFile};
 use permspec::printable::json_pretty;
 use permspec::scan::extract::Scan;
 use permspec::scan::extract::scan;
-use permspec::scan::{Language, ScanConfig};
+use permspec::scan::{Language, ScanConfig, SiteValue};
 use std::path::PathBuf;
 
 /// Arguments of `permspec scan`.
@@ -78,6 +78,15 @@ pub fn run(args: &Args, context: &Context) -> Exit {
         load_and_scan(&policy_files, &paths, &scan_config, &config);
     errors.append(&mut scanned.errors);
     let sites: usize = scanned.files.iter().map(|file| file.sites.len()).sum();
+    let known = (scanned.files.iter())
+        .flat_map(|file| &file.sites)
+        .filter(|site| {
+            matches!(
+                site.value,
+                SiteValue::Text { .. } | SiteValue::Structured(_)
+            )
+        })
+        .count();
     if errors.is_empty() && sites == 0 {
         let names: Vec<String> = paths
             .iter()
@@ -102,6 +111,17 @@ pub fn run(args: &Args, context: &Context) -> Exit {
     let today = jiff::Zoned::now().date();
     let (mut findings, comment_errors) = lint_code(&code, today);
     errors.extend(comment_errors);
+    if known == 0 && sites > 0 {
+        // Every value is known only at run time: the findings say why, and the run fails.
+        errors.push(
+            FileDiagnostic::unreadable(
+                "scan",
+                format!("none of the {sites} site(s) found holds a value known from the source: nothing was checked"),
+            )
+            .with_code(ErrorCode::CliNothingChecked)
+            .with_help("the C009 findings say why each value is known only at run time"),
+        );
+    }
     if !errors.is_empty() {
         // Code that could not be read may ask for what looks unasked: no dead grants then.
         for file in &mut findings {
@@ -239,7 +259,7 @@ pub fn new_unheld_asks(
 }
 
 fn summary(findings: &[FileFindings], unusable: usize, walked: usize, sites: usize) -> String {
-    let head = super::lint::summary(findings, unusable, walked);
+    let head = super::findings::summary(findings, unusable, walked);
     let plural = if sites == 1 { "" } else { "s" };
     format!("{head}: {sites} site{plural} checked")
 }

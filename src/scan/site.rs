@@ -117,6 +117,6 @@ pub struct ScannedFile {
     pub sites: Vec<Site>,
     /// Its `permspec: allow(...)` comments.
     pub suppressions: Vec<CodeSuppression>,
-    /// The first place the parser could not read, if any: sites there may be missed.
-    pub damage: Option<Span>,
+    /// The places the parser could not read (outermost first): sites there may be missed.
+    pub damage: Vec<Span>,
 }

@@ -95,7 +95,7 @@ registry! {
     C009 code_dynamic_value "code-dynamic-value" Info [code];
     C010 code_grant_unknown "code-grant-unknown" Error [code];
     C011 code_wildcard_grant "code-wildcard-grant" Error [code];
-    C012 code_unparsed_region "code-unparsed-region" Warning [code];
+    C012 code_unparsed_region "code-unparsed-region" Error [code];
 }
 
 impl RuleId {

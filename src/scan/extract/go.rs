@@ -21,6 +21,8 @@ const KINDS: Kinds = Kinds {
         "parameter_declaration",
         "variadic_parameter_declaration",
         "function_declaration",
+        "type_switch_statement",
+        "receive_statement",
     ],
     identifiers: &["identifier"],
     reasons: &[
@@ -34,7 +36,21 @@ const KINDS: Kinds = Kinds {
         ("selector_expression", "a field read at run time"),
         ("index_expression", "a field read at run time"),
     ],
-    scopes: &["function_declaration", "method_declaration", "func_literal"],
+    scopes: &[
+        "function_declaration",
+        "method_declaration",
+        "func_literal",
+        "block",
+        "if_statement",
+        "for_statement",
+        "expression_switch_statement",
+        "type_switch_statement",
+        "select_statement",
+        "expression_case",
+        "type_case",
+        "communication_case",
+        "default_case",
+    ],
 };
 
 /// How callees are written.
@@ -166,7 +182,12 @@ impl Grammar for Go {
                 let values = field(node, "right").map(named_children).unwrap_or_default();
                 pair_up(&names, &values, text, out);
             }
-            "assignment_statement" | "range_clause" => {
+            "type_switch_statement" => {
+                if let Some(alias) = field(node, "alias") {
+                    names_under(alias, text, out);
+                }
+            }
+            "assignment_statement" | "range_clause" | "receive_statement" => {
                 if let Some(left) = field(node, "left") {
                     names_under(left, text, out);
                 }

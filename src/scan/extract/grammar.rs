@@ -25,6 +25,8 @@ pub(super) enum Argument<'t> {
     Positional(Node<'t>),
     /// By name (Python's `permissions=...`).
     Keyword(&'t str, Node<'t>),
+    /// Spread (`...args`, `*args`, `**options`): any argument or field.
+    Spread(Node<'t>),
 }
 
 /// A string literal's value.
@@ -38,6 +40,13 @@ pub(super) enum Literal {
     /// Known only at run time, and why.
     Dynamic(&'static str),
 }
+
+/// What a spread in an object (`{ ...options }`, `{**extra}`) is recorded as among its
+/// fields: it may set any of them.
+pub(super) const SPREAD: &str = "...";
+
+/// What a binding of every name is recorded as (Python's `from m import *`).
+pub(super) const EVERY_NAME: &str = "*";
 
 /// One name bound in a file, and the value it is bound to when the binding gives one.
 pub(super) type Binding<'t> = (&'t str, Option<Node<'t>>);

@@ -98,6 +98,11 @@ fn read_and_scan(
         }
         Err(error) => return Err(unreadable(&error)),
     };
+    // UTF-16 hides every needle from a byte search: refused, not passed over.
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(unreadable(&"it is UTF-16 text, not UTF-8")
+            .with_help("save it as UTF-8, or leave it out with `[scan] exclude`"));
+    }
     if !needles.any_in(&bytes) {
         return Ok(None);
     }
@@ -113,8 +118,43 @@ fn read_and_scan(
         Some(rest) => rest.to_owned(),
         None => text,
     };
+    if language == Language::Python
+        && let Some(encoding) = python_encoding(&text).filter(|name| !is_utf8_name(name))
+    {
+        let encoding = crate::printable::escaped(encoding).into_owned();
+        return Err(unreadable(&format!(
+            "it declares the encoding `{encoding}`, which Python would read otherwise than as UTF-8"
+        ))
+        .with_help("declare `utf-8` (or nothing), or leave the file out with `[scan] exclude`"));
+    }
     let source = Source::new(path, text);
     Ok(Some(scan_source(source, language, config)))
+}
+
+/// The encoding a Python file declares in its first two lines (PEP 263), if any.
+fn python_encoding(text: &str) -> Option<&str> {
+    for line in text.lines().take(2) {
+        let comment = line.trim_start_matches([' ', '\t', '\x0c']);
+        if !comment.starts_with('#') {
+            continue;
+        }
+        let at = comment.find("coding")?;
+        let rest = &comment[at + "coding".len()..];
+        let rest = rest
+            .strip_prefix([':', '='])?
+            .trim_start_matches([' ', '\t']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(rest.len());
+        return Some(&rest[..end]).filter(|name| !name.is_empty());
+    }
+    None
+}
+
+/// Whether an encoding's name means UTF-8 (or ASCII, which UTF-8 text of only ASCII is).
+fn is_utf8_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace('_', "-");
+    matches!(name.as_str(), "utf-8" | "utf8" | "ascii" | "us-ascii") || name.starts_with("utf-8-")
 }
 
 /// The syntax of `language`.
@@ -134,14 +174,21 @@ pub fn scan_source(
     config: &ScanConfig,
 ) -> (ScannedFile, Vec<FileDiagnostic>) {
     let grammar = grammar_of(language);
-    let text = source.text();
+    // Python ends a line at a lone carriage return, as the grammar does not: the parser
+    // reads it as a line feed, as reports count lines (one byte for another: every offset
+    // stays).
+    let text = if language == Language::Python {
+        source.shown()
+    } else {
+        source.text()
+    };
     let Some((tree, table)) = parse(language, grammar.kinds(), text) else {
         let file = ScannedFile {
             source: source.clone(),
             language,
             sites: Vec::new(),
             suppressions: Vec::new(),
-            damage: Some(Span::new(0, 0)),
+            damage: vec![Span::new(0, 0)],
         };
         return (file, Vec::new());
     };
@@ -156,7 +203,11 @@ pub fn scan_source(
             candidates.push(node);
         }
     });
-    let damage = root.has_error().then(|| first_damage(root));
+    let damage = if root.has_error() {
+        damage(root)
+    } else {
+        Vec::new()
+    };
     let mut shapes = shapes::Shapes::new(grammar, language, text, &config.sinks, scopes);
     for node in candidates {
         shapes.visit(node);
@@ -226,15 +277,22 @@ fn tree_sitter_language(language: Language) -> tree_sitter::Language {
     }
 }
 
-/// The first node the parser could not read (an error, or a token it assumed missing).
-fn first_damage(root: tree_sitter::Node<'_>) -> Span {
-    let mut first = None;
+/// Each place the parser could not read (an error, or a token it assumed missing), those
+/// inside another left out.
+fn damage(root: tree_sitter::Node<'_>) -> Vec<Span> {
+    let mut places: Vec<Span> = Vec::new();
     preorder(root, |node, _| {
-        if first.is_none() && (node.is_error() || node.is_missing()) {
-            first = Some(span(node));
+        let inside = places
+            .last()
+            .is_some_and(|last| node.start_byte() < last.end());
+        if !inside && (node.is_error() || node.is_missing()) {
+            places.push(span(node));
         }
     });
-    first.unwrap_or_else(|| span(root))
+    if places.is_empty() {
+        places.push(span(root));
+    }
+    places
 }
 
 #[cfg(test)]

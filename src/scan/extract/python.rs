@@ -1,8 +1,8 @@
 //! Python, as tree-sitter's grammar reads it.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, dotted_path, field, hex,
-    named_children, names_under,
+    Argument, Binding, Call, EVERY_NAME, Grammar, Kinds, Literal, PathSyntax, SPREAD, dotted_path,
+    field, hex, named_children, names_under,
 };
 use tree_sitter::Node;
 
@@ -29,9 +29,15 @@ const KINDS: Kinds = Kinds {
         "named_expression",
         "function_definition",
         "class_definition",
+        "case_pattern",
+        "wildcard_import",
+        "call",
+        "keyword_pattern",
     ],
     identifiers: &["identifier"],
     reasons: &[
+        ("dictionary_splat", "a spread"),
+        ("list_splat", "a spread"),
         ("dictionary", "a dictionary, not a string"),
         ("list", "a list, not a string"),
         ("binary_operator", "a concatenation"),
@@ -73,7 +79,7 @@ impl Grammar for Python {
                     &text[field(argument, "name")?.byte_range()],
                     field(argument, "value")?,
                 )),
-                "list_splat" | "dictionary_splat" => None,
+                "list_splat" | "dictionary_splat" => Some(Argument::Spread(argument)),
                 _ => Some(Argument::Positional(argument)),
             })
             .collect();
@@ -86,16 +92,21 @@ impl Grammar for Python {
         }
         let mut fields = Vec::new();
         for pair in named_children(node) {
+            if pair.kind() == "dictionary_splat" {
+                fields.push((SPREAD, pair));
+                continue;
+            }
             let (Some(key), Some(value)) = (field(pair, "key"), field(pair, "value")) else {
                 continue;
             };
             // A key names the field only when it is a plain string.
-            if let Some(Literal::Static {
-                verbatim: Some(start),
-                value: name,
-            }) = self.literal(key, text)
-            {
-                fields.push((&text[start..start + name.len()], value));
+            match self.literal(key, text) {
+                Some(Literal::Static {
+                    verbatim: Some(start),
+                    value: name,
+                }) => fields.push((&text[start..start + name.len()], value)),
+                // A key written with escapes, or computed, may be any field.
+                _ => fields.push((SPREAD, value)),
             }
         }
         Some(fields)
@@ -177,7 +188,34 @@ impl Grammar for Python {
             | "aliased_import"
             | "import_statement"
             | "import_from_statement"
-            | "except_clause" => names_under(node, text, out),
+            | "except_clause"
+            | "case_pattern"
+            | "keyword_pattern" => names_under(node, text, out),
+            // `options.update(...)` and its kind change the dictionary `options` names.
+            "call" => {
+                let target = field(node, "function")
+                    .filter(|callee| callee.kind() == "attribute")
+                    .filter(|callee| {
+                        field(*callee, "attribute").is_some_and(|method| {
+                            matches!(
+                                &text[method.byte_range()],
+                                "update"
+                                    | "setdefault"
+                                    | "pop"
+                                    | "popitem"
+                                    | "clear"
+                                    | "__setitem__"
+                            )
+                        })
+                    })
+                    .and_then(|callee| field(callee, "object"))
+                    .filter(|object| object.kind() == "identifier");
+                if let Some(target) = target {
+                    out.push((&text[target.byte_range()], None));
+                }
+            }
+            // `from m import *` may rebind any name of the file: none is followed.
+            "wildcard_import" => out.push((EVERY_NAME, None)),
             "named_expression" | "function_definition" | "class_definition" => {
                 if let Some(name) = field(node, "name") {
                     out.push((&text[name.byte_range()], None));
@@ -209,9 +247,17 @@ fn string(node: Node<'_>, text: &str) -> Literal {
     if prefix.contains('b') {
         return Literal::Dynamic("a bytes literal");
     }
+    if prefix.contains('t') {
+        return Literal::Dynamic("a template string, not a str");
+    }
     let start = open.end_byte();
     let raw = &text[start..close.start_byte()];
     let formatted = prefix.contains('f');
+    // Whether an escape that makes a brace is a brace of the format is Python's version's
+    // call: an f-string with escapes is not read.
+    if formatted && !prefix.contains('r') && raw.contains('\\') {
+        return Literal::Dynamic("an f-string with escapes");
+    }
     let verbatim = !raw.contains('\r')
         && (prefix.contains('r') || !raw.contains('\\'))
         && !(formatted && (raw.contains("{{") || raw.contains("}}")));

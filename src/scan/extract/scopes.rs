@@ -1,9 +1,10 @@
-//! Which value a name stands for at a place: the names each function (and the file) binds,
-//! looked up from the innermost enclosing function outwards, as the languages scope them.
-//! Blocks are not scopes here: a name bound twice in one function is ambiguous, and an
-//! ambiguous name stands for no known value.
+//! Which value a name stands for at a place: the names each scope (a function, a block of
+//! the languages that scope names by block, the file) binds, looked up from the innermost
+//! enclosing scope outwards. A name bound twice in one scope is ambiguous, and so is one
+//! that a scope off the way rebinds or assigns: an ambiguous name stands for no known
+//! value.
 
-use super::grammar::{Binding, Grammar, KindTable, preorder};
+use super::grammar::{Binding, EVERY_NAME, Grammar, KindTable, preorder};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -38,12 +39,13 @@ impl<'t> Scopes<'t> {
         let mut open: Vec<(usize, usize)> = vec![(0, root.id())];
         let mut found: Vec<Binding<'t>> = Vec::new();
         preorder(root, |node, depth| {
+            // Every node closes the scopes it is not inside, whatever its kind.
+            while open.len() > 1 && open.last().is_some_and(|(at, _)| *at >= depth) {
+                open.pop();
+            }
             let bits = table.of(node);
             if bits == 0 {
                 return;
-            }
-            while open.len() > 1 && open.last().is_some_and(|(at, _)| *at >= depth) {
-                open.pop();
             }
             let current = open.last().expect("the file's scope stays open").1;
             if bits & (KindTable::SITE | KindTable::COMMENT) != 0 {
@@ -71,17 +73,38 @@ impl<'t> Scopes<'t> {
     }
 
     /// The one value `name` is bound to where `at` stands: in the innermost scope that
-    /// binds it, if that scope binds it exactly once, to a value.
+    /// binds it, if that scope binds it exactly once, to a value, and no scope inside that
+    /// one, off the way to `at`, binds it too (a block's own binding, a function that
+    /// assigns it, a `global` or `var` that may change it: never a guess).
     pub(super) fn value(&self, name: &str, at: Node<'t>) -> Option<Node<'t>> {
+        if self.bindings.contains_key(EVERY_NAME) {
+            return None;
+        }
         let bindings = self.bindings.get(name)?;
-        let mut scope = self.scope_of.get(&at.id()).copied().unwrap_or(self.root);
-        loop {
+        let mut way = vec![self.scope_of.get(&at.id()).copied().unwrap_or(self.root)];
+        let (found, value) = loop {
+            let scope = *way.last().expect("the way starts at a scope");
             let mut here = bindings.iter().filter(|(bound_in, _)| *bound_in == scope);
             match (here.next(), here.next()) {
-                (Some((_, value)), None) => return *value,
+                (Some((_, value)), None) => break (scope, (*value)?),
                 (Some(_), Some(_)) => return None,
-                _ => scope = *self.enclosing.get(&scope)?,
+                _ => way.push(*self.enclosing.get(&scope)?),
             }
+        };
+        let elsewhere_inside = bindings.iter().any(|(bound_in, _)| {
+            *bound_in != found && !way.contains(bound_in) && self.is_inside(*bound_in, found)
+        });
+        (!elsewhere_inside).then_some(value)
+    }
+
+    /// Whether scope `inner` lies within scope `outer`.
+    fn is_inside(&self, mut inner: usize, outer: usize) -> bool {
+        while let Some(&enclosing) = self.enclosing.get(&inner) {
+            if enclosing == outer {
+                return true;
+            }
+            inner = enclosing;
         }
+        false
     }
 }

@@ -1,9 +1,10 @@
 //! The call shapes of Unkey's SDKs and of the project's declared sinks, matched on any
 //! language's syntax through [`Grammar`].
 
-use super::grammar::{Argument, Call, Grammar, Literal, span};
+use super::grammar::{Argument, Call, Grammar, Literal, SPREAD, span};
 use super::scopes::Scopes;
 use crate::policy::QueryText;
+use crate::printable::escaped;
 use crate::query::Query;
 use crate::scan::{Language, Sink, SinkKind, Site, SiteKind, SiteValue, Version};
 use crate::span::Span;
@@ -40,6 +41,39 @@ const GRANT_BODIES: &[&str] = &[
 
 /// Text that every site's source holds: a file without any is not parsed.
 pub(super) const TRIGGERS: &[&str] = &["ermission", "oles"];
+
+/// What an object's fields say of one of them.
+enum Lookup<'t> {
+    /// Its value, the last one written.
+    Found(Node<'t>),
+    /// A spread, or an argument not read here, that may set it.
+    Unknown(Node<'t>),
+    /// Not there.
+    Absent,
+}
+
+/// The field `wanted` picks, as the languages read an object: the last one written wins, and
+/// a spread after it (or anywhere, when it is not written) may set it.
+fn lookup<'t>(fields: &[(&'t str, Node<'t>)], wanted: impl Fn(&str) -> bool) -> Lookup<'t> {
+    let mut found = Lookup::Absent;
+    for (name, value) in fields {
+        if *name == SPREAD {
+            found = Lookup::Unknown(*value);
+        } else if wanted(name) {
+            found = Lookup::Found(*value);
+        }
+    }
+    found
+}
+
+/// The kind of site a declared sink's value makes.
+fn sink_site_kind(kind: SinkKind) -> SiteKind {
+    match kind {
+        SinkKind::Query => SiteKind::Query,
+        SinkKind::Permission => SiteKind::Permission,
+        SinkKind::Grant => SiteKind::Grant,
+    }
+}
 
 /// `verifyKey`, `verify_key` and `VerifyKey` alike.
 fn normalized(name: &str) -> String {
@@ -195,13 +229,20 @@ impl<'t> Shapes<'t> {
         let mut fields = Vec::new();
         for argument in &call.arguments {
             match argument {
-                Argument::Keyword("request", value) => {
-                    fields.extend(self.object(*value).unwrap_or_default());
-                }
+                Argument::Keyword("request", value) => match self.object(*value) {
+                    Some(object) => fields.extend(object),
+                    None => fields.push((SPREAD, *value)),
+                },
                 Argument::Keyword(name, value) => fields.push((*name, *value)),
-                Argument::Positional(value) => {
-                    fields.extend(self.object(*value).unwrap_or_default());
-                }
+                Argument::Positional(value) => match self.object(*value) {
+                    Some(object) => fields.extend(object),
+                    // An argument that is no object of this file may carry any field.
+                    None if self.grammar.literal(*value, self.text).is_none() => {
+                        fields.push((SPREAD, *value));
+                    }
+                    None => {}
+                },
+                Argument::Spread(value) => fields.push((SPREAD, *value)),
             }
         }
         fields
@@ -214,82 +255,84 @@ impl<'t> Shapes<'t> {
         version: Version,
         shape: &str,
     ) {
-        let field = |wanted: &str| {
-            fields
-                .iter()
-                .find(|(name, _)| normalized(name) == wanted)
-                .map(|(_, value)| *value)
-        };
-        match version {
-            Version::V2 => {
-                let v1_fields: Vec<(String, Span)> = fields
-                    .iter()
-                    .filter(|(name, _)| {
-                        matches!(normalized(name).as_str(), "apiid" | "authorization")
-                    })
-                    .map(|(name, value)| ((*name).to_owned(), span(*value)))
-                    .collect();
-                let shape = format!("{shape} field `permissions`");
-                match field("permissions") {
-                    Some(value) => {
-                        self.push(SiteKind::Query, version, &shape, call, value);
-                        if let Some(site) = self.sites.last_mut() {
-                            site.v1_fields = v1_fields;
-                        }
-                    }
-                    None if !v1_fields.is_empty() => {
-                        let at = v1_fields[0].1;
-                        self.sites.push(Site {
-                            kind: SiteKind::Query,
-                            version,
-                            shape,
-                            value: SiteValue::Absent,
-                            span: at,
-                            call: span(call),
-                            v1_fields,
-                        });
-                    }
-                    None => {}
-                }
-            }
+        let named = |wanted: &'static str| move |name: &str| normalized(name) == wanted;
+        // Fields of the other version: v1's on a v2 call, v2's `permissions` on a v1 call.
+        let foreign: Vec<(String, Span)> = (fields.iter())
+            .filter(|(name, _)| match version {
+                Version::V2 => matches!(normalized(name).as_str(), "apiid" | "authorization"),
+                Version::V1 => normalized(name) == "permissions",
+            })
+            .map(|(name, value)| ((*name).to_owned(), span(*value)))
+            .collect();
+        let (value, shape) = match version {
+            Version::V2 => (
+                lookup(&fields, named("permissions")),
+                format!("{shape} field `permissions`"),
+            ),
             Version::V1 => {
-                let Some(permissions) = field("authorization")
-                    .and_then(|authorization| self.object(authorization))
-                    .and_then(|inner| {
-                        inner
-                            .into_iter()
-                            .find(|(name, _)| normalized(name) == "permissions")
-                    })
-                else {
-                    return;
+                let inner = match lookup(&fields, named("authorization")) {
+                    Lookup::Found(authorization) => match self.object(authorization) {
+                        Some(inner) => lookup(&inner, named("permissions")),
+                        None => Lookup::Unknown(authorization),
+                    },
+                    other => other,
                 };
-                let value = match self.v1_query(permissions.1, 0) {
-                    Ok(query) => SiteValue::Structured(query),
-                    Err(reason) => SiteValue::Dynamic(reason),
-                };
-                self.sites.push(Site {
-                    kind: SiteKind::Query,
-                    version,
-                    shape: format!("{shape} field `authorization.permissions`"),
-                    value,
-                    span: span(permissions.1),
-                    call: span(call),
-                    v1_fields: Vec::new(),
-                });
+                (inner, format!("{shape} field `authorization.permissions`"))
+            }
+        };
+        let (value, at) = match value {
+            Lookup::Found(node) if version == Version::V2 => {
+                self.push(SiteKind::Query, version, &shape, call, node);
+                if let Some(site) = self.sites.last_mut() {
+                    site.v1_fields = foreign;
+                }
+                return;
+            }
+            Lookup::Found(node) => match self.v1_query(node, 0) {
+                Ok(query) => (SiteValue::Structured(query), span(node)),
+                Err(reason) => (SiteValue::Dynamic(reason), span(node)),
+            },
+            Lookup::Unknown(node) => (
+                SiteValue::Dynamic(format!("{} may set it", self.grammar.dynamic_reason(node))),
+                span(node),
+            ),
+            Lookup::Absent if !foreign.is_empty() => (SiteValue::Absent, foreign[0].1),
+            Lookup::Absent => return,
+        };
+        self.sites.push(Site {
+            kind: SiteKind::Query,
+            version,
+            shape,
+            value,
+            span: at,
+            call: span(call),
+            v1_fields: foreign,
+        });
+    }
+
+    fn grants(&mut self, call: Node<'t>, fields: &[(&'t str, Node<'t>)], shape: &str) {
+        for (wanted, kind) in [("permissions", SiteKind::Grant), ("roles", SiteKind::Role)] {
+            let shape = format!("{shape} field `{wanted}`");
+            match lookup(fields, |name| normalized(name) == wanted) {
+                Lookup::Found(value) => self.each(kind, &shape, call, value),
+                Lookup::Unknown(value) => self.unknown(kind, &shape, call, value),
+                Lookup::Absent => {}
             }
         }
     }
 
-    fn grants(&mut self, call: Node<'t>, fields: &[(&'t str, Node<'t>)], shape: &str) {
-        for (name, value) in fields {
-            let kind = match normalized(name).as_str() {
-                "permissions" => SiteKind::Grant,
-                "roles" => SiteKind::Role,
-                _ => continue,
-            };
-            let shape = format!("{shape} field `{name}`");
-            self.each(kind, &shape, call, *value);
-        }
+    /// A site whose value a spread or an object not read here may set.
+    fn unknown(&mut self, kind: SiteKind, shape: &str, call: Node<'t>, at: Node<'t>) {
+        let reason = format!("{} may set it", self.grammar.dynamic_reason(at));
+        self.sites.push(Site {
+            kind,
+            version: Version::V2,
+            shape: shape.to_owned(),
+            value: SiteValue::Dynamic(reason),
+            span: span(at),
+            call: span(call),
+            v1_fields: Vec::new(),
+        });
     }
 
     /// A list's strings, each a site (v1's `{ name }` objects read for their name); a
@@ -311,31 +354,41 @@ impl<'t> Shapes<'t> {
     }
 
     fn sink(&mut self, call: Node<'t>, found: &Call<'t>, sink: &Sink) {
-        let positional = sink.argument.and_then(|position| {
-            (found.arguments.iter())
-                .filter_map(|argument| match argument {
-                    Argument::Positional(value) => Some(*value),
-                    Argument::Keyword(..) => None,
-                })
-                .nth(position)
+        let positional = sink.argument.map(|position| {
+            let mut arguments = (found.arguments.iter())
+                .filter(|argument| !matches!(argument, Argument::Keyword(..)));
+            match arguments.nth(position) {
+                Some(Argument::Positional(value)) => Lookup::Found(*value),
+                Some(Argument::Spread(value)) => Lookup::Unknown(*value),
+                _ => match (found.arguments.iter())
+                    .find(|argument| matches!(argument, Argument::Spread(_)))
+                {
+                    Some(Argument::Spread(value)) => Lookup::Unknown(*value),
+                    _ => Lookup::Absent,
+                },
+            }
         });
-        let by_name = || {
-            let wanted = sink.field.as_deref()?;
-            (self.request(found).into_iter())
-                .find(|(name, _)| *name == wanted)
-                .map(|(_, value)| value)
+        let by_name = sink
+            .field
+            .as_deref()
+            .map(|wanted| lookup(&self.request(found), |name| name == wanted));
+        let value = match (positional, by_name) {
+            (Some(Lookup::Found(value)), _) | (_, Some(Lookup::Found(value))) => Some(value),
+            (Some(Lookup::Unknown(value)), _) | (_, Some(Lookup::Unknown(value))) => {
+                let kind = sink_site_kind(sink.kind);
+                let shape = format!("declared sink `{}` {}", sink.function, sink.place());
+                self.unknown(kind, &shape, call, value);
+                return;
+            }
+            _ => None,
         };
         let place = sink.place();
         let shape = format!("declared sink `{}` {place}", sink.function);
-        let Some(value) = positional.or_else(by_name) else {
+        let Some(value) = value else {
             // A call of the sink that passes the value some other way is reported, not
             // passed over.
             self.sites.push(Site {
-                kind: match sink.kind {
-                    SinkKind::Query => SiteKind::Query,
-                    SinkKind::Permission => SiteKind::Permission,
-                    SinkKind::Grant => SiteKind::Grant,
-                },
+                kind: sink_site_kind(sink.kind),
                 version: Version::V2,
                 value: SiteValue::Dynamic(format!("the call passes no {place}")),
                 span: span(call),
@@ -384,10 +437,11 @@ impl<'t> Shapes<'t> {
                 Argument::Keyword(..) => {}
                 Argument::Positional(options) => {
                     let fields = self.object(*options).unwrap_or_default();
-                    if let Some((_, value)) = fields.iter().find(|(name, _)| *name == "body") {
-                        body.extend(self.serialized(*value));
+                    if let Lookup::Found(value) = lookup(&fields, |name| name == "body") {
+                        body.extend(self.serialized(value));
                     }
                 }
+                Argument::Spread(_) => {}
             }
         }
         self.verify(node, body, version, "HTTP `keys.verifyKey` body");
@@ -471,12 +525,19 @@ impl<'t> Shapes<'t> {
             };
         }
         if let Some(call) = self.grammar.call(node, self.text) {
+            if call
+                .arguments
+                .iter()
+                .any(|argument| matches!(argument, Argument::Spread(_)))
+            {
+                return Err("a v1 query helper given a spread of operands".into());
+            }
             let positional: Vec<Node<'t>> = call
                 .arguments
                 .iter()
                 .filter_map(|argument| match argument {
                     Argument::Positional(value) => Some(*value),
-                    Argument::Keyword(..) => None,
+                    _ => None,
                 })
                 .collect();
             return match normalized(call.name()).as_str() {
@@ -515,6 +576,24 @@ impl<'t> Shapes<'t> {
         let Some(fields) = self.grammar.fields(node, self.text) else {
             return;
         };
+        // A body bound to a name that is bound or assigned again (`body.Permissions =
+        // &user`) may not hold what it was built with: its fields are not trusted.
+        if let Some(name) = self.changed_after_built(node) {
+            let reason = format!(
+                "`{}` is bound or assigned again after it is built",
+                escaped(name)
+            );
+            self.sites.push(Site {
+                kind: SiteKind::Query,
+                version: Version::V2,
+                shape: format!("Go `{kind}`"),
+                value: SiteValue::Dynamic(reason),
+                span: span(node),
+                call: span(node),
+                v1_fields: Vec::new(),
+            });
+            return;
+        }
         match kind {
             "V2KeysVerifyKeyRequestBody" => {
                 self.verify(node, fields, Version::V2, "Go `V2KeysVerifyKeyRequestBody`")
@@ -527,6 +606,39 @@ impl<'t> Shapes<'t> {
             }
             _ => {}
         }
+    }
+
+    /// The name the value `node` builds is bound to, if that name does not keep it: the
+    /// scopes cannot follow it back to `node` (bound again, or assigned to).
+    fn changed_after_built(&self, node: Node<'t>) -> Option<&'t str> {
+        let list = node
+            .parent()
+            .filter(|parent| parent.kind() == "expression_list")?;
+        let statement = list.parent()?;
+        let names: Vec<Node<'t>> = match statement.kind() {
+            "short_var_declaration" | "assignment_statement" => {
+                super::grammar::named_children(statement.child_by_field_name("left")?)
+            }
+            "var_spec" => {
+                let mut cursor = statement.walk();
+                statement
+                    .children_by_field_name("name", &mut cursor)
+                    .collect()
+            }
+            _ => return None,
+        };
+        let position = (super::grammar::named_children(list).iter())
+            .position(|value| value.id() == node.id())?;
+        let name = *names.get(position)?;
+        let text = self
+            .grammar
+            .identifier(name, self.text)
+            .filter(|text| *text != "_")?;
+        let kept = self
+            .scopes
+            .value(text, name)
+            .is_some_and(|value| value.id() == node.id());
+        (!kept).then_some(text)
     }
 
     /// Whether `node` reads a `permissions` field (`result.permissions`, `res.Permissions`).

@@ -1,7 +1,7 @@
 //! TypeScript and JavaScript (JSX and TSX included), as tree-sitter's grammars read them.
 
 use super::grammar::{
-    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, dotted_path, field, hex,
+    Argument, Binding, Call, Grammar, Kinds, Literal, PathSyntax, SPREAD, dotted_path, field, hex,
     named_children, names_under, quoted,
 };
 use tree_sitter::Node;
@@ -26,9 +26,12 @@ const KINDS: Kinds = Kinds {
         "function_declaration",
         "class_declaration",
         "generator_function_declaration",
+        "function_expression",
+        "call_expression",
     ],
     identifiers: &["identifier", "shorthand_property_identifier"],
     reasons: &[
+        ("spread_element", "a spread"),
         ("object", "an object, not a string"),
         ("array", "a list, not a string"),
         ("binary_expression", "a concatenation"),
@@ -42,6 +45,11 @@ const KINDS: Kinds = Kinds {
         ("subscript_expression", "a property read at run time"),
     ],
     scopes: &[
+        "statement_block",
+        "for_statement",
+        "for_in_statement",
+        "switch_body",
+        "class_body",
         "function_declaration",
         "function_expression",
         "arrow_function",
@@ -78,7 +86,10 @@ impl Grammar for TypeScript {
             callee: dotted_path(callee, text, &PATHS)?,
             arguments: named_children(arguments)
                 .into_iter()
-                .map(Argument::Positional)
+                .map(|argument| match argument.kind() {
+                    "spread_element" => Argument::Spread(argument),
+                    _ => Argument::Positional(argument),
+                })
                 .collect(),
         })
     }
@@ -107,6 +118,16 @@ impl Grammar for TypeScript {
                             },
                             _ => continue,
                         },
+                        // A computed key may be any field.
+                        "computed_property_name" => match named_children(key).first() {
+                            Some(inner) if inner.kind() == "string" => {
+                                match quoted(&text[inner.byte_range()]) {
+                                    Some(name) if !name.contains('\\') => name,
+                                    _ => SPREAD,
+                                }
+                            }
+                            _ => SPREAD,
+                        },
                         _ => continue,
                     };
                     fields.push((name, value));
@@ -114,6 +135,7 @@ impl Grammar for TypeScript {
                 "shorthand_property_identifier" => {
                     fields.push((&text[child.byte_range()], child));
                 }
+                "spread_element" => fields.push((SPREAD, child)),
                 _ => {}
             }
         }
@@ -205,7 +227,22 @@ impl Grammar for TypeScript {
                     names_under(left, text, out);
                 }
             }
-            "function_declaration" | "class_declaration" | "generator_function_declaration" => {
+            // `Object.assign(target, ...)` changes the object `target` names.
+            "call_expression" => {
+                let assigns = field(node, "function")
+                    .is_some_and(|callee| &text[callee.byte_range()] == "Object.assign");
+                let target =
+                    field(node, "arguments").and_then(|list| named_children(list).first().copied());
+                if let Some(target) =
+                    target.filter(|target| assigns && target.kind() == "identifier")
+                {
+                    out.push((&text[target.byte_range()], None));
+                }
+            }
+            "function_declaration"
+            | "class_declaration"
+            | "generator_function_declaration"
+            | "function_expression" => {
                 if let Some(name) = field(node, "name") {
                     out.push((&text[name.byte_range()], None));
                 }

@@ -41,8 +41,11 @@ pub(super) fn source_files(
             continue;
         }
         let excluded = excluded.clone();
+        // The machine's own git excludes would make the scan differ from one machine to
+        // the next: only the project's ignore files count.
         let walk = ignore::WalkBuilder::new(path)
             .require_git(false)
+            .git_global(false)
             .follow_links(false)
             .sort_by_file_path(Ord::cmp)
             .filter_entry(move |entry| !is_excluded(&excluded, entry))
