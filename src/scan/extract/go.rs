@@ -64,6 +64,7 @@ const PATHS: PathSyntax = PathSyntax {
         "parenthesized_expression",
         "index_expression",
     ],
+    transparent: &[],
 };
 
 impl Grammar for Go {

@@ -73,6 +73,8 @@ pub(super) struct PathSyntax {
     pub property: &'static str,
     pub names: &'static [&'static str],
     pub opaque: &'static [&'static str],
+    /// Wrappers read through (TypeScript's `unkey!`).
+    pub transparent: &'static [&'static str],
 }
 
 /// `a.b.c` as `["a", "b", "c"]`, read with `syntax`.
@@ -91,6 +93,8 @@ pub(super) fn dotted_path<'t>(
         } else if syntax.names.contains(&kind) {
             path.push(&text[at.byte_range()]);
             break;
+        } else if syntax.transparent.contains(&kind) {
+            at = at.named_child(0)?;
         } else if syntax.opaque.contains(&kind) {
             path.push("()");
             break;

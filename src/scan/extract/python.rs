@@ -60,6 +60,7 @@ const PATHS: PathSyntax = PathSyntax {
     property: "attribute",
     names: &["identifier"],
     opaque: &["call", "parenthesized_expression", "subscript", "await"],
+    transparent: &[],
 };
 
 impl Grammar for Python {
@@ -157,7 +158,7 @@ impl Grammar for Python {
             .map(|operator| operator.kind())
             .collect();
         match (operands.as_slice(), operators.as_slice()) {
-            ([value, collection], ["in"]) => Some((*value, *collection)),
+            ([value, collection], ["in" | "not in"]) => Some((*value, *collection)),
             _ => None,
         }
     }

@@ -70,6 +70,7 @@ const PATHS: PathSyntax = PathSyntax {
         "parenthesized_expression",
         "await_expression",
     ],
+    transparent: &["non_null_expression"],
 };
 
 impl Grammar for TypeScript {
