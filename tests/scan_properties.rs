@@ -353,8 +353,16 @@ fn names_objects_and_lines_are_read_as_the_languages_read_them() {
             "absent",
         ),
         // Checks and calls written in other ways.
-        (py, "if \"admin\" not in res.data.permissions:\n    deny()\n", "admin"),
-        (ts, "await unkey!.keys.verifyKey({ key, permissions: \"documents.read\" });\n", "documents.read"),
+        (
+            py,
+            "if \"admin\" not in res.data.permissions:\n    deny()\n",
+            "admin",
+        ),
+        (
+            ts,
+            "await unkey!.keys.verifyKey({ key, permissions: \"documents.read\" });\n",
+            "documents.read",
+        ),
         // Python ends a line at a lone carriage return.
         (
             py,
