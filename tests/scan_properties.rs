@@ -322,6 +322,16 @@ fn names_objects_and_lines_are_read_as_the_languages_read_them() {
             "req = {\"key\": k, \"permissions\": \"documents.read\"}\nreq.update(body)\nu.keys.verify(request=req)\n",
             "dynamic",
         ),
+        (
+            ts,
+            "const req = { key, permissions: \"documents.read\" };\ntweak(req);\nunkey.keys.verifyKey(req);\n",
+            "dynamic",
+        ),
+        (
+            ts,
+            "const req = { key, permissions: \"documents.read\" };\nunkey.keys.verifyKey(req);\n",
+            "documents.read",
+        ),
         // The last field written wins; a spread after it may set it.
         (
             Language::JavaScript,

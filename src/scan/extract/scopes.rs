@@ -16,6 +16,8 @@ pub(super) struct Scopes<'t> {
     enclosing: HashMap<usize, usize>,
     /// The innermost scope of each identifier.
     scope_of: HashMap<usize, usize>,
+    /// How often each name is written in the file, bindings included.
+    uses: HashMap<&'t str, usize>,
     root: usize,
 }
 
@@ -34,6 +36,7 @@ impl<'t> Scopes<'t> {
             bindings: HashMap::new(),
             enclosing: HashMap::new(),
             scope_of: HashMap::new(),
+            uses: HashMap::new(),
             root: root.id(),
         };
         let mut open: Vec<(usize, usize)> = vec![(0, root.id())];
@@ -63,6 +66,7 @@ impl<'t> Scopes<'t> {
             }
             if bits & KindTable::IDENTIFIER != 0 {
                 scopes.scope_of.insert(node.id(), current);
+                *scopes.uses.entry(&text[node.byte_range()]).or_default() += 1;
             }
             if depth > 0 && bits & KindTable::SCOPE != 0 {
                 scopes.enclosing.insert(node.id(), current);
@@ -95,6 +99,11 @@ impl<'t> Scopes<'t> {
             *bound_in != found && !way.contains(bound_in) && self.is_inside(*bound_in, found)
         });
         (!elsewhere_inside).then_some(value)
+    }
+
+    /// How often `name` is written in the file, its bindings included.
+    pub(super) fn uses(&self, name: &str) -> usize {
+        self.uses.get(name).copied().unwrap_or(0)
     }
 
     /// Whether scope `inner` lies within scope `outer`.

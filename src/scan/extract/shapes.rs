@@ -674,13 +674,21 @@ impl<'t> Shapes<'t> {
     }
 
     /// `node` with wrappers taken off and names followed to the one value they are bound to.
-    fn resolved(&self, mut node: Node<'t>) -> Node<'t> {
+    fn resolved(&self, node: Node<'t>) -> Node<'t> {
+        self.followed(node, false)
+    }
+
+    /// `node` with wrappers taken off and names followed to the one value they are bound to;
+    /// a `mutable` value (an object, a list) only through a name written nowhere else than
+    /// where it is bound and here, as any other use may change it (`tweak(options)`).
+    fn followed(&self, mut node: Node<'t>, mutable: bool) -> Node<'t> {
         for _ in 0..MAX_FOLLOW {
             if let Some(inner) = self.grammar.unwrapped(node, self.text) {
                 node = inner;
             } else if let Some(value) = self
                 .grammar
                 .identifier(node, self.text)
+                .filter(|name| !mutable || self.scopes.uses(name) <= 2)
                 .and_then(|name| self.scopes.value(name, node))
             {
                 node = value;
@@ -692,11 +700,11 @@ impl<'t> Shapes<'t> {
     }
 
     fn object(&self, node: Node<'t>) -> Option<Vec<(&'t str, Node<'t>)>> {
-        self.grammar.fields(self.resolved(node), self.text)
+        self.grammar.fields(self.followed(node, true), self.text)
     }
 
     fn list(&self, node: Node<'t>) -> Option<Vec<Node<'t>>> {
-        self.grammar.elements(self.resolved(node))
+        self.grammar.elements(self.followed(node, true))
     }
 
     /// The string `node` holds, following wrappers and constants of this file.
