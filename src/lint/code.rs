@@ -22,9 +22,8 @@ pub struct ProjectPolicy {
     roles_alone: Resolved,
     /// The permissions it knows: its catalog, else every grant written.
     pub known: BTreeSet<String>,
-    /// Whether `known` is a declared catalog.
-    pub declared: bool,
-    now: Timestamp,
+    /// The time its keys are decided at: its `now:`, else the present.
+    pub now: Timestamp,
 }
 
 /// A key that passes a query, and the grants that let it.
@@ -48,8 +47,6 @@ pub struct Passing {
     /// Keys whose outcome differs between the docs' wildcard reading and Unkey's literal
     /// matching: (policy, key, allowed under wildcard).
     pub diverging: Vec<(usize, usize, bool)>,
-    /// How many API keys were asked.
-    pub asked_keys: usize,
 }
 
 /// What a site asks, once read.
@@ -197,18 +194,15 @@ impl<'a> CodeContext<'a> {
 impl ProjectPolicy {
     fn new(resolved: Arc<Resolved>) -> Self {
         let policy = &resolved.policy;
-        let (known, declared) = match &policy.catalog {
-            Some(catalog) => (
-                catalog.iter().map(|entry| entry.value.clone()).collect(),
-                true,
-            ),
+        let known = match &policy.catalog {
+            Some(catalog) => catalog.iter().map(|entry| entry.value.clone()).collect(),
             None => {
                 let roles = policy.roles.iter().flat_map(|role| &role.permissions);
                 let keys = (policy.keys.iter())
                     .filter(|key| key.kind == KeyKind::Api)
                     .flat_map(|key| &key.permissions);
                 let written = roles.chain(keys).map(|grant| grant.value.clone());
-                (written.collect(), false)
+                written.collect()
             }
         };
         let holders = policy.roles.iter().map(|role| Key {
@@ -232,7 +226,6 @@ impl ProjectPolicy {
             now: policy.now.unwrap_or_else(Timestamp::now),
             roles_alone: Resolved::new(Arc::new(alone)),
             known,
-            declared,
             resolved,
         }
     }
@@ -338,7 +331,6 @@ fn passing(query: &Query, policies: &[ProjectPolicy]) -> Passing {
             if declared.kind != KeyKind::Api {
                 continue;
             }
-            passing.asked_keys += 1;
             let name = &declared.name.value;
             // Both ways of matching at once: the policy's semantics reads its verdict off them.
             let both = project

@@ -42,7 +42,6 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
     }
     for project in &cx.policies {
         let policy = &project.resolved.policy;
-        let now = policy.now.unwrap_or_else(jiff::Timestamp::now);
         for permission in &project.known {
             if permission.contains('*')
                 || asked.contains(permission.as_str())
@@ -55,7 +54,7 @@ pub fn code(cx: &CodeContext<'_>, out: &mut Vec<Finding>) {
                 .filter(|key| key.kind == KeyKind::Api)
                 .filter(|key| {
                     (project.resolved)
-                        .verdict(&key.name.value, &query, policy.semantics, now)
+                        .verdict(&key.name.value, &query, policy.semantics, project.now)
                         .allowed()
                 })
                 .count();
